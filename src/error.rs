@@ -1,0 +1,346 @@
+//! The one error type every client-visible failure goes through, and its renderer.
+//!
+//! Genesys answers in two shapes. SCIM routes use the RFC 7644 §3.12 error (`schemas`, `status`
+//! as a *string*, `scimType`, `detail`); everything else (OAuth-protected platform routes, 401,
+//! 429) uses the platform `ErrorBody` (`message`, `code`, `status` as a number, `contextId`,
+//! `details`, `errors`). An [`ApiError`] carries enough to render either, and [`ApiError::render`]
+//! is the only place either body is built, so both shapes stay consistent everywhere.
+
+use bytes::Bytes;
+use http::{HeaderValue, Response, StatusCode, header};
+use serde_json::{Value, json};
+
+use crate::http::{Body, full};
+use crate::scim::schema;
+
+/// Which error shape a route answers with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Surface {
+    /// RFC 7644 error bodies (`/api/v2/scim/...`).
+    Scim,
+    /// Genesys platform `ErrorBody` (`/api/v2/...` outside SCIM, and `/oauth`).
+    Platform,
+}
+
+/// A client-visible error: a status, the SCIM `scimType` (if any), the Genesys error `code`, a
+/// human `detail`, and the few headers some errors need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// RFC 7644 `scimType`, for the SCIM shape.
+    pub scim_type: Option<&'static str>,
+    /// Genesys `ErrorBody.code`, for the platform shape.
+    pub code: &'static str,
+    /// What went wrong, in words a client developer can act on.
+    pub detail: String,
+    /// `Retry-After` in whole seconds (429).
+    pub retry_after: Option<u64>,
+    /// `Allow` header value (405).
+    pub allow: Option<&'static str>,
+    /// Force the platform shape even on SCIM routes. Genesys answers 401 and 429 in `ErrorBody`
+    /// form everywhere (`genesys-api.md` §7).
+    pub platform_only: bool,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, scim_type: Option<&'static str>, code: &'static str) -> Self {
+        Self {
+            status,
+            scim_type,
+            code,
+            detail: String::new(),
+            retry_after: None,
+            allow: None,
+            platform_only: false,
+        }
+    }
+
+    fn with(mut self, detail: impl Into<String>) -> Self {
+        self.detail = detail.into();
+        self
+    }
+
+    /// 400 `invalidFilter`.
+    pub fn invalid_filter(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            Some("invalidFilter"),
+            "invalid.query.param.value",
+        )
+        .with(detail)
+    }
+
+    /// 400 `invalidPath`.
+    pub fn invalid_path(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, Some("invalidPath"), "bad.request").with(detail)
+    }
+
+    /// 400 `invalidValue`.
+    pub fn invalid_value(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            Some("invalidValue"),
+            "invalid.value",
+        )
+        .with(detail)
+    }
+
+    /// 400 `invalidSyntax`.
+    pub fn invalid_syntax(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            Some("invalidSyntax"),
+            "bad.request",
+        )
+        .with(detail)
+    }
+
+    /// 400 `mutability`.
+    pub fn mutability(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, Some("mutability"), "bad.request").with(detail)
+    }
+
+    /// 400 `noTarget`.
+    pub fn no_target(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, Some("noTarget"), "bad.request").with(detail)
+    }
+
+    /// 400 `tooMany`.
+    pub fn too_many(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, Some("tooMany"), "bad.request").with(detail)
+    }
+
+    /// 400 with no `scimType` (the platform's generic `bad.request`).
+    pub fn bad_request(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, None, "bad.request").with(detail)
+    }
+
+    /// 409 `uniqueness`.
+    pub fn uniqueness(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, Some("uniqueness"), "conflict").with(detail)
+    }
+
+    /// 409 without a `scimType` (platform conflicts such as a claimed external id).
+    pub fn conflict(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, None, "conflict").with(detail)
+    }
+
+    /// `invalidVers` with the status chosen by `Compat::version_mismatch_status`.
+    pub fn invalid_vers(status: StatusCode, detail: impl Into<String>) -> Self {
+        Self::new(status, Some("invalidVers"), "version.mismatch").with(detail)
+    }
+
+    /// 404.
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, None, "not.found").with(detail)
+    }
+
+    /// 405 with an `Allow` header.
+    pub fn method_not_allowed(allow: &'static str, detail: impl Into<String>) -> Self {
+        let mut e = Self::new(StatusCode::METHOD_NOT_ALLOWED, None, "method.not.allowed");
+        e.allow = Some(allow);
+        e.with(detail)
+    }
+
+    /// 401, always in the platform shape.
+    pub fn unauthorized(code: &'static str, detail: impl Into<String>) -> Self {
+        let mut e = Self::new(StatusCode::UNAUTHORIZED, None, code);
+        e.platform_only = true;
+        e.with(detail)
+    }
+
+    /// 403.
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, None, "missing.permissions").with(detail)
+    }
+
+    /// 413, with the Genesys wording.
+    pub fn payload_too_large(max: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            None,
+            "request.entity.too.large",
+        )
+        .with(format!(
+            "The request is over the size limit. Maximum bytes: {max}"
+        ))
+    }
+
+    /// 415.
+    pub fn unsupported_media_type(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            None,
+            "unsupported.media.type",
+        )
+        .with(detail)
+    }
+
+    /// 429 with `Retry-After`, in the normalised Genesys form (`genesys-api.md` §7).
+    pub fn too_many_requests(retry_after: u64) -> Self {
+        let mut e = Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            None,
+            "too.many.requests.retry.after",
+        );
+        e.retry_after = Some(retry_after);
+        e.platform_only = true;
+        e.with(format!(
+            "Rate limit exceeded the maximum. Retry the request in [{retry_after}] seconds"
+        ))
+    }
+
+    /// 500. The detail stays generic; the cause is logged where it happened.
+    pub fn internal() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            None,
+            "internal.server.error",
+        )
+        .with("The server encountered an unexpected error.")
+    }
+
+    /// An error for an arbitrary status (scenario rules that ask for one), with the generic
+    /// Genesys text for that status.
+    pub fn for_status(status: StatusCode) -> Self {
+        let (code, detail) = match status.as_u16() {
+            400 => (
+                "bad.request",
+                "The request could not be understood by the server due to malformed syntax.",
+            ),
+            401 => (
+                "bad.credentials",
+                "No authentication bearer token specified in authorization header.",
+            ),
+            403 => (
+                "missing.permissions",
+                "You are not authorized to perform the requested action.",
+            ),
+            404 => ("not.found", "The requested resource was not found."),
+            408 => (
+                "request.timeout",
+                "The client did not produce a request within the server timeout limit.",
+            ),
+            409 => (
+                "conflict",
+                "The request conflicts with the current state of the target resource.",
+            ),
+            413 => (
+                "request.entity.too.large",
+                "The request is over the size limit.",
+            ),
+            415 => ("unsupported.media.type", "Unsupported Media Type."),
+            429 => (
+                "too.many.requests.retry.after",
+                "Rate limit exceeded the maximum.",
+            ),
+            503 => (
+                "service.unavailable",
+                "Service Unavailable - The server is currently unavailable.",
+            ),
+            504 => ("gateway.timeout", "The request timed out."),
+            _ if status.is_server_error() => (
+                "internal.server.error",
+                "The server encountered an unexpected error.",
+            ),
+            _ => ("error", "The request failed."),
+        };
+        let mut e = Self::new(status, None, code).with(detail);
+        e.platform_only = status == StatusCode::UNAUTHORIZED;
+        e
+    }
+
+    /// The JSON body in the shape for `surface`, echoing `correlation_id` as `contextId` in the
+    /// platform shape (Genesys does; the SCIM shape has no such field).
+    pub fn body(&self, surface: Surface, correlation_id: &str) -> Value {
+        if surface == Surface::Scim && !self.platform_only {
+            let mut body = json!({
+                "schemas": [schema::ERROR],
+                "status": self.status.as_u16().to_string(),
+                "detail": self.detail,
+            });
+            if let Some(t) = self.scim_type {
+                body["scimType"] = json!(t);
+            }
+            body
+        } else {
+            json!({
+                "message": self.detail,
+                "code": self.code,
+                "status": self.status.as_u16(),
+                "contextId": correlation_id,
+                "details": [],
+                "errors": [],
+            })
+        }
+    }
+
+    /// Renders the full response: status, body, content type, `Retry-After`, `Allow`.
+    pub fn render(&self, surface: Surface, correlation_id: &str) -> Response<Body> {
+        let content_type = if surface == Surface::Scim && !self.platform_only {
+            crate::http::SCIM_JSON
+        } else {
+            crate::http::JSON
+        };
+        let bytes = Bytes::from(self.body(surface, correlation_id).to_string());
+        let mut resp = Response::new(full(bytes));
+        *resp.status_mut() = self.status;
+        let headers = resp.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+        if let Some(secs) = self.retry_after {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        if let Some(allow) = self.allow {
+            headers.insert(header::ALLOW, HeaderValue::from_static(allow));
+        }
+        resp
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.status.as_u16(), self.detail)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// Result alias for handler and store code.
+pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scim_shape_has_string_status_and_scim_type() {
+        let body = ApiError::uniqueness("taken").body(Surface::Scim, "c1");
+        assert_eq!(body["status"], "409");
+        assert_eq!(body["scimType"], "uniqueness");
+        assert_eq!(body["schemas"][0], schema::ERROR);
+        assert!(body.get("contextId").is_none());
+    }
+
+    #[test]
+    fn platform_shape_has_numeric_status_and_context_id() {
+        let body = ApiError::not_found("nope").body(Surface::Platform, "c1");
+        assert_eq!(body["status"], 404);
+        assert_eq!(body["code"], "not.found");
+        assert_eq!(body["contextId"], "c1");
+        assert!(body["errors"].is_array());
+    }
+
+    #[test]
+    fn rate_limit_is_platform_shaped_even_on_scim_routes() {
+        let e = ApiError::too_many_requests(7);
+        let body = e.body(Surface::Scim, "c");
+        assert_eq!(body["code"], "too.many.requests.retry.after");
+        assert_eq!(
+            body["message"],
+            "Rate limit exceeded the maximum. Retry the request in [7] seconds"
+        );
+        let resp = e.render(Surface::Scim, "c");
+        assert_eq!(resp.headers()[header::RETRY_AFTER], "7");
+    }
+}

@@ -1,0 +1,4 @@
+//! The Genesys Cloud domain: how users and groups are stored, how the SCIM view is rendered
+//! from them, and the switches where Genesys differs from the RFC.
+
+pub mod compat;

@@ -1,0 +1,123 @@
+//! Request buffering and response helpers shared by every route.
+//!
+//! A request is read into an owned [`ApiRequest`] once, with the Genesys body cap applied while
+//! reading, so nothing later deals with streaming bodies or oversized input.
+
+use std::collections::HashMap;
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue, Method, Response, StatusCode, header};
+use http_body_util::{BodyExt, Full, combinators::BoxBody};
+use serde_json::Value;
+
+/// `application/scim+json`, the media type of every SCIM response.
+pub const SCIM_JSON: &str = "application/scim+json";
+/// `application/json`, for platform, OAuth and admin responses.
+pub const JSON: &str = "application/json";
+
+/// Error type of response bodies. Streaming bodies (scenario faults) fail with it to make hyper
+/// abort the connection mid-message.
+pub type BodyError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The response body type used everywhere: boxed so that fixed and streaming bodies mix.
+pub type Body = BoxBody<Bytes, BodyError>;
+
+/// A complete body from bytes.
+pub fn full(bytes: impl Into<Bytes>) -> Body {
+    Full::new(bytes.into())
+        .map_err(|never| match never {})
+        .boxed()
+}
+
+/// An empty body.
+pub fn empty() -> Body {
+    full(Bytes::new())
+}
+
+/// A buffered request: everything a handler needs, owned.
+#[derive(Debug, Clone)]
+pub struct ApiRequest {
+    pub method: Method,
+    /// The raw (still percent-encoded) path.
+    pub path: String,
+    /// The raw query string, without `?`.
+    pub query: Option<String>,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+    /// The `ININ-Correlation-Id` stamped on the response and echoed in error bodies.
+    pub correlation_id: String,
+}
+
+impl ApiRequest {
+    /// The value of a header as text, if present and valid UTF-8.
+    pub fn header(&self, name: impl header::AsHeaderName) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The query string decoded as `application/x-www-form-urlencoded` (so `+` is a space, as
+    /// the Python SDK sends it), keeping repeated keys in order.
+    pub fn query_pairs(&self) -> Vec<(String, String)> {
+        match &self.query {
+            Some(q) => form_urlencoded::parse(q.as_bytes()).into_owned().collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// Query parameters by lower-cased name, each with all of its values in order.
+    pub fn query_map(&self) -> HashMap<String, Vec<String>> {
+        let mut map: HashMap<String, Vec<String>> = HashMap::new();
+        for (k, v) in self.query_pairs() {
+            map.entry(k.to_ascii_lowercase()).or_default().push(v);
+        }
+        map
+    }
+
+    /// Whether the request declares a JSON-compatible content type (or none at all).
+    pub fn has_json_body_type(&self) -> bool {
+        match self.header(header::CONTENT_TYPE) {
+            None => true,
+            Some(ct) => {
+                let essence = ct.split(';').next().unwrap_or("").trim();
+                essence.eq_ignore_ascii_case(JSON)
+                    || essence.eq_ignore_ascii_case(SCIM_JSON)
+                    || essence.is_empty()
+            }
+        }
+    }
+}
+
+/// Reads a hyper body into bytes, stopping at `limit` bytes.
+///
+/// Returns `Ok(None)` when the body is larger than `limit` (the caller answers 413), and `Err`
+/// when the connection failed mid-body.
+pub async fn read_limited<B>(body: B, limit: usize) -> Result<Option<Bytes>, BodyError>
+where
+    B: hyper::body::Body<Data = Bytes>,
+    B::Error: Into<BodyError>,
+{
+    match http_body_util::Limited::new(body, limit).collect().await {
+        Ok(collected) => Ok(Some(collected.to_bytes())),
+        Err(err) if err.is::<http_body_util::LengthLimitError>() => Ok(None),
+        Err(err) => Err(err),
+    }
+}
+
+/// A JSON response with a status and content type.
+pub fn json_response(
+    status: StatusCode,
+    content_type: &'static str,
+    value: &Value,
+) -> Response<Body> {
+    let mut resp = Response::new(full(value.to_string()));
+    *resp.status_mut() = status;
+    resp.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    resp
+}
+
+/// A bodiless response.
+pub fn status_response(status: StatusCode) -> Response<Body> {
+    let mut resp = Response::new(empty());
+    *resp.status_mut() = status;
+    resp
+}

@@ -1,0 +1,108 @@
+//! List queries and responses: `startIndex`, `count`, and the `ListResponse` envelope.
+
+use serde_json::{Value, json};
+
+use crate::error::{ApiError, ApiResult};
+use crate::scim::schema;
+
+/// The default page size (Genesys SDK docs).
+pub const DEFAULT_COUNT: usize = 25;
+
+/// A validated page request. `start_index` is 1-based.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub start_index: usize,
+    pub count: usize,
+}
+
+impl Page {
+    /// Parses `startIndex` and `count`. RFC 7644 §3.4.2.4 says a `startIndex` below 1 is
+    /// treated as 1 and a negative `count` as 0; text that is not a number is `invalidValue`.
+    pub fn parse(start_index: Option<&str>, count: Option<&str>) -> ApiResult<Self> {
+        fn int(name: &str, text: Option<&str>) -> ApiResult<Option<i64>> {
+            text.map(|t| {
+                t.trim().parse::<i64>().map_err(|_| {
+                    ApiError::invalid_value(format!("{name} must be an integer, got {t:?}"))
+                })
+            })
+            .transpose()
+        }
+        let start = int("startIndex", start_index)?.unwrap_or(1).max(1);
+        let count = int("count", count)?.map_or(DEFAULT_COUNT as i64, |c| c.max(0));
+        Ok(Self {
+            start_index: usize::try_from(start).unwrap_or(usize::MAX),
+            count: usize::try_from(count).unwrap_or(usize::MAX),
+        })
+    }
+
+    /// The slice of `items` this page covers.
+    pub fn slice<T>(&self, items: &[T]) -> std::ops::Range<usize> {
+        let from = (self.start_index - 1).min(items.len());
+        let to = from.saturating_add(self.count).min(items.len());
+        from..to
+    }
+}
+
+/// The `ListResponse` envelope (`Resources` with a capital R, as Genesys sends it).
+pub fn response(total: usize, page: Page, resources: Vec<Value>) -> Value {
+    json!({
+        "schemas": [schema::LIST_RESPONSE],
+        "totalResults": total,
+        "startIndex": page.start_index,
+        "itemsPerPage": resources.len(),
+        "Resources": resources,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_clamps() {
+        assert_eq!(
+            Page::parse(None, None).unwrap(),
+            Page {
+                start_index: 1,
+                count: 25
+            }
+        );
+        assert_eq!(
+            Page::parse(Some("0"), Some("-3")).unwrap(),
+            Page {
+                start_index: 1,
+                count: 0
+            }
+        );
+        assert!(Page::parse(Some("x"), None).is_err());
+    }
+
+    #[test]
+    fn slices_past_the_end_are_empty() {
+        let items = [1, 2, 3];
+        assert_eq!(
+            Page {
+                start_index: 2,
+                count: 5
+            }
+            .slice(&items),
+            1..3
+        );
+        assert_eq!(
+            Page {
+                start_index: 9,
+                count: 5
+            }
+            .slice(&items),
+            3..3
+        );
+        assert_eq!(
+            Page {
+                start_index: 1,
+                count: 0
+            }
+            .slice(&items),
+            0..0
+        );
+    }
+}
