@@ -3,12 +3,29 @@
 //!
 //! # Layout
 //!
+//! - [`config`]: command line and environment, validated into [`config::Config`].
+//! - [`server`]: accept loop, per-connection tasks, graceful shutdown.
+//! - [`router`]: path → [`router::Route`], authentication, dispatch, panic containment.
+//! - [`handlers`]: one file per resource (users, groups, discovery, oauth, platform, admin).
+//! - [`scim`]: protocol pieces that work on SCIM JSON: schemas, filters, PATCH, projection, lists.
+//! - [`genesys`]: the Genesys domain: storage form, the SCIM ↔ Genesys mapping table,
+//!   platform views, compatibility switches.
+//! - [`store`]: orgs (each behind its own lock), OAuth clients, tokens.
+//! - [`fixtures`]: the fixture format and its loader; the built-in default org.
+//! - [`clock`] and [`rng`]: the controllable clock and the seeded randomness.
 //! - [`error`]: the one client-visible error type and its two renderings (SCIM and platform).
 //! - [`http`]: request buffering and response helpers.
-//! - [`scim`]: protocol pieces that work on SCIM JSON: schemas, filters, PATCH, projection, lists.
-//! - [`genesys`]: the Genesys domain: storage form, mapping to SCIM, compatibility switches.
 
+pub mod clock;
+pub mod config;
 pub mod error;
+pub mod fixtures;
 pub mod genesys;
+pub mod handlers;
 pub mod http;
+pub mod rng;
+pub mod router;
 pub mod scim;
+pub mod server;
+pub mod state;
+pub mod store;

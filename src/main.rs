@@ -1,1 +1,95 @@
-fn main() {}
+//! The `genesys-scim-mock` binary: parse the command line, set up logging, and hand over to the
+//! library.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use genesys_scim_mock::config::{Cli, Command, Config, HealthcheckArgs, LogFormat};
+use genesys_scim_mock::{fixtures, server, state::AppState};
+use tokio::net::TcpListener;
+use tracing::info;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Serve(args) => match Config::from_args(*args) {
+            Ok(config) => serve(config).await,
+            Err(e) => fail(&e),
+        },
+        Command::Healthcheck(args) => healthcheck(&args).await,
+        Command::Validate(args) => match fixtures::validate(&args.path) {
+            Ok(orgs) => {
+                println!("{}: ok ({orgs} org(s))", args.path.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&e.to_string()),
+        },
+    }
+}
+
+fn fail(message: &str) -> ExitCode {
+    eprintln!("genesys-scim-mock: {message}");
+    ExitCode::from(2)
+}
+
+fn init_tracing(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("genesys_scim_mock=info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+async fn serve(config: Config) -> ExitCode {
+    init_tracing(config.log_format);
+    let state = match AppState::new(config.clone()) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    let listener = match TcpListener::bind(config.bind).await {
+        Ok(l) => l,
+        Err(e) => return fail(&format!("--bind {}: {e}", config.bind)),
+    };
+    let addr = match listener.local_addr() {
+        Ok(a) => a,
+        Err(e) => return fail(&format!("cannot read the bound address: {e}")),
+    };
+    if let Some(path) = &config.port_file
+        && let Err(e) = std::fs::write(path, addr.to_string())
+    {
+        return fail(&format!("--port-file {}: {e}", path.display()));
+    }
+    let rate = config.rate_limit_per_minute.map_or_else(
+        || "off".to_owned(),
+        |n| format!("{n} requests/minute per token"),
+    );
+    info!(
+        %addr,
+        orgs = ?state.store.org_ids(),
+        rate_limit = %rate,
+        profile = ?config.compat.profile,
+        "listening on http://{addr}"
+    );
+    server::run(listener, state, server::shutdown_signal()).await;
+    ExitCode::SUCCESS
+}
+
+async fn healthcheck(args: &HealthcheckArgs) -> ExitCode {
+    let mut addr = args.bind;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    let timeout = std::time::Duration::from_millis(args.timeout_ms);
+    match tokio::time::timeout(timeout, genesys_scim_mock::server::probe_health(addr)).await {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(e)) => fail(&format!("unhealthy: {e}")),
+        Err(_) => fail(&format!(
+            "unhealthy: no answer from {addr} within {} ms",
+            args.timeout_ms
+        )),
+    }
+}

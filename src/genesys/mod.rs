@@ -2,3 +2,8 @@
 //! from them, and the switches where Genesys differs from the RFC.
 
 pub mod compat;
+pub mod group;
+pub mod mapping;
+pub mod org;
+pub mod platform;
+pub mod user;

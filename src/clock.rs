@@ -1,0 +1,212 @@
+//! The one clock every time-dependent behaviour reads: token expiry, rate windows,
+//! `Retry-After`, `meta.lastModified` and timed scenario steps.
+//!
+//! It runs in real time by default. Tests and the admin API can freeze it, set it, or advance it,
+//! so a client's 60-second backoff can be checked in milliseconds: advancing the clock refills
+//! rate buckets and expires tokens exactly as the same amount of real time would.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use parking_lot::Mutex;
+
+/// A controllable clock. Cloning shares the same clock.
+#[derive(Debug, Clone)]
+pub struct Clock {
+    inner: Arc<Mutex<State>>,
+}
+
+#[derive(Debug)]
+enum State {
+    /// Real time plus an offset that `advance` and `set` adjust.
+    Running { offset: Duration },
+    /// Stopped at an instant until resumed.
+    Frozen { at: DateTime<Utc> },
+}
+
+/// What `GET /__admin/clock` reports.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ClockStatus {
+    pub now: String,
+    pub frozen: bool,
+}
+
+impl Default for Clock {
+    fn default() -> Self {
+        Self::real()
+    }
+}
+
+impl Clock {
+    /// A clock that follows real time.
+    pub fn real() -> Self {
+        Self {
+            inner: Arc::new(Mutex::new(State::Running {
+                offset: Duration::zero(),
+            })),
+        }
+    }
+
+    /// A clock frozen at `at`.
+    pub fn frozen(at: DateTime<Utc>) -> Self {
+        Self {
+            inner: Arc::new(Mutex::new(State::Frozen { at })),
+        }
+    }
+
+    /// Parses a `--clock` spec: `real`, or `frozen:<RFC3339>`.
+    pub fn from_spec(spec: &str) -> Result<Self, String> {
+        if spec.eq_ignore_ascii_case("real") {
+            return Ok(Self::real());
+        }
+        match spec.split_once(':') {
+            Some((mode, at)) if mode.eq_ignore_ascii_case("frozen") => {
+                let at = parse_time(at)?;
+                Ok(Self::frozen(at))
+            }
+            _ => Err(format!(
+                "unknown clock spec {spec:?}; expected `real` or `frozen:<RFC3339>` (e.g. frozen:2026-01-01T00:00:00Z)"
+            )),
+        }
+    }
+
+    /// The current time.
+    pub fn now(&self) -> DateTime<Utc> {
+        match &*self.inner.lock() {
+            State::Running { offset } => Utc::now() + *offset,
+            State::Frozen { at } => *at,
+        }
+    }
+
+    /// Milliseconds since the Unix epoch, for arithmetic on deadlines.
+    pub fn now_millis(&self) -> i64 {
+        self.now().timestamp_millis()
+    }
+
+    /// Moves the clock forward (or back, with a negative duration).
+    pub fn advance(&self, by: Duration) {
+        match &mut *self.inner.lock() {
+            State::Running { offset } => *offset += by,
+            State::Frozen { at } => *at += by,
+        }
+    }
+
+    /// Sets the clock to `to`, keeping it frozen or running as it was.
+    pub fn set(&self, to: DateTime<Utc>) {
+        match &mut *self.inner.lock() {
+            State::Running { offset } => *offset = to - Utc::now(),
+            State::Frozen { at } => *at = to,
+        }
+    }
+
+    /// Stops the clock at the current time.
+    pub fn freeze(&self) {
+        let now = self.now();
+        *self.inner.lock() = State::Frozen { at: now };
+    }
+
+    /// Lets a frozen clock run again from where it stands.
+    pub fn resume(&self) {
+        let mut state = self.inner.lock();
+        if let State::Frozen { at } = &*state {
+            let offset = *at - Utc::now();
+            *state = State::Running { offset };
+        }
+    }
+
+    /// Whether the clock is frozen.
+    pub fn is_frozen(&self) -> bool {
+        matches!(&*self.inner.lock(), State::Frozen { .. })
+    }
+
+    /// A snapshot for the admin API.
+    pub fn status(&self) -> ClockStatus {
+        ClockStatus {
+            now: format_time(self.now()),
+            frozen: self.is_frozen(),
+        }
+    }
+}
+
+/// Formats a time the way Genesys writes `lastModified`: `yyyy-MM-ddTHH:mm:ss.SSSZ`.
+pub fn format_time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// Parses an RFC 3339 time.
+pub fn parse_time(text: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(text.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| format!("invalid RFC 3339 time {text:?}: {e}"))
+}
+
+/// Parses a duration such as `61s`, `1500ms`, `2m`, `1h`, `1d` (an integer and a unit).
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '-'))
+        .unwrap_or(text.len());
+    let (num, unit) = text.split_at(split);
+    let n: i64 = num
+        .parse()
+        .map_err(|_| format!("invalid duration {text:?}: expected e.g. 61s, 500ms, 2m, 1h"))?;
+    let d = match unit {
+        "ms" => Duration::try_milliseconds(n),
+        "s" | "" => Duration::try_seconds(n),
+        "m" => Duration::try_minutes(n),
+        "h" => Duration::try_hours(n),
+        "d" => Duration::try_days(n),
+        _ => None,
+    };
+    d.ok_or_else(|| format!("invalid duration {text:?}: unit must be ms, s, m, h or d"))
+}
+
+/// A monotonic stopwatch for measuring how long a request took (journal timings). Not
+/// affected by the controllable clock on purpose: timings describe the server, not the scenario.
+pub fn stopwatch() -> Instant {
+    Instant::now()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frozen_clock_moves_only_when_told() {
+        let c = Clock::from_spec("frozen:2026-01-01T00:00:00Z").unwrap();
+        let t0 = c.now();
+        assert_eq!(c.now(), t0);
+        c.advance(parse_duration("61s").unwrap());
+        assert_eq!(c.now() - t0, Duration::seconds(61));
+        assert_eq!(format_time(c.now()), "2026-01-01T00:01:01.000Z");
+    }
+
+    #[test]
+    fn running_clock_can_be_offset_frozen_and_resumed() {
+        let c = Clock::real();
+        c.advance(Duration::hours(1));
+        assert!(c.now() > Utc::now() + Duration::minutes(59));
+        c.freeze();
+        assert!(c.is_frozen());
+        let t = c.now();
+        c.resume();
+        assert!(!c.is_frozen());
+        assert!(c.now() >= t);
+    }
+
+    #[test]
+    fn bad_specs_are_explained() {
+        assert!(
+            Clock::from_spec("sometimes")
+                .unwrap_err()
+                .contains("frozen:")
+        );
+        assert!(Clock::from_spec("frozen:yesterday").is_err());
+        assert!(parse_duration("5 fortnights").is_err());
+        assert_eq!(
+            parse_duration("1500ms").unwrap(),
+            Duration::milliseconds(1500)
+        );
+    }
+}

@@ -1,0 +1,356 @@
+//! Command line and environment configuration, validated once into typed values.
+//!
+//! Every `serve` flag can also come from a `GENESYS_MOCK_*` environment variable, so a
+//! container can be configured without a command line. Bad values fail at start-up with a
+//! message that names the flag.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::clock::Clock;
+use crate::genesys::compat::{Compat, SWITCHES};
+
+/// Default bind address: loopback only, as a test tool should.
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+
+/// Genesys' `request.bytes.max`.
+pub const DEFAULT_MAX_BODY: usize = 512_000;
+
+/// Genesys' `client.credentials.token.rate.per.minute`.
+pub const DEFAULT_RATE_PER_MINUTE: u32 = 300;
+
+/// Top-level command line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "genesys-scim-mock",
+    version,
+    about = "An in-memory Genesys Cloud SCIM, external-id and OAuth mock for testing SCIM clients.",
+    long_about = "An in-memory stand-in for Genesys Cloud's identity APIs: SCIM 2.0 users and groups \
+(/api/v2/scim/v2 and the legacy /api/v2/scim), the user external-id API, OAuth client credentials, \
+and Genesys' quirks and limits. State comes from fixture files (or a built-in default org); \
+behaviour can be scripted with scenarios and the /__admin API."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the server.
+    Serve(Box<ServeArgs>),
+    /// Check a running server's health endpoint; exits 0 when healthy. For container
+    /// HEALTHCHECKs: needs no shell or curl.
+    Healthcheck(HealthcheckArgs),
+    /// Check fixture files without serving. Every error names the file, the record and the field.
+    Validate(ValidateArgs),
+}
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Flags of `serve`.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on. Port 0 picks a free port (see --port-file).
+    #[arg(long, env = "GENESYS_MOCK_BIND", default_value = DEFAULT_BIND)]
+    pub bind: SocketAddr,
+
+    /// Fixture file or directory of *.json fixture files. Without it, the built-in default
+    /// org is served (see README: "The default org").
+    #[arg(long, env = "GENESYS_MOCK_FIXTURES", value_name = "PATH")]
+    pub fixtures: Option<PathBuf>,
+
+    /// Seed for every random choice (ids, tokens, probabilistic faults). Same seed and same
+    /// requests give the same responses. Without it, ids are random.
+    #[arg(long, env = "GENESYS_MOCK_SEED", value_name = "N")]
+    pub seed: Option<u64>,
+
+    /// Log format.
+    #[arg(long, env = "GENESYS_MOCK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
+    /// Write the address actually bound (host:port) to this file once listening.
+    #[arg(long, env = "GENESYS_MOCK_PORT_FILE", value_name = "PATH")]
+    pub port_file: Option<PathBuf>,
+
+    /// Filter profile: `genesys` accepts only the filters Genesys documents; `rfc` accepts the
+    /// whole RFC 7644 grammar. Same as --compat profile=...
+    #[arg(long, env = "GENESYS_MOCK_PROFILE", value_name = "genesys|rfc")]
+    pub profile: Option<String>,
+
+    /// Set a compatibility switch, NAME=VALUE (repeatable; comma-separated in the environment
+    /// variable). Run `genesys-scim-mock serve --help` to see them listed below.
+    #[arg(long = "compat", env = "GENESYS_MOCK_COMPAT", value_name = "NAME=VALUE", value_delimiter = ',', long_help = compat_help())]
+    pub compat: Vec<String>,
+
+    /// The clock: `real`, or `frozen:<RFC3339>` to start frozen (advance it with
+    /// POST /__admin/clock).
+    #[arg(
+        long,
+        env = "GENESYS_MOCK_CLOCK",
+        default_value = "real",
+        value_name = "SPEC"
+    )]
+    pub clock: String,
+
+    /// Requests per minute per client-credentials token (Genesys: 300), or `off`.
+    #[arg(
+        long,
+        env = "GENESYS_MOCK_RATE_LIMIT",
+        default_value = "300",
+        value_name = "N|off"
+    )]
+    pub rate_limit: String,
+
+    /// Largest accepted request body in bytes (Genesys: 512000); larger bodies get 413.
+    #[arg(long, env = "GENESYS_MOCK_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY, value_name = "BYTES")]
+    pub max_body_bytes: usize,
+
+    /// The /__admin API: `on` or `off`. /__admin/health stays available either way, for
+    /// readiness probes.
+    #[arg(
+        long,
+        env = "GENESYS_MOCK_ADMIN",
+        default_value = "on",
+        value_name = "on|off"
+    )]
+    pub admin: String,
+
+    /// Require `Authorization: Bearer <TOKEN>` on /__admin calls (except health).
+    #[arg(long, env = "GENESYS_MOCK_ADMIN_TOKEN", value_name = "TOKEN")]
+    pub admin_token: Option<String>,
+
+    /// Scenario file to load at start (repeatable).
+    #[arg(
+        long = "scenario",
+        env = "GENESYS_MOCK_SCENARIO",
+        value_name = "PATH",
+        value_delimiter = ','
+    )]
+    pub scenarios: Vec<PathBuf>,
+
+    /// How many requests the journal keeps (oldest dropped first, and counted).
+    #[arg(
+        long,
+        env = "GENESYS_MOCK_JOURNAL_SIZE",
+        default_value_t = 10_000,
+        value_name = "N"
+    )]
+    pub journal_size: usize,
+}
+
+fn compat_help() -> String {
+    let mut s = String::from(
+        "Set a compatibility switch, NAME=VALUE (repeatable; comma-separated in the environment variable).\n\nSwitches (default first):\n",
+    );
+    for (name, values, default, what) in SWITCHES {
+        s.push_str(&format!("  {name}={default}  [{values}]\n      {what}\n"));
+    }
+    s
+}
+
+/// Flags of `healthcheck`.
+#[derive(Debug, Clone, Args)]
+pub struct HealthcheckArgs {
+    /// Address of the server. Defaults to the serve address (GENESYS_MOCK_BIND), with an
+    /// unspecified host (0.0.0.0) replaced by 127.0.0.1.
+    #[arg(long, env = "GENESYS_MOCK_BIND", default_value = DEFAULT_BIND)]
+    pub bind: SocketAddr,
+    /// Give up after this many milliseconds.
+    #[arg(long, default_value_t = 2000)]
+    pub timeout_ms: u64,
+}
+
+/// Flags of `validate`.
+#[derive(Debug, Clone, Args)]
+pub struct ValidateArgs {
+    /// Fixture file or directory.
+    pub path: PathBuf,
+}
+
+/// Validated server configuration. Plain data, so tests build one and change fields.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub bind: SocketAddr,
+    pub fixtures: Option<PathBuf>,
+    pub seed: Option<u64>,
+    pub log_format: LogFormat,
+    pub port_file: Option<PathBuf>,
+    pub compat: Compat,
+    /// The clock spec as given (`real` / `frozen:...`), already checked.
+    pub clock: String,
+    /// Requests per minute per token; `None` is off.
+    pub rate_limit_per_minute: Option<u32>,
+    pub max_body_bytes: usize,
+    pub admin_enabled: bool,
+    pub admin_token: Option<String>,
+    pub scenarios: Vec<PathBuf>,
+    pub journal_size: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            bind: DEFAULT_BIND
+                .parse()
+                .expect("DEFAULT_BIND is a valid address"),
+            fixtures: None,
+            seed: None,
+            log_format: LogFormat::Text,
+            port_file: None,
+            compat: Compat::default(),
+            clock: "real".to_owned(),
+            rate_limit_per_minute: Some(DEFAULT_RATE_PER_MINUTE),
+            max_body_bytes: DEFAULT_MAX_BODY,
+            admin_enabled: true,
+            admin_token: None,
+            scenarios: Vec::new(),
+            journal_size: 10_000,
+        }
+    }
+}
+
+impl Config {
+    /// Validates `serve` flags. Errors name the flag.
+    pub fn from_args(args: ServeArgs) -> Result<Self, String> {
+        let mut compat = Compat::default();
+        for a in args.compat.iter().filter(|a| !a.trim().is_empty()) {
+            compat
+                .apply_assignment(a)
+                .map_err(|e| format!("--compat: {e}"))?;
+        }
+        if let Some(p) = &args.profile {
+            compat
+                .set("profile", p)
+                .map_err(|e| format!("--profile: {e}"))?;
+        }
+        Clock::from_spec(&args.clock).map_err(|e| format!("--clock: {e}"))?;
+        let rate_limit_per_minute = match args.rate_limit.trim() {
+            "off" | "OFF" | "Off" => None,
+            n => match n.parse::<u32>() {
+                Ok(0) | Err(_) => {
+                    return Err(format!(
+                        "--rate-limit: expected a positive number of requests per minute or `off`, got {n:?}"
+                    ));
+                }
+                Ok(v) => Some(v),
+            },
+        };
+        if args.max_body_bytes == 0 {
+            return Err("--max-body-bytes: must be greater than 0".to_owned());
+        }
+        if args.journal_size == 0 {
+            return Err("--journal-size: must be greater than 0".to_owned());
+        }
+        let admin_enabled = match args.admin.to_ascii_lowercase().as_str() {
+            "on" | "true" => true,
+            "off" | "false" => false,
+            other => return Err(format!("--admin: expected on or off, got {other:?}")),
+        };
+        Ok(Self {
+            bind: args.bind,
+            fixtures: args.fixtures,
+            seed: args.seed,
+            log_format: args.log_format,
+            port_file: args.port_file,
+            compat,
+            clock: args.clock,
+            rate_limit_per_minute,
+            max_body_bytes: args.max_body_bytes,
+            admin_enabled,
+            admin_token: args.admin_token.filter(|t| !t.is_empty()),
+            scenarios: args.scenarios,
+            journal_size: args.journal_size,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn serve(args: &[&str]) -> Result<Config, String> {
+        let mut argv = vec!["genesys-scim-mock", "serve"];
+        argv.extend_from_slice(args);
+        let cli = Cli::try_parse_from(argv).map_err(|e| e.to_string())?;
+        match cli.command {
+            Command::Serve(a) => Config::from_args(*a),
+            _ => unreachable!("parsed serve"),
+        }
+    }
+
+    #[test]
+    fn defaults_are_genesys_like() {
+        let c = serve(&[]).unwrap();
+        assert_eq!(c.bind.to_string(), DEFAULT_BIND);
+        assert_eq!(c.rate_limit_per_minute, Some(300));
+        assert_eq!(c.max_body_bytes, 512_000);
+        assert!(c.admin_enabled);
+    }
+
+    #[test]
+    fn bad_values_name_their_flag() {
+        assert!(
+            serve(&["--rate-limit", "0"])
+                .unwrap_err()
+                .contains("--rate-limit")
+        );
+        assert!(
+            serve(&["--rate-limit=-5"])
+                .unwrap_err()
+                .contains("--rate-limit")
+        );
+        assert!(
+            serve(&["--clock", "later"])
+                .unwrap_err()
+                .contains("--clock")
+        );
+        assert!(
+            serve(&["--compat", "nope=1"])
+                .unwrap_err()
+                .contains("--compat")
+        );
+        assert!(
+            serve(&["--profile", "loose"])
+                .unwrap_err()
+                .contains("--profile")
+        );
+        assert!(
+            serve(&["--admin", "maybe"])
+                .unwrap_err()
+                .contains("--admin")
+        );
+        assert!(
+            serve(&["--journal-size", "0"])
+                .unwrap_err()
+                .contains("--journal-size")
+        );
+    }
+
+    #[test]
+    fn switches_and_off_parse() {
+        let c = serve(&[
+            "--rate-limit",
+            "off",
+            "--compat",
+            "version-mismatch-status=412",
+            "--profile",
+            "rfc",
+        ])
+        .unwrap();
+        assert_eq!(c.rate_limit_per_minute, None);
+        assert_eq!(c.compat.version_mismatch_status, 412);
+        assert_eq!(c.compat.profile, crate::genesys::compat::Profile::Rfc);
+    }
+}

@@ -1,0 +1,60 @@
+//! A Genesys group. Groups come only from fixtures: SCIM can read them and change their
+//! membership, never create or delete them (seed 001, seed 003).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Genesys group type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum GroupType {
+    #[default]
+    Official,
+    Social,
+}
+
+/// Genesys group visibility.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub enum Visibility {
+    #[default]
+    Public,
+    MembersOnly,
+    OwnersOnly,
+}
+
+impl Visibility {
+    /// The name Genesys uses in platform JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Public => "public",
+            Self::MembersOnly => "members",
+            Self::OwnersOnly => "owners",
+        }
+    }
+}
+
+/// A group as Genesys stores it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Group {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: GroupType,
+    pub visibility: Visibility,
+    pub external_id: Option<String>,
+    /// Member user ids, in the order they were added, without duplicates.
+    pub members: Vec<String>,
+    pub version: u64,
+    pub date_modified: DateTime<Utc>,
+}
+
+impl Group {
+    /// Whether SCIM can see this group. Genesys syncs membership only for public groups
+    /// (seed 003: "Groups must be set to public").
+    pub fn scim_visible(&self) -> bool {
+        self.visibility == Visibility::Public
+    }
+}

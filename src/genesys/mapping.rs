@@ -1,0 +1,877 @@
+//! The SCIM ↔ Genesys field mapping, as one table.
+//!
+//! Each [`Row`] is one line of Genesys' field-mapping article (seed 004): the SCIM attribute,
+//! the Genesys field it lands in, how the SCIM view is rendered from the stored user, and how a
+//! SCIM value is written into it (validated against the org's reference data). Rendering a user
+//! walks the rows; writing one (create, replace, or the result of a PATCH) walks them too, so a
+//! rule lives in exactly one place. The README's mapping table is checked against [`ROWS`].
+//!
+//! What is not in the table is not stored: attributes Genesys does not support are dropped, or
+//! rejected when `Compat::unsupported_attributes` is `reject`.
+
+use serde_json::{Map, Value, json};
+
+use crate::clock::format_time;
+use crate::error::{ApiError, ApiResult};
+use crate::genesys::compat::{Compat, Unsupported};
+use crate::genesys::group::Group;
+use crate::genesys::org::Org;
+use crate::genesys::user::{
+    ExternalId, Phone, PhoneNumber, Proficiency, SCIM_AUTHORITY, User, UserState,
+};
+use crate::scim::schema::{self, ENTERPRISE_USER, GENESYS_USER, PHONE_TYPES, UNSUPPORTED_USER};
+
+/// What rendering needs besides the user: the org (to name divisions, roles, groups) and the
+/// SCIM base URL of this request (for `meta.location` and `$ref`).
+#[derive(Debug, Clone, Copy)]
+pub struct View<'a> {
+    pub org: &'a Org,
+    /// e.g. `http://127.0.0.1:8080/api/v2/scim/v2`
+    pub base: &'a str,
+}
+
+/// Which write is being mapped. They differ only in what an absent attribute means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// POST: absent attributes take their defaults; `userName` and `displayName` are required.
+    Create,
+    /// PUT: absent attributes are cleared, except `userName`, `displayName`, `active`,
+    /// `password` and `roles`, which keep their values (seed 000's extension-only PUT works).
+    Replace,
+    /// The JSON after a PATCH: it started as the full view, so an absent attribute was removed.
+    Patch,
+}
+
+/// What writing needs besides the user.
+#[derive(Debug, Clone, Copy)]
+pub struct WriteCtx<'a> {
+    pub org: &'a Org,
+    pub compat: &'a Compat,
+    pub mode: Mode,
+    /// The stored user before this write (`None` on create).
+    pub previous: Option<&'a User>,
+}
+
+type Reader = fn(&User, &View<'_>) -> Option<Value>;
+type Writer = fn(&mut User, Option<&Value>, &WriteCtx<'_>) -> ApiResult<()>;
+
+/// One mapping rule.
+#[derive(Debug, Clone, Copy)]
+pub struct Row {
+    /// The schema URN whose object holds the attribute; [`schema::USER`] for core attributes.
+    pub schema: &'static str,
+    /// The attribute name inside that schema.
+    pub attr: &'static str,
+    /// The Genesys field, as the mapping article names it.
+    pub genesys: &'static str,
+    /// Notes for the README's mapping table.
+    pub notes: &'static str,
+    pub read: Reader,
+    pub write: Writer,
+}
+
+/// The table. Order is render order and write order (`emails` needs `userName` written first,
+/// the Genesys `externalIds` need `externalId` written first).
+pub const ROWS: &[Row] = &[
+    Row {
+        schema: schema::USER,
+        attr: "externalId",
+        genesys: "external id with authority x-pc:scimv2:v1",
+        notes: "case-exact; also visible in the Genesys extension's externalIds and the external-id API",
+        read: |u, _| u.scim_external_id().map(|v| json!(v)),
+        write: write_external_id,
+    },
+    Row {
+        schema: schema::USER,
+        attr: "userName",
+        genesys: "contactInfo.email_main",
+        notes: "required; unique among non-deleted users, case-insensitively",
+        read: |u, _| Some(json!(u.email)),
+        write: write_user_name,
+    },
+    Row {
+        schema: schema::USER,
+        attr: "displayName",
+        genesys: "general.name",
+        notes: "required",
+        read: |u, _| Some(json!(u.name)),
+        write: write_display_name,
+    },
+    Row {
+        schema: schema::USER,
+        attr: "title",
+        genesys: "general.title",
+        notes: "",
+        read: |u, _| u.title.as_ref().map(|t| json!(t)),
+        write: |u, v, _| {
+            u.title = opt_string("title", v)?;
+            Ok(())
+        },
+    },
+    Row {
+        schema: schema::USER,
+        attr: "active",
+        genesys: "state (active / inactive)",
+        notes: "\"True\"/\"False\" strings accepted (coerce-string-booleans); deletion is separate",
+        read: |u, _| Some(json!(u.state == UserState::Active)),
+        write: write_active,
+    },
+    Row {
+        schema: schema::USER,
+        attr: "password",
+        genesys: "password",
+        notes: "write-only: accepted on create, PUT and PATCH, never returned",
+        read: |_, _| None,
+        write: |u, v, _| {
+            if let Some(p) = opt_string("password", v)? {
+                u.password = Some(p);
+            }
+            Ok(())
+        },
+    },
+    Row {
+        schema: schema::USER,
+        attr: "emails",
+        genesys: "contactInfo.email_main (type other, read-only), contactInfo.email_work (type work)",
+        notes: "other types are dropped",
+        read: read_emails,
+        write: write_emails,
+    },
+    Row {
+        schema: schema::USER,
+        attr: "phoneNumbers",
+        genesys: "contactInfo.phone_work … phone_other, primaryContactInfo.voice",
+        notes: "types work, work2, work3, work4, home, mobile, other, microsoftteams, zoomphone, eightbyeight, ringcentral; E.164 or tel:+…;ext=…",
+        read: read_phones,
+        write: write_phones,
+    },
+    Row {
+        schema: schema::USER,
+        attr: "groups",
+        genesys: "groups the user is a member of",
+        notes: "read-only; change membership through Groups",
+        read: read_groups,
+        write: |_, _, _| Ok(()),
+    },
+    Row {
+        schema: schema::USER,
+        attr: "roles",
+        genesys: "user roles (by name)",
+        notes: "names must exist in the org; a create without roles gets the employee role",
+        read: read_roles,
+        write: write_roles,
+    },
+    Row {
+        schema: ENTERPRISE_USER,
+        attr: "division",
+        genesys: "divisionId",
+        notes: "a division name; unknown names are rejected, never created; absent means Home",
+        read: |u, v| v.org.division(&u.division_id).map(|d| json!(d.name)),
+        write: write_division,
+    },
+    Row {
+        schema: ENTERPRISE_USER,
+        attr: "department",
+        genesys: "general.department",
+        notes: "",
+        read: |u, _| u.department.as_ref().map(|d| json!(d)),
+        write: |u, v, _| {
+            u.department = opt_string("department", v)?;
+            Ok(())
+        },
+    },
+    Row {
+        schema: ENTERPRISE_USER,
+        attr: "manager",
+        genesys: "relationships.manager",
+        notes: "value must be the id of another user in the org; a bare string is taken as the value",
+        read: |u, v| {
+            u.manager_id
+                .as_ref()
+                .map(|m| json!({"value": m, "$ref": format!("{}/Users/{m}", v.base)}))
+        },
+        write: write_manager,
+    },
+    Row {
+        schema: ENTERPRISE_USER,
+        attr: "employeeNumber",
+        genesys: "hr.empId",
+        notes: "",
+        read: |u, _| u.employee_id.as_ref().map(|e| json!(e)),
+        write: |u, v, _| {
+            u.employee_id = opt_string("employeeNumber", v)?;
+            Ok(())
+        },
+    },
+    Row {
+        schema: ENTERPRISE_USER,
+        attr: "dateHire",
+        genesys: "hr.dateHire",
+        notes: "YYYY-MM-DD; an ISO-8601 date-time keeps its date part",
+        read: |u, _| u.date_hire.as_ref().map(|d| json!(d)),
+        write: write_date_hire,
+    },
+    Row {
+        schema: GENESYS_USER,
+        attr: "routingSkills",
+        genesys: "user routing skills",
+        notes: "name must exist (case-sensitive); proficiency 0 to 5; at most 50",
+        read: |u, v| read_proficiencies(&u.skills, |id| v.org.skill(id).map(|s| s.name.as_str())),
+        write: |u, v, c| {
+            u.skills = write_proficiencies(
+                "routingSkills",
+                v,
+                c.compat,
+                c.org.limits.skills_per_user,
+                |n| c.org.skill_by_name(n).map(|s| s.id.clone()),
+            )?;
+            Ok(())
+        },
+    },
+    Row {
+        schema: GENESYS_USER,
+        attr: "routingLanguages",
+        genesys: "user routing languages",
+        notes: "name must exist (case-sensitive); proficiency 0 to 5; at most 50",
+        read: |u, v| {
+            read_proficiencies(&u.languages, |id| {
+                v.org.language(id).map(|s| s.name.as_str())
+            })
+        },
+        write: |u, v, c| {
+            u.languages = write_proficiencies(
+                "routingLanguages",
+                v,
+                c.compat,
+                c.org.limits.languages_per_user,
+                |n| c.org.language_by_name(n).map(|s| s.id.clone()),
+            )?;
+            Ok(())
+        },
+    },
+    Row {
+        schema: GENESYS_USER,
+        attr: "externalIds",
+        genesys: "external ids (external-id API)",
+        notes: "always includes the immutable x-pc:scimv2:v1 entry carrying externalId; at most 100",
+        read: |u, _| {
+            (!u.external_ids.is_empty()).then(|| {
+                Value::Array(
+                    u.external_ids
+                        .iter()
+                        .map(|e| json!({"authority": e.authority_name, "value": e.external_key}))
+                        .collect(),
+                )
+            })
+        },
+        write: write_external_ids,
+    },
+];
+
+/// Renders the SCIM view of a user.
+pub fn user_to_scim(user: &User, view: &View<'_>) -> Value {
+    let mut out = Map::new();
+    out.insert(
+        "schemas".into(),
+        json!([schema::USER, ENTERPRISE_USER, GENESYS_USER]),
+    );
+    out.insert("id".into(), json!(user.id));
+    for row in ROWS {
+        let Some(value) = (row.read)(user, view) else {
+            continue;
+        };
+        if row.schema == schema::USER {
+            out.insert(row.attr.into(), value);
+        } else {
+            out.entry(row.schema)
+                .or_insert_with(|| Value::Object(Map::new()))
+                .as_object_mut()
+                .map(|ext| ext.insert(row.attr.into(), value));
+        }
+    }
+    out.insert(
+        "meta".into(),
+        json!({
+            "resourceType": "User",
+            "lastModified": format_time(user.date_modified),
+            "location": format!("{}/Users/{}", view.base, user.id),
+            "version": user.version.to_string(),
+        }),
+    );
+    Value::Object(out)
+}
+
+/// Writes a SCIM user body into a user: a copy of `ctx.previous`, or a blank user with `id`.
+pub fn user_from_scim(input: &Value, id: &str, ctx: &WriteCtx<'_>) -> ApiResult<User> {
+    let obj = input
+        .as_object()
+        .ok_or_else(|| ApiError::invalid_syntax("The request body must be a JSON object."))?;
+    check_unsupported(obj, ctx.compat)?;
+    let mut user = match ctx.previous {
+        Some(p) => p.clone(),
+        None => User {
+            id: id.to_owned(),
+            state: UserState::Active,
+            name: String::new(),
+            title: None,
+            department: None,
+            division_id: String::new(),
+            email: String::new(),
+            work_email: None,
+            phones: Vec::new(),
+            primary_phone: None,
+            manager_id: None,
+            employee_id: None,
+            date_hire: None,
+            role_ids: Vec::new(),
+            skills: Vec::new(),
+            languages: Vec::new(),
+            external_ids: Vec::new(),
+            password: None,
+            version: 0,
+            date_modified: chrono::DateTime::UNIX_EPOCH,
+        },
+    };
+    for row in ROWS {
+        let container = if row.schema == schema::USER {
+            Some(obj)
+        } else {
+            get_ci(obj, row.schema).and_then(Value::as_object)
+        };
+        let value = container
+            .and_then(|c| get_ci(c, row.attr))
+            .filter(|v| !v.is_null());
+        (row.write)(&mut user, value, ctx)?;
+    }
+    user.sort_phones();
+    Ok(user)
+}
+
+/// Renders the SCIM view of a group.
+pub fn group_to_scim(group: &Group, view: &View<'_>) -> Value {
+    let members: Vec<Value> = group
+        .members
+        .iter()
+        .map(|m| json!({"value": m, "$ref": format!("{}/Users/{m}", view.base), "type": "User"}))
+        .collect();
+    let mut out = json!({
+        "schemas": [schema::GROUP],
+        "id": group.id,
+        "displayName": group.name,
+        "members": members,
+        "meta": {
+            "resourceType": "Group",
+            "lastModified": format_time(group.date_modified),
+            "location": format!("{}/Groups/{}", view.base, group.id),
+            "version": group.version.to_string(),
+        },
+    });
+    if let Some(e) = &group.external_id {
+        out["externalId"] = json!(e);
+    }
+    out
+}
+
+/// Writes a SCIM group body (PUT, or the JSON after a PATCH) into a copy of `previous`.
+/// `displayName` is read-only and ignored here (RFC 7644 §3.5.1: read-only values in a PUT are
+/// ignored); PATCH rejects changing it before this point.
+pub fn group_from_scim(input: &Value, previous: &Group) -> ApiResult<Group> {
+    let obj = input
+        .as_object()
+        .ok_or_else(|| ApiError::invalid_syntax("The request body must be a JSON object."))?;
+    let mut group = previous.clone();
+    group.external_id = opt_string("externalId", get_ci(obj, "externalId"))?;
+    group.members = match get_ci(obj, "members").filter(|v| !v.is_null()) {
+        None => Vec::new(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|m| {
+                member_id(m).ok_or_else(|| {
+                    ApiError::invalid_value(format!(
+                        "members: each member needs a string \"value\" (a user id); got {m}"
+                    ))
+                })
+            })
+            .collect::<ApiResult<_>>()?,
+        Some(other) => {
+            return Err(ApiError::invalid_value(format!(
+                "members must be an array, got {other}"
+            )));
+        }
+    };
+    Ok(group)
+}
+
+fn member_id(m: &Value) -> Option<String> {
+    match m.get("value")? {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// A key looked up case-insensitively: SCIM attribute names are case-insensitive (RFC 7643 §2.1).
+pub fn get_ci<'a>(obj: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+    obj.get(key).or_else(|| {
+        obj.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v)
+    })
+}
+
+fn check_unsupported(obj: &Map<String, Value>, compat: &Compat) -> ApiResult<()> {
+    let mut unsupported = Vec::new();
+    for (key, value) in obj {
+        if key.eq_ignore_ascii_case("schemas")
+            || key.eq_ignore_ascii_case("id")
+            || key.eq_ignore_ascii_case("meta")
+            || schema::USER_SCHEMA.attribute(key).is_some()
+        {
+            continue;
+        }
+        let ext = [&schema::ENTERPRISE_SCHEMA, &schema::GENESYS_SCHEMA]
+            .into_iter()
+            .find(|s| s.id.eq_ignore_ascii_case(key));
+        match ext {
+            Some(s) => {
+                if let Some(inner) = value.as_object() {
+                    for k in inner.keys() {
+                        if s.attribute(k).is_none() {
+                            unsupported.push(format!("{}:{k}", s.id));
+                        }
+                    }
+                } else if !value.is_null() {
+                    return Err(ApiError::invalid_value(format!(
+                        "{key} must be an object, got {value}"
+                    )));
+                }
+            }
+            None => unsupported.push(key.clone()),
+        }
+    }
+    if compat.unsupported_attributes == Unsupported::Reject && !unsupported.is_empty() {
+        return Err(ApiError::invalid_value(format!(
+            "Attributes not supported by Genesys Cloud: {} (unsupported-attributes=reject)",
+            unsupported.join(", ")
+        )));
+    }
+    Ok(())
+}
+
+/// Whether a top-level key names an attribute Genesys documents as unsupported.
+pub fn is_documented_unsupported(key: &str) -> bool {
+    UNSUPPORTED_USER.iter().any(|u| u.eq_ignore_ascii_case(key))
+}
+
+// ---- value helpers ----
+
+fn opt_string(name: &str, v: Option<&Value>) -> ApiResult<Option<String>> {
+    match v {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.is_empty() => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(other) => Err(ApiError::invalid_value(format!(
+            "{name} must be a string, got {other}"
+        ))),
+    }
+}
+
+/// A boolean, with Entra's `"True"`/`"False"` accepted under `coerce-string-booleans`.
+pub fn boolean(name: &str, v: &Value, compat: &Compat) -> ApiResult<bool> {
+    match v {
+        Value::Bool(b) => Ok(*b),
+        Value::String(s) if compat.coerce_string_booleans && s.eq_ignore_ascii_case("true") => {
+            Ok(true)
+        }
+        Value::String(s) if compat.coerce_string_booleans && s.eq_ignore_ascii_case("false") => {
+            Ok(false)
+        }
+        other => Err(ApiError::invalid_value(format!(
+            "{name} must be a boolean, got {other}"
+        ))),
+    }
+}
+
+fn required(name: &str, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResult<Option<String>> {
+    match opt_string(name, v)? {
+        Some(s) => Ok(Some(s)),
+        None => match ctx.mode {
+            Mode::Replace if ctx.previous.is_some() => Ok(None),
+            _ => Err(ApiError::invalid_value(format!("{name} is required."))),
+        },
+    }
+}
+
+// ---- writers ----
+
+fn write_external_id(u: &mut User, v: Option<&Value>, _: &WriteCtx<'_>) -> ApiResult<()> {
+    let value = opt_string("externalId", v)?;
+    u.set_scim_external_id(value);
+    Ok(())
+}
+
+fn write_user_name(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResult<()> {
+    if let Some(name) = required("userName", v, ctx)? {
+        let name = name.trim().to_owned();
+        let valid = name
+            .split_once('@')
+            .is_some_and(|(a, d)| !a.is_empty() && !d.is_empty() && !d.contains('@'))
+            && !name.contains(char::is_whitespace);
+        if !valid {
+            return Err(ApiError::invalid_value(format!(
+                "userName must be an email address (it becomes the main email in Genesys Cloud), got {name:?}"
+            )));
+        }
+        u.email = name;
+    }
+    Ok(())
+}
+
+fn write_display_name(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResult<()> {
+    if let Some(name) = required("displayName", v, ctx)? {
+        u.name = name;
+    }
+    Ok(())
+}
+
+fn write_active(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResult<()> {
+    if let Some(v) = v {
+        let active = boolean("active", v, ctx.compat)?;
+        u.state = if active {
+            UserState::Active
+        } else {
+            UserState::Inactive
+        };
+    }
+    Ok(())
+}
+
+fn read_emails(u: &User, _: &View<'_>) -> Option<Value> {
+    let mut list = vec![json!({"value": u.email, "type": "other", "primary": true})];
+    if let Some(w) = &u.work_email {
+        list.push(json!({"value": w, "type": "work"}));
+    }
+    Some(Value::Array(list))
+}
+
+fn write_emails(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResult<()> {
+    let items = array("emails", v)?;
+    let mut work = None;
+    for item in items {
+        let kind = item.get("type").and_then(Value::as_str).unwrap_or("");
+        let value = opt_string("emails.value", item.get("value"))?;
+        if kind.eq_ignore_ascii_case("work") {
+            work = value;
+        } else if kind.eq_ignore_ascii_case("other") {
+            // Read-only mirror of userName. A PATCH that changes it is a mutability error;
+            // POST and PUT ignore read-only values (RFC 7644 §3.5.1).
+            let previous = ctx.previous.map(|p| p.email.as_str());
+            let changed = value.as_deref().is_some_and(|val| {
+                !val.eq_ignore_ascii_case(&u.email)
+                    && previous.is_none_or(|p| !val.eq_ignore_ascii_case(p))
+            });
+            if ctx.mode == Mode::Patch && changed {
+                return Err(ApiError::mutability(
+                    "emails[type eq \"other\"].value is read-only: it mirrors userName.",
+                ));
+            }
+        }
+    }
+    u.work_email = work;
+    Ok(())
+}
+
+fn array<'a>(name: &str, v: Option<&'a Value>) -> ApiResult<&'a [Value]> {
+    match v {
+        None => Ok(&[]),
+        Some(Value::Array(a)) => Ok(a),
+        Some(other) => Err(ApiError::invalid_value(format!(
+            "{name} must be an array, got {other}"
+        ))),
+    }
+}
+
+fn read_phones(u: &User, _: &View<'_>) -> Option<Value> {
+    (!u.phones.is_empty()).then(|| {
+        Value::Array(
+            u.phones
+                .iter()
+                .map(|p| {
+                    let mut o = json!({"value": p.value.to_scim(), "type": p.kind});
+                    if u.primary_phone.as_deref() == Some(p.kind.as_str()) {
+                        o["primary"] = json!(true);
+                    }
+                    o
+                })
+                .collect(),
+        )
+    })
+}
+
+fn write_phones(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResult<()> {
+    let items = array("phoneNumbers", v)?;
+    let mut phones: Vec<Phone> = Vec::new();
+    let mut primary = None;
+    for item in items {
+        let kind = item.get("type").and_then(Value::as_str).ok_or_else(|| {
+            ApiError::invalid_value(format!(
+                "phoneNumbers: each element needs a type; got {item}"
+            ))
+        })?;
+        let kind = PHONE_TYPES
+            .iter()
+            .find(|t| t.eq_ignore_ascii_case(kind))
+            .ok_or_else(|| {
+                ApiError::invalid_value(format!(
+                    "phoneNumbers: unknown type {kind:?} in {item}; allowed: {}",
+                    PHONE_TYPES.join(", ")
+                ))
+            })?;
+        let Some(text) = opt_string("phoneNumbers.value", item.get("value"))? else {
+            // Empty values are ignored, as Entra's sync ignores them (seed 003).
+            continue;
+        };
+        let number = PhoneNumber::parse(text.trim())
+            .map_err(|e| ApiError::invalid_value(format!("phoneNumbers: {e} in {item}")))?;
+        if let Some(p) = item.get("primary")
+            && boolean("phoneNumbers.primary", p, ctx.compat)?
+        {
+            primary = Some((*kind).to_owned());
+        }
+        phones.retain(|p| p.kind != *kind);
+        phones.push(Phone {
+            kind: (*kind).to_owned(),
+            value: number,
+        });
+    }
+    u.primary_phone = primary.or_else(|| {
+        u.primary_phone
+            .clone()
+            .filter(|k| phones.iter().any(|p| &p.kind == k))
+    });
+    u.phones = phones;
+    Ok(())
+}
+
+fn read_groups(u: &User, view: &View<'_>) -> Option<Value> {
+    let groups: Vec<Value> = view
+        .org
+        .groups_of(&u.id)
+        .filter(|g| g.scim_visible())
+        .map(|g| json!({"value": g.id, "$ref": format!("{}/Groups/{}", view.base, g.id), "type": "Group"}))
+        .collect();
+    (!groups.is_empty()).then_some(Value::Array(groups))
+}
+
+fn read_roles(u: &User, view: &View<'_>) -> Option<Value> {
+    let roles: Vec<Value> = u
+        .role_ids
+        .iter()
+        .filter_map(|id| view.org.role(id))
+        .map(|r| json!({"value": r.name}))
+        .collect();
+    (!roles.is_empty()).then_some(Value::Array(roles))
+}
+
+fn write_roles(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResult<()> {
+    let Some(v) = v else {
+        match ctx.mode {
+            Mode::Create => {
+                u.role_ids = ctx
+                    .org
+                    .default_role()
+                    .map(|r| r.id.clone())
+                    .into_iter()
+                    .collect();
+            }
+            Mode::Replace => {}
+            Mode::Patch => u.role_ids.clear(),
+        }
+        return Ok(());
+    };
+    let mut ids = Vec::new();
+    for item in array("roles", Some(v))? {
+        let name = match item {
+            Value::String(s) => s.as_str(),
+            _ => item.get("value").and_then(Value::as_str).ok_or_else(|| {
+                ApiError::invalid_value(format!(
+                    "roles: each role needs a string value; got {item}"
+                ))
+            })?,
+        };
+        let role = ctx.org.role_by_name(name).ok_or_else(|| {
+            ApiError::invalid_value(format!(
+                "roles: no role named {name:?} exists in this organization"
+            ))
+        })?;
+        if !ids.contains(&role.id) {
+            ids.push(role.id.clone());
+        }
+    }
+    u.role_ids = ids;
+    Ok(())
+}
+
+fn write_division(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResult<()> {
+    match opt_string("division", v)? {
+        Some(name) => {
+            let d = ctx.org.division_by_name(&name).ok_or_else(|| {
+                ApiError::invalid_value(format!(
+                    "division: no division named {name:?} exists in this organization (SCIM never creates divisions)"
+                ))
+            })?;
+            u.division_id = d.id.clone();
+        }
+        None => {
+            if let Some(home) = ctx.org.home_division() {
+                u.division_id = home.id.clone();
+            }
+        }
+    }
+    Ok(())
+}
+
+fn write_manager(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResult<()> {
+    let id = match v {
+        None => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Object(o)) => opt_string("manager.value", get_ci(o, "value"))?,
+        Some(other) => {
+            return Err(ApiError::invalid_value(format!(
+                "manager must be an object with a value, got {other}"
+            )));
+        }
+    }
+    .filter(|s| !s.is_empty());
+    if let Some(m) = &id {
+        if *m == u.id {
+            return Err(ApiError::invalid_value(
+                "manager: a user cannot be their own manager.",
+            ));
+        }
+        if ctx.org.user(m).is_none() {
+            return Err(ApiError::invalid_value(format!(
+                "manager: {m:?} is not the id of a user in this organization"
+            )));
+        }
+    }
+    u.manager_id = id;
+    Ok(())
+}
+
+fn write_date_hire(u: &mut User, v: Option<&Value>, _: &WriteCtx<'_>) -> ApiResult<()> {
+    u.date_hire = match opt_string("dateHire", v)? {
+        None => None,
+        Some(text) => {
+            let date_part = text.get(..10).unwrap_or(&text);
+            let parsed = chrono::NaiveDate::parse_from_str(date_part, "%Y-%m-%d").ok();
+            let tail_ok = text.len() == 10 || chrono::DateTime::parse_from_rfc3339(&text).is_ok();
+            match parsed {
+                Some(d) if tail_ok => Some(d.format("%Y-%m-%d").to_string()),
+                _ => {
+                    return Err(ApiError::invalid_value(format!(
+                        "dateHire must be YYYY-MM-DD (or an ISO-8601 date-time), got {text:?}"
+                    )));
+                }
+            }
+        }
+    };
+    Ok(())
+}
+
+fn read_proficiencies<'a>(
+    list: &[Proficiency],
+    name: impl Fn(&str) -> Option<&'a str>,
+) -> Option<Value> {
+    (!list.is_empty()).then(|| {
+        Value::Array(
+            list.iter()
+                .filter_map(|p| {
+                    name(&p.id).map(|n| json!({"name": n, "proficiency": p.proficiency}))
+                })
+                .collect(),
+        )
+    })
+}
+
+fn write_proficiencies(
+    attr: &str,
+    v: Option<&Value>,
+    _compat: &Compat,
+    max: usize,
+    lookup: impl Fn(&str) -> Option<String>,
+) -> ApiResult<Vec<Proficiency>> {
+    let items = array(attr, v)?;
+    if items.len() > max {
+        return Err(ApiError::invalid_value(format!(
+            "{attr}: at most {max} entries are allowed, got {}",
+            items.len()
+        )));
+    }
+    let mut out: Vec<Proficiency> = Vec::new();
+    for item in items {
+        let name = item.get("name").and_then(Value::as_str).ok_or_else(|| {
+            ApiError::invalid_value(format!(
+                "{attr}: each entry needs a string name; got {item}"
+            ))
+        })?;
+        let id = lookup(name).ok_or_else(|| {
+            ApiError::invalid_value(format!(
+                "{attr}: {name:?} does not exist in this organization (names are case-sensitive)"
+            ))
+        })?;
+        let proficiency = match item.get("proficiency") {
+            None | Some(Value::Null) => 0.0,
+            Some(p) => p.as_f64().ok_or_else(|| {
+                ApiError::invalid_value(format!("{attr}: proficiency must be a number; got {item}"))
+            })?,
+        };
+        if !(0.0..=5.0).contains(&proficiency) {
+            return Err(ApiError::invalid_value(format!(
+                "{attr}: proficiency must be from 0 to 5; got {item}"
+            )));
+        }
+        out.retain(|p| p.id != id);
+        out.push(Proficiency { id, proficiency });
+    }
+    Ok(out)
+}
+
+fn write_external_ids(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResult<()> {
+    let items = array("externalIds", v)?;
+    let mut list: Vec<ExternalId> = u
+        .external_ids
+        .iter()
+        .filter(|e| e.authority_name == SCIM_AUTHORITY)
+        .cloned()
+        .collect();
+    for item in items {
+        let authority = opt_string("externalIds.authority", item.get("authority"))?;
+        let value = opt_string("externalIds.value", item.get("value"))?;
+        let (Some(authority), Some(value)) = (authority, value) else {
+            return Err(ApiError::invalid_value(format!(
+                "externalIds: each entry needs an authority and a value; got {item}"
+            )));
+        };
+        if authority.starts_with(SCIM_AUTHORITY) {
+            // Immutable: it always mirrors externalId.
+            continue;
+        }
+        let id = ExternalId {
+            authority_name: authority,
+            external_key: value,
+        };
+        if !list.contains(&id) {
+            list.push(id);
+        }
+    }
+    if list.len() > ctx.org.limits.external_ids_per_user {
+        return Err(ApiError::invalid_value(format!(
+            "externalIds: at most {} external ids per user, got {}",
+            ctx.org.limits.external_ids_per_user,
+            list.len()
+        )));
+    }
+    u.external_ids = list;
+    Ok(())
+}

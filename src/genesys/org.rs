@@ -1,0 +1,396 @@
+//! One Genesys org: its reference data (divisions, roles, skills, languages), its users and
+//! groups, and the indexes that keep cross-record rules true (unique userName among
+//! non-deleted users, one user per external id, members that exist).
+//!
+//! Every write goes through a method here, whether it comes from SCIM, the external-id API,
+//! fixtures or the admin API, so no path can create a state another path could not.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{ApiError, ApiResult};
+use crate::genesys::compat::Compat;
+use crate::genesys::group::Group;
+use crate::genesys::user::{ExternalId, User, UserState};
+use crate::rng::Seeded;
+
+/// A named reference record (role, skill, language).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Named {
+    pub id: String,
+    pub name: String,
+}
+
+/// A division. Exactly one is the home division.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Division {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub home: bool,
+}
+
+/// Per-org limits (Genesys defaults; fixtures and flags may change them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Limits {
+    /// External ids per user ("Limit 100 per entity").
+    pub external_ids_per_user: usize,
+    /// Routing skills per user (SCIM model: max 50).
+    pub skills_per_user: usize,
+    /// Routing languages per user (SCIM model: max 50).
+    pub languages_per_user: usize,
+    /// Groups per user (Genesys help: 100 official).
+    pub groups_per_user: usize,
+    /// Members per group. Genesys' SCIM limit keys are undocumented; this is a chosen default.
+    pub members_per_group: usize,
+    /// Operations per PATCH request. Undocumented in Genesys; a chosen default.
+    pub patch_operations: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            external_ids_per_user: 100,
+            skills_per_user: 50,
+            languages_per_user: 50,
+            groups_per_user: 100,
+            members_per_group: 10_000,
+            patch_operations: 1_000,
+        }
+    }
+}
+
+/// An org and everything in it.
+#[derive(Debug)]
+pub struct Org {
+    pub id: String,
+    pub name: String,
+    pub divisions: Vec<Division>,
+    pub roles: Vec<Named>,
+    pub skills: Vec<Named>,
+    pub languages: Vec<Named>,
+    pub limits: Limits,
+    /// Per-org overrides of the server's compatibility switches.
+    pub compat: Option<Compat>,
+    /// Ids for records created at run time. Per org, so parallel suites stay deterministic.
+    pub rng: Seeded,
+    users: IndexMap<String, User>,
+    groups: IndexMap<String, Group>,
+    /// Lower-cased userName → id, non-deleted users only.
+    by_name: HashMap<String, String>,
+    /// Lower-cased userName → id of the most recently deleted user with that name.
+    deleted_by_name: HashMap<String, String>,
+    /// (authority, key) → user id, non-deleted users only.
+    by_external: HashMap<ExternalId, String>,
+}
+
+impl Org {
+    /// An empty org.
+    pub fn new(id: &str, name: &str, rng: Seeded) -> Self {
+        Self {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            divisions: Vec::new(),
+            roles: Vec::new(),
+            skills: Vec::new(),
+            languages: Vec::new(),
+            limits: Limits::default(),
+            compat: None,
+            rng,
+            users: IndexMap::new(),
+            groups: IndexMap::new(),
+            by_name: HashMap::new(),
+            deleted_by_name: HashMap::new(),
+            by_external: HashMap::new(),
+        }
+    }
+
+    /// A fresh id for a record created at run time.
+    pub fn new_id(&self) -> String {
+        self.rng.uuid().to_string()
+    }
+
+    // ---- reference data ----
+
+    /// The home division: the one flagged `home`, else the one named "Home", else the first.
+    pub fn home_division(&self) -> Option<&Division> {
+        self.divisions
+            .iter()
+            .find(|d| d.home)
+            .or_else(|| self.divisions.iter().find(|d| d.name == "Home"))
+            .or_else(|| self.divisions.first())
+    }
+
+    /// A division by id.
+    pub fn division(&self, id: &str) -> Option<&Division> {
+        self.divisions.iter().find(|d| d.id == id)
+    }
+
+    /// A division by name, case-insensitively (Entra maps names; it never creates divisions).
+    pub fn division_by_name(&self, name: &str) -> Option<&Division> {
+        self.divisions
+            .iter()
+            .find(|d| d.name.eq_ignore_ascii_case(name))
+    }
+
+    /// A role by id.
+    pub fn role(&self, id: &str) -> Option<&Named> {
+        self.roles.iter().find(|r| r.id == id)
+    }
+
+    /// A role by name, case-insensitively.
+    pub fn role_by_name(&self, name: &str) -> Option<&Named> {
+        self.roles
+            .iter()
+            .find(|r| r.name.eq_ignore_ascii_case(name))
+    }
+
+    /// The role new users get when a create names none ("employee").
+    pub fn default_role(&self) -> Option<&Named> {
+        self.role_by_name("employee")
+    }
+
+    /// A skill by exact (case-sensitive) name.
+    pub fn skill_by_name(&self, name: &str) -> Option<&Named> {
+        self.skills.iter().find(|s| s.name == name)
+    }
+
+    /// A skill by id.
+    pub fn skill(&self, id: &str) -> Option<&Named> {
+        self.skills.iter().find(|s| s.id == id)
+    }
+
+    /// A language by exact (case-sensitive) name.
+    pub fn language_by_name(&self, name: &str) -> Option<&Named> {
+        self.languages.iter().find(|s| s.name == name)
+    }
+
+    /// A language by id.
+    pub fn language(&self, id: &str) -> Option<&Named> {
+        self.languages.iter().find(|s| s.id == id)
+    }
+
+    // ---- users ----
+
+    /// Any user by id, deleted or not.
+    pub fn user_any(&self, id: &str) -> Option<&User> {
+        self.users.get(id)
+    }
+
+    /// A non-deleted user by id.
+    pub fn user(&self, id: &str) -> Option<&User> {
+        self.users.get(id).filter(|u| u.is_live())
+    }
+
+    /// Every user, deleted ones included, in creation order.
+    pub fn users(&self) -> impl Iterator<Item = &User> {
+        self.users.values()
+    }
+
+    /// Number of users, deleted ones included.
+    pub fn user_count(&self) -> usize {
+        self.users.len()
+    }
+
+    /// The non-deleted user with this userName (case-insensitive).
+    pub fn user_by_name(&self, user_name: &str) -> Option<&User> {
+        self.by_name
+            .get(&user_name.to_lowercase())
+            .and_then(|id| self.users.get(id))
+    }
+
+    /// The most recently deleted user with this userName.
+    pub fn deleted_user_by_name(&self, user_name: &str) -> Option<&User> {
+        self.deleted_by_name
+            .get(&user_name.to_lowercase())
+            .and_then(|id| self.users.get(id))
+            .filter(|u| u.state == UserState::Deleted)
+    }
+
+    /// The non-deleted user holding this external id (case-sensitive).
+    pub fn user_by_external(&self, authority: &str, key: &str) -> Option<&User> {
+        let k = ExternalId {
+            authority_name: authority.to_owned(),
+            external_key: key.to_owned(),
+        };
+        self.by_external.get(&k).and_then(|id| self.users.get(id))
+    }
+
+    /// Whether any non-deleted user has an external id under this authority.
+    pub fn knows_authority(&self, authority: &str) -> bool {
+        self.by_external
+            .keys()
+            .any(|k| k.authority_name == authority)
+    }
+
+    /// Every authority name in use, for routing URL-shaped authorities.
+    pub fn authorities(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .by_external
+            .keys()
+            .map(|k| k.authority_name.clone())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    /// Stores `user` (new or changed), enforcing uniqueness, and keeps the indexes true.
+    ///
+    /// Returns the stored user and whether anything changed. The version is bumped and
+    /// `dateModified` set only when the content changed.
+    pub fn put_user(&mut self, mut user: User, now: DateTime<Utc>) -> ApiResult<(User, bool)> {
+        let previous = self.users.get(&user.id).cloned();
+        if let Some(prev) = &previous
+            && prev.same_content(&user)
+        {
+            return Ok((prev.clone(), false));
+        }
+        if user.is_live() {
+            self.check_unique(&user)?;
+        }
+        user.version = previous.as_ref().map_or(1, |p| p.version + 1);
+        user.date_modified = now;
+        user.sort_phones();
+        if let Some(prev) = &previous {
+            self.unindex(prev);
+        }
+        self.index(&user);
+        if user.state == UserState::Deleted {
+            self.drop_memberships(&user.id, now);
+        }
+        self.users.insert(user.id.clone(), user.clone());
+        Ok((user, true))
+    }
+
+    fn check_unique(&self, user: &User) -> ApiResult<()> {
+        if let Some(other) = self.by_name.get(&user.email.to_lowercase())
+            && *other != user.id
+        {
+            return Err(ApiError::uniqueness(
+                "User name already in use by non-deleted user.",
+            ));
+        }
+        for ext in &user.external_ids {
+            if let Some(other) = self.by_external.get(ext)
+                && *other != user.id
+            {
+                return Err(ApiError::conflict(format!(
+                    "External id (authority {:?}, key {:?}) is already mapped to another user.",
+                    ext.authority_name, ext.external_key
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn index(&mut self, user: &User) {
+        let key = user.email.to_lowercase();
+        if user.is_live() {
+            self.by_name.insert(key, user.id.clone());
+            for ext in &user.external_ids {
+                self.by_external.insert(ext.clone(), user.id.clone());
+            }
+        } else {
+            self.deleted_by_name.insert(key, user.id.clone());
+        }
+    }
+
+    fn unindex(&mut self, user: &User) {
+        let key = user.email.to_lowercase();
+        if self.by_name.get(&key) == Some(&user.id) {
+            self.by_name.remove(&key);
+        }
+        if self.deleted_by_name.get(&key) == Some(&user.id) {
+            self.deleted_by_name.remove(&key);
+        }
+        for ext in &user.external_ids {
+            if self.by_external.get(ext) == Some(&user.id) {
+                self.by_external.remove(ext);
+            }
+        }
+    }
+
+    // ---- groups ----
+
+    /// A group by id.
+    pub fn group(&self, id: &str) -> Option<&Group> {
+        self.groups.get(id)
+    }
+
+    /// Every group in creation order.
+    pub fn groups(&self) -> impl Iterator<Item = &Group> {
+        self.groups.values()
+    }
+
+    /// The groups a user belongs to.
+    pub fn groups_of<'a>(&'a self, user_id: &'a str) -> impl Iterator<Item = &'a Group> + 'a {
+        self.groups
+            .values()
+            .filter(move |g| g.members.iter().any(|m| m == user_id))
+    }
+
+    /// Stores a group (new or changed), checking that members exist and limits hold. The
+    /// version is bumped only when the content changed.
+    pub fn put_group(&mut self, mut group: Group, now: DateTime<Utc>) -> ApiResult<(Group, bool)> {
+        let mut seen = std::collections::HashSet::new();
+        group.members.retain(|m| seen.insert(m.clone()));
+        for m in &group.members {
+            if self.user(m).is_none() {
+                return Err(ApiError::invalid_value(format!(
+                    "Member {m:?} is not a user in this organization."
+                )));
+            }
+        }
+        if group.members.len() > self.limits.members_per_group {
+            return Err(ApiError::invalid_value(format!(
+                "A group can have at most {} members; this change would give it {}.",
+                self.limits.members_per_group,
+                group.members.len()
+            )));
+        }
+        let previous = self.groups.get(&group.id);
+        if let Some(prev) = previous {
+            let mut probe = group.clone();
+            probe.version = prev.version;
+            probe.date_modified = prev.date_modified;
+            if &probe == prev {
+                return Ok((prev.clone(), false));
+            }
+            let added: Vec<&String> = group
+                .members
+                .iter()
+                .filter(|m| !prev.members.contains(m))
+                .collect();
+            for m in added {
+                let count = self.groups_of(m).count();
+                if count >= self.limits.groups_per_user {
+                    return Err(ApiError::invalid_value(format!(
+                        "User {m:?} already belongs to {count} groups; the limit is {}.",
+                        self.limits.groups_per_user
+                    )));
+                }
+            }
+        }
+        group.version = previous.map_or(1, |p| p.version + 1);
+        group.date_modified = now;
+        self.groups.insert(group.id.clone(), group.clone());
+        Ok((group, true))
+    }
+
+    fn drop_memberships(&mut self, user_id: &str, now: DateTime<Utc>) {
+        for g in self.groups.values_mut() {
+            let before = g.members.len();
+            g.members.retain(|m| m != user_id);
+            if g.members.len() != before {
+                g.version += 1;
+                g.date_modified = now;
+            }
+        }
+    }
+}

@@ -1,0 +1,239 @@
+//! A user in Genesys form: what Genesys stores, not what SCIM sends.
+//!
+//! The fields follow the Genesys column of the field-mapping table (seed 004). Anything SCIM
+//! sends that has no field here is dropped by the mapping, which is the point: a client sees
+//! what Genesys keeps.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::scim::schema::PHONE_TYPES;
+
+/// The authority that carries the SCIM `externalId` in the external-id store.
+pub const SCIM_AUTHORITY: &str = "x-pc:scimv2:v1";
+
+/// Genesys `User.state`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum UserState {
+    #[default]
+    Active,
+    Inactive,
+    /// Soft-deleted: invisible to SCIM, userName freed, record kept for revival.
+    Deleted,
+}
+
+impl UserState {
+    /// The name Genesys uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Inactive => "inactive",
+            Self::Deleted => "deleted",
+        }
+    }
+}
+
+/// A phone number: an E.164 number, an extension, or both (seed 003's `tel:+...;ext=...`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhoneNumber {
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub number: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub extension: Option<String>,
+}
+
+impl PhoneNumber {
+    /// Parses `+13175550123`, `tel:+13175550123`, `tel:+13175550123;ext=12` or `tel:;ext=12`
+    /// (extension only). Spaces are not allowed: Genesys asks Entra users to `StripSpaces`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let (num, ext) = match text.get(..4) {
+            Some(p) if p.eq_ignore_ascii_case("tel:") => {
+                let rest = &text[4..];
+                match rest.split_once(";ext=") {
+                    Some((n, e)) => (n, Some(e)),
+                    None => (rest, None),
+                }
+            }
+            _ => (text, None),
+        };
+        let number = if num.is_empty() {
+            None
+        } else if is_e164(num) {
+            Some(num.to_owned())
+        } else {
+            return Err(format!(
+                "{text:?} is not an E.164 number (+ and 2 to 15 digits) or a tel URI such as tel:+13175550123;ext=12"
+            ));
+        };
+        let extension = match ext {
+            Some(e) if !e.is_empty() && e.chars().all(|c| c.is_ascii_digit()) => Some(e.to_owned()),
+            Some(e) => return Err(format!("{text:?} has an invalid extension {e:?}")),
+            None => None,
+        };
+        if number.is_none() && extension.is_none() {
+            return Err(format!("{text:?} has neither a number nor an extension"));
+        }
+        Ok(Self { number, extension })
+    }
+
+    /// The SCIM value: the bare number, or a tel URI when there is an extension.
+    pub fn to_scim(&self) -> String {
+        match (&self.number, &self.extension) {
+            (Some(n), None) => n.clone(),
+            (n, Some(e)) => format!("tel:{};ext={e}", n.as_deref().unwrap_or("")),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+fn is_e164(s: &str) -> bool {
+    let Some(digits) = s.strip_prefix('+') else {
+        return false;
+    };
+    (2..=15).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit())
+}
+
+/// One phone slot (`phone_work`, `phone_mobile`, ...).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Phone {
+    /// The SCIM type, one of [`PHONE_TYPES`].
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(flatten)]
+    pub value: PhoneNumber,
+}
+
+/// An (authority, key) pair in the external-id store.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExternalId {
+    pub authority_name: String,
+    pub external_key: String,
+}
+
+/// A skill or language with a proficiency.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Proficiency {
+    /// The skill or language id.
+    pub id: String,
+    /// 0.0 to 5.0.
+    pub proficiency: f64,
+}
+
+/// A user as Genesys stores it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct User {
+    pub id: String,
+    pub state: UserState,
+    /// `general.name`: the SCIM `displayName`.
+    pub name: String,
+    pub title: Option<String>,
+    pub department: Option<String>,
+    pub division_id: String,
+    /// `contactInfo.email_main`: the SCIM `userName`.
+    pub email: String,
+    /// `contactInfo.email_work`.
+    pub work_email: Option<String>,
+    /// Phone slots in [`PHONE_TYPES`] order, at most one per type.
+    pub phones: Vec<Phone>,
+    /// The type of the primary phone (`primaryContactInfo.voice`).
+    pub primary_phone: Option<String>,
+    pub manager_id: Option<String>,
+    /// `hr.empId`: the SCIM `employeeNumber`.
+    pub employee_id: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub date_hire: Option<String>,
+    pub role_ids: Vec<String>,
+    pub skills: Vec<Proficiency>,
+    pub languages: Vec<Proficiency>,
+    /// Every external id, including the [`SCIM_AUTHORITY`] one that carries `externalId`.
+    pub external_ids: Vec<ExternalId>,
+    /// Write-only; never rendered.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub password: Option<String>,
+    pub version: u64,
+    pub date_modified: DateTime<Utc>,
+}
+
+impl User {
+    /// The SCIM `externalId`: the key under [`SCIM_AUTHORITY`].
+    pub fn scim_external_id(&self) -> Option<&str> {
+        self.external_ids
+            .iter()
+            .find(|e| e.authority_name == SCIM_AUTHORITY)
+            .map(|e| e.external_key.as_str())
+    }
+
+    /// Sets or clears the SCIM `externalId`, keeping it first in the list.
+    pub fn set_scim_external_id(&mut self, value: Option<String>) {
+        self.external_ids
+            .retain(|e| e.authority_name != SCIM_AUTHORITY);
+        if let Some(v) = value {
+            self.external_ids.insert(
+                0,
+                ExternalId {
+                    authority_name: SCIM_AUTHORITY.to_owned(),
+                    external_key: v,
+                },
+            );
+        }
+    }
+
+    /// Puts phones in the canonical slot order so renders are stable.
+    pub fn sort_phones(&mut self) {
+        self.phones.sort_by_key(|p| {
+            PHONE_TYPES
+                .iter()
+                .position(|t| *t == p.kind)
+                .unwrap_or(usize::MAX)
+        });
+    }
+
+    /// Whether two users hold the same data, ignoring version and modification time. A write
+    /// that changes nothing must not bump the version.
+    pub fn same_content(&self, other: &Self) -> bool {
+        let mut a = self.clone();
+        a.version = other.version;
+        a.date_modified = other.date_modified;
+        &a == other
+    }
+
+    /// Whether the user is visible to SCIM (not soft-deleted).
+    pub fn is_live(&self) -> bool {
+        self.state != UserState::Deleted
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phone_numbers_parse_in_every_documented_form() {
+        let p = PhoneNumber::parse("+13175550123").unwrap();
+        assert_eq!(p.number.as_deref(), Some("+13175550123"));
+        assert_eq!(p.to_scim(), "+13175550123");
+        let p = PhoneNumber::parse("tel:+13175550123;ext=4567").unwrap();
+        assert_eq!(p.extension.as_deref(), Some("4567"));
+        assert_eq!(p.to_scim(), "tel:+13175550123;ext=4567");
+        let p = PhoneNumber::parse("tel:;ext=4567").unwrap();
+        assert_eq!(p.number, None);
+        assert_eq!(p.to_scim(), "tel:;ext=4567");
+        assert_eq!(
+            PhoneNumber::parse("tel:+4412345").unwrap().to_scim(),
+            "+4412345"
+        );
+        for bad in [
+            "440-555-1212",
+            "+1 317 555",
+            "tel:",
+            "tel:+1;ext=x1",
+            "+",
+            "12345",
+        ] {
+            assert!(PhoneNumber::parse(bad).is_err(), "{bad} should fail");
+        }
+    }
+}

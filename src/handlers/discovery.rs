@@ -1,0 +1,154 @@
+//! Discovery: ServiceProviderConfig, ResourceTypes and Schemas, rendered from the same schema
+//! table and limits the behaviour uses, so they cannot drift from it.
+
+use http::{Response, StatusCode};
+use serde_json::{Value, json};
+
+use crate::error::{ApiError, ApiResult};
+use crate::handlers::Ctx;
+use crate::http::{ApiRequest, Body, SCIM_JSON, json_response};
+use crate::scim::schema::{self, Attribute, RESOURCE_SCHEMAS, Schema};
+
+/// `GET /ServiceProviderConfig`. Genesys' actual values are undocumented; these describe what
+/// this mock (and, as far as is known, Genesys) supports: PATCH and ETags yes; bulk, sort and
+/// password change no; filters yes.
+pub fn service_provider_config(ctx: &Ctx, req: &ApiRequest) -> ApiResult<Response<Body>> {
+    let _ = req;
+    let org = ctx.org.read();
+    let body = json!({
+        "schemas": [schema::SERVICE_PROVIDER_CONFIG],
+        "documentationUri": "https://developer.genesys.cloud/useragentmanagement/scim/",
+        "patch": {"supported": true},
+        "bulk": {"supported": false, "maxOperations": 0, "maxPayloadSize": 0},
+        "filter": {"supported": true, "maxResults": org.limits.members_per_group.max(25)},
+        "changePassword": {"supported": false},
+        "sort": {"supported": false},
+        "etag": {"supported": true},
+        "authenticationSchemes": [{
+            "name": "OAuth Bearer Token",
+            "description": "Authentication with an OAuth client-credentials bearer token from POST /oauth/token.",
+            "specUri": "https://www.rfc-editor.org/info/rfc6750",
+            "type": "oauthbearertoken",
+            "primary": true
+        }],
+        "meta": {
+            "resourceType": "ServiceProviderConfig",
+            "location": format!("{}/ServiceProviderConfig", ctx.scim_base),
+        }
+    });
+    Ok(json_response(StatusCode::OK, SCIM_JSON, &body))
+}
+
+fn resource_type_json(ctx: &Ctx, id: &str) -> Option<Value> {
+    let (name, endpoint, schema, extensions): (&str, &str, &str, &[&str]) =
+        match id.to_ascii_lowercase().as_str() {
+            "user" => (
+                "User",
+                "/Users",
+                schema::USER,
+                &[schema::ENTERPRISE_USER, schema::GENESYS_USER],
+            ),
+            "group" => ("Group", "/Groups", schema::GROUP, &[]),
+            _ => return None,
+        };
+    Some(json!({
+        "schemas": [schema::RESOURCE_TYPE],
+        "id": name,
+        "name": name,
+        "description": name,
+        "endpoint": endpoint,
+        "schema": schema,
+        "schemaExtensions": extensions.iter().map(|e| json!({"schema": e, "required": false})).collect::<Vec<_>>(),
+        "meta": {"resourceType": "ResourceType", "location": format!("{}/ResourceTypes/{name}", ctx.scim_base)},
+    }))
+}
+
+/// `GET /ResourceTypes`.
+pub fn resource_types(ctx: &Ctx, req: &ApiRequest) -> ApiResult<Response<Body>> {
+    let _ = req;
+    let list: Vec<Value> = ["User", "Group"]
+        .iter()
+        .filter_map(|r| resource_type_json(ctx, r))
+        .collect();
+    Ok(json_response(StatusCode::OK, SCIM_JSON, &list_of(list)))
+}
+
+/// `GET /ResourceTypes/{id}`.
+pub fn resource_type(ctx: &Ctx, id: &str) -> ApiResult<Response<Body>> {
+    let body = resource_type_json(ctx, id)
+        .ok_or_else(|| ApiError::not_found(format!("ResourceType {id} not found.")))?;
+    Ok(json_response(StatusCode::OK, SCIM_JSON, &body))
+}
+
+fn list_of(items: Vec<Value>) -> Value {
+    json!({
+        "schemas": [schema::LIST_RESPONSE],
+        "totalResults": items.len(),
+        "startIndex": 1,
+        "itemsPerPage": items.len(),
+        "Resources": items,
+    })
+}
+
+fn attribute_json(a: &Attribute) -> Value {
+    let mut v = json!({
+        "name": a.name,
+        "type": a.kind.as_str(),
+        "multiValued": a.multi_valued,
+        "description": a.description,
+        "required": a.required,
+        "caseExact": a.case_exact,
+        "mutability": a.mutability.as_str(),
+        "returned": a.returned.as_str(),
+        "uniqueness": a.uniqueness.as_str(),
+    });
+    if !a.canonical_values.is_empty() {
+        v["canonicalValues"] = json!(a.canonical_values);
+    }
+    if !a.reference_types.is_empty() {
+        v["referenceTypes"] = json!(a.reference_types);
+    }
+    if !a.sub_attributes.is_empty() {
+        v["subAttributes"] = Value::Array(a.sub_attributes.iter().map(attribute_json).collect());
+    }
+    v
+}
+
+fn schema_json(ctx: &Ctx, s: &Schema) -> Value {
+    json!({
+        "schemas": [schema::SCHEMA],
+        "id": s.id,
+        "name": s.name,
+        "description": s.description,
+        "attributes": s.attributes.iter().filter(|a| a.name != "id" && a.name != "meta").map(attribute_json).collect::<Vec<_>>(),
+        "meta": {"resourceType": "Schema", "location": format!("{}/Schemas/{}", ctx.scim_base, s.id)},
+    })
+}
+
+/// `GET /Schemas`. A filter answers 403: Genesys documents "Filtered results are invalid and
+/// return 403 Unauthorized".
+pub fn schemas(ctx: &Ctx, req: &ApiRequest) -> ApiResult<Response<Body>> {
+    if req.query_map().contains_key("filter") {
+        return Err(ApiError::forbidden(
+            "Filtered results are invalid for Schemas.",
+        ));
+    }
+    let list: Vec<Value> = RESOURCE_SCHEMAS
+        .iter()
+        .map(|s| schema_json(ctx, s))
+        .collect();
+    Ok(json_response(StatusCode::OK, SCIM_JSON, &list_of(list)))
+}
+
+/// `GET /Schemas/{urn}`.
+pub fn schema(ctx: &Ctx, id: &str) -> ApiResult<Response<Body>> {
+    let s = RESOURCE_SCHEMAS
+        .iter()
+        .find(|s| s.id.eq_ignore_ascii_case(id))
+        .ok_or_else(|| ApiError::not_found(format!("Schema {id} not found.")))?;
+    Ok(json_response(
+        StatusCode::OK,
+        SCIM_JSON,
+        &schema_json(ctx, s),
+    ))
+}

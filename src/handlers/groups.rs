@@ -1,0 +1,127 @@
+//! SCIM Groups: list, get, replace and patch membership. Groups come only from the org's
+//! fixtures; POST and DELETE answer 405 (see `handlers::scim`).
+
+use http::{Response, StatusCode};
+use serde_json::Value;
+
+use crate::error::{ApiError, ApiResult};
+use crate::genesys::group::Group;
+use crate::genesys::mapping::{self, View};
+use crate::genesys::org::Org;
+use crate::handlers::{Ctx, check_if_match, json_body, not_modified, projection, scim_resource};
+use crate::http::{ApiRequest, Body, SCIM_JSON, json_response};
+use crate::scim::filter;
+use crate::scim::list::{self, Page};
+use crate::scim::patch;
+use crate::scim::schema::ResourceKind;
+
+/// `GET /Groups`, optionally filtered (`displayName eq "Sales"` matches case-insensitively,
+/// as Entra needs).
+pub fn list(ctx: &Ctx, req: &ApiRequest) -> ApiResult<Response<Body>> {
+    let q = req.query_map();
+    let one = |k: &str| {
+        q.get(&k.to_ascii_lowercase())
+            .and_then(|v| v.last())
+            .map(String::as_str)
+    };
+    let page = Page::parse(one("startIndex"), one("count"))?;
+    let filter = match one("filter").map(str::trim).filter(|f| !f.is_empty()) {
+        None => None,
+        Some(text) => {
+            let f = filter::parse(text)
+                .map_err(|e| ApiError::invalid_filter(format!("Invalid filter {text:?}: {e}")))?;
+            filter::check_profile(&f, ResourceKind::Group, ctx.compat.profile)?;
+            Some(f)
+        }
+    };
+    let org = ctx.org.read();
+    let view = View {
+        org: &org,
+        base: &ctx.scim_base,
+    };
+    let matched: Vec<Value> = org
+        .groups()
+        .filter(|g| g.scim_visible())
+        .map(|g| mapping::group_to_scim(g, &view))
+        .filter(|json| {
+            filter
+                .as_ref()
+                .is_none_or(|f| filter::matches(f, json, ResourceKind::Group))
+        })
+        .collect();
+    let proj = projection(req);
+    let resources: Vec<Value> = matched[page.slice(&matched)]
+        .iter()
+        .map(|g| proj.apply(g.clone(), ResourceKind::Group))
+        .collect();
+    Ok(json_response(
+        StatusCode::OK,
+        SCIM_JSON,
+        &list::response(matched.len(), page, resources),
+    ))
+}
+
+fn find<'a>(org: &'a Org, id: &str) -> ApiResult<&'a Group> {
+    org.group(id)
+        .filter(|g| g.scim_visible())
+        .ok_or_else(|| ApiError::not_found(format!("Group {id} not found.")))
+}
+
+/// `GET /Groups/{id}`.
+pub fn get(ctx: &Ctx, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
+    let org = ctx.org.read();
+    let group = find(&org, id)?;
+    if let Some(resp) = not_modified(req, group.version) {
+        return Ok(resp);
+    }
+    let view = View {
+        org: &org,
+        base: &ctx.scim_base,
+    };
+    let body = projection(req).apply(mapping::group_to_scim(group, &view), ResourceKind::Group);
+    Ok(scim_resource(StatusCode::OK, &body, group.version))
+}
+
+/// `PUT /Groups/{id}`: replaces the member set (and `externalId`).
+pub fn replace(ctx: &Ctx, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
+    let body = json_body(req)?;
+    write(ctx, req, id, |_, previous| {
+        mapping::group_from_scim(&body, previous)
+    })
+}
+
+/// `PATCH /Groups/{id}`: membership changes in every form Entra, Okta and seed 002 send.
+pub fn patch(ctx: &Ctx, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
+    let body = json_body(req)?;
+    write(ctx, req, id, |org, previous| {
+        let view = View {
+            org,
+            base: &ctx.scim_base,
+        };
+        let mut json = mapping::group_to_scim(previous, &view);
+        patch::apply(&mut json, &body, ResourceKind::Group, &ctx.compat)?;
+        mapping::group_from_scim(&json, previous)
+    })
+}
+
+fn write(
+    ctx: &Ctx,
+    req: &ApiRequest,
+    id: &str,
+    build: impl FnOnce(&Org, &Group) -> ApiResult<Group>,
+) -> ApiResult<Response<Body>> {
+    let mut org = ctx.org.write();
+    let previous = find(&org, id)?.clone();
+    check_if_match(req, ctx, previous.version)?;
+    let group = build(&org, &previous)?;
+    let (group, _) = org.put_group(group, ctx.now)?;
+    let view = View {
+        org: &org,
+        base: &ctx.scim_base,
+    };
+    Ok(scim_resource(
+        StatusCode::OK,
+        &mapping::group_to_scim(&group, &view),
+        group.version,
+    ))
+}

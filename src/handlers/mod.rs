@@ -1,0 +1,264 @@
+//! Handlers: one file per resource, each exposing the same verbs (`list`, `get`, `create`,
+//! `replace`, `patch`, `delete`) with the same shape. Handlers are synchronous: they lock an
+//! org, do their work, and return; nothing awaits while a lock is held.
+
+pub mod admin;
+pub mod discovery;
+pub mod groups;
+pub mod oauth;
+pub mod platform;
+pub mod users;
+
+use chrono::{DateTime, Utc};
+use http::{HeaderValue, Method, Response, StatusCode, header};
+use serde_json::Value;
+
+use crate::error::{ApiError, ApiResult};
+use crate::genesys::compat::Compat;
+use crate::http::{ApiRequest, Body, SCIM_JSON, json_response, status_response};
+use crate::router::{Route, ScimRoute, ScimTree};
+use crate::scim::projection::Projection;
+use crate::state::AppState;
+use crate::store::OrgHandle;
+
+/// Who is calling and where: resolved from the bearer token once per request.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub org: OrgHandle,
+    pub org_id: String,
+    pub client_id: String,
+    /// The server's switches, overridden by the org's fixture switches.
+    pub compat: Compat,
+    /// The SCIM base URL of this request, e.g. `http://127.0.0.1:8080/api/v2/scim/v2`.
+    pub scim_base: String,
+    /// The scheme and host, e.g. `http://127.0.0.1:8080`.
+    pub origin: String,
+    pub now: DateTime<Utc>,
+}
+
+impl Ctx {
+    /// Checks the bearer token and resolves its org. Every `/api/v2` call needs one, discovery
+    /// included (`genesys-api.md` §1).
+    pub fn authenticate(state: &AppState, req: &ApiRequest, route: &Route) -> ApiResult<Self> {
+        let header = req.header(header::AUTHORIZATION).unwrap_or("").trim();
+        let token = match header.split_once(' ') {
+            Some((scheme, t)) if scheme.eq_ignore_ascii_case("bearer") && !t.trim().is_empty() => {
+                t.trim()
+            }
+            _ => {
+                return Err(ApiError::unauthorized(
+                    "bad.credentials",
+                    "No authentication bearer token specified in authorization header.",
+                ));
+            }
+        };
+        let invalid = || ApiError::unauthorized("bad.credentials", "Invalid login credentials.");
+        let t = state.store.token(token).ok_or_else(invalid)?;
+        let now = state.clock.now();
+        if t.expires_at_ms <= now.timestamp_millis() {
+            return Err(ApiError::unauthorized(
+                "bad.credentials",
+                "Invalid login credentials. The access token has expired.",
+            ));
+        }
+        let org = state.store.org(&t.org_id).ok_or_else(invalid)?;
+        let compat = org
+            .read()
+            .compat
+            .clone()
+            .unwrap_or_else(|| state.config.compat.clone());
+        let origin = origin(req);
+        let tree = match route {
+            Route::Scim(tree, _) => *tree,
+            _ => ScimTree::V2,
+        };
+        Ok(Self {
+            scim_base: format!("{origin}{}", tree.prefix()),
+            origin,
+            org,
+            org_id: t.org_id,
+            client_id: t.client_id,
+            compat,
+            now,
+        })
+    }
+}
+
+/// `scheme://host` of the request, from `X-Forwarded-Proto` and `Host`.
+pub fn origin(req: &ApiRequest) -> String {
+    let scheme = req.header("x-forwarded-proto").unwrap_or("http");
+    let host = req.header(header::HOST).unwrap_or("localhost");
+    format!("{scheme}://{host}")
+}
+
+/// Dispatches a SCIM route by method.
+pub fn scim(
+    state: &AppState,
+    ctx: &Ctx,
+    req: &ApiRequest,
+    route: &ScimRoute,
+) -> ApiResult<Response<Body>> {
+    let _ = state;
+    let m = &req.method;
+    match route {
+        ScimRoute::Users => match *m {
+            Method::GET => users::list(ctx, req),
+            Method::POST => users::create(ctx, req),
+            _ => Err(ApiError::method_not_allowed(
+                "GET, POST",
+                format!("{m} is not allowed on Users."),
+            )),
+        },
+        ScimRoute::User(id) => match *m {
+            Method::GET => users::get(ctx, req, id),
+            Method::PUT => users::replace(ctx, req, id),
+            Method::PATCH => users::patch(ctx, req, id),
+            Method::DELETE => users::delete(ctx, req, id),
+            _ => Err(ApiError::method_not_allowed(
+                "GET, PUT, PATCH, DELETE",
+                format!("{m} is not allowed on a User."),
+            )),
+        },
+        ScimRoute::Groups => match *m {
+            Method::GET => groups::list(ctx, req),
+            _ => Err(ApiError::method_not_allowed(
+                "GET",
+                "Groups cannot be created through SCIM in Genesys Cloud; they come from the org (fixtures).",
+            )),
+        },
+        ScimRoute::Group(id) => match *m {
+            Method::GET => groups::get(ctx, req, id),
+            Method::PUT => groups::replace(ctx, req, id),
+            Method::PATCH => groups::patch(ctx, req, id),
+            _ => Err(ApiError::method_not_allowed(
+                "GET, PUT, PATCH",
+                format!(
+                    "{m} is not allowed on a Group: Genesys Cloud SCIM cannot create or delete groups."
+                ),
+            )),
+        },
+        ScimRoute::ServiceProviderConfig => {
+            get_only(m, || discovery::service_provider_config(ctx, req))
+        }
+        ScimRoute::ResourceTypes => get_only(m, || discovery::resource_types(ctx, req)),
+        ScimRoute::ResourceType(id) => get_only(m, || discovery::resource_type(ctx, id)),
+        ScimRoute::Schemas => get_only(m, || discovery::schemas(ctx, req)),
+        ScimRoute::Schema(id) => get_only(m, || discovery::schema(ctx, id)),
+    }
+}
+
+fn get_only(
+    m: &Method,
+    f: impl FnOnce() -> ApiResult<Response<Body>>,
+) -> ApiResult<Response<Body>> {
+    if *m == Method::GET {
+        f()
+    } else {
+        Err(ApiError::method_not_allowed(
+            "GET",
+            format!("{m} is not allowed here."),
+        ))
+    }
+}
+
+/// Parses a JSON request body, checking the content type. Errors say what is wrong and where.
+pub fn json_body(req: &ApiRequest) -> ApiResult<Value> {
+    if !req.has_json_body_type() {
+        return Err(ApiError::unsupported_media_type(format!(
+            "Content-Type {:?} is not supported; use application/scim+json or application/json.",
+            req.header(header::CONTENT_TYPE).unwrap_or("")
+        )));
+    }
+    if req.body.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::invalid_syntax(
+            "The request body is empty; a JSON object is required.",
+        ));
+    }
+    let value: Value = serde_json::from_slice(&req.body).map_err(|e| {
+        ApiError::invalid_syntax(format!(
+            "The request body is not valid JSON: {e} (line {}, column {}).",
+            e.line(),
+            e.column()
+        ))
+    })?;
+    if !value.is_object() {
+        return Err(ApiError::invalid_syntax(
+            "The request body must be a JSON object.",
+        ));
+    }
+    Ok(value)
+}
+
+/// A strong ETag from a version: `"42"`.
+pub fn etag(version: u64) -> String {
+    format!("\"{version}\"")
+}
+
+/// Whether an `If-Match` / `If-None-Match` header value matches `version`. Accepts `"42"`,
+/// `W/"42"`, bare `42`, `*`, and comma-separated lists.
+pub fn etag_matches(header_value: &str, version: u64) -> bool {
+    header_value.split(',').map(str::trim).any(|tag| {
+        let tag = tag.strip_prefix("W/").unwrap_or(tag);
+        tag == "*" || tag.trim_matches('"') == version.to_string()
+    })
+}
+
+/// Enforces `If-Match`: on mismatch, `invalidVers` with the status `version-mismatch-status`
+/// picks (default 400, per the Genesys SDK parameter docs).
+pub fn check_if_match(req: &ApiRequest, ctx: &Ctx, version: u64) -> ApiResult<()> {
+    match req.header(header::IF_MATCH) {
+        Some(v) if !etag_matches(v, version) => Err(ApiError::invalid_vers(
+            ctx.compat.version_mismatch(),
+            format!(
+                "Version {v} does not match current version {}.",
+                etag(version)
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// `304 Not Modified` when `If-None-Match` names the current version.
+pub fn not_modified(req: &ApiRequest, version: u64) -> Option<Response<Body>> {
+    let v = req.header(header::IF_NONE_MATCH)?;
+    etag_matches(v, version).then(|| {
+        let mut resp = status_response(StatusCode::NOT_MODIFIED);
+        set_etag(&mut resp, version);
+        resp
+    })
+}
+
+/// A SCIM JSON response with an ETag.
+pub fn scim_resource(status: StatusCode, body: &Value, version: u64) -> Response<Body> {
+    let mut resp = json_response(status, SCIM_JSON, body);
+    set_etag(&mut resp, version);
+    resp
+}
+
+fn set_etag(resp: &mut Response<Body>, version: u64) {
+    if let Ok(v) = HeaderValue::from_str(&etag(version)) {
+        resp.headers_mut().insert(header::ETAG, v);
+    }
+}
+
+/// `attributes` / `excludedAttributes` from the query (comma-separated or repeated).
+pub fn projection(req: &ApiRequest) -> Projection {
+    let q = req.query_map();
+    let get = |k: &str| q.get(&k.to_ascii_lowercase()).cloned().unwrap_or_default();
+    Projection::from_params(&get("attributes"), &get("excludedAttributes"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn etags_match_strong_weak_bare_star_and_lists() {
+        assert!(etag_matches("\"3\"", 3));
+        assert!(etag_matches("W/\"3\"", 3));
+        assert!(etag_matches("3", 3));
+        assert!(etag_matches("*", 9));
+        assert!(etag_matches("\"1\", \"3\"", 3));
+        assert!(!etag_matches("\"4\"", 3));
+    }
+}

@@ -1,0 +1,132 @@
+//! `POST /oauth/token`: the OAuth client-credentials grant.
+//!
+//! Credentials come in HTTP Basic (what the Genesys SDKs send) or as `client_id` and
+//! `client_secret` in the form body. Errors use the OAuth shape (`error`, `description`), as
+//! Genesys' login service does, not the platform `ErrorBody`.
+
+use base64::Engine;
+use http::{HeaderValue, Method, Response, StatusCode, header};
+use serde_json::json;
+
+use crate::error::{ApiError, ApiResult};
+use crate::http::{ApiRequest, Body, JSON, json_response};
+use crate::state::AppState;
+use crate::store::Token;
+
+fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response<Body> {
+    let mut resp = json_response(
+        status,
+        JSON,
+        &json!({"error": error, "description": description, "error_description": description}),
+    );
+    if status == StatusCode::UNAUTHORIZED {
+        resp.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Basic realm=\"oauth\""),
+        );
+    }
+    resp
+}
+
+/// Issues a bearer token bound to the client's org, valid for the client's TTL on the clock.
+pub fn token(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
+    if req.method != Method::POST {
+        return Err(ApiError::method_not_allowed(
+            "POST",
+            "Use POST to request a token.",
+        ));
+    }
+    let form: Vec<(String, String)> = form_urlencoded::parse(&req.body).into_owned().collect();
+    let field = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let (mut id, mut secret) = (field("client_id"), field("client_secret"));
+    if let Some(auth) = req.header(header::AUTHORIZATION) {
+        let Some(encoded) = auth
+            .split_once(' ')
+            .filter(|(s, _)| s.eq_ignore_ascii_case("basic"))
+            .map(|(_, e)| e.trim())
+        else {
+            return Ok(oauth_error(
+                StatusCode::UNAUTHORIZED,
+                "invalid_client",
+                "Authorization must use the Basic scheme.",
+            ));
+        };
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(encoded)
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok());
+        let Some((i, s)) = decoded.as_deref().and_then(|d| d.split_once(':')) else {
+            return Ok(oauth_error(
+                StatusCode::UNAUTHORIZED,
+                "invalid_client",
+                "Basic credentials are not valid base64 of client_id:client_secret.",
+            ));
+        };
+        id = Some(i.to_owned());
+        secret = Some(s.to_owned());
+    }
+    match field("grant_type").as_deref() {
+        Some("client_credentials") => {}
+        None => {
+            return Ok(oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "grant_type is required (client_credentials).",
+            ));
+        }
+        Some(other) => {
+            return Ok(oauth_error(
+                StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                &format!(
+                    "grant_type {other:?} is not supported by this mock; use client_credentials."
+                ),
+            ));
+        }
+    }
+    let (Some(id), Some(secret)) = (id, secret) else {
+        return Ok(oauth_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "Client credentials are required (HTTP Basic or client_id and client_secret).",
+        ));
+    };
+    let client = match state.store.client(&id) {
+        Some(c) if c.secret == secret => c,
+        Some(_) => {
+            return Ok(oauth_error(
+                StatusCode::UNAUTHORIZED,
+                "invalid_client",
+                "client secret is wrong",
+            ));
+        }
+        None => {
+            return Ok(oauth_error(
+                StatusCode::UNAUTHORIZED,
+                "invalid_client",
+                "client not found",
+            ));
+        }
+    };
+    let value = state.rng.token();
+    let now = state.clock.now_millis();
+    let ttl = client.token_ttl_secs;
+    state.store.insert_token(
+        value.clone(),
+        Token {
+            org_id: client.org_id.clone(),
+            client_id: client.id,
+            expires_at_ms: now.saturating_add(
+                i64::try_from(ttl)
+                    .unwrap_or(i64::MAX / 2_000)
+                    .saturating_mul(1000),
+            ),
+        },
+        now,
+    );
+    Ok(json_response(
+        StatusCode::OK,
+        JSON,
+        &json!({"access_token": value, "token_type": "bearer", "expires_in": ttl}),
+    ))
+}

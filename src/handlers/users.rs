@@ -1,0 +1,272 @@
+//! SCIM Users: list, get, create, replace, patch, delete.
+
+use http::{HeaderValue, Response, StatusCode, header};
+use serde_json::Value;
+
+use crate::error::{ApiError, ApiResult};
+use crate::genesys::mapping::{self, Mode, View, WriteCtx};
+use crate::genesys::org::Org;
+use crate::genesys::user::{User, UserState};
+use crate::handlers::{Ctx, check_if_match, json_body, not_modified, projection, scim_resource};
+use crate::http::{ApiRequest, Body, SCIM_JSON, json_response, status_response};
+use crate::scim::filter::{self, CompareOp, Filter};
+use crate::scim::list::{self, Page};
+use crate::scim::patch;
+use crate::scim::schema::ResourceKind;
+
+/// Attributes that name one user: a filter on them finds the user whether active or not
+/// (IdPs look users up by userName after disabling them).
+const IDENTIFYING: &[&str] = &[
+    "id",
+    "username",
+    "externalid",
+    "email",
+    "emails",
+    "employeenumber",
+    "externalids",
+];
+
+/// `GET /Users`. With no filter, only active users are listed (Genesys: "no filter = all
+/// active users"); `active eq false` lists inactive ones; deleted users never appear.
+pub fn list(ctx: &Ctx, req: &ApiRequest) -> ApiResult<Response<Body>> {
+    let q = req.query_map();
+    let one = |k: &str| {
+        q.get(&k.to_ascii_lowercase())
+            .and_then(|v| v.last())
+            .map(String::as_str)
+    };
+    let page = Page::parse(one("startIndex"), one("count"))?;
+    let filter = match one("filter").map(str::trim).filter(|f| !f.is_empty()) {
+        None => None,
+        Some(text) => {
+            let f = filter::parse(text)
+                .map_err(|e| ApiError::invalid_filter(format!("Invalid filter {text:?}: {e}")))?;
+            filter::check_profile(&f, ResourceKind::User, ctx.compat.profile)?;
+            Some(f)
+        }
+    };
+    if ctx.compat.large_count_429 && page.count > list::DEFAULT_COUNT {
+        return Err(ApiError::too_many_requests(1));
+    }
+    let org = ctx.org.read();
+    let view = View {
+        org: &org,
+        base: &ctx.scim_base,
+    };
+    let only_active = filter
+        .as_ref()
+        .is_none_or(|f| !mentions_any(f, &["active"]) && !mentions_any(f, IDENTIFYING));
+    let candidates: Vec<&User> = match filter.as_ref().and_then(|f| indexed(&org, f)) {
+        Some(hit) => hit.into_iter().collect(),
+        None => org.users().filter(|u| u.is_live()).collect(),
+    };
+    let mut matched: Vec<&User> = Vec::new();
+    for u in candidates {
+        if only_active && u.state != UserState::Active {
+            continue;
+        }
+        if let Some(f) = &filter {
+            let json = mapping::user_to_scim(u, &view);
+            if !filter::matches(f, &json, ResourceKind::User) {
+                continue;
+            }
+        }
+        matched.push(u);
+    }
+    let proj = projection(req);
+    let resources: Vec<Value> = matched[page.slice(&matched)]
+        .iter()
+        .map(|u| proj.apply(mapping::user_to_scim(u, &view), ResourceKind::User))
+        .collect();
+    Ok(json_response(
+        StatusCode::OK,
+        SCIM_JSON,
+        &list::response(matched.len(), page, resources),
+    ))
+}
+
+/// The users an `eq` on an indexed attribute can only match, found without a scan.
+fn indexed<'a>(org: &'a Org, f: &Filter) -> Option<Option<&'a User>> {
+    let Filter::Compare {
+        path,
+        op: CompareOp::Eq,
+        value: Value::String(v),
+    } = f
+    else {
+        return None;
+    };
+    if path.sub.is_some()
+        || path
+            .urn
+            .as_deref()
+            .is_some_and(|u| !u.eq_ignore_ascii_case(crate::scim::schema::USER))
+    {
+        return None;
+    }
+    match path.name.to_ascii_lowercase().as_str() {
+        "id" => Some(org.user(v)),
+        "username" => Some(org.user_by_name(v)),
+        "externalid" => Some(org.user_by_external(crate::genesys::user::SCIM_AUTHORITY, v)),
+        _ => None,
+    }
+}
+
+/// Whether the filter mentions any of these attribute names (lower-case) anywhere.
+fn mentions_any(f: &Filter, names: &[&str]) -> bool {
+    let hit =
+        |p: &crate::scim::schema::AttrPath| names.contains(&p.name.to_ascii_lowercase().as_str());
+    match f {
+        Filter::Compare { path, .. } | Filter::Present(path) => hit(path),
+        Filter::ValuePath { path, .. } => hit(path),
+        Filter::And(a, b) | Filter::Or(a, b) => mentions_any(a, names) || mentions_any(b, names),
+        Filter::Not(a) => mentions_any(a, names),
+    }
+}
+
+fn not_found(id: &str) -> ApiError {
+    ApiError::not_found(format!("User {id} not found."))
+}
+
+/// `GET /Users/{id}`. A soft-deleted user is 404.
+pub fn get(ctx: &Ctx, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
+    let org = ctx.org.read();
+    let user = org.user(id).ok_or_else(|| not_found(id))?;
+    if let Some(resp) = not_modified(req, user.version) {
+        return Ok(resp);
+    }
+    let view = View {
+        org: &org,
+        base: &ctx.scim_base,
+    };
+    let body = projection(req).apply(mapping::user_to_scim(user, &view), ResourceKind::User);
+    Ok(scim_resource(StatusCode::OK, &body, user.version))
+}
+
+/// `POST /Users`. 409 `uniqueness` when a non-deleted user has the userName. A deleted user's
+/// userName revives that user under the same id, active, with roles reset (`revive-deleted`).
+pub fn create(ctx: &Ctx, req: &ApiRequest) -> ApiResult<Response<Body>> {
+    let body = json_body(req)?;
+    let mut org = ctx.org.write();
+    let user_name = body
+        .as_object()
+        .and_then(|o| mapping::get_ci(o, "userName"))
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .trim()
+        .to_owned();
+    if org.user_by_name(&user_name).is_some() {
+        return Err(ApiError::uniqueness(
+            "User name already in use by non-deleted user.",
+        ));
+    }
+    let revived = if ctx.compat.revive_deleted {
+        org.deleted_user_by_name(&user_name).map(|u| u.id.clone())
+    } else {
+        None
+    };
+    let id = revived.clone().unwrap_or_else(|| org.new_id());
+    let ctx_w = WriteCtx {
+        org: &org,
+        compat: &ctx.compat,
+        mode: Mode::Create,
+        previous: None,
+    };
+    let mut user = mapping::user_from_scim(&body, &id, &ctx_w)?;
+    if let Some(old) = revived.as_ref().and_then(|id| org.user_any(id)) {
+        // Keep what Genesys keeps across deletion (version history); state comes back active.
+        user.version = old.version;
+        user.state = UserState::Active;
+    }
+    let (user, _) = org.put_user(user, ctx.now)?;
+    let view = View {
+        org: &org,
+        base: &ctx.scim_base,
+    };
+    let json = mapping::user_to_scim(&user, &view);
+    let mut resp = scim_resource(StatusCode::CREATED, &json, user.version);
+    if let Some(loc) = json["meta"]["location"]
+        .as_str()
+        .and_then(|l| HeaderValue::from_str(l).ok())
+    {
+        resp.headers_mut().insert(header::LOCATION, loc);
+    }
+    Ok(resp)
+}
+
+/// `PUT /Users/{id}`.
+pub fn replace(ctx: &Ctx, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
+    let body = json_body(req)?;
+    write(ctx, req, id, |org, previous| {
+        let ctx_w = WriteCtx {
+            org,
+            compat: &ctx.compat,
+            mode: Mode::Replace,
+            previous: Some(previous),
+        };
+        mapping::user_from_scim(&body, id, &ctx_w)
+    })
+}
+
+/// `PATCH /Users/{id}`: applied to the SCIM view, then mapped back as a whole. All or nothing.
+pub fn patch(ctx: &Ctx, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
+    let body = json_body(req)?;
+    write(ctx, req, id, |org, previous| {
+        let ops = body
+            .get("Operations")
+            .or_else(|| body.get("operations"))
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        if ops > org.limits.patch_operations {
+            return Err(ApiError::invalid_value(format!(
+                "A PATCH may carry at most {} operations; this one has {ops}.",
+                org.limits.patch_operations
+            )));
+        }
+        let view = View {
+            org,
+            base: &ctx.scim_base,
+        };
+        let mut json = mapping::user_to_scim(previous, &view);
+        patch::apply(&mut json, &body, ResourceKind::User, &ctx.compat)?;
+        let ctx_w = WriteCtx {
+            org,
+            compat: &ctx.compat,
+            mode: Mode::Patch,
+            previous: Some(previous),
+        };
+        mapping::user_from_scim(&json, id, &ctx_w)
+    })
+}
+
+/// Shared by PUT and PATCH: lock, check the version, build the new user, store, render.
+fn write(
+    ctx: &Ctx,
+    req: &ApiRequest,
+    id: &str,
+    build: impl FnOnce(&Org, &User) -> ApiResult<User>,
+) -> ApiResult<Response<Body>> {
+    let mut org = ctx.org.write();
+    let previous = org.user(id).cloned().ok_or_else(|| not_found(id))?;
+    check_if_match(req, ctx, previous.version)?;
+    let user = build(&org, &previous)?;
+    let (user, _) = org.put_user(user, ctx.now)?;
+    let view = View {
+        org: &org,
+        base: &ctx.scim_base,
+    };
+    Ok(scim_resource(
+        StatusCode::OK,
+        &mapping::user_to_scim(&user, &view),
+        user.version,
+    ))
+}
+
+/// `DELETE /Users/{id}`: a soft delete. The userName and external ids are freed.
+pub fn delete(ctx: &Ctx, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
+    let mut org = ctx.org.write();
+    let mut user = org.user(id).cloned().ok_or_else(|| not_found(id))?;
+    check_if_match(req, ctx, user.version)?;
+    user.state = UserState::Deleted;
+    org.put_user(user, ctx.now)?;
+    Ok(status_response(StatusCode::NO_CONTENT))
+}

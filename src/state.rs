@@ -1,0 +1,40 @@
+//! `AppState`: the one cheap-to-clone handle every handler receives.
+
+use std::sync::Arc;
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::rng::Seeded;
+use crate::store::Store;
+
+/// Shared server state. Cloning is cheap (everything inside is behind an `Arc`).
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub store: Store,
+    pub clock: Clock,
+    /// Server-wide randomness (tokens, correlation ids). Orgs have their own streams for ids.
+    pub rng: Seeded,
+}
+
+impl AppState {
+    /// Builds state from a validated config and loads the configured fixtures (or the
+    /// built-in default org).
+    pub fn new(config: Config) -> Result<Self, String> {
+        let clock = Clock::from_spec(&config.clock).map_err(|e| format!("--clock: {e}"))?;
+        let store = Store::new();
+        crate::fixtures::load_configured(
+            &store,
+            config.fixtures.as_deref(),
+            config.seed,
+            clock.now(),
+        )
+        .map_err(|e| format!("fixtures: {e}"))?;
+        Ok(Self {
+            rng: Seeded::derive(config.seed, "server"),
+            config: Arc::new(config),
+            store,
+            clock,
+        })
+    }
+}

@@ -1,0 +1,151 @@
+//! The in-memory store: orgs, OAuth clients and issued tokens.
+//!
+//! Each org sits behind its own lock, so suites working in different orgs never wait on each
+//! other, and every operation inside one org (which may touch several records: a userName
+//! index, group memberships, external ids) is atomic. The locks are `parking_lot` ones: they do
+//! not poison, so a handler that panics while holding one cannot wedge the org for everyone
+//! after it. No guard is ever held across an `.await`.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use dashmap::DashMap;
+use parking_lot::RwLock;
+use serde::{Deserialize, Serialize};
+
+use crate::genesys::org::Org;
+
+/// A shared handle to one org.
+pub type OrgHandle = Arc<RwLock<Org>>;
+
+/// An OAuth client (client-credentials grant), bound to one org.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OAuthClient {
+    pub id: String,
+    pub secret: String,
+    pub org_id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Token lifetime in seconds (Genesys allows 300 to 172800; default 86400).
+    pub token_ttl_secs: u64,
+    /// Requests per minute per token, overriding the server default.
+    #[serde(default)]
+    pub rate_limit_per_minute: Option<u32>,
+}
+
+/// An issued bearer token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    pub org_id: String,
+    pub client_id: String,
+    /// Expiry in clock milliseconds.
+    pub expires_at_ms: i64,
+}
+
+/// The most tokens kept at once. Expired tokens are swept when this is reached, then the
+/// oldest are dropped, so the table stays bounded however many tokens a client asks for.
+pub const MAX_TOKENS: usize = 100_000;
+
+/// Every org, client and token.
+#[derive(Debug, Clone, Default)]
+pub struct Store {
+    orgs: Arc<RwLock<HashMap<String, OrgHandle>>>,
+    clients: Arc<DashMap<String, OAuthClient>>,
+    tokens: Arc<DashMap<String, Token>>,
+}
+
+impl Store {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds or replaces an org.
+    pub fn insert_org(&self, org: Org) -> OrgHandle {
+        let id = org.id.clone();
+        let handle = Arc::new(RwLock::new(org));
+        self.orgs.write().insert(id, handle.clone());
+        handle
+    }
+
+    /// An org by id.
+    pub fn org(&self, id: &str) -> Option<OrgHandle> {
+        self.orgs.read().get(id).cloned()
+    }
+
+    /// Every org id, sorted.
+    pub fn org_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self.orgs.read().keys().cloned().collect();
+        ids.sort();
+        ids
+    }
+
+    /// Removes an org with its clients and tokens. Returns whether it existed.
+    pub fn remove_org(&self, id: &str) -> bool {
+        let existed = self.orgs.write().remove(id).is_some();
+        self.clients.retain(|_, c| c.org_id != id);
+        self.tokens.retain(|_, t| t.org_id != id);
+        existed
+    }
+
+    /// Removes everything.
+    pub fn clear(&self) {
+        self.orgs.write().clear();
+        self.clients.clear();
+        self.tokens.clear();
+    }
+
+    /// Adds or replaces an OAuth client.
+    pub fn insert_client(&self, client: OAuthClient) {
+        self.clients.insert(client.id.clone(), client);
+    }
+
+    /// A client by id.
+    pub fn client(&self, id: &str) -> Option<OAuthClient> {
+        self.clients.get(id).map(|c| c.clone())
+    }
+
+    /// The clients of an org.
+    pub fn clients_of(&self, org_id: &str) -> Vec<OAuthClient> {
+        let mut v: Vec<OAuthClient> = self
+            .clients
+            .iter()
+            .filter(|c| c.org_id == org_id)
+            .map(|c| c.clone())
+            .collect();
+        v.sort_by(|a, b| a.id.cmp(&b.id));
+        v
+    }
+
+    /// Records an issued token.
+    pub fn insert_token(&self, value: String, token: Token, now_ms: i64) {
+        if self.tokens.len() >= MAX_TOKENS {
+            self.tokens.retain(|_, t| t.expires_at_ms > now_ms);
+            while self.tokens.len() >= MAX_TOKENS {
+                let oldest = self
+                    .tokens
+                    .iter()
+                    .min_by_key(|t| t.expires_at_ms)
+                    .map(|t| t.key().clone());
+                match oldest {
+                    Some(k) => {
+                        self.tokens.remove(&k);
+                    }
+                    None => break,
+                }
+            }
+        }
+        self.tokens.insert(value, token);
+    }
+
+    /// A token by value.
+    pub fn token(&self, value: &str) -> Option<Token> {
+        self.tokens.get(value).map(|t| t.clone())
+    }
+
+    /// Number of tokens held.
+    pub fn token_count(&self) -> usize {
+        self.tokens.len()
+    }
+}

@@ -1,0 +1,197 @@
+//! Starts the real server on 127.0.0.1:0 and gives tests a client bound to it.
+
+use std::sync::LazyLock;
+
+use genesys_scim_mock::config::Config;
+use genesys_scim_mock::server;
+use genesys_scim_mock::state::AppState;
+use reqwest::{Client, RequestBuilder, Response};
+use serde_json::Value;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+/// The default org's OAuth client (see fixtures/default-org.json and the README).
+pub const CLIENT_ID: &str = "mock-client-id";
+pub const CLIENT_SECRET: &str = "mock-client-secret";
+/// SCIM v2 base path.
+pub const SCIM: &str = "/api/v2/scim/v2";
+/// Fixed ids from the default org.
+pub const MARIA: &str = "a1b2c3d4-0001-4000-8000-000000000001";
+pub const JAMES: &str = "a1b2c3d4-0002-4000-8000-000000000002";
+pub const AIKO: &str = "a1b2c3d4-0003-4000-8000-000000000003";
+pub const LUCAS: &str = "a1b2c3d4-0004-4000-8000-000000000004";
+pub const OLIVIA: &str = "a1b2c3d4-0005-4000-8000-000000000005";
+pub const SALES_TEAM: &str = "b2c3d4e5-0001-4000-8000-000000000001";
+pub const SUPPORT_TEAM: &str = "b2c3d4e5-0002-4000-8000-000000000002";
+
+static TRACING: LazyLock<()> = LazyLock::new(|| {
+    if std::env::var("TEST_LOG").is_ok() {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter("genesys_scim_mock=debug")
+            .try_init();
+    }
+});
+
+/// A running server and a client for it. The server stops when this is dropped.
+pub struct TestApp {
+    pub base: String,
+    pub addr: std::net::SocketAddr,
+    pub client: Client,
+    /// A token for the default org's client.
+    pub token: String,
+    /// The server's state, for tests that need to reach behind the API (e.g. the clock).
+    pub state: AppState,
+    _stop: oneshot::Sender<()>,
+}
+
+/// A test config: default org, seeded, rate limit as configured by default.
+pub fn test_config() -> Config {
+    Config {
+        seed: Some(42),
+        ..Config::default()
+    }
+}
+
+/// Starts a server with the default test config.
+pub async fn spawn_app() -> TestApp {
+    spawn_with(test_config()).await
+}
+
+/// Starts a server with `config` (its `bind` is ignored: tests always use 127.0.0.1:0).
+pub async fn spawn_with(config: Config) -> TestApp {
+    LazyLock::force(&TRACING);
+    let state = AppState::new(config).expect("test config is valid");
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind 127.0.0.1:0");
+    let addr = listener.local_addr().expect("bound address");
+    let (stop, stopped) = oneshot::channel::<()>();
+    tokio::spawn(server::run(listener, state.clone(), async move {
+        let _ = stopped.await;
+    }));
+    let client = Client::builder().build().expect("client");
+    let base = format!("http://{addr}");
+    let mut app = TestApp {
+        base,
+        addr,
+        client,
+        token: String::new(),
+        state,
+        _stop: stop,
+    };
+    if app.state.store.client(CLIENT_ID).is_some() {
+        app.token = app.token_for(CLIENT_ID, CLIENT_SECRET).await;
+    }
+    app
+}
+
+impl TestApp {
+    /// An absolute URL for a path.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Gets a token for a client through `POST /oauth/token` (HTTP Basic).
+    pub async fn token_for(&self, id: &str, secret: &str) -> String {
+        let resp = self
+            .client
+            .post(self.url("/oauth/token"))
+            .basic_auth(id, Some(secret))
+            .form(&[("grant_type", "client_credentials")])
+            .send()
+            .await
+            .expect("token request");
+        assert_eq!(resp.status(), 200, "token request failed");
+        let body: Value = resp.json().await.expect("token json");
+        body["access_token"]
+            .as_str()
+            .expect("access_token")
+            .to_owned()
+    }
+
+    fn authed(&self, b: RequestBuilder) -> RequestBuilder {
+        b.bearer_auth(&self.token)
+    }
+
+    pub fn get(&self, path: &str) -> RequestBuilder {
+        self.authed(self.client.get(self.url(path)))
+    }
+
+    pub fn delete(&self, path: &str) -> RequestBuilder {
+        self.authed(self.client.delete(self.url(path)))
+    }
+
+    pub fn post_json(&self, path: &str, body: &Value) -> RequestBuilder {
+        self.with_json(self.client.post(self.url(path)), body)
+    }
+
+    pub fn put_json(&self, path: &str, body: &Value) -> RequestBuilder {
+        self.with_json(self.client.put(self.url(path)), body)
+    }
+
+    pub fn patch_json(&self, path: &str, body: &Value) -> RequestBuilder {
+        self.with_json(self.client.patch(self.url(path)), body)
+    }
+
+    fn with_json(&self, b: RequestBuilder, body: &Value) -> RequestBuilder {
+        self.authed(b)
+            .header("content-type", "application/scim+json")
+            .body(body.to_string())
+    }
+
+    /// Creates a user through SCIM and returns its JSON, asserting 201.
+    pub async fn create_user(&self, body: &Value) -> Value {
+        let resp = self
+            .post_json(&format!("{SCIM}/Users"), body)
+            .send()
+            .await
+            .expect("send");
+        let status = resp.status();
+        let json: Value = resp.json().await.expect("json");
+        assert_eq!(status, 201, "create failed: {json}");
+        json
+    }
+}
+
+/// Status and parsed JSON body of a response (Null for an empty body).
+pub async fn status_json(resp: Response) -> (u16, Value) {
+    let status = resp.status().as_u16();
+    let text = resp.text().await.expect("body");
+    let json = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or(Value::String(text))
+    };
+    (status, json)
+}
+
+/// Asserts a SCIM error body: status (as a string in the body), scimType.
+pub fn assert_scim_error(status: u16, body: &Value, want_status: u16, want_type: Option<&str>) {
+    assert_eq!(status, want_status, "body: {body}");
+    assert_eq!(body["status"], want_status.to_string(), "body: {body}");
+    assert_eq!(
+        body["schemas"][0], "urn:ietf:params:scim:api:messages:2.0:Error",
+        "body: {body}"
+    );
+    assert_eq!(body["scimType"].as_str(), want_type, "body: {body}");
+    assert!(
+        body["detail"].as_str().is_some_and(|d| !d.is_empty()),
+        "detail missing: {body}"
+    );
+}
+
+/// Asserts a Genesys platform ErrorBody.
+pub fn assert_platform_error(status: u16, body: &Value, want_status: u16, want_code: &str) {
+    assert_eq!(status, want_status, "body: {body}");
+    assert_eq!(body["status"], want_status, "body: {body}");
+    assert_eq!(body["code"], want_code, "body: {body}");
+    assert!(
+        body["message"].as_str().is_some_and(|d| !d.is_empty()),
+        "message missing: {body}"
+    );
+    assert!(body["contextId"].is_string(), "contextId missing: {body}");
+    assert!(
+        body["details"].is_array() && body["errors"].is_array(),
+        "details/errors missing: {body}"
+    );
+}

@@ -1,0 +1,5 @@
+//! Black-box tests: each starts the real server on 127.0.0.1:0 and talks HTTP to it.
+
+#[allow(dead_code)] // each helper is used by some test modules, not all
+mod helpers;
+mod smoke;
