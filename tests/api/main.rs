@@ -1,5 +1,8 @@
 //! Black-box tests: each starts the real server on 127.0.0.1:0 and talks HTTP to it.
 
+// Test modules share helpers through `pub`; nothing here is a public API.
+#![allow(unreachable_pub)]
+
 #[allow(dead_code)] // each helper is used by some test modules, not all
 mod helpers;
 mod smoke;
