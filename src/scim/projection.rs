@@ -1,16 +1,80 @@
 //! `attributes` / `excludedAttributes` projection (RFC 7644 §3.4.2.5).
 //!
-//! STUB: replaced by the full implementation.
+//! Names are matched case-insensitively in short (`department`, `meta.version`) or
+//! URN-qualified form (`urn:...:enterprise:2.0:User:department`); a bare extension URN means the
+//! whole extension. `returned: always` attributes and `schemas` are always kept, `returned:
+//! never` ones (password) never appear. When both parameters are given, `attributes` wins, as
+//! RFC 7644 §3.9 allows only one and that is the more specific.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use crate::scim::schema::{AttrPath, ResourceKind};
+use crate::scim::schema::{self, AttrPath, Attribute, ResourceKind, Returned};
 
 /// Which attributes a request asked for.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Projection {
     pub attributes: Vec<AttrPath>,
     pub excluded: Vec<AttrPath>,
+}
+
+/// A requested name, located: which object holds it and which key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Selector {
+    /// The extension URN whose object holds the attribute; `None` for top-level attributes.
+    container: Option<String>,
+    /// The attribute; `None` selects the whole extension object.
+    name: Option<String>,
+    sub: Option<String>,
+}
+
+impl Selector {
+    fn locate(path: &AttrPath, kind: ResourceKind) -> Option<Self> {
+        let name = (!path.name.is_empty()).then(|| path.name.clone());
+        match &path.urn {
+            Some(urn) => match kind.schema(urn) {
+                Some(s) if s.id == kind.core().id => Some(Self {
+                    container: None,
+                    name: Some(name?),
+                    sub: path.sub.clone(),
+                }),
+                Some(s) => Some(Self {
+                    container: Some(s.id.to_owned()),
+                    name,
+                    sub: path.sub.clone(),
+                }),
+                None => Some(Self {
+                    container: Some(urn.clone()),
+                    name,
+                    sub: path.sub.clone(),
+                }),
+            },
+            None => {
+                let bare = AttrPath::simple(name.as_deref()?);
+                let container = schema::resolve(kind, &bare)
+                    .filter(|r| r.is_extension())
+                    .map(|r| r.schema.id.to_owned());
+                Some(Self {
+                    container,
+                    name,
+                    sub: path.sub.clone(),
+                })
+            }
+        }
+    }
+
+    fn in_container(&self, container: Option<&str>) -> bool {
+        match (&self.container, container) {
+            (None, None) => true,
+            (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+            _ => false,
+        }
+    }
+
+    fn names(&self, key: &str) -> bool {
+        self.name
+            .as_deref()
+            .is_some_and(|n| n.eq_ignore_ascii_case(key))
+    }
 }
 
 impl Projection {
@@ -31,9 +95,370 @@ impl Projection {
         }
     }
 
+    /// Whether the projection leaves the default attribute set unchanged.
+    pub fn is_empty(&self) -> bool {
+        self.attributes.is_empty() && self.excluded.is_empty()
+    }
+
     /// Applies the projection to a full SCIM resource.
     pub fn apply(&self, resource: Value, kind: ResourceKind) -> Value {
-        let _ = kind;
-        resource
+        let Value::Object(map) = resource else {
+            return resource;
+        };
+        let out = if !self.attributes.is_empty() {
+            let sels: Vec<Selector> = self
+                .attributes
+                .iter()
+                .filter_map(|p| Selector::locate(p, kind))
+                .collect();
+            select(map, &sels, kind)
+        } else {
+            let sels: Vec<Selector> = self
+                .excluded
+                .iter()
+                .filter_map(|p| Selector::locate(p, kind))
+                .collect();
+            exclude(map, &sels, kind)
+        };
+        Value::Object(out)
+    }
+}
+
+/// The definition of a top-level key or of a key inside an extension object.
+fn definition(
+    kind: ResourceKind,
+    container: Option<&str>,
+    key: &str,
+) -> Option<&'static Attribute> {
+    match container {
+        None => kind.core().attribute(key),
+        Some(urn) => kind.schema(urn)?.attribute(key),
+    }
+}
+
+/// Whether a top-level key holds an extension object.
+fn is_extension_key(kind: ResourceKind, key: &str, v: &Value) -> bool {
+    v.is_object()
+        && (kind
+            .extensions()
+            .iter()
+            .any(|s| s.id.eq_ignore_ascii_case(key))
+            || key.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("urn:")))
+}
+
+fn returned(def: Option<&'static Attribute>) -> Returned {
+    def.map_or(Returned::Default, |d| d.returned)
+}
+
+/// `attributes=`: only the selected attributes, plus `schemas` and `returned: always` ones.
+fn select(map: Map<String, Value>, sels: &[Selector], kind: ResourceKind) -> Map<String, Value> {
+    let mut out = Map::new();
+    for (key, v) in map {
+        if key.eq_ignore_ascii_case("schemas") {
+            out.insert(key, v);
+        } else if is_extension_key(kind, &key, &v) {
+            let whole = sels
+                .iter()
+                .any(|s| s.in_container(Some(&key)) && s.name.is_none());
+            if let Value::Object(inner) = v {
+                let kept = select_in(inner, Some(&key), sels, kind, whole);
+                if !kept.is_empty() {
+                    out.insert(key, Value::Object(kept));
+                }
+            }
+        } else {
+            let def = definition(kind, None, &key);
+            if let Some(v) = pick(v, def, None, &key, sels) {
+                out.insert(key, v);
+            }
+        }
+    }
+    out
+}
+
+fn select_in(
+    inner: Map<String, Value>,
+    container: Option<&str>,
+    sels: &[Selector],
+    kind: ResourceKind,
+    whole: bool,
+) -> Map<String, Value> {
+    let mut out = Map::new();
+    for (key, v) in inner {
+        let def = definition(kind, container, &key);
+        let kept = if whole {
+            (returned(def) != Returned::Never).then_some(v)
+        } else {
+            pick(v, def, container, &key, sels)
+        };
+        if let Some(v) = kept {
+            out.insert(key, v);
+        }
+    }
+    out
+}
+
+/// One attribute under `attributes=`: kept whole, cut to the selected sub-attributes, or
+/// dropped.
+fn pick(
+    v: Value,
+    def: Option<&'static Attribute>,
+    container: Option<&str>,
+    key: &str,
+    sels: &[Selector],
+) -> Option<Value> {
+    match returned(def) {
+        Returned::Never => return None,
+        Returned::Always => return Some(v),
+        Returned::Default | Returned::Request => {}
+    }
+    let mine: Vec<&Selector> = sels
+        .iter()
+        .filter(|s| s.in_container(container) && s.names(key))
+        .collect();
+    if mine.is_empty() {
+        return None;
+    }
+    if mine.iter().any(|s| s.sub.is_none()) {
+        return Some(v);
+    }
+    let subs: Vec<&str> = mine.iter().filter_map(|s| s.sub.as_deref()).collect();
+    let keep = |el: Value| -> Value {
+        match el {
+            Value::Object(m) => Value::Object(
+                m.into_iter()
+                    .filter(|(k, _)| subs.iter().any(|s| s.eq_ignore_ascii_case(k)))
+                    .collect(),
+            ),
+            other => other,
+        }
+    };
+    Some(match v {
+        Value::Array(items) => Value::Array(items.into_iter().map(keep).collect()),
+        other => keep(other),
+    })
+}
+
+/// `excludedAttributes=`: the default set minus the named attributes; `returned: always`
+/// attributes (and their sub-attributes) stay.
+fn exclude(map: Map<String, Value>, sels: &[Selector], kind: ResourceKind) -> Map<String, Value> {
+    let mut out = Map::new();
+    for (key, v) in map {
+        if key.eq_ignore_ascii_case("schemas") {
+            out.insert(key, v);
+        } else if is_extension_key(kind, &key, &v) {
+            if sels
+                .iter()
+                .any(|s| s.in_container(Some(&key)) && s.name.is_none())
+            {
+                continue;
+            }
+            if let Value::Object(inner) = v {
+                let kept = exclude_in(inner, Some(&key), sels, kind);
+                if !kept.is_empty() {
+                    out.insert(key, Value::Object(kept));
+                }
+            }
+        } else {
+            let def = definition(kind, None, &key);
+            if let Some(v) = drop_excluded(v, def, None, &key, sels) {
+                out.insert(key, v);
+            }
+        }
+    }
+    out
+}
+
+fn exclude_in(
+    inner: Map<String, Value>,
+    container: Option<&str>,
+    sels: &[Selector],
+    kind: ResourceKind,
+) -> Map<String, Value> {
+    let mut out = Map::new();
+    for (key, v) in inner {
+        let def = definition(kind, container, &key);
+        if let Some(v) = drop_excluded(v, def, container, &key, sels) {
+            out.insert(key, v);
+        }
+    }
+    out
+}
+
+fn drop_excluded(
+    v: Value,
+    def: Option<&'static Attribute>,
+    container: Option<&str>,
+    key: &str,
+    sels: &[Selector],
+) -> Option<Value> {
+    match returned(def) {
+        Returned::Never | Returned::Request => return None,
+        Returned::Always => return Some(v),
+        Returned::Default => {}
+    }
+    let mine: Vec<&Selector> = sels
+        .iter()
+        .filter(|s| s.in_container(container) && s.names(key))
+        .collect();
+    if mine.iter().any(|s| s.sub.is_none()) {
+        return None;
+    }
+    let subs: Vec<&str> = mine.iter().filter_map(|s| s.sub.as_deref()).collect();
+    if subs.is_empty() {
+        return Some(v);
+    }
+    let cut = |el: Value| -> Value {
+        match el {
+            Value::Object(m) => Value::Object(
+                m.into_iter()
+                    .filter(|(k, _)| !subs.iter().any(|s| s.eq_ignore_ascii_case(k)))
+                    .collect(),
+            ),
+            other => other,
+        }
+    };
+    Some(match v {
+        Value::Array(items) => Value::Array(items.into_iter().map(cut).collect()),
+        other => cut(other),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::scim::schema::{ENTERPRISE_USER, GENESYS_USER};
+
+    fn user() -> Value {
+        json!({
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", ENTERPRISE_USER, GENESYS_USER],
+            "id": "u1",
+            "externalId": "ext-1",
+            "userName": "jane@example.com",
+            "displayName": "Jane",
+            "active": true,
+            "password": "secret",
+            "emails": [{"value": "a@example.com", "type": "work", "primary": true}],
+            "roles": [{"value": "employee"}],
+            ENTERPRISE_USER: {"division": "Home", "department": "Support",
+                "manager": {"value": "u0", "$ref": "x"}},
+            GENESYS_USER: {"externalIds": [{"authority": "x-pc:scimv2:v1", "value": "ext-1"}]},
+            "meta": {"resourceType": "User", "version": "3", "lastModified": "2026-01-01T00:00:00Z"}
+        })
+    }
+
+    fn project(attrs: &[&str], excl: &[&str]) -> Value {
+        let s = |v: &[&str]| v.iter().map(|x| (*x).to_owned()).collect::<Vec<_>>();
+        Projection::from_params(&s(attrs), &s(excl)).apply(user(), ResourceKind::User)
+    }
+
+    fn keys(v: &Value) -> Vec<String> {
+        v.as_object()
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn default_drops_only_never_returned() {
+        let v = project(&[], &[]);
+        let mut want = user();
+        if let Some(m) = want.as_object_mut() {
+            m.remove("password");
+        }
+        assert_eq!(v, want);
+    }
+
+    #[test]
+    fn attributes_keep_selected_plus_always() {
+        let v = project(&["displayName"], &[]);
+        assert_eq!(
+            keys(&v),
+            ["schemas", "id", "userName", "displayName", "active", "meta"]
+        );
+        let v = project(&["id,active"], &[]);
+        assert_eq!(keys(&v), ["schemas", "id", "userName", "active", "meta"]);
+        let v = project(&["PASSWORD", "DisplayName"], &[]);
+        assert!(v.get("password").is_none());
+        assert_eq!(v["displayName"], "Jane");
+    }
+
+    #[test]
+    fn attributes_select_sub_attributes_and_extensions() {
+        let v = project(&["emails.value", "department"], &[]);
+        assert_eq!(v["emails"], json!([{"value": "a@example.com"}]));
+        assert_eq!(v[ENTERPRISE_USER], json!({"department": "Support"}));
+        assert!(v.get(GENESYS_USER).is_none());
+
+        let v = project(&[&format!("{ENTERPRISE_USER}:manager.value")], &[]);
+        assert_eq!(v[ENTERPRISE_USER], json!({"manager": {"value": "u0"}}));
+
+        let v = project(
+            &[
+                GENESYS_USER,
+                "urn:ietf:params:scim:schemas:core:2.0:User:roles",
+            ],
+            &[],
+        );
+        assert_eq!(v[GENESYS_USER], user()[GENESYS_USER]);
+        assert_eq!(v["roles"], json!([{"value": "employee"}]));
+        assert!(v.get(ENTERPRISE_USER).is_none());
+        // schemas stays as it was.
+        assert_eq!(v["schemas"], user()["schemas"]);
+
+        // meta is always returned, whole.
+        let v = project(&["meta.version"], &[]);
+        assert_eq!(v["meta"], user()["meta"]);
+    }
+
+    #[test]
+    fn excluded_attributes_remove_from_the_default_set() {
+        let v = project(
+            &[],
+            &[
+                &format!("externalId,roles,{ENTERPRISE_USER}:division"),
+                "emails.primary",
+            ],
+        );
+        assert!(v.get("externalId").is_none());
+        assert!(v.get("roles").is_none());
+        assert_eq!(
+            v[ENTERPRISE_USER],
+            json!({"department": "Support", "manager": {"value": "u0", "$ref": "x"}})
+        );
+        assert_eq!(
+            v["emails"],
+            json!([{"value": "a@example.com", "type": "work"}])
+        );
+        assert!(v.get("password").is_none());
+
+        // Always-returned attributes cannot be excluded.
+        let v = project(&[], &["id", "USERNAME", "meta", "active", "meta.version"]);
+        assert_eq!(keys(&v).len(), keys(&user()).len() - 1);
+        assert_eq!(v["meta"], user()["meta"]);
+
+        // A whole extension.
+        let v = project(&[], &[ENTERPRISE_USER, "externalIds"]);
+        assert!(v.get(ENTERPRISE_USER).is_none());
+        assert!(v.get(GENESYS_USER).is_none());
+    }
+
+    #[test]
+    fn attributes_win_over_excluded() {
+        let v = project(&["displayName"], &["displayName"]);
+        assert_eq!(v["displayName"], "Jane");
+    }
+
+    #[test]
+    fn groups_keep_id_and_meta() {
+        let g = json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "id": "g1",
+            "displayName": "Sales", "members": [{"value": "u1"}], "meta": {"version": "1"}});
+        let p = Projection::from_params(&["displayname".to_owned()], &[]);
+        let v = p.apply(g.clone(), ResourceKind::Group);
+        assert_eq!(keys(&v), ["schemas", "id", "displayName", "meta"]);
+        let p = Projection::from_params(&[], &["members".to_owned()]);
+        let v = p.apply(g, ResourceKind::Group);
+        assert!(v.get("members").is_none());
     }
 }

@@ -619,7 +619,10 @@ impl AttrPath {
     /// to the last `:`, and the rest is `name[.sub]`. When the text is exactly a known schema URN
     /// (e.g. `urn:...:enterprise:2.0:User`), the whole text is the URN and the name is empty.
     pub fn parse(text: &str) -> Self {
-        let (urn, rest) = if text.len() >= 4 && text[..4].eq_ignore_ascii_case("urn:") {
+        let (urn, rest) = if text
+            .get(..4)
+            .is_some_and(|p| p.eq_ignore_ascii_case("urn:"))
+        {
             if is_known_schema_urn(text) {
                 (Some(text.to_owned()), "")
             } else {

@@ -1,54 +1,42 @@
 //! SCIM filters (RFC 7644 §3.4.2.2): lexer → parser → AST → evaluator.
 //!
-//! STUB: replaced by the full engine. Only `attr eq value` is understood here.
+//! - [`lexer`]: tokens with byte offsets, including Genesys' unquoted values.
+//! - [`parser`]: recursive descent with precedence `or` < `and` < `not` < grouping; also PATCH
+//!   paths, whose `[...]` part is the same grammar.
+//! - [`ast`]: [`Filter`], [`CompareOp`], [`PatchPath`].
+//! - [`eval`]: matching against the SCIM JSON view, with case rules and types from the schema.
+//! - [`profile`]: the `profile` compat switch (what Genesys documents versus the full RFC).
+
+mod ast;
+mod eval;
+mod lexer;
+mod parser;
+mod profile;
 
 use serde_json::Value;
 
+pub use ast::{CompareOp, Filter, PatchPath};
+
 use crate::error::ApiError;
 use crate::genesys::compat::Profile;
-use crate::scim::schema::{AttrPath, ResourceKind};
+use crate::scim::schema::{Attribute, ResourceKind};
 
-/// Comparison operators.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CompareOp {
-    Eq,
-    Ne,
-    Co,
-    Sw,
-    Ew,
-    Gt,
-    Ge,
-    Lt,
-    Le,
-}
-
-/// A filter tree.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Filter {
-    /// `path op value`
-    Compare {
-        path: AttrPath,
-        op: CompareOp,
-        value: Value,
-    },
-    /// `path pr`
-    Present(AttrPath),
-    And(Box<Filter>, Box<Filter>),
-    Or(Box<Filter>, Box<Filter>),
-    Not(Box<Filter>),
-    /// `path[filter]`, the inner filter evaluated against each element of a multi-valued path.
-    ValuePath {
-        path: AttrPath,
-        filter: Box<Filter>,
-    },
-}
-
-/// A filter that could not be parsed: where and why.
+/// A filter or path that could not be parsed: where and why. Malformed text is an error of its
+/// own; a well-formed filter the profile refuses is reported by [`check_profile`] instead.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {
     /// Byte offset into the filter text.
     pub at: usize,
     pub reason: String,
+}
+
+impl ParseError {
+    pub(crate) fn new(at: usize, reason: impl Into<String>) -> Self {
+        Self {
+            at,
+            reason: reason.into(),
+        }
+    }
 }
 
 impl std::fmt::Display for ParseError {
@@ -57,60 +45,42 @@ impl std::fmt::Display for ParseError {
     }
 }
 
+impl std::error::Error for ParseError {}
+
 /// Parses filter text.
 pub fn parse(input: &str) -> Result<Filter, ParseError> {
-    let mut parts = input.trim().splitn(3, ' ');
-    let (Some(attr), Some(op), Some(value)) = (parts.next(), parts.next(), parts.next()) else {
-        return Err(ParseError {
-            at: 0,
-            reason: "expected `attribute eq value`".to_owned(),
-        });
-    };
-    if !op.eq_ignore_ascii_case("eq") {
-        return Err(ParseError {
-            at: attr.len() + 1,
-            reason: format!("unsupported operator {op}"),
-        });
-    }
-    let value = value.trim();
-    let value = if let Some(s) = value.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
-        Value::String(s.to_owned())
-    } else if value.eq_ignore_ascii_case("true") {
-        Value::Bool(true)
-    } else if value.eq_ignore_ascii_case("false") {
-        Value::Bool(false)
-    } else {
-        Value::String(value.to_owned())
-    };
-    Ok(Filter::Compare {
-        path: AttrPath::parse(attr),
-        op: CompareOp::Eq,
-        value,
-    })
+    parser::filter(input)
+}
+
+/// Parses a PATCH operation path (RFC 7644 §3.5.2 `PATH`): `attr`, `attr.sub`, `urn:attr`,
+/// `attr[filter]`, `attr[filter].sub`, `urn:attr[filter].sub`, or a bare schema URN.
+pub fn parse_patch_path(input: &str) -> Result<PatchPath, ParseError> {
+    parser::patch_path(input)
 }
 
 /// Whether `resource` (the SCIM JSON view) matches `filter`.
 pub fn matches(filter: &Filter, resource: &Value, kind: ResourceKind) -> bool {
-    let _ = kind;
-    match filter {
-        Filter::Compare { path, value, .. } => {
-            let got = resource.get(path.name.as_str());
-            match (got, value) {
-                (Some(Value::String(a)), Value::String(b)) => a.eq_ignore_ascii_case(b),
-                (Some(a), b) => a == b,
-                _ => false,
-            }
-        }
-        _ => false,
-    }
+    eval::matches(filter, resource, kind)
 }
 
-/// Checks that `filter` is one the profile accepts for `kind`.
+/// Whether one element of a multi-valued attribute matches the filter inside `attr[...]`.
+/// `parent` is the attribute's definition, when it is in the schema, for case rules and types.
+pub fn matches_element(
+    filter: &Filter,
+    element: &Value,
+    parent: Option<&'static Attribute>,
+) -> bool {
+    eval::matches_element(filter, element, parent)
+}
+
+/// Checks that `filter` is one the profile accepts for `kind`; see [`profile`].
 pub fn check_profile(
     filter: &Filter,
     kind: ResourceKind,
     profile: Profile,
 ) -> Result<(), ApiError> {
-    let _ = (filter, kind, profile);
-    Ok(())
+    profile::check(filter, kind, profile)
 }
+
+#[cfg(test)]
+mod tests;
