@@ -450,6 +450,7 @@ pub fn build_org(
         org.put_group(group, now)
             .map_err(|e| err(file, place, Some("members"), e.detail))?;
     }
+    org.settle_fixture_versions();
     Ok(org)
 }
 
