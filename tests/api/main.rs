@@ -8,3 +8,5 @@ mod auth;
 mod helpers;
 mod smoke;
 mod users;
+mod discovery;
+mod groups;
