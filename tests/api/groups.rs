@@ -4,7 +4,14 @@ use crate::helpers::*;
 use serde_json::{Value, json};
 
 fn member_ids(b: &Value) -> Vec<String> {
-    b["members"].as_array().map(|a| a.iter().map(|m| m["value"].as_str().unwrap().to_owned()).collect()).unwrap_or_default()
+    b["members"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|m| m["value"].as_str().unwrap().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 #[tokio::test]
@@ -13,35 +20,70 @@ async fn list_get_and_display_name_filter_case_insensitive() {
     let (s, b) = status_json(app.get(&format!("{SCIM}/Groups")).send().await.unwrap()).await;
     assert_eq!(s, 200);
     assert_eq!(b["totalResults"], 3);
-    for q in ["displayName+eq+%22sales+team%22", "displayname+eq+%22SALES%20TEAM%22"] {
-        let (_, b) = status_json(app.get(&format!("{SCIM}/Groups?filter={q}")).send().await.unwrap()).await;
+    for q in [
+        "displayName+eq+%22sales+team%22",
+        "displayname+eq+%22SALES%20TEAM%22",
+    ] {
+        let (_, b) = status_json(
+            app.get(&format!("{SCIM}/Groups?filter={q}"))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
         assert_eq!(b["totalResults"], 1, "{q}");
         assert_eq!(b["Resources"][0]["id"], SALES_TEAM);
     }
-    let (s, b) = status_json(app.get(&format!("{SCIM}/Groups/{SALES_TEAM}")).send().await.unwrap()).await;
+    let (s, b) = status_json(
+        app.get(&format!("{SCIM}/Groups/{SALES_TEAM}"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(s, 200);
     assert_eq!(b["displayName"], "Sales Team");
     assert_eq!(member_ids(&b), vec![JAMES.to_owned(), LUCAS.to_owned()]);
     assert_eq!(b["members"][0]["type"], "User");
-    let (s, b) = status_json(app.get(&format!("{SCIM}/Groups/nope")).send().await.unwrap()).await;
+    let (s, b) = status_json(
+        app.get(&format!("{SCIM}/Groups/nope"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_scim_error(s, &b, 404, None);
 }
 
 #[tokio::test]
 async fn post_and_delete_are_405_with_allow() {
     let app = spawn_app().await;
-    let resp = app.post_json(&format!("{SCIM}/Groups"), &json!({"displayName": "New"})).send().await.unwrap();
+    let resp = app
+        .post_json(&format!("{SCIM}/Groups"), &json!({"displayName": "New"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 405);
     assert_eq!(resp.headers()["allow"], "GET");
     let (_, b) = status_json(resp).await;
     assert_eq!(b["status"], "405");
-    let resp = app.delete(&format!("{SCIM}/Groups/{SALES_TEAM}")).send().await.unwrap();
+    let resp = app
+        .delete(&format!("{SCIM}/Groups/{SALES_TEAM}"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 405);
     assert_eq!(resp.headers()["allow"], "GET, PUT, PATCH");
 }
 
 async fn patch_group(app: &TestApp, body: Value) -> (u16, Value) {
-    status_json(app.patch_json(&format!("{SCIM}/Groups/{SUPPORT_TEAM}"), &body).send().await.unwrap()).await
+    status_json(
+        app.patch_json(&format!("{SCIM}/Groups/{SUPPORT_TEAM}"), &body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
 }
 
 #[tokio::test]
@@ -56,11 +98,26 @@ async fn patch_add_members_in_each_form() {
     assert_eq!(s, 200, "{b}");
     assert_eq!(member_ids(&b).len(), 3);
     // Adding an existing member de-duplicates.
-    let (_, b) = patch_group(&app, json!({"Operations": [{"op": "add", "path": "members", "value": [{"value": LUCAS}]}]})).await;
+    let (_, b) = patch_group(
+        &app,
+        json!({"Operations": [{"op": "add", "path": "members", "value": [{"value": LUCAS}]}]}),
+    )
+    .await;
     assert_eq!(member_ids(&b).len(), 3);
     // The user side reflects membership (read-only groups attribute).
-    let (_, u) = status_json(app.get(&format!("{SCIM}/Users/{LUCAS}")).send().await.unwrap()).await;
-    let groups: Vec<&str> = u["groups"].as_array().unwrap().iter().map(|g| g["value"].as_str().unwrap()).collect();
+    let (_, u) = status_json(
+        app.get(&format!("{SCIM}/Users/{LUCAS}"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let groups: Vec<&str> = u["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["value"].as_str().unwrap())
+        .collect();
     assert!(groups.contains(&SUPPORT_TEAM));
 }
 
@@ -68,14 +125,26 @@ async fn patch_add_members_in_each_form() {
 async fn patch_remove_members_by_filter_by_value_array_and_all() {
     let app = spawn_app().await;
     patch_group(&app, json!({"Operations": [{"op": "add", "path": "members", "value": [{"value": JAMES}, {"value": LUCAS}, {"value": MARIA}]}]})).await;
-    let (s, b) = patch_group(&app, json!({"Operations": [{"op": "remove", "path": format!("members[value eq \"{JAMES}\"]")}]})).await;
+    let (s, b) = patch_group(
+        &app,
+        json!({"Operations": [{"op": "remove", "path": format!("members[value eq \"{JAMES}\"]")}]}),
+    )
+    .await;
     assert_eq!(s, 200, "{b}");
     assert!(!member_ids(&b).contains(&JAMES.to_owned()));
     // Entra: Remove with a value array.
-    let (s, b) = patch_group(&app, json!({"Operations": [{"op": "Remove", "path": "members", "value": [{"value": LUCAS}]}]})).await;
+    let (s, b) = patch_group(
+        &app,
+        json!({"Operations": [{"op": "Remove", "path": "members", "value": [{"value": LUCAS}]}]}),
+    )
+    .await;
     assert_eq!(s, 200, "{b}");
     assert_eq!(member_ids(&b), vec![AIKO.to_owned(), MARIA.to_owned()]);
-    let (s, b) = patch_group(&app, json!({"Operations": [{"op": "remove", "path": "members"}]})).await;
+    let (s, b) = patch_group(
+        &app,
+        json!({"Operations": [{"op": "remove", "path": "members"}]}),
+    )
+    .await;
     assert_eq!(s, 200, "{b}");
     assert!(member_ids(&b).is_empty());
 }
@@ -83,12 +152,22 @@ async fn patch_remove_members_by_filter_by_value_array_and_all() {
 #[tokio::test]
 async fn patch_unknown_member_is_400_and_changes_nothing() {
     let app = spawn_app().await;
-    let (s, b) = patch_group(&app, json!({"Operations": [
-        {"op": "add", "path": "members", "value": [{"value": JAMES}]},
-        {"op": "add", "path": "members", "value": [{"value": "no-such-user"}]}
-    ]})).await;
+    let (s, b) = patch_group(
+        &app,
+        json!({"Operations": [
+            {"op": "add", "path": "members", "value": [{"value": JAMES}]},
+            {"op": "add", "path": "members", "value": [{"value": "no-such-user"}]}
+        ]}),
+    )
+    .await;
     assert_scim_error(s, &b, 400, Some("invalidValue"));
-    let (_, g) = status_json(app.get(&format!("{SCIM}/Groups/{SUPPORT_TEAM}")).send().await.unwrap()).await;
+    let (_, g) = status_json(
+        app.get(&format!("{SCIM}/Groups/{SUPPORT_TEAM}"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(member_ids(&g), vec![AIKO.to_owned()]);
     assert_eq!(g["meta"]["version"], "1");
 }
@@ -96,7 +175,11 @@ async fn patch_unknown_member_is_400_and_changes_nothing() {
 #[tokio::test]
 async fn patch_remove_with_filter_matching_nothing_is_no_target() {
     let app = spawn_app().await;
-    let (s, b) = patch_group(&app, json!({"Operations": [{"op": "remove", "path": "members[value eq \"nobody\"]"}]})).await;
+    let (s, b) = patch_group(
+        &app,
+        json!({"Operations": [{"op": "remove", "path": "members[value eq \"nobody\"]"}]}),
+    )
+    .await;
     assert_scim_error(s, &b, 400, Some("noTarget"));
 }
 
@@ -106,7 +189,11 @@ async fn okta_rename_with_same_name_is_a_no_op_but_a_rename_is_mutability() {
     let (s, b) = patch_group(&app, json!({"Operations": [{"op": "replace", "value": {"id": SUPPORT_TEAM, "displayName": "Support Team"}}]})).await;
     assert_eq!(s, 200, "{b}");
     assert_eq!(b["meta"]["version"], "1");
-    let (s, b) = patch_group(&app, json!({"Operations": [{"op": "replace", "path": "displayName", "value": "Renamed"}]})).await;
+    let (s, b) = patch_group(
+        &app,
+        json!({"Operations": [{"op": "replace", "path": "displayName", "value": "Renamed"}]}),
+    )
+    .await;
     assert_scim_error(s, &b, 400, Some("mutability"));
 }
 
@@ -114,19 +201,40 @@ async fn okta_rename_with_same_name_is_a_no_op_but_a_rename_is_mutability() {
 async fn put_replaces_the_member_set() {
     let app = spawn_app().await;
     let body = json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "Support Team", "members": [{"value": MARIA}, {"value": LUCAS}]});
-    let (s, b) = status_json(app.put_json(&format!("{SCIM}/Groups/{SUPPORT_TEAM}"), &body).send().await.unwrap()).await;
+    let (s, b) = status_json(
+        app.put_json(&format!("{SCIM}/Groups/{SUPPORT_TEAM}"), &body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(s, 200, "{b}");
     assert_eq!(member_ids(&b), vec![MARIA.to_owned(), LUCAS.to_owned()]);
     assert_eq!(b["meta"]["version"], "2");
     let bad = json!({"displayName": "Support Team", "members": [{"value": "ghost"}]});
-    let (s, b) = status_json(app.put_json(&format!("{SCIM}/Groups/{SUPPORT_TEAM}"), &bad).send().await.unwrap()).await;
+    let (s, b) = status_json(
+        app.put_json(&format!("{SCIM}/Groups/{SUPPORT_TEAM}"), &bad)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_scim_error(s, &b, 400, Some("invalidValue"));
 }
 
 #[tokio::test]
 async fn deleting_a_user_removes_its_memberships() {
     let app = spawn_app().await;
-    app.delete(&format!("{SCIM}/Users/{JAMES}")).send().await.unwrap();
-    let (_, g) = status_json(app.get(&format!("{SCIM}/Groups/{SALES_TEAM}")).send().await.unwrap()).await;
+    app.delete(&format!("{SCIM}/Users/{JAMES}"))
+        .send()
+        .await
+        .unwrap();
+    let (_, g) = status_json(
+        app.get(&format!("{SCIM}/Groups/{SALES_TEAM}"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(member_ids(&g), vec![LUCAS.to_owned()]);
 }

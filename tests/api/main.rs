@@ -4,9 +4,10 @@
 #![allow(unreachable_pub)]
 
 mod auth;
-#[allow(dead_code)] // each helper is used by some test modules, not all
-mod helpers;
-mod smoke;
-mod users;
 mod discovery;
 mod groups;
+#[allow(dead_code)] // each helper is used by some test modules, not all
+mod helpers;
+mod patch;
+mod smoke;
+mod users;

@@ -1,0 +1,380 @@
+//! SCIM PATCH on users over HTTP: every client dialect, the seed vectors, and each error.
+
+use crate::helpers::*;
+use serde_json::{Value, json};
+
+const ENT: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+const GEN: &str = "urn:ietf:params:scim:schemas:extension:genesys:purecloud:2.0:User";
+
+async fn patch(app: &TestApp, id: &str, ops: Value) -> (u16, Value) {
+    let body =
+        json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": ops});
+    status_json(
+        app.patch_json(&format!("{SCIM}/Users/{id}"), &body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
+fn emails(b: &Value, kind: &str) -> Option<String> {
+    b["emails"]
+        .as_array()?
+        .iter()
+        .find(|e| e["type"] == kind)
+        .and_then(|e| e["value"].as_str())
+        .map(str::to_owned)
+}
+
+#[tokio::test]
+async fn entra_non_compliant_dialect_is_understood() {
+    let app = spawn_app().await;
+    let (s, b) = patch(&app, LUCAS, json!([
+        {"op": "Replace", "path": "displayName", "value": "Lucas Martin Jr"},
+        {"op": "Replace", "path": "emails[type eq \"work\"].value", "value": "lucas@work.example.com"},
+        {"op": "Replace", "path": "name.givenName", "value": "Lucas"},
+        {"op": "Replace", "path": "externalId", "value": "entra-42"},
+        {"op": "Replace", "path": format!("{ENT}:employeeNumber"), "value": "9999"},
+        {"op": "Replace", "path": "phoneNumbers[type eq \"mobile\"].value", "value": "+33612345678"}
+    ])).await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["displayName"], "Lucas Martin Jr");
+    assert_eq!(
+        emails(&b, "work").as_deref(),
+        Some("lucas@work.example.com")
+    );
+    assert_eq!(b["externalId"], "entra-42");
+    assert_eq!(b[ENT]["employeeNumber"], "9999");
+    assert!(b.get("name").is_none(), "name is unsupported and dropped");
+    assert_eq!(b["phoneNumbers"][0]["value"], "+33612345678");
+    // The SCIM externalId is the x-pc:scimv2:v1 external id.
+    let ext = b[GEN]["externalIds"].as_array().unwrap();
+    assert!(
+        ext.iter()
+            .any(|e| e["authority"] == "x-pc:scimv2:v1" && e["value"] == "entra-42")
+    );
+    // Disable with the string "False".
+    let (s, b) = patch(
+        &app,
+        LUCAS,
+        json!([{"op": "Replace", "path": "active", "value": "False"}]),
+    )
+    .await;
+    assert_eq!((s, &b["active"]), (200, &json!(false)));
+}
+
+#[tokio::test]
+async fn entra_compliant_dialect_path_less_replace() {
+    let app = spawn_app().await;
+    let (s, b) = patch(
+        &app,
+        LUCAS,
+        json!([{"op": "replace", "value": {
+            "active": false,
+            "displayName": "L. Martin",
+            "emails[type eq \"work\"].value": "lm@work.example.com",
+            ENT: {"department": "Field Sales"}
+        }}]),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["active"], false);
+    assert_eq!(b["displayName"], "L. Martin");
+    assert_eq!(emails(&b, "work").as_deref(), Some("lm@work.example.com"));
+    assert_eq!(b[ENT]["department"], "Field Sales");
+}
+
+#[tokio::test]
+async fn seed_002_complex_patch_is_accepted_with_unsupported_parts_dropped() {
+    let app = spawn_app().await;
+    let (s, b) = patch(&app, LUCAS, json!([
+        {"op": "Replace", "path": format!("{ENT}:manager"), "value": MARIA},
+        {"op": "Replace", "path": "emails[type eq \"work\"].value", "value": "eric@work.example.com"},
+        {"op": "Add", "path": "addresses[type eq \"work\"].formatted", "value": "Toonsberry, OH"},
+        {"op": "Add", "path": "phoneNumbers[type eq \"work\"].value", "value": "+14405551212"},
+        {"op": "Add", "path": "externalId", "value": "Eric.Smith"},
+        {"op": "Add", "path": format!("{ENT}:employeeNumber"), "value": "1234"},
+        {"op": "Replace", "path": format!("{ENT}:organization"), "value": "JustRocks LLC."},
+        {"op": "Replace", "path": format!("{ENT}:department"), "value": "Marketing"},
+        {"op": "Replace", "path": "urn:ietf:params:scim:schemas:extension:interactsoftware:2.0:User:location", "value": "Sunnyville"},
+        {"op": "Replace", "path": "locale", "value": "en-US"},
+        {"op": "Add", "path": "userType", "value": "Intranet User"}
+    ])).await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b[ENT]["manager"]["value"], MARIA);
+    assert_eq!(b[ENT]["department"], "Marketing");
+    assert_eq!(b[ENT]["employeeNumber"], "1234");
+    assert!(b[ENT].get("organization").is_none());
+    assert!(
+        b.get("addresses").is_none() && b.get("locale").is_none() && b.get("userType").is_none()
+    );
+    assert!(
+        b.get("urn:ietf:params:scim:schemas:extension:interactsoftware:2.0:User")
+            .is_none()
+    );
+    // Seed 002 sends "440-555-1212", which Genesys would not parse: invalidValue.
+    let (s, b) = patch(&app, LUCAS, json!([{"op": "Add", "path": "phoneNumbers[type eq \"work\"].value", "value": "440-555-1212"}])).await;
+    assert_scim_error(s, &b, 400, Some("invalidValue"));
+    assert!(b["detail"].as_str().unwrap().contains("440-555-1212"));
+}
+
+#[tokio::test]
+async fn seed_000_external_ids_patches_behave_as_the_thread_reports() {
+    let app = spawn_app().await;
+    let url = "https://idp.iamfas.int.belgium.be/fas";
+    // Bare `externalIds` (not a core attribute): fails, with either op.
+    let body = json!({"schemas": [GEN], "Operations": [{"op": "replace", "path": "externalIds", "value": [{"authority": url, "value": "abcdefghijk"}]}]});
+    let (s, b) = status_json(
+        app.patch_json(&format!("{SCIM}/Users/{JAMES}"), &body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_scim_error(s, &b, 400, Some("invalidPath"));
+    let body = json!({"schemas": [GEN], "Operations": [{"op": "remove", "path": "externalIds"}]});
+    let (s, b) = status_json(
+        app.patch_json(&format!("{SCIM}/Users/{JAMES}"), &body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_scim_error(s, &b, 400, Some("invalidPath"));
+    // The moderator's version: full URN path, both schema URNs.
+    let body = json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", GEN], "Operations": [{"op": "replace", "path": format!("{GEN}:externalIds"), "value": [{"authority": url, "value": "abcdefghijk"}]}]});
+    let (s, b) = status_json(
+        app.patch_json(&format!("{SCIM}/Users/{JAMES}"), &body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    let ext = b[GEN]["externalIds"].as_array().unwrap();
+    assert!(
+        ext.iter()
+            .any(|e| e["authority"] == url && e["value"] == "abcdefghijk")
+    );
+    assert!(
+        ext.iter().any(|e| e["authority"] == "x-pc:scimv2:v1"),
+        "the SCIM authority stays: {b}"
+    );
+    assert!(
+        !ext.iter().any(|e| e["authority"] == "microsoftteams"),
+        "replace replaced the others"
+    );
+    // Removing the whole attribute by its URN keeps x-pc:scimv2:v1.
+    let body = json!({"schemas": [GEN], "Operations": [{"op": "remove", "path": format!("{GEN}:externalIds")}]});
+    let (s, b) = status_json(
+        app.patch_json(&format!("{SCIM}/Users/{JAMES}"), &body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    let ext = b[GEN]["externalIds"].as_array().unwrap();
+    assert_eq!(ext.len(), 1);
+    assert_eq!(ext[0]["authority"], "x-pc:scimv2:v1");
+}
+
+#[tokio::test]
+async fn replace_on_a_filtered_path_with_no_match_creates_unless_switched_off() {
+    let app = spawn_app().await;
+    let op = json!([{"op": "replace", "path": "phoneNumbers[type eq \"home\"].value", "value": "+15551230000"}]);
+    let (s, b) = patch(&app, MARIA, op.clone()).await;
+    assert_eq!(s, 200, "{b}");
+    assert!(
+        b["phoneNumbers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["type"] == "home")
+    );
+    let mut config = test_config();
+    config.compat.set("patch-replace-creates", "false").unwrap();
+    let app = spawn_with(config).await;
+    let (s, b) = patch(&app, MARIA, op).await;
+    assert_scim_error(s, &b, 400, Some("noTarget"));
+}
+
+#[tokio::test]
+async fn each_error_has_its_scim_type_and_nothing_changes() {
+    let app = spawn_app().await;
+    let cases = [
+        (
+            json!([{"op": "replace", "path": "id", "value": "x"}]),
+            "mutability",
+        ),
+        (
+            json!([{"op": "add", "path": "groups", "value": [{"value": SALES_TEAM}]}]),
+            "mutability",
+        ),
+        (
+            json!([{"op": "replace", "path": "emails[type eq \"other\"].value", "value": "else@example.com"}]),
+            "mutability",
+        ),
+        (
+            json!([{"op": "replace", "path": "fooBar", "value": "x"}]),
+            "invalidPath",
+        ),
+        (
+            json!([{"op": "replace", "path": "emails[type eq", "value": "x"}]),
+            "invalidPath",
+        ),
+        (
+            json!([{"op": "remove", "path": "phoneNumbers[type eq \"home\"]"}]),
+            "noTarget",
+        ),
+        (
+            json!([{"op": "replace", "path": "active", "value": "maybe"}]),
+            "invalidValue",
+        ),
+        (
+            json!([{"op": "replace", "path": "roles", "value": [{"value": "Emperor"}]}]),
+            "invalidValue",
+        ),
+        (
+            json!([{"op": "replace", "path": format!("{ENT}:division"), "value": "Atlantis"}]),
+            "invalidValue",
+        ),
+        (json!([]), "invalidSyntax"),
+        (json!([{"path": "title", "value": "x"}]), "invalidSyntax"),
+        (
+            json!([{"op": "merge", "path": "title", "value": "x"}]),
+            "invalidSyntax",
+        ),
+    ];
+    for (ops, want) in cases {
+        // A valid change goes first, so the failure must roll it back.
+        let mut all = vec![json!({"op": "replace", "path": "title", "value": "Changed"})];
+        all.extend(ops.as_array().unwrap().iter().cloned());
+        if ops.as_array().unwrap().is_empty() {
+            all.clear();
+        }
+        let (s, b) = patch(&app, MARIA, Value::Array(all)).await;
+        assert_scim_error(s, &b, 400, Some(want));
+        let (_, u) = status_json(
+            app.get(&format!("{SCIM}/Users/{MARIA}"))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(
+            u["title"], "Contact Center Manager",
+            "all or nothing for {ops}"
+        );
+        assert_eq!(u["meta"]["version"], "1");
+    }
+}
+
+#[tokio::test]
+async fn projection_with_attributes_and_excluded_attributes() {
+    let app = spawn_app().await;
+    let (_, b) = status_json(
+        app.get(&format!(
+            "{SCIM}/Users/{JAMES}?attributes=displayName,{ENT}:department"
+        ))
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(b["displayName"], "James Smith");
+    assert_eq!(b[ENT]["department"], "Billing");
+    assert!(b.get("title").is_none());
+    assert!(
+        b.get("userName").is_some() && b.get("id").is_some() && b.get("meta").is_some(),
+        "always returned: {b}"
+    );
+    let (_, b) = status_json(
+        app.get(&format!(
+            "{SCIM}/Users?attributes=id&attributes=title&count=1"
+        ))
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    let r = &b["Resources"][0];
+    assert!(
+        r.get("title").is_some() && r.get("displayName").is_none(),
+        "{r}"
+    );
+    let (_, b) = status_json(
+        app.get(&format!(
+            "{SCIM}/Users/{JAMES}?excludedAttributes=roles,externalId,{ENT}:division"
+        ))
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert!(b.get("roles").is_none() && b.get("externalId").is_none());
+    assert!(b[ENT].get("division").is_none() && b[ENT].get("department").is_some());
+    let (_, b) = status_json(
+        app.get(&format!(
+            "{SCIM}/Users/{JAMES}?excludedAttributes=userName,password"
+        ))
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert!(b.get("userName").is_some() && b.get("password").is_none());
+}
+
+#[tokio::test]
+async fn rfc_profile_accepts_the_whole_grammar_genesys_does_not() {
+    let q = "filter=title+co+%22Agent%22+and+not+(active+eq+false)";
+    let app = spawn_app().await;
+    let (s, b) = status_json(app.get(&format!("{SCIM}/Users?{q}")).send().await.unwrap()).await;
+    assert_scim_error(s, &b, 400, Some("invalidFilter"));
+    let mut config = test_config();
+    config.compat.set("profile", "rfc").unwrap();
+    let app = spawn_with(config).await;
+    let (s, b) = status_json(app.get(&format!("{SCIM}/Users?{q}")).send().await.unwrap()).await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["totalResults"], 2, "James and Aiko are agents: {b}");
+    let (_, b) = status_json(
+        app.get(&format!(
+            "{SCIM}/Users?filter=emails%5Btype+eq+%22work%22+and+value+co+%22@work.%22%5D"
+        ))
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(b["totalResults"], 1);
+    assert_eq!(b["Resources"][0]["id"], MARIA);
+}
+
+#[tokio::test]
+async fn genesys_profile_accepts_documented_filters() {
+    let app = spawn_app().await;
+    for (q, want) in [
+        (format!("manager+eq+{MARIA}"), 2),
+        ("email+eq+maria.garcia@work.example.com".to_owned(), 1),
+        ("division+eq+Sales".to_owned(), 2),
+        ("employeeNumber+eq+0003".to_owned(), 1),
+        (
+            format!(
+                "{GEN}:externalIds%5Bauthority+eq+%22microsoftteams%22+and+value+eq+%223f2a1b0c-1111-4222-8333-444455556666%22%5D"
+            ),
+            1,
+        ),
+    ] {
+        let (s, b) = status_json(
+            app.get(&format!("{SCIM}/Users?filter={q}"))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(s, 200, "{q}: {b}");
+        assert_eq!(b["totalResults"], want, "{q}: {b}");
+    }
+}
