@@ -4,6 +4,7 @@
 #![allow(unreachable_pub)]
 
 mod auth;
+mod binary;
 mod discovery;
 mod groups;
 #[allow(dead_code)] // each helper is used by some test modules, not all
