@@ -122,7 +122,7 @@ fn target(req: &ApiRequest, segs: &[String], ctx: &Ctx, org: &Org) -> ApiResult<
     let match_known = ctx.compat.raw_slash_authority == RawSlashAuthority::MatchKnown;
     let whole = || {
         let joined = segs.join("/");
-        (match_known && org.knows_authority(&joined)).then(|| Target::Authority(joined))
+        (match_known && org.knows_authority(&joined)).then_some(Target::Authority(joined))
     };
     let entry = || match_known_entry(segs, ctx, org).map(|(a, k)| Target::Entry(a, k));
     match segs {
