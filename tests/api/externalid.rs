@@ -711,3 +711,27 @@ fn the_forum_fixture_loads() {
         .unwrap_or_else(|e| panic!("fixture does not load: {e}"));
     assert_eq!(orgs, 1);
 }
+
+#[tokio::test]
+async fn the_switch_can_be_set_per_org_in_the_fixture() {
+    let text = std::fs::read_to_string(fixture_path()).expect("fixture");
+    let mut doc: Value = serde_json::from_str(&text).expect("fixture json");
+    doc["orgs"][0]["compat"] = json!({"raw-slash-authority": "match-known"});
+    let path = std::env::temp_dir().join(format!(
+        "forum-url-authority-match-known-{}.json",
+        std::process::id()
+    ));
+    std::fs::write(&path, doc.to_string()).expect("write fixture");
+    let mut app = spawn_with(Config {
+        fixtures: Some(path.clone()),
+        ..test_config()
+    })
+    .await;
+    let _ = std::fs::remove_file(&path);
+    app.token = app
+        .token_for("forum-client-id", "forum-client-secret")
+        .await;
+    let (s, u) = send(app.get(&format!("/api/v2/users/externalid/{FAS_INT_RAW}/{X_KEY}"))).await;
+    assert_eq!(s, 200, "{u}");
+    assert_eq!(u["id"], STIJN);
+}
