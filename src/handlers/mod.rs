@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod discovery;
+pub mod externalid;
 pub mod groups;
 pub mod oauth;
 pub mod platform;

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::platform;
 use crate::genesys::user::UserState;
-use crate::handlers::Ctx;
+use crate::handlers::{Ctx, externalid};
 use crate::http::{ApiRequest, Body, JSON, json_response};
 use crate::router::PlatformRoute;
 use crate::state::AppState;
@@ -124,9 +124,8 @@ pub fn handle(
                 "/api/v2/groups",
             )
         }
-        PlatformRoute::ExternalIdLookup(_) | PlatformRoute::UserExternalIds(..) => {
-            Err(ApiError::not_found("The requested resource was not found."))
-        }
+        PlatformRoute::ExternalIdLookup(segs) => externalid::lookup(ctx, req, segs),
+        PlatformRoute::UserExternalIds(id, segs) => externalid::for_user(ctx, req, id, segs),
     }
 }
 

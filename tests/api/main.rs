@@ -7,6 +7,7 @@ mod auth;
 mod binary;
 mod discovery;
 mod groups;
+mod externalid;
 #[allow(dead_code)] // each helper is used by some test modules, not all
 mod helpers;
 mod patch;
