@@ -36,7 +36,8 @@ pub enum Mode {
     /// POST: absent attributes take their defaults; `userName` and `displayName` are required.
     Create,
     /// PUT: absent attributes are cleared, except `userName`, `displayName`, `active`,
-    /// `password` and `roles`, which keep their values (seed 000's extension-only PUT works).
+    /// `password`, `roles` and `externalId`, which keep their values (seed 000's
+    /// extension-only PUT works and keeps the immutable `x-pc:scimv2:v1` id).
     Replace,
     /// The JSON after a PATCH: it started as the full view, so an absent attribute was removed.
     Patch,
@@ -504,8 +505,13 @@ fn required(name: &str, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResult<Opti
 
 // ---- writers ----
 
-fn write_external_id(u: &mut User, v: Option<&Value>, _: &WriteCtx<'_>) -> ApiResult<()> {
+/// `externalId` is the immutable `x-pc:scimv2:v1` external id, so a PUT that leaves it out
+/// (seed 000's extension-only PUT) keeps it rather than clearing it.
+fn write_external_id(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResult<()> {
     let value = opt_string("externalId", v)?;
+    if value.is_none() && ctx.mode == Mode::Replace {
+        return Ok(());
+    }
     u.set_scim_external_id(value);
     Ok(())
 }

@@ -6,8 +6,8 @@
 mod auth;
 mod binary;
 mod discovery;
-mod groups;
 mod externalid;
+mod groups;
 #[allow(dead_code)] // each helper is used by some test modules, not all
 mod helpers;
 mod patch;

@@ -378,3 +378,53 @@ async fn genesys_profile_accepts_documented_filters() {
         assert_eq!(b["totalResults"], want, "{q}: {b}");
     }
 }
+
+#[tokio::test]
+async fn external_ids_patched_through_scim_show_in_the_external_id_api() {
+    let app = spawn_app().await;
+    let url = "https://idp.iamfas.int.belgium.be/fas";
+    let body = json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", GEN], "Operations": [{"op": "add", "path": format!("{GEN}:externalIds"), "value": [{"authority": url, "value": "k-1"}]}]});
+    let (s, b) = status_json(
+        app.patch_json(&format!("{SCIM}/Users/{JAMES}"), &body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    let encoded = "https%3A%2F%2Fidp.iamfas.int.belgium.be%2Ffas";
+    let (s, u) = status_json(
+        app.get(&format!("/api/v2/users/externalid/{encoded}/k-1"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 200, "{u}");
+    assert_eq!(u["id"], JAMES);
+    // The extension-only PUT of the thread keeps the immutable SCIM external id.
+    let put = json!({GEN: {"externalIds": [{"authority": "microsoftteams", "value": "t-1"}]}});
+    let (s, b) = status_json(
+        app.put_json(&format!("/api/v2/scim/users/{JAMES}"), &put)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["externalId"], "emp-0002");
+    let (_, list) = status_json(
+        app.get(&format!("/api/v2/users/{JAMES}/externalid"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let auths: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["authorityName"].as_str().unwrap())
+        .collect();
+    assert_eq!(auths, vec!["x-pc:scimv2:v1", "microsoftteams"]);
+}
