@@ -33,6 +33,7 @@ impl AppState {
             clock.now(),
         )
         .map_err(|e| format!("fixtures: {e}"))?;
+        crate::genesys::limits::apply_to_store(&store, &config);
         Ok(Self {
             rng: Seeded::derive(config.seed, "server"),
             config: Arc::new(config),
