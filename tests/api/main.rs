@@ -5,4 +5,5 @@
 
 #[allow(dead_code)] // each helper is used by some test modules, not all
 mod helpers;
+mod limits;
 mod smoke;
