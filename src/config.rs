@@ -366,13 +366,7 @@ mod tests {
 
     #[test]
     fn limit_flags_parse_and_bad_values_name_their_flag() {
-        let c = serve(&[
-            "--max-group-members",
-            "5",
-            "--max-patch-operations",
-            "7",
-        ])
-        .unwrap();
+        let c = serve(&["--max-group-members", "5", "--max-patch-operations", "7"]).unwrap();
         assert_eq!(c.max_group_members, Some(5));
         assert_eq!(c.max_patch_operations, Some(7));
         let d = serve(&[]).unwrap();

@@ -260,7 +260,10 @@ mod tests {
     fn a_window_admits_limit_requests_then_refuses_until_it_ends() {
         let rl = RateLimiter::new();
         for i in 1..=3 {
-            assert_eq!(rl.check("t", 3, T0 + i).unwrap().count, u32::try_from(i).unwrap());
+            assert_eq!(
+                rl.check("t", 3, T0 + i).unwrap().count,
+                u32::try_from(i).unwrap()
+            );
         }
         let r = rl.check("t", 3, T0 + 500).unwrap_err();
         assert_eq!(r.retry_after_secs, 60);
@@ -273,8 +276,14 @@ mod tests {
     fn retry_after_is_exact_at_whole_seconds_and_at_least_one() {
         let rl = RateLimiter::new();
         rl.check("t", 1, T0).unwrap();
-        assert_eq!(rl.check("t", 1, T0 + 59_999).unwrap_err().retry_after_secs, 1);
-        assert_eq!(rl.check("t", 1, T0 + 1_000).unwrap_err().retry_after_secs, 59);
+        assert_eq!(
+            rl.check("t", 1, T0 + 59_999).unwrap_err().retry_after_secs,
+            1
+        );
+        assert_eq!(
+            rl.check("t", 1, T0 + 1_000).unwrap_err().retry_after_secs,
+            59
+        );
         assert!(rl.check("t", 1, T0 + 60_000).is_ok());
     }
 

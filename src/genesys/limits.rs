@@ -145,7 +145,10 @@ mod tests {
             ..Limits::default()
         };
         fixture.apply_flags(&config);
-        assert_eq!((fixture.members_per_group, fixture.patch_operations), (20, 4));
+        assert_eq!(
+            (fixture.members_per_group, fixture.patch_operations),
+            (20, 4)
+        );
     }
 
     #[test]
@@ -154,7 +157,10 @@ mod tests {
             patch_operations: 1,
             ..Limits::default()
         };
-        assert!(l.check_patch_operations(&json!({"Operations": [{}]})).is_ok());
+        assert!(
+            l.check_patch_operations(&json!({"Operations": [{}]}))
+                .is_ok()
+        );
         let e = l
             .check_patch_operations(&json!({"Operations": [{}, {}]}))
             .unwrap_err();

@@ -78,7 +78,11 @@ fn apply(clock: &Clock, body: &Map<String, Value>) -> ApiResult<()> {
                     .as_i64()
                     .and_then(chrono::Duration::try_seconds)
                     .ok_or_else(|| bad(format!("{n} is not a whole number of seconds")))?,
-                other => return Err(bad(format!("expected a duration such as \"61s\", got {other}"))),
+                other => {
+                    return Err(bad(format!(
+                        "expected a duration such as \"61s\", got {other}"
+                    )));
+                }
             };
             // Checked first: moving past chrono's range would panic inside the clock.
             clock

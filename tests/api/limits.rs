@@ -49,7 +49,9 @@ async fn a_client_over_the_limit_gets_429_until_exactly_retry_after_has_passed()
     let token = app.token.clone();
     spend(&app, &token, 1).await;
     // Part-way into the window, so Retry-After is not simply 60.
-    app.state.clock.advance(chrono::Duration::milliseconds(20_500));
+    app.state
+        .clock
+        .advance(chrono::Duration::milliseconds(20_500));
     spend(&app, &token, 4).await;
 
     let resp = get_users(&app, &token).await;
@@ -57,14 +59,20 @@ async fn a_client_over_the_limit_gets_429_until_exactly_retry_after_has_passed()
     let n = retry_after(&resp);
     assert_eq!(n, 40, "39.5 s of the window are left, rounded up");
 
-    app.state.clock.advance(chrono::Duration::seconds(n as i64 - 1));
+    app.state
+        .clock
+        .advance(chrono::Duration::seconds(n as i64 - 1));
     let resp = get_users(&app, &token).await;
     assert_eq!(resp.status(), 429, "one second short of Retry-After");
     assert_eq!(retry_after(&resp), 1);
 
     app.state.clock.advance(chrono::Duration::seconds(1));
     spend(&app, &token, 5).await;
-    assert_eq!(get_users(&app, &token).await.status(), 429, "a fresh window of 5");
+    assert_eq!(
+        get_users(&app, &token).await.status(),
+        429,
+        "a fresh window of 5"
+    );
 }
 
 #[tokio::test]
@@ -205,8 +213,7 @@ async fn large_count_429_applies_to_groups_lists_when_switched_on() {
 
 /// A valid user body padded with trailing spaces to exactly `len` bytes.
 fn padded_user(len: usize) -> String {
-    let mut text =
-        json!({"userName": "big@example.com", "displayName": "Big Body"}).to_string();
+    let mut text = json!({"userName": "big@example.com", "displayName": "Big Body"}).to_string();
     assert!(text.len() <= len);
     text.push_str(&" ".repeat(len - text.len()));
     text
@@ -277,7 +284,13 @@ async fn a_user_can_have_100_external_ids_not_101() {
     let created = app
         .create_user(&json!({"userName": "ext100@example.com", "displayName": "E", GENESYS_EXT: {"externalIds": ids(100)}}))
         .await;
-    assert_eq!(created[GENESYS_EXT]["externalIds"].as_array().unwrap().len(), 100);
+    assert_eq!(
+        created[GENESYS_EXT]["externalIds"]
+            .as_array()
+            .unwrap()
+            .len(),
+        100
+    );
 
     // A replace that would add one more is refused as well, and the user is unchanged.
     let id = created["id"].as_str().unwrap();
@@ -293,15 +306,20 @@ async fn a_user_can_have_100_external_ids_not_101() {
     .await;
     assert_scim_error(s, &body, 400, Some("invalidValue"));
     let (_, got) = status_json(app.get(&format!("{SCIM}/Users/{id}")).send().await.unwrap()).await;
-    assert_eq!(got[GENESYS_EXT]["externalIds"].as_array().unwrap().len(), 100);
+    assert_eq!(
+        got[GENESYS_EXT]["externalIds"].as_array().unwrap().len(),
+        100
+    );
 }
 
 #[tokio::test]
 async fn a_user_can_have_50_skills_and_50_languages_not_51() {
     let app = spawn_app().await;
-    for (attr, name) in [("routingSkills", "Billing"), ("routingLanguages", "English")] {
-        let entries =
-            |n: usize| -> Vec<Value> { vec![json!({"name": name, "proficiency": 3}); n] };
+    for (attr, name) in [
+        ("routingSkills", "Billing"),
+        ("routingLanguages", "English"),
+    ] {
+        let entries = |n: usize| -> Vec<Value> { vec![json!({"name": name, "proficiency": 3}); n] };
         let (s, body) = post_user(
             &app,
             &json!({"userName": format!("{attr}51@example.com"), "displayName": "S",
@@ -333,7 +351,10 @@ async fn skill_and_language_limits_from_fixtures_are_enforced() {
     })
     .await;
     let token = app.token_for("limits-client", "limits-secret").await;
-    for (attr, a, b) in [("routingSkills", "S1", "S2"), ("routingLanguages", "L1", "L2")] {
+    for (attr, a, b) in [
+        ("routingSkills", "S1", "S2"),
+        ("routingLanguages", "L1", "L2"),
+    ] {
         let (s, body) = status_json(
             app.client
                 .post(app.url(&format!("{SCIM}/Users")))
@@ -411,7 +432,10 @@ async fn max_group_members_flag_limits_membership() {
     )
     .await;
     assert_scim_error(s, &body, 400, Some("invalidValue"));
-    assert!(body["detail"].as_str().unwrap().contains("at most 2"), "{body}");
+    assert!(
+        body["detail"].as_str().unwrap().contains("at most 2"),
+        "{body}"
+    );
     let (s, got) = status_json(
         app.get(&format!("{SCIM}/Groups/{SALES_TEAM}"))
             .send()
@@ -450,13 +474,21 @@ async fn fixture_limits_win_over_the_flags_and_groups_per_user_is_enforced() {
     // G1 has u1 and u2: the fixture's 3 wins over --max-group-members 1.
     let (s, body) = put_group(&app, &token, "g1", &with_members("G1", &["u1", "u2", "u3"])).await;
     assert_eq!(s, 200, "{body}");
-    let (s, body) =
-        put_group(&app, &token, "g1", &with_members("G1", &["u1", "u2", "u3", "u4"])).await;
+    let (s, body) = put_group(
+        &app,
+        &token,
+        "g1",
+        &with_members("G1", &["u1", "u2", "u3", "u4"]),
+    )
+    .await;
     assert_scim_error(s, &body, 400, Some("invalidValue"));
     // u1 is in G1 and G2 already: a third group is over groupsPerUser.
     let (s, body) = put_group(&app, &token, "g3", &with_members("G3", &["u1"])).await;
     assert_scim_error(s, &body, 400, Some("invalidValue"));
-    assert!(body["detail"].as_str().unwrap().contains("limit is 2"), "{body}");
+    assert!(
+        body["detail"].as_str().unwrap().contains("limit is 2"),
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -495,7 +527,10 @@ async fn patch_operation_limit_applies_to_users_and_groups() {
     three["Operations"] = json!([op.clone(), op.clone(), op]);
     let (s, body) = patch_group(&app, &app.token, SUPPORT_TEAM, &three).await;
     assert_scim_error(s, &body, 400, Some("invalidValue"));
-    assert!(body["detail"].as_str().unwrap().contains("at most 2"), "{body}");
+    assert!(
+        body["detail"].as_str().unwrap().contains("at most 2"),
+        "{body}"
+    );
 }
 
 #[tokio::test]
