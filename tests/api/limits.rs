@@ -613,3 +613,45 @@ fn uuid_like() -> u128 {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos())
 }
+
+#[tokio::test]
+async fn the_default_limit_is_300_per_minute() {
+    let app = spawn_with(Config {
+        clock: FROZEN.to_owned(),
+        ..test_config()
+    })
+    .await;
+    spend(&app, &app.token, 300).await;
+    let resp = get_users(&app, &app.token).await;
+    assert_eq!(resp.status(), 429);
+    assert_eq!(retry_after(&resp), 60);
+}
+
+#[tokio::test]
+async fn concurrent_requests_never_exceed_the_limit() {
+    let app = spawn_with(limited(20)).await;
+    let mut tasks = Vec::new();
+    for _ in 0..50 {
+        let client = app.client.clone();
+        let url = app.url(&format!("{SCIM}/Users?count=1"));
+        let token = app.token.clone();
+        tasks.push(tokio::spawn(async move {
+            client
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+        }));
+    }
+    let mut ok = 0;
+    let mut limited_count = 0;
+    for t in tasks {
+        match t.await.expect("task").expect("send") {
+            200 => ok += 1,
+            429 => limited_count += 1,
+            other => panic!("unexpected status {other}"),
+        }
+    }
+    assert_eq!((ok, limited_count), (20, 30));
+}
