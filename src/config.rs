@@ -117,6 +117,16 @@ pub struct ServeArgs {
     #[arg(long, env = "GENESYS_MOCK_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY, value_name = "BYTES")]
     pub max_body_bytes: usize,
 
+    /// Most members a group may have, for orgs whose fixture `limits` do not set
+    /// `membersPerGroup` (Genesys does not publish its SCIM limit; default 10000).
+    #[arg(long, env = "GENESYS_MOCK_MAX_GROUP_MEMBERS", value_name = "N")]
+    pub max_group_members: Option<String>,
+
+    /// Most operations one PATCH request may carry (users and groups), for orgs whose fixture
+    /// `limits` do not set `patchOperations` (undocumented by Genesys; default 1000).
+    #[arg(long, env = "GENESYS_MOCK_MAX_PATCH_OPERATIONS", value_name = "N")]
+    pub max_patch_operations: Option<String>,
+
     /// The /__admin API: `on` or `off`. /__admin/health stays available either way, for
     /// readiness probes.
     #[arg(
@@ -193,6 +203,10 @@ pub struct Config {
     /// Requests per minute per token; `None` is off.
     pub rate_limit_per_minute: Option<u32>,
     pub max_body_bytes: usize,
+    /// `--max-group-members`: members per group where fixtures do not say.
+    pub max_group_members: Option<usize>,
+    /// `--max-patch-operations`: operations per PATCH where fixtures do not say.
+    pub max_patch_operations: Option<usize>,
     pub admin_enabled: bool,
     pub admin_token: Option<String>,
     pub scenarios: Vec<PathBuf>,
@@ -213,6 +227,8 @@ impl Default for Config {
             clock: "real".to_owned(),
             rate_limit_per_minute: Some(DEFAULT_RATE_PER_MINUTE),
             max_body_bytes: DEFAULT_MAX_BODY,
+            max_group_members: None,
+            max_patch_operations: None,
             admin_enabled: true,
             admin_token: None,
             scenarios: Vec::new(),
@@ -250,6 +266,14 @@ impl Config {
         if args.max_body_bytes == 0 {
             return Err("--max-body-bytes: must be greater than 0".to_owned());
         }
+        let max_group_members = crate::genesys::limits::parse_flag(
+            "--max-group-members",
+            args.max_group_members.as_deref(),
+        )?;
+        let max_patch_operations = crate::genesys::limits::parse_flag(
+            "--max-patch-operations",
+            args.max_patch_operations.as_deref(),
+        )?;
         if args.journal_size == 0 {
             return Err("--journal-size: must be greater than 0".to_owned());
         }
@@ -268,6 +292,8 @@ impl Config {
             clock: args.clock,
             rate_limit_per_minute,
             max_body_bytes: args.max_body_bytes,
+            max_group_members,
+            max_patch_operations,
             admin_enabled,
             admin_token: args.admin_token.filter(|t| !t.is_empty()),
             scenarios: args.scenarios,
@@ -335,6 +361,31 @@ mod tests {
             serve(&["--journal-size", "0"])
                 .unwrap_err()
                 .contains("--journal-size")
+        );
+    }
+
+    #[test]
+    fn limit_flags_parse_and_bad_values_name_their_flag() {
+        let c = serve(&["--max-group-members", "5", "--max-patch-operations", "7"]).unwrap();
+        assert_eq!(c.max_group_members, Some(5));
+        assert_eq!(c.max_patch_operations, Some(7));
+        let d = serve(&[]).unwrap();
+        assert_eq!((d.max_group_members, d.max_patch_operations), (None, None));
+        for flag in ["--max-group-members", "--max-patch-operations"] {
+            for bad in ["0", "-1", "lots", "2.5"] {
+                let e = serve(&[&format!("{flag}={bad}")]).unwrap_err();
+                assert!(e.contains(flag), "{flag}={bad}: {e}");
+            }
+        }
+        assert!(
+            serve(&["--rate-limit", "lots"])
+                .unwrap_err()
+                .contains("--rate-limit")
+        );
+        assert!(
+            serve(&["--clock", "frozen:tomorrow"])
+                .unwrap_err()
+                .contains("--clock")
         );
     }
 

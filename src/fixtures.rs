@@ -234,6 +234,14 @@ pub fn load(
                         ),
                     ));
                 }
+                if c.rate_limit_per_minute == Some(0) {
+                    return Err(err(
+                        file,
+                        format!("orgs[{i}].oauthClients[{j}] (id {:?})", c.id),
+                        Some("rateLimitPerMinute"),
+                        "must be greater than 0 (omit it to use --rate-limit)",
+                    ));
+                }
                 if store.client(&c.id).is_some() {
                     return Err(err(
                         file,
@@ -283,6 +291,14 @@ pub fn build_org(
     org.skills = f.skills.clone();
     org.languages = f.languages.clone();
     if let Some(l) = &f.limits {
+        if let Some(field) = l.first_zero() {
+            return Err(err(
+                file,
+                format!("orgs[{i}]"),
+                Some(&format!("limits.{field}")),
+                "must be greater than 0",
+            ));
+        }
         org.limits = l.clone();
     }
     for (what, list) in [

@@ -23,6 +23,7 @@ pub mod fixtures;
 pub mod genesys;
 pub mod handlers;
 pub mod http;
+pub mod ratelimit;
 pub mod rng;
 pub mod router;
 pub mod scim;

@@ -281,11 +281,11 @@ async fn dispatch(state: &AppState, req: &ApiRequest, route: &Route) -> Response
         ))),
         Route::Scim(..) | Route::Platform(_) => match Ctx::authenticate(state, req, route) {
             Err(e) => Err(e),
-            Ok(ctx) => match route {
+            Ok(ctx) => crate::ratelimit::guard(state, &ctx, req, surface, || match route {
                 Route::Scim(_, r) => handlers::scim(state, &ctx, req, r),
                 Route::Platform(p) => handlers::platform::handle(state, &ctx, req, p),
                 _ => unreachable!("matched above"),
-            },
+            }),
         },
     };
     result.unwrap_or_else(|e| e.render(surface, cid))

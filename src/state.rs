@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::ratelimit::RateLimiter;
 use crate::rng::Seeded;
 use crate::store::Store;
 
@@ -15,6 +16,8 @@ pub struct AppState {
     pub clock: Clock,
     /// Server-wide randomness (tokens, correlation ids). Orgs have their own streams for ids.
     pub rng: Seeded,
+    /// Per-token request windows (`--rate-limit`).
+    pub limiter: Arc<RateLimiter>,
 }
 
 impl AppState {
@@ -30,11 +33,13 @@ impl AppState {
             clock.now(),
         )
         .map_err(|e| format!("fixtures: {e}"))?;
+        crate::genesys::limits::apply_to_store(&store, &config);
         Ok(Self {
             rng: Seeded::derive(config.seed, "server"),
             config: Arc::new(config),
             store,
             clock,
+            limiter: Arc::new(RateLimiter::new()),
         })
     }
 }

@@ -252,6 +252,7 @@ impl Org {
             return Ok((prev.clone(), false));
         }
         if user.is_live() {
+            self.limits.check_user(&user)?;
             self.check_unique(&user)?;
         }
         user.version = previous.as_ref().map_or(1, |p| p.version + 1);
@@ -373,19 +374,20 @@ impl Org {
             if &probe == prev {
                 return Ok((prev.clone(), false));
             }
-            let added: Vec<&String> = group
-                .members
-                .iter()
-                .filter(|m| !prev.members.contains(m))
-                .collect();
-            for m in added {
-                let count = self.groups_of(m).count();
-                if count >= self.limits.groups_per_user {
-                    return Err(ApiError::invalid_value(format!(
-                        "User {m:?} already belongs to {count} groups; the limit is {}.",
-                        self.limits.groups_per_user
-                    )));
-                }
+        }
+        // New groups (fixtures) are checked too, so no path builds a state the API refuses.
+        let added: Vec<&String> = group
+            .members
+            .iter()
+            .filter(|m| previous.is_none_or(|prev| !prev.members.contains(m)))
+            .collect();
+        for m in added {
+            let count = self.groups_of(m).count();
+            if count >= self.limits.groups_per_user {
+                return Err(ApiError::invalid_value(format!(
+                    "User {m:?} already belongs to {count} groups; the limit is {}.",
+                    self.limits.groups_per_user
+                )));
             }
         }
         group.version = previous.map_or(1, |p| p.version + 1);

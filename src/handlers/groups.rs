@@ -34,6 +34,9 @@ pub fn list(ctx: &Ctx, req: &ApiRequest) -> ApiResult<Response<Body>> {
             Some(f)
         }
     };
+    if ctx.compat.large_count_429 && page.count > list::DEFAULT_COUNT {
+        return Err(ApiError::too_many_requests(1));
+    }
     let org = ctx.org.read();
     let view = View {
         org: &org,
@@ -94,6 +97,7 @@ pub fn replace(ctx: &Ctx, req: &ApiRequest, id: &str) -> ApiResult<Response<Body
 pub fn patch(ctx: &Ctx, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
     write(ctx, req, id, |org, previous| {
+        org.limits.check_patch_operations(&body)?;
         let view = View {
             org,
             base: &ctx.scim_base,

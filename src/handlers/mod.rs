@@ -3,6 +3,7 @@
 //! org, do their work, and return; nothing awaits while a lock is held.
 
 pub mod admin;
+pub mod admin_clock;
 pub mod discovery;
 pub mod externalid;
 pub mod groups;

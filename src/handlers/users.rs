@@ -211,17 +211,7 @@ pub fn replace(ctx: &Ctx, req: &ApiRequest, id: &str) -> ApiResult<Response<Body
 pub fn patch(ctx: &Ctx, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
     write(ctx, req, id, |org, previous| {
-        let ops = body
-            .get("Operations")
-            .or_else(|| body.get("operations"))
-            .and_then(Value::as_array)
-            .map_or(0, Vec::len);
-        if ops > org.limits.patch_operations {
-            return Err(ApiError::invalid_value(format!(
-                "A PATCH may carry at most {} operations; this one has {ops}.",
-                org.limits.patch_operations
-            )));
-        }
+        org.limits.check_patch_operations(&body)?;
         let view = View {
             org,
             base: &ctx.scim_base,

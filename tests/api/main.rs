@@ -5,11 +5,15 @@
 
 mod auth;
 mod binary;
+mod clock;
 mod discovery;
 mod externalid;
 mod groups;
 #[allow(dead_code)] // each helper is used by some test modules, not all
 mod helpers;
+#[allow(dead_code)] // each helper is used by some test modules, not all
+mod helpers;
+mod limits;
 mod patch;
 mod smoke;
 mod users;

@@ -1,0 +1,310 @@
+//! Per-token rate limiting: Genesys' `client.credentials.token.rate.per.minute` (300 requests
+//! per minute per client-credentials token, `genesys-api.md` §8).
+//!
+//! # Window model
+//!
+//! Each bearer token has a **fixed 60-second window that starts at its first request**. Within a
+//! window the token may make `limit` requests; the next one gets 429 with
+//! `Retry-After: ceil(seconds until the window ends)` (at least 1). When the window ends, the
+//! next request opens a new one with a fresh count. A rejected request does not count.
+//!
+//! This is the simplest model that reads as "N requests per minute", and it makes `Retry-After`
+//! exact: advancing the clock by `Retry-After` seconds always ends the window (the next call
+//! succeeds), while advancing by one second less never does (the call still gets 429). Genesys
+//! does not document its algorithm; clients should only rely on honouring `Retry-After`.
+//!
+//! Windows read [`crate::clock::Clock`], never `Instant::now()`, so a test that advances the
+//! clock refills buckets exactly as real time would.
+//!
+//! # Bounded memory
+//!
+//! The table is swept of ended windows whenever it doubles past its last size after a sweep
+//! (an ended window is the same as no entry, so sweeping loses nothing), and it is capped at
+//! [`MAX_WINDOWS`]: if that many tokens are all active in one minute, the window that started
+//! first is dropped, which only ever lets that token through early.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use dashmap::DashMap;
+use http::{HeaderName, HeaderValue, Response, header};
+
+use crate::error::{ApiError, ApiResult, Surface};
+use crate::handlers::Ctx;
+use crate::http::{ApiRequest, Body};
+use crate::state::AppState;
+
+/// Length of a window, in milliseconds.
+pub const WINDOW_MS: i64 = 60_000;
+
+/// The most windows kept at once (the same bound as the token table).
+pub const MAX_WINDOWS: usize = crate::store::MAX_TOKENS;
+
+/// The table size below which no sweep is attempted.
+const FIRST_SWEEP_AT: usize = 1_024;
+
+/// `inin-ratelimit-allowed`: the limit of the window.
+pub const HEADER_ALLOWED: &str = "inin-ratelimit-allowed";
+/// `inin-ratelimit-count`: requests counted in the window, this one included.
+pub const HEADER_COUNT: &str = "inin-ratelimit-count";
+/// `inin-ratelimit-reset`: whole seconds until the window ends.
+pub const HEADER_RESET: &str = "inin-ratelimit-reset";
+
+/// One token's current window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Window {
+    /// Clock milliseconds at the window's first request.
+    start_ms: i64,
+    /// Requests admitted in this window.
+    count: u32,
+}
+
+/// Where a token stands after a request was admitted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Usage {
+    /// The token's limit per window.
+    pub allowed: u32,
+    /// Requests admitted in the window, this one included.
+    pub count: u32,
+    /// Whole seconds until the window ends (at least 1).
+    pub reset_secs: u64,
+}
+
+/// A refused request: how long to wait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Refusal {
+    pub usage: Usage,
+    /// `Retry-After` in whole seconds (at least 1).
+    pub retry_after_secs: u64,
+}
+
+/// The per-token windows. `AppState` shares one behind an `Arc`.
+#[derive(Debug, Default)]
+pub struct RateLimiter {
+    windows: DashMap<String, Window>,
+    /// Table size at which the next sweep runs.
+    sweep_at: AtomicUsize,
+}
+
+impl RateLimiter {
+    /// An empty limiter.
+    pub fn new() -> Self {
+        Self {
+            windows: DashMap::new(),
+            sweep_at: AtomicUsize::new(FIRST_SWEEP_AT),
+        }
+    }
+
+    /// Counts one request for `token` at clock time `now_ms` against `limit` per window.
+    pub fn check(&self, token: &str, limit: u32, now_ms: i64) -> Result<Usage, Refusal> {
+        if !self.windows.contains_key(token) {
+            self.make_room(now_ms);
+        }
+        let mut entry = self.windows.entry(token.to_owned()).or_insert(Window {
+            start_ms: now_ms,
+            count: 0,
+        });
+        let w = entry.value_mut();
+        // A window that has ended, or one "in the future" because the clock was set back,
+        // is replaced by a fresh one.
+        if now_ms >= w.start_ms + WINDOW_MS || now_ms < w.start_ms {
+            *w = Window {
+                start_ms: now_ms,
+                count: 0,
+            };
+        }
+        let reset_secs = ceil_secs(w.start_ms + WINDOW_MS - now_ms);
+        if w.count >= limit {
+            return Err(Refusal {
+                usage: Usage {
+                    allowed: limit,
+                    count: w.count,
+                    reset_secs,
+                },
+                retry_after_secs: reset_secs,
+            });
+        }
+        w.count += 1;
+        Ok(Usage {
+            allowed: limit,
+            count: w.count,
+            reset_secs,
+        })
+    }
+
+    /// Number of windows held (ended ones included until the next sweep).
+    pub fn len(&self) -> usize {
+        self.windows.len()
+    }
+
+    /// Whether no window is held.
+    pub fn is_empty(&self) -> bool {
+        self.windows.is_empty()
+    }
+
+    /// Drops every window (admin reset).
+    pub fn clear(&self) {
+        self.windows.clear();
+    }
+
+    /// Drops ended windows; returns how many are left.
+    pub fn sweep(&self, now_ms: i64) -> usize {
+        self.windows
+            .retain(|_, w| now_ms < w.start_ms + WINDOW_MS && now_ms >= w.start_ms);
+        self.windows.len()
+    }
+
+    /// Before adding a window: sweep when the table has grown enough since the last sweep, and
+    /// evict the oldest window if it is still at the cap.
+    fn make_room(&self, now_ms: i64) {
+        let len = self.windows.len();
+        if len < self.sweep_at.load(Ordering::Relaxed) && len < MAX_WINDOWS {
+            return;
+        }
+        let left = self.sweep(now_ms);
+        self.sweep_at.store(
+            (left * 2).clamp(FIRST_SWEEP_AT, MAX_WINDOWS),
+            Ordering::Relaxed,
+        );
+        if left >= MAX_WINDOWS {
+            let oldest = self
+                .windows
+                .iter()
+                .min_by_key(|e| e.value().start_ms)
+                .map(|e| e.key().clone());
+            if let Some(key) = oldest {
+                self.windows.remove(&key);
+            }
+        }
+    }
+}
+
+/// Milliseconds to whole seconds, rounded up, at least 1.
+fn ceil_secs(ms: i64) -> u64 {
+    let secs = (ms.max(1) + 999) / 1000;
+    u64::try_from(secs).unwrap_or(1).max(1)
+}
+
+/// The limit that applies to the caller: the client's own (fixtures), else the server's.
+/// `None` when the server's limit is off (`--rate-limit off` disables every limit).
+pub fn limit_for(state: &AppState, ctx: &Ctx) -> Option<u32> {
+    let server = state.config.rate_limit_per_minute?;
+    let client = state
+        .store
+        .client(&ctx.client_id)
+        .and_then(|c| c.rate_limit_per_minute);
+    Some(client.unwrap_or(server))
+}
+
+/// Runs `handler` if the caller's token is within its limit; otherwise answers 429 with
+/// `Retry-After`. With the `ratelimit-headers` switch on, every answer (429 included) also
+/// carries the `inin-ratelimit-*` headers Genesys sent until 2021.
+pub fn guard(
+    state: &AppState,
+    ctx: &Ctx,
+    req: &ApiRequest,
+    surface: Surface,
+    handler: impl FnOnce() -> ApiResult<Response<Body>>,
+) -> ApiResult<Response<Body>> {
+    let (Some(limit), Some(token)) = (limit_for(state, ctx), bearer(req)) else {
+        return handler();
+    };
+    let (mut resp, usage) = match state.limiter.check(token, limit, state.clock.now_millis()) {
+        Ok(usage) => (
+            handler().unwrap_or_else(|e| e.render(surface, &req.correlation_id)),
+            usage,
+        ),
+        Err(refusal) => {
+            if !ctx.compat.ratelimit_headers {
+                return Err(ApiError::too_many_requests(refusal.retry_after_secs));
+            }
+            (
+                ApiError::too_many_requests(refusal.retry_after_secs)
+                    .render(surface, &req.correlation_id),
+                refusal.usage,
+            )
+        }
+    };
+    if ctx.compat.ratelimit_headers {
+        stamp(&mut resp, usage);
+    }
+    Ok(resp)
+}
+
+/// The bearer token of a request that already passed `Ctx::authenticate`.
+fn bearer(req: &ApiRequest) -> Option<&str> {
+    let (scheme, token) = req.header(header::AUTHORIZATION)?.trim().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
+}
+
+fn stamp(resp: &mut Response<Body>, usage: Usage) {
+    let headers = resp.headers_mut();
+    for (name, value) in [
+        (HEADER_ALLOWED, u64::from(usage.allowed)),
+        (HEADER_COUNT, u64::from(usage.count)),
+        (HEADER_RESET, usage.reset_secs),
+    ] {
+        headers.insert(HeaderName::from_static(name), HeaderValue::from(value));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T0: i64 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
+
+    #[test]
+    fn a_window_admits_limit_requests_then_refuses_until_it_ends() {
+        let rl = RateLimiter::new();
+        for i in 1..=3 {
+            assert_eq!(
+                rl.check("t", 3, T0 + i).unwrap().count,
+                u32::try_from(i).unwrap()
+            );
+        }
+        let r = rl.check("t", 3, T0 + 500).unwrap_err();
+        assert_eq!(r.retry_after_secs, 60);
+        // 59.5 s left → Retry-After 60; one second less is still inside the window.
+        assert!(rl.check("t", 3, T0 + 500 + 59_000).is_err());
+        assert_eq!(rl.check("t", 3, T0 + 500 + 60_000).unwrap().count, 1);
+    }
+
+    #[test]
+    fn retry_after_is_exact_at_whole_seconds_and_at_least_one() {
+        let rl = RateLimiter::new();
+        rl.check("t", 1, T0).unwrap();
+        assert_eq!(
+            rl.check("t", 1, T0 + 59_999).unwrap_err().retry_after_secs,
+            1
+        );
+        assert_eq!(
+            rl.check("t", 1, T0 + 1_000).unwrap_err().retry_after_secs,
+            59
+        );
+        assert!(rl.check("t", 1, T0 + 60_000).is_ok());
+    }
+
+    #[test]
+    fn tokens_are_independent_and_a_clock_set_back_opens_a_new_window() {
+        let rl = RateLimiter::new();
+        rl.check("a", 1, T0).unwrap();
+        assert!(rl.check("a", 1, T0).is_err());
+        assert!(rl.check("b", 1, T0).is_ok());
+        assert!(rl.check("a", 1, T0 - 1_000).is_ok());
+    }
+
+    #[test]
+    fn the_table_is_swept_of_ended_windows() {
+        let rl = RateLimiter::new();
+        for i in 0..FIRST_SWEEP_AT {
+            rl.check(&format!("t{i}"), 5, T0).unwrap();
+        }
+        assert_eq!(rl.len(), FIRST_SWEEP_AT);
+        // A minute later every window has ended: the next new token triggers a sweep.
+        rl.check("late", 5, T0 + WINDOW_MS).unwrap();
+        assert_eq!(rl.len(), 1);
+    }
+}

@@ -1,0 +1,207 @@
+//! The controllable clock: `/__admin/clock`, and the behaviours that read it (token expiry,
+//! rate windows, `meta.lastModified`).
+
+use crate::helpers::*;
+use genesys_scim_mock::config::Config;
+use serde_json::{Value, json};
+
+const T0: &str = "2026-01-01T00:00:00.000Z";
+
+fn frozen() -> Config {
+    Config {
+        clock: format!("frozen:{T0}"),
+        ..test_config()
+    }
+}
+
+async fn clock_get(app: &TestApp) -> (u16, Value) {
+    status_json(
+        app.client
+            .get(app.url("/__admin/clock"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
+async fn clock_post(app: &TestApp, body: &str) -> (u16, Value) {
+    status_json(
+        app.client
+            .post(app.url("/__admin/clock"))
+            .header("content-type", "application/json")
+            .body(body.to_owned())
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_admin_api_reads_advances_sets_freezes_and_resumes_the_clock() {
+    let app = spawn_with(frozen()).await;
+    let (s, body) = clock_get(&app).await;
+    assert_eq!(s, 200);
+    assert_eq!(body, json!({"now": T0, "frozen": true}));
+
+    let (s, body) = clock_post(&app, r#"{"advance": "61s"}"#).await;
+    assert_eq!(s, 200);
+    assert_eq!(
+        body,
+        json!({"now": "2026-01-01T00:01:01.000Z", "frozen": true})
+    );
+    assert_eq!(
+        app.state.clock.status().now,
+        "2026-01-01T00:01:01.000Z",
+        "the server's clock moved, not a copy"
+    );
+
+    let (_, body) = clock_post(&app, r#"{"set": "2030-06-01T12:00:00+02:00"}"#).await;
+    assert_eq!(
+        body,
+        json!({"now": "2030-06-01T10:00:00.000Z", "frozen": true})
+    );
+
+    let (_, body) = clock_post(&app, r#"{"resume": true}"#).await;
+    assert_eq!(body["frozen"], false);
+    assert!(
+        body["now"]
+            .as_str()
+            .unwrap()
+            .starts_with("2030-06-01T10:00"),
+        "resumes from where it stood: {body}"
+    );
+
+    let (_, body) = clock_post(&app, r#"{"freeze": true}"#).await;
+    assert_eq!(body["frozen"], true);
+    let (_, again) = clock_get(&app).await;
+    assert_eq!(again, body, "a frozen clock does not move");
+}
+
+#[tokio::test]
+async fn bad_clock_commands_get_400_and_leave_the_clock_alone() {
+    let app = spawn_with(frozen()).await;
+    for bad in [
+        "",
+        "not json",
+        "[1]",
+        "{}",
+        r#"{"advance": "61 fortnights"}"#,
+        r#"{"advance": "61s", "freeze": true}"#,
+        r#"{"set": "next tuesday"}"#,
+        r#"{"freeze": false}"#,
+        r#"{"rewind": "5s"}"#,
+    ] {
+        let (s, body) = clock_post(&app, bad).await;
+        assert_platform_error(s, &body, 400, "bad.request");
+        assert!(
+            body["message"].as_str().unwrap().contains("advance"),
+            "{bad:?}: the message shows what is accepted: {body}"
+        );
+    }
+    let (_, body) = clock_get(&app).await;
+    assert_eq!(body["now"], T0);
+
+    let (s, _) = status_json(
+        app.client
+            .delete(app.url("/__admin/clock"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 405);
+}
+
+#[tokio::test]
+async fn the_clock_api_honours_admin_off_and_the_admin_token() {
+    let off = spawn_with(Config {
+        admin_enabled: false,
+        ..frozen()
+    })
+    .await;
+    assert_eq!(clock_get(&off).await.0, 404);
+
+    let guarded = spawn_with(Config {
+        admin_token: Some("sesame".to_owned()),
+        ..frozen()
+    })
+    .await;
+    assert_eq!(clock_get(&guarded).await.0, 401);
+    let resp = guarded
+        .client
+        .post(guarded.url("/__admin/clock"))
+        .bearer_auth("sesame")
+        .body(r#"{"advance": "1s"}"#)
+        .send()
+        .await
+        .unwrap();
+    let (s, body) = status_json(resp).await;
+    assert_eq!(s, 200);
+    assert_eq!(body["now"], "2026-01-01T00:00:01.000Z");
+}
+
+#[tokio::test]
+async fn tokens_expire_when_the_clock_passes_their_ttl_and_a_new_token_works() {
+    let app = spawn_with(frozen()).await;
+    let users = format!("{SCIM}/Users");
+    assert_eq!(app.get(&users).send().await.unwrap().status(), 200);
+
+    // The default client's tokens live 86400 s: still valid one second before.
+    clock_post(&app, r#"{"advance": "86399s"}"#).await;
+    assert_eq!(app.get(&users).send().await.unwrap().status(), 200);
+
+    clock_post(&app, r#"{"advance": "2s"}"#).await;
+    let (s, body) = status_json(app.get(&users).send().await.unwrap()).await;
+    assert_platform_error(s, &body, 401, "bad.credentials");
+    assert!(
+        body["message"].as_str().unwrap().contains("expired"),
+        "{body}"
+    );
+
+    let fresh = app.token_for(CLIENT_ID, CLIENT_SECRET).await;
+    let resp = app
+        .client
+        .get(app.url(&users))
+        .bearer_auth(&fresh)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+}
+
+#[tokio::test]
+async fn advancing_by_retry_after_through_the_admin_api_reopens_the_window() {
+    let app = spawn_with(Config {
+        rate_limit_per_minute: Some(2),
+        ..frozen()
+    })
+    .await;
+    let users = format!("{SCIM}/Users");
+    for _ in 0..2 {
+        assert_eq!(app.get(&users).send().await.unwrap().status(), 200);
+    }
+    let refused = app.get(&users).send().await.unwrap();
+    assert_eq!(refused.status(), 429);
+    let n: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    clock_post(&app, &json!({"advance": format!("{}s", n - 1)}).to_string()).await;
+    assert_eq!(app.get(&users).send().await.unwrap().status(), 429);
+    clock_post(&app, r#"{"advance": 1}"#).await;
+    assert_eq!(app.get(&users).send().await.unwrap().status(), 200);
+}
+
+#[tokio::test]
+async fn last_modified_follows_the_clock() {
+    let app = spawn_with(frozen()).await;
+    // Within the token's 24 h lifetime.
+    clock_post(&app, r#"{"set": "2026-01-01T05:06:07Z"}"#).await;
+    let user = app
+        .create_user(&json!({"userName": "clocked@example.com", "displayName": "C"}))
+        .await;
+    assert_eq!(user["meta"]["lastModified"], "2026-01-01T05:06:07.000Z");
+}
