@@ -11,8 +11,6 @@ mod externalid;
 mod groups;
 #[allow(dead_code)] // each helper is used by some test modules, not all
 mod helpers;
-#[allow(dead_code)] // each helper is used by some test modules, not all
-mod helpers;
 mod limits;
 mod patch;
 mod smoke;
