@@ -8,35 +8,19 @@ use crate::error::{ApiError, ApiResult};
 use crate::genesys::group::Group;
 use crate::genesys::mapping::{self, View};
 use crate::genesys::org::Org;
-use crate::handlers::{Ctx, check_if_match, json_body, not_modified, projection, scim_resource};
+use crate::handlers::{
+    Ctx, check_if_match, json_body, list_query, not_modified, projection, scim_resource,
+};
 use crate::http::{ApiRequest, Body, SCIM_JSON, json_response};
 use crate::scim::filter;
-use crate::scim::list::{self, Page};
+use crate::scim::list;
 use crate::scim::patch;
 use crate::scim::schema::ResourceKind;
 
 /// `GET /Groups`, optionally filtered (`displayName eq "Sales"` matches case-insensitively,
 /// as Entra needs).
 pub fn list(ctx: &Ctx, req: &ApiRequest) -> ApiResult<Response<Body>> {
-    let q = req.query_map();
-    let one = |k: &str| {
-        q.get(&k.to_ascii_lowercase())
-            .and_then(|v| v.last())
-            .map(String::as_str)
-    };
-    let page = Page::parse(one("startIndex"), one("count"))?;
-    let filter = match one("filter").map(str::trim).filter(|f| !f.is_empty()) {
-        None => None,
-        Some(text) => {
-            let f = filter::parse(text)
-                .map_err(|e| ApiError::invalid_filter(format!("Invalid filter {text:?}: {e}")))?;
-            filter::check_profile(&f, ResourceKind::Group, ctx.compat.profile)?;
-            Some(f)
-        }
-    };
-    if ctx.compat.large_count_429 && page.count > list::DEFAULT_COUNT {
-        return Err(ApiError::too_many_requests(1));
-    }
+    let (page, filter) = list_query(ctx, req, ResourceKind::Group)?;
     let org = ctx.org.read();
     let view = View {
         org: &org,

@@ -19,7 +19,10 @@ use crate::error::{ApiError, ApiResult};
 use crate::genesys::compat::Compat;
 use crate::http::{ApiRequest, Body, SCIM_JSON, json_response, status_response};
 use crate::router::{Route, ScimRoute, ScimTree};
+use crate::scim::filter::{self, Filter};
+use crate::scim::list::{self, Page};
 use crate::scim::projection::Projection;
+use crate::scim::schema::ResourceKind;
 use crate::state::AppState;
 use crate::store::OrgHandle;
 
@@ -241,6 +244,35 @@ fn set_etag(resp: &mut Response<Body>, version: u64) {
     if let Ok(v) = HeaderValue::from_str(&etag(version)) {
         resp.headers_mut().insert(header::ETAG, v);
     }
+}
+
+/// The paging and filter parameters of a SCIM list, validated: `startIndex`/`count`, the
+/// filter parsed and checked against the profile, and `large-count-429` applied.
+pub fn list_query(
+    ctx: &Ctx,
+    req: &ApiRequest,
+    kind: ResourceKind,
+) -> ApiResult<(Page, Option<Filter>)> {
+    let q = req.query_map();
+    let one = |k: &str| {
+        q.get(&k.to_ascii_lowercase())
+            .and_then(|v| v.last())
+            .map(String::as_str)
+    };
+    let page = Page::parse(one("startIndex"), one("count"))?;
+    let filter = match one("filter").map(str::trim).filter(|f| !f.is_empty()) {
+        None => None,
+        Some(text) => {
+            let f = filter::parse(text)
+                .map_err(|e| ApiError::invalid_filter(format!("Invalid filter {text:?}: {e}")))?;
+            filter::check_profile(&f, kind, ctx.compat.profile)?;
+            Some(f)
+        }
+    };
+    if ctx.compat.large_count_429 && page.count > list::DEFAULT_COUNT {
+        return Err(ApiError::too_many_requests(1));
+    }
+    Ok((page, filter))
 }
 
 /// `attributes` / `excludedAttributes` from the query (comma-separated or repeated).
