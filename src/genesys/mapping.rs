@@ -14,7 +14,7 @@ use serde_json::{Map, Value, json};
 use crate::clock::format_time;
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::compat::{Compat, Unsupported};
-use crate::genesys::group::Group;
+use crate::genesys::group::{Group, GroupType};
 use crate::genesys::org::Org;
 use crate::genesys::user::{
     ExternalId, Phone, PhoneNumber, Proficiency, SCIM_AUTHORITY, User, UserState,
@@ -148,8 +148,8 @@ pub const ROWS: &[Row] = &[
     Row {
         schema: schema::USER,
         attr: "groups",
-        genesys: "groups the user is a member of",
-        notes: "read-only; change membership through Groups",
+        genesys: "groups the user is a member of (official, public)",
+        notes: "read-only; change membership through Groups; social and non-public groups are not listed",
         read: read_groups,
         write: |_, _, _| Ok(()),
     },
@@ -657,7 +657,8 @@ fn read_groups(u: &User, view: &View<'_>) -> Option<Value> {
     let groups: Vec<Value> = view
         .org
         .groups_of(&u.id)
-        .filter(|g| g.scim_visible())
+        // Seed 004: `groups` is "UserProfile.groups[type eq official]"; social groups stay out.
+        .filter(|g| g.kind == GroupType::Official && g.scim_visible())
         .map(|g| json!({"value": g.id, "$ref": format!("{}/Groups/{}", view.base, g.id), "type": "Group"}))
         .collect();
     (!groups.is_empty()).then_some(Value::Array(groups))
@@ -749,7 +750,10 @@ fn write_manager(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResu
                 "manager: a user cannot be their own manager.",
             ));
         }
-        if ctx.org.user(m).is_none() {
+        // A manager that is unchanged is kept even if it has since been deleted: otherwise
+        // deleting a manager would make every write to their reports fail.
+        let unchanged = ctx.previous.and_then(|p| p.manager_id.as_deref()) == Some(m.as_str());
+        if !unchanged && ctx.org.user(m).is_none() {
             return Err(ApiError::invalid_value(format!(
                 "manager: {m:?} is not the id of a user in this organization"
             )));

@@ -5,4 +5,6 @@
 
 #[allow(dead_code)] // each helper is used by some test modules, not all
 mod helpers;
+mod mapping;
+mod platform;
 mod smoke;
