@@ -27,8 +27,20 @@ const FIRST: &[&str] = &[
 const LAST: &[&str] = &["Adler", "Baker", "Costa", "Dubois", "Eriksen", "Fischer"];
 const DIVISIONS: &[&str] = &["Home", "North America", "EMEA", "APAC", "Back Office"];
 const DEPARTMENTS: &[&str] = &["Sales", "Support", "Billing", "Retention", "Operations"];
-const ROLES: &[&str] = &["employee", "Agent", "Supervisor", "Admin", "Quality Evaluator"];
-const SKILLS: &[&str] = &["Billing", "Technical Support", "Sales", "Retention", "Escalations"];
+const ROLES: &[&str] = &[
+    "employee",
+    "Agent",
+    "Supervisor",
+    "Admin",
+    "Quality Evaluator",
+];
+const SKILLS: &[&str] = &[
+    "Billing",
+    "Technical Support",
+    "Sales",
+    "Retention",
+    "Escalations",
+];
 const LANGUAGES: &[&str] = &["English", "French", "German", "Spanish", "Japanese"];
 
 fn uid(n: usize) -> String {
@@ -113,7 +125,11 @@ fn manager(n: usize) -> Option<usize> {
 fn user(n: usize) -> Value {
     let first = FIRST[n % FIRST.len()];
     let last = LAST[n / FIRST.len() % LAST.len()];
-    let email = format!("{}.{}{n}@acme.example.com", first.to_lowercase(), last.to_lowercase());
+    let email = format!(
+        "{}.{}{n}@acme.example.com",
+        first.to_lowercase(),
+        last.to_lowercase()
+    );
     let kind = PHONE_TYPES[n % PHONE_TYPES.len()];
     let number = format!("+1312555{n:04}");
     let value = match n % 4 {
@@ -179,7 +195,8 @@ fn user(n: usize) -> Value {
         u[ENT]["manager"] = json!({"value": uid(m)});
     }
     if n % 9 == 0 {
-        u[GEN]["externalIds"] = json!([{"authority": "microsoftteams", "value": format!("teams-{n:05}")}]);
+        u[GEN]["externalIds"] =
+            json!([{"authority": "microsoftteams", "value": format!("teams-{n:05}")}]);
     }
     if state(n) == "deleted" {
         u["deleted"] = json!(true);

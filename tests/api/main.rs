@@ -3,6 +3,7 @@
 // Test modules share helpers through `pub`; nothing here is a public API.
 #![allow(unreachable_pub)]
 
+mod fixtures;
 #[allow(dead_code)] // each helper is used by some test modules, not all
 mod helpers;
 mod mapping;
