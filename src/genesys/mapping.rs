@@ -4,7 +4,7 @@
 //! the Genesys field it lands in, how the SCIM view is rendered from the stored user, and how a
 //! SCIM value is written into it (validated against the org's reference data). Rendering a user
 //! walks the rows; writing one (create, replace, or the result of a PATCH) walks them too, so a
-//! rule lives in exactly one place. The README's mapping table is checked against [`ROWS`].
+//! rule lives in exactly one place. `docs/mapping.md`'s table is checked against [`ROWS`].
 //!
 //! What is not in the table is not stored: attributes Genesys does not support are dropped, or
 //! rejected when `Compat::unsupported_attributes` is `reject`.
@@ -64,7 +64,7 @@ pub struct Row {
     pub attr: &'static str,
     /// The Genesys field, as the mapping article names it.
     pub genesys: &'static str,
-    /// Notes for the README's mapping table.
+    /// Notes for the mapping table in `docs/mapping.md`.
     pub notes: &'static str,
     pub read: Reader,
     pub write: Writer,
@@ -141,7 +141,7 @@ pub const ROWS: &[Row] = &[
         schema: schema::USER,
         attr: "phoneNumbers",
         genesys: "contactInfo.phone_work … phone_other, primaryContactInfo.voice",
-        notes: "types work, work2, work3, work4, home, mobile, other, microsoftteams, zoomphone, eightbyeight, ringcentral; E.164 or tel:+…;ext=…",
+        notes: "types work, work2, work3, work4, home, mobile, other, microsoftteams, zoomphone, eightbyeight, ringcentral; E.164, tel:+…;ext=… or tel:;ext=…; primary selects primaryContactInfo.voice",
         read: read_phones,
         write: write_phones,
     },
@@ -184,7 +184,7 @@ pub const ROWS: &[Row] = &[
         schema: ENTERPRISE_USER,
         attr: "manager",
         genesys: "relationships.manager",
-        notes: "value must be the id of another user in the org; a bare string is taken as the value",
+        notes: "value must be the id of another non-deleted user in the org (an unchanged manager is kept even if since deleted); a bare string is taken as the value",
         read: |u, v| {
             u.manager_id
                 .as_ref()
@@ -878,4 +878,47 @@ fn write_external_ids(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> Ap
     }
     u.external_ids = list;
     Ok(())
+}
+
+#[cfg(test)]
+mod doc_tests {
+    use super::*;
+
+    /// The line `docs/mapping.md` must carry for a row.
+    fn doc_line(row: &Row) -> String {
+        let schema = match row.schema {
+            schema::USER => "core",
+            ENTERPRISE_USER => "enterprise",
+            _ => "genesys",
+        };
+        format!(
+            "| {schema} | `{}` | {} | {} |",
+            row.attr, row.genesys, row.notes
+        )
+    }
+
+    /// docs/mapping.md is the user-facing copy of [`ROWS`]; every row must appear verbatim.
+    #[test]
+    fn every_row_is_in_docs_mapping_md() {
+        let doc = include_str!("../../docs/mapping.md");
+        let missing: Vec<String> = ROWS
+            .iter()
+            .map(doc_line)
+            .filter(|line| !doc.lines().any(|l| l.trim() == line.trim()))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "docs/mapping.md is missing or has a stale copy of these rows:\n{}",
+            missing.join("\n")
+        );
+    }
+
+    /// And the documented unsupported list matches the code's.
+    #[test]
+    fn every_unsupported_attribute_is_in_docs_mapping_md() {
+        let doc = include_str!("../../docs/mapping.md");
+        for name in UNSUPPORTED_USER {
+            assert!(doc.contains(&format!("`{name}`")), "{name} missing");
+        }
+    }
 }

@@ -479,3 +479,16 @@ async fn the_large_org_serves_its_own_client_and_data() {
     // The default org's client is not loaded alongside.
     assert!(app.state.store.client(CLIENT_ID).is_none());
 }
+
+#[test]
+fn the_example_in_docs_fixtures_md_is_valid() {
+    let doc = include_str!("../../docs/fixtures.md");
+    let example = doc
+        .split("```json\n")
+        .last()
+        .and_then(|b| b.split("```").next())
+        .expect("an example");
+    assert!(example.contains("\"orgs\""), "{example}");
+    let path = scratch("example.json", example);
+    assert_eq!(fixtures::validate(&path).unwrap(), 1);
+}
