@@ -709,6 +709,11 @@ fn write_roles(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResult
             ids.push(role.id.clone());
         }
     }
+    if ids.is_empty() && ctx.mode == Mode::Create {
+        // "A user created with no groups or roles gets only the default employee role"
+        // (genesys-api.md §6): an empty list on create is no roles, like an absent one.
+        ids.extend(ctx.org.default_role().map(|r| r.id.clone()));
+    }
     u.role_ids = ids;
     Ok(())
 }

@@ -623,6 +623,10 @@ async fn roles_are_matched_by_name_and_must_exist() {
         json!([{"value": "employee"}]),
         "default role: {u}"
     );
+    let empty = app
+        .create_user(&with(base("roles0@example.com"), "roles", json!([])))
+        .await;
+    assert_eq!(empty["roles"], json!([{"value": "employee"}]), "{empty}");
 
     let (s, body) = put(
         &app,
