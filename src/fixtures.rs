@@ -20,16 +20,26 @@ use crate::genesys::user::UserState;
 use crate::rng::Seeded;
 use crate::store::{OAuthClient, Store};
 
+pub mod genesys_form;
+
+pub use genesys_form::GenesysUser;
+
 /// The fixture format version this build reads.
 pub const FORMAT_VERSION: u32 = 1;
 
 /// The built-in default org, served when no fixtures are given.
 pub const DEFAULT_ORG: &str = include_str!("../fixtures/default-org.json");
 
+/// The JSON Schema of the format, skipped when a directory is read.
+pub const SCHEMA_FILE: &str = "schema.json";
+
 /// A fixture document: one or more orgs.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FixtureFile {
+    /// Optional pointer to `fixtures/schema.json`, for editors that validate as you type.
+    #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
     /// Format version; must be 1.
     pub version: u32,
     pub orgs: Vec<OrgFixture>,
@@ -57,7 +67,8 @@ pub struct OrgFixture {
     pub compat: Option<serde_json::Map<String, Value>>,
     #[serde(default)]
     pub oauth_clients: Vec<ClientFixture>,
-    /// Users in SCIM form (a POST body plus a fixed `id`, and `deleted: true` for soft-deleted).
+    /// Users in SCIM form (a POST body plus a fixed `id`, and `deleted: true` for soft-deleted),
+    /// or in Genesys form (`{"id": ..., "genesys": {...}}`, see [`GenesysUser`]).
     #[serde(default)]
     pub users: Vec<Value>,
     #[serde(default)]
@@ -139,7 +150,8 @@ fn err(
     }
 }
 
-/// Reads fixture documents from a file or every `*.json` file of a directory (sorted by name).
+/// Reads fixture documents from a file or every `*.json` file of a directory (sorted by name,
+/// `schema.json` excepted).
 pub fn read_path(path: &Path) -> Result<Vec<(String, FixtureFile)>, Error> {
     let shown = path.display().to_string();
     let files: Vec<PathBuf> = if path.is_dir() {
@@ -154,6 +166,8 @@ pub fn read_path(path: &Path) -> Result<Vec<(String, FixtureFile)>, Error> {
             })?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            // The format's own JSON Schema ships next to the fixtures; it is not a fixture.
+            .filter(|p| p.file_name().is_none_or(|n| n != SCHEMA_FILE))
             .collect();
         v.sort();
         if v.is_empty() {
@@ -203,7 +217,124 @@ pub fn parse(file: &str, text: &str) -> Result<FixtureFile, Error> {
             ),
         ));
     }
-    serde_json::from_value(value).map_err(|e| err(file, "(document)", None, e.to_string()))
+    check_shape(file, &value)?;
+    serde_json::from_value(value).map_err(|e| {
+        let msg = e.to_string();
+        err(file, "(document)", serde_field(&msg).as_deref(), msg)
+    })
+}
+
+/// Keys a record may carry, for reference types defined outside this module (which accept
+/// unknown fields when deserialized): a typo in a fixture should fail, not vanish.
+const DIVISION_KEYS: &[&str] = &["id", "name", "home"];
+const NAMED_KEYS: &[&str] = &["id", "name"];
+const LIMIT_KEYS: &[&str] = &[
+    "externalIdsPerUser",
+    "skillsPerUser",
+    "languagesPerUser",
+    "groupsPerUser",
+    "membersPerGroup",
+    "patchOperations",
+];
+
+/// Checks the document record by record, so a shape error names the record and the field
+/// rather than only the document.
+fn check_shape(file: &str, doc: &Value) -> Result<(), Error> {
+    let obj = doc
+        .as_object()
+        .ok_or_else(|| err(file, "(document)", None, "must be a JSON object"))?;
+    unknown_keys(file, "(document)", obj, &["$schema", "version", "orgs"])?;
+    let orgs = match obj.get("orgs") {
+        Some(Value::Array(a)) => a,
+        _ => {
+            return Err(err(
+                file,
+                "(document)",
+                Some("orgs"),
+                "must be an array of orgs",
+            ));
+        }
+    };
+    for (i, org) in orgs.iter().enumerate() {
+        let place = format!("orgs[{i}]");
+        let Some(o) = org.as_object() else {
+            return Err(err(file, place, None, "an org must be a JSON object"));
+        };
+        let items = |key: &str| o.get(key).and_then(Value::as_array).into_iter().flatten();
+        let at = |key: &str, j: usize, v: &Value| {
+            let id = v.get("id").and_then(Value::as_str).unwrap_or("");
+            format!("orgs[{i}].{key}[{j}] (id {id:?})")
+        };
+        for (key, allowed) in [
+            ("divisions", DIVISION_KEYS),
+            ("roles", NAMED_KEYS),
+            ("skills", NAMED_KEYS),
+            ("languages", NAMED_KEYS),
+        ] {
+            for (j, v) in items(key).enumerate() {
+                let rec = v
+                    .as_object()
+                    .ok_or_else(|| err(file, at(key, j, v), None, "must be a JSON object"))?;
+                unknown_keys(file, &at(key, j, v), rec, allowed)?;
+                for k in ["id", "name"] {
+                    if !rec.get(k).is_some_and(Value::is_string) {
+                        return Err(err(file, at(key, j, v), Some(k), "a string is required"));
+                    }
+                }
+            }
+        }
+        if let Some(Value::Object(l)) = o.get("limits") {
+            unknown_keys(file, &format!("{place}.limits"), l, LIMIT_KEYS)?;
+        }
+        for (j, v) in items("oauthClients").enumerate() {
+            typed::<ClientFixture>(file, &at("oauthClients", j, v), v)?;
+        }
+        for (j, v) in items("groups").enumerate() {
+            typed::<GroupFixture>(file, &at("groups", j, v), v)?;
+        }
+        serde_json::from_value::<OrgFixture>(org.clone()).map_err(|e| {
+            let msg = e.to_string();
+            err(file, place.clone(), serde_field(&msg).as_deref(), msg)
+        })?;
+    }
+    Ok(())
+}
+
+fn typed<T: serde::de::DeserializeOwned>(file: &str, place: &str, v: &Value) -> Result<T, Error> {
+    serde_json::from_value(v.clone()).map_err(|e| {
+        let msg = e.to_string();
+        err(file, place, serde_field(&msg).as_deref(), msg)
+    })
+}
+
+fn unknown_keys(
+    file: &str,
+    place: &str,
+    obj: &serde_json::Map<String, Value>,
+    allowed: &[&str],
+) -> Result<(), Error> {
+    match obj.keys().find(|k| !allowed.contains(&k.as_str())) {
+        Some(k) => Err(err(
+            file,
+            place,
+            Some(k),
+            format!(
+                "unknown field {k:?}; expected one of {}",
+                allowed.join(", ")
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The field a serde message is about: the first name in backticks (`unknown field `x``,
+/// `missing field `x``).
+fn serde_field(msg: &str) -> Option<String> {
+    let start = ["unknown field `", "missing field `"]
+        .iter()
+        .find_map(|p| msg.find(p).map(|i| i + p.len()))?;
+    let len = msg[start..].find('`')?;
+    Some(msg[start..start + len].to_owned())
 }
 
 /// Loads parsed fixtures into `store`, each org with its own seeded id stream.
@@ -378,7 +509,17 @@ pub fn build_org(
         if org.user_any(&id).is_some() {
             return Err(err(file, place, Some("id"), "duplicate user id"));
         }
-        let mut body = record.clone();
+        let (mut body, genesys) = user_body(file, &place, record, &id)?;
+        // Errors name the field as the record spells it.
+        let field = |f: Option<&str>| -> Option<String> {
+            f.map(|f| {
+                if genesys {
+                    genesys_form::field_name(f)
+                } else {
+                    f.to_owned()
+                }
+            })
+        };
         let deleted = body
             .get("deleted")
             .and_then(Value::as_bool)
@@ -393,24 +534,38 @@ pub fn build_org(
             mode: Mode::Create,
             previous: None,
         };
-        let mut user = mapping::user_from_scim(&body, &id, &ctx)
-            .map_err(|e| err(file, place.clone(), field_of(&e.detail), e.detail.clone()))?;
+        let mut user = mapping::user_from_scim(&body, &id, &ctx).map_err(|e| {
+            err(
+                file,
+                place.clone(),
+                field(field_of(&e.detail)).as_deref(),
+                e.detail.clone(),
+            )
+        })?;
         if deleted {
             user.state = UserState::Deleted;
         }
-        org.put_user(user, now)
-            .map_err(|e| err(file, place.clone(), field_of(&e.detail), e.detail.clone()))?;
+        org.put_user(user, now).map_err(|e| {
+            // put_user fails only on uniqueness: of the userName, or of an external id.
+            let f = if e.scim_type == Some("uniqueness") {
+                "userName"
+            } else {
+                "externalIds"
+            };
+            err(file, place.clone(), field(Some(f)).as_deref(), e.detail)
+        })?;
         if let Some(m) = manager {
-            managers.push((place, id, m));
+            let manager_field = field(Some("manager")).unwrap_or_default();
+            managers.push((place, id, m, manager_field));
         }
     }
-    for (place, id, manager) in managers {
+    for (place, id, manager, manager_field) in managers {
         let mut user = org.user_any(&id).cloned().expect("inserted above");
         if manager == id {
             return Err(err(
                 file,
                 place,
-                Some("manager"),
+                Some(&manager_field),
                 "a user cannot be their own manager",
             ));
         }
@@ -418,8 +573,8 @@ pub fn build_org(
             return Err(err(
                 file,
                 place,
-                Some("manager"),
-                format!("{manager:?} is not a user id in this org"),
+                Some(&manager_field),
+                format!("{manager:?} is not the id of a non-deleted user in this org"),
             ));
         }
         user.manager_id = Some(manager);
@@ -468,6 +623,42 @@ pub fn build_org(
     }
     org.settle_fixture_versions();
     Ok(org)
+}
+
+/// The SCIM body of a fixture user record and whether it was written in Genesys form. A
+/// SCIM-form record may carry only SCIM attributes (supported or documented as unsupported),
+/// extension objects, `id` and `deleted`: anything else is a typo, and a typo must not vanish.
+fn user_body(file: &str, place: &str, record: &Value, id: &str) -> Result<(Value, bool), Error> {
+    let obj = record
+        .as_object()
+        .ok_or_else(|| err(file, place, None, "a user must be a JSON object"))?;
+    if let Some(g) = obj.get("genesys") {
+        unknown_keys(file, place, obj, &["id", "genesys"])?;
+        let user: GenesysUser = serde_json::from_value(g.clone()).map_err(|e| {
+            let msg = e.to_string();
+            let f = serde_field(&msg).map(|f| format!("genesys.{f}"));
+            err(file, place, f.as_deref(), msg)
+        })?;
+        return Ok((user.to_scim(id), true));
+    }
+    for key in obj.keys() {
+        let known = ["id", "deleted", "schemas"].contains(&key.as_str())
+            || crate::scim::schema::USER_SCHEMA.attribute(key).is_some()
+            || mapping::is_documented_unsupported(key)
+            || key.starts_with("urn:");
+        if !known {
+            return Err(err(
+                file,
+                place,
+                Some(key),
+                "unknown field: not a SCIM User attribute, an extension URN, \"id\", \"deleted\" or \"genesys\"",
+            ));
+        }
+    }
+    if obj.get("deleted").is_some_and(|d| !d.is_boolean()) {
+        return Err(err(file, place, Some("deleted"), "must be true or false"));
+    }
+    Ok((record.clone(), false))
 }
 
 /// Removes the enterprise manager from a fixture user body, returning its id. Managers are set

@@ -4,7 +4,7 @@
 //! the Genesys field it lands in, how the SCIM view is rendered from the stored user, and how a
 //! SCIM value is written into it (validated against the org's reference data). Rendering a user
 //! walks the rows; writing one (create, replace, or the result of a PATCH) walks them too, so a
-//! rule lives in exactly one place. The README's mapping table is checked against [`ROWS`].
+//! rule lives in exactly one place. `docs/mapping.md`'s table is checked against [`ROWS`].
 //!
 //! What is not in the table is not stored: attributes Genesys does not support are dropped, or
 //! rejected when `Compat::unsupported_attributes` is `reject`.
@@ -14,7 +14,7 @@ use serde_json::{Map, Value, json};
 use crate::clock::format_time;
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::compat::{Compat, Unsupported};
-use crate::genesys::group::Group;
+use crate::genesys::group::{Group, GroupType};
 use crate::genesys::org::Org;
 use crate::genesys::user::{
     ExternalId, Phone, PhoneNumber, Proficiency, SCIM_AUTHORITY, User, UserState,
@@ -65,7 +65,7 @@ pub struct Row {
     pub attr: &'static str,
     /// The Genesys field, as the mapping article names it.
     pub genesys: &'static str,
-    /// Notes for the README's mapping table.
+    /// Notes for the mapping table in `docs/mapping.md`.
     pub notes: &'static str,
     pub read: Reader,
     pub write: Writer,
@@ -142,15 +142,15 @@ pub const ROWS: &[Row] = &[
         schema: schema::USER,
         attr: "phoneNumbers",
         genesys: "contactInfo.phone_work … phone_other, primaryContactInfo.voice",
-        notes: "types work, work2, work3, work4, home, mobile, other, microsoftteams, zoomphone, eightbyeight, ringcentral; E.164 or tel:+…;ext=…",
+        notes: "types work, work2, work3, work4, home, mobile, other, microsoftteams, zoomphone, eightbyeight, ringcentral; E.164, tel:+…;ext=… or tel:;ext=…; primary selects primaryContactInfo.voice",
         read: read_phones,
         write: write_phones,
     },
     Row {
         schema: schema::USER,
         attr: "groups",
-        genesys: "groups the user is a member of",
-        notes: "read-only; change membership through Groups",
+        genesys: "groups the user is a member of (official, public)",
+        notes: "read-only; change membership through Groups; social and non-public groups are not listed",
         read: read_groups,
         write: |_, _, _| Ok(()),
     },
@@ -185,7 +185,7 @@ pub const ROWS: &[Row] = &[
         schema: ENTERPRISE_USER,
         attr: "manager",
         genesys: "relationships.manager",
-        notes: "value must be the id of another user in the org; a bare string is taken as the value",
+        notes: "value must be the id of another non-deleted user in the org (an unchanged manager is kept even if since deleted); a bare string is taken as the value",
         read: |u, v| {
             u.manager_id
                 .as_ref()
@@ -663,7 +663,8 @@ fn read_groups(u: &User, view: &View<'_>) -> Option<Value> {
     let groups: Vec<Value> = view
         .org
         .groups_of(&u.id)
-        .filter(|g| g.scim_visible())
+        // Seed 004: `groups` is "UserProfile.groups[type eq official]"; social groups stay out.
+        .filter(|g| g.kind == GroupType::Official && g.scim_visible())
         .map(|g| json!({"value": g.id, "$ref": format!("{}/Groups/{}", view.base, g.id), "type": "Group"}))
         .collect();
     (!groups.is_empty()).then_some(Value::Array(groups))
@@ -714,6 +715,11 @@ fn write_roles(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResult
             ids.push(role.id.clone());
         }
     }
+    if ids.is_empty() && ctx.mode == Mode::Create {
+        // "A user created with no groups or roles gets only the default employee role"
+        // (genesys-api.md §6): an empty list on create is no roles, like an absent one.
+        ids.extend(ctx.org.default_role().map(|r| r.id.clone()));
+    }
     u.role_ids = ids;
     Ok(())
 }
@@ -755,7 +761,10 @@ fn write_manager(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResu
                 "manager: a user cannot be their own manager.",
             ));
         }
-        if ctx.org.user(m).is_none() {
+        // A manager that is unchanged is kept even if it has since been deleted: otherwise
+        // deleting a manager would make every write to their reports fail.
+        let unchanged = ctx.previous.and_then(|p| p.manager_id.as_deref()) == Some(m.as_str());
+        if !unchanged && ctx.org.user(m).is_none() {
             return Err(ApiError::invalid_value(format!(
                 "manager: {m:?} is not the id of a user in this organization"
             )));
@@ -880,4 +889,47 @@ fn write_external_ids(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> Ap
     }
     u.external_ids = list;
     Ok(())
+}
+
+#[cfg(test)]
+mod doc_tests {
+    use super::*;
+
+    /// The line `docs/mapping.md` must carry for a row.
+    fn doc_line(row: &Row) -> String {
+        let schema = match row.schema {
+            schema::USER => "core",
+            ENTERPRISE_USER => "enterprise",
+            _ => "genesys",
+        };
+        format!(
+            "| {schema} | `{}` | {} | {} |",
+            row.attr, row.genesys, row.notes
+        )
+    }
+
+    /// docs/mapping.md is the user-facing copy of [`ROWS`]; every row must appear verbatim.
+    #[test]
+    fn every_row_is_in_docs_mapping_md() {
+        let doc = include_str!("../../docs/mapping.md");
+        let missing: Vec<String> = ROWS
+            .iter()
+            .map(doc_line)
+            .filter(|line| !doc.lines().any(|l| l.trim() == line.trim()))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "docs/mapping.md is missing or has a stale copy of these rows:\n{}",
+            missing.join("\n")
+        );
+    }
+
+    /// And the documented unsupported list matches the code's.
+    #[test]
+    fn every_unsupported_attribute_is_in_docs_mapping_md() {
+        let doc = include_str!("../../docs/mapping.md");
+        for name in UNSUPPORTED_USER {
+            assert!(doc.contains(&format!("`{name}`")), "{name} missing");
+        }
+    }
 }

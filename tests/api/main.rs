@@ -8,10 +8,13 @@ mod binary;
 mod clock;
 mod discovery;
 mod externalid;
+mod fixtures;
 mod groups;
 #[allow(dead_code)] // each helper is used by some test modules, not all
 mod helpers;
 mod limits;
+mod mapping;
 mod patch;
+mod platform;
 mod smoke;
 mod users;

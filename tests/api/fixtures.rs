@@ -1,0 +1,494 @@
+//! Fixtures as a product: the shipped files against the JSON Schema, every class of `validate`
+//! error naming its file, record and field, the binary's `validate` command, and the large org
+//! served for real.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use genesys_scim_mock::fixtures;
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn scratch(name: &str, text: &str) -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "gsm-fixtures-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn org(extra: Value) -> Value {
+    let mut o = json!({
+        "id": "t",
+        "divisions": [{"id": "d1", "name": "Home"}],
+        "roles": [{"id": "r1", "name": "employee"}],
+        "skills": [{"id": "s1", "name": "Billing"}],
+        "languages": [{"id": "l1", "name": "English"}],
+        "users": [{"id": "u1", "userName": "a@x.org", "displayName": "A"}]
+    });
+    for (k, v) in extra.as_object().unwrap() {
+        o[k] = v.clone();
+    }
+    json!({"version": 1, "orgs": [o]})
+}
+
+fn user(extra: Value) -> Value {
+    let mut u = json!({"id": "u2", "userName": "b@x.org", "displayName": "B"});
+    for (k, v) in extra.as_object().unwrap() {
+        u[k] = v.clone();
+    }
+    u
+}
+
+/// Validates `doc` written to a file and returns the error, asserting record and field.
+fn fails(text: &str, record: &str, field: Option<&str>, message: &str) {
+    let path = scratch("f.json", text);
+    let e = fixtures::validate(&path).expect_err(text);
+    assert_eq!(e.file, path.display().to_string(), "{e}");
+    assert!(e.record.contains(record), "record {record:?}: {e}");
+    assert_eq!(e.field.as_deref(), field, "{e}");
+    assert!(e.message.contains(message), "message {message:?}: {e}");
+    let shown = e.to_string();
+    assert!(shown.contains(&e.file) && shown.contains(record), "{shown}");
+}
+
+#[test]
+fn every_class_of_fixture_error_names_file_record_and_field() {
+    fails(
+        "{\n  \"version\": 1,\n  \"orgs\": [,]\n}",
+        "line 3 column",
+        None,
+        "invalid JSON",
+    );
+    fails(
+        r#"{"version": 2, "orgs": []}"#,
+        "(document)",
+        Some("version"),
+        "must be 1",
+    );
+    fails(
+        r#"{"version": 1, "orgs": [], "extra": 1}"#,
+        "(document)",
+        Some("extra"),
+        "unknown field",
+    );
+    fails(
+        &org(json!({"colour": "red"})).to_string(),
+        "orgs[0]",
+        Some("colour"),
+        "unknown field",
+    );
+    fails(
+        &org(json!({"divisions": [{"id": "d1", "name": "Home", "hme": true}]})).to_string(),
+        "orgs[0].divisions[0]",
+        Some("hme"),
+        "unknown field",
+    );
+    fails(
+        &org(json!({"oauthClients": [{"id": "c", "secret": "s", "ttl": 5}]})).to_string(),
+        "orgs[0].oauthClients[0]",
+        Some("ttl"),
+        "unknown field",
+    );
+    fails(
+        &org(json!({"users": [user(json!({"dispalyName": "typo"}))]})).to_string(),
+        "orgs[0].users[0] (id \"u2\")",
+        Some("dispalyName"),
+        "unknown field",
+    );
+    fails(
+        &org(json!({"users": [{"id": "g", "genesys": {"name": "G", "email": "g@x.org", "mail": 1}}]}))
+            .to_string(),
+        "orgs[0].users[0]",
+        Some("genesys.mail"),
+        "unknown field",
+    );
+    // Duplicates.
+    fails(
+        &org(json!({"roles": [{"id": "r1", "name": "employee"}, {"id": "r1", "name": "Agent"}]}))
+            .to_string(),
+        "orgs[0].roles[1]",
+        Some("id"),
+        "duplicate id",
+    );
+    fails(
+        &org(json!({"skills": [{"id": "s1", "name": "Billing"}, {"id": "s2", "name": "billing"}]}))
+            .to_string(),
+        "orgs[0].skills[1]",
+        Some("name"),
+        "duplicate name",
+    );
+    fails(
+        &org(json!({"users": [user(json!({})), user(json!({"userName": "c@x.org"}))]})).to_string(),
+        "orgs[0].users[1] (id \"u2\")",
+        Some("id"),
+        "duplicate user id",
+    );
+    fails(
+        &org(json!({"users": [user(json!({})), user(json!({"id": "u3"}))]})).to_string(),
+        "orgs[0].users[1] (id \"u3\")",
+        Some("userName"),
+        "already in use",
+    );
+    fails(
+        &format!(
+            r#"{{"version":1,"orgs":[{o},{o}]}}"#,
+            o = org(json!({}))["orgs"][0]
+        ),
+        "orgs[1]",
+        Some("id"),
+        "duplicate org id",
+    );
+    // Unknown references.
+    for (u, field, needle) in [
+        (user(json!({"roles": [{"value": "Boss"}]})), "roles", "Boss"),
+        (
+            user(
+                json!({"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"division": "Mars"}}),
+            ),
+            "division",
+            "Mars",
+        ),
+        (
+            user(
+                json!({"urn:ietf:params:scim:schemas:extension:genesys:purecloud:2.0:User": {"routingSkills": [{"name": "Juggling", "proficiency": 1}]}}),
+            ),
+            "routingSkills",
+            "Juggling",
+        ),
+        (
+            user(
+                json!({"urn:ietf:params:scim:schemas:extension:genesys:purecloud:2.0:User": {"routingLanguages": [{"name": "Elvish", "proficiency": 1}]}}),
+            ),
+            "routingLanguages",
+            "Elvish",
+        ),
+        (
+            user(json!({"phoneNumbers": [{"type": "work", "value": "555-1212"}]})),
+            "phoneNumbers",
+            "555-1212",
+        ),
+        (
+            user(json!({"phoneNumbers": [{"type": "pager", "value": "+15551212"}]})),
+            "phoneNumbers",
+            "pager",
+        ),
+        (
+            user(
+                json!({"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"manager": {"value": "ghost"}}}),
+            ),
+            "manager",
+            "ghost",
+        ),
+        (
+            user(
+                json!({"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"manager": {"value": "u2"}}}),
+            ),
+            "manager",
+            "own manager",
+        ),
+    ] {
+        fails(
+            &org(json!({"users": [{"id": "u1", "userName": "a@x.org", "displayName": "A"}, u]}))
+                .to_string(),
+            "orgs[0].users[1] (id \"u2\")",
+            Some(field),
+            needle,
+        );
+    }
+    // The same rules in Genesys form, with the Genesys field names.
+    fails(
+        &org(
+            json!({"users": [{"id": "g", "genesys": {"name": "G", "email": "g@x.org",
+            "phones": [{"type": "work", "number": "12"}]}}]}),
+        )
+        .to_string(),
+        "orgs[0].users[0] (id \"g\")",
+        Some("genesys.phones"),
+        "E.164",
+    );
+    fails(
+        &org(json!({"users": [{"id": "g", "genesys": {"name": "G", "email": "g@x.org", "managerId": "nobody"}}]})).to_string(),
+        "orgs[0].users[0] (id \"g\")",
+        Some("genesys.managerId"),
+        "nobody",
+    );
+    fails(
+        &org(json!({"users": [{"id": "g", "genesys": {"name": "G", "email": "g@x.org", "divisionName": "Mars"}}]})).to_string(),
+        "orgs[0].users[0] (id \"g\")",
+        Some("genesys.divisionName"),
+        "Mars",
+    );
+    fails(
+        &org(json!({"groups": [{"id": "g1", "name": "G", "members": ["u1", "ghost"]}]}))
+            .to_string(),
+        "orgs[0].groups[0] (id \"g1\")",
+        Some("members"),
+        "ghost",
+    );
+    fails(
+        &org(json!({"groups": [{"id": "g1", "name": "G", "visibility": "secret"}]})).to_string(),
+        "orgs[0].groups[0] (id \"g1\")",
+        None,
+        "secret",
+    );
+    fails(
+        &org(json!({"oauthClients": [{"id": "c", "secret": "s", "tokenTtlSecs": 60}]})).to_string(),
+        "orgs[0].oauthClients[0]",
+        Some("tokenTtlSecs"),
+        "300 to 172800",
+    );
+    fails(
+        &org(json!({"oauthClients": [{"id": "c", "secret": "s"}, {"id": "c", "secret": "t"}]}))
+            .to_string(),
+        "orgs[0].oauthClients[1]",
+        Some("id"),
+        "duplicate OAuth client id",
+    );
+    // A directory with no fixtures.
+    let dir = scratch("notes.txt", "nothing").parent().unwrap().to_owned();
+    let e = fixtures::validate(&dir).unwrap_err();
+    assert_eq!(e.file, dir.display().to_string());
+    assert!(e.message.contains("no *.json"), "{e}");
+}
+
+#[test]
+fn a_genesys_form_user_loads_like_its_scim_twin() {
+    let doc = org(
+        json!({"divisions": [{"id": "d1", "name": "Home"}, {"id": "d2", "name": "Sales"}], "users": [
+            {"id": "m", "userName": "m@x.org", "displayName": "M"},
+            {"id": "g", "genesys": {"name": "G", "email": "g@x.org", "state": "inactive", "divisionName": "Sales",
+                "managerId": "m", "phones": [{"type": "work2", "number": "+13175550100", "extension": "9", "primary": true}],
+                "skills": [{"name": "Billing", "proficiency": 2}], "externalId": "ext-g"}},
+            {"id": "d", "genesys": {"name": "D", "email": "d@x.org", "state": "deleted"}}
+        ]}),
+    );
+    let path = scratch("g.json", &doc.to_string());
+    assert_eq!(fixtures::validate(&path).unwrap(), 1);
+    let store = genesys_scim_mock::store::Store::new();
+    let docs = fixtures::read_path(&path).unwrap();
+    fixtures::load(&store, &docs, Some(1), chrono::Utc::now()).unwrap();
+    let org = store.org("t").unwrap();
+    let org = org.read();
+    let g = org.user_any("g").unwrap();
+    assert_eq!(g.state.as_str(), "inactive");
+    assert_eq!(g.division_id, "d2");
+    assert_eq!(g.manager_id.as_deref(), Some("m"));
+    assert_eq!(g.phones[0].value.to_scim(), "tel:+13175550100;ext=9");
+    assert_eq!(g.primary_phone.as_deref(), Some("work2"));
+    assert_eq!(g.scim_external_id(), Some("ext-g"));
+    assert_eq!(g.role_ids, ["r1"], "default role");
+    assert_eq!(org.user_any("d").unwrap().state.as_str(), "deleted");
+}
+
+fn shipped() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(Path::new(ROOT).join("fixtures"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json") && !p.ends_with("schema.json"))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn every_shipped_fixture_matches_the_json_schema() {
+    let schema: Value =
+        serde_json::from_str(include_str!("../../fixtures/schema.json")).expect("schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("schema is a valid JSON Schema");
+    let files = shipped();
+    assert!(files.len() >= 2, "{files:?}");
+    for f in files {
+        let doc: Value = serde_json::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&doc)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:#?}", f.display());
+    }
+    // The schema can fail: a bad TTL, a bad visibility and a Genesys user with a typo.
+    let bad = org(json!({
+        "oauthClients": [{"id": "c", "secret": "s", "tokenTtlSecs": 60}],
+        "groups": [{"id": "g", "name": "G", "visibility": "secret"}],
+        "users": [{"id": "x", "genesys": {"name": "X", "email": "x@x.org", "mail": 1}}]
+    }));
+    assert!(validator.iter_errors(&bad).count() >= 3);
+}
+
+#[test]
+fn the_binary_validates_the_shipped_fixtures_and_reports_errors() {
+    let bin = env!("CARGO_BIN_EXE_genesys-scim-mock");
+    let out = std::process::Command::new(bin)
+        .args(["validate", "fixtures/"])
+        .current_dir(ROOT)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("ok (2 org(s))"), "{stdout}");
+
+    let bad = scratch(
+        "bad.json",
+        &org(json!({"oauthClients": [{"id": "c", "secret": "s", "tokenTtlSecs": 10}]})).to_string(),
+    );
+    let out = std::process::Command::new(bin)
+        .arg("validate")
+        .arg(&bad)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("bad.json")
+            && stderr.contains("oauthClients[0]")
+            && stderr.contains("tokenTtlSecs"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn the_large_org_serves_its_own_client_and_data() {
+    let mut config = test_config();
+    config.fixtures = Some(Path::new(ROOT).join("fixtures/large-org.json"));
+    let mut app = spawn_with(config).await;
+    app.token = app.token_for("acme-client-id", "acme-client-secret").await;
+    let (s, list) = status_json(
+        app.get(&format!("{SCIM}/Users?count=100"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 200);
+    assert_eq!(
+        list["totalResults"], 55,
+        "active users only: {}",
+        list["totalResults"]
+    );
+    let (_, inactive) = status_json(
+        app.get(&format!("{SCIM}/Users?filter=active eq false"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(inactive["totalResults"], 2);
+    let all = status_json(
+        app.get("/api/v2/users?state=any&pageSize=100")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+    .1;
+    assert_eq!(all["total"], 60);
+    let mut types: Vec<String> = all["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|u| u["addresses"].as_array().unwrap().clone())
+        .filter(|a| a["mediaType"] == "PHONE")
+        .map(|a| a["type"].as_str().unwrap().to_owned())
+        .collect();
+    types.sort();
+    types.dedup();
+    assert_eq!(types.len(), 11, "every phone type: {types:?}");
+
+    // Four levels: user 19 → 7 → 1 → 0.
+    let id = |n: usize| format!("acme0000-{n:04}-4000-8000-{n:012}");
+    let mut chain = vec![id(19)];
+    while let Some(m) = status_json(
+        app.get(&format!("/api/v2/users/{}", chain.last().unwrap()))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+    .1["manager"]["id"]
+        .as_str()
+        .map(str::to_owned)
+    {
+        chain.push(m);
+    }
+    assert_eq!(chain, [id(19), id(7), id(1), id(0)]);
+
+    // User 0 is in a membersOnly group and a social group: SCIM shows neither.
+    let (_, u0) = status_json(
+        app.get(&format!("{SCIM}/Users/{}", id(0)))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let groups: Vec<&str> = u0["groups"].as_array().map_or(vec![], |g| {
+        g.iter().map(|g| g["value"].as_str().unwrap()).collect()
+    });
+    assert!(
+        !groups.contains(&"acmegrp0-0004-4000-8000-000000000000"),
+        "{u0}"
+    );
+    assert!(
+        !groups.contains(&"acmegrp0-0005-4000-8000-000000000000"),
+        "{u0}"
+    );
+    let p0 = status_json(
+        app.get(&format!("/api/v2/users/{}?expand=groups", id(0)))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+    .1;
+    assert_eq!(p0["groups"].as_array().unwrap().len(), 2, "{p0}");
+
+    // A deleted fixture user is 404 to SCIM and revived by a create with its userName.
+    let deleted = status_json(
+        app.get(&format!("/api/v2/users/{}", id(58)))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+    .1;
+    assert_eq!(deleted["state"], "deleted");
+    let (s, _) = status_json(
+        app.get(&format!("{SCIM}/Users/{}", id(58)))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 404);
+    let revived = app
+        .create_user(&json!({"userName": deleted["email"], "displayName": "Back Again"}))
+        .await;
+    assert_eq!(revived["id"], id(58).as_str());
+
+    // The default org's client is not loaded alongside.
+    assert!(app.state.store.client(CLIENT_ID).is_none());
+}
+
+#[test]
+fn the_example_in_docs_fixtures_md_is_valid() {
+    let doc = include_str!("../../docs/fixtures.md");
+    let example = doc
+        .split("```json\n")
+        .last()
+        .and_then(|b| b.split("```").next())
+        .expect("an example");
+    assert!(example.contains("\"orgs\""), "{example}");
+    let path = scratch("example.json", example);
+    assert_eq!(fixtures::validate(&path).unwrap(), 1);
+}
