@@ -281,7 +281,7 @@ impl Org {
             if let Some(other) = self.by_external.get(ext)
                 && *other != user.id
             {
-                return Err(ApiError::conflict(format!(
+                return Err(ApiError::uniqueness(format!(
                     "External id (authority {:?}, key {:?}) is already mapped to another user.",
                     ext.authority_name, ext.external_key
                 )));
