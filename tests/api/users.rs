@@ -456,7 +456,14 @@ async fn unknown_paths_and_wrong_methods_are_distinct() {
 #[tokio::test]
 async fn a_claimed_external_id_is_409_uniqueness_on_scim() {
     let app = spawn_app().await;
-    let body = json!({"userName": "dup@example.com", "displayName": "Dup", "externalId": "emp-0002"});
-    let (s, b) = status_json(app.post_json(&format!("{SCIM}/Users"), &body).send().await.unwrap()).await;
+    let body =
+        json!({"userName": "dup@example.com", "displayName": "Dup", "externalId": "emp-0002"});
+    let (s, b) = status_json(
+        app.post_json(&format!("{SCIM}/Users"), &body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_scim_error(s, &b, 409, Some("uniqueness"));
 }
