@@ -106,7 +106,7 @@ impl Outcome {
     }
 }
 
-/// Records one exchange and hands the response back. Buffered bodies are read (they are in
+/// Records one exchange (admin calls excepted) and hands the response back. Buffered bodies are read (they are in
 /// memory already) and put back; streamed and faulted ones are not touched.
 pub async fn record(
     state: &AppState,
@@ -145,6 +145,10 @@ pub async fn record(
         .collect();
     let route = crate::router::route(&req.path)
         .map_or_else(|_| "unknown".to_owned(), |r| r.name(&req.method));
+    if route.starts_with("admin") {
+        // The control plane is not part of what the client under test did.
+        return resp;
+    }
     state.journal.record(Entry {
         seq: 0,
         timestamp: arrived,

@@ -6,3 +6,7 @@
 #[allow(dead_code)] // each helper is used by some test modules, not all
 mod helpers;
 mod smoke;
+mod admin;
+mod faults;
+mod journal;
+mod scenarios;
