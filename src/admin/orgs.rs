@@ -179,10 +179,11 @@ fn load_one(state: &AppState, fixture: &OrgFixture) -> ApiResult<()> {
     if !same_clients {
         state.store.remove_org(&fixture.id);
     }
+    // The scratch store's map holds the other reference to the org.
+    scratch.clear();
     let org = std::sync::Arc::try_unwrap(org)
         .map(parking_lot::RwLock::into_inner)
         .map_err(|_| ApiError::internal())?;
-    drop(scratch);
     state.store.insert_org(org);
     for c in clients {
         state.store.insert_client(c);

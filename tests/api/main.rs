@@ -3,10 +3,10 @@
 // Test modules share helpers through `pub`; nothing here is a public API.
 #![allow(unreachable_pub)]
 
-#[allow(dead_code)] // each helper is used by some test modules, not all
-mod helpers;
-mod smoke;
 mod admin;
 mod faults;
+#[allow(dead_code)] // each helper is used by some test modules, not all
+mod helpers;
 mod journal;
 mod scenarios;
+mod smoke;
