@@ -393,3 +393,49 @@ async fn every_shipped_scenario_loads() {
     }
     assert!(n >= 5, "found {n} shipped scenarios");
 }
+
+fn shipped(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(name)
+        .join("scenario.json")
+}
+
+#[tokio::test]
+async fn shipped_flaky_and_throttle_behave_as_documented() {
+    let app = spawn_with(genesys_scim_mock::config::Config {
+        scenarios: vec![shipped("flaky-5xx")],
+        ..test_config()
+    })
+    .await;
+    assert_eq!(list_statuses(&app, 3).await, [503, 500, 200]);
+    let app = spawn_with(genesys_scim_mock::config::Config {
+        scenarios: vec![shipped("throttle-burst")],
+        ..test_config()
+    })
+    .await;
+    let got = list_statuses(&app, 16).await;
+    let mut want = vec![200; 10];
+    want.extend([429; 4]);
+    want.extend([200; 2]);
+    assert_eq!(got, want);
+}
+
+#[tokio::test]
+async fn shipped_eventual_consistency_hides_new_users_for_two_lookups() {
+    let app = spawn_with(genesys_scim_mock::config::Config {
+        scenarios: vec![shipped("eventual-consistency")],
+        ..test_config()
+    })
+    .await;
+    app.create_user(&json!({"userName": "ec@example.com", "displayName": "EC"}))
+        .await;
+    let lookup = format!("{SCIM}/Users?filter=userName%20eq%20%22ec@example.com%22");
+    let mut totals = Vec::new();
+    for _ in 0..3 {
+        let (s, body) = status_json(app.get(&lookup).send().await.unwrap()).await;
+        assert_eq!(s, 200);
+        totals.push(body["totalResults"].as_u64().unwrap());
+    }
+    assert_eq!(totals, [0, 0, 1]);
+}
