@@ -439,3 +439,31 @@ async fn shipped_eventual_consistency_hides_new_users_for_two_lookups() {
     }
     assert_eq!(totals, [0, 0, 1]);
 }
+
+#[test]
+fn the_json_schema_names_every_action_and_trigger() {
+    let text = include_str!("../../docs/scenario.schema.json");
+    let schema: Value = serde_json::from_str(text).unwrap();
+    let rule = &schema["properties"]["rules"]["items"]["properties"];
+    let thens = rule["then"].to_string();
+    for name in [
+        "respond",
+        "throttle",
+        "delay",
+        "reset",
+        "empty",
+        "headersOnly",
+        "truncate",
+        "dribble",
+        "garbage",
+        "hang",
+        "malformedJson",
+        "compat",
+    ] {
+        assert!(thens.contains(&format!("\"{name}\"")), "{name}");
+    }
+    let triggers = rule["trigger"].to_string();
+    for name in ["always", "firstN", "nth", "everyK", "afterN", "probability"] {
+        assert!(triggers.contains(&format!("\"{name}\"")), "{name}");
+    }
+}
