@@ -106,70 +106,117 @@ impl Outcome {
     }
 }
 
-/// Records one exchange (admin calls excepted) and hands the response back. Buffered bodies are read (they are in
-/// memory already) and put back; streamed and faulted ones are not touched.
-pub async fn record(
-    state: &AppState,
-    req: ApiRequest,
-    resp: Response<Body>,
+/// The journal entry of a request still being answered. Finishing it records the exchange;
+/// dropping it unfinished (the client went away and hyper dropped the handler, e.g. during a
+/// `hang`) records the request with status 0, so every request appears exactly once.
+#[derive(Debug)]
+pub struct Pending {
+    state: AppState,
+    req: Option<ApiRequest>,
     caller: Caller,
-    outcome: Outcome,
     arrived: DateTime<Utc>,
     started: std::time::Instant,
-) -> Response<Body> {
-    let (resp, response_body) = if outcome.fault.is_some() {
-        (resp, None)
-    } else {
-        let (parts, body) = resp.into_parts();
-        match body.collect().await {
-            Ok(c) => {
-                let bytes = c.to_bytes();
-                let text = body_text(&bytes).0;
-                (Response::from_parts(parts, full(bytes)), Some(text))
-            }
-            Err(_) => (Response::from_parts(parts, full(Bytes::new())), None),
+    /// What the scenario engine did; the router fills it in.
+    pub outcome: Outcome,
+}
+
+impl Pending {
+    /// Starts an entry for `req`.
+    pub fn new(
+        state: &AppState,
+        req: ApiRequest,
+        caller: Caller,
+        arrived: DateTime<Utc>,
+        started: std::time::Instant,
+    ) -> Self {
+        Self {
+            state: state.clone(),
+            req: Some(req),
+            caller,
+            arrived,
+            started,
+            outcome: Outcome::default(),
         }
-    };
-    let (body, body_truncated) = body_text(&req.body);
-    let headers = req
-        .headers
-        .iter()
-        .map(|(k, v)| {
-            let value = if *k == header::AUTHORIZATION {
-                "<redacted>".to_owned()
-            } else {
-                String::from_utf8_lossy(v.as_bytes()).into_owned()
-            };
-            (k.as_str().to_owned(), value)
-        })
-        .collect();
-    let route = crate::router::route(&req.path)
-        .map_or_else(|_| "unknown".to_owned(), |r| r.name(&req.method));
-    if route.starts_with("admin") {
-        // The control plane is not part of what the client under test did.
-        return resp;
     }
-    state.journal.record(Entry {
-        seq: 0,
-        timestamp: arrived,
-        correlation_id: req.correlation_id,
-        method: req.method.to_string(),
-        path: req.path,
-        query: req.query,
-        headers,
-        body,
-        body_truncated,
-        status: outcome.status.unwrap_or_else(|| resp.status().as_u16()),
-        response_body,
-        route,
-        org: caller.org,
-        client: caller.client,
-        scenario: outcome.scenario,
-        rule: outcome.rule,
-        fault: outcome.fault.map(str::to_owned),
-        duration_ms: started.elapsed().as_secs_f64() * 1000.0,
-    });
-    resp
+
+    /// Records the exchange (admin calls excepted) and hands the response back. Buffered
+    /// bodies are read (they are in memory already) and put back; streamed and faulted ones
+    /// are not touched.
+    pub async fn finish(mut self, resp: Response<Body>) -> Response<Body> {
+        let (resp, response_body) = if self.outcome.fault.is_some() {
+            (resp, None)
+        } else {
+            let (parts, body) = resp.into_parts();
+            match body.collect().await {
+                Ok(c) => {
+                    let bytes = c.to_bytes();
+                    let text = body_text(&bytes).0;
+                    (Response::from_parts(parts, full(bytes)), Some(text))
+                }
+                Err(_) => (Response::from_parts(parts, full(Bytes::new())), None),
+            }
+        };
+        let status = self
+            .outcome
+            .status
+            .unwrap_or_else(|| resp.status().as_u16());
+        self.write(status, response_body);
+        resp
+    }
+
+    fn write(&mut self, status: u16, response_body: Option<String>) {
+        let Some(req) = self.req.take() else {
+            return;
+        };
+        let route = crate::router::route(&req.path)
+            .map_or_else(|_| "unknown".to_owned(), |r| r.name(&req.method));
+        if route.starts_with("admin") {
+            // The control plane is not part of what the client under test did.
+            return;
+        }
+        let (body, body_truncated) = body_text(&req.body);
+        let headers = req
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                let value = if *k == header::AUTHORIZATION {
+                    "<redacted>".to_owned()
+                } else {
+                    String::from_utf8_lossy(v.as_bytes()).into_owned()
+                };
+                (k.as_str().to_owned(), value)
+            })
+            .collect();
+        let outcome = std::mem::take(&mut self.outcome);
+        self.state.journal.record(Entry {
+            seq: 0,
+            timestamp: self.arrived,
+            correlation_id: req.correlation_id,
+            method: req.method.to_string(),
+            path: req.path,
+            query: req.query,
+            headers,
+            body,
+            body_truncated,
+            status,
+            response_body,
+            route,
+            org: self.caller.org.take(),
+            client: self.caller.client.take(),
+            scenario: outcome.scenario,
+            rule: outcome.rule,
+            fault: outcome.fault.map(str::to_owned),
+            duration_ms: self.started.elapsed().as_secs_f64() * 1000.0,
+        });
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if self.req.is_some() {
+            self.write(0, None);
+        }
+    }
 }
 
 /// A filter over entries. Every field that is set must match.

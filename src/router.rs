@@ -20,6 +20,7 @@ use crate::error::{ApiError, Surface};
 use crate::fault::ConnFault;
 use crate::handlers::{self, Ctx};
 use crate::http::{ApiRequest, Body, read_limited};
+use crate::journal::Pending;
 use crate::scenario::{self, action::Step};
 use crate::state::AppState;
 
@@ -247,7 +248,8 @@ pub async fn handle(state: &AppState, req: Request<Incoming>) -> Response<Body> 
             .as_ref()
             .map_or_else(|_| "unknown".to_owned(), |r| r.name(&request.method));
         let caller = crate::journal::caller(state, &request);
-        let mut record = crate::journal::Outcome::default();
+        let mut pending = Pending::new(state, request.clone(), caller.clone(), arrived, started);
+        let record = &mut pending.outcome;
         let resp = match (routed, unreadable) {
             (_, Some(e)) => e.render(surface, &correlation_id),
             (Err(msg), None) => ApiError::bad_request(msg).render(surface, &correlation_id),
@@ -302,7 +304,7 @@ pub async fn handle(state: &AppState, req: Request<Incoming>) -> Response<Body> 
             }
         };
         let resp = stamp(resp, &correlation_id);
-        crate::journal::record(state, request, resp, caller, record, arrived, started).await
+        pending.finish(resp).await
     }
     .instrument(span)
     .await

@@ -226,3 +226,58 @@ async fn no_fault_leaves_the_server_unusable() {
         .unwrap();
     assert_eq!(resp.status(), 200);
 }
+
+#[tokio::test]
+async fn a_hang_the_client_abandons_is_journaled_once() {
+    let app = spawn_app().await;
+    fault(&app, json!("hang")).await;
+    let quick = app
+        .get(&format!("{SCIM}/Users/{MARIA}"))
+        .timeout(Duration::from_millis(50))
+        .send()
+        .await;
+    assert!(quick.unwrap_err().is_timeout());
+    let mut entries = Vec::new();
+    for _ in 0..40 {
+        entries = journaled(&app).await;
+        if !entries.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert_eq!(entries[0]["fault"], "hang");
+    assert_eq!(entries[0]["status"], 0);
+}
+
+#[tokio::test]
+async fn shutdown_ends_hangs_and_delays() {
+    let app = spawn_app().await;
+    add_scenario(
+        &app,
+        &json!({"name": "hold", "rules": [
+            {"name": "hang", "when": {"route": "users.get"}, "then": "hang"},
+            {"name": "delay", "when": {"route": "users.list"}, "then": {"delay": {"ms": 300000}}}
+        ]}),
+    )
+    .await;
+    let get = app.get(&format!("{SCIM}/Users/{MARIA}"));
+    let list = app.get(&format!("{SCIM}/Users"));
+    let hanging = tokio::spawn(async move { get.send().await.map(|r| r.status().as_u16()) });
+    let delayed = tokio::spawn(async move { list.send().await.map(|r| r.status().as_u16()) });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let t = std::time::Instant::now();
+    drop(app); // stops the server
+    let hang_status = tokio::time::timeout(Duration::from_secs(3), hanging)
+        .await
+        .expect("the hang ended")
+        .unwrap();
+    let delay_status = tokio::time::timeout(Duration::from_secs(3), delayed)
+        .await
+        .expect("the delay ended")
+        .unwrap();
+    assert!(t.elapsed() < Duration::from_secs(3));
+    assert_eq!(hang_status.unwrap(), 503);
+    // The delayed request is answered by the emulation once the wait is cut short.
+    assert_eq!(delay_status.unwrap(), 200);
+}
