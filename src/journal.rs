@@ -66,21 +66,42 @@ pub struct Caller {
     pub client: Option<String>,
 }
 
-/// Resolves the caller from the `Authorization: Bearer` token (expired tokens still name
-/// their org: the journal records who tried, not who was let in).
+/// Resolves the caller from the `Authorization` header: a bearer token (expired tokens still
+/// name their org: the journal records who tried, not who was let in), or the HTTP Basic
+/// client id of a token request.
 pub fn caller(state: &AppState, req: &ApiRequest) -> Caller {
-    let token = req
+    let Some((scheme, value)) = req
         .header(header::AUTHORIZATION)
         .and_then(|h| h.trim().split_once(' '))
-        .filter(|(s, _)| s.eq_ignore_ascii_case("bearer"))
-        .map(|(_, t)| t.trim());
-    match token.and_then(|t| state.store.token(t)) {
-        Some(t) => Caller {
-            org: Some(t.org_id),
-            client: Some(t.client_id),
-        },
-        None => Caller::default(),
+    else {
+        return Caller::default();
+    };
+    let value = value.trim();
+    if scheme.eq_ignore_ascii_case("bearer") {
+        if let Some(t) = state.store.token(value) {
+            return Caller {
+                org: Some(t.org_id),
+                client: Some(t.client_id),
+            };
+        }
+    } else if scheme.eq_ignore_ascii_case("basic") {
+        use base64::Engine;
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(value)
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok());
+        let id = decoded
+            .as_deref()
+            .and_then(|d| d.split_once(':'))
+            .map(|(id, _)| id);
+        if let Some(c) = id.and_then(|id| state.store.client(id)) {
+            return Caller {
+                org: Some(c.org_id),
+                client: Some(c.id),
+            };
+        }
     }
+    Caller::default()
 }
 
 /// What the scenario engine did to a request, for its journal entry.

@@ -256,6 +256,7 @@ pub async fn handle(state: &AppState, req: Request<Incoming>) -> Response<Body> 
             (Ok(route), None) => {
                 let plan = match route {
                     Route::Health | Route::Admin(_) => None,
+                    _ if state.scenarios.is_empty() => None,
                     _ => {
                         let data = scenario::matcher::ProbeData::new(&request);
                         state

@@ -187,6 +187,11 @@ impl Scenarios {
         None
     }
 
+    /// Whether no scenario is loaded (the router then skips building a probe).
+    pub fn is_empty(&self) -> bool {
+        self.list.lock().is_empty()
+    }
+
     /// Ends every delay and hang (server shutdown).
     pub fn shutdown(&self) {
         self.stop.send_replace(true);

@@ -51,6 +51,10 @@ async fn records_route_org_client_status_and_redacts_authorization() {
     assert_eq!(auth[1], "<redacted>");
     assert!(!e.to_string().contains(&app.token), "token leaked: {e}");
     assert!(e["correlationId"].as_str().is_some_and(|c| !c.is_empty()));
+    // Token requests name the client from HTTP Basic.
+    let body = admin_get(&app, "/__admin/requests?route=oauth.token").await;
+    assert_eq!(body["requests"][0]["client"], CLIENT_ID, "{body}");
+    assert_eq!(body["requests"][0]["org"], "default");
 }
 
 #[tokio::test]
