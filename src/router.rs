@@ -10,7 +10,6 @@ use std::collections::BTreeMap;
 use std::panic::AssertUnwindSafe;
 
 use bytes::Bytes;
-
 use futures_util::FutureExt;
 use http::{HeaderValue, Method, Request, Response};
 use hyper::body::Incoming;
