@@ -13,19 +13,25 @@
 //! - [`store`]: orgs (each behind its own lock), OAuth clients, tokens.
 //! - [`fixtures`]: the fixture format and its loader; the built-in default org.
 //! - [`clock`] and [`rng`]: the controllable clock and the seeded randomness.
+//! - [`scenario`], [`fault`] and [`journal`]: scripted behaviour, socket-level faults, and
+//!   the bounded request log; [`admin`] serves them under `/__admin`.
 //! - [`error`]: the one client-visible error type and its two renderings (SCIM and platform).
 //! - [`http`]: request buffering and response helpers.
 
+pub mod admin;
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod fault;
 pub mod fixtures;
 pub mod genesys;
 pub mod handlers;
 pub mod http;
+pub mod journal;
 pub mod ratelimit;
 pub mod rng;
 pub mod router;
+pub mod scenario;
 pub mod scim;
 pub mod server;
 pub mod state;

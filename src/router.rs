@@ -6,16 +6,21 @@
 //! that is why an authority sent as `https%3A//idp/fas` splits into several segments while
 //! `https%3A%2F%2Fidp%2Ffas` stays one (seed 000).
 
+use std::collections::BTreeMap;
 use std::panic::AssertUnwindSafe;
 
+use bytes::Bytes;
 use futures_util::FutureExt;
 use http::{HeaderValue, Method, Request, Response};
 use hyper::body::Incoming;
 use tracing::{Instrument, error, info_span};
 
 use crate::error::{ApiError, Surface};
+use crate::fault::ConnFault;
 use crate::handlers::{self, Ctx};
 use crate::http::{ApiRequest, Body, read_limited};
+use crate::journal::Pending;
+use crate::scenario::{self, action::Step};
 use crate::state::AppState;
 
 /// Header that carries the request's correlation id on every response.
@@ -205,32 +210,30 @@ fn scim(tree: ScimTree, rest: &[&str]) -> Route {
     Route::Scim(tree, r)
 }
 
-/// The entry point for every request: buffer, route, authenticate, dispatch, stamp the
-/// correlation id. A panic inside a handler becomes a 500 for that request only.
+/// The entry point for every request: buffer, route, consult the scenarios, authenticate,
+/// dispatch, stamp the correlation id, and record the exchange in the journal (once, faults
+/// included). A panic inside a handler becomes a 500 for that request only.
 pub async fn handle(state: &AppState, req: Request<Incoming>) -> Response<Body> {
+    let started = crate::clock::stopwatch();
+    let arrived = state.clock.now();
     let correlation_id = state.rng.uuid().to_string();
     let (parts, body) = req.into_parts();
     let path = parts.uri.path().to_owned();
+    let conn = parts.extensions.get::<ConnFault>().cloned();
     let span = info_span!("request", method = %parts.method, path = %path, id = %correlation_id);
     async move {
         let routed = route(&path);
         let surface = routed.as_ref().map_or(Surface::Platform, Route::surface);
-        let body = match read_limited(body, state.config.max_body_bytes).await {
-            Ok(Some(b)) => b,
-            Ok(None) => {
-                return stamp(
-                    ApiError::payload_too_large(state.config.max_body_bytes)
-                        .render(surface, &correlation_id),
-                    &correlation_id,
-                );
-            }
-            Err(_) => {
-                return stamp(
-                    ApiError::bad_request("The request body could not be read.")
-                        .render(surface, &correlation_id),
-                    &correlation_id,
-                );
-            }
+        let (body, unreadable) = match read_limited(body, state.config.max_body_bytes).await {
+            Ok(Some(b)) => (b, None),
+            Ok(None) => (
+                Bytes::new(),
+                Some(ApiError::payload_too_large(state.config.max_body_bytes)),
+            ),
+            Err(_) => (
+                Bytes::new(),
+                Some(ApiError::bad_request("The request body could not be read.")),
+            ),
         };
         let request = ApiRequest {
             method: parts.method,
@@ -240,25 +243,91 @@ pub async fn handle(state: &AppState, req: Request<Incoming>) -> Response<Body> 
             body,
             correlation_id: correlation_id.clone(),
         };
-        let resp = match routed {
-            Err(msg) => ApiError::bad_request(msg).render(surface, &correlation_id),
-            Ok(route) => AssertUnwindSafe(dispatch(state, &request, &route))
-                .catch_unwind()
-                .await
-                .unwrap_or_else(|panic| {
-                    let cause = panic
-                        .downcast_ref::<&str>()
-                        .map(|s| (*s).to_owned())
-                        .or_else(|| panic.downcast_ref::<String>().cloned())
-                        .unwrap_or_default();
-                    error!(%cause, "handler panicked");
-                    ApiError::internal().render(route.surface(), &correlation_id)
-                }),
+        let route_name = routed
+            .as_ref()
+            .map_or_else(|_| "unknown".to_owned(), |r| r.name(&request.method));
+        let caller = crate::journal::caller(state, &request);
+        let mut pending = Pending::new(state, request.clone(), caller.clone(), arrived, started);
+        let record = &mut pending.outcome;
+        let resp = match (routed, unreadable) {
+            (_, Some(e)) => e.render(surface, &correlation_id),
+            (Err(msg), None) => ApiError::bad_request(msg).render(surface, &correlation_id),
+            (Ok(route), None) => {
+                let plan = match route {
+                    Route::Health | Route::Admin(_) => None,
+                    _ if state.scenarios.is_empty() => None,
+                    _ => {
+                        let data = scenario::matcher::ProbeData::new(&request);
+                        state
+                            .scenarios
+                            .decide(&data.probe(&request, &route_name, &caller))
+                    }
+                };
+                let step = match plan {
+                    Some(plan) => {
+                        record.plan(&plan);
+                        match &plan.then {
+                            Some(then) => {
+                                scenario::action::perform(
+                                    state,
+                                    then,
+                                    surface,
+                                    &correlation_id,
+                                    conn.as_ref(),
+                                )
+                                .await
+                            }
+                            None => Step::pass(),
+                        }
+                    }
+                    None => Step::pass(),
+                };
+                match step {
+                    Step::Answer { resp, status } => {
+                        record.status = Some(status);
+                        resp
+                    }
+                    Step::Pass { compat, finish } => {
+                        let resp = stamp(
+                            dispatch_caught(state, &request, &route, compat.as_ref()).await,
+                            &correlation_id,
+                        );
+                        match finish {
+                            Some(then) => {
+                                record.status = Some(resp.status().as_u16());
+                                scenario::action::finish(state, resp, &then, conn.as_ref()).await
+                            }
+                            None => resp,
+                        }
+                    }
+                }
+            }
         };
-        stamp(resp, &correlation_id)
+        let resp = stamp(resp, &correlation_id);
+        pending.finish(resp).await
     }
     .instrument(span)
     .await
+}
+
+async fn dispatch_caught(
+    state: &AppState,
+    request: &ApiRequest,
+    route: &Route,
+    compat: Option<&BTreeMap<String, serde_json::Value>>,
+) -> Response<Body> {
+    AssertUnwindSafe(dispatch(state, request, route, compat))
+        .catch_unwind()
+        .await
+        .unwrap_or_else(|panic| {
+            let cause = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            error!(%cause, "handler panicked");
+            ApiError::internal().render(route.surface(), &request.correlation_id)
+        })
 }
 
 fn stamp(mut resp: Response<Body>, correlation_id: &str) -> Response<Body> {
@@ -268,7 +337,12 @@ fn stamp(mut resp: Response<Body>, correlation_id: &str) -> Response<Body> {
     resp
 }
 
-async fn dispatch(state: &AppState, req: &ApiRequest, route: &Route) -> Response<Body> {
+async fn dispatch(
+    state: &AppState,
+    req: &ApiRequest,
+    route: &Route,
+    compat: Option<&BTreeMap<String, serde_json::Value>>,
+) -> Response<Body> {
     let surface = route.surface();
     let cid = &req.correlation_id;
     let result = match route {
@@ -281,11 +355,17 @@ async fn dispatch(state: &AppState, req: &ApiRequest, route: &Route) -> Response
         ))),
         Route::Scim(..) | Route::Platform(_) => match Ctx::authenticate(state, req, route) {
             Err(e) => Err(e),
-            Ok(ctx) => crate::ratelimit::guard(state, &ctx, req, surface, || match route {
-                Route::Scim(_, r) => handlers::scim(state, &ctx, req, r),
-                Route::Platform(p) => handlers::platform::handle(state, &ctx, req, p),
-                _ => unreachable!("matched above"),
-            }),
+            Ok(mut ctx) => {
+                // A scenario's `compat` action: switches overridden for this request only.
+                if let Some(map) = compat {
+                    let _ = scenario::rule::apply_compat(&mut ctx.compat, map);
+                }
+                crate::ratelimit::guard(state, &ctx, req, surface, || match route {
+                    Route::Scim(_, r) => handlers::scim(state, &ctx, req, r),
+                    Route::Platform(p) => handlers::platform::handle(state, &ctx, req, p),
+                    _ => unreachable!("matched above"),
+                })
+            }
         },
     };
     result.unwrap_or_else(|e| e.render(surface, cid))

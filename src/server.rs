@@ -41,14 +41,16 @@ pub async fn run(listener: TcpListener, state: AppState, shutdown: impl Future<O
                 };
                 let _ = stream.set_nodelay(true);
                 let state = state.clone();
-                let service = service_fn(move |req| {
+                let (io, conn_fault) = crate::fault::FaultIo::new(stream);
+                let service = service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
                     let state = state.clone();
+                    req.extensions_mut().insert(conn_fault.clone());
                     async move { Ok::<_, Infallible>(crate::router::handle(&state, req).await) }
                 });
                 let conn = http1::Builder::new()
                     .timer(TokioTimer::new())
                     .header_read_timeout(HEADER_READ_TIMEOUT)
-                    .serve_connection(TokioIo::new(stream), service);
+                    .serve_connection(TokioIo::new(io), service);
                 let conn = graceful.watch(conn);
                 tokio::spawn(async move {
                     if let Err(err) = conn.await {
@@ -61,6 +63,7 @@ pub async fn run(listener: TcpListener, state: AppState, shutdown: impl Future<O
     }
     drop(listener);
     info!("shutting down");
+    state.scenarios.shutdown();
     if tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown())
         .await
         .is_err()

@@ -4,8 +4,10 @@ use std::sync::Arc;
 
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::journal::Journal;
 use crate::ratelimit::RateLimiter;
 use crate::rng::Seeded;
+use crate::scenario::Scenarios;
 use crate::store::Store;
 
 /// Shared server state. Cloning is cheap (everything inside is behind an `Arc`).
@@ -18,6 +20,12 @@ pub struct AppState {
     pub rng: Seeded,
     /// Per-token request windows (`--rate-limit`).
     pub limiter: Arc<RateLimiter>,
+    /// The bounded request log (`--journal-size`).
+    pub journal: Journal,
+    /// Loaded scenarios (`--scenario` and the admin API).
+    pub scenarios: Scenarios,
+    /// The fixture each org was last loaded from, for per-org reset and export.
+    pub sources: crate::admin::sources::Sources,
 }
 
 impl AppState {
@@ -34,7 +42,16 @@ impl AppState {
         )
         .map_err(|e| format!("fixtures: {e}"))?;
         crate::genesys::limits::apply_to_store(&store, &config);
+        let scenarios = Scenarios::new(Seeded::derive(config.seed, "scenarios"));
+        scenarios
+            .load_files(&config.scenarios)
+            .map_err(|e| format!("--scenario: {e}"))?;
+        let sources = crate::admin::sources::Sources::configured(config.fixtures.as_deref())
+            .map_err(|e| format!("fixtures: {e}"))?;
         Ok(Self {
+            journal: Journal::new(config.journal_size),
+            scenarios,
+            sources,
             rng: Seeded::derive(config.seed, "server"),
             config: Arc::new(config),
             store,

@@ -39,6 +39,9 @@ pub fn handle(state: &AppState, req: &ApiRequest, segs: &[String]) -> ApiResult<
     if let Some(answer) = super::admin_clock::route(state, req, segs) {
         return answer;
     }
+    if let Some(answer) = crate::admin::handle(state, req, segs) {
+        return answer;
+    }
     Err(ApiError::not_found(format!(
         "No admin endpoint {} /__admin/{}.",
         req.method,

@@ -3,18 +3,22 @@
 // Test modules share helpers through `pub`; nothing here is a public API.
 #![allow(unreachable_pub)]
 
+mod admin;
 mod auth;
 mod binary;
 mod clock;
 mod discovery;
 mod externalid;
+mod faults;
 mod fixtures;
 mod groups;
 #[allow(dead_code)] // each helper is used by some test modules, not all
 mod helpers;
+mod journal;
 mod limits;
 mod mapping;
 mod patch;
 mod platform;
+mod scenarios;
 mod smoke;
 mod users;

@@ -1,0 +1,49 @@
+//! `/__admin/scenarios`: list with counters and states, add (or replace), remove, reset.
+
+use http::{Response, StatusCode};
+use serde_json::{Value, json};
+
+use super::json;
+use crate::error::{ApiError, ApiResult};
+use crate::http::{ApiRequest, Body, status_response};
+use crate::scenario::Scenario;
+use crate::state::AppState;
+
+/// `GET /__admin/scenarios`.
+pub fn list(state: &AppState) -> Response<Body> {
+    json(
+        StatusCode::OK,
+        &json!({"scenarios": state.scenarios.snapshot()}),
+    )
+}
+
+/// `POST /__admin/scenarios`: 201 when new, 200 when it replaced one of the same name.
+pub fn add(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
+    let value: Value = serde_json::from_slice(&req.body)
+        .map_err(|e| ApiError::bad_request(format!("invalid scenario JSON: {e}")))?;
+    let s = Scenario::from_value(value)
+        .map_err(|e| ApiError::bad_request(format!("invalid scenario: {e}")))?;
+    let name = s.name.clone();
+    let replaced = state.scenarios.add(s);
+    let status = if replaced {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok(json(status, &json!({"name": name, "replaced": replaced})))
+}
+
+/// `DELETE /__admin/scenarios/{name}`.
+pub fn remove(state: &AppState, name: &str) -> ApiResult<Response<Body>> {
+    if state.scenarios.remove(name) {
+        Ok(status_response(StatusCode::NO_CONTENT))
+    } else {
+        Err(ApiError::not_found(format!("No scenario named {name:?}.")))
+    }
+}
+
+/// `POST /__admin/scenarios/reset`: counters to zero, states to `start`.
+pub fn reset(state: &AppState) -> Response<Body> {
+    state.scenarios.reset(None);
+    status_response(StatusCode::NO_CONTENT)
+}

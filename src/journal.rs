@@ -1,0 +1,467 @@
+//! The request journal: a bounded ring buffer of every request the server answered.
+//!
+//! Tests ask it what their client actually sent (`GET /__admin/requests`) and how often
+//! (`POST /__admin/requests/count`). Memory stays flat however long a suite runs: the oldest
+//! entries are dropped first once `--journal-size` is reached, and the number dropped is
+//! reported so a test can tell a missing request from an evicted one.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use http::{Response, header};
+use http_body_util::BodyExt;
+use parking_lot::Mutex;
+use serde::{Deserialize, Serialize};
+
+use crate::http::{ApiRequest, Body, full};
+use crate::state::AppState;
+
+/// Bodies are kept up to this many bytes (the rest is cut and flagged).
+pub const MAX_BODY_TEXT: usize = 64 * 1024;
+
+/// One answered request.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Entry {
+    /// Position in the journal since start (or the last clear): never reused.
+    pub seq: u64,
+    /// When the request arrived, by the server clock.
+    pub timestamp: DateTime<Utc>,
+    pub correlation_id: String,
+    pub method: String,
+    pub path: String,
+    pub query: Option<String>,
+    /// Request headers in arrival order; `Authorization` is redacted.
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+    pub body_truncated: bool,
+    pub status: u16,
+    /// The response body, for buffered responses (not for faults or streamed bodies).
+    pub response_body: Option<String>,
+    /// The route name (`users.patch`, see `Route::name`).
+    pub route: String,
+    pub org: Option<String>,
+    pub client: Option<String>,
+    /// The scenario whose rule answered or changed this request.
+    pub scenario: Option<String>,
+    pub rule: Option<String>,
+    /// The fault injected below the status line, if any (`reset`, `truncate`, ...).
+    pub fault: Option<String>,
+    pub duration_ms: f64,
+}
+
+/// Cuts body bytes to text of at most [`MAX_BODY_TEXT`] bytes. Returns whether it cut.
+pub fn body_text(bytes: &[u8]) -> (String, bool) {
+    let cut = bytes.len() > MAX_BODY_TEXT;
+    let slice = if cut { &bytes[..MAX_BODY_TEXT] } else { bytes };
+    (String::from_utf8_lossy(slice).into_owned(), cut)
+}
+
+/// The org and OAuth client behind a request's bearer token, when it has a known one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Caller {
+    pub org: Option<String>,
+    pub client: Option<String>,
+}
+
+/// Resolves the caller from the `Authorization` header: a bearer token (expired tokens still
+/// name their org: the journal records who tried, not who was let in), or the HTTP Basic
+/// client id of a token request.
+pub fn caller(state: &AppState, req: &ApiRequest) -> Caller {
+    let Some((scheme, value)) = req
+        .header(header::AUTHORIZATION)
+        .and_then(|h| h.trim().split_once(' '))
+    else {
+        return Caller::default();
+    };
+    let value = value.trim();
+    if scheme.eq_ignore_ascii_case("bearer") {
+        if let Some(t) = state.store.token(value) {
+            return Caller {
+                org: Some(t.org_id),
+                client: Some(t.client_id),
+            };
+        }
+    } else if scheme.eq_ignore_ascii_case("basic") {
+        use base64::Engine;
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(value)
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok());
+        let id = decoded
+            .as_deref()
+            .and_then(|d| d.split_once(':'))
+            .map(|(id, _)| id);
+        if let Some(c) = id.and_then(|id| state.store.client(id)) {
+            return Caller {
+                org: Some(c.org_id),
+                client: Some(c.id),
+            };
+        }
+    }
+    Caller::default()
+}
+
+/// What the scenario engine did to a request, for its journal entry.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    pub scenario: Option<String>,
+    pub rule: Option<String>,
+    pub fault: Option<&'static str>,
+    /// The status the client saw, when it differs from the response object's (0: none).
+    pub status: Option<u16>,
+}
+
+impl Outcome {
+    /// Notes the rule that fired.
+    pub fn plan(&mut self, plan: &crate::scenario::Plan) {
+        self.scenario = Some(plan.scenario.clone());
+        self.rule = Some(plan.rule.clone());
+        self.fault = plan
+            .then
+            .as_ref()
+            .filter(|t| t.is_fault())
+            .map(|t| t.name());
+    }
+}
+
+/// The journal entry of a request still being answered. Finishing it records the exchange;
+/// dropping it unfinished (the client went away and hyper dropped the handler, e.g. during a
+/// `hang`) records the request with status 0, so every request appears exactly once.
+#[derive(Debug)]
+pub struct Pending {
+    state: AppState,
+    req: Option<ApiRequest>,
+    caller: Caller,
+    arrived: DateTime<Utc>,
+    started: std::time::Instant,
+    /// What the scenario engine did; the router fills it in.
+    pub outcome: Outcome,
+}
+
+impl Pending {
+    /// Starts an entry for `req`.
+    pub fn new(
+        state: &AppState,
+        req: ApiRequest,
+        caller: Caller,
+        arrived: DateTime<Utc>,
+        started: std::time::Instant,
+    ) -> Self {
+        Self {
+            state: state.clone(),
+            req: Some(req),
+            caller,
+            arrived,
+            started,
+            outcome: Outcome::default(),
+        }
+    }
+
+    /// Records the exchange (admin calls excepted) and hands the response back. Buffered
+    /// bodies are read (they are in memory already) and put back; streamed and faulted ones
+    /// are not touched.
+    pub async fn finish(mut self, resp: Response<Body>) -> Response<Body> {
+        let (resp, response_body) = if self.outcome.fault.is_some() {
+            (resp, None)
+        } else {
+            let (parts, body) = resp.into_parts();
+            match body.collect().await {
+                Ok(c) => {
+                    let bytes = c.to_bytes();
+                    let text = body_text(&bytes).0;
+                    (Response::from_parts(parts, full(bytes)), Some(text))
+                }
+                Err(_) => (Response::from_parts(parts, full(Bytes::new())), None),
+            }
+        };
+        let status = self
+            .outcome
+            .status
+            .unwrap_or_else(|| resp.status().as_u16());
+        self.write(status, response_body);
+        resp
+    }
+
+    fn write(&mut self, status: u16, response_body: Option<String>) {
+        let Some(req) = self.req.take() else {
+            return;
+        };
+        let route = crate::router::route(&req.path)
+            .map_or_else(|_| "unknown".to_owned(), |r| r.name(&req.method));
+        if route.starts_with("admin") {
+            // The control plane is not part of what the client under test did.
+            return;
+        }
+        let (body, body_truncated) = body_text(&req.body);
+        let headers = req
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                let value = if *k == header::AUTHORIZATION {
+                    "<redacted>".to_owned()
+                } else {
+                    String::from_utf8_lossy(v.as_bytes()).into_owned()
+                };
+                (k.as_str().to_owned(), value)
+            })
+            .collect();
+        let outcome = std::mem::take(&mut self.outcome);
+        self.state.journal.record(Entry {
+            seq: 0,
+            timestamp: self.arrived,
+            correlation_id: req.correlation_id,
+            method: req.method.to_string(),
+            path: req.path,
+            query: req.query,
+            headers,
+            body,
+            body_truncated,
+            status,
+            response_body,
+            route,
+            org: self.caller.org.take(),
+            client: self.caller.client.take(),
+            scenario: outcome.scenario,
+            rule: outcome.rule,
+            fault: outcome.fault.map(str::to_owned),
+            duration_ms: self.started.elapsed().as_secs_f64() * 1000.0,
+        });
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if self.req.is_some() {
+            self.write(0, None);
+        }
+    }
+}
+
+/// A filter over entries. Every field that is set must match.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Matcher {
+    pub method: Option<String>,
+    pub route: Option<String>,
+    /// Exact raw path.
+    pub path: Option<String>,
+    pub org: Option<String>,
+    pub status: Option<u16>,
+    /// A rule name, or `scenario/rule`.
+    pub rule: Option<String>,
+    /// Only entries at or after this time.
+    #[serde(skip)]
+    pub since: Option<DateTime<Utc>>,
+}
+
+impl Matcher {
+    /// Whether `e` passes every set field.
+    pub fn matches(&self, e: &Entry) -> bool {
+        self.mismatches(e) == 0
+    }
+
+    /// How many set fields `e` fails: the distance used to find the nearest entries.
+    pub fn mismatches(&self, e: &Entry) -> usize {
+        let mut n = 0;
+        let mut check = |ok: bool| n += usize::from(!ok);
+        if let Some(m) = &self.method {
+            check(m.eq_ignore_ascii_case(&e.method));
+        }
+        if let Some(r) = &self.route {
+            check(*r == e.route);
+        }
+        if let Some(p) = &self.path {
+            check(*p == e.path);
+        }
+        if let Some(o) = &self.org {
+            check(Some(o) == e.org.as_ref());
+        }
+        if let Some(s) = self.status {
+            check(s == e.status);
+        }
+        if let Some(r) = &self.rule {
+            let full = match (&e.scenario, &e.rule) {
+                (Some(s), Some(x)) => Some(format!("{s}/{x}")),
+                _ => None,
+            };
+            check(Some(r) == e.rule.as_ref() || Some(r) == full.as_ref());
+        }
+        if let Some(t) = self.since {
+            check(e.timestamp >= t);
+        }
+        n
+    }
+}
+
+#[derive(Debug)]
+struct Inner {
+    entries: VecDeque<Entry>,
+    capacity: usize,
+    dropped: u64,
+    next_seq: u64,
+}
+
+/// The shared journal. Cloning shares it.
+#[derive(Debug, Clone)]
+pub struct Journal {
+    inner: Arc<Mutex<Inner>>,
+}
+
+/// What `GET /__admin/requests` reports besides the entries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Stats {
+    pub held: usize,
+    pub capacity: usize,
+    pub dropped: u64,
+}
+
+impl Journal {
+    /// A journal keeping at most `capacity` entries (at least one).
+    pub fn new(capacity: usize) -> Self {
+        let capacity = capacity.max(1);
+        Self {
+            inner: Arc::new(Mutex::new(Inner {
+                entries: VecDeque::with_capacity(capacity.min(1024)),
+                capacity,
+                dropped: 0,
+                next_seq: 1,
+            })),
+        }
+    }
+
+    /// Appends an entry, dropping the oldest when full. The entry's `seq` is assigned here.
+    pub fn record(&self, mut entry: Entry) {
+        let mut inner = self.inner.lock();
+        entry.seq = inner.next_seq;
+        inner.next_seq += 1;
+        while inner.entries.len() >= inner.capacity {
+            inner.entries.pop_front();
+            inner.dropped += 1;
+        }
+        inner.entries.push_back(entry);
+    }
+
+    /// Entries passing `m`, oldest first.
+    pub fn find(&self, m: &Matcher) -> Vec<Entry> {
+        self.inner
+            .lock()
+            .entries
+            .iter()
+            .filter(|e| m.matches(e))
+            .cloned()
+            .collect()
+    }
+
+    /// How many entries pass `m`.
+    pub fn count(&self, m: &Matcher) -> usize {
+        self.inner
+            .lock()
+            .entries
+            .iter()
+            .filter(|e| m.matches(e))
+            .count()
+    }
+
+    /// Up to `limit` entries closest to `m` (fewest mismatching fields, newest first among
+    /// equals), never including exact matches. What a failing verification shows.
+    pub fn nearest(&self, m: &Matcher, limit: usize) -> Vec<Entry> {
+        let inner = self.inner.lock();
+        let mut scored: Vec<(usize, &Entry)> = inner
+            .entries
+            .iter()
+            .map(|e| (m.mismatches(e), e))
+            .filter(|(d, _)| *d > 0)
+            .collect();
+        scored.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.seq.cmp(&a.1.seq)));
+        scored
+            .into_iter()
+            .take(limit)
+            .map(|(_, e)| e.clone())
+            .collect()
+    }
+
+    /// Removes every entry (the dropped counter restarts too).
+    pub fn clear(&self) {
+        let mut inner = self.inner.lock();
+        inner.entries.clear();
+        inner.dropped = 0;
+    }
+
+    /// Size, capacity and drops.
+    pub fn stats(&self) -> Stats {
+        let inner = self.inner.lock();
+        Stats {
+            held: inner.entries.len(),
+            capacity: inner.capacity,
+            dropped: inner.dropped,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(method: &str, route: &str, status: u16) -> Entry {
+        Entry {
+            seq: 0,
+            timestamp: Utc::now(),
+            correlation_id: String::new(),
+            method: method.into(),
+            path: "/p".into(),
+            query: None,
+            headers: Vec::new(),
+            body: String::new(),
+            body_truncated: false,
+            status,
+            response_body: None,
+            route: route.into(),
+            org: None,
+            client: None,
+            scenario: None,
+            rule: None,
+            fault: None,
+            duration_ms: 0.0,
+        }
+    }
+
+    #[test]
+    fn ring_buffer_drops_oldest_and_counts() {
+        let j = Journal::new(2);
+        for s in [200, 201, 202] {
+            j.record(entry("GET", "users.list", s));
+        }
+        let all = j.find(&Matcher::default());
+        assert_eq!(all.iter().map(|e| e.status).collect::<Vec<_>>(), [201, 202]);
+        assert_eq!(all[0].seq, 2);
+        assert_eq!(j.stats().dropped, 1);
+    }
+
+    #[test]
+    fn nearest_prefers_fewest_mismatches() {
+        let j = Journal::new(10);
+        j.record(entry("GET", "users.list", 200));
+        j.record(entry("POST", "users.create", 400));
+        let m = Matcher {
+            method: Some("POST".into()),
+            route: Some("users.create".into()),
+            status: Some(201),
+            ..Matcher::default()
+        };
+        assert_eq!(j.count(&m), 0);
+        let near = j.nearest(&m, 3);
+        assert_eq!(near[0].status, 400);
+        assert_eq!(near.len(), 2);
+    }
+
+    #[test]
+    fn bodies_are_cut_at_the_limit() {
+        let (t, cut) = body_text(&vec![b'a'; MAX_BODY_TEXT + 5]);
+        assert!(cut);
+        assert_eq!(t.len(), MAX_BODY_TEXT);
+    }
+}

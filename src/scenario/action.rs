@@ -1,0 +1,236 @@
+//! Carrying out a rule's `then`: answering instead of the emulation, waiting before it, or
+//! breaking the response on its way out.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{HeaderName, HeaderValue, Response, StatusCode, header};
+use http_body_util::{BodyExt, StreamBody};
+use hyper::body::Frame;
+use serde_json::Value;
+
+use super::rule::{MAX_HOLD_MS, Then};
+use crate::error::{ApiError, Surface};
+use crate::fault::{Armed, ConnFault};
+use crate::http::{Body, BodyError, JSON, SCIM_JSON, full, status_response};
+use crate::state::AppState;
+
+/// What the router does next.
+#[derive(Debug)]
+pub enum Step {
+    /// Send this instead of asking the emulation. `status` is what the journal records (0 when
+    /// no status line reaches the client).
+    Answer { resp: Response<Body>, status: u16 },
+    /// Ask the emulation (with switch overrides), then apply `finish` to its response.
+    Pass {
+        compat: Option<BTreeMap<String, Value>>,
+        finish: Option<Then>,
+    },
+}
+
+impl Step {
+    /// Straight through.
+    pub fn pass() -> Self {
+        Self::Pass {
+            compat: None,
+            finish: None,
+        }
+    }
+}
+
+fn answer(resp: Response<Body>) -> Step {
+    let status = resp.status().as_u16();
+    Step::Answer { resp, status }
+}
+
+/// Performs everything in `then` that happens before (or instead of) the emulation.
+pub async fn perform(
+    state: &AppState,
+    then: &Then,
+    surface: Surface,
+    correlation_id: &str,
+    conn: Option<&ConnFault>,
+) -> Step {
+    match then {
+        Then::Respond {
+            status,
+            body,
+            headers,
+        } => {
+            let code = StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let mut resp = match body {
+                Some(b) => {
+                    let ct = if surface == Surface::Scim {
+                        SCIM_JSON
+                    } else {
+                        JSON
+                    };
+                    crate::http::json_response(code, ct, b)
+                }
+                None if code.is_client_error() || code.is_server_error() => {
+                    ApiError::for_status(code).render(surface, correlation_id)
+                }
+                None => status_response(code),
+            };
+            for (k, v) in headers {
+                if let (Ok(k), Ok(v)) = (
+                    HeaderName::from_bytes(k.as_bytes()),
+                    HeaderValue::from_str(v),
+                ) {
+                    resp.headers_mut().insert(k, v);
+                }
+            }
+            answer(resp)
+        }
+        Then::Throttle { retry_after } => {
+            answer(ApiError::too_many_requests(*retry_after).render(surface, correlation_id))
+        }
+        Then::Delay { ms } => {
+            hold(state, (*ms).min(MAX_HOLD_MS)).await;
+            Step::pass()
+        }
+        Then::Compat(map) => Step::Pass {
+            compat: Some(map.clone()),
+            finish: None,
+        },
+        Then::MalformedJson {} => {
+            let mut resp = Response::new(full(
+                r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":1,"Resources":[{"id":"#,
+            ));
+            resp.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(if surface == Surface::Scim {
+                    SCIM_JSON
+                } else {
+                    JSON
+                }),
+            );
+            answer(resp)
+        }
+        Then::Hang { max_ms } => {
+            // Nobody is listening when the client has gone; the answer only matters if the
+            // bound or a shutdown ends the hang first.
+            let ended_by_bound = hold(state, max_ms.unwrap_or(MAX_HOLD_MS).min(MAX_HOLD_MS)).await;
+            let status = if ended_by_bound {
+                StatusCode::GATEWAY_TIMEOUT
+            } else {
+                StatusCode::SERVICE_UNAVAILABLE
+            };
+            answer(ApiError::for_status(status).render(surface, correlation_id))
+        }
+        Then::Reset {} => arm(conn, Vec::new(), true),
+        Then::Empty {} => arm(conn, Vec::new(), false),
+        Then::Garbage { bytes } => arm(conn, state.rng.bytes(*bytes), false),
+        Then::HeadersOnly {} | Then::Truncate { .. } | Then::Dribble { .. } => Step::Pass {
+            compat: None,
+            finish: Some(then.clone()),
+        },
+    }
+}
+
+/// Waits `ms` or until shutdown. Returns true when the time ran out.
+async fn hold(state: &AppState, ms: u64) -> bool {
+    tokio::select! {
+        () = tokio::time::sleep(Duration::from_millis(ms)) => true,
+        () = state.scenarios.stopping() => false,
+    }
+}
+
+fn arm(conn: Option<&ConnFault>, bytes: Vec<u8>, reset: bool) -> Step {
+    match conn {
+        Some(c) => {
+            c.arm(Armed { bytes, reset });
+            // hyper will try to send this; the socket wrapper sends the armed bytes instead.
+            Step::Answer {
+                resp: status_response(StatusCode::OK),
+                status: 0,
+            }
+        }
+        None => answer(status_response(StatusCode::INTERNAL_SERVER_ERROR)),
+    }
+}
+
+/// Breaks the emulation's response on its way out (`headersOnly`, `truncate`, `dribble`).
+/// Returns the response hyper should send and the status the client sees.
+pub async fn finish(
+    state: &AppState,
+    resp: Response<Body>,
+    then: &Then,
+    conn: Option<&ConnFault>,
+) -> Response<Body> {
+    let (parts, body) = resp.into_parts();
+    let bytes = body
+        .collect()
+        .await
+        .map(|c| c.to_bytes())
+        .unwrap_or_default();
+    match then {
+        Then::Dribble {
+            chunk_bytes,
+            interval_ms,
+        } => {
+            let chunks: Vec<Bytes> = bytes
+                .chunks((*chunk_bytes).max(1))
+                .map(Bytes::copy_from_slice)
+                .collect();
+            let interval = Duration::from_millis(*interval_ms);
+            let stop = state.scenarios.clone();
+            let stream =
+                futures_util::stream::unfold((chunks.into_iter(), true), move |(mut it, first)| {
+                    let stop = stop.clone();
+                    async move {
+                        let chunk = it.next()?;
+                        if !first {
+                            tokio::select! {
+                                () = tokio::time::sleep(interval) => {}
+                                () = stop.stopping() => {}
+                            }
+                        }
+                        Some((Ok::<_, BodyError>(Frame::data(chunk)), (it, false)))
+                    }
+                });
+            let mut resp = Response::from_parts(parts, StreamBody::new(stream).boxed());
+            resp.headers_mut().remove(header::CONTENT_LENGTH);
+            resp
+        }
+        Then::HeadersOnly {} | Then::Truncate { .. } => {
+            let keep = match then {
+                Then::Truncate { bytes: n } => (*n).min(bytes.len()),
+                _ => 0,
+            };
+            let mut raw = head(&parts, bytes.len());
+            raw.extend_from_slice(&bytes[..keep]);
+            match conn {
+                Some(c) => c.arm(Armed {
+                    bytes: raw,
+                    reset: false,
+                }),
+                None => return status_response(StatusCode::INTERNAL_SERVER_ERROR),
+            }
+            Response::from_parts(parts, full(bytes))
+        }
+        _ => Response::from_parts(parts, full(bytes)),
+    }
+}
+
+/// An HTTP/1.1 status line and headers, with the full body's content-length.
+fn head(parts: &http::response::Parts, len: usize) -> Vec<u8> {
+    let mut out = format!(
+        "HTTP/1.1 {} {}\r\n",
+        parts.status.as_u16(),
+        parts.status.canonical_reason().unwrap_or("")
+    )
+    .into_bytes();
+    for (k, v) in &parts.headers {
+        if k == header::CONTENT_LENGTH {
+            continue;
+        }
+        out.extend_from_slice(k.as_str().as_bytes());
+        out.extend_from_slice(b": ");
+        out.extend_from_slice(v.as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(format!("content-length: {len}\r\n\r\n").as_bytes());
+    out
+}
