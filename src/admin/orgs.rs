@@ -98,9 +98,11 @@ pub fn reset(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
                 state.clock.now(),
             )
             .map_err(|e| ApiError::bad_request(format!("reloading fixtures failed: {e}")))?;
+            crate::genesys::limits::apply_to_store(&state.store, &state.config);
             state.sources.restore_configured();
             state.journal.clear();
             state.scenarios.reset(None);
+            state.limiter.clear();
         }
     }
     Ok(status_response(StatusCode::NO_CONTENT))
@@ -182,9 +184,10 @@ fn load_one(state: &AppState, fixture: &OrgFixture) -> ApiResult<()> {
     }
     // The scratch store's map holds the other reference to the org.
     scratch.clear();
-    let org = std::sync::Arc::try_unwrap(org)
+    let mut org = std::sync::Arc::try_unwrap(org)
         .map(parking_lot::RwLock::into_inner)
         .map_err(|_| ApiError::internal())?;
+    org.limits.apply_flags(&state.config);
     state.store.insert_org(org);
     for c in clients {
         state.store.insert_client(c);

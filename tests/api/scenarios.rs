@@ -467,3 +467,42 @@ fn the_json_schema_names_every_action_and_trigger() {
         assert!(triggers.contains(&format!("\"{name}\"")), "{name}");
     }
 }
+
+/// The README's first worked example, verbatim.
+#[tokio::test]
+async fn readme_example_fail_twice_succeed_then_throttle() {
+    let app = spawn_app().await;
+    let scenario: serde_json::Value = serde_json::from_str(
+        r#"{
+  "name": "retry-then-throttle",
+  "rules": [
+    { "name": "fail", "when": { "route": "users.patch" }, "trigger": { "firstN": { "n": 2 } },
+      "then": { "respond": { "status": 503 } } },
+    { "name": "ok", "when": { "route": "users.patch" }, "trigger": { "nth": { "n": 3 } },
+      "setState": "throttling" },
+    { "name": "throttle", "requireState": "throttling", "when": { "route": "users.patch" },
+      "then": { "throttle": { "retryAfter": 30 } } }
+  ]
+}"#,
+    )
+    .unwrap();
+    let resp = app
+        .client
+        .post(app.url("/__admin/scenarios"))
+        .json(&scenario)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 201);
+    let body = json!({"Operations": [{"op": "replace", "path": "title", "value": "x"}]});
+    let mut statuses = Vec::new();
+    for _ in 0..5 {
+        let resp = app
+            .patch_json(&format!("{SCIM}/Users/{JAMES}"), &body)
+            .send()
+            .await
+            .unwrap();
+        statuses.push(resp.status().as_u16());
+    }
+    assert_eq!(statuses, vec![503, 503, 200, 429, 429]);
+}
