@@ -18,7 +18,6 @@ use serde_json::{Value, json};
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::compat::{ExternalIdRepost, RawSlashAuthority};
 use crate::genesys::org::Org;
-use crate::genesys::platform;
 use crate::genesys::user::{ExternalId, SCIM_AUTHORITY, User};
 use crate::handlers::{Ctx, json_body};
 use crate::http::{ApiRequest, Body, JSON, json_response, status_response};
@@ -64,19 +63,7 @@ pub fn lookup(ctx: &Ctx, req: &ApiRequest, segs: &[String]) -> ApiResult<Respons
              names and keys are case-sensitive."
         ))
     })?;
-    let mut out = platform::user(user, &org);
-    let expand: Vec<String> = req
-        .query_pairs()
-        .into_iter()
-        .filter(|(k, _)| k == "expand")
-        .flat_map(|(_, v)| {
-            v.split(',')
-                .map(|s| s.trim().to_owned())
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    platform::expand(&mut out, user, &org, &expand);
-    Ok(json_response(StatusCode::OK, JSON, &out))
+    Ok(super::platform::user_response(req, user, &org))
 }
 
 /// `/api/v2/users/{userId}/externalid[/{authorityName}[/{externalKey}]]`.

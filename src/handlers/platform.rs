@@ -36,19 +36,7 @@ pub fn handle(
             let u = org
                 .user_any(id)
                 .ok_or_else(|| ApiError::not_found(format!("User {id} not found.")))?;
-            let mut out = platform::user(u, &org);
-            let expand: Vec<String> = req
-                .query_pairs()
-                .into_iter()
-                .filter(|(k, _)| k == "expand")
-                .flat_map(|(_, v)| {
-                    v.split(',')
-                        .map(|s| s.trim().to_owned())
-                        .collect::<Vec<_>>()
-                })
-                .collect();
-            platform::expand(&mut out, u, &org, &expand);
-            Ok(json_response(StatusCode::OK, JSON, &out))
+            Ok(user_response(req, u, &org))
         }
         PlatformRoute::Users => {
             get_only()?;
@@ -127,6 +115,27 @@ pub fn handle(
         PlatformRoute::ExternalIdLookup(segs) => externalid::lookup(ctx, req, segs),
         PlatformRoute::UserExternalIds(id, segs) => externalid::for_user(ctx, req, id, segs),
     }
+}
+
+/// `200` with the platform `User`, expanded as `?expand=` asks (comma-separated or repeated).
+pub fn user_response(
+    req: &ApiRequest,
+    user: &crate::genesys::user::User,
+    org: &crate::genesys::org::Org,
+) -> Response<Body> {
+    let mut out = platform::user(user, org);
+    let expand: Vec<String> = req
+        .query_pairs()
+        .into_iter()
+        .filter(|(k, _)| k == "expand")
+        .flat_map(|(_, v)| {
+            v.split(',')
+                .map(|s| s.trim().to_owned())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    platform::expand(&mut out, user, org, &expand);
+    json_response(StatusCode::OK, JSON, &out)
 }
 
 /// The platform paging envelope (`entities`, `pageSize`, `pageNumber`, `total`, `pageCount`).
