@@ -13,6 +13,7 @@
 //! - [`store`]: orgs (each behind its own lock), OAuth clients, tokens.
 //! - [`fixtures`]: the fixture format and its loader; the built-in default org.
 //! - [`clock`] and [`rng`]: the controllable clock and the seeded randomness.
+//! - [`ratelimit`]: per-token request windows on the controllable clock.
 //! - [`scenario`], [`fault`] and [`journal`]: scripted behaviour, socket-level faults, and
 //!   the bounded request log; [`admin`] serves them under `/__admin`.
 //! - [`error`]: the one client-visible error type and its two renderings (SCIM and platform).
