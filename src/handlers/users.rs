@@ -40,16 +40,18 @@ pub fn list(ctx: &Ctx, req: &ApiRequest) -> ApiResult<Response<Body>> {
     let only_active = filter
         .as_ref()
         .is_none_or(|f| !mentions_any(f, &["active"]) && !mentions_any(f, IDENTIFYING));
-    let candidates: Vec<&User> = match filter.as_ref().and_then(|f| indexed(&org, f)) {
-        Some(hit) => hit.into_iter().collect(),
-        None => org.users().filter(|u| u.is_live()).collect(),
-    };
+    // An index hit already satisfies the filter (same case rules), so it is not evaluated again.
+    let (candidates, evaluate): (Vec<&User>, bool) =
+        match filter.as_ref().and_then(|f| indexed(&org, f)) {
+            Some(hit) => (hit.into_iter().collect(), false),
+            None => (org.users().filter(|u| u.is_live()).collect(), true),
+        };
     let mut matched: Vec<&User> = Vec::new();
     for u in candidates {
         if only_active && u.state != UserState::Active {
             continue;
         }
-        if let Some(f) = &filter {
+        if let Some(f) = filter.as_ref().filter(|_| evaluate) {
             let json = mapping::user_to_scim(u, &view);
             if !filter::matches(f, &json, ResourceKind::User) {
                 continue;
