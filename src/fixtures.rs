@@ -689,14 +689,18 @@ pub fn load_configured(
     seed: Option<u64>,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
-    let docs = match path {
-        Some(p) => read_path(p)?,
-        None => vec![(
+    load(store, &read_configured(path)?, seed, now)
+}
+
+/// Reads `--fixtures`, or the built-in default org when there are none.
+pub fn read_configured(path: Option<&Path>) -> Result<Vec<(String, FixtureFile)>, Error> {
+    match path {
+        Some(p) => read_path(p),
+        None => Ok(vec![(
             "(built-in default org)".to_owned(),
             parse("(built-in default org)", DEFAULT_ORG)?,
-        )],
-    };
-    load(store, &docs, seed, now)
+        )]),
+    }
 }
 
 /// Checks fixtures without serving: every record is loaded into a scratch store.

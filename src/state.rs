@@ -34,20 +34,17 @@ impl AppState {
     pub fn new(config: Config) -> Result<Self, String> {
         let clock = Clock::from_spec(&config.clock).map_err(|e| format!("--clock: {e}"))?;
         let store = Store::new();
-        crate::fixtures::load_configured(
-            &store,
-            config.fixtures.as_deref(),
-            config.seed,
-            clock.now(),
-        )
-        .map_err(|e| format!("fixtures: {e}"))?;
+        // Read once: the same documents load the store and stay behind for resets and exports.
+        let docs = crate::fixtures::read_configured(config.fixtures.as_deref())
+            .map_err(|e| format!("fixtures: {e}"))?;
+        crate::fixtures::load(&store, &docs, config.seed, clock.now())
+            .map_err(|e| format!("fixtures: {e}"))?;
         crate::genesys::limits::apply_to_store(&store, &config);
         let scenarios = Scenarios::new(Seeded::derive(config.seed, "scenarios"));
         scenarios
             .load_files(&config.scenarios)
             .map_err(|e| format!("--scenario: {e}"))?;
-        let sources = crate::admin::sources::Sources::configured(config.fixtures.as_deref())
-            .map_err(|e| format!("fixtures: {e}"))?;
+        let sources = crate::admin::sources::Sources::configured(docs);
         Ok(Self {
             journal: Journal::new(config.journal_size),
             scenarios,

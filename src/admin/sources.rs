@@ -2,12 +2,11 @@
 //! the server was started with, so everything can.
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::sync::Arc;
 
 use parking_lot::Mutex;
 
-use crate::fixtures::{self, DEFAULT_ORG, FixtureFile, OrgFixture};
+use crate::fixtures::{FixtureFile, OrgFixture};
 
 /// Org id → fixture, plus the configured documents. Cloning shares them.
 #[derive(Debug, Clone, Default)]
@@ -17,21 +16,14 @@ pub struct Sources {
 }
 
 impl Sources {
-    /// Reads the configured fixtures (`--fixtures`, or the built-in default org).
-    pub fn configured(path: Option<&Path>) -> Result<Self, fixtures::Error> {
-        let docs = match path {
-            Some(p) => fixtures::read_path(p)?,
-            None => vec![(
-                "(built-in default org)".to_owned(),
-                fixtures::parse("(built-in default org)", DEFAULT_ORG)?,
-            )],
-        };
+    /// Keeps the configured fixture documents (already read and loaded by `AppState::new`).
+    pub fn configured(docs: Vec<(String, FixtureFile)>) -> Self {
         let s = Self {
             by_org: Arc::default(),
             configured: Arc::new(docs),
         };
         s.restore_configured();
-        Ok(s)
+        s
     }
 
     /// Forgets admin-made orgs and imports: every org maps to its configured fixture again.
