@@ -24,11 +24,6 @@ use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use tokio::net::{TcpListener, TcpStream};
 
-/// mimalloc instead of the system allocator: the request path is allocation-heavy (JSON
-/// building and serialisation), and glibc malloc was the largest single cost in profiles.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();

@@ -9,11 +9,6 @@ use genesys_scim_mock::{fixtures, server, state::AppState};
 use tokio::net::TcpListener;
 use tracing::info;
 
-/// mimalloc instead of the system allocator: the request path is allocation-heavy (JSON
-/// building and serialisation), and glibc malloc was the largest single cost in profiles.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[tokio::main]
 async fn main() -> ExitCode {
     match Cli::parse().command {
