@@ -134,6 +134,8 @@ impl Outcome {
 pub struct Pending {
     state: AppState,
     req: Option<ApiRequest>,
+    /// The route name the router already computed (`users.patch`, ...).
+    route: String,
     caller: Caller,
     arrived: DateTime<Utc>,
     started: std::time::Instant,
@@ -146,6 +148,7 @@ impl Pending {
     pub fn new(
         state: &AppState,
         req: ApiRequest,
+        route: String,
         caller: Caller,
         arrived: DateTime<Utc>,
         started: std::time::Instant,
@@ -153,6 +156,7 @@ impl Pending {
         Self {
             state: state.clone(),
             req: Some(req),
+            route,
             caller,
             arrived,
             started,
@@ -189,8 +193,7 @@ impl Pending {
         let Some(req) = self.req.take() else {
             return;
         };
-        let route = crate::router::route(&req.path)
-            .map_or_else(|_| "unknown".to_owned(), |r| r.name(&req.method));
+        let route = std::mem::take(&mut self.route);
         if route.starts_with("admin") {
             // The control plane is not part of what the client under test did.
             return;

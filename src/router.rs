@@ -247,7 +247,14 @@ pub async fn handle(state: &AppState, req: Request<Incoming>) -> Response<Body> 
             .as_ref()
             .map_or_else(|_| "unknown".to_owned(), |r| r.name(&request.method));
         let caller = crate::journal::caller(state, &request);
-        let mut pending = Pending::new(state, request.clone(), caller.clone(), arrived, started);
+        let mut pending = Pending::new(
+            state,
+            request.clone(),
+            route_name.clone(),
+            caller.clone(),
+            arrived,
+            started,
+        );
         let record = &mut pending.outcome;
         let resp = match (routed, unreadable) {
             (_, Some(e)) => e.render(surface, &correlation_id),
