@@ -1,0 +1,49 @@
+# Shared helpers for `.ci/steps/*.sh`. Source it: `. "$(dirname "$0")/../lib.sh"`.
+# Every helper fails loudly (set -e in the caller) rather than skipping.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CI_CACHE="${CI_CACHE:-$ROOT/target/ci}"
+mkdir -p "$CI_CACHE"
+
+# apt_install PKG...: installs Debian packages, running `apt-get update` once per run.
+apt_install() {
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ ! -f "$CI_CACHE/apt-updated" ]; then
+    apt-get update -qq
+    touch "$CI_CACHE/apt-updated"
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# ci_venv: a Python virtualenv shared by the steps, at $CI_VENV; prints nothing.
+CI_VENV="$CI_CACHE/venv"
+ci_venv() {
+  [ -x "$CI_VENV/bin/python" ] || python3 -m venv "$CI_VENV"
+}
+# pip_install SPEC...: installs PyPI packages into the shared venv.
+pip_install() {
+  ci_venv
+  "$CI_VENV/bin/pip" install -q --disable-pip-version-check "$@"
+}
+
+# static_binary: builds the statically linked release binary once per run and prints its path.
+static_binary() {
+  local bin="$ROOT/target/x86_64-unknown-linux-gnu/release/genesys-scim-mock"
+  if [ ! -f "$CI_CACHE/static-built" ]; then
+    (cd "$ROOT" && RUSTFLAGS='-C target-feature=+crt-static' \
+      cargo build --release --locked --target x86_64-unknown-linux-gnu --bin genesys-scim-mock >&2)
+    touch "$CI_CACHE/static-built"
+  fi
+  echo "$bin"
+}
+
+# release_binary: the ordinary release binary, built once per run; prints its path.
+release_binary() {
+  if [ ! -f "$CI_CACHE/release-built" ]; then
+    (cd "$ROOT" && cargo build --release --locked --bin genesys-scim-mock >&2)
+    touch "$CI_CACHE/release-built"
+  fi
+  echo "$ROOT/target/release/genesys-scim-mock"
+}
