@@ -10,9 +10,9 @@ apt_install() {
   local missing=()
   for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
   [ ${#missing[@]} -eq 0 ] && return 0
-  if [ ! -f "$CI_CACHE/apt-updated" ]; then
+  if [ ! -f "$CI_CACHE/apt-updated.${CI_RUN_ID:-$$}" ]; then
     apt-get update -qq
-    touch "$CI_CACHE/apt-updated"
+    touch "$CI_CACHE/apt-updated.${CI_RUN_ID:-$$}"
   fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
@@ -28,22 +28,17 @@ pip_install() {
   "$CI_VENV/bin/pip" install -q --disable-pip-version-check "$@"
 }
 
-# static_binary: builds the statically linked release binary once per run and prints its path.
+# static_binary: builds (cargo makes it a no-op when current) the statically linked release
+# binary and prints its path.
 static_binary() {
   local bin="$ROOT/target/x86_64-unknown-linux-gnu/release/genesys-scim-mock"
-  if [ ! -f "$CI_CACHE/static-built" ]; then
-    (cd "$ROOT" && RUSTFLAGS='-C target-feature=+crt-static' \
-      cargo build --release --locked --target x86_64-unknown-linux-gnu --bin genesys-scim-mock >&2)
-    touch "$CI_CACHE/static-built"
-  fi
+  (cd "$ROOT" && RUSTFLAGS='-C target-feature=+crt-static' \
+    cargo build --release --locked --target x86_64-unknown-linux-gnu --bin genesys-scim-mock >&2)
   echo "$bin"
 }
 
-# release_binary: the ordinary release binary, built once per run; prints its path.
+# release_binary: likewise for the ordinary release binary.
 release_binary() {
-  if [ ! -f "$CI_CACHE/release-built" ]; then
-    (cd "$ROOT" && cargo build --release --locked --bin genesys-scim-mock >&2)
-    touch "$CI_CACHE/release-built"
-  fi
+  (cd "$ROOT" && cargo build --release --locked --bin genesys-scim-mock >&2)
   echo "$ROOT/target/release/genesys-scim-mock"
 }
