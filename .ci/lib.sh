@@ -29,16 +29,11 @@ pip_install() {
 }
 
 # static_binary: builds (cargo makes it a no-op when current) the statically linked release
-# binary and prints its path.
+# binary and prints its path. Steps that need a release build use this one, so CI compiles
+# release code once.
 static_binary() {
   local bin="$ROOT/target/x86_64-unknown-linux-gnu/release/genesys-scim-mock"
   (cd "$ROOT" && RUSTFLAGS='-C target-feature=+crt-static' \
     cargo build --release --locked --target x86_64-unknown-linux-gnu --bin genesys-scim-mock >&2)
   echo "$bin"
-}
-
-# release_binary: likewise for the ordinary release binary.
-release_binary() {
-  (cd "$ROOT" && cargo build --release --locked --bin genesys-scim-mock >&2)
-  echo "$ROOT/target/release/genesys-scim-mock"
 }
