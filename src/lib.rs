@@ -10,12 +10,14 @@
 //! - [`scim`]: protocol pieces that work on SCIM JSON: schemas, filters, PATCH, projection, lists.
 //! - [`genesys`]: the Genesys domain: storage form, the SCIM ↔ Genesys mapping table,
 //!   platform views, compatibility switches.
-//! - [`store`]: orgs (each behind its own lock), OAuth clients, tokens.
+//! - [`store`]: orgs (each behind its own lock), OAuth clients, and [`tokens`], the bounded
+//!   token table.
 //! - [`fixtures`]: the fixture format and its loader; the built-in default org.
 //! - [`clock`] and [`rng`]: the controllable clock and the seeded randomness.
 //! - [`ratelimit`]: per-token request windows on the controllable clock.
 //! - [`scenario`], [`fault`] and [`journal`]: scripted behaviour, socket-level faults, and
 //!   the bounded request log; [`admin`] serves them under `/__admin`.
+//! - [`secret`]: constant-time comparison of client secrets and the admin token.
 //! - [`error`]: the one client-visible error type and its two renderings (SCIM and platform).
 //! - [`http`]: request buffering and response helpers.
 
@@ -34,6 +36,8 @@ pub mod rng;
 pub mod router;
 pub mod scenario;
 pub mod scim;
+pub mod secret;
 pub mod server;
 pub mod state;
 pub mod store;
+pub mod tokens;
