@@ -4,6 +4,7 @@
 //! of the emulated Genesys surface. [`dispatch`] checks `--admin` and the admin token first.
 
 pub mod clock;
+pub mod marks;
 pub mod orgs;
 pub mod requests;
 pub mod scenarios;
@@ -70,6 +71,8 @@ fn endpoint(
         (&Method::GET, ["requests"]) => requests::list(state, req),
         (&Method::DELETE, ["requests"]) => Ok(requests::clear(state)),
         (&Method::POST, ["requests", "count"]) => requests::count(state, req),
+        (&Method::GET, ["marks"]) => Ok(marks::list(state)),
+        (&Method::POST, ["marks"]) => marks::add(state, req),
         (&Method::POST, ["reset"]) => orgs::reset(state, req),
         (&Method::GET, ["orgs"]) => Ok(orgs::list(state)),
         (&Method::POST, ["orgs"]) => orgs::create(state, req),
