@@ -2,6 +2,7 @@
 //! import), scenarios, and the OpenAPI document describing them (`docs/admin-openapi.json`).
 //! `handlers::admin` checks `--admin` and the admin token, then hands the path here.
 
+pub mod marks;
 pub mod orgs;
 pub mod requests;
 pub mod scenarios;
@@ -28,6 +29,8 @@ pub fn handle(
         (&Method::GET, ["requests"]) => requests::list(state, req),
         (&Method::DELETE, ["requests"]) => Ok(requests::clear(state)),
         (&Method::POST, ["requests", "count"]) => requests::count(state, req),
+        (&Method::GET, ["marks"]) => Ok(marks::list(state)),
+        (&Method::POST, ["marks"]) => marks::add(state, req),
         (&Method::POST, ["reset"]) => orgs::reset(state, req),
         (&Method::GET, ["orgs"]) => Ok(orgs::list(state)),
         (&Method::POST, ["orgs"]) => orgs::create(state, req),

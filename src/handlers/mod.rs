@@ -263,8 +263,10 @@ pub fn list_query(
     let filter = match one("filter").map(str::trim).filter(|f| !f.is_empty()) {
         None => None,
         Some(text) => {
-            let f = filter::parse(text)
-                .map_err(|e| ApiError::invalid_filter(format!("Invalid filter {text:?}: {e}")))?;
+            let f = filter::parse(text).map_err(|e| {
+                let shown = filter::excerpt(text);
+                ApiError::invalid_filter(format!("Invalid filter {shown:?}: {e}"))
+            })?;
             filter::check_profile(&f, kind, ctx.compat.profile)?;
             Some(f)
         }

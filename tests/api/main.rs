@@ -15,6 +15,7 @@ mod fixtures;
 mod groups;
 #[allow(dead_code)] // each helper is used by some test modules, not all
 mod helpers;
+mod hostile;
 mod journal;
 mod limits;
 mod mapping;

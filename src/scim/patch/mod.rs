@@ -115,8 +115,7 @@ fn apply_one(resource: &mut Value, raw: &Value, i: usize, ctx: Ctx<'_>) -> ApiRe
     }
     match path {
         Some(text) => {
-            let pp = filter::parse_patch_path(text)
-                .map_err(|e| ApiError::invalid_path(format!("invalid path '{text}': {e}")))?;
+            let pp = filter::parse_patch_path(text).map_err(|e| path_error("path", text, &e))?;
             apply_path(resource, op, &pp, text, value, ctx)
         }
         // RFC 7644 §3.5.2.2: remove without a path is noTarget.
@@ -124,6 +123,17 @@ fn apply_one(resource: &mut Value, raw: &Value, i: usize, ctx: Ctx<'_>) -> ApiRe
             "Operations[{i}]: remove needs a 'path'"
         ))),
         None => apply_pathless(resource, op, value.unwrap_or(&Value::Null), ctx),
+    }
+}
+
+/// A path that does not parse is `invalidPath`; one whose value filter is past a size bound
+/// is `invalidFilter` (RFC 7644 §3.12 lists that for PATCH path filters too).
+fn path_error(what: &str, text: &str, e: &filter::ParseError) -> ApiError {
+    let detail = format!("invalid {what} '{}': {e}", filter::excerpt(text));
+    if e.over_limit {
+        ApiError::invalid_filter(detail)
+    } else {
+        ApiError::invalid_path(detail)
     }
 }
 
@@ -213,8 +223,7 @@ fn apply_attributes(
             Some(u) => format!("{u}:{key}"),
             None => key.clone(),
         };
-        let mut pp = filter::parse_patch_path(key)
-            .map_err(|e| ApiError::invalid_path(format!("invalid attribute '{key}': {e}")))?;
+        let mut pp = filter::parse_patch_path(key).map_err(|e| path_error("attribute", key, &e))?;
         if let Some(u) = urn {
             if pp.attr.urn.is_some() {
                 return Err(ApiError::invalid_path(format!(
