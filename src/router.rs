@@ -187,5 +187,9 @@ async fn dispatch(
             }
         },
     };
-    result.unwrap_or_else(|e| e.render(surface, cid))
+    let mut resp = result.unwrap_or_else(|e| e.render(surface, cid));
+    if surface == Surface::Scim {
+        crate::http::negotiate(req, &mut resp);
+    }
+    resp
 }
