@@ -1,7 +1,7 @@
 //! Hostile requests against the real server: each gets a clean 4xx or a bounded cost, and the
 //! server keeps answering afterwards.
 
-use genesys_scim_mock::genesys::compat::Profile;
+use genesys_scim_mock::compat::Profile;
 use serde_json::{Value, json};
 
 use crate::helpers::*;
