@@ -20,6 +20,7 @@ use crate::genesys::user::UserState;
 use crate::rng::Seeded;
 use crate::store::{OAuthClient, Store};
 
+pub mod generator;
 pub mod genesys_form;
 
 pub use genesys_form::GenesysUser;
