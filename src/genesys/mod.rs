@@ -3,6 +3,7 @@
 
 pub mod compat;
 pub mod group;
+pub mod index;
 pub mod limits;
 pub mod mapping;
 pub mod org;
