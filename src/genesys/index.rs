@@ -210,8 +210,7 @@ impl UserIndexes {
             TextKey::Division => &self.division,
             TextKey::Manager => &self.manager,
         };
-        map.get(&self.hash(key, text))
-            .map_or(&[], |p| p.as_slice())
+        map.get(&self.hash(key, text)).map_or(&[], |p| p.as_slice())
     }
 }
 

@@ -262,7 +262,10 @@ impl Org {
             self.unindex(prev);
         }
         self.index(&user);
-        let pos = self.users.get_index_of(&user.id).unwrap_or(self.users.len());
+        let pos = self
+            .users
+            .get_index_of(&user.id)
+            .unwrap_or(self.users.len());
         self.indexes.update(pos32(pos), previous.as_ref(), &user);
         if user.state == UserState::Deleted {
             self.drop_memberships(&user.id, now);
