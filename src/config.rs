@@ -47,6 +47,10 @@ pub enum Command {
     Healthcheck(HealthcheckArgs),
     /// Check fixture files without serving. Every error names the file, the record and the field.
     Validate(ValidateArgs),
+    /// Write a generated org (managers, divisions, every phone type, skills, languages,
+    /// external ids, inactive and deleted users, large groups) as a fixture file. The same
+    /// seed writes the same file; the result passes `validate`.
+    GenerateFixture(GenerateArgs),
 }
 
 /// Log output format.
@@ -187,6 +191,32 @@ pub struct HealthcheckArgs {
 pub struct ValidateArgs {
     /// Fixture file or directory.
     pub path: PathBuf,
+}
+
+/// The most users `generate-fixture` writes: a bound on what one command may allocate.
+pub const MAX_GENERATED_USERS: usize = 1_000_000;
+
+/// The most groups `generate-fixture` writes.
+pub const MAX_GENERATED_GROUPS: usize = 10_000;
+
+/// Flags of `generate-fixture`.
+#[derive(Debug, Clone, Args)]
+pub struct GenerateArgs {
+    /// Number of users, deleted and inactive ones included (at most 1000000).
+    #[arg(long, default_value_t = 1000, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=MAX_GENERATED_USERS as u64))]
+    pub users: u64,
+    /// Number of groups (at most 10000). Group 0 holds the first 10000 live users.
+    #[arg(long, default_value_t = 20, value_name = "M", value_parser = clap::value_parser!(u64).range(0..=MAX_GENERATED_GROUPS as u64))]
+    pub groups: u64,
+    /// Seed of every generated id and value: the same seed writes the same file.
+    #[arg(long, default_value_t = 1, value_name = "S")]
+    pub seed: u64,
+    /// Org id; the OAuth client is `<ORG>-client-id` with secret `<ORG>-client-secret`.
+    #[arg(long, default_value = "generated", value_name = "ORG")]
+    pub org: String,
+    /// Write here instead of standard output.
+    #[arg(long, short, value_name = "PATH")]
+    pub out: Option<PathBuf>,
 }
 
 /// Validated server configuration. Plain data, so tests build one and change fields.
