@@ -136,7 +136,8 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-fn err(
+/// A fixture error; also used by other documents written like fixtures (expectations).
+pub(crate) fn err(
     file: &str,
     record: impl Into<String>,
     field: Option<&str>,
@@ -193,16 +194,21 @@ pub fn read_path(path: &Path) -> Result<Vec<(String, FixtureFile)>, Error> {
         .collect()
 }
 
-/// Parses one fixture document. JSON and shape errors name the line and column.
-pub fn parse(file: &str, text: &str) -> Result<FixtureFile, Error> {
-    let value: Value = serde_json::from_str(text).map_err(|e| {
+/// Parses JSON text; a syntax error is placed by line and column.
+pub(crate) fn json_document(file: &str, text: &str) -> Result<Value, Error> {
+    serde_json::from_str(text).map_err(|e| {
         err(
             file,
             format!("line {} column {}", e.line(), e.column()),
             None,
             format!("invalid JSON: {e}"),
         )
-    })?;
+    })
+}
+
+/// Parses one fixture document. JSON and shape errors name the line and column.
+pub fn parse(file: &str, text: &str) -> Result<FixtureFile, Error> {
+    let value = json_document(file, text)?;
     let version = value.get("version").and_then(Value::as_u64);
     if version != Some(u64::from(FORMAT_VERSION)) {
         return Err(err(
@@ -307,7 +313,8 @@ fn typed<T: serde::de::DeserializeOwned>(file: &str, place: &str, v: &Value) -> 
     })
 }
 
-fn unknown_keys(
+/// Rejects a key outside `allowed`, naming it and the keys that are.
+pub(crate) fn unknown_keys(
     file: &str,
     place: &str,
     obj: &serde_json::Map<String, Value>,

@@ -16,13 +16,17 @@
 //! - [`ratelimit`]: per-token request windows on the controllable clock.
 //! - [`scenario`], [`fault`] and [`journal`]: scripted behaviour, socket-level faults, and
 //!   the bounded request log; [`admin`] serves them under `/__admin`.
+//! - [`expect`]: end-state assertions (`/__admin/expect`, `verify`), a structured diff.
 //! - [`error`]: the one client-visible error type and its two renderings (SCIM and platform).
 //! - [`http`]: request buffering and response helpers.
+//! - [`verify`] and [`client`]: the `verify` subcommand and the small HTTP client it uses.
 
 pub mod admin;
+pub mod client;
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod expect;
 pub mod fault;
 pub mod fixtures;
 pub mod genesys;
@@ -37,3 +41,4 @@ pub mod scim;
 pub mod server;
 pub mod state;
 pub mod store;
+pub mod verify;

@@ -1,7 +1,8 @@
 //! The admin API under `/__admin`: request journal, orgs (create, delete, reset, export,
-//! import), scenarios, and the OpenAPI document describing them (`docs/admin-openapi.json`).
+//! import), scenarios, end-state expectations, and the OpenAPI document describing them (`docs/admin-openapi.json`).
 //! `handlers::admin` checks `--admin` and the admin token, then hands the path here.
 
+pub mod expect;
 pub mod orgs;
 pub mod requests;
 pub mod scenarios;
@@ -38,6 +39,7 @@ pub fn handle(
         (&Method::POST, ["scenarios"]) => scenarios::add(state, req),
         (&Method::POST, ["scenarios", "reset"]) => Ok(scenarios::reset(state)),
         (&Method::DELETE, ["scenarios", name]) => scenarios::remove(state, name),
+        (&Method::POST, ["expect"]) => expect::check(state, req),
         (&Method::GET, ["openapi.json"]) => {
             let mut resp = Response::new(crate::http::full(OPENAPI));
             resp.headers_mut().insert(

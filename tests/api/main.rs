@@ -8,6 +8,7 @@ mod auth;
 mod binary;
 mod clock;
 mod discovery;
+mod expect;
 mod externalid;
 mod faults;
 mod fixtures;
