@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::clock::Clock;
-use crate::genesys::compat::{Compat, SWITCHES};
+use crate::compat::{Compat, SWITCHES};
 
 /// Default bind address: loopback only, as a test tool should.
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -312,11 +312,9 @@ impl Config {
         if args.max_body_bytes == 0 {
             return Err("--max-body-bytes: must be greater than 0".to_owned());
         }
-        let max_group_members = crate::genesys::limits::parse_flag(
-            "--max-group-members",
-            args.max_group_members.as_deref(),
-        )?;
-        let max_patch_operations = crate::genesys::limits::parse_flag(
+        let max_group_members =
+            parse_flag("--max-group-members", args.max_group_members.as_deref())?;
+        let max_patch_operations = parse_flag(
             "--max-patch-operations",
             args.max_patch_operations.as_deref(),
         )?;
@@ -348,9 +346,32 @@ impl Config {
     }
 }
 
+/// Parses a limit flag: a whole number greater than zero. Errors name the flag.
+pub fn parse_flag(flag: &str, value: Option<&str>) -> Result<Option<usize>, String> {
+    let Some(text) = value else {
+        return Ok(None);
+    };
+    match text.trim().parse::<usize>() {
+        Ok(n) if n > 0 => Ok(Some(n)),
+        _ => Err(format!(
+            "{flag}: expected a whole number greater than 0, got {text:?}"
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn flags_parse_positive_numbers_only() {
+        assert_eq!(parse_flag("--x", None), Ok(None));
+        assert_eq!(parse_flag("--x", Some("7")), Ok(Some(7)));
+        for bad in ["0", "-3", "many", "", "1.5"] {
+            let e = parse_flag("--x", Some(bad)).unwrap_err();
+            assert!(e.starts_with("--x:"), "{e}");
+        }
+    }
 
     fn serve(args: &[&str]) -> Result<Config, String> {
         let mut argv = vec!["genesys-scim-mock", "serve"];
@@ -448,6 +469,6 @@ mod tests {
         .unwrap();
         assert_eq!(c.rate_limit_per_minute, None);
         assert_eq!(c.compat.version_mismatch_status, 412);
-        assert_eq!(c.compat.profile, crate::genesys::compat::Profile::Rfc);
+        assert_eq!(c.compat.profile, crate::compat::Profile::Rfc);
     }
 }

@@ -257,7 +257,8 @@ mod tests {
 
     fn store() -> Store {
         let store = Store::new();
-        crate::fixtures::load_configured(&store, None, Some(1), chrono::Utc::now()).unwrap();
+        crate::fixtures::defaults::load_configured(&store, None, Some(1), chrono::Utc::now())
+            .unwrap();
         store
     }
 

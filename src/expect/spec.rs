@@ -7,7 +7,9 @@
 
 use serde_json::{Map, Value};
 
-use crate::fixtures::{Error, FORMAT_VERSION, err, genesys_form, unknown_keys};
+use crate::fixtures::error::err;
+use crate::fixtures::read::{json_document, unknown_keys};
+use crate::fixtures::{Error, FORMAT_VERSION, genesys_form};
 use crate::scim::schema::{ENTERPRISE_SCHEMA, ENTERPRISE_USER, GENESYS_SCHEMA, GENESYS_USER};
 use crate::scim::schema::{UNSUPPORTED_USER, USER_SCHEMA};
 
@@ -83,7 +85,7 @@ pub struct GroupSpec {
 
 /// Parses and checks an expectation document. `file` names it in errors.
 pub fn parse(file: &str, text: &str) -> Result<Expectation, Error> {
-    from_value(file, &crate::fixtures::json_document(file, text)?)
+    from_value(file, &json_document(file, text)?)
 }
 
 /// Checks an already parsed document.

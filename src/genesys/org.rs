@@ -11,9 +11,10 @@ use chrono::{DateTime, Utc};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
+use crate::compat::Compat;
 use crate::error::{ApiError, ApiResult};
-use crate::genesys::compat::Compat;
 use crate::genesys::group::Group;
+use crate::genesys::limits::Limits;
 use crate::genesys::user::{ExternalId, User, UserState};
 use crate::rng::Seeded;
 
@@ -32,37 +33,6 @@ pub struct Division {
     pub name: String,
     #[serde(default)]
     pub home: bool,
-}
-
-/// Per-org limits (Genesys defaults; fixtures and flags may change them).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct Limits {
-    /// External ids per user ("Limit 100 per entity").
-    pub external_ids_per_user: usize,
-    /// Routing skills per user (SCIM model: max 50).
-    pub skills_per_user: usize,
-    /// Routing languages per user (SCIM model: max 50).
-    pub languages_per_user: usize,
-    /// Groups per user (Genesys help: 100 official).
-    pub groups_per_user: usize,
-    /// Members per group. Genesys' SCIM limit keys are undocumented; this is a chosen default.
-    pub members_per_group: usize,
-    /// Operations per PATCH request. Undocumented in Genesys; a chosen default.
-    pub patch_operations: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Self {
-            external_ids_per_user: 100,
-            skills_per_user: 50,
-            languages_per_user: 50,
-            groups_per_user: 100,
-            members_per_group: 10_000,
-            patch_operations: 1_000,
-        }
-    }
 }
 
 /// An org and everything in it.
