@@ -7,6 +7,7 @@ mod admin;
 mod auth;
 mod binary;
 mod clock;
+mod concurrency;
 mod conventions;
 mod discovery;
 mod expect;
