@@ -39,7 +39,7 @@ pub fn dispatch(state: &AppState, req: &ApiRequest, segs: &[String]) -> ApiResul
             .and_then(|h| h.split_once(' '))
             .filter(|(s, _)| s.eq_ignore_ascii_case("bearer"))
             .map(|(_, t)| t.trim());
-        if given != Some(expected.as_str()) {
+        if !given.is_some_and(|g| crate::secret::matches(g, expected)) {
             return Err(ApiError::unauthorized(
                 "bad.credentials",
                 "The admin API needs Authorization: Bearer <admin token>.",
