@@ -30,6 +30,7 @@ pub mod handlers;
 pub mod http;
 pub mod journal;
 pub mod ratelimit;
+pub mod report;
 pub mod rng;
 pub mod router;
 pub mod scenario;

@@ -4,6 +4,7 @@
 
 pub mod marks;
 pub mod orgs;
+pub mod report;
 pub mod requests;
 pub mod scenarios;
 pub mod sources;
@@ -31,6 +32,7 @@ pub fn handle(
         (&Method::POST, ["requests", "count"]) => requests::count(state, req),
         (&Method::GET, ["marks"]) => Ok(marks::list(state)),
         (&Method::POST, ["marks"]) => marks::add(state, req),
+        (&Method::GET, ["report"]) => report::get(state, req),
         (&Method::POST, ["reset"]) => orgs::reset(state, req),
         (&Method::GET, ["orgs"]) => Ok(orgs::list(state)),
         (&Method::POST, ["orgs"]) => orgs::create(state, req),

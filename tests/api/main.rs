@@ -19,6 +19,7 @@ mod limits;
 mod mapping;
 mod patch;
 mod platform;
+mod report;
 mod scenarios;
 mod smoke;
 mod users;
