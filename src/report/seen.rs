@@ -93,7 +93,7 @@ impl<'a> Seen<'a> {
         ) {
             return None;
         }
-        crate::router::segments(&self.e.path).ok()?.pop()
+        crate::route::segments(&self.e.path).ok()?.pop()
     }
 
     /// A key naming the resource across both SCIM trees: `users/<id>`.

@@ -406,8 +406,8 @@ async fn incomplete_page_walk_is_kept_by_walking_every_page() {
 #[tokio::test]
 async fn undocumented_filter_is_broken_and_names_the_part() {
     let app = spawn_with(Config {
-        compat: genesys_scim_mock::genesys::compat::Compat {
-            profile: genesys_scim_mock::genesys::compat::Profile::Rfc,
+        compat: genesys_scim_mock::compat::Compat {
+            profile: genesys_scim_mock::compat::Profile::Rfc,
             ..Default::default()
         },
         ..test_config()

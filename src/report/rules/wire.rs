@@ -4,7 +4,7 @@
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use super::{Check, Groups, requests};
-use crate::genesys::compat::Profile;
+use crate::compat::Profile;
 use crate::report::seen::Seen;
 use crate::report::sink::Sink;
 use crate::scim::filter;
