@@ -23,14 +23,18 @@
 //! - [`scenario`], [`fault`] and [`journal`]: scripted behaviour, socket-level faults, and
 //!   the bounded request log; [`admin`] serves them (and health and the clock) under
 //!   `/__admin`.
+//! - [`expect`]: end-state assertions (`/__admin/expect`, `verify`), a structured diff.
 //! - [`error`]: the one client-visible error type and its two renderings (SCIM and platform).
 //! - [`http`]: request buffering and response helpers.
+//! - [`verify`] and [`client`]: the `verify` subcommand and the small HTTP client it uses.
 
 pub mod admin;
+pub mod client;
 pub mod clock;
 pub mod compat;
 pub mod config;
 pub mod error;
+pub mod expect;
 pub mod fault;
 pub mod fixtures;
 pub mod genesys;
@@ -49,3 +53,4 @@ pub mod server;
 pub mod state;
 pub mod store;
 pub mod tokens;
+pub mod verify;

@@ -10,6 +10,7 @@ mod clock;
 mod concurrency;
 mod conventions;
 mod discovery;
+mod expect;
 mod externalid;
 mod faults;
 mod fixtures;
