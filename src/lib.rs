@@ -44,6 +44,7 @@ pub mod journal;
 pub mod journal_limits;
 pub mod ratelimit;
 pub mod redaction;
+pub mod report;
 pub mod rng;
 pub mod route;
 pub mod router;

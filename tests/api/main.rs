@@ -24,6 +24,7 @@ mod limits;
 mod mapping;
 mod patch;
 mod platform;
+mod report;
 mod reported;
 mod scenarios;
 mod smoke;
