@@ -25,7 +25,8 @@
 //!   `/__admin`.
 //! - [`expect`]: end-state assertions (`/__admin/expect`, `verify`), a structured diff.
 //! - [`error`]: the one client-visible error type and its two renderings (SCIM and platform).
-//! - [`http`]: request buffering and response helpers.
+//! - [`http`]: request buffering and response helpers; [`upload`]: reading a body within its
+//!   size and time bounds.
 //! - [`verify`] and [`client`]: the `verify` subcommand and the small HTTP client it uses.
 
 pub mod admin;
@@ -55,4 +56,5 @@ pub mod server;
 pub mod state;
 pub mod store;
 pub mod tokens;
+pub mod upload;
 pub mod verify;

@@ -13,7 +13,7 @@ use tracing::{Instrument, error, info_span};
 use crate::error::{ApiError, Surface};
 use crate::fault::ConnFault;
 use crate::handlers::{self, Session};
-use crate::http::{ApiRequest, Body, read_limited};
+use crate::http::{ApiRequest, Body};
 use crate::journal::Pending;
 use crate::route::{Route, route};
 use crate::scenario::{self, action::Step};
@@ -36,17 +36,12 @@ pub async fn handle(state: &AppState, req: Request<Incoming>) -> Response<Body> 
     async move {
         let routed = route(&path);
         let surface = routed.as_ref().map_or(Surface::Platform, Route::surface);
-        let (body, unreadable) = match read_limited(body, state.config.max_body_bytes).await {
-            Ok(Some(b)) => (b, None),
-            Ok(None) => (
-                Bytes::new(),
-                Some(ApiError::payload_too_large(state.config.max_body_bytes)),
-            ),
-            Err(_) => (
-                Bytes::new(),
-                Some(ApiError::bad_request("The request body could not be read.")),
-            ),
-        };
+        let limits = state.upload_limits();
+        let (body, unreadable) =
+            match crate::upload::read(body, &limits, state.scenarios.stopping()).await {
+                Ok(b) => (b, None),
+                Err(e) => (Bytes::new(), Some(e.to_api_error(&limits))),
+            };
         let request = ApiRequest {
             method: parts.method,
             path,
