@@ -476,15 +476,9 @@ pub fn build_org(
     }
     if let Some(map) = &f.compat {
         let mut compat = Compat::default();
-        for (k, v) in map {
-            let text = match v {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            compat
-                .set(k, &text)
-                .map_err(|e| err(file, format!("orgs[{i}]"), Some(&format!("compat.{k}")), e))?;
-        }
+        compat
+            .apply_json(map)
+            .map_err(|(k, e)| err(file, format!("orgs[{i}]"), Some(&format!("compat.{k}")), e))?;
         org.compat = Some(compat);
     }
     let compat = org.compat.clone().unwrap_or_default();
@@ -617,6 +611,7 @@ pub fn build_org(
             members: g.members.clone(),
             version: 0,
             date_modified: now,
+            date_created: now,
         };
         org.put_group(group, now)
             .map_err(|e| err(file, place, Some("members"), e.detail))?;

@@ -207,6 +207,7 @@ fn export_fixture(state: &AppState, id: &str) -> ApiResult<OrgFixture> {
     let view = View {
         org: &org,
         base: "",
+        meta_created: false,
     };
     let users = org
         .users()

@@ -4,7 +4,7 @@ use http::{HeaderValue, Response, StatusCode, header};
 use serde_json::Value;
 
 use crate::error::{ApiError, ApiResult};
-use crate::genesys::mapping::{self, Mode, View, WriteCtx};
+use crate::genesys::mapping::{self, Mode, WriteCtx};
 use crate::genesys::org::Org;
 use crate::genesys::user::{User, UserState};
 use crate::handlers::{
@@ -33,13 +33,11 @@ const IDENTIFYING: &[&str] = &[
 pub fn list(ctx: &Ctx, req: &ApiRequest) -> ApiResult<Response<Body>> {
     let (page, filter) = list_query(ctx, req, ResourceKind::User)?;
     let org = ctx.org.read();
-    let view = View {
-        org: &org,
-        base: &ctx.scim_base,
-    };
-    let only_active = filter
-        .as_ref()
-        .is_none_or(|f| !mentions_any(f, &["active"]) && !mentions_any(f, IDENTIFYING));
+    let view = ctx.view(&org);
+    let only_active = ctx.compat.list_active_only
+        && filter
+            .as_ref()
+            .is_none_or(|f| !mentions_any(f, &["active"]) && !mentions_any(f, IDENTIFYING));
     // An index hit already satisfies the filter (same case rules), so it is not evaluated again.
     let (candidates, evaluate): (Vec<&User>, bool) =
         match filter.as_ref().and_then(|f| indexed(&org, f)) {
@@ -120,10 +118,7 @@ pub fn get(ctx: &Ctx, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     if let Some(resp) = not_modified(req, user.version) {
         return Ok(resp);
     }
-    let view = View {
-        org: &org,
-        base: &ctx.scim_base,
-    };
+    let view = ctx.view(&org);
     let body = projection(req).apply(mapping::user_to_scim(user, &view), ResourceKind::User);
     Ok(scim_resource(StatusCode::OK, &body, user.version))
 }
@@ -164,10 +159,7 @@ pub fn create(ctx: &Ctx, req: &ApiRequest) -> ApiResult<Response<Body>> {
         user.state = UserState::Active;
     }
     let (user, _) = org.put_user(user, ctx.now)?;
-    let view = View {
-        org: &org,
-        base: &ctx.scim_base,
-    };
+    let view = ctx.view(&org);
     let json = mapping::user_to_scim(&user, &view);
     let mut resp = scim_resource(StatusCode::CREATED, &json, user.version);
     if let Some(loc) = json["meta"]["location"]
@@ -198,10 +190,7 @@ pub fn patch(ctx: &Ctx, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>>
     let body = json_body(req)?;
     write(ctx, req, id, |org, previous| {
         org.limits.check_patch_operations(&body)?;
-        let view = View {
-            org,
-            base: &ctx.scim_base,
-        };
+        let view = ctx.view(org);
         let mut json = mapping::user_to_scim(previous, &view);
         patch::apply(&mut json, &body, ResourceKind::User, &ctx.compat)?;
         let ctx_w = WriteCtx {
@@ -226,10 +215,7 @@ fn write(
     check_if_match(req, ctx, previous.version)?;
     let user = build(&org, &previous)?;
     let (user, _) = org.put_user(user, ctx.now)?;
-    let view = View {
-        org: &org,
-        base: &ctx.scim_base,
-    };
+    let view = ctx.view(&org);
     Ok(scim_resource(
         StatusCode::OK,
         &mapping::user_to_scim(&user, &view),

@@ -338,14 +338,7 @@ fn check_then(t: &Then) -> Result<(), String> {
 
 /// Applies `NAME: VALUE` switch overrides.
 pub fn apply_compat(compat: &mut Compat, map: &BTreeMap<String, Value>) -> Result<(), String> {
-    for (k, v) in map {
-        let text = match v {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        compat.set(k, &text)?;
-    }
-    Ok(())
+    compat.apply_json(map).map_err(|(_, e)| e)
 }
 
 #[cfg(test)]

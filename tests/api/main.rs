@@ -21,6 +21,7 @@ mod limits;
 mod mapping;
 mod patch;
 mod platform;
+mod profile;
 mod reported;
 mod scenarios;
 mod smoke;
