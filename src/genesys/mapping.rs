@@ -13,8 +13,8 @@ use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
 use crate::clock::format_time;
+use crate::compat::{Compat, Unsupported};
 use crate::error::{ApiError, ApiResult};
-use crate::genesys::compat::{Compat, Unsupported};
 use crate::genesys::group::{Group, GroupType};
 use crate::genesys::org::Org;
 use crate::genesys::user::{

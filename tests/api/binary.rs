@@ -135,9 +135,7 @@ fn help_explains_every_flag_and_the_switches() {
     ] {
         assert!(help.contains(flag), "{flag} missing from --help");
     }
-    for genesys_scim_mock::genesys::compat::Switch { name, .. } in
-        genesys_scim_mock::genesys::compat::SWITCHES
-    {
+    for genesys_scim_mock::compat::Switch { name, .. } in genesys_scim_mock::compat::SWITCHES {
         assert!(help.contains(name), "switch {name} missing from --help");
     }
     assert!(help.contains("GENESYS_MOCK_BIND"));
@@ -171,7 +169,7 @@ fn readme_documents_every_flag_and_switch() {
             "README does not document {flag}"
         );
     }
-    for sw in genesys_scim_mock::genesys::compat::SWITCHES {
+    for sw in genesys_scim_mock::compat::SWITCHES {
         assert!(
             readme.contains(&format!(
                 "| `{}` | `{}` | `{}` | `{}` |",

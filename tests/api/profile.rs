@@ -1,8 +1,8 @@
 //! `--profile rfc`: every Genesys-vs-RFC switch at its RFC value, and the layering of explicit
 //! switches over the preset (README, "Compatibility switches and the two profiles").
 
+use genesys_scim_mock::compat::{Compat, Profile};
 use genesys_scim_mock::config::Config;
-use genesys_scim_mock::genesys::compat::{Compat, Profile};
 use serde_json::{Value, json};
 
 use crate::helpers::*;

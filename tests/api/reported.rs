@@ -241,9 +241,7 @@ async fn both_entra_dialects_change_users_and_groups_the_same_way() {
 async fn the_rfc_profile_refuses_the_string_booleans_of_the_old_dialect() {
     // Maria has a work email, so the filtered replace finds its target under rfc too.
     let app = spawn_with(Config {
-        compat: genesys_scim_mock::genesys::compat::Compat::preset(
-            genesys_scim_mock::genesys::compat::Profile::Rfc,
-        ),
+        compat: genesys_scim_mock::compat::Compat::preset(genesys_scim_mock::compat::Profile::Rfc),
         ..test_config()
     })
     .await;

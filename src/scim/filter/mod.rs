@@ -17,8 +17,8 @@ use serde_json::Value;
 
 pub use ast::{CompareOp, Filter, PatchPath};
 
+use crate::compat::Profile;
 use crate::error::ApiError;
-use crate::genesys::compat::Profile;
 use crate::scim::schema::{Attribute, ResourceKind};
 
 /// A filter or path that could not be parsed: where and why. Malformed text is an error of its

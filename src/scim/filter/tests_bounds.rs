@@ -116,7 +116,7 @@ fn check_all(inner: String, size: Size) {
         let element = json!({"type": "work", "value": "v1@example.com", "primary": true});
         if let Ok(f) = &as_filter {
             let _ = matches_element(f, &element, None);
-            let _ = check_profile(f, ResourceKind::User, crate::genesys::compat::Profile::Rfc);
+            let _ = check_profile(f, ResourceKind::User, crate::compat::Profile::Rfc);
             assert_eq!(
                 parse(&f.to_string()).as_ref(),
                 Ok(f),
