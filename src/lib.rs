@@ -42,6 +42,7 @@ pub mod handlers;
 pub mod http;
 pub mod journal;
 pub mod ratelimit;
+pub mod report;
 pub mod rng;
 pub mod route;
 pub mod router;

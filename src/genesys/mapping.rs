@@ -34,6 +34,18 @@ pub struct View<'a> {
     pub meta_created: bool,
 }
 
+impl<'a> View<'a> {
+    /// A view as Genesys renders it (no `meta.created`), for code that has no request switches
+    /// at hand (exports, comparisons, tests).
+    pub fn new(org: &'a Org, base: &'a str) -> Self {
+        Self {
+            org,
+            base,
+            meta_created: false,
+        }
+    }
+}
+
 /// The SCIM `meta` object: what Genesys renders (`resourceType`, `lastModified`, `location`,
 /// `version`), plus `created` when the view asks for it.
 fn meta(
@@ -381,11 +393,24 @@ pub fn user_from_scim(input: &Value, id: &str, ctx: &WriteCtx<'_>) -> ApiResult<
 
 /// Renders the SCIM view of a group.
 pub fn group_to_scim(group: &Group, view: &View<'_>) -> Value {
-    let members: Vec<Value> = group
-        .members
-        .iter()
-        .map(|m| json!({"value": m, "$ref": format!("{}/Users/{m}", view.base), "type": "User"}))
-        .collect();
+    group_to_scim_with(group, view, true)
+}
+
+/// Renders the SCIM view of a group, with its members only when `members` is true: a group
+/// may have 10,000 of them, and a list that pages, a filter that does not name them or an
+/// `excludedAttributes=members` does not need them built.
+pub fn group_to_scim_with(group: &Group, view: &View<'_>, members: bool) -> Value {
+    let members: Vec<Value> = if members {
+        group
+            .members
+            .iter()
+            .map(
+                |m| json!({"value": m, "$ref": format!("{}/Users/{m}", view.base), "type": "User"}),
+            )
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut out = json!({
         "schemas": [schema::GROUP],
         "id": group.id,
@@ -455,6 +480,31 @@ pub fn get_ci<'a>(obj: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
 }
 
 fn check_unsupported(obj: &Map<String, Value>, compat: &Compat) -> ApiResult<()> {
+    for (key, value) in obj {
+        let is_extension = [&schema::ENTERPRISE_SCHEMA, &schema::GENESYS_SCHEMA]
+            .into_iter()
+            .any(|s| s.id.eq_ignore_ascii_case(key));
+        if is_extension && !value.is_object() && !value.is_null() {
+            return Err(ApiError::invalid_value(format!(
+                "{key} must be an object, got {value}"
+            )));
+        }
+    }
+    let unsupported = unsupported_attributes(obj);
+    if compat.unsupported_attributes == Unsupported::Reject && !unsupported.is_empty() {
+        return Err(ApiError::invalid_value(format!(
+            "Attributes not supported by Genesys Cloud: {} (unsupported-attributes=reject)",
+            unsupported.join(", ")
+        )));
+    }
+    Ok(())
+}
+
+/// The attributes of a user body that Genesys does not store: top-level keys outside the
+/// schemas, and extension keys the extension does not define (as `urn:...:key`). With
+/// `unsupported-attributes=drop` (the default) these are accepted and dropped; the client
+/// report's `dropped-attributes` rule lists them.
+pub fn unsupported_attributes(obj: &Map<String, Value>) -> Vec<String> {
     let mut unsupported = Vec::new();
     for (key, value) in obj {
         if key.eq_ignore_ascii_case("schemas")
@@ -475,22 +525,12 @@ fn check_unsupported(obj: &Map<String, Value>, compat: &Compat) -> ApiResult<()>
                             unsupported.push(format!("{}:{k}", s.id));
                         }
                     }
-                } else if !value.is_null() {
-                    return Err(ApiError::invalid_value(format!(
-                        "{key} must be an object, got {value}"
-                    )));
                 }
             }
             None => unsupported.push(key.clone()),
         }
     }
-    if compat.unsupported_attributes == Unsupported::Reject && !unsupported.is_empty() {
-        return Err(ApiError::invalid_value(format!(
-            "Attributes not supported by Genesys Cloud: {} (unsupported-attributes=reject)",
-            unsupported.join(", ")
-        )));
-    }
-    Ok(())
+    unsupported
 }
 
 /// Whether a top-level key names an attribute Genesys documents as unsupported.

@@ -24,6 +24,7 @@ mod mapping;
 mod patch;
 mod platform;
 mod profile;
+mod report;
 mod reported;
 mod scenarios;
 mod smoke;
