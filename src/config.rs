@@ -11,6 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::clock::Clock;
 use crate::compat::{Compat, SWITCHES};
+use crate::redaction::Redaction;
 
 /// Default bind address: loopback only, as a test tool should.
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -169,6 +170,23 @@ pub struct ServeArgs {
     )]
     pub journal_size: usize,
 
+    /// Bytes of text the journal keeps in all (oldest entries dropped first, and counted).
+    /// Each entry is also cut: bodies at 64 KiB, headers at 16 KiB (see docs/limits.md).
+    #[arg(
+        long,
+        env = "GENESYS_MOCK_JOURNAL_BYTES",
+        default_value_t = crate::journal_limits::DEFAULT_JOURNAL_BYTES,
+        value_name = "N"
+    )]
+    pub journal_bytes: usize,
+
+    /// Names whose values the journal stores as `<redacted>`: header names, form and query
+    /// fields, and JSON keys at any depth, matched without regard to case. Comma-separated;
+    /// replaces the default list (authorization, proxy-authorization, cookie, set-cookie,
+    /// x-api-key, client_secret, access_token, password); `none` redacts nothing.
+    #[arg(long, env = "GENESYS_MOCK_JOURNAL_REDACT", value_name = "NAMES")]
+    pub journal_redact: Option<String>,
+
     /// Client report: set a rule's level, ID=error|warning|info|off (repeatable; see
     /// docs/report.md). Scenario files and the report query override it.
     #[arg(
@@ -311,6 +329,10 @@ pub struct Config {
     pub admin_token: Option<String>,
     pub scenarios: Vec<PathBuf>,
     pub journal_size: usize,
+    /// `--journal-bytes`.
+    pub journal_bytes: usize,
+    /// `--journal-redact`.
+    pub journal_redact: Redaction,
     /// `--report-rule` and `--report-threshold`: the client report's server-wide settings.
     pub report: crate::report::settings::Layer,
 }
@@ -335,6 +357,8 @@ impl Default for Config {
             admin_token: None,
             scenarios: Vec::new(),
             journal_size: 10_000,
+            journal_bytes: crate::journal_limits::DEFAULT_JOURNAL_BYTES,
+            journal_redact: Redaction::default(),
             report: crate::report::settings::Layer::default(),
         }
     }
@@ -385,6 +409,17 @@ impl Config {
         if args.journal_size == 0 {
             return Err("--journal-size: must be greater than 0".to_owned());
         }
+        if args.journal_bytes < crate::journal_limits::MIN_JOURNAL_BYTES {
+            return Err(format!(
+                "--journal-bytes: must be at least {} (one entry at its largest)",
+                crate::journal_limits::MIN_JOURNAL_BYTES
+            ));
+        }
+        let journal_redact = match args.journal_redact.as_deref().map(str::trim) {
+            None => Redaction::default(),
+            Some("none" | "") => Redaction::new([]),
+            Some(list) => Redaction::new(list.split(',')),
+        };
         let admin_enabled = match args.admin.to_ascii_lowercase().as_str() {
             "on" | "true" => true,
             "off" | "false" => false,
@@ -422,6 +457,8 @@ impl Config {
             admin_token: args.admin_token.filter(|t| !t.is_empty()),
             scenarios: args.scenarios,
             journal_size: args.journal_size,
+            journal_bytes: args.journal_bytes,
+            journal_redact,
         })
     }
 }

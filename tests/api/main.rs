@@ -19,6 +19,7 @@ mod groups;
 mod helpers;
 mod hostile;
 mod journal;
+mod journal_bounds;
 mod limits;
 mod mapping;
 mod patch;
