@@ -15,6 +15,7 @@ use crate::compat::Compat;
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::group::Group;
 use crate::genesys::index::UserIndexes;
+use crate::genesys::lag::RecentWrites;
 use crate::genesys::limits::Limits;
 use crate::genesys::user::{ExternalId, User, UserState};
 use crate::rng::Seeded;
@@ -63,6 +64,9 @@ pub struct Org {
     /// User position → positions of the groups it is a member of, sorted: a user's groups
     /// without a scan of every group's members. Bounded by the groups-per-user limit.
     member_of: Vec<Vec<u32>>,
+    /// Recent creates and deletes, for the `read-lag` switch (bounded, see
+    /// [`crate::genesys::lag`]).
+    pub recent: RecentWrites,
 }
 
 /// A table position as the indexes store it. Tables hold far fewer than 2^32 records (the
@@ -92,6 +96,7 @@ impl Org {
             by_external: HashMap::new(),
             indexes: UserIndexes::default(),
             member_of: Vec::new(),
+            recent: RecentWrites::default(),
         }
     }
 
@@ -271,6 +276,14 @@ impl Org {
         if user.state == UserState::Deleted {
             self.drop_memberships(&user.id, now);
         }
+        match previous {
+            Some(prev) if prev.is_live() && !user.is_live() => {
+                self.recent.deleted(prev, now.timestamp_millis());
+            }
+            Some(prev) if prev.is_live() => {}
+            _ if user.is_live() => self.recent.created(&user.id, now.timestamp_millis()),
+            _ => {}
+        }
         self.users.insert(user.id.clone(), user.clone());
         Ok((user, true))
     }
@@ -326,6 +339,8 @@ impl Org {
     /// Sets every record's version to 1. Fixture loading writes some records twice (managers
     /// are linked in a second pass); a freshly loaded org should still start at version 1.
     pub fn settle_fixture_versions(&mut self) {
+        // What an org starts with is visible at once, whatever `read-lag` says.
+        self.recent.clear();
         for u in self.users.values_mut() {
             u.version = 1;
         }
