@@ -9,6 +9,7 @@ pub mod dashboard;
 pub mod expect;
 pub mod marks;
 pub mod orgs;
+pub mod report;
 pub mod requests;
 pub mod scenarios;
 
@@ -86,6 +87,7 @@ fn endpoint(
         (&Method::POST, ["requests", "count"]) => requests::count(state, req),
         (&Method::GET, ["marks"]) => Ok(marks::list(state)),
         (&Method::POST, ["marks"]) => marks::add(state, req),
+        (&Method::GET, ["report"]) => report::get(state, req),
         (&Method::POST, ["reset"]) => orgs::reset(state, req),
         (&Method::GET, ["orgs"]) => Ok(orgs::list(state)),
         (&Method::POST, ["orgs"]) => orgs::create(state, req),

@@ -29,6 +29,10 @@ pub struct Scenario {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     pub rules: Vec<Rule>,
+    /// Client-report settings while this scenario is loaded: rules turned off or re-levelled,
+    /// thresholds (`docs/report.md`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report: Option<crate::report::settings::Layer>,
 }
 
 /// One rule.
@@ -241,6 +245,9 @@ impl Scenario {
         if self.name.contains('/') {
             return Err("name: must not contain '/'".to_owned());
         }
+        if let Some(r) = &self.report {
+            r.validate().map_err(|e| format!("report: {e}"))?;
+        }
         let mut names = std::collections::HashSet::new();
         for (i, r) in self.rules.iter().enumerate() {
             let at = |m: String| format!("rules[{i}] ({:?}): {m}", r.name);
@@ -338,14 +345,7 @@ fn check_then(t: &Then) -> Result<(), String> {
 
 /// Applies `NAME: VALUE` switch overrides.
 pub fn apply_compat(compat: &mut Compat, map: &BTreeMap<String, Value>) -> Result<(), String> {
-    for (k, v) in map {
-        let text = match v {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        compat.set(k, &text)?;
-    }
-    Ok(())
+    compat.apply_json(map).map_err(|(_, e)| e)
 }
 
 #[cfg(test)]
