@@ -121,10 +121,7 @@ pub fn users(state: &AppState, req: &ApiRequest, org_id: &str) -> ApiResult<Resp
     let p = params(req, &["q", "offset", "limit", "deleted"])?;
     let handle = org_or_404(state, org_id)?;
     let org = handle.read();
-    let view = View {
-        org: &org,
-        base: SCIM_BASE,
-    };
+    let view = View::new(&org, SCIM_BASE);
     let mut total = 0;
     let mut rows = Vec::new();
     for u in org.users() {
@@ -191,15 +188,9 @@ fn group_row(org: &Org, g: &Group) -> Value {
     // Both forms show at most MAX_MEMBERS_SHOWN members: render from a capped copy.
     let mut capped = g.clone();
     capped.members.truncate(MAX_MEMBERS_SHOWN);
-    let scim = g.scim_visible().then(|| {
-        group_to_scim(
-            &capped,
-            &View {
-                org,
-                base: SCIM_BASE,
-            },
-        )
-    });
+    let scim = g
+        .scim_visible()
+        .then(|| group_to_scim(&capped, &View::new(org, SCIM_BASE)));
     json!({
         "id": g.id,
         "name": g.name,
