@@ -193,7 +193,10 @@ async fn allocations_per_request() {
     .expect("client thread");
     let _ = stop.send(());
 
-    println!("{:<32} {:>6} {:>14} {:>14}", "request", "status", "blocks/req", "bytes/req");
+    println!(
+        "{:<32} {:>6} {:>14} {:>14}",
+        "request", "status", "blocks/req", "bytes/req"
+    );
     for (name, status, blocks, bytes, _) in &rows {
         println!("{name:<32} {status:>6} {blocks:>14} {bytes:>14}");
     }

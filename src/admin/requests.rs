@@ -6,8 +6,9 @@ use serde_json::json;
 use super::json;
 use crate::clock::parse_time;
 use crate::error::{ApiError, ApiResult};
-use crate::http::{ApiRequest, Body, full};
+use crate::http::{Body, full};
 use crate::journal::Matcher;
+use crate::request::ApiRequest;
 use crate::state::AppState;
 
 /// How many near misses a failed count shows.
@@ -17,7 +18,7 @@ const NEAREST: usize = 3;
 pub fn list(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
     let mut m = Matcher::default();
     let mut jsonl = false;
-    for (k, v) in req.query_pairs() {
+    for (k, v) in req.query_pairs().iter().cloned() {
         match k.as_str() {
             "org" => m.org = Some(v),
             "method" => m.method = Some(v),

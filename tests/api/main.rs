@@ -20,6 +20,7 @@ mod journal;
 mod limits;
 mod mapping;
 mod patch;
+mod pipeline;
 mod platform;
 mod reported;
 mod scenarios;
