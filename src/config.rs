@@ -47,6 +47,14 @@ pub enum Command {
     Healthcheck(HealthcheckArgs),
     /// Check fixture files without serving. Every error names the file, the record and the field.
     Validate(ValidateArgs),
+    /// Check a running server's orgs against an expected end state (docs/expect.md). Exits 0
+    /// when the state is as expected, 1 when it is not (the differences are printed), 2 when the
+    /// check could not run (bad file, no server, bad admin token).
+    Verify(VerifyArgs),
+    /// Write a generated org (managers, divisions, every phone type, skills, languages,
+    /// external ids, inactive and deleted users, large groups) as a fixture file. The same
+    /// seed writes the same file; the result passes `validate`.
+    GenerateFixture(GenerateArgs),
 }
 
 /// Log output format.
@@ -187,6 +195,74 @@ pub struct HealthcheckArgs {
 pub struct ValidateArgs {
     /// Fixture file or directory.
     pub path: PathBuf,
+}
+
+/// How `verify` prints its result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum VerifyFormat {
+    /// A line per difference and a summary line.
+    #[default]
+    Text,
+    /// The structured diff, as `POST /__admin/expect` answers it.
+    Json,
+}
+
+/// Flags of `verify`.
+#[derive(Debug, Clone, Args)]
+pub struct VerifyArgs {
+    /// Base URL of the running server.
+    #[arg(
+        long,
+        env = "GENESYS_MOCK_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    pub url: String,
+    /// The expected state: a JSON file written like a fixture (docs/expect.md).
+    #[arg(long, value_name = "FILE")]
+    pub expect: PathBuf,
+    /// The server's --admin-token, if it has one (sent as `Authorization: Bearer`).
+    #[arg(
+        long,
+        env = "GENESYS_MOCK_ADMIN_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    pub admin_token: Option<String>,
+    /// Also write the result as JUnit XML to this file (one test case per expected record).
+    #[arg(long, value_name = "PATH")]
+    pub junit: Option<PathBuf>,
+    /// Output on stdout.
+    #[arg(long, value_enum, default_value_t = VerifyFormat::Text)]
+    pub format: VerifyFormat,
+    /// Give up after this many milliseconds.
+    #[arg(long, default_value_t = 10_000, value_name = "MS")]
+    pub timeout_ms: u64,
+}
+
+/// The most users `generate-fixture` writes: a bound on what one command may allocate.
+pub const MAX_GENERATED_USERS: usize = 1_000_000;
+
+/// The most groups `generate-fixture` writes.
+pub const MAX_GENERATED_GROUPS: usize = 10_000;
+
+/// Flags of `generate-fixture`.
+#[derive(Debug, Clone, Args)]
+pub struct GenerateArgs {
+    /// Number of users, deleted and inactive ones included (at most 1000000).
+    #[arg(long, default_value_t = 1000, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=MAX_GENERATED_USERS as u64))]
+    pub users: u64,
+    /// Number of groups (at most 10000). Group 0 holds the first 10000 live users.
+    #[arg(long, default_value_t = 20, value_name = "M", value_parser = clap::value_parser!(u64).range(0..=MAX_GENERATED_GROUPS as u64))]
+    pub groups: u64,
+    /// Seed of every generated id and value: the same seed writes the same file.
+    #[arg(long, default_value_t = 1, value_name = "S")]
+    pub seed: u64,
+    /// Org id; the OAuth client is `<ORG>-client-id` with secret `<ORG>-client-secret`.
+    #[arg(long, default_value = "generated", value_name = "ORG")]
+    pub org: String,
+    /// Write here instead of standard output.
+    #[arg(long, short, value_name = "PATH")]
+    pub out: Option<PathBuf>,
 }
 
 /// Validated server configuration. Plain data, so tests build one and change fields.

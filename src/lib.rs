@@ -13,22 +13,28 @@
 //! - [`genesys`]: the Genesys domain: storage form, the SCIM ↔ Genesys mapping table,
 //!   platform views, per-org limits.
 //! - [`compat`]: the named compatibility switches (read by the protocol and domain layers).
-//! - [`store`]: orgs (each behind its own lock), OAuth clients, tokens.
+//! - [`store`]: orgs (each behind its own lock), OAuth clients, and [`tokens`], the bounded
+//!   token table.
 //! - [`fixtures`]: the fixture format, its reader and org builder, the built-in default org,
 //!   and the record of which fixture each org came from.
 //! - [`clock`] and [`rng`]: the controllable clock and the seeded randomness.
 //! - [`ratelimit`]: per-token request windows on the controllable clock.
+//! - [`secret`]: constant-time comparison of client secrets and the admin token.
 //! - [`scenario`], [`fault`] and [`journal`]: scripted behaviour, socket-level faults, and
 //!   the bounded request log; [`admin`] serves them (and health and the clock) under
 //!   `/__admin`.
+//! - [`expect`]: end-state assertions (`/__admin/expect`, `verify`), a structured diff.
 //! - [`error`]: the one client-visible error type and its two renderings (SCIM and platform).
 //! - [`http`]: request buffering and response helpers.
+//! - [`verify`] and [`client`]: the `verify` subcommand and the small HTTP client it uses.
 
 pub mod admin;
+pub mod client;
 pub mod clock;
 pub mod compat;
 pub mod config;
 pub mod error;
+pub mod expect;
 pub mod fault;
 pub mod fixtures;
 pub mod genesys;
@@ -43,6 +49,9 @@ pub mod route;
 pub mod router;
 pub mod scenario;
 pub mod scim;
+pub mod secret;
 pub mod server;
 pub mod state;
 pub mod store;
+pub mod tokens;
+pub mod verify;

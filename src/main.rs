@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use genesys_scim_mock::config::{Cli, Command, Config, HealthcheckArgs, LogFormat};
+use genesys_scim_mock::config::{Cli, Command, Config, GenerateArgs, HealthcheckArgs, LogFormat};
 use genesys_scim_mock::{fixtures, server, state::AppState};
 use tokio::net::TcpListener;
 use tracing::info;
@@ -24,6 +24,42 @@ async fn main() -> ExitCode {
             }
             Err(e) => fail(&e.to_string()),
         },
+        Command::Verify(args) => match genesys_scim_mock::verify::run(&args).await {
+            Ok(outcome) => {
+                print!("{}", outcome.output);
+                if outcome.ok {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::from(1)
+                }
+            }
+            Err(e) => fail(&e),
+        },
+        Command::GenerateFixture(args) => generate(&args),
+    }
+}
+
+fn generate(args: &GenerateArgs) -> ExitCode {
+    if args.org.trim().is_empty() {
+        return fail("--org: must not be empty");
+    }
+    let spec = fixtures::generator::Spec {
+        org: args.org.clone(),
+        users: usize::try_from(args.users).unwrap_or(usize::MAX),
+        groups: usize::try_from(args.groups).unwrap_or(usize::MAX),
+        seed: args.seed,
+    };
+    let written = match &args.out {
+        Some(path) => std::fs::File::create(path)
+            .map(std::io::BufWriter::new)
+            .and_then(|mut f| fixtures::generator::write(&spec, &mut f))
+            .map_err(|e| format!("--out {}: {e}", path.display())),
+        None => fixtures::generator::write(&spec, &mut std::io::stdout().lock())
+            .map_err(|e| format!("standard output: {e}")),
+    };
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&e),
     }
 }
 

@@ -36,7 +36,7 @@ use crate::store::Store;
 pub const WINDOW_MS: i64 = 60_000;
 
 /// The most windows kept at once (the same bound as the token table).
-pub const MAX_WINDOWS: usize = crate::store::MAX_TOKENS;
+pub const MAX_WINDOWS: usize = crate::tokens::MAX_TOKENS;
 
 /// The table size below which no sweep is attempted.
 const FIRST_SWEEP_AT: usize = 1_024;

@@ -1,9 +1,10 @@
 //! The admin API under `/__admin`, the control plane: health, clock, request journal, orgs
-//! (create, delete, reset, export, import), scenarios, and the OpenAPI document describing them
+//! (create, delete, reset, export, import), scenarios, end-state expectations, and the OpenAPI document describing them
 //! (`docs/admin-openapi.json`). Admin errors use the platform shape; admin routes are not part
 //! of the emulated Genesys surface. [`dispatch`] checks `--admin` and the admin token first.
 
 pub mod clock;
+pub mod expect;
 pub mod marks;
 pub mod orgs;
 pub mod requests;
@@ -40,7 +41,7 @@ pub fn dispatch(state: &AppState, req: &ApiRequest, segs: &[String]) -> ApiResul
             .and_then(|h| h.split_once(' '))
             .filter(|(s, _)| s.eq_ignore_ascii_case("bearer"))
             .map(|(_, t)| t.trim());
-        if given != Some(expected.as_str()) {
+        if !given.is_some_and(|g| crate::secret::matches(g, expected)) {
             return Err(ApiError::unauthorized(
                 "bad.credentials",
                 "The admin API needs Authorization: Bearer <admin token>.",
@@ -84,6 +85,7 @@ fn endpoint(
         (&Method::POST, ["scenarios"]) => scenarios::add(state, req),
         (&Method::POST, ["scenarios", "reset"]) => Ok(scenarios::reset(state)),
         (&Method::DELETE, ["scenarios", name]) => scenarios::remove(state, name),
+        (&Method::POST, ["expect"]) => expect::check(state, req),
         (&Method::GET, ["openapi.json"]) => {
             let mut resp = Response::new(crate::http::full(OPENAPI));
             resp.headers_mut().insert(

@@ -4,6 +4,7 @@
 //! code reads them too.
 
 pub mod group;
+pub mod index;
 pub mod limits;
 pub mod mapping;
 pub mod org;

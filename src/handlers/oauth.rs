@@ -92,27 +92,23 @@ pub fn token(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
             "Client credentials are required (HTTP Basic or client_id and client_secret).",
         ));
     };
-    let client = match state.store.client(&id) {
-        Some(c) if c.secret == secret => c,
-        Some(_) => {
-            return Ok(oauth_error(
-                StatusCode::UNAUTHORIZED,
-                "invalid_client",
-                "client secret is wrong",
-            ));
-        }
-        None => {
-            return Ok(oauth_error(
-                StatusCode::UNAUTHORIZED,
-                "invalid_client",
-                "client not found",
-            ));
-        }
+    // One answer for an unknown client and a wrong secret (RFC 6749 §5.2 `invalid_client`),
+    // so the endpoint cannot be used to find out which client ids exist.
+    let client = state
+        .store
+        .client(&id)
+        .filter(|c| crate::secret::matches(&secret, &c.secret));
+    let Some(client) = client else {
+        return Ok(oauth_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "Client authentication failed: unknown client or wrong secret.",
+        ));
     };
     let value = state.rng.token();
     let now = state.clock.now_millis();
     let ttl = client.token_ttl_secs;
-    state.store.insert_token(
+    let issued = state.store.insert_token(
         value.clone(),
         Token {
             org_id: client.org_id.clone(),
@@ -125,6 +121,17 @@ pub fn token(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
         },
         now,
     );
+    if issued.is_err() {
+        return Ok(oauth_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "temporarily_unavailable",
+            &format!(
+                "The token table holds {} unexpired tokens; try again when some expire, \
+                 or reset the mock.",
+                crate::tokens::MAX_TOKENS
+            ),
+        ));
+    }
     Ok(json_response(
         StatusCode::OK,
         JSON,

@@ -386,6 +386,7 @@ async fn openapi_document_lists_every_admin_route() {
         ("/__admin/scenarios/reset", "post"),
         ("/__admin/scenarios/{name}", "delete"),
         ("/__admin/openapi.json", "get"),
+        ("/__admin/expect", "post"),
     ] {
         assert!(
             paths.get(path).and_then(|p| p.get(method)).is_some(),

@@ -69,3 +69,58 @@ async fn flat_chains_and_deep_nesting_in_list_filters_are_invalid_filter() {
     }
     still_serving(&app).await;
 }
+
+async fn token_answer(app: &TestApp, id: &str, secret: &str) -> (u16, Value) {
+    let resp = app
+        .client
+        .post(app.url("/oauth/token"))
+        .basic_auth(id, Some(secret))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .expect("token answer");
+    status_json(resp).await
+}
+
+#[tokio::test]
+async fn unknown_clients_and_wrong_secrets_get_the_same_answer() {
+    let app = spawn_app().await;
+    let unknown = token_answer(&app, "no-such-client", CLIENT_SECRET).await;
+    let wrong = token_answer(&app, CLIENT_ID, "not-the-secret").await;
+    assert_eq!(unknown.0, 401);
+    assert_eq!(unknown.1["error"], "invalid_client");
+    assert_eq!(unknown, wrong, "the answers tell the two apart");
+}
+
+#[tokio::test]
+async fn a_flood_of_tokens_never_logs_out_another_client() {
+    use genesys_scim_mock::store::Token;
+    use genesys_scim_mock::tokens::{MAX_TOKENS, MAX_TOKENS_PER_CLIENT};
+    let app = spawn_app().await;
+    // `app.token` was the first token issued: the oldest in the table.
+    let now = app.state.clock.now_millis();
+    // Other clients fill the table to its total bound, each to its own bound.
+    let fillers = MAX_TOKENS / MAX_TOKENS_PER_CLIENT;
+    for (n, i) in (0..fillers).flat_map(|c| (0..MAX_TOKENS_PER_CLIENT).map(move |i| (c, i))) {
+        let token = Token {
+            org_id: format!("flood-org-{n}"),
+            client_id: format!("flood-client-{n}"),
+            expires_at_ms: now + 3_600_000,
+        };
+        let _ = app
+            .state
+            .store
+            .insert_token(format!("flood-{n}-{i}"), token, now);
+    }
+    // The table is full of live tokens: a new one is refused, not made by evicting.
+    let (status, body) = token_answer(&app, CLIENT_ID, CLIENT_SECRET).await;
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(body["error"], "temporarily_unavailable");
+    still_serving(&app).await;
+    // Once the flood expires, issuance resumes and the first token still works.
+    app.state.clock.advance(chrono::Duration::seconds(3_601));
+    let (status, _) = token_answer(&app, CLIENT_ID, CLIENT_SECRET).await;
+    assert_eq!(status, 200);
+    still_serving(&app).await;
+    assert!(app.state.store.token_count() <= MAX_TOKENS);
+}
