@@ -233,7 +233,8 @@ mod tests {
                 expires_at_ms: 99,
             },
             0,
-        );
+        )
+        .expect("room for one token");
         store.insert_client(OAuthClient {
             id: "c".into(),
             secret: "s".into(),
