@@ -225,16 +225,17 @@ mod tests {
 
     fn store_with_token() -> Store {
         let store = Store::new();
-        store.insert_token(
-            "t1".into(),
-            Token {
-                org_id: "o".into(),
-                client_id: "c".into(),
-                expires_at_ms: 99,
-            },
-            0,
-        )
-        .expect("room for one token");
+        store
+            .insert_token(
+                "t1".into(),
+                Token {
+                    org_id: "o".into(),
+                    client_id: "c".into(),
+                    expires_at_ms: 99,
+                },
+                0,
+            )
+            .expect("room for one token");
         store.insert_client(OAuthClient {
             id: "c".into(),
             secret: "s".into(),

@@ -350,11 +350,24 @@ pub fn user_from_scim(input: &Value, id: &str, ctx: &WriteCtx<'_>) -> ApiResult<
 
 /// Renders the SCIM view of a group.
 pub fn group_to_scim(group: &Group, view: &View<'_>) -> Value {
-    let members: Vec<Value> = group
-        .members
-        .iter()
-        .map(|m| json!({"value": m, "$ref": format!("{}/Users/{m}", view.base), "type": "User"}))
-        .collect();
+    group_to_scim_with(group, view, true)
+}
+
+/// Renders the SCIM view of a group, with its members only when `members` is true: a group
+/// may have 10,000 of them, and a list that pages, a filter that does not name them or an
+/// `excludedAttributes=members` does not need them built.
+pub fn group_to_scim_with(group: &Group, view: &View<'_>, members: bool) -> Value {
+    let members: Vec<Value> = if members {
+        group
+            .members
+            .iter()
+            .map(
+                |m| json!({"value": m, "$ref": format!("{}/Users/{m}", view.base), "type": "User"}),
+            )
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut out = json!({
         "schemas": [schema::GROUP],
         "id": group.id,

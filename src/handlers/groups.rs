@@ -13,7 +13,7 @@ use crate::handlers::{
 };
 use crate::http::{Body, SCIM_JSON, json_response};
 use crate::request::ApiRequest;
-use crate::scim::filter;
+use crate::scim::filter::{self, Filter};
 use crate::scim::list;
 use crate::scim::patch;
 use crate::scim::schema::ResourceKind;
@@ -27,20 +27,40 @@ pub fn list(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
         org: &org,
         base: &ctx.scim_base,
     };
-    let matched: Vec<Value> = org
+    // Members are built only where they can matter: for a filter that names them, and for
+    // the page, when the projection keeps them.
+    let filter_needs_members = filter.as_ref().is_some_and(|f| {
+        let mut named = false;
+        f.walk(&mut |node| {
+            named |= match node {
+                Filter::Compare { path, .. }
+                | Filter::Present(path)
+                | Filter::ValuePath { path, .. } => path.name.eq_ignore_ascii_case("members"),
+                _ => false,
+            }
+        });
+        named
+    });
+    let matched: Vec<&Group> = org
         .groups()
         .filter(|g| g.scim_visible())
-        .map(|g| mapping::group_to_scim(g, &view))
-        .filter(|json| {
-            filter
-                .as_ref()
-                .is_none_or(|f| filter::matches(f, json, ResourceKind::Group))
+        .filter(|g| {
+            filter.as_ref().is_none_or(|f| {
+                let json = mapping::group_to_scim_with(g, &view, filter_needs_members);
+                filter::matches(f, &json, ResourceKind::Group)
+            })
         })
         .collect();
     let proj = projection(req);
+    let members = proj.keeps("members", ResourceKind::Group);
     let resources: Vec<Value> = matched[page.slice(&matched)]
         .iter()
-        .map(|g| proj.apply(g.clone(), ResourceKind::Group))
+        .map(|g| {
+            proj.apply(
+                mapping::group_to_scim_with(g, &view, members),
+                ResourceKind::Group,
+            )
+        })
         .collect();
     Ok(json_response(
         StatusCode::OK,
@@ -66,7 +86,12 @@ pub fn get(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body
         org: &org,
         base: &ctx.scim_base,
     };
-    let body = projection(req).apply(mapping::group_to_scim(group, &view), ResourceKind::Group);
+    let proj = projection(req);
+    let members = proj.keeps("members", ResourceKind::Group);
+    let body = proj.apply(
+        mapping::group_to_scim_with(group, &view, members),
+        ResourceKind::Group,
+    );
     Ok(scim_resource(StatusCode::OK, &body, group.version))
 }
 

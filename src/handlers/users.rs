@@ -1,9 +1,12 @@
 //! SCIM Users: list, get, create, replace, patch, delete.
 
+use std::borrow::Cow;
+
 use http::{HeaderValue, Response, StatusCode, header};
 use serde_json::Value;
 
 use crate::error::{ApiError, ApiResult};
+use crate::genesys::lookup;
 use crate::genesys::mapping::{self, Mode, View, WriteCtx};
 use crate::genesys::org::Org;
 use crate::genesys::user::{User, UserState};
@@ -12,7 +15,7 @@ use crate::handlers::{
 };
 use crate::http::{Body, SCIM_JSON, json_response, status_response};
 use crate::request::ApiRequest;
-use crate::scim::filter::{self, CompareOp, Filter};
+use crate::scim::filter::Filter;
 use crate::scim::list;
 use crate::scim::patch;
 use crate::scim::schema::ResourceKind;
@@ -41,28 +44,25 @@ pub fn list(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
     let only_active = filter
         .as_ref()
         .is_none_or(|f| !mentions_any(f, &["active"]) && !mentions_any(f, IDENTIFYING));
-    // An index hit already satisfies the filter (same case rules), so it is not evaluated again.
-    let (candidates, evaluate): (Vec<&User>, bool) =
-        match filter.as_ref().and_then(|f| indexed(&org, f)) {
-            Some(hit) => (hit.into_iter().collect(), false),
-            None => (org.users().filter(|u| u.is_live()).collect(), true),
-        };
-    let mut matched: Vec<&User> = Vec::new();
-    for u in candidates {
-        if only_active && u.state != UserState::Active {
-            continue;
-        }
-        if let Some(f) = filter.as_ref().filter(|_| evaluate) {
-            let json = mapping::user_to_scim(u, &view);
-            if !filter::matches(f, &json, ResourceKind::User) {
-                continue;
+    let index = org.indexes();
+    let matched: Cow<'_, [u32]> = match &filter {
+        None => Cow::Borrowed(index.in_state(UserState::Active)),
+        Some(f) => {
+            let found = lookup::matching(&org, f, &view);
+            if only_active {
+                Cow::Owned(lookup::difference(
+                    &found,
+                    index.in_state(UserState::Inactive),
+                ))
+            } else {
+                found
             }
         }
-        matched.push(u);
-    }
+    };
     let proj = projection(req);
     let resources: Vec<Value> = matched[page.slice(&matched)]
         .iter()
+        .filter_map(|p| org.user_at(*p))
         .map(|u| proj.apply(mapping::user_to_scim(u, &view), ResourceKind::User))
         .collect();
     Ok(json_response(
@@ -70,32 +70,6 @@ pub fn list(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
         SCIM_JSON,
         &list::response(matched.len(), page, resources),
     ))
-}
-
-/// The users an `eq` on an indexed attribute can only match, found without a scan.
-fn indexed<'a>(org: &'a Org, f: &Filter) -> Option<Option<&'a User>> {
-    let Filter::Compare {
-        path,
-        op: CompareOp::Eq,
-        value: Value::String(v),
-    } = f
-    else {
-        return None;
-    };
-    if path.sub.is_some()
-        || path
-            .urn
-            .as_deref()
-            .is_some_and(|u| !u.eq_ignore_ascii_case(crate::scim::schema::USER))
-    {
-        return None;
-    }
-    match path.name.to_ascii_lowercase().as_str() {
-        "id" => Some(org.user(v)),
-        "username" => Some(org.user_by_name(v)),
-        "externalid" => Some(org.user_by_external(crate::genesys::user::SCIM_AUTHORITY, v)),
-        _ => None,
-    }
 }
 
 /// Whether the filter mentions any of these attribute names (lower-case) anywhere.
