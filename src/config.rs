@@ -166,6 +166,25 @@ pub struct ServeArgs {
         value_name = "N"
     )]
     pub journal_size: usize,
+
+    /// Client report: set a rule's level, ID=error|warning|info|off (repeatable; see
+    /// docs/report.md). Scenario files and the report query override it.
+    #[arg(
+        long = "report-rule",
+        env = "GENESYS_MOCK_REPORT_RULE",
+        value_name = "ID=LEVEL",
+        value_delimiter = ','
+    )]
+    pub report_rules: Vec<String>,
+
+    /// Client report: set a threshold, NAME=N (retry-storm, token-churn, page-size; repeatable).
+    #[arg(
+        long = "report-threshold",
+        env = "GENESYS_MOCK_REPORT_THRESHOLD",
+        value_name = "NAME=N",
+        value_delimiter = ','
+    )]
+    pub report_thresholds: Vec<String>,
 }
 
 fn compat_help() -> String {
@@ -287,6 +306,8 @@ pub struct Config {
     pub admin_token: Option<String>,
     pub scenarios: Vec<PathBuf>,
     pub journal_size: usize,
+    /// `--report-rule` and `--report-threshold`: the client report's server-wide settings.
+    pub report: crate::report::settings::Layer,
 }
 
 impl Default for Config {
@@ -309,6 +330,7 @@ impl Default for Config {
             admin_token: None,
             scenarios: Vec::new(),
             journal_size: 10_000,
+            report: crate::report::settings::Layer::default(),
         }
     }
 }
@@ -356,7 +378,23 @@ impl Config {
             "off" | "false" => false,
             other => return Err(format!("--admin: expected on or off, got {other:?}")),
         };
+        let mut report = crate::report::settings::Layer::default();
+        for r in args.report_rules.iter().filter(|a| !a.trim().is_empty()) {
+            report
+                .assign_rule(r)
+                .map_err(|e| format!("--report-rule: {e}"))?;
+        }
+        for t in args
+            .report_thresholds
+            .iter()
+            .filter(|a| !a.trim().is_empty())
+        {
+            report
+                .assign_threshold(t)
+                .map_err(|e| format!("--report-threshold: {e}"))?;
+        }
         Ok(Self {
+            report,
             bind: args.bind,
             fixtures: args.fixtures,
             seed: args.seed,
@@ -459,6 +497,21 @@ mod tests {
                 .unwrap_err()
                 .contains("--journal-size")
         );
+        let e = serve(&["--report-rule", "page-sise=off"]).unwrap_err();
+        assert!(
+            e.contains("--report-rule") && e.contains("page-size"),
+            "{e}"
+        );
+        let e = serve(&["--report-threshold", "retry-storm=many"]).unwrap_err();
+        assert!(e.contains("--report-threshold"), "{e}");
+        let c = serve(&[
+            "--report-rule",
+            "page-size=off",
+            "--report-threshold",
+            "retry-storm=5",
+        ])
+        .unwrap();
+        assert_eq!(c.report.thresholds["retry-storm"], 5);
     }
 
     #[test]

@@ -43,6 +43,7 @@ pub mod http;
 pub mod journal;
 pub mod overrides;
 pub mod ratelimit;
+pub mod report;
 pub mod request;
 pub mod rng;
 pub mod route;

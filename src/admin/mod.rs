@@ -7,6 +7,7 @@ pub mod clock;
 pub mod expect;
 pub mod marks;
 pub mod orgs;
+pub mod report;
 pub mod requests;
 pub mod scenarios;
 
@@ -75,6 +76,7 @@ fn endpoint(
         (&Method::POST, ["requests", "count"]) => requests::count(state, req),
         (&Method::GET, ["marks"]) => Ok(marks::list(state)),
         (&Method::POST, ["marks"]) => marks::add(state, req),
+        (&Method::GET, ["report"]) => report::get(state, req),
         (&Method::POST, ["reset"]) => orgs::reset(state, req),
         (&Method::GET, ["orgs"]) => Ok(orgs::list(state)),
         (&Method::POST, ["orgs"]) => orgs::create(state, req),

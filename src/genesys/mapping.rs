@@ -434,6 +434,31 @@ pub fn get_ci<'a>(obj: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
 }
 
 fn check_unsupported(obj: &Map<String, Value>, compat: &Compat) -> ApiResult<()> {
+    for (key, value) in obj {
+        let is_extension = [&schema::ENTERPRISE_SCHEMA, &schema::GENESYS_SCHEMA]
+            .into_iter()
+            .any(|s| s.id.eq_ignore_ascii_case(key));
+        if is_extension && !value.is_object() && !value.is_null() {
+            return Err(ApiError::invalid_value(format!(
+                "{key} must be an object, got {value}"
+            )));
+        }
+    }
+    let unsupported = unsupported_attributes(obj);
+    if compat.unsupported_attributes == Unsupported::Reject && !unsupported.is_empty() {
+        return Err(ApiError::invalid_value(format!(
+            "Attributes not supported by Genesys Cloud: {} (unsupported-attributes=reject)",
+            unsupported.join(", ")
+        )));
+    }
+    Ok(())
+}
+
+/// The attributes of a user body that Genesys does not store: top-level keys outside the
+/// schemas, and extension keys the extension does not define (as `urn:...:key`). With
+/// `unsupported-attributes=drop` (the default) these are accepted and dropped; the client
+/// report's `dropped-attributes` rule lists them.
+pub fn unsupported_attributes(obj: &Map<String, Value>) -> Vec<String> {
     let mut unsupported = Vec::new();
     for (key, value) in obj {
         if key.eq_ignore_ascii_case("schemas")
@@ -454,22 +479,12 @@ fn check_unsupported(obj: &Map<String, Value>, compat: &Compat) -> ApiResult<()>
                             unsupported.push(format!("{}:{k}", s.id));
                         }
                     }
-                } else if !value.is_null() {
-                    return Err(ApiError::invalid_value(format!(
-                        "{key} must be an object, got {value}"
-                    )));
                 }
             }
             None => unsupported.push(key.clone()),
         }
     }
-    if compat.unsupported_attributes == Unsupported::Reject && !unsupported.is_empty() {
-        return Err(ApiError::invalid_value(format!(
-            "Attributes not supported by Genesys Cloud: {} (unsupported-attributes=reject)",
-            unsupported.join(", ")
-        )));
-    }
-    Ok(())
+    unsupported
 }
 
 /// Whether a top-level key names an attribute Genesys documents as unsupported.

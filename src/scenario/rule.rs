@@ -29,6 +29,10 @@ pub struct Scenario {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     pub rules: Vec<Rule>,
+    /// Client-report settings while this scenario is loaded: rules turned off or re-levelled,
+    /// thresholds (`docs/report.md`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report: Option<crate::report::settings::Layer>,
 }
 
 /// One rule.
@@ -240,6 +244,9 @@ impl Scenario {
         }
         if self.name.contains('/') {
             return Err("name: must not contain '/'".to_owned());
+        }
+        if let Some(r) = &self.report {
+            r.validate().map_err(|e| format!("report: {e}"))?;
         }
         let mut names = std::collections::HashSet::new();
         for (i, r) in self.rules.iter().enumerate() {

@@ -374,6 +374,7 @@ async fn openapi_document_lists_every_admin_route() {
         ("/__admin/requests/count", "post"),
         ("/__admin/marks", "get"),
         ("/__admin/marks", "post"),
+        ("/__admin/report", "get"),
         ("/__admin/reset", "post"),
         ("/__admin/orgs", "get"),
         ("/__admin/orgs", "post"),

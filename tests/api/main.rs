@@ -24,6 +24,7 @@ mod mapping;
 mod patch;
 mod pipeline;
 mod platform;
+mod report;
 mod reported;
 mod scenarios;
 mod smoke;
