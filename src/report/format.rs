@@ -1,11 +1,16 @@
 //! The report's formats, all rendered from one [`Report`]: JSON (the model itself), JUnit XML
 //! (one test case per rule), Markdown (a GitHub job summary) and SARIF 2.1.0.
+//!
+//! JUnit is written by `quick-junit` (the writer `cargo nextest` uses, and the one the
+//! end-state assertions use too): it escapes text and strips the control characters XML 1.0
+//! cannot carry, which request bodies quoted in findings may contain. `docs/junit.xsd`
+//! describes the output; CI validates every format's sample against it.
 
 use std::fmt::Write as _;
 
-use super::junit::{self, Case, Outcome, Suite, Suites};
 use super::model::{Report, RuleResult, Status};
 use super::severity::Severity;
+use quick_junit::{NonSuccessKind, Property, TestCase, TestCaseStatus, TestSuite};
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,7 +84,8 @@ impl Options {
 pub fn render(report: &Report, format: Format, opts: &Options) -> String {
     match format {
         Format::Json => serde_json::to_string_pretty(report).unwrap_or_default() + "\n",
-        Format::Junit => junit::write(&to_junit(report, opts)),
+        // Serializing into memory cannot fail on I/O.
+        Format::Junit => to_junit(report, opts).to_string().unwrap_or_default(),
         Format::Markdown => super::markdown::render(report, opts),
         Format::Sarif => super::sarif::render(report, opts),
     }
@@ -116,88 +122,89 @@ pub(super) fn findings_text(r: &RuleResult, opts: &Options) -> String {
     s
 }
 
-/// The JUnit document: one suite, one case per rule (`classname` is the tool and org).
-pub fn to_junit(report: &Report, opts: &Options) -> Suites {
+/// The JUnit document: one suite, one case per rule (`classname` names the tool and org).
+/// Broken rules at or above the fail-on level are failures; below it they pass with their
+/// findings in `system-out`; rules that are off or cannot run are skipped; incomplete or
+/// unchecked results say so in `system-err`.
+pub fn to_junit(report: &Report, opts: &Options) -> quick_junit::Report {
     let threshold = opts.threshold();
     let classname = format!(
         "genesys-scim-mock.report.{}",
         report.scope.org.as_deref().unwrap_or("all-orgs")
     );
-    let cases = report
-        .rules
-        .iter()
-        .map(|r| {
-            let mut case = Case::passed(&classname, r.id);
-            let note = r.note.clone();
-            match r.status {
-                Status::Off => {
-                    case.outcome = Outcome::Skipped {
-                        message: "turned off for this run".to_owned(),
-                    };
-                }
-                Status::NotApplicable => {
-                    case.outcome = Outcome::Skipped {
-                        message: note.clone().unwrap_or_default(),
-                    };
-                }
-                Status::Passed => {}
-                Status::Failed => {
-                    let sev = r.severity.unwrap_or(Severity::Info);
-                    let text = findings_text(r, opts);
-                    if sev >= threshold {
-                        case.outcome = Outcome::Failure {
-                            message: format!("{}: {}", r.title, r.one_line()),
-                            kind: sev.as_str().to_owned(),
-                            text,
-                        };
-                    } else {
-                        case.system_out = Some(format!(
-                            "{} finding(s) below the fail-on level ({threshold}):\n{text}",
-                            r.finding_count()
-                        ));
-                    }
-                }
-            }
-            if !r.complete || r.unchecked.is_some() {
-                let mut err = String::new();
-                if let Some(n) = &note
-                    && !r.complete
-                {
-                    err.push_str(n);
-                    err.push('\n');
-                }
-                if let Some(u) = &r.unchecked {
-                    let _ = writeln!(
-                        err,
-                        "{} request(s) could not be checked: {}",
-                        u.count, u.reason
-                    );
-                }
-                case.system_err = Some(err);
-            }
-            case
-        })
-        .collect();
+    let mut suite = TestSuite::new("SCIM client rules");
+    suite.set_timestamp(report.generated_at);
     let mut properties = vec![
-        ("examined".to_owned(), report.scope.examined.to_string()),
-        ("dropped".to_owned(), report.scope.dropped.to_string()),
-        ("fail-on".to_owned(), threshold.as_str().to_owned()),
+        Property::new("examined", report.scope.examined.to_string()),
+        Property::new("dropped", report.scope.dropped.to_string()),
+        Property::new("fail-on", threshold.as_str()),
     ];
     if let Some(o) = &report.scope.org {
-        properties.push(("org".to_owned(), o.clone()));
+        properties.push(Property::new("org", o.as_str()));
     }
     for (k, b) in [("from", &report.scope.from), ("to", &report.scope.to)] {
         if let Some(b) = b {
-            properties.push((k.to_owned(), b.mark.clone()));
+            properties.push(Property::new(k, b.mark.as_str()));
         }
     }
-    Suites {
-        name: "genesys-scim-mock client report".to_owned(),
-        suites: vec![Suite {
-            name: "SCIM client rules".to_owned(),
-            timestamp: report.generated_at,
-            properties,
-            cases,
-        }],
+    suite.add_properties(properties);
+    for r in &report.rules {
+        let mut out = None;
+        let status = match r.status {
+            Status::Off => {
+                let mut s = TestCaseStatus::skipped();
+                s.set_message("turned off for this run");
+                s
+            }
+            Status::NotApplicable => {
+                let mut s = TestCaseStatus::skipped();
+                s.set_message(r.note.clone().unwrap_or_default());
+                s
+            }
+            Status::Passed => TestCaseStatus::success(),
+            Status::Failed => {
+                let sev = r.severity.unwrap_or(Severity::Info);
+                let text = findings_text(r, opts);
+                if sev >= threshold {
+                    let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                    s.set_message(format!("{}: {}", r.title, r.one_line()));
+                    s.set_type(sev.as_str());
+                    s.set_description(text);
+                    s
+                } else {
+                    out = Some(format!(
+                        "{} finding(s) below the fail-on level ({threshold}):\n{text}",
+                        r.finding_count()
+                    ));
+                    TestCaseStatus::success()
+                }
+            }
+        };
+        let mut case = TestCase::new(r.id, status);
+        case.set_classname(classname.as_str());
+        if let Some(o) = out {
+            case.set_system_out(o);
+        }
+        let mut err = String::new();
+        if let Some(n) = &r.note
+            && !r.complete
+        {
+            let _ = writeln!(err, "{n}");
+        }
+        if let Some(u) = &r.unchecked {
+            let _ = writeln!(
+                err,
+                "{} request(s) could not be checked: {}",
+                u.count, u.reason
+            );
+        }
+        if !err.is_empty() {
+            case.set_system_err(err);
+        }
+        suite.add_test_case(case);
     }
+    let mut doc = quick_junit::Report::new("genesys-scim-mock client report");
+    doc.set_timestamp(report.generated_at);
+    doc.add_test_suite(suite);
+    doc
 }

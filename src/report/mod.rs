@@ -14,7 +14,6 @@
 
 pub mod catalogue;
 pub mod format;
-pub mod junit;
 mod markdown;
 pub mod model;
 mod rules;

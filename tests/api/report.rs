@@ -883,11 +883,15 @@ async fn one_model_renders_as_json_junit_markdown_and_sarif() {
         "{xml}"
     );
     // One case per rule; only the error-level rule fails at the default fail-on=error.
-    assert!(
-        xml.contains(r#"tests="21" failures="1" errors="0" skipped="1""#),
-        "{xml}"
-    );
-    assert!(xml.contains(r#"<testcase name="group-create-or-delete""#));
+    let doc = quick_junit::Report::deserialize_from_str(&xml).expect("well-formed JUnit");
+    assert_eq!((doc.tests, doc.failures, doc.errors), (21, 1, 0), "{xml}");
+    let cases = &doc.test_suites[0].test_cases;
+    let failed: Vec<&str> = cases
+        .iter()
+        .filter(|c| matches!(c.status, quick_junit::TestCaseStatus::NonSuccess { .. }))
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(failed, ["group-create-or-delete"], "{xml}");
     assert!(
         xml.contains(r#"<failure message="A group create or delete through SCIM"#),
         "{xml}"
@@ -897,7 +901,8 @@ async fn one_model_renders_as_json_junit_markdown_and_sarif() {
         "findings link entries: {xml}"
     );
     let (_, _, xml) = report_text(&app, "format=junit&fail-on=warning").await;
-    assert!(xml.contains(r#"failures="2""#), "{xml}");
+    let doc = quick_junit::Report::deserialize_from_str(&xml).unwrap();
+    assert_eq!(doc.failures, 2, "{xml}");
 
     let (_, ct, md) = report_text(&app, "format=markdown").await;
     assert!(ct.starts_with("text/markdown"));
