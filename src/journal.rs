@@ -2,8 +2,10 @@
 //!
 //! Tests ask it what their client actually sent (`GET /__admin/requests`) and how often
 //! (`POST /__admin/requests/count`). Memory stays flat however long a suite runs: the oldest
-//! entries are dropped first once `--journal-size` is reached, and the number dropped is
-//! reported so a test can tell a missing request from an evicted one.
+//! entries are dropped first once `--journal-size` entries or `--journal-bytes` bytes are
+//! held, and the number dropped is reported so a test can tell a missing request from an
+//! evicted one. Each entry is redacted and cut before it is stored ([`crate::journal_limits`]),
+//! and a cut is flagged on the entry and counted.
 //!
 //! Marks (`POST /__admin/marks`) are named positions between entries, so a report can cover one
 //! phase of a test ("first sync", "second sync"). At most [`MAX_MARKS`] are kept, oldest dropped.
@@ -19,10 +21,9 @@ use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
 
 use crate::http::{Body, full};
+use crate::journal_limits;
+pub use crate::journal_limits::{Limits, MAX_BODY_TEXT};
 use crate::request::ApiRequest;
-
-/// Bodies are kept up to this many bytes (the rest is cut and flagged).
-pub const MAX_BODY_TEXT: usize = 64 * 1024;
 
 /// One answered request.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -36,13 +37,16 @@ pub struct Entry {
     pub method: String,
     pub path: String,
     pub query: Option<String>,
-    /// Request headers in arrival order; `Authorization` is redacted.
+    /// Request headers in arrival order, redacted (`--journal-redact`) and cut.
     pub headers: Vec<(String, String)>,
+    /// Some header value was cut, or headers were left out, at the per-entry bounds.
+    pub headers_truncated: bool,
     pub body: String,
     pub body_truncated: bool,
     pub status: u16,
     /// The response body, for buffered responses (not for faults or streamed bodies).
     pub response_body: Option<String>,
+    pub response_body_truncated: bool,
     /// The route name (`users.patch`, see `Route::name`).
     pub route: String,
     pub org: Option<String>,
@@ -139,6 +143,7 @@ impl Pending {
     /// are not touched.
     pub async fn finish(mut self, resp: Response<Body>) -> Response<Body> {
         if !self.journalled {
+            // Admin answers are not journaled, and some are streamed: leave them.
             self.written = true;
             return resp;
         }
@@ -153,7 +158,8 @@ impl Pending {
             match body.collect().await {
                 Ok(c) => {
                     let bytes = c.to_bytes();
-                    let text = body_text(&bytes).0;
+                    // Cut (and flagged) when the journal stores it, after redaction.
+                    let text = String::from_utf8_lossy(&bytes).into_owned();
                     (Response::from_parts(parts, full(bytes)), Some(text))
                 }
                 Err(_) => (Response::from_parts(parts, full(Bytes::new())), None),
@@ -168,11 +174,7 @@ impl Pending {
     }
 
     fn write(&mut self, status: u16, response_body: Option<String>) {
-        if self.written {
-            return;
-        }
-        self.written = true;
-        if !self.journalled {
+        if std::mem::replace(&mut self.written, true) || !self.journalled {
             return;
         }
         let req = std::mem::take(&mut self.req);
@@ -181,11 +183,7 @@ impl Pending {
             .headers
             .iter()
             .map(|(k, v)| {
-                let value = if *k == header::AUTHORIZATION {
-                    "<redacted>".to_owned()
-                } else {
-                    String::from_utf8_lossy(v.as_bytes()).into_owned()
-                };
+                let value = String::from_utf8_lossy(v.as_bytes()).into_owned();
                 (k.as_str().to_owned(), value)
             })
             .collect();
@@ -199,10 +197,12 @@ impl Pending {
             path: req.path,
             query: req.query,
             headers,
+            headers_truncated: false,
             body,
             body_truncated,
             status,
             response_body,
+            response_body_truncated: false,
             route: req.route_name.to_owned(),
             org: caller.org,
             client: caller.client,
@@ -286,7 +286,13 @@ impl Matcher {
 #[derive(Debug)]
 struct Inner {
     entries: VecDeque<Entry>,
-    capacity: usize,
+    /// [`journal_limits::weight`] of each entry held, in the same order.
+    weights: VecDeque<usize>,
+    limits: Limits,
+    /// Sum of `weights`.
+    bytes: usize,
+    /// Entries stored with something cut.
+    truncated: u64,
     dropped: u64,
     next_seq: u64,
     /// The `seq` of the first entry recorded since start or the last clear.
@@ -325,6 +331,17 @@ pub struct Coverage {
 #[derive(Debug, Clone)]
 pub struct Journal {
     inner: Arc<Mutex<Inner>>,
+    /// Outside the lock: redaction runs before it is taken.
+    redaction: Arc<crate::redaction::Redaction>,
+}
+
+/// The end of a page of entries ([`Journal::page_end`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageEnd {
+    /// The `seq` of the page's last entry.
+    pub last: u64,
+    /// The `after` of the next page, when entries remain past this one.
+    pub next: Option<u64>,
 }
 
 /// What `GET /__admin/requests` reports besides the entries.
@@ -332,18 +349,36 @@ pub struct Journal {
 #[serde(rename_all = "camelCase")]
 pub struct Stats {
     pub held: usize,
+    /// `--journal-size`.
     pub capacity: usize,
+    /// Bytes held, as `--journal-bytes` counts them.
+    pub bytes: usize,
+    /// `--journal-bytes`.
+    pub byte_budget: usize,
+    /// Entries dropped, oldest first, to stay within either bound.
     pub dropped: u64,
+    /// Entries recorded with a body or headers cut (since start or the last clear).
+    pub truncated: u64,
 }
 
 impl Journal {
-    /// A journal keeping at most `capacity` entries (at least one).
+    /// A journal keeping at most `capacity` entries (at least one), with the default byte
+    /// budget and redaction list.
     pub fn new(capacity: usize) -> Self {
-        let capacity = capacity.max(1);
+        Self::with_limits(Limits::with_entries(capacity))
+    }
+
+    /// A journal with the given bounds and redaction list.
+    pub fn with_limits(mut limits: Limits) -> Self {
+        limits.entries = limits.entries.max(1);
         Self {
+            redaction: Arc::new(limits.redaction.clone()),
             inner: Arc::new(Mutex::new(Inner {
-                entries: VecDeque::with_capacity(capacity.min(1024)),
-                capacity,
+                entries: VecDeque::with_capacity(limits.entries.min(1024)),
+                weights: VecDeque::with_capacity(limits.entries.min(1024)),
+                limits,
+                bytes: 0,
+                truncated: 0,
                 dropped: 0,
                 next_seq: 1,
                 first_seq: 1,
@@ -352,15 +387,26 @@ impl Journal {
         }
     }
 
-    /// Appends an entry, dropping the oldest when full. The entry's `seq` is assigned here.
+    /// Redacts and cuts an entry, then appends it, dropping the oldest entries while either
+    /// bound would be passed. The entry's `seq` is assigned here.
     pub fn record(&self, mut entry: Entry) {
+        let cut = journal_limits::shape(&mut entry, &self.redaction);
+        let weight = journal_limits::weight(&entry);
         let mut inner = self.inner.lock();
         entry.seq = inner.next_seq;
         inner.next_seq += 1;
-        while inner.entries.len() >= inner.capacity {
+        inner.truncated += u64::from(cut);
+        while !inner.entries.is_empty()
+            && (inner.entries.len() >= inner.limits.entries
+                || inner.bytes + weight > inner.limits.bytes)
+        {
             inner.entries.pop_front();
+            let gone = inner.weights.pop_front().unwrap_or(0);
+            inner.bytes -= gone;
             inner.dropped += 1;
         }
+        inner.bytes += weight;
+        inner.weights.push_back(weight);
         inner.entries.push_back(entry);
     }
 
@@ -371,6 +417,39 @@ impl Journal {
             .entries
             .iter()
             .filter(|e| m.matches(e))
+            .cloned()
+            .collect()
+    }
+
+    /// Where a page of entries passing `m` with `seq > after` ends: the `seq` of its last
+    /// entry (`after` when it is empty), and a cursor for the next page when more remain.
+    /// Counts without copying, so a caller can announce the page before streaming it.
+    pub fn page_end(&self, m: &Matcher, after: u64, limit: usize) -> PageEnd {
+        let inner = self.inner.lock();
+        let start = inner.entries.partition_point(|e| e.seq <= after);
+        let mut matching = inner.entries.range(start..).filter(|e| m.matches(e));
+        let mut last = after;
+        for _ in 0..limit {
+            match matching.next() {
+                Some(e) => last = e.seq,
+                None => return PageEnd { last, next: None },
+            }
+        }
+        let next = matching.next().map(|_| last);
+        PageEnd { last, next }
+    }
+
+    /// Up to `max` entries passing `m` with `after < seq <= through`, oldest first: one
+    /// batch of a streamed page.
+    pub fn batch(&self, m: &Matcher, after: u64, through: u64, max: usize) -> Vec<Entry> {
+        let inner = self.inner.lock();
+        let start = inner.entries.partition_point(|e| e.seq <= after);
+        inner
+            .entries
+            .range(start..)
+            .take_while(|e| e.seq <= through)
+            .filter(|e| m.matches(e))
+            .take(max)
             .cloned()
             .collect()
     }
@@ -407,6 +486,9 @@ impl Journal {
     pub fn clear(&self) {
         let mut inner = self.inner.lock();
         inner.entries.clear();
+        inner.weights.clear();
+        inner.bytes = 0;
+        inner.truncated = 0;
         inner.marks.clear();
         inner.dropped = 0;
         inner.first_seq = inner.next_seq;
@@ -472,8 +554,11 @@ impl Journal {
         let inner = self.inner.lock();
         Stats {
             held: inner.entries.len(),
-            capacity: inner.capacity,
+            capacity: inner.limits.entries,
+            bytes: inner.bytes,
+            byte_budget: inner.limits.bytes,
             dropped: inner.dropped,
+            truncated: inner.truncated,
         }
     }
 }
@@ -491,10 +576,12 @@ mod tests {
             path: "/p".into(),
             query: None,
             headers: Vec::new(),
+            headers_truncated: false,
             body: String::new(),
             body_truncated: false,
             status,
             response_body: None,
+            response_body_truncated: false,
             route: route.into(),
             org: None,
             client: None,
@@ -578,6 +665,53 @@ mod tests {
         let near = j.nearest(&m, 3);
         assert_eq!(near[0].status, 400);
         assert_eq!(near.len(), 2);
+    }
+
+    #[test]
+    fn pages_end_at_the_limit_and_batches_stay_inside_the_page() {
+        let j = Journal::new(100);
+        for s in 0..10 {
+            j.record(entry("GET", if s % 2 == 0 { "a" } else { "b" }, 200));
+        }
+        let only_a = Matcher {
+            route: Some("a".into()),
+            ..Matcher::default()
+        };
+        // Entries of route a have seqs 1, 3, 5, 7, 9.
+        let end = j.page_end(&only_a, 0, 2);
+        assert_eq!((end.last, end.next), (3, Some(3)));
+        let end = j.page_end(&only_a, 3, 10);
+        assert_eq!((end.last, end.next), (9, None));
+        let seqs = |v: Vec<Entry>| v.into_iter().map(|e| e.seq).collect::<Vec<_>>();
+        assert_eq!(seqs(j.batch(&only_a, 3, 7, 10)), [5, 7]);
+        assert_eq!(seqs(j.batch(&only_a, 0, 9, 2)), [1, 3]);
+        assert_eq!(
+            j.page_end(&only_a, 9, 5),
+            PageEnd {
+                last: 9,
+                next: None
+            }
+        );
+    }
+
+    #[test]
+    fn the_byte_budget_drops_oldest_and_cuts_are_counted() {
+        let j = Journal::with_limits(Limits {
+            entries: 100,
+            bytes: crate::journal_limits::MIN_JOURNAL_BYTES,
+            redaction: crate::redaction::Redaction::default(),
+        });
+        for _ in 0..10 {
+            let mut e = entry("POST", "users.create", 201);
+            e.body = "x".repeat(MAX_BODY_TEXT * 2);
+            j.record(e);
+        }
+        let stats = j.stats();
+        assert!(stats.bytes <= stats.byte_budget, "{stats:?}");
+        assert_eq!(stats.truncated, 10);
+        assert_eq!(stats.dropped + stats.held as u64, 10);
+        assert!(stats.dropped > 0);
+        assert!(j.find(&Matcher::default()).iter().all(|e| e.body_truncated));
     }
 
     #[test]

@@ -6,6 +6,12 @@
 //! action. An org with `{"profile": "rfc"}` therefore keeps `--compat ratelimit-headers=true`.
 //! A layer is checked once, when its source is loaded, so applying it per request re-parses
 //! nothing and cannot fail.
+//!
+//! `profile` is a preset of every switch. A layer that changes the profile moves the switches
+//! still at the old profile's preset to the new one's, and keeps those a lower layer set
+//! explicitly (a value that differs from its profile's preset): `--compat
+//! ratelimit-headers=true` survives an org's `{"profile": "rfc"}`. Within a layer, `profile`
+//! comes first and the layer's other keys win over its preset, as on the command line.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -13,7 +19,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::compat::Compat;
+use crate::compat::{Compat, Profile};
 
 /// A checked set of `switch: value` settings, at most one per switch.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -61,9 +67,17 @@ impl Overrides {
         Ok(Self { settings: out })
     }
 
-    /// Sets this layer's switches on `compat`, leaving every other switch as it is.
+    /// Sets this layer's switches on `compat`, leaving every other switch as it is (see the
+    /// module doc for `profile`).
     pub fn apply(&self, compat: &mut Compat) {
-        for (name, _, text) in &self.settings {
+        let profile = self.settings.iter().find(|(name, ..)| name == "profile");
+        if let Some((_, _, text)) = profile {
+            let mut scratch = Compat::default();
+            if scratch.set("profile", text).is_ok() && scratch.profile != compat.profile {
+                *compat = represet(compat, scratch.profile);
+            }
+        }
+        for (name, _, text) in self.settings.iter().filter(|(name, ..)| name != "profile") {
             // Checked by `parse`; whether a value is valid does not depend on other switches.
             let applied = compat.set(name, text);
             debug_assert!(applied.is_ok(), "{name}={text} was checked when parsed");
@@ -82,6 +96,25 @@ impl Overrides {
             .map(|(k, v, _)| (k.clone(), v.clone()))
             .collect()
     }
+}
+
+/// `compat` under the preset of `profile`, keeping the switches that differ from the preset of
+/// `compat`'s own profile (those a layer set explicitly).
+fn represet(compat: &Compat, profile: Profile) -> Compat {
+    let next = Compat::preset(profile);
+    let (Ok(Value::Object(old)), Ok(Value::Object(current)), Ok(Value::Object(mut merged))) = (
+        serde_json::to_value(Compat::preset(compat.profile)),
+        serde_json::to_value(compat),
+        serde_json::to_value(&next),
+    ) else {
+        return next;
+    };
+    for (key, value) in current {
+        if key != "profile" && old.get(&key) != Some(&value) {
+            merged.insert(key, value);
+        }
+    }
+    serde_json::from_value(Value::Object(merged)).unwrap_or(next)
 }
 
 impl TryFrom<BTreeMap<String, Value>> for Overrides {
@@ -103,7 +136,6 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::compat::Profile;
 
     fn layer(v: Value) -> Overrides {
         let Value::Object(map) = v else {
@@ -121,6 +153,28 @@ mod tests {
         layer(json!({"profile": "rfc"})).apply(&mut flags);
         assert_eq!(flags.profile, Profile::Rfc);
         assert!(flags.ratelimit_headers, "the flag layer's key survives");
+    }
+
+    #[test]
+    fn a_new_profile_moves_preset_switches_and_keeps_explicit_ones() {
+        let rfc = Compat::preset(Profile::Rfc);
+        // A switch whose presets differ, left at the genesys preset: it follows the profile.
+        let follows = crate::compat::SWITCHES
+            .iter()
+            .find(|s| s.name != "profile" && s.genesys != s.rfc)
+            .expect("profiles differ somewhere");
+        let mut c = Compat {
+            ratelimit_headers: !Compat::default().ratelimit_headers,
+            ..Compat::default()
+        };
+        layer(json!({"profile": "rfc"})).apply(&mut c);
+        let mut expected = rfc;
+        expected.ratelimit_headers = c.ratelimit_headers;
+        assert_eq!(c, expected, "{} follows the profile", follows.name);
+        // Within one layer, its own keys win over its profile's preset.
+        let mut c = Compat::default();
+        layer(json!({"profile": "rfc", "version-mismatch-status": 409})).apply(&mut c);
+        assert_eq!((c.profile, c.version_mismatch_status), (Profile::Rfc, 409));
     }
 
     #[test]

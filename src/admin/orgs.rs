@@ -205,10 +205,7 @@ fn export_fixture(state: &AppState, id: &str) -> ApiResult<OrgFixture> {
         .org(id)
         .ok_or_else(|| ApiError::not_found(format!("No org {id:?}.")))?;
     let org = handle.read();
-    let view = View {
-        org: &org,
-        base: "",
-    };
+    let view = View::new(&org, "");
     let users = org
         .users()
         .map(|u| {

@@ -258,6 +258,7 @@ impl Org {
         }
         user.version = previous.as_ref().map_or(1, |p| p.version + 1);
         user.date_modified = now;
+        user.date_created = previous.as_ref().map_or(now, |p| p.date_created);
         user.sort_phones();
         if let Some(prev) = &previous {
             self.unindex(prev);
@@ -405,6 +406,7 @@ impl Org {
             let mut probe = group.clone();
             probe.version = prev.version;
             probe.date_modified = prev.date_modified;
+            probe.date_created = prev.date_created;
             if &probe == prev {
                 return Ok((prev.clone(), false));
             }
@@ -437,6 +439,7 @@ impl Org {
             .collect();
         group.version = previous.map_or(1, |p| p.version + 1);
         group.date_modified = now;
+        group.date_created = previous.map_or(now, |p| p.date_created);
         let (gpos, _) = self.groups.insert_full(group.id.clone(), group.clone());
         for m in &added {
             self.set_membership(m, pos32(gpos), true);

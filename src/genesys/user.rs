@@ -155,6 +155,9 @@ pub struct User {
     pub password: Option<String>,
     pub version: u64,
     pub date_modified: DateTime<Utc>,
+    /// When the record was first stored (SCIM `meta.created`, behind the `meta-created` switch).
+    #[serde(default)]
+    pub date_created: DateTime<Utc>,
 }
 
 impl User {
@@ -197,6 +200,7 @@ impl User {
         let mut a = self.clone();
         a.version = other.version;
         a.date_modified = other.date_modified;
+        a.date_created = other.date_created;
         &a == other
     }
 

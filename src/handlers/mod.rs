@@ -15,6 +15,8 @@ use serde_json::Value;
 
 use crate::compat::Compat;
 use crate::error::{ApiError, ApiResult};
+use crate::genesys::mapping::View;
+use crate::genesys::org::Org;
 use crate::http::{Body, SCIM_JSON, json_response, status_response};
 use crate::request::ApiRequest;
 use crate::route::{Route, ScimRoute, ScimTree};
@@ -83,6 +85,17 @@ impl Session {
             compat,
             now,
         })
+    }
+}
+
+impl Session {
+    /// How this request renders resources of `org` (which the caller has locked).
+    pub fn view<'a>(&'a self, org: &'a Org) -> View<'a> {
+        View {
+            org,
+            base: &self.scim_base,
+            meta_created: self.compat.meta_created,
+        }
     }
 }
 

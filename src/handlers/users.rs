@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::lookup;
-use crate::genesys::mapping::{self, Mode, View, WriteCtx};
+use crate::genesys::mapping::{self, Mode, WriteCtx};
 use crate::genesys::org::Org;
 use crate::genesys::user::{User, UserState};
 use crate::handlers::{
@@ -37,16 +37,19 @@ const IDENTIFYING: &[&str] = &[
 pub fn list(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
     let (page, filter) = list_query(ctx, req, ResourceKind::User)?;
     let org = ctx.org.read();
-    let view = View {
-        org: &org,
-        base: &ctx.scim_base,
-    };
-    let only_active = filter
-        .as_ref()
-        .is_none_or(|f| !mentions_any(f, &["active"]) && !mentions_any(f, IDENTIFYING));
+    let view = ctx.view(&org);
+    let only_active = ctx.compat.list_active_only
+        && filter
+            .as_ref()
+            .is_none_or(|f| !mentions_any(f, &["active"]) && !mentions_any(f, IDENTIFYING));
     let index = org.indexes();
     let matched: Cow<'_, [u32]> = match &filter {
-        None => Cow::Borrowed(index.in_state(UserState::Active)),
+        None if only_active => Cow::Borrowed(index.in_state(UserState::Active)),
+        // `list-active-only=false` (rfc): every live user.
+        None => Cow::Owned(lookup::union(
+            index.in_state(UserState::Active),
+            index.in_state(UserState::Inactive),
+        )),
         Some(f) => {
             let found = lookup::matching(&org, f, &view);
             if only_active {
@@ -95,10 +98,7 @@ pub fn get(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body
     if let Some(resp) = not_modified(req, user.version) {
         return Ok(resp);
     }
-    let view = View {
-        org: &org,
-        base: &ctx.scim_base,
-    };
+    let view = ctx.view(&org);
     let body = projection(req).apply(mapping::user_to_scim(user, &view), ResourceKind::User);
     Ok(scim_resource(StatusCode::OK, &body, user.version))
 }
@@ -139,10 +139,7 @@ pub fn create(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
         user.state = UserState::Active;
     }
     let (user, _) = org.put_user(user, ctx.now)?;
-    let view = View {
-        org: &org,
-        base: &ctx.scim_base,
-    };
+    let view = ctx.view(&org);
     let json = mapping::user_to_scim(&user, &view);
     let mut resp = scim_resource(StatusCode::CREATED, &json, user.version);
     if let Some(loc) = json["meta"]["location"]
@@ -173,10 +170,7 @@ pub fn patch(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Bo
     let body = json_body(req)?;
     write(ctx, req, id, |org, previous| {
         org.limits.check_patch_operations(body)?;
-        let view = View {
-            org,
-            base: &ctx.scim_base,
-        };
+        let view = ctx.view(org);
         let mut json = mapping::user_to_scim(previous, &view);
         patch::apply(&mut json, body, ResourceKind::User, &ctx.compat)?;
         let ctx_w = WriteCtx {
@@ -201,10 +195,7 @@ fn write(
     check_if_match(req, ctx, previous.version)?;
     let user = build(&org, &previous)?;
     let (user, _) = org.put_user(user, ctx.now)?;
-    let view = View {
-        org: &org,
-        base: &ctx.scim_base,
-    };
+    let view = ctx.view(&org);
     Ok(scim_resource(
         StatusCode::OK,
         &mapping::user_to_scim(&user, &view),
