@@ -9,6 +9,7 @@ mod binary;
 mod clock;
 mod concurrency;
 mod conventions;
+mod dashboard;
 mod discovery;
 mod expect;
 mod externalid;
