@@ -83,6 +83,8 @@ async function scriptedClient() {
   assert.equal((await call("PATCH", "/api/v2/scim/v2/Users/" + ada.body.id, { token: t, body: patch })).status, 200);
   assert.equal((await call("GET", "/api/v2/scim/v2/Users?filter=" + encodeURIComponent('userName eq "ada@example.com"'), { token: t })).status, 200);
   assert.equal((await call("GET", "/api/v2/scim/v2/Users?filter=" + encodeURIComponent('title co "Count"'), { token: t })).status, 400);
+  // Over Genesys' documented page size: the client report's page-size rule finds it.
+  assert.equal((await call("GET", "/api/v2/scim/v2/Users?count=100", { token: t })).status, 200);
   return ada.body.id;
 }
 
@@ -183,6 +185,25 @@ test("a user's SCIM view and Genesys form are side by side", async () => {
   await shot("dashboard-user.png");
 });
 
+test("the report's findings link to their journal entries", async () => {
+  await page.click("#tabs button[data-tab=report]");
+  const finding = page.locator("#findings li[data-rule=page-size]");
+  await finding.waitFor({ timeout: 5_000 });
+  assert.match(await finding.textContent(), /count/i);
+  await shot("dashboard-findings.png");
+  const link = finding.locator("a.entry-link").first();
+  const seq = Number(await link.getAttribute("data-seq"));
+  assert.ok(seq > 0);
+  await link.click();
+  // The journal opens on that entry, expanded.
+  await page.locator("#tab-journal").waitFor({ state: "visible" });
+  const row = page.locator("#entry-" + seq);
+  await row.waitFor();
+  assert.match(await row.textContent(), /count=100/);
+  assert.match(await page.locator("#detail-" + seq + " pre.request").textContent(), /count=100/);
+  await shot("dashboard-report.png");
+});
+
 test("the clock advances from the page", async () => {
   assert.match(await page.locator("#clock-now").textContent(), /^2026-12-01T09:00:00/);
   await page.click("button[data-advance='1h']");
@@ -201,12 +222,18 @@ test("scenarios show their counters and state", async () => {
 
 test("new requests appear without a reload, and the token never reached a URL", async () => {
   await page.click("#tabs button[data-tab=journal]");
+  // Back to the newest page (the report link opened the page that starts at its entry).
+  if (await page.locator("#journal-newer").isEnabled()) await page.click("#journal-newer");
+  await page.waitForFunction(() => document.getElementById("live").textContent === "live");
   const before = await page.locator("#journal-rows tr.row").count();
   const tok = await call("POST", "/oauth/token", { basic: "mock-client-id:mock-client-secret", body: "grant_type=client_credentials", type: "application/x-www-form-urlencoded" });
   assert.equal(tok.status, 200);
   await page.waitForFunction((n) => document.querySelectorAll("#journal-rows tr.row").length > n, before, { timeout: 5_000 });
-  // The picture: the scripted 503 opened (its body has no secrets to show).
-  await page.locator("#journal-rows tr.row", { hasText: "users.create" }).click();
+  // The picture: only the scripted 503 opened (its body has no secrets to show).
+  for (const id of await page.locator("tr.detail").evaluateAll((rows) => rows.map((r) => r.id))) {
+    await page.click("#entry-" + id.slice("detail-".length));
+  }
+  await page.waitForFunction(() => document.querySelectorAll("tr.detail").length === 0);
   await page.locator("#journal-rows tr.row", { hasText: "fail-first-patch" }).click();
   await page.locator("tr.detail pre.response", { hasText: "HTTP 503" }).waitFor();
   assert.equal(await page.locator("tr.detail").count(), 1);

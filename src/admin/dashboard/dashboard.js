@@ -293,20 +293,6 @@ function listInfo(offset, n, total) {
 
 // ---- report ----
 
-/** The journal entries a finding points at, whatever the report calls them. */
-function findingSeqs(f) {
-  const out = [];
-  const add = (v) => { if (Number.isInteger(v)) out.push(v); };
-  add(f.seq);
-  for (const key of ["seqs", "entries", "evidence", "examples"]) {
-    for (const item of Array.isArray(f[key]) ? f[key] : []) {
-      if (typeof item === "number") add(item);
-      else if (item && typeof item === "object") add(item.seq);
-    }
-  }
-  return [...new Set(out)];
-}
-
 async function refreshReport() {
   const params = new URLSearchParams();
   if (state.org) params.set("org", state.org);
@@ -316,23 +302,34 @@ async function refreshReport() {
     $("findings").replaceChildren();
     return;
   }
-  const findings = Array.isArray(report.findings) ? report.findings : [];
-  $("report-info").textContent = findings.length + " finding" + (findings.length === 1 ? "" : "s") + (report.summary ? " · " + JSON.stringify(report.summary) : "");
-  $("findings").replaceChildren(
-    ...findings.map((f) => {
-      const level = String(f.level || f.severity || "info").toLowerCase();
-      const links = findingSeqs(f).slice(0, 20).map((seq) =>
-        el("a", { href: "#entry-" + seq, class: "entry-link", onclick: (ev) => { ev.preventDefault(); gotoEntry(seq); } }, "#" + seq),
+  const sum = report.summary || {};
+  const scope = report.scope || {};
+  $("report-info").textContent =
+    (sum.findings || 0) + " finding" + (sum.findings === 1 ? "" : "s") +
+    " · rules: " + (sum.passed || 0) + " passed, " + (sum.failed || 0) + " failed" +
+    (sum.notApplicable ? ", " + sum.notApplicable + " not applicable" : "") +
+    " · " + (scope.examined || 0) + " requests examined" + (scope.dropped ? ", " + scope.dropped + " dropped from the journal" : "");
+  const items = [];
+  for (const rule of report.rules || []) {
+    for (const f of rule.findings || []) {
+      const links = (f.entries || []).map((e) =>
+        el("a", { href: "#entry-" + e.seq, class: "entry-link", "data-seq": e.seq, title: e.method + " " + e.target + " → " + e.status, onclick: (ev) => { ev.preventDefault(); gotoEntry(e.seq); } }, "#" + e.seq),
       );
-      return el("li", { class: level },
-        el("span", { class: "level" }, level),
-        el("strong", {}, f.rule || f.id || ""),
-        " ",
-        f.message || f.title || "",
-        ...links,
+      if (f.moreEntries) links.push(el("span", { class: "muted" }, " +" + f.moreEntries + " more"));
+      items.push(
+        el("li", { class: String(rule.severity || "info").toLowerCase(), "data-rule": rule.id },
+          el("span", { class: "level" }, rule.severity),
+          el("strong", {}, rule.id),
+          " ",
+          el("span", {}, f.message),
+          ...links,
+          rule.hint ? el("div", { class: "muted hint" }, rule.hint) : null,
+        ),
       );
-    }),
-  );
+    }
+  }
+  if (!items.length) items.push(el("li", { class: "info" }, "No findings: every rule that could run passed."));
+  $("findings").replaceChildren(...items);
 }
 
 // ---- scenarios ----
