@@ -21,8 +21,9 @@ use crate::fixtures::GenesysUser;
 use crate::genesys::group::Group;
 use crate::genesys::mapping::{View, group_to_scim, user_to_scim};
 use crate::genesys::org::Org;
-use crate::http::{ApiRequest, Body};
+use crate::http::Body;
 use crate::journal::Entry;
+use crate::request::ApiRequest;
 use crate::state::AppState;
 
 /// Rows per page when `limit` is not given.
@@ -57,7 +58,7 @@ fn params(req: &ApiRequest, allowed: &[&str]) -> ApiResult<Params> {
         v.parse::<u64>()
             .map_err(|_| ApiError::bad_request(format!("{k}: expected a whole number, got {v:?}")))
     };
-    for (k, v) in req.query_pairs() {
+    for (k, v) in req.query_pairs().iter().cloned() {
         if !allowed.contains(&k.as_str()) {
             return Err(ApiError::bad_request(format!(
                 "unknown parameter {k:?}; use {}",

@@ -16,7 +16,8 @@ pub mod scenarios;
 use http::{Method, Response, StatusCode};
 
 use crate::error::{ApiError, ApiResult};
-use crate::http::{ApiRequest, Body, JSON, json_response};
+use crate::http::{Body, JSON, json_response};
+use crate::request::ApiRequest;
 use crate::state::AppState;
 
 /// The OpenAPI 3 document of the admin API.

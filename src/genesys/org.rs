@@ -11,12 +11,12 @@ use chrono::{DateTime, Utc};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-use crate::compat::Compat;
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::group::Group;
 use crate::genesys::index::UserIndexes;
 use crate::genesys::limits::Limits;
 use crate::genesys::user::{ExternalId, User, UserState};
+use crate::overrides::Overrides;
 use crate::rng::Seeded;
 
 /// A named reference record (role, skill, language).
@@ -46,8 +46,9 @@ pub struct Org {
     pub skills: Vec<Named>,
     pub languages: Vec<Named>,
     pub limits: Limits,
-    /// Per-org overrides of the server's compatibility switches.
-    pub compat: Option<Compat>,
+    /// The org's own compatibility switches (fixture `compat`): a layer over the server's
+    /// `--compat` switches that overrides only the keys it sets.
+    pub compat: Overrides,
     /// Ids for records created at run time. Per org, so parallel suites stay deterministic.
     pub rng: Seeded,
     users: IndexMap<String, User>,
@@ -83,7 +84,7 @@ impl Org {
             skills: Vec::new(),
             languages: Vec::new(),
             limits: Limits::default(),
-            compat: None,
+            compat: Overrides::default(),
             rng,
             users: IndexMap::new(),
             groups: IndexMap::new(),

@@ -11,7 +11,8 @@ use crate::genesys::org::Org;
 use crate::handlers::{
     Session, check_if_match, json_body, list_query, not_modified, projection, scim_resource,
 };
-use crate::http::{ApiRequest, Body, SCIM_JSON, json_response};
+use crate::http::{Body, SCIM_JSON, json_response};
+use crate::request::ApiRequest;
 use crate::scim::filter::{self, Filter};
 use crate::scim::list;
 use crate::scim::patch;
@@ -92,7 +93,7 @@ pub fn get(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body
 pub fn replace(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
     write(ctx, req, id, |_, previous| {
-        mapping::group_from_scim(&body, previous)
+        mapping::group_from_scim(body, previous)
     })
 }
 
@@ -100,10 +101,10 @@ pub fn replace(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<
 pub fn patch(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
     write(ctx, req, id, |org, previous| {
-        org.limits.check_patch_operations(&body)?;
+        org.limits.check_patch_operations(body)?;
         let view = ctx.view(org);
         let mut json = mapping::group_to_scim(previous, &view);
-        patch::apply(&mut json, &body, ResourceKind::Group, &ctx.compat)?;
+        patch::apply(&mut json, body, ResourceKind::Group, &ctx.compat)?;
         mapping::group_from_scim(&json, previous)
     })
 }

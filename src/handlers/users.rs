@@ -13,7 +13,8 @@ use crate::genesys::user::{User, UserState};
 use crate::handlers::{
     Session, check_if_match, json_body, list_query, not_modified, projection, scim_resource,
 };
-use crate::http::{ApiRequest, Body, SCIM_JSON, json_response, status_response};
+use crate::http::{Body, SCIM_JSON, json_response, status_response};
+use crate::request::ApiRequest;
 use crate::scim::filter::Filter;
 use crate::scim::list;
 use crate::scim::patch;
@@ -131,7 +132,7 @@ pub fn create(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
         mode: Mode::Create,
         previous: None,
     };
-    let mut user = mapping::user_from_scim(&body, &id, &ctx_w)?;
+    let mut user = mapping::user_from_scim(body, &id, &ctx_w)?;
     if let Some(old) = revived.as_ref().and_then(|id| org.user_any(id)) {
         // Keep what Genesys keeps across deletion (version history); state comes back active.
         user.version = old.version;
@@ -160,7 +161,7 @@ pub fn replace(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<
             mode: Mode::Replace,
             previous: Some(previous),
         };
-        mapping::user_from_scim(&body, id, &ctx_w)
+        mapping::user_from_scim(body, id, &ctx_w)
     })
 }
 
@@ -168,10 +169,10 @@ pub fn replace(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<
 pub fn patch(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
     write(ctx, req, id, |org, previous| {
-        org.limits.check_patch_operations(&body)?;
+        org.limits.check_patch_operations(body)?;
         let view = ctx.view(org);
         let mut json = mapping::user_to_scim(previous, &view);
-        patch::apply(&mut json, &body, ResourceKind::User, &ctx.compat)?;
+        patch::apply(&mut json, body, ResourceKind::User, &ctx.compat)?;
         let ctx_w = WriteCtx {
             org,
             compat: &ctx.compat,

@@ -24,6 +24,7 @@ mod journal_bounds;
 mod limits;
 mod mapping;
 mod patch;
+mod pipeline;
 mod platform;
 mod profile;
 mod report;
