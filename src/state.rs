@@ -48,7 +48,11 @@ impl AppState {
             .load_files(&config.scenarios)
             .map_err(|e| format!("--scenario: {e}"))?;
         Ok(Self {
-            journal: Journal::new(config.journal_size),
+            journal: Journal::with_limits(crate::journal::Limits {
+                entries: config.journal_size,
+                bytes: config.journal_bytes,
+                redaction: config.journal_redact.clone(),
+            }),
             scenarios,
             sources,
             rng: Seeded::derive(config.seed, "server"),

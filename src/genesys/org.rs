@@ -11,12 +11,12 @@ use chrono::{DateTime, Utc};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-use crate::compat::Compat;
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::group::Group;
 use crate::genesys::index::UserIndexes;
 use crate::genesys::limits::Limits;
 use crate::genesys::user::{ExternalId, User, UserState};
+use crate::overrides::Overrides;
 use crate::rng::Seeded;
 
 /// A named reference record (role, skill, language).
@@ -47,8 +47,9 @@ pub struct Org {
     pub skills: Vec<Named>,
     pub languages: Vec<Named>,
     pub limits: Limits,
-    /// Per-org overrides of the server's compatibility switches.
-    pub compat: Option<Compat>,
+    /// The org's own compatibility switches (fixture `compat`): a layer over the server's
+    /// `--compat` switches that overrides only the keys it sets.
+    pub compat: Overrides,
     /// Ids for records created at run time. Per org, so parallel suites stay deterministic.
     pub rng: Seeded,
     users: IndexMap<String, User>,
@@ -142,7 +143,7 @@ impl Org {
             skills: Vec::new(),
             languages: Vec::new(),
             limits: Limits::default(),
-            compat: None,
+            compat: Overrides::default(),
             rng,
             users: IndexMap::new(),
             groups: IndexMap::new(),
@@ -333,6 +334,7 @@ impl Org {
         }
         user.version = previous.map_or(1, |p| p.version + 1);
         user.date_modified = now;
+        user.date_created = previous.as_ref().map_or(now, |p| p.date_created);
         user.sort_phones();
         if let Some(prev) = previous {
             self.keys.unindex(prev);
@@ -434,6 +436,7 @@ impl Org {
             let mut probe = group.clone();
             probe.version = prev.version;
             probe.date_modified = prev.date_modified;
+            probe.date_created = prev.date_created;
             if &probe == prev {
                 return Ok((prev.clone(), false));
             }
@@ -466,6 +469,7 @@ impl Org {
             .collect();
         group.version = previous.map_or(1, |p| p.version + 1);
         group.date_modified = now;
+        group.date_created = previous.map_or(now, |p| p.date_created);
         let (gpos, _) = self.groups.insert_full(group.id.clone(), group.clone());
         for m in &added {
             self.set_membership(m, pos32(gpos), true);

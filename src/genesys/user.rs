@@ -155,6 +155,9 @@ pub struct User {
     pub password: Option<String>,
     pub version: u64,
     pub date_modified: DateTime<Utc>,
+    /// When the record was first stored (SCIM `meta.created`, behind the `meta-created` switch).
+    #[serde(default)]
+    pub date_created: DateTime<Utc>,
 }
 
 impl User {
@@ -216,6 +219,7 @@ impl User {
             password,
             version: _,
             date_modified: _,
+            date_created: _,
         } = self;
         *id == other.id
             && *state == other.state
