@@ -104,8 +104,10 @@ pub struct ServeArgs {
     #[arg(long, env = "GENESYS_MOCK_PORT_FILE", value_name = "PATH")]
     pub port_file: Option<PathBuf>,
 
-    /// Filter profile: `genesys` accepts only the filters Genesys documents; `rfc` accepts the
-    /// whole RFC 7644 grammar. Same as --compat profile=...
+    /// Profile: the preset of every compatibility switch. `genesys` behaves as Genesys Cloud
+    /// does (documented filters only, userName an email, no meta.created, If-Match mismatch 400,
+    /// ...); `rfc` takes the RFC 7643/7644 value of every switch and the whole filter grammar.
+    /// --compat switches override single switches of the preset.
     #[arg(long, env = "GENESYS_MOCK_PROFILE", value_name = "genesys|rfc")]
     pub profile: Option<String>,
 
@@ -234,8 +236,11 @@ fn compat_help() -> String {
     let mut s = String::from(
         "Set a compatibility switch, NAME=VALUE (repeatable; comma-separated in the environment variable).\n\nSwitches (default first):\n",
     );
-    for (name, values, default, what) in SWITCHES {
-        s.push_str(&format!("  {name}={default}  [{values}]\n      {what}\n"));
+    for sw in SWITCHES {
+        s.push_str(&format!(
+            "  {}={}  [{}]  (rfc profile: {})\n      {}\n",
+            sw.name, sw.genesys, sw.values, sw.rfc, sw.what
+        ));
     }
     s
 }
@@ -396,17 +401,24 @@ impl Default for Config {
 impl Config {
     /// Validates `serve` flags. Errors name the flag.
     pub fn from_args(args: ServeArgs) -> Result<Self, String> {
+        // The profile is the preset; `--compat` switches (a `profile=` among them included)
+        // are applied on top of it, so they win whatever their order on the command line.
         let mut compat = Compat::default();
-        for a in args.compat.iter().filter(|a| !a.trim().is_empty()) {
-            compat
-                .apply_assignment(a)
-                .map_err(|e| format!("--compat: {e}"))?;
-        }
         if let Some(p) = &args.profile {
             compat
                 .set("profile", p)
                 .map_err(|e| format!("--profile: {e}"))?;
         }
+        let mut settings = Vec::new();
+        for a in args.compat.iter().filter(|a| !a.trim().is_empty()) {
+            settings.push(
+                a.split_once('=')
+                    .ok_or_else(|| format!("--compat: expected NAME=VALUE, got {a:?}"))?,
+            );
+        }
+        compat
+            .apply_all(settings)
+            .map_err(|(_, e)| format!("--compat: {e}"))?;
         Clock::from_spec(&args.clock).map_err(|e| format!("--clock: {e}"))?;
         let rate_limit_per_minute = match args.rate_limit.trim() {
             "off" | "OFF" | "Off" => None,

@@ -20,10 +20,10 @@ use http_body_util::BodyExt;
 use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
 
-use crate::http::{ApiRequest, Body, full};
+use crate::http::{Body, full};
 use crate::journal_limits;
 pub use crate::journal_limits::{Limits, MAX_BODY_TEXT};
-use crate::state::AppState;
+use crate::request::ApiRequest;
 
 /// One answered request.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -71,15 +71,6 @@ pub fn body_text(bytes: &[u8]) -> (String, bool) {
     (String::from_utf8_lossy(slice).into_owned(), cut)
 }
 
-/// The org and OAuth client behind a request's bearer token, when it has a known one.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Caller {
-    pub org: Option<String>,
-    pub client: Option<String>,
-    /// The fingerprint of the bearer token sent, known to the server or not.
-    pub token: Option<String>,
-}
-
 /// A short, stable-within-a-run fingerprint of a bearer token (`tok-` and 12 hex digits of a
 /// 64-bit hash). It tells tokens apart in the journal and in reports without revealing them:
 /// the token cannot be recovered from it.
@@ -88,51 +79,6 @@ pub fn token_fingerprint(token: &str) -> String {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     token.hash(&mut h);
     format!("tok-{:012x}", h.finish() & 0xffff_ffff_ffff)
-}
-
-/// Resolves the caller from the `Authorization` header: a bearer token (expired tokens still
-/// name their org: the journal records who tried, not who was let in), or the HTTP Basic
-/// client id of a token request.
-pub fn caller(state: &AppState, req: &ApiRequest) -> Caller {
-    let Some((scheme, value)) = req
-        .header(header::AUTHORIZATION)
-        .and_then(|h| h.trim().split_once(' '))
-    else {
-        return Caller::default();
-    };
-    let value = value.trim();
-    if scheme.eq_ignore_ascii_case("bearer") {
-        let token = (!value.is_empty()).then(|| token_fingerprint(value));
-        return match state.store.token(value) {
-            Some(t) => Caller {
-                org: Some(t.org_id),
-                client: Some(t.client_id),
-                token,
-            },
-            None => Caller {
-                token,
-                ..Caller::default()
-            },
-        };
-    } else if scheme.eq_ignore_ascii_case("basic") {
-        use base64::Engine;
-        let decoded = base64::engine::general_purpose::STANDARD
-            .decode(value)
-            .ok()
-            .and_then(|b| String::from_utf8(b).ok());
-        let id = decoded
-            .as_deref()
-            .and_then(|d| d.split_once(':'))
-            .map(|(id, _)| id);
-        if let Some(c) = id.and_then(|id| state.store.client(id)) {
-            return Caller {
-                org: Some(c.org_id),
-                client: Some(c.id),
-                token: None,
-            };
-        }
-    }
-    Caller::default()
 }
 
 /// What the scenario engine did to a request, for its journal entry.
@@ -145,51 +91,41 @@ pub struct Outcome {
     pub status: Option<u16>,
 }
 
-impl Outcome {
-    /// Notes the rule that fired.
-    pub fn plan(&mut self, plan: &crate::scenario::Plan) {
-        self.scenario = Some(plan.scenario.clone());
-        self.rule = Some(plan.rule.clone());
-        self.fault = plan
-            .then
-            .as_ref()
-            .filter(|t| t.is_fault())
-            .map(|t| t.name());
-    }
-}
-
-/// The journal entry of a request still being answered. Finishing it records the exchange;
-/// dropping it unfinished (the client went away and hyper dropped the handler, e.g. during a
-/// `hang`) records the request with status 0, so every request appears exactly once.
+/// The journal entry of a request still being answered: it owns the request context, which
+/// the pipeline borrows while it answers ([`Pending::parts`]), and which becomes the entry
+/// without being copied. Finishing it records the exchange; dropping it unfinished (the client
+/// went away and hyper dropped the handler, e.g. during a `hang`) records the request with
+/// status 0, so every request appears exactly once.
 #[derive(Debug)]
 pub struct Pending {
-    state: AppState,
-    req: Option<ApiRequest>,
-    /// The route name the router already computed (`users.patch`, ...).
-    route: String,
-    caller: Caller,
+    journal: Journal,
+    req: ApiRequest,
+    /// Whether the request is recorded at all (the control plane is not; see
+    /// `Route::is_control_plane`).
+    journalled: bool,
+    /// Set once the entry is written, so dropping a finished entry writes nothing.
+    written: bool,
     arrived: DateTime<Utc>,
     started: std::time::Instant,
     /// What the scenario engine did; the router fills it in.
-    pub outcome: Outcome,
+    outcome: Outcome,
     retry_after: Option<String>,
 }
 
 impl Pending {
-    /// Starts an entry for `req`.
+    /// Starts an entry for `req`, which arrived at `arrived` (server clock); `started` times it.
     pub fn new(
-        state: &AppState,
+        journal: Journal,
         req: ApiRequest,
-        route: String,
-        caller: Caller,
         arrived: DateTime<Utc>,
         started: std::time::Instant,
     ) -> Self {
+        let journalled = req.route.as_ref().map_or(true, |r| !r.is_control_plane());
         Self {
-            state: state.clone(),
-            req: Some(req),
-            route,
-            caller,
+            journal,
+            req,
+            journalled,
+            written: false,
             arrived,
             started,
             outcome: Outcome::default(),
@@ -197,30 +133,38 @@ impl Pending {
         }
     }
 
+    /// The request, to answer it, and the outcome, for the router to fill in.
+    pub fn parts(&mut self) -> (&ApiRequest, &mut Outcome) {
+        (&self.req, &mut self.outcome)
+    }
+
     /// Records the exchange (admin calls excepted) and hands the response back. Buffered
     /// bodies are read (they are in memory already) and put back; streamed and faulted ones
     /// are not touched.
     pub async fn finish(mut self, resp: Response<Body>) -> Response<Body> {
+        if !self.journalled {
+            // Admin answers are not journaled, and some are streamed: leave them.
+            self.written = true;
+            return resp;
+        }
         self.retry_after = resp
             .headers()
             .get(header::RETRY_AFTER)
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-        // Admin answers are not journaled (see `write`), and some are streamed: leave them.
-        let (resp, response_body) =
-            if self.outcome.fault.is_some() || self.route.starts_with("admin") {
-                (resp, None)
-            } else {
-                let (parts, body) = resp.into_parts();
-                match body.collect().await {
-                    Ok(c) => {
-                        let bytes = c.to_bytes();
-                        // Cut (and flagged) when the journal stores it, after redaction.
-                        let text = String::from_utf8_lossy(&bytes).into_owned();
-                        (Response::from_parts(parts, full(bytes)), Some(text))
-                    }
-                    Err(_) => (Response::from_parts(parts, full(Bytes::new())), None),
+        let (resp, response_body) = if self.outcome.fault.is_some() {
+            (resp, None)
+        } else {
+            let (parts, body) = resp.into_parts();
+            match body.collect().await {
+                Ok(c) => {
+                    let bytes = c.to_bytes();
+                    // Cut (and flagged) when the journal stores it, after redaction.
+                    let text = String::from_utf8_lossy(&bytes).into_owned();
+                    (Response::from_parts(parts, full(bytes)), Some(text))
                 }
-            };
+                Err(_) => (Response::from_parts(parts, full(Bytes::new())), None),
+            }
+        };
         let status = self
             .outcome
             .status
@@ -230,14 +174,10 @@ impl Pending {
     }
 
     fn write(&mut self, status: u16, response_body: Option<String>) {
-        let Some(req) = self.req.take() else {
-            return;
-        };
-        let route = std::mem::take(&mut self.route);
-        if route.starts_with("admin") {
-            // The control plane is not part of what the client under test did.
+        if std::mem::replace(&mut self.written, true) || !self.journalled {
             return;
         }
+        let req = std::mem::take(&mut self.req);
         let (body, body_truncated) = body_text(&req.body);
         let headers = req
             .headers
@@ -248,7 +188,8 @@ impl Pending {
             })
             .collect();
         let outcome = std::mem::take(&mut self.outcome);
-        self.state.journal.record(Entry {
+        let caller = req.caller;
+        self.journal.record(Entry {
             seq: 0,
             timestamp: self.arrived,
             correlation_id: req.correlation_id,
@@ -262,10 +203,10 @@ impl Pending {
             status,
             response_body,
             response_body_truncated: false,
-            route,
-            org: self.caller.org.take(),
-            client: self.caller.client.take(),
-            token: self.caller.token.take(),
+            route: req.route_name.to_owned(),
+            org: caller.org,
+            client: caller.client,
+            token: caller.bearer.as_deref().map(token_fingerprint),
             retry_after: self.retry_after.take(),
             scenario: outcome.scenario,
             rule: outcome.rule,
@@ -277,9 +218,7 @@ impl Pending {
 
 impl Drop for Pending {
     fn drop(&mut self) {
-        if self.req.is_some() {
-            self.write(0, None);
-        }
+        self.write(0, None);
     }
 }
 

@@ -10,8 +10,9 @@ use serde_json::json;
 use super::json;
 use crate::clock::parse_time;
 use crate::error::{ApiError, ApiResult};
-use crate::http::{ApiRequest, Body, BodyError, JSON};
+use crate::http::{Body, BodyError, JSON};
 use crate::journal::Matcher;
+use crate::request::ApiRequest;
 use crate::state::AppState;
 
 /// How many near misses a failed count shows.
@@ -41,7 +42,7 @@ pub fn list(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
         v.parse::<u64>()
             .map_err(|_| ApiError::bad_request(format!("{k}: expected a number, got {v:?}")))
     };
-    for (k, v) in req.query_pairs() {
+    for (k, v) in req.query_pairs().iter().cloned() {
         match k.as_str() {
             "org" => m.org = Some(v),
             "method" => m.method = Some(v),

@@ -7,14 +7,15 @@ use serde_json::Value;
 
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::lookup;
-use crate::genesys::mapping::{self, Mode, View, WriteCtx};
+use crate::genesys::mapping::{self, Mode, WriteCtx};
 use crate::genesys::org::Org;
 use crate::genesys::user::{User, UserState};
 use crate::handlers::{
     Session, check_if_match, json_body, list_query, not_modified, projection, scim_resource,
 };
-use crate::http::{ApiRequest, Body, SCIM_JSON, json_response, status_response};
-use crate::scim::filter::Filter;
+use crate::http::{Body, SCIM_JSON, json_response, status_response};
+use crate::request::ApiRequest;
+use crate::scim::filter::{self, Filter};
 use crate::scim::list;
 use crate::scim::patch;
 use crate::scim::schema::ResourceKind;
@@ -36,16 +37,19 @@ const IDENTIFYING: &[&str] = &[
 pub fn list(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
     let (page, filter) = list_query(ctx, req, ResourceKind::User)?;
     let org = ctx.org.read();
-    let view = View {
-        org: &org,
-        base: &ctx.scim_base,
-    };
-    let only_active = filter
-        .as_ref()
-        .is_none_or(|f| !mentions_any(f, &["active"]) && !mentions_any(f, IDENTIFYING));
+    let view = ctx.view(&org);
+    let only_active = ctx.compat.list_active_only
+        && filter
+            .as_ref()
+            .is_none_or(|f| !mentions_any(f, &["active"]) && !mentions_any(f, IDENTIFYING));
     let index = org.indexes();
     let matched: Cow<'_, [u32]> = match &filter {
-        None => Cow::Borrowed(index.in_state(UserState::Active)),
+        None if only_active => Cow::Borrowed(index.in_state(UserState::Active)),
+        // `list-active-only=false` (rfc): every live user.
+        None => Cow::Owned(lookup::union(
+            index.in_state(UserState::Active),
+            index.in_state(UserState::Inactive),
+        )),
         Some(f) => {
             let found = lookup::matching(&org, f, &view);
             if only_active {
@@ -58,10 +62,47 @@ pub fn list(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
             }
         }
     };
+    let lag = Lagging::of(ctx, &org);
+    let ghosts: Vec<(u32, &User)> = lag
+        .deleted
+        .iter()
+        .filter(|g| org.user(&g.id).is_none())
+        .filter(|g| !only_active || g.state == UserState::Active)
+        .filter(|g| {
+            filter.as_ref().is_none_or(|f| {
+                filter::matches(f, &mapping::user_to_scim(g, &view), ResourceKind::User)
+            })
+        })
+        .filter_map(|g| org.user_position(&g.id).map(|p| (p, *g)))
+        .collect();
+    let matched: Cow<'_, [u32]> = if lag.created.is_empty() && ghosts.is_empty() {
+        matched
+    } else {
+        let hidden: Vec<u32> = lag
+            .created
+            .iter()
+            .filter_map(|id| org.user_position(id))
+            .collect();
+        let mut v: Vec<u32> = matched
+            .iter()
+            .copied()
+            .filter(|p| !hidden.contains(p))
+            .chain(ghosts.iter().map(|(p, _)| *p))
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        Cow::Owned(v)
+    };
     let proj = projection(req);
     let resources: Vec<Value> = matched[page.slice(&matched)]
         .iter()
-        .filter_map(|p| org.user_at(*p))
+        .filter_map(|p| {
+            ghosts
+                .iter()
+                .find(|(g, _)| g == p)
+                .map(|(_, u)| *u)
+                .or_else(|| org.user_at(*p))
+        })
         .map(|u| proj.apply(mapping::user_to_scim(u, &view), ResourceKind::User))
         .collect();
     Ok(json_response(
@@ -83,6 +124,25 @@ fn mentions_any(f: &Filter, names: &[&str]) -> bool {
     }
 }
 
+/// What the `read-lag` switch changes for one read: users created too recently to be seen, and
+/// users deleted too recently to be gone from lists (as they were before the delete). Every
+/// user read is counted, so a lag in reads counts from the write whatever the switch was then.
+struct Lagging<'a> {
+    created: Vec<&'a str>,
+    deleted: Vec<&'a User>,
+}
+
+impl<'a> Lagging<'a> {
+    fn of(ctx: &Session, org: &'a Org) -> Self {
+        let read = org.recent.count_read();
+        let (lag, now) = (ctx.compat.read_lag, ctx.now.timestamp_millis());
+        Self {
+            created: org.recent.unseen_creates(lag, now, read),
+            deleted: org.recent.unseen_deletes(lag, now, read),
+        }
+    }
+}
+
 fn not_found(id: &str) -> ApiError {
     ApiError::not_found(format!("User {id} not found."))
 }
@@ -90,14 +150,15 @@ fn not_found(id: &str) -> ApiError {
 /// `GET /Users/{id}`. A soft-deleted user is 404.
 pub fn get(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let org = ctx.org.read();
-    let user = org.user(id).ok_or_else(|| not_found(id))?;
+    let lag = Lagging::of(ctx, &org);
+    let user = org
+        .user(id)
+        .filter(|_| !lag.created.contains(&id))
+        .ok_or_else(|| not_found(id))?;
     if let Some(resp) = not_modified(req, user.version) {
         return Ok(resp);
     }
-    let view = View {
-        org: &org,
-        base: &ctx.scim_base,
-    };
+    let view = ctx.view(&org);
     let body = projection(req).apply(mapping::user_to_scim(user, &view), ResourceKind::User);
     Ok(scim_resource(StatusCode::OK, &body, user.version))
 }
@@ -131,17 +192,14 @@ pub fn create(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
         mode: Mode::Create,
         previous: None,
     };
-    let mut user = mapping::user_from_scim(&body, &id, &ctx_w)?;
+    let mut user = mapping::user_from_scim(body, &id, &ctx_w)?;
     if let Some(old) = revived.as_ref().and_then(|id| org.user_any(id)) {
         // Keep what Genesys keeps across deletion (version history); state comes back active.
         user.version = old.version;
         user.state = UserState::Active;
     }
     let (user, _) = org.put_user(user, ctx.now)?;
-    let view = View {
-        org: &org,
-        base: &ctx.scim_base,
-    };
+    let view = ctx.view(&org);
     let json = mapping::user_to_scim(&user, &view);
     let mut resp = scim_resource(StatusCode::CREATED, &json, user.version);
     if let Some(loc) = json["meta"]["location"]
@@ -163,7 +221,7 @@ pub fn replace(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<
             mode: Mode::Replace,
             previous: Some(previous),
         };
-        mapping::user_from_scim(&body, id, &ctx_w)
+        mapping::user_from_scim(body, id, &ctx_w)
     })
 }
 
@@ -171,13 +229,10 @@ pub fn replace(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<
 pub fn patch(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
     write(ctx, req, id, |org, previous| {
-        org.limits.check_patch_operations(&body)?;
-        let view = View {
-            org,
-            base: &ctx.scim_base,
-        };
+        org.limits.check_patch_operations(body)?;
+        let view = ctx.view(org);
         let mut json = mapping::user_to_scim(previous, &view);
-        patch::apply(&mut json, &body, ResourceKind::User, &ctx.compat)?;
+        patch::apply(&mut json, body, ResourceKind::User, &ctx.compat)?;
         let ctx_w = WriteCtx {
             org,
             compat: &ctx.compat,
@@ -200,10 +255,7 @@ fn write(
     check_if_match(req, ctx, previous.version)?;
     let user = build(&org, &previous)?;
     let (user, _) = org.put_user(user, ctx.now)?;
-    let view = View {
-        org: &org,
-        base: &ctx.scim_base,
-    };
+    let view = ctx.view(&org);
     Ok(scim_resource(
         StatusCode::OK,
         &mapping::user_to_scim(&user, &view),
