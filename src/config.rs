@@ -11,6 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::clock::Clock;
 use crate::compat::{Compat, SWITCHES};
+use crate::redaction::Redaction;
 
 /// Default bind address: loopback only, as a test tool should.
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -97,8 +98,10 @@ pub struct ServeArgs {
     #[arg(long, env = "GENESYS_MOCK_PORT_FILE", value_name = "PATH")]
     pub port_file: Option<PathBuf>,
 
-    /// Filter profile: `genesys` accepts only the filters Genesys documents; `rfc` accepts the
-    /// whole RFC 7644 grammar. Same as --compat profile=...
+    /// Profile: the preset of every compatibility switch. `genesys` behaves as Genesys Cloud
+    /// does (documented filters only, userName an email, no meta.created, If-Match mismatch 400,
+    /// ...); `rfc` takes the RFC 7643/7644 value of every switch and the whole filter grammar.
+    /// --compat switches override single switches of the preset.
     #[arg(long, env = "GENESYS_MOCK_PROFILE", value_name = "genesys|rfc")]
     pub profile: Option<String>,
 
@@ -172,6 +175,23 @@ pub struct ServeArgs {
     )]
     pub journal_size: usize,
 
+    /// Bytes of text the journal keeps in all (oldest entries dropped first, and counted).
+    /// Each entry is also cut: bodies at 64 KiB, headers at 16 KiB (see docs/limits.md).
+    #[arg(
+        long,
+        env = "GENESYS_MOCK_JOURNAL_BYTES",
+        default_value_t = crate::journal_limits::DEFAULT_JOURNAL_BYTES,
+        value_name = "N"
+    )]
+    pub journal_bytes: usize,
+
+    /// Names whose values the journal stores as `<redacted>`: header names, form and query
+    /// fields, and JSON keys at any depth, matched without regard to case. Comma-separated;
+    /// replaces the default list (authorization, proxy-authorization, cookie, set-cookie,
+    /// x-api-key, client_secret, access_token, password); `none` redacts nothing.
+    #[arg(long, env = "GENESYS_MOCK_JOURNAL_REDACT", value_name = "NAMES")]
+    pub journal_redact: Option<String>,
+
     /// Client report: set a rule's level, ID=error|warning|info|off (repeatable; see
     /// docs/report.md). Scenario files and the report query override it.
     #[arg(
@@ -196,8 +216,11 @@ fn compat_help() -> String {
     let mut s = String::from(
         "Set a compatibility switch, NAME=VALUE (repeatable; comma-separated in the environment variable).\n\nSwitches (default first):\n",
     );
-    for (name, values, default, what) in SWITCHES {
-        s.push_str(&format!("  {name}={default}  [{values}]\n      {what}\n"));
+    for sw in SWITCHES {
+        s.push_str(&format!(
+            "  {}={}  [{}]  (rfc profile: {})\n      {}\n",
+            sw.name, sw.genesys, sw.values, sw.rfc, sw.what
+        ));
     }
     s
 }
@@ -357,6 +380,10 @@ pub struct Config {
     pub admin_token: Option<String>,
     pub scenarios: Vec<PathBuf>,
     pub journal_size: usize,
+    /// `--journal-bytes`.
+    pub journal_bytes: usize,
+    /// `--journal-redact`.
+    pub journal_redact: Redaction,
     /// `--report-rule` and `--report-threshold`: the client report's server-wide settings.
     pub report: crate::report::settings::Layer,
 }
@@ -381,6 +408,8 @@ impl Default for Config {
             admin_token: None,
             scenarios: Vec::new(),
             journal_size: 10_000,
+            journal_bytes: crate::journal_limits::DEFAULT_JOURNAL_BYTES,
+            journal_redact: Redaction::default(),
             report: crate::report::settings::Layer::default(),
         }
     }
@@ -389,17 +418,24 @@ impl Default for Config {
 impl Config {
     /// Validates `serve` flags. Errors name the flag.
     pub fn from_args(args: ServeArgs) -> Result<Self, String> {
+        // The profile is the preset; `--compat` switches (a `profile=` among them included)
+        // are applied on top of it, so they win whatever their order on the command line.
         let mut compat = Compat::default();
-        for a in args.compat.iter().filter(|a| !a.trim().is_empty()) {
-            compat
-                .apply_assignment(a)
-                .map_err(|e| format!("--compat: {e}"))?;
-        }
         if let Some(p) = &args.profile {
             compat
                 .set("profile", p)
                 .map_err(|e| format!("--profile: {e}"))?;
         }
+        let mut settings = Vec::new();
+        for a in args.compat.iter().filter(|a| !a.trim().is_empty()) {
+            settings.push(
+                a.split_once('=')
+                    .ok_or_else(|| format!("--compat: expected NAME=VALUE, got {a:?}"))?,
+            );
+        }
+        compat
+            .apply_all(settings)
+            .map_err(|(_, e)| format!("--compat: {e}"))?;
         Clock::from_spec(&args.clock).map_err(|e| format!("--clock: {e}"))?;
         let rate_limit_per_minute = match args.rate_limit.trim() {
             "off" | "OFF" | "Off" => None,
@@ -424,6 +460,17 @@ impl Config {
         if args.journal_size == 0 {
             return Err("--journal-size: must be greater than 0".to_owned());
         }
+        if args.journal_bytes < crate::journal_limits::MIN_JOURNAL_BYTES {
+            return Err(format!(
+                "--journal-bytes: must be at least {} (one entry at its largest)",
+                crate::journal_limits::MIN_JOURNAL_BYTES
+            ));
+        }
+        let journal_redact = match args.journal_redact.as_deref().map(str::trim) {
+            None => Redaction::default(),
+            Some("none" | "") => Redaction::new([]),
+            Some(list) => Redaction::new(list.split(',')),
+        };
         let admin_enabled = match args.admin.to_ascii_lowercase().as_str() {
             "on" | "true" => true,
             "off" | "false" => false,
@@ -461,6 +508,8 @@ impl Config {
             admin_token: args.admin_token.filter(|t| !t.is_empty()),
             scenarios: args.scenarios,
             journal_size: args.journal_size,
+            journal_bytes: args.journal_bytes,
+            journal_redact,
         })
     }
 }

@@ -10,7 +10,8 @@ use http::{HeaderValue, Response, StatusCode, header};
 use super::json;
 use crate::error::{ApiError, ApiResult};
 use crate::expect;
-use crate::http::{ApiRequest, Body, full};
+use crate::http::{Body, full};
+use crate::request::ApiRequest;
 use crate::state::AppState;
 
 /// `POST /__admin/expect[?format=json|junit]`.

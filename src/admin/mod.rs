@@ -3,7 +3,9 @@
 //! (`docs/admin-openapi.json`). Admin errors use the platform shape; admin routes are not part
 //! of the emulated Genesys surface. [`dispatch`] checks `--admin` and the admin token first.
 
+pub mod browse;
 pub mod clock;
+pub mod dashboard;
 pub mod expect;
 pub mod marks;
 pub mod orgs;
@@ -14,7 +16,8 @@ pub mod scenarios;
 use http::{Method, Response, StatusCode};
 
 use crate::error::{ApiError, ApiResult};
-use crate::http::{ApiRequest, Body, JSON, json_response};
+use crate::http::{Body, JSON, json_response};
+use crate::request::ApiRequest;
 use crate::state::AppState;
 
 /// The OpenAPI 3 document of the admin API.
@@ -34,6 +37,16 @@ pub fn health(state: &AppState) -> Response<Body> {
 pub fn dispatch(state: &AppState, req: &ApiRequest, segs: &[String]) -> ApiResult<Response<Body>> {
     if !state.config.admin_enabled {
         return Err(ApiError::not_found("The admin API is off (--admin off)."));
+    }
+    // The dashboard page holds no data and a browser cannot send the token when it
+    // navigates: it is served before the token check, and asks for the token itself.
+    if req.method == Method::GET && segs.first().is_some_and(|s| s == "ui") {
+        let file = match &segs[1..] {
+            [] => dashboard::asset(None),
+            [name] => dashboard::asset(Some(name)),
+            _ => None,
+        };
+        return file.ok_or_else(|| ApiError::not_found("No such dashboard file."));
     }
     if let Some(expected) = &state.config.admin_token {
         let given = req
@@ -81,6 +94,9 @@ fn endpoint(
         (&Method::POST, ["orgs"]) => orgs::create(state, req),
         (&Method::DELETE, ["orgs", id]) => orgs::delete(state, id),
         (&Method::GET, ["orgs", id, "export"]) => orgs::export(state, id),
+        (&Method::GET, ["orgs", id, "users"]) => browse::users(state, req, id),
+        (&Method::GET, ["orgs", id, "groups"]) => browse::groups(state, req, id),
+        (&Method::GET, ["timeline"]) => browse::timeline(state, req),
         (&Method::POST | &Method::PUT, ["orgs", id, "import"]) => orgs::import(state, req, id),
         (&Method::GET, ["scenarios"]) => Ok(scenarios::list(state)),
         (&Method::POST, ["scenarios"]) => scenarios::add(state, req),

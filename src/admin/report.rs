@@ -9,11 +9,12 @@
 use http::{HeaderValue, Response, StatusCode, header};
 
 use crate::error::{ApiError, ApiResult};
-use crate::http::{ApiRequest, Body, full};
+use crate::http::{Body, full};
 use crate::report::format::{Format, Options};
 use crate::report::settings::{Layer, Settings, known_rule};
 use crate::report::severity::Severity;
 use crate::report::{self, Request};
+use crate::request::ApiRequest;
 use crate::state::AppState;
 
 const PARAMS: &str = "format, org, from, to, idempotent, rules, level, threshold, fail-on";
@@ -90,7 +91,7 @@ pub fn parse(state: &AppState, pairs: &[(String, String)]) -> Result<Query, Stri
 
 /// `GET /__admin/report`.
 pub fn get(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
-    let mut q = parse(state, &req.query_pairs()).map_err(ApiError::bad_request)?;
+    let mut q = parse(state, req.query_pairs()).map_err(ApiError::bad_request)?;
     q.options.base_url = Some(crate::handlers::origin(req));
     let report = report::build(&state.journal, &q.request, state.clock.now())
         .map_err(ApiError::bad_request)?;

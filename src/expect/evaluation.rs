@@ -124,7 +124,7 @@ fn check_user(org: &Org, spec: &UserSpec, found: Option<&User>) -> Vec<Problem> 
     let mut problems = Vec::new();
     let mut scim = spec.scim.clone();
     let groups = scim.remove("groups");
-    let view = user_to_scim(user, &View { org, base: "" });
+    let view = user_to_scim(user, &View::new(org, ""));
     let mut diffs = Vec::new();
     compare_fields(&scim, &view, &mut diffs);
     if let Some(Value::Array(want)) = groups {

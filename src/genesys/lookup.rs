@@ -480,7 +480,7 @@ mod tests {
             for op in &ops {
                 apply(&mut org, op);
             }
-            let view = View { org: &org, base: "http://h/api/v2/scim/v2" };
+            let view = View::new(&org, "http://h/api/v2/scim/v2");
             for text in filters() {
                 let f = filter::parse(&text).unwrap();
                 prop_assert!(candidates(&org, &f).is_some(), "indexed: {}", text);

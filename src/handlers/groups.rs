@@ -6,12 +6,13 @@ use serde_json::Value;
 
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::group::Group;
-use crate::genesys::mapping::{self, View};
+use crate::genesys::mapping;
 use crate::genesys::org::Org;
 use crate::handlers::{
     Session, check_if_match, json_body, list_query, not_modified, projection, scim_resource,
 };
-use crate::http::{ApiRequest, Body, SCIM_JSON, json_response};
+use crate::http::{Body, SCIM_JSON, json_response};
+use crate::request::ApiRequest;
 use crate::scim::filter::{self, Filter};
 use crate::scim::list;
 use crate::scim::patch;
@@ -22,10 +23,7 @@ use crate::scim::schema::ResourceKind;
 pub fn list(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
     let (page, filter) = list_query(ctx, req, ResourceKind::Group)?;
     let org = ctx.org.read();
-    let view = View {
-        org: &org,
-        base: &ctx.scim_base,
-    };
+    let view = ctx.view(&org);
     // Members are built only where they can matter: for a filter that names them, and for
     // the page, when the projection keeps them.
     let filter_needs_members = filter.as_ref().is_some_and(|f| {
@@ -81,10 +79,7 @@ pub fn get(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body
     if let Some(resp) = not_modified(req, group.version) {
         return Ok(resp);
     }
-    let view = View {
-        org: &org,
-        base: &ctx.scim_base,
-    };
+    let view = ctx.view(&org);
     let proj = projection(req);
     let members = proj.keeps("members", ResourceKind::Group);
     let body = proj.apply(
@@ -98,7 +93,7 @@ pub fn get(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body
 pub fn replace(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
     write(ctx, req, id, |_, previous| {
-        mapping::group_from_scim(&body, previous)
+        mapping::group_from_scim(body, previous)
     })
 }
 
@@ -106,13 +101,10 @@ pub fn replace(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<
 pub fn patch(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
     write(ctx, req, id, |org, previous| {
-        org.limits.check_patch_operations(&body)?;
-        let view = View {
-            org,
-            base: &ctx.scim_base,
-        };
+        org.limits.check_patch_operations(body)?;
+        let view = ctx.view(org);
         let mut json = mapping::group_to_scim(previous, &view);
-        patch::apply(&mut json, &body, ResourceKind::Group, &ctx.compat)?;
+        patch::apply(&mut json, body, ResourceKind::Group, &ctx.compat)?;
         mapping::group_from_scim(&json, previous)
     })
 }
@@ -128,10 +120,7 @@ fn write(
     check_if_match(req, ctx, previous.version)?;
     let group = build(&org, &previous)?;
     let (group, _) = org.put_group(group, ctx.now)?;
-    let view = View {
-        org: &org,
-        base: &ctx.scim_base,
-    };
+    let view = ctx.view(&org);
     Ok(scim_resource(
         StatusCode::OK,
         &mapping::group_to_scim(&group, &view),

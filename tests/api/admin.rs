@@ -388,6 +388,11 @@ async fn openapi_document_lists_every_admin_route() {
         ("/__admin/scenarios/{name}", "delete"),
         ("/__admin/openapi.json", "get"),
         ("/__admin/expect", "post"),
+        ("/__admin/ui", "get"),
+        ("/__admin/ui/{file}", "get"),
+        ("/__admin/timeline", "get"),
+        ("/__admin/orgs/{id}/users", "get"),
+        ("/__admin/orgs/{id}/groups", "get"),
     ] {
         assert!(
             paths.get(path).and_then(|p| p.get(method)).is_some(),
