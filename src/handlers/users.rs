@@ -138,9 +138,10 @@ pub fn create(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
         user.version = old.version;
         user.state = UserState::Active;
     }
-    let (user, _) = org.put_user(user, ctx.now)?;
+    org.store_user(user, ctx.now)?;
+    let user = org.user(&id).ok_or_else(|| not_found(&id))?;
     let view = ctx.view(&org);
-    let json = mapping::user_to_scim(&user, &view);
+    let json = mapping::user_to_scim(user, &view);
     let mut resp = scim_resource(StatusCode::CREATED, &json, user.version);
     if let Some(loc) = json["meta"]["location"]
         .as_str()
@@ -191,14 +192,17 @@ fn write(
     build: impl FnOnce(&Org, &User) -> ApiResult<User>,
 ) -> ApiResult<Response<Body>> {
     let mut org = ctx.org.write();
-    let previous = org.user(id).cloned().ok_or_else(|| not_found(id))?;
+    // The stored user is read in place and the new one built from it: one copy per write
+    // (inside the mapping), none here.
+    let previous = org.user(id).ok_or_else(|| not_found(id))?;
     check_if_match(req, ctx, previous.version)?;
-    let user = build(&org, &previous)?;
-    let (user, _) = org.put_user(user, ctx.now)?;
+    let user = build(&org, previous)?;
+    org.store_user(user, ctx.now)?;
+    let user = org.user(id).ok_or_else(|| not_found(id))?;
     let view = ctx.view(&org);
     Ok(scim_resource(
         StatusCode::OK,
-        &mapping::user_to_scim(&user, &view),
+        &mapping::user_to_scim(user, &view),
         user.version,
     ))
 }
