@@ -7,13 +7,14 @@ use serde_json::Value;
 
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::lookup;
-use crate::genesys::mapping::{self, Mode, WriteCtx};
+use crate::genesys::mapping::{self, Mode, UserDocument, WriteCtx};
 use crate::genesys::org::Org;
 use crate::genesys::user::{User, UserState};
 use crate::handlers::{
-    Session, check_if_match, json_body, list_query, not_modified, projection, scim_resource,
+    Session, check_if_match, json_body, list_query, not_modified, projection, scim_document,
+    scim_resource,
 };
-use crate::http::{Body, SCIM_JSON, json_response, status_response};
+use crate::http::{Body, SCIM_JSON, json_response, serialized_response, status_response};
 use crate::request::ApiRequest;
 use crate::scim::filter::Filter;
 use crate::scim::list;
@@ -63,9 +64,17 @@ pub fn list(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
         }
     };
     let proj = projection(req);
-    let resources: Vec<Value> = matched[page.slice(&matched)]
+    let users = matched[page.slice(&matched)]
         .iter()
-        .filter_map(|p| org.user_at(*p))
+        .filter_map(|p| org.user_at(*p));
+    if proj.is_empty() {
+        let docs: Vec<UserDocument<'_>> = users
+            .map(|user| UserDocument { user, view: &view })
+            .collect();
+        let envelope = list::Envelope::new(matched.len(), page, &docs);
+        return Ok(serialized_response(StatusCode::OK, SCIM_JSON, &envelope));
+    }
+    let resources: Vec<Value> = users
         .map(|u| proj.apply(mapping::user_to_scim(u, &view), ResourceKind::User))
         .collect();
     Ok(json_response(
@@ -99,7 +108,12 @@ pub fn get(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body
         return Ok(resp);
     }
     let view = ctx.view(&org);
-    let body = projection(req).apply(mapping::user_to_scim(user, &view), ResourceKind::User);
+    let proj = projection(req);
+    if proj.is_empty() {
+        let doc = UserDocument { user, view: &view };
+        return Ok(scim_document(StatusCode::OK, &doc, user.version));
+    }
+    let body = proj.apply(mapping::user_to_scim(user, &view), ResourceKind::User);
     Ok(scim_resource(StatusCode::OK, &body, user.version))
 }
 
@@ -141,12 +155,10 @@ pub fn create(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
     org.store_user(user, ctx.now)?;
     let user = org.user(&id).ok_or_else(|| not_found(&id))?;
     let view = ctx.view(&org);
-    let json = mapping::user_to_scim(user, &view);
-    let mut resp = scim_resource(StatusCode::CREATED, &json, user.version);
-    if let Some(loc) = json["meta"]["location"]
-        .as_str()
-        .and_then(|l| HeaderValue::from_str(l).ok())
-    {
+    let doc = UserDocument { user, view: &view };
+    let mut resp = scim_document(StatusCode::CREATED, &doc, user.version);
+    // The same URL as `meta.location`.
+    if let Ok(loc) = HeaderValue::from_str(&format!("{}/Users/{}", view.base, user.id)) {
         resp.headers_mut().insert(header::LOCATION, loc);
     }
     Ok(resp)
@@ -200,11 +212,8 @@ fn write(
     org.store_user(user, ctx.now)?;
     let user = org.user(id).ok_or_else(|| not_found(id))?;
     let view = ctx.view(&org);
-    Ok(scim_resource(
-        StatusCode::OK,
-        &mapping::user_to_scim(user, &view),
-        user.version,
-    ))
+    let doc = UserDocument { user, view: &view };
+    Ok(scim_document(StatusCode::OK, &doc, user.version))
 }
 
 /// `DELETE /Users/{id}`: a soft delete. The userName and external ids are freed.
