@@ -308,6 +308,19 @@ pub const ROWS: &[Row] = &[
     },
 ];
 
+/// A user's `meta` object.
+fn user_meta(user: &User, view: &View<'_>) -> Value {
+    meta(
+        view,
+        "User",
+        "Users",
+        &user.id,
+        user.version,
+        user.date_created,
+        user.date_modified,
+    )
+}
+
 /// Renders the SCIM view of a user.
 pub fn user_to_scim(user: &User, view: &View<'_>) -> Value {
     let mut out = Map::new();
@@ -329,18 +342,7 @@ pub fn user_to_scim(user: &User, view: &View<'_>) -> Value {
                 .map(|ext| ext.insert(row.attr.into(), value));
         }
     }
-    out.insert(
-        "meta".into(),
-        meta(
-            view,
-            "User",
-            "Users",
-            &user.id,
-            user.version,
-            user.date_created,
-            user.date_modified,
-        ),
-    );
+    out.insert("meta".into(), user_meta(user, view));
     Value::Object(out)
 }
 
@@ -388,18 +390,7 @@ impl serde::Serialize for UserDocument<'_> {
                 }
             }
         }
-        map.serialize_entry(
-            "meta",
-            &meta(
-                view,
-                "User",
-                "Users",
-                &user.id,
-                user.version,
-                user.date_created,
-                user.date_modified,
-            ),
-        )?;
+        map.serialize_entry("meta", &user_meta(user, view))?;
         map.end()
     }
 }
