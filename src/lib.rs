@@ -18,17 +18,26 @@
 //!   the bounded request log; [`admin`] serves them under `/__admin`.
 //! - [`error`]: the one client-visible error type and its two renderings (SCIM and platform).
 //! - [`http`]: request buffering and response helpers.
+//! - [`instance`]: a started server (state, listener, accept loop), shared by `serve`, `exec`
+//!   and the test handle; [`client`]: a small HTTP client of the server's own endpoints.
+//! - [`exec`] (with [`export`]), [`healthcheck`] and [`logging`]: the command-line modes.
 
 pub mod admin;
+pub mod client;
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod exec;
+pub mod export;
 pub mod fault;
 pub mod fixtures;
 pub mod genesys;
 pub mod handlers;
+pub mod healthcheck;
 pub mod http;
+pub mod instance;
 pub mod journal;
+pub mod logging;
 pub mod ratelimit;
 pub mod rng;
 pub mod router;

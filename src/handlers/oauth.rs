@@ -108,25 +108,32 @@ pub fn token(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
             ));
         }
     };
+    let ttl = client.token_ttl_secs;
+    let value = issue(state, client);
+    Ok(json_response(
+        StatusCode::OK,
+        JSON,
+        &json!({"access_token": value, "token_type": "bearer", "expires_in": ttl}),
+    ))
+}
+
+/// Issues a token to `client`, as a successful token request does. `exec` and the test handle
+/// use it directly, so their own token is not a request in the journal or a scenario's count.
+pub fn issue(state: &AppState, client: crate::store::OAuthClient) -> String {
     let value = state.rng.token();
     let now = state.clock.now_millis();
-    let ttl = client.token_ttl_secs;
     state.store.insert_token(
         value.clone(),
         Token {
             org_id: client.org_id.clone(),
             client_id: client.id,
             expires_at_ms: now.saturating_add(
-                i64::try_from(ttl)
+                i64::try_from(client.token_ttl_secs)
                     .unwrap_or(i64::MAX / 2_000)
                     .saturating_mul(1000),
             ),
         },
         now,
     );
-    Ok(json_response(
-        StatusCode::OK,
-        JSON,
-        &json!({"access_token": value, "token_type": "bearer", "expires_in": ttl}),
-    ))
+    value
 }

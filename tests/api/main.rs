@@ -8,6 +8,7 @@ mod auth;
 mod binary;
 mod clock;
 mod discovery;
+mod exec;
 mod externalid;
 mod faults;
 mod fixtures;
