@@ -5,6 +5,7 @@
 # built on the host the same way (see .ci/steps/20-container.sh), since it cannot pull images.
 
 FROM rust:1-bookworm AS build
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 WORKDIR /src
 # Static glibc binary: runs in an image with no libc. Stripped: symbols are a third of the size.
 ENV RUSTFLAGS="-C target-feature=+crt-static" \
@@ -39,7 +40,7 @@ USER 65532:65532
 # Docker (before 25) runs the first check one interval after start, so the interval is what
 # "healthy" costs every consumer (compose, service containers, testcontainers). The check finds
 # the server's address from its own command line (PID 1), so flags, env and defaults all work.
-HEALTHCHECK --interval=500ms --timeout=2s --start-period=10s --retries=3 \
+HEALTHCHECK --interval=0.5s --timeout=2s --start-period=10s --retries=3 \
   CMD ["/usr/local/bin/genesys-scim-mock", "healthcheck"]
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["/usr/local/bin/genesys-scim-mock"]
