@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::clock::Clock;
-use crate::genesys::compat::{Compat, SWITCHES};
+use crate::compat::{Compat, SWITCHES};
 
 /// Default bind address: loopback only, as a test tool should.
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -76,6 +76,10 @@ Example: genesys-scim-mock exec --seed 1 -- pytest tests/scim"
     Healthcheck(HealthcheckArgs),
     /// Check fixture files without serving. Every error names the file, the record and the field.
     Validate(ValidateArgs),
+    /// Write a generated org (managers, divisions, every phone type, skills, languages,
+    /// external ids, inactive and deleted users, large groups) as a fixture file. The same
+    /// seed writes the same file; the result passes `validate`.
+    GenerateFixture(GenerateArgs),
 }
 
 /// Log output format.
@@ -241,6 +245,32 @@ pub struct ValidateArgs {
     pub path: PathBuf,
 }
 
+/// The most users `generate-fixture` writes: a bound on what one command may allocate.
+pub const MAX_GENERATED_USERS: usize = 1_000_000;
+
+/// The most groups `generate-fixture` writes.
+pub const MAX_GENERATED_GROUPS: usize = 10_000;
+
+/// Flags of `generate-fixture`.
+#[derive(Debug, Clone, Args)]
+pub struct GenerateArgs {
+    /// Number of users, deleted and inactive ones included (at most 1000000).
+    #[arg(long, default_value_t = 1000, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=MAX_GENERATED_USERS as u64))]
+    pub users: u64,
+    /// Number of groups (at most 10000). Group 0 holds the first 10000 live users.
+    #[arg(long, default_value_t = 20, value_name = "M", value_parser = clap::value_parser!(u64).range(0..=MAX_GENERATED_GROUPS as u64))]
+    pub groups: u64,
+    /// Seed of every generated id and value: the same seed writes the same file.
+    #[arg(long, default_value_t = 1, value_name = "S")]
+    pub seed: u64,
+    /// Org id; the OAuth client is `<ORG>-client-id` with secret `<ORG>-client-secret`.
+    #[arg(long, default_value = "generated", value_name = "ORG")]
+    pub org: String,
+    /// Write here instead of standard output.
+    #[arg(long, short, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+}
+
 /// Validated server configuration. Plain data, so tests build one and change fields.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -323,11 +353,9 @@ impl Config {
         if args.max_body_bytes == 0 {
             return Err("--max-body-bytes: must be greater than 0".to_owned());
         }
-        let max_group_members = crate::genesys::limits::parse_flag(
-            "--max-group-members",
-            args.max_group_members.as_deref(),
-        )?;
-        let max_patch_operations = crate::genesys::limits::parse_flag(
+        let max_group_members =
+            parse_flag("--max-group-members", args.max_group_members.as_deref())?;
+        let max_patch_operations = parse_flag(
             "--max-patch-operations",
             args.max_patch_operations.as_deref(),
         )?;
@@ -359,9 +387,32 @@ impl Config {
     }
 }
 
+/// Parses a limit flag: a whole number greater than zero. Errors name the flag.
+pub fn parse_flag(flag: &str, value: Option<&str>) -> Result<Option<usize>, String> {
+    let Some(text) = value else {
+        return Ok(None);
+    };
+    match text.trim().parse::<usize>() {
+        Ok(n) if n > 0 => Ok(Some(n)),
+        _ => Err(format!(
+            "{flag}: expected a whole number greater than 0, got {text:?}"
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn flags_parse_positive_numbers_only() {
+        assert_eq!(parse_flag("--x", None), Ok(None));
+        assert_eq!(parse_flag("--x", Some("7")), Ok(Some(7)));
+        for bad in ["0", "-3", "many", "", "1.5"] {
+            let e = parse_flag("--x", Some(bad)).unwrap_err();
+            assert!(e.starts_with("--x:"), "{e}");
+        }
+    }
 
     fn serve(args: &[&str]) -> Result<Config, String> {
         let mut argv = vec!["genesys-scim-mock", "serve"];
@@ -509,6 +560,6 @@ mod tests {
         .unwrap();
         assert_eq!(c.rate_limit_per_minute, None);
         assert_eq!(c.compat.version_mismatch_status, 412);
-        assert_eq!(c.compat.profile, crate::genesys::compat::Profile::Rfc);
+        assert_eq!(c.compat.profile, crate::compat::Profile::Rfc);
     }
 }

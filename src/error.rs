@@ -11,7 +11,9 @@ use http::{HeaderValue, Response, StatusCode, header};
 use serde_json::{Value, json};
 
 use crate::http::{Body, full};
-use crate::scim::schema;
+
+/// The schema URN of a SCIM error body (RFC 7644 §3.12).
+pub const SCIM_ERROR_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
 
 /// Which error shape a route answers with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -256,7 +258,7 @@ impl ApiError {
     pub fn body(&self, surface: Surface, correlation_id: &str) -> Value {
         if surface == Surface::Scim && !self.platform_only {
             let mut body = json!({
-                "schemas": [schema::ERROR],
+                "schemas": [SCIM_ERROR_SCHEMA],
                 "status": self.status.as_u16().to_string(),
                 "detail": self.detail,
             });
@@ -318,7 +320,7 @@ mod tests {
         let body = ApiError::uniqueness("taken").body(Surface::Scim, "c1");
         assert_eq!(body["status"], "409");
         assert_eq!(body["scimType"], "uniqueness");
-        assert_eq!(body["schemas"][0], schema::ERROR);
+        assert_eq!(body["schemas"][0], SCIM_ERROR_SCHEMA);
         assert!(body.get("contextId").is_none());
     }
 

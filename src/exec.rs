@@ -119,8 +119,17 @@ pub async fn run(mut args: ExecArgs) -> i32 {
             return fail(&e, SERVER_FAILED);
         }
     };
+    // Handlers first: a signal that arrives the moment the child starts is forwarded, not
+    // the end of exec with the child orphaned.
+    let mut signals = match Forwarded::install() {
+        Ok(s) => s,
+        Err(e) => {
+            instance.stop().await;
+            return fail(&format!("cannot install signal handlers: {e}"), 1);
+        }
+    };
     let child_code = match spawn(&command, &env) {
-        Ok(mut child) => match wait_forwarding_signals(&mut child).await {
+        Ok(mut child) => match signals.wait(&mut child).await {
             Ok(status) => exit_code(status),
             Err(e) => fail(&format!("waiting for the command: {e}"), 1),
         },
@@ -172,10 +181,9 @@ async fn environment(
     if let Some(c) = first {
         env.push((ENV_CLIENT_ID, c.id.clone()));
         env.push((ENV_CLIENT_SECRET, c.secret.clone()));
-        env.push((
-            ENV_TOKEN,
-            crate::handlers::oauth::issue(instance.state(), c),
-        ));
+        let token = crate::handlers::oauth::issue(instance.state(), c)
+            .map_err(|_| "the token table is full".to_owned())?;
+        env.push((ENV_TOKEN, token));
     }
     Ok(env)
 }
@@ -191,33 +199,44 @@ fn spawn(command: &[OsString], env: &[(&'static str, String)]) -> Result<Child, 
         .map_err(|e| format!("cannot run {}: {e}", PathBuf::from(program).display()))
 }
 
-/// Waits for `child`, passing on the signals a CI runner or a terminal sends.
-async fn wait_forwarding_signals(child: &mut Child) -> std::io::Result<ExitStatus> {
-    let kinds = [
-        (SignalKind::interrupt(), rustix::process::Signal::INT),
-        (SignalKind::terminate(), rustix::process::Signal::TERM),
-        (SignalKind::hangup(), rustix::process::Signal::HUP),
-        (SignalKind::quit(), rustix::process::Signal::QUIT),
-    ];
-    let mut streams = Vec::new();
-    for (kind, sig) in kinds {
-        streams.push((signal(kind)?, sig));
+/// The signals a CI runner or a terminal sends, caught so they can be passed on to the child.
+struct Forwarded {
+    streams: Vec<(tokio::signal::unix::Signal, rustix::process::Signal)>,
+}
+
+impl Forwarded {
+    fn install() -> std::io::Result<Self> {
+        let kinds = [
+            (SignalKind::interrupt(), rustix::process::Signal::INT),
+            (SignalKind::terminate(), rustix::process::Signal::TERM),
+            (SignalKind::hangup(), rustix::process::Signal::HUP),
+            (SignalKind::quit(), rustix::process::Signal::QUIT),
+        ];
+        let mut streams = Vec::new();
+        for (kind, sig) in kinds {
+            streams.push((signal(kind)?, sig));
+        }
+        Ok(Self { streams })
     }
-    let pid = child
-        .id()
-        .and_then(|id| i32::try_from(id).ok())
-        .and_then(rustix::process::Pid::from_raw);
-    loop {
-        let next = futures_util::future::select_all(
-            streams
-                .iter_mut()
-                .map(|(s, sig)| Box::pin(async move { s.recv().await.map(|()| *sig) })),
-        );
-        tokio::select! {
-            status = child.wait() => return status,
-            (received, ..) = next => {
-                if let (Some(sig), Some(pid)) = (received, pid) {
-                    let _ = rustix::process::kill_process(pid, sig);
+
+    /// Waits for `child`, passing on every caught signal.
+    async fn wait(&mut self, child: &mut Child) -> std::io::Result<ExitStatus> {
+        let pid = child
+            .id()
+            .and_then(|id| i32::try_from(id).ok())
+            .and_then(rustix::process::Pid::from_raw);
+        loop {
+            let next = futures_util::future::select_all(
+                self.streams
+                    .iter_mut()
+                    .map(|(s, sig)| Box::pin(async move { s.recv().await.map(|()| *sig) })),
+            );
+            tokio::select! {
+                status = child.wait() => return status,
+                (received, ..) = next => {
+                    if let (Some(sig), Some(pid)) = (received, pid) {
+                        let _ = rustix::process::kill_process(pid, sig);
+                    }
                 }
             }
         }

@@ -117,7 +117,7 @@ pub fn served_args(argv: Vec<OsString>) -> Result<Option<(ServeArgs, SocketAddr)
     Ok(match cli.into_command() {
         Command::Serve(a) => Some((*a, default_bind())),
         Command::Exec(a) => Some((a.serve, EXEC_BIND.parse().expect("EXEC_BIND is an address"))),
-        Command::Healthcheck(_) | Command::Validate(_) => None,
+        Command::Healthcheck(_) | Command::Validate(_) | Command::GenerateFixture(_) => None,
     })
 }
 

@@ -10,7 +10,7 @@ use http::{HeaderMap, HeaderValue, Method, Response, StatusCode, header};
 use http_body_util::{BodyExt, Full, combinators::BoxBody};
 use serde_json::Value;
 
-/// `application/scim+json`, the media type of every SCIM response.
+/// `application/scim+json`, the media type of SCIM responses (see [`negotiate`]).
 pub const SCIM_JSON: &str = "application/scim+json";
 /// `application/json`, for platform, OAuth and admin responses.
 pub const JSON: &str = "application/json";
@@ -115,9 +115,70 @@ pub fn json_response(
     resp
 }
 
+/// Content negotiation on SCIM responses (RFC 7644 §3.8: servers MUST accept
+/// `application/scim+json` and SHOULD support `application/json`).
+///
+/// A SCIM response is `application/scim+json` unless the request's `Accept` names
+/// `application/json` and does not name `application/scim+json`: then the same body goes out
+/// as `application/json`. Both official SDKs send `Accept: application/json` on every call and
+/// parse either type as JSON (the Python SDK's `ApiClient.deserialize` takes both by name, the
+/// JavaScript SDK parses any body as JSON), so honouring the header costs them nothing and
+/// keeps strict `Accept` checkers happy. Wildcards, no `Accept`, or anything else keep
+/// `application/scim+json`.
+pub fn negotiate(req: &ApiRequest, resp: &mut Response<Body>) {
+    let is_scim = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|ct| ct.as_bytes().eq_ignore_ascii_case(SCIM_JSON.as_bytes()));
+    if is_scim && prefers_plain_json(req.header(header::ACCEPT).unwrap_or("")) {
+        resp.headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(JSON));
+    }
+}
+
+/// Whether an `Accept` value asks for `application/json` (q > 0) and not for
+/// `application/scim+json`.
+fn prefers_plain_json(accept: &str) -> bool {
+    let accepted = |wanted: &str| {
+        accept.split(',').any(|range| {
+            let mut parts = range.split(';');
+            let media = parts.next().unwrap_or("").trim();
+            let refused = parts.any(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            media.eq_ignore_ascii_case(wanted) && !refused
+        })
+    };
+    accepted(JSON) && !accepted(SCIM_JSON)
+}
+
 /// A bodiless response.
 pub fn status_response(status: StatusCode) -> Response<Body> {
     let mut resp = Response::new(empty());
     *resp.status_mut() = status;
     resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_json_only_when_asked_for_and_scim_json_is_not() {
+        assert!(prefers_plain_json("application/json"));
+        assert!(prefers_plain_json("Application/JSON; charset=utf-8"));
+        assert!(prefers_plain_json(
+            "application/json, application/scim+json;q=0"
+        ));
+        assert!(!prefers_plain_json(
+            "application/scim+json, application/json"
+        ));
+        assert!(!prefers_plain_json("application/json;q=0"));
+        assert!(!prefers_plain_json("*/*"));
+        assert!(!prefers_plain_json(""));
+        assert!(!prefers_plain_json("text/html"));
+    }
 }

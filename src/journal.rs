@@ -4,6 +4,9 @@
 //! (`POST /__admin/requests/count`). Memory stays flat however long a suite runs: the oldest
 //! entries are dropped first once `--journal-size` is reached, and the number dropped is
 //! reported so a test can tell a missing request from an evicted one.
+//!
+//! Marks (`POST /__admin/marks`) are named positions between entries, so a report can cover one
+//! phase of a test ("first sync", "second sync"). At most [`MAX_MARKS`] are kept, oldest dropped.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -44,6 +47,11 @@ pub struct Entry {
     pub route: String,
     pub org: Option<String>,
     pub client: Option<String>,
+    /// A non-secret fingerprint of the bearer token sent (see [`token_fingerprint`]), so the
+    /// client report can tell one token from another without the journal holding any.
+    pub token: Option<String>,
+    /// The `Retry-After` header of the response, as sent (429s and scripted answers).
+    pub retry_after: Option<String>,
     /// The scenario whose rule answered or changed this request.
     pub scenario: Option<String>,
     pub rule: Option<String>,
@@ -64,6 +72,18 @@ pub fn body_text(bytes: &[u8]) -> (String, bool) {
 pub struct Caller {
     pub org: Option<String>,
     pub client: Option<String>,
+    /// The fingerprint of the bearer token sent, known to the server or not.
+    pub token: Option<String>,
+}
+
+/// A short, stable-within-a-run fingerprint of a bearer token (`tok-` and 12 hex digits of a
+/// 64-bit hash). It tells tokens apart in the journal and in reports without revealing them:
+/// the token cannot be recovered from it.
+pub fn token_fingerprint(token: &str) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    token.hash(&mut h);
+    format!("tok-{:012x}", h.finish() & 0xffff_ffff_ffff)
 }
 
 /// Resolves the caller from the `Authorization` header: a bearer token (expired tokens still
@@ -78,12 +98,18 @@ pub fn caller(state: &AppState, req: &ApiRequest) -> Caller {
     };
     let value = value.trim();
     if scheme.eq_ignore_ascii_case("bearer") {
-        if let Some(t) = state.store.token(value) {
-            return Caller {
+        let token = (!value.is_empty()).then(|| token_fingerprint(value));
+        return match state.store.token(value) {
+            Some(t) => Caller {
                 org: Some(t.org_id),
                 client: Some(t.client_id),
-            };
-        }
+                token,
+            },
+            None => Caller {
+                token,
+                ..Caller::default()
+            },
+        };
     } else if scheme.eq_ignore_ascii_case("basic") {
         use base64::Engine;
         let decoded = base64::engine::general_purpose::STANDARD
@@ -98,6 +124,7 @@ pub fn caller(state: &AppState, req: &ApiRequest) -> Caller {
             return Caller {
                 org: Some(c.org_id),
                 client: Some(c.id),
+                token: None,
             };
         }
     }
@@ -141,6 +168,7 @@ pub struct Pending {
     started: std::time::Instant,
     /// What the scenario engine did; the router fills it in.
     pub outcome: Outcome,
+    retry_after: Option<String>,
 }
 
 impl Pending {
@@ -161,6 +189,7 @@ impl Pending {
             arrived,
             started,
             outcome: Outcome::default(),
+            retry_after: None,
         }
     }
 
@@ -168,6 +197,10 @@ impl Pending {
     /// bodies are read (they are in memory already) and put back; streamed and faulted ones
     /// are not touched.
     pub async fn finish(mut self, resp: Response<Body>) -> Response<Body> {
+        self.retry_after = resp
+            .headers()
+            .get(header::RETRY_AFTER)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
         let (resp, response_body) = if self.outcome.fault.is_some() {
             (resp, None)
         } else {
@@ -227,6 +260,8 @@ impl Pending {
             route,
             org: self.caller.org.take(),
             client: self.caller.client.take(),
+            token: self.caller.token.take(),
+            retry_after: self.retry_after.take(),
             scenario: outcome.scenario,
             rule: outcome.rule,
             fault: outcome.fault.map(str::to_owned),
@@ -255,6 +290,8 @@ pub struct Matcher {
     pub status: Option<u16>,
     /// A rule name, or `scenario/rule`.
     pub rule: Option<String>,
+    /// One entry by its `seq` (what report findings link to).
+    pub seq: Option<u64>,
     /// Only entries at or after this time.
     #[serde(skip)]
     pub since: Option<DateTime<Utc>>,
@@ -292,6 +329,9 @@ impl Matcher {
             };
             check(Some(r) == e.rule.as_ref() || Some(r) == full.as_ref());
         }
+        if let Some(s) = self.seq {
+            check(s == e.seq);
+        }
         if let Some(t) = self.since {
             check(e.timestamp >= t);
         }
@@ -305,6 +345,36 @@ struct Inner {
     capacity: usize,
     dropped: u64,
     next_seq: u64,
+    /// The `seq` of the first entry recorded since start or the last clear.
+    first_seq: u64,
+    marks: VecDeque<Mark>,
+}
+
+/// The most marks kept; the oldest is dropped past it.
+pub const MAX_MARKS: usize = 1000;
+
+/// The longest mark name accepted, in bytes.
+pub const MAX_MARK_NAME: usize = 200;
+
+/// A named position in the journal: every entry with `seq >= mark.seq` came after it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Mark {
+    pub name: String,
+    /// The `seq` the next entry after the mark gets.
+    pub seq: u64,
+    /// When the mark was set, by the server clock.
+    pub timestamp: DateTime<Utc>,
+}
+
+/// Which entries a scan saw, and how many in its range the journal no longer holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Coverage {
+    /// Entries in range that were passed to the scan.
+    pub examined: u64,
+    /// Entries in range recorded but dropped before the scan (oldest-first eviction).
+    pub dropped: u64,
 }
 
 /// The shared journal. Cloning shares it.
@@ -332,6 +402,8 @@ impl Journal {
                 capacity,
                 dropped: 0,
                 next_seq: 1,
+                first_seq: 1,
+                marks: VecDeque::new(),
             })),
         }
     }
@@ -387,11 +459,68 @@ impl Journal {
             .collect()
     }
 
-    /// Removes every entry (the dropped counter restarts too).
+    /// Removes every entry and mark (the dropped counter restarts too).
     pub fn clear(&self) {
         let mut inner = self.inner.lock();
         inner.entries.clear();
+        inner.marks.clear();
         inner.dropped = 0;
+        inner.first_seq = inner.next_seq;
+    }
+
+    /// Sets a mark at the current end of the journal.
+    pub fn mark(&self, name: String, timestamp: DateTime<Utc>) -> Mark {
+        let mut inner = self.inner.lock();
+        let mark = Mark {
+            name,
+            seq: inner.next_seq,
+            timestamp,
+        };
+        if inner.marks.len() >= MAX_MARKS {
+            inner.marks.pop_front();
+        }
+        inner.marks.push_back(mark.clone());
+        mark
+    }
+
+    /// Every mark held, oldest first.
+    pub fn marks(&self) -> Vec<Mark> {
+        self.inner.lock().marks.iter().cloned().collect()
+    }
+
+    /// The latest mark called `name`.
+    pub fn find_mark(&self, name: &str) -> Option<Mark> {
+        self.inner
+            .lock()
+            .marks
+            .iter()
+            .rev()
+            .find(|m| m.name == name)
+            .cloned()
+    }
+
+    /// Runs `f` over the entries with `from <= seq < to`, oldest first, under the journal's
+    /// lock (so nothing is copied: `f` should be a single linear pass). Also says how many
+    /// entries of that range were dropped before the scan.
+    pub fn scan<R>(
+        &self,
+        from: u64,
+        to: u64,
+        f: impl FnOnce(&mut dyn Iterator<Item = &Entry>) -> R,
+    ) -> (R, Coverage) {
+        let inner = self.inner.lock();
+        let held_from = inner.entries.front().map_or(inner.next_seq, |e| e.seq);
+        let lost_from = from.max(inner.first_seq);
+        let dropped = held_from.min(to).saturating_sub(lost_from);
+        let mut examined = 0;
+        let mut it = inner
+            .entries
+            .iter()
+            .filter(|e| e.seq >= from && e.seq < to)
+            .inspect(|_| examined += 1);
+        let r = f(&mut it);
+        drop(it);
+        (r, Coverage { examined, dropped })
     }
 
     /// Size, capacity and drops.
@@ -425,11 +554,57 @@ mod tests {
             route: route.into(),
             org: None,
             client: None,
+            token: None,
+            retry_after: None,
             scenario: None,
             rule: None,
             fault: None,
             duration_ms: 0.0,
         }
+    }
+
+    #[test]
+    fn scans_count_what_was_dropped_inside_their_range() {
+        let j = Journal::new(3);
+        for _ in 0..2 {
+            j.record(entry("GET", "users.list", 200));
+        }
+        let m = j.mark("second".into(), Utc::now());
+        assert_eq!(m.seq, 3);
+        for _ in 0..3 {
+            j.record(entry("GET", "users.list", 200));
+        }
+        // Seqs 1 and 2 were dropped; they lie before the mark.
+        let (seqs, c) = j.scan(m.seq, u64::MAX, |it| it.map(|e| e.seq).collect::<Vec<_>>());
+        assert_eq!((seqs, c.dropped, c.examined), (vec![3, 4, 5], 0, 3));
+        let (_, all) = j.scan(1, u64::MAX, |it| it.count());
+        assert_eq!((all.examined, all.dropped), (3, 2));
+        j.clear();
+        j.record(entry("GET", "users.list", 200));
+        let (_, after) = j.scan(1, u64::MAX, |it| it.count());
+        assert_eq!((after.examined, after.dropped), (1, 0));
+        assert!(j.marks().is_empty());
+    }
+
+    #[test]
+    fn marks_are_bounded_and_found_by_latest_name() {
+        let j = Journal::new(10);
+        for i in 0..MAX_MARKS + 5 {
+            j.mark(format!("m{i}"), Utc::now());
+        }
+        assert_eq!(j.marks().len(), MAX_MARKS);
+        assert!(j.find_mark("m0").is_none());
+        j.record(entry("GET", "users.list", 200));
+        j.mark("m7".into(), Utc::now());
+        assert_eq!(j.find_mark("m7").unwrap().seq, 2);
+    }
+
+    #[test]
+    fn fingerprints_tell_tokens_apart_without_showing_them() {
+        let a = token_fingerprint("secret-token-a");
+        assert_eq!(a, token_fingerprint("secret-token-a"));
+        assert_ne!(a, token_fingerprint("secret-token-b"));
+        assert!(a.starts_with("tok-") && a.len() == 16 && !a.contains("secret"));
     }
 
     #[test]

@@ -5,17 +5,24 @@
 //!
 //! - [`config`]: command line and environment, validated into [`config::Config`].
 //! - [`server`]: accept loop, per-connection tasks, graceful shutdown.
-//! - [`router`]: path → [`router::Route`], authentication, dispatch, panic containment.
-//! - [`handlers`]: one file per resource (users, groups, discovery, oauth, platform, admin).
+//! - [`route`]: path → [`route::Route`], a pure function.
+//! - [`router`]: the per-request pipeline: scenarios, authentication, dispatch, journal, panic
+//!   containment.
+//! - [`handlers`]: one file per resource (users, groups, discovery, oauth, platform).
 //! - [`scim`]: protocol pieces that work on SCIM JSON: schemas, filters, PATCH, projection, lists.
 //! - [`genesys`]: the Genesys domain: storage form, the SCIM ↔ Genesys mapping table,
-//!   platform views, compatibility switches.
-//! - [`store`]: orgs (each behind its own lock), OAuth clients, tokens.
-//! - [`fixtures`]: the fixture format and its loader; the built-in default org.
+//!   platform views, per-org limits.
+//! - [`compat`]: the named compatibility switches (read by the protocol and domain layers).
+//! - [`store`]: orgs (each behind its own lock), OAuth clients, and [`tokens`], the bounded
+//!   token table.
+//! - [`fixtures`]: the fixture format, its reader and org builder, the built-in default org,
+//!   and the record of which fixture each org came from.
 //! - [`clock`] and [`rng`]: the controllable clock and the seeded randomness.
 //! - [`ratelimit`]: per-token request windows on the controllable clock.
+//! - [`secret`]: constant-time comparison of client secrets and the admin token.
 //! - [`scenario`], [`fault`] and [`journal`]: scripted behaviour, socket-level faults, and
-//!   the bounded request log; [`admin`] serves them under `/__admin`.
+//!   the bounded request log; [`admin`] serves them (and health and the clock) under
+//!   `/__admin`.
 //! - [`error`]: the one client-visible error type and its two renderings (SCIM and platform).
 //! - [`http`]: request buffering and response helpers.
 //! - [`instance`]: a started server (state, listener, accept loop), shared by `serve`, `exec`
@@ -25,6 +32,7 @@
 pub mod admin;
 pub mod client;
 pub mod clock;
+pub mod compat;
 pub mod config;
 pub mod error;
 pub mod exec;
@@ -40,9 +48,12 @@ pub mod journal;
 pub mod logging;
 pub mod ratelimit;
 pub mod rng;
+pub mod route;
 pub mod router;
 pub mod scenario;
 pub mod scim;
+pub mod secret;
 pub mod server;
 pub mod state;
 pub mod store;
+pub mod tokens;

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use genesys_scim_mock::config::{Cli, Command, Config};
+use genesys_scim_mock::config::{Cli, Command, Config, GenerateArgs};
 use genesys_scim_mock::{exec, fixtures, healthcheck, instance::Instance, logging, server};
 use tracing::info;
 
@@ -47,6 +47,31 @@ async fn main() -> ExitCode {
             }
             Err(e) => fail(&e.to_string()),
         },
+        Command::GenerateFixture(args) => generate(&args),
+    }
+}
+
+fn generate(args: &GenerateArgs) -> ExitCode {
+    if args.org.trim().is_empty() {
+        return fail("--org: must not be empty");
+    }
+    let spec = fixtures::generator::Spec {
+        org: args.org.clone(),
+        users: usize::try_from(args.users).unwrap_or(usize::MAX),
+        groups: usize::try_from(args.groups).unwrap_or(usize::MAX),
+        seed: args.seed,
+    };
+    let written = match &args.out {
+        Some(path) => std::fs::File::create(path)
+            .map(std::io::BufWriter::new)
+            .and_then(|mut f| fixtures::generator::write(&spec, &mut f))
+            .map_err(|e| format!("--out {}: {e}", path.display())),
+        None => fixtures::generator::write(&spec, &mut std::io::stdout().lock())
+            .map_err(|e| format!("standard output: {e}")),
+    };
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&e),
     }
 }
 

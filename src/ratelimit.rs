@@ -29,7 +29,7 @@ use dashmap::DashMap;
 use http::{HeaderName, HeaderValue, Response, header};
 
 use crate::error::{ApiError, ApiResult, Surface};
-use crate::handlers::Ctx;
+use crate::handlers::Session;
 use crate::http::{ApiRequest, Body};
 use crate::state::AppState;
 
@@ -37,7 +37,7 @@ use crate::state::AppState;
 pub const WINDOW_MS: i64 = 60_000;
 
 /// The most windows kept at once (the same bound as the token table).
-pub const MAX_WINDOWS: usize = crate::store::MAX_TOKENS;
+pub const MAX_WINDOWS: usize = crate::tokens::MAX_TOKENS;
 
 /// The table size below which no sweep is attempted.
 const FIRST_SWEEP_AT: usize = 1_024;
@@ -186,7 +186,7 @@ fn ceil_secs(ms: i64) -> u64 {
 
 /// The limit that applies to the caller: the client's own (fixtures), else the server's.
 /// `None` when the server's limit is off (`--rate-limit off` disables every limit).
-pub fn limit_for(state: &AppState, ctx: &Ctx) -> Option<u32> {
+pub fn limit_for(state: &AppState, ctx: &Session) -> Option<u32> {
     let server = state.config.rate_limit_per_minute?;
     let client = state
         .store
@@ -200,7 +200,7 @@ pub fn limit_for(state: &AppState, ctx: &Ctx) -> Option<u32> {
 /// carries the `inin-ratelimit-*` headers Genesys sent until 2021.
 pub fn guard(
     state: &AppState,
-    ctx: &Ctx,
+    ctx: &Session,
     req: &ApiRequest,
     surface: Surface,
     handler: impl FnOnce() -> ApiResult<Response<Body>>,
@@ -225,12 +225,12 @@ pub fn guard(
         }
     };
     if ctx.compat.ratelimit_headers {
-        stamp(&mut resp, usage);
+        set_usage_headers(&mut resp, usage);
     }
     Ok(resp)
 }
 
-/// The bearer token of a request that already passed `Ctx::authenticate`.
+/// The bearer token of a request that already passed `Session::authenticate`.
 fn bearer(req: &ApiRequest) -> Option<&str> {
     let (scheme, token) = req.header(header::AUTHORIZATION)?.trim().split_once(' ')?;
     scheme
@@ -239,7 +239,7 @@ fn bearer(req: &ApiRequest) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
-fn stamp(resp: &mut Response<Body>, usage: Usage) {
+fn set_usage_headers(resp: &mut Response<Body>, usage: Usage) {
     let headers = resp.headers_mut();
     for (name, value) in [
         (HEADER_ALLOWED, u64::from(usage.allowed)),

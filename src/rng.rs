@@ -62,6 +62,14 @@ impl Seeded {
         self.inner.lock().random::<f64>()
     }
 
+    /// An index in `0..n` (0 when `n` is 0).
+    pub fn below(&self, n: usize) -> usize {
+        if n == 0 {
+            return 0;
+        }
+        self.inner.lock().random_range(0..n)
+    }
+
     /// An opaque token of url-safe characters.
     pub fn token(&self) -> String {
         use base64::Engine;

@@ -1,214 +1,26 @@
-//! Request → route → handler, in one place.
-//!
-//! [`route`] is a pure function from a method-less path to a [`Route`]; method dispatch happens
-//! afterwards so that an unknown path (404) and a wrong method (405) are different answers.
-//! Path segments are split on the raw `/` first and percent-decoded afterwards, as Genesys does:
-//! that is why an authority sent as `https%3A//idp/fas` splits into several segments while
-//! `https%3A%2F%2Fidp%2Ffas` stays one (seed 000).
+//! Request → route → handler, in one place: [`handle`] buffers, routes (see [`crate::route`]),
+//! consults the scenarios, authenticates, dispatches and records every exchange.
 
 use std::collections::BTreeMap;
 use std::panic::AssertUnwindSafe;
 
 use bytes::Bytes;
 use futures_util::FutureExt;
-use http::{HeaderValue, Method, Request, Response};
+use http::{HeaderValue, Request, Response};
 use hyper::body::Incoming;
 use tracing::{Instrument, error, info_span};
 
 use crate::error::{ApiError, Surface};
 use crate::fault::ConnFault;
-use crate::handlers::{self, Ctx};
+use crate::handlers::{self, Session};
 use crate::http::{ApiRequest, Body, read_limited};
 use crate::journal::Pending;
+use crate::route::{Route, route};
 use crate::scenario::{self, action::Step};
 use crate::state::AppState;
 
 /// Header that carries the request's correlation id on every response.
 pub const CORRELATION_HEADER: &str = "inin-correlation-id";
-
-/// Which SCIM tree a request came through. Both behave the same; the base differs in URLs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ScimTree {
-    /// `/api/v2/scim/v2`
-    V2,
-    /// `/api/v2/scim` (legacy)
-    Legacy,
-}
-
-impl ScimTree {
-    /// The path prefix of this tree.
-    pub fn prefix(self) -> &'static str {
-        match self {
-            Self::V2 => "/api/v2/scim/v2",
-            Self::Legacy => "/api/v2/scim",
-        }
-    }
-}
-
-/// A SCIM resource endpoint.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ScimRoute {
-    Users,
-    User(String),
-    Groups,
-    Group(String),
-    ServiceProviderConfig,
-    ResourceTypes,
-    ResourceType(String),
-    Schemas,
-    Schema(String),
-}
-
-/// A platform (non-SCIM) endpoint.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PlatformRoute {
-    Users,
-    User(String),
-    /// `/api/v2/users/externalid/...`: the decoded segments after `externalid`.
-    ExternalIdLookup(Vec<String>),
-    /// `/api/v2/users/{id}/externalid/...`: the user id and the decoded segments after
-    /// `externalid`.
-    UserExternalIds(String, Vec<String>),
-    Divisions,
-    Roles,
-    Skills,
-    Languages,
-    Groups,
-}
-
-/// Where a path leads.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Route {
-    /// `/__admin/health`
-    Health,
-    /// `/__admin/...`: the decoded segments after `__admin`.
-    Admin(Vec<String>),
-    /// `POST /oauth/token`
-    Token,
-    Scim(ScimTree, ScimRoute),
-    Platform(PlatformRoute),
-    /// A path under `/api/v2/scim` that names no resource.
-    ScimUnknown,
-    Unknown,
-}
-
-impl Route {
-    /// The error shape for this route.
-    pub fn surface(&self) -> Surface {
-        match self {
-            Self::Scim(..) | Self::ScimUnknown => Surface::Scim,
-            _ => Surface::Platform,
-        }
-    }
-
-    /// A stable name for scenarios and the journal, e.g. `users.patch`.
-    pub fn name(&self, method: &Method) -> String {
-        let verb = |list: bool| match *method {
-            Method::GET if list => "list",
-            Method::GET => "get",
-            Method::POST => "create",
-            Method::PUT => "replace",
-            Method::PATCH => "patch",
-            Method::DELETE => "delete",
-            _ => "other",
-        };
-        match self {
-            Self::Health => "admin.health".to_owned(),
-            Self::Admin(_) => "admin".to_owned(),
-            Self::Token => "oauth.token".to_owned(),
-            Self::Scim(_, r) => match r {
-                ScimRoute::Users => format!("users.{}", verb(true)),
-                ScimRoute::User(_) => format!("users.{}", verb(false)),
-                ScimRoute::Groups => format!("groups.{}", verb(true)),
-                ScimRoute::Group(_) => format!("groups.{}", verb(false)),
-                ScimRoute::ServiceProviderConfig => "serviceproviderconfig.get".to_owned(),
-                ScimRoute::ResourceTypes | ScimRoute::ResourceType(_) => {
-                    "resourcetypes.get".to_owned()
-                }
-                ScimRoute::Schemas | ScimRoute::Schema(_) => "schemas.get".to_owned(),
-            },
-            Self::Platform(p) => match p {
-                PlatformRoute::Users => "platform.users.list".to_owned(),
-                PlatformRoute::User(_) => "platform.users.get".to_owned(),
-                PlatformRoute::ExternalIdLookup(_) => "externalid.lookup".to_owned(),
-                PlatformRoute::UserExternalIds(..) => format!("externalid.{}", verb(false)),
-                PlatformRoute::Divisions => "platform.divisions.list".to_owned(),
-                PlatformRoute::Roles => "platform.roles.list".to_owned(),
-                PlatformRoute::Skills => "platform.skills.list".to_owned(),
-                PlatformRoute::Languages => "platform.languages.list".to_owned(),
-                PlatformRoute::Groups => "platform.groups.list".to_owned(),
-            },
-            Self::ScimUnknown | Self::Unknown => "unknown".to_owned(),
-        }
-    }
-}
-
-/// Splits a raw path on `/` and percent-decodes each segment. A trailing slash is tolerated.
-pub fn segments(path: &str) -> Result<Vec<String>, String> {
-    let trimmed = path.strip_prefix('/').unwrap_or(path);
-    let trimmed = trimmed.strip_suffix('/').unwrap_or(trimmed);
-    if trimmed.is_empty() {
-        return Ok(Vec::new());
-    }
-    trimmed
-        .split('/')
-        .map(|s| {
-            percent_encoding::percent_decode_str(s)
-                .decode_utf8()
-                .map(|c| c.into_owned())
-                .map_err(|_| format!("path segment {s:?} is not valid percent-encoded UTF-8"))
-        })
-        .collect()
-}
-
-/// Routes a raw path.
-pub fn route(path: &str) -> Result<Route, String> {
-    let segs = segments(path)?;
-    let s: Vec<&str> = segs.iter().map(String::as_str).collect();
-    let lower: Vec<String> = s.iter().map(|x| x.to_ascii_lowercase()).collect();
-    let l: Vec<&str> = lower.iter().map(String::as_str).collect();
-    Ok(match l.as_slice() {
-        ["__admin", "health"] => Route::Health,
-        ["__admin", ..] => Route::Admin(segs[1..].to_vec()),
-        ["oauth", "token"] => Route::Token,
-        ["api", "v2", "scim", "v2", ..] => scim(ScimTree::V2, &s[4..]),
-        ["api", "v2", "scim", ..] => scim(ScimTree::Legacy, &s[3..]),
-        ["api", "v2", "users"] => Route::Platform(PlatformRoute::Users),
-        ["api", "v2", "users", "externalid", ..] => {
-            Route::Platform(PlatformRoute::ExternalIdLookup(segs[4..].to_vec()))
-        }
-        ["api", "v2", "users", _] => Route::Platform(PlatformRoute::User(segs[3].clone())),
-        ["api", "v2", "users", _, "externalid", ..] => Route::Platform(
-            PlatformRoute::UserExternalIds(segs[3].clone(), segs[5..].to_vec()),
-        ),
-        ["api", "v2", "authorization", "divisions"] => Route::Platform(PlatformRoute::Divisions),
-        ["api", "v2", "authorization", "roles"] => Route::Platform(PlatformRoute::Roles),
-        ["api", "v2", "routing", "skills"] => Route::Platform(PlatformRoute::Skills),
-        ["api", "v2", "routing", "languages"] => Route::Platform(PlatformRoute::Languages),
-        ["api", "v2", "groups"] => Route::Platform(PlatformRoute::Groups),
-        _ => Route::Unknown,
-    })
-}
-
-/// SCIM resource segments are matched case-insensitively: the SDKs send `users`, IdPs `Users`.
-fn scim(tree: ScimTree, rest: &[&str]) -> Route {
-    let first = rest.first().map(|f| f.to_ascii_lowercase());
-    let r = match (first.as_deref(), rest.get(1), rest.len()) {
-        (Some("users"), _, 1) => ScimRoute::Users,
-        (Some("users"), Some(id), 2) => ScimRoute::User((*id).to_owned()),
-        (Some("groups"), _, 1) => ScimRoute::Groups,
-        (Some("groups"), Some(id), 2) => ScimRoute::Group((*id).to_owned()),
-        (Some("serviceproviderconfig" | "serviceproviderconfigs"), _, 1) => {
-            ScimRoute::ServiceProviderConfig
-        }
-        (Some("resourcetypes"), _, 1) => ScimRoute::ResourceTypes,
-        (Some("resourcetypes"), Some(id), 2) => ScimRoute::ResourceType((*id).to_owned()),
-        (Some("schemas"), _, 1) => ScimRoute::Schemas,
-        (Some("schemas"), Some(id), 2) => ScimRoute::Schema((*id).to_owned()),
-        _ => return Route::ScimUnknown,
-    };
-    Route::Scim(tree, r)
-}
 
 /// The entry point for every request: buffer, route, consult the scenarios, authenticate,
 /// dispatch, stamp the correlation id, and record the exchange in the journal (once, faults
@@ -295,7 +107,7 @@ pub async fn handle(state: &AppState, req: Request<Incoming>) -> Response<Body> 
                         resp
                     }
                     Step::Pass { compat, finish } => {
-                        let resp = stamp(
+                        let resp = stamp_correlation_id(
                             dispatch_caught(state, &request, &route, compat.as_ref()).await,
                             &correlation_id,
                         );
@@ -310,7 +122,7 @@ pub async fn handle(state: &AppState, req: Request<Incoming>) -> Response<Body> 
                 }
             }
         };
-        let resp = stamp(resp, &correlation_id);
+        let resp = stamp_correlation_id(resp, &correlation_id);
         pending.finish(resp).await
     }
     .instrument(span)
@@ -337,7 +149,7 @@ async fn dispatch_caught(
         })
 }
 
-fn stamp(mut resp: Response<Body>, correlation_id: &str) -> Response<Body> {
+fn stamp_correlation_id(mut resp: Response<Body>, correlation_id: &str) -> Response<Body> {
     if let Ok(v) = HeaderValue::from_str(correlation_id) {
         resp.headers_mut().insert(CORRELATION_HEADER, v);
     }
@@ -353,14 +165,14 @@ async fn dispatch(
     let surface = route.surface();
     let cid = &req.correlation_id;
     let result = match route {
-        Route::Health => Ok(handlers::admin::health(state)),
-        Route::Admin(segs) => handlers::admin::handle(state, req, segs),
+        Route::Health => Ok(crate::admin::health(state)),
+        Route::Admin(segs) => crate::admin::dispatch(state, req, segs),
         Route::Token => handlers::oauth::token(state, req),
         Route::Unknown | Route::ScimUnknown => Err(ApiError::not_found(format!(
             "No resource at {} {}.",
             req.method, req.path
         ))),
-        Route::Scim(..) | Route::Platform(_) => match Ctx::authenticate(state, req, route) {
+        Route::Scim(..) | Route::Platform(_) => match Session::authenticate(state, req, route) {
             Err(e) => Err(e),
             Ok(mut ctx) => {
                 // A scenario's `compat` action: switches overridden for this request only.
@@ -369,66 +181,15 @@ async fn dispatch(
                 }
                 crate::ratelimit::guard(state, &ctx, req, surface, || match route {
                     Route::Scim(_, r) => handlers::scim(state, &ctx, req, r),
-                    Route::Platform(p) => handlers::platform::handle(state, &ctx, req, p),
+                    Route::Platform(p) => handlers::platform::dispatch(state, &ctx, req, p),
                     _ => unreachable!("matched above"),
                 })
             }
         },
     };
-    result.unwrap_or_else(|e| e.render(surface, cid))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn scim_segments_are_case_insensitive_and_trailing_slash_is_fine() {
-        assert_eq!(
-            route("/api/v2/scim/v2/Users/").unwrap(),
-            Route::Scim(ScimTree::V2, ScimRoute::Users)
-        );
-        assert_eq!(
-            route("/api/v2/scim/users/abc").unwrap(),
-            Route::Scim(ScimTree::Legacy, ScimRoute::User("abc".into()))
-        );
-        assert_eq!(
-            route("/api/v2/scim/v2/ServiceProviderConfig").unwrap(),
-            Route::Scim(ScimTree::V2, ScimRoute::ServiceProviderConfig)
-        );
-        assert_eq!(route("/api/v2/scim/v2/Bulk").unwrap(), Route::ScimUnknown);
-        assert_eq!(route("/nope").unwrap(), Route::Unknown);
+    let mut resp = result.unwrap_or_else(|e| e.render(surface, cid));
+    if surface == Surface::Scim {
+        crate::http::negotiate(req, &mut resp);
     }
-
-    #[test]
-    fn segments_split_before_decoding() {
-        assert_eq!(
-            route("/api/v2/users/externalid/https%3A%2F%2Fidp%2Ffas/K1").unwrap(),
-            Route::Platform(PlatformRoute::ExternalIdLookup(vec![
-                "https://idp/fas".into(),
-                "K1".into()
-            ]))
-        );
-        assert_eq!(
-            route("/api/v2/users/externalid/https%3A//idp/fas/K1").unwrap(),
-            Route::Platform(PlatformRoute::ExternalIdLookup(vec![
-                "https:".into(),
-                "".into(),
-                "idp".into(),
-                "fas".into(),
-                "K1".into()
-            ]))
-        );
-        assert!(route("/api/v2/scim/v2/users/%FF").is_err());
-    }
-
-    #[test]
-    fn route_names_are_stable() {
-        let r = route("/api/v2/scim/v2/Users/x").unwrap();
-        assert_eq!(r.name(&Method::PATCH), "users.patch");
-        assert_eq!(
-            route("/api/v2/scim/v2/Users").unwrap().name(&Method::GET),
-            "users.list"
-        );
-    }
+    resp
 }

@@ -25,7 +25,7 @@ pub struct AppState {
     /// Loaded scenarios (`--scenario` and the admin API).
     pub scenarios: Scenarios,
     /// The fixture each org was last loaded from, for per-org reset and export.
-    pub sources: crate::admin::sources::Sources,
+    pub sources: crate::fixtures::sources::Sources,
 }
 
 impl AppState {
@@ -39,12 +39,12 @@ impl AppState {
             .map_err(|e| format!("fixtures: {e}"))?;
         crate::fixtures::load(&store, &docs, config.seed, clock.now())
             .map_err(|e| format!("fixtures: {e}"))?;
-        crate::genesys::limits::apply_to_store(&store, &config);
+        apply_limit_flags(&store, &config);
         let scenarios = Scenarios::new(Seeded::derive(config.seed, "scenarios"));
         scenarios
             .load_files(&config.scenarios)
             .map_err(|e| format!("--scenario: {e}"))?;
-        let sources = crate::admin::sources::Sources::configured(docs);
+        let sources = crate::fixtures::sources::Sources::configured(docs);
         Ok(Self {
             journal: Journal::new(config.journal_size),
             scenarios,
@@ -55,5 +55,14 @@ impl AppState {
             clock,
             limiter: Arc::new(RateLimiter::new()),
         })
+    }
+}
+
+/// Applies the limit flags to every org in `store` (start-up, and after fixtures are loaded).
+pub fn apply_limit_flags(store: &Store, config: &Config) {
+    for id in store.org_ids() {
+        if let Some(org) = store.org(&id) {
+            org.write().limits.apply_flags(config);
+        }
     }
 }

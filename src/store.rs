@@ -1,4 +1,4 @@
-//! The in-memory store: orgs, OAuth clients and issued tokens.
+//! The in-memory store: orgs, OAuth clients and issued tokens ([`crate::tokens`]).
 //!
 //! Each org sits behind its own lock, so suites working in different orgs never wait on each
 //! other, and every operation inside one org (which may touch several records: a userName
@@ -14,6 +14,7 @@ use parking_lot::RwLock;
 use serde::{Deserialize, Serialize};
 
 use crate::genesys::org::Org;
+use crate::tokens::TokenTable;
 
 /// A shared handle to one org.
 pub type OrgHandle = Arc<RwLock<Org>>;
@@ -34,25 +35,14 @@ pub struct OAuthClient {
     pub rate_limit_per_minute: Option<u32>,
 }
 
-/// An issued bearer token.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Token {
-    pub org_id: String,
-    pub client_id: String,
-    /// Expiry in clock milliseconds.
-    pub expires_at_ms: i64,
-}
-
-/// The most tokens kept at once. Expired tokens are swept when this is reached, then the
-/// oldest are dropped, so the table stays bounded however many tokens a client asks for.
-pub const MAX_TOKENS: usize = 100_000;
+pub use crate::tokens::{TableFull, Token};
 
 /// Every org, client and token.
 #[derive(Debug, Clone, Default)]
 pub struct Store {
     orgs: Arc<RwLock<HashMap<String, OrgHandle>>>,
     clients: Arc<DashMap<String, OAuthClient>>,
-    tokens: Arc<DashMap<String, Token>>,
+    tokens: Arc<TokenTable>,
 }
 
 impl Store {
@@ -85,7 +75,7 @@ impl Store {
     pub fn remove_org(&self, id: &str) -> bool {
         let existed = self.orgs.write().remove(id).is_some();
         self.clients.retain(|_, c| c.org_id != id);
-        self.tokens.retain(|_, t| t.org_id != id);
+        self.tokens.remove_org(id);
         existed
     }
 
@@ -118,30 +108,14 @@ impl Store {
         v
     }
 
-    /// Records an issued token.
-    pub fn insert_token(&self, value: String, token: Token, now_ms: i64) {
-        if self.tokens.len() >= MAX_TOKENS {
-            self.tokens.retain(|_, t| t.expires_at_ms > now_ms);
-            while self.tokens.len() >= MAX_TOKENS {
-                let oldest = self
-                    .tokens
-                    .iter()
-                    .min_by_key(|t| t.expires_at_ms)
-                    .map(|t| t.key().clone());
-                match oldest {
-                    Some(k) => {
-                        self.tokens.remove(&k);
-                    }
-                    None => break,
-                }
-            }
-        }
-        self.tokens.insert(value, token);
+    /// Records an issued token (see [`TokenTable::insert`] for the bounds).
+    pub fn insert_token(&self, value: String, token: Token, now_ms: i64) -> Result<(), TableFull> {
+        self.tokens.insert(value, token, now_ms)
     }
 
     /// A token by value.
     pub fn token(&self, value: &str) -> Option<Token> {
-        self.tokens.get(value).map(|t| t.clone())
+        self.tokens.get(value)
     }
 
     /// Number of tokens held.

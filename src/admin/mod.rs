@@ -1,23 +1,66 @@
-//! The admin API under `/__admin`: request journal, orgs (create, delete, reset, export,
-//! import), scenarios, and the OpenAPI document describing them (`docs/admin-openapi.json`).
-//! `handlers::admin` checks `--admin` and the admin token, then hands the path here.
+//! The admin API under `/__admin`, the control plane: health, clock, request journal, orgs
+//! (create, delete, reset, export, import), scenarios, and the OpenAPI document describing them
+//! (`docs/admin-openapi.json`). Admin errors use the platform shape; admin routes are not part
+//! of the emulated Genesys surface. [`dispatch`] checks `--admin` and the admin token first.
 
+pub mod clock;
+pub mod marks;
 pub mod orgs;
 pub mod requests;
 pub mod scenarios;
-pub mod sources;
 
 use http::{Method, Response, StatusCode};
 
-use crate::error::ApiResult;
-use crate::http::{ApiRequest, Body, JSON};
+use crate::error::{ApiError, ApiResult};
+use crate::http::{ApiRequest, Body, JSON, json_response};
 use crate::state::AppState;
 
 /// The OpenAPI 3 document of the admin API.
 pub const OPENAPI: &str = include_str!("../../docs/admin-openapi.json");
 
+/// `GET /__admin/health`: readiness. Always served (even with `--admin off`) so container
+/// health checks work.
+pub fn health(state: &AppState) -> Response<Body> {
+    json_response(
+        StatusCode::OK,
+        JSON,
+        &serde_json::json!({"status": "ok", "orgs": state.store.org_ids().len()}),
+    )
+}
+
+/// Every other `/__admin` route.
+pub fn dispatch(state: &AppState, req: &ApiRequest, segs: &[String]) -> ApiResult<Response<Body>> {
+    if !state.config.admin_enabled {
+        return Err(ApiError::not_found("The admin API is off (--admin off)."));
+    }
+    if let Some(expected) = &state.config.admin_token {
+        let given = req
+            .header(http::header::AUTHORIZATION)
+            .and_then(|h| h.split_once(' '))
+            .filter(|(s, _)| s.eq_ignore_ascii_case("bearer"))
+            .map(|(_, t)| t.trim());
+        if !given.is_some_and(|g| crate::secret::matches(g, expected)) {
+            return Err(ApiError::unauthorized(
+                "bad.credentials",
+                "The admin API needs Authorization: Bearer <admin token>.",
+            ));
+        }
+    }
+    if let Some(answer) = clock::endpoint(state, req, segs) {
+        return answer;
+    }
+    if let Some(answer) = endpoint(state, req, segs) {
+        return answer;
+    }
+    Err(ApiError::not_found(format!(
+        "No admin endpoint {} /__admin/{}.",
+        req.method,
+        segs.join("/")
+    )))
+}
+
 /// Serves an admin route, or `None` when the path is not one of these.
-pub fn handle(
+fn endpoint(
     state: &AppState,
     req: &ApiRequest,
     segs: &[String],
@@ -28,6 +71,8 @@ pub fn handle(
         (&Method::GET, ["requests"]) => requests::list(state, req),
         (&Method::DELETE, ["requests"]) => Ok(requests::clear(state)),
         (&Method::POST, ["requests", "count"]) => requests::count(state, req),
+        (&Method::GET, ["marks"]) => Ok(marks::list(state)),
+        (&Method::POST, ["marks"]) => marks::add(state, req),
         (&Method::POST, ["reset"]) => orgs::reset(state, req),
         (&Method::GET, ["orgs"]) => Ok(orgs::list(state)),
         (&Method::POST, ["orgs"]) => orgs::create(state, req),

@@ -98,7 +98,7 @@ pub fn reset(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
                 state.clock.now(),
             )
             .map_err(|e| ApiError::bad_request(format!("reloading fixtures failed: {e}")))?;
-            crate::genesys::limits::apply_to_store(&state.store, &state.config);
+            crate::state::apply_limit_flags(&state.store, &state.config);
             state.sources.restore_configured();
             state.journal.clear();
             state.scenarios.reset(None);
@@ -268,7 +268,7 @@ fn export_fixture(state: &AppState, id: &str) -> ApiResult<OrgFixture> {
 }
 
 /// Switches as `--compat` names (`version-mismatch-status`) → values.
-fn compat_map(c: &crate::genesys::compat::Compat) -> Map<String, Value> {
+fn compat_map(c: &crate::compat::Compat) -> Map<String, Value> {
     let mut out = Map::new();
     if let Ok(Value::Object(fields)) = serde_json::to_value(c) {
         for (k, v) in fields {

@@ -13,7 +13,7 @@ use crate::state::AppState;
 /// How many near misses a failed count shows.
 const NEAREST: usize = 3;
 
-/// `GET /__admin/requests?org=&method=&route=&status=&rule=&since=&format=jsonl`.
+/// `GET /__admin/requests?org=&method=&route=&status=&rule=&seq=&since=&format=jsonl`.
 pub fn list(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
     let mut m = Matcher::default();
     let mut jsonl = false;
@@ -29,12 +29,17 @@ pub fn list(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
                     ApiError::bad_request(format!("status: expected a number, got {v:?}"))
                 })?);
             }
+            "seq" => {
+                m.seq = Some(v.parse().map_err(|_| {
+                    ApiError::bad_request(format!("seq: expected a number, got {v:?}"))
+                })?);
+            }
             "since" => m.since = Some(parse_time(&v).map_err(ApiError::bad_request)?),
             "format" if v == "jsonl" => jsonl = true,
             "format" if v == "json" => {}
             other => {
                 return Err(ApiError::bad_request(format!(
-                    "unknown parameter {other:?}; use org, method, route, path, status, rule, since, format"
+                    "unknown parameter {other:?}; use org, method, route, path, status, rule, seq, since, format"
                 )));
             }
         }

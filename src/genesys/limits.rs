@@ -1,9 +1,7 @@
-//! Enforcing and configuring the per-org [`Limits`] (`genesys-api.md` §8).
-//!
-//! The limits themselves live on the org (`Org::limits`, from fixtures). This file holds the
-//! checks that must hold on every write path (SCIM, the external-id API, fixtures), the PATCH
-//! operation count shared by users and groups, and the server flags that set the limits
-//! Genesys does not publish (`--max-group-members`, `--max-patch-operations`).
+//! The per-org [`Limits`] (`genesys-api.md` §8): their defaults, the checks that must hold on
+//! every write path (SCIM, the external-id API, fixtures), the PATCH operation count shared by
+//! users and groups, and how the server flags that set the limits Genesys does not publish
+//! (`--max-group-members`, `--max-patch-operations`) apply.
 //!
 //! Every limit answers 400 `invalidValue` (platform code `invalid.value`), naming the limit and
 //! the count. Genesys documents the limits but not the error it sends when one is exceeded;
@@ -11,13 +9,43 @@
 //! operation", while `tooMany` is reserved there for filters that yield too many results and 413
 //! for Bulk `maxOperations`, neither of which is this case.
 
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::config::Config;
 use crate::error::{ApiError, ApiResult};
-use crate::genesys::org::Limits;
 use crate::genesys::user::User;
-use crate::store::Store;
+
+/// Per-org limits (Genesys defaults; fixtures and flags may change them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Limits {
+    /// External ids per user ("Limit 100 per entity").
+    pub external_ids_per_user: usize,
+    /// Routing skills per user (SCIM model: max 50).
+    pub skills_per_user: usize,
+    /// Routing languages per user (SCIM model: max 50).
+    pub languages_per_user: usize,
+    /// Groups per user (Genesys help: 100 official).
+    pub groups_per_user: usize,
+    /// Members per group. Genesys' SCIM limit keys are undocumented; this is a chosen default.
+    pub members_per_group: usize,
+    /// Operations per PATCH request. Undocumented in Genesys; a chosen default.
+    pub patch_operations: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            external_ids_per_user: 100,
+            skills_per_user: 50,
+            languages_per_user: 50,
+            groups_per_user: 100,
+            members_per_group: 10_000,
+            patch_operations: 1_000,
+        }
+    }
+}
 
 impl Limits {
     /// The per-user limits: external ids, routing skills, routing languages. Checked by
@@ -93,42 +121,10 @@ impl Limits {
     }
 }
 
-/// Applies the limit flags to every org in `store` (start-up, and after fixtures are loaded).
-pub fn apply_to_store(store: &Store, config: &Config) {
-    for id in store.org_ids() {
-        if let Some(org) = store.org(&id) {
-            org.write().limits.apply_flags(config);
-        }
-    }
-}
-
-/// Parses a limit flag: a whole number greater than zero. Errors name the flag.
-pub fn parse_flag(flag: &str, value: Option<&str>) -> Result<Option<usize>, String> {
-    let Some(text) = value else {
-        return Ok(None);
-    };
-    match text.trim().parse::<usize>() {
-        Ok(n) if n > 0 => Ok(Some(n)),
-        _ => Err(format!(
-            "{flag}: expected a whole number greater than 0, got {text:?}"
-        )),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn flags_parse_positive_numbers_only() {
-        assert_eq!(parse_flag("--x", None), Ok(None));
-        assert_eq!(parse_flag("--x", Some("7")), Ok(Some(7)));
-        for bad in ["0", "-3", "many", "", "1.5"] {
-            let e = parse_flag("--x", Some(bad)).unwrap_err();
-            assert!(e.starts_with("--x:"), "{e}");
-        }
-    }
 
     #[test]
     fn flags_fill_defaults_but_fixture_values_win() {

@@ -12,8 +12,8 @@
 use serde_json::{Map, Value, json};
 
 use crate::clock::format_time;
+use crate::compat::{Compat, Unsupported};
 use crate::error::{ApiError, ApiResult};
-use crate::genesys::compat::{Compat, Unsupported};
 use crate::genesys::group::{Group, GroupType};
 use crate::genesys::org::Org;
 use crate::genesys::user::{
@@ -706,6 +706,11 @@ fn write_roles(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResult
                 ))
             })?,
         };
+        // Genesys roles have no primary; Entra sends `"primary": "True"` anyway. It is checked
+        // like any boolean (coerce-string-booleans) and then ignored.
+        if let Some(p) = item.get("primary") {
+            boolean("roles.primary", p, ctx.compat)?;
+        }
         let role = ctx.org.role_by_name(name).ok_or_else(|| {
             ApiError::invalid_value(format!(
                 "roles: no role named {name:?} exists in this organization"

@@ -1,8 +1,10 @@
 //! The Genesys Cloud domain: how users and groups are stored, how the SCIM view is rendered
-//! from them, and the switches where Genesys differs from the RFC.
+//! from them, the mapping between the two, and the per-org limits. The switches where Genesys
+//! differs from the RFC live one layer down, in [`crate::compat`], because the SCIM protocol
+//! code reads them too.
 
-pub mod compat;
 pub mod group;
+pub mod index;
 pub mod limits;
 pub mod mapping;
 pub mod org;

@@ -11,9 +11,11 @@ use chrono::{DateTime, Utc};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
+use crate::compat::Compat;
 use crate::error::{ApiError, ApiResult};
-use crate::genesys::compat::Compat;
 use crate::genesys::group::Group;
+use crate::genesys::index::UserIndexes;
+use crate::genesys::limits::Limits;
 use crate::genesys::user::{ExternalId, User, UserState};
 use crate::rng::Seeded;
 
@@ -32,37 +34,6 @@ pub struct Division {
     pub name: String,
     #[serde(default)]
     pub home: bool,
-}
-
-/// Per-org limits (Genesys defaults; fixtures and flags may change them).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct Limits {
-    /// External ids per user ("Limit 100 per entity").
-    pub external_ids_per_user: usize,
-    /// Routing skills per user (SCIM model: max 50).
-    pub skills_per_user: usize,
-    /// Routing languages per user (SCIM model: max 50).
-    pub languages_per_user: usize,
-    /// Groups per user (Genesys help: 100 official).
-    pub groups_per_user: usize,
-    /// Members per group. Genesys' SCIM limit keys are undocumented; this is a chosen default.
-    pub members_per_group: usize,
-    /// Operations per PATCH request. Undocumented in Genesys; a chosen default.
-    pub patch_operations: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Self {
-            external_ids_per_user: 100,
-            skills_per_user: 50,
-            languages_per_user: 50,
-            groups_per_user: 100,
-            members_per_group: 10_000,
-            patch_operations: 1_000,
-        }
-    }
 }
 
 /// An org and everything in it.
@@ -87,6 +58,18 @@ pub struct Org {
     deleted_by_name: HashMap<String, String>,
     /// (authority, key) → user id, non-deleted users only.
     by_external: HashMap<ExternalId, String>,
+    /// State, email, employee number, division and manager → user positions.
+    indexes: UserIndexes,
+    /// User position → positions of the groups it is a member of, sorted: a user's groups
+    /// without a scan of every group's members. Bounded by the groups-per-user limit.
+    member_of: Vec<Vec<u32>>,
+}
+
+/// A table position as the indexes store it. Tables hold far fewer than 2^32 records (the
+/// generator's bound is 1,000,000 users), so the conversion cannot fail in practice; it
+/// saturates rather than panics.
+fn pos32(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
 }
 
 impl Org {
@@ -107,6 +90,8 @@ impl Org {
             by_name: HashMap::new(),
             deleted_by_name: HashMap::new(),
             by_external: HashMap::new(),
+            indexes: UserIndexes::default(),
+            member_of: Vec::new(),
         }
     }
 
@@ -192,6 +177,21 @@ impl Org {
         self.users.values()
     }
 
+    /// The user at a table position (positions are creation order and never change).
+    pub fn user_at(&self, pos: u32) -> Option<&User> {
+        self.users.get_index(pos as usize).map(|(_, u)| u)
+    }
+
+    /// The table position of a user, deleted or not.
+    pub fn user_position(&self, id: &str) -> Option<u32> {
+        self.users.get_index_of(id).map(pos32)
+    }
+
+    /// The secondary indexes over live users.
+    pub fn indexes(&self) -> &UserIndexes {
+        &self.indexes
+    }
+
     /// Number of users, deleted ones included.
     pub fn user_count(&self) -> usize {
         self.users.len()
@@ -262,6 +262,11 @@ impl Org {
             self.unindex(prev);
         }
         self.index(&user);
+        let pos = self
+            .users
+            .get_index_of(&user.id)
+            .unwrap_or(self.users.len());
+        self.indexes.update(pos32(pos), previous.as_ref(), &user);
         if user.state == UserState::Deleted {
             self.drop_memberships(&user.id, now);
         }
@@ -340,11 +345,39 @@ impl Org {
         self.groups.values()
     }
 
-    /// The groups a user belongs to.
+    /// The groups a user belongs to, in group creation order (from the reverse index).
     pub fn groups_of<'a>(&'a self, user_id: &'a str) -> impl Iterator<Item = &'a Group> + 'a {
-        self.groups
-            .values()
-            .filter(move |g| g.members.iter().any(|m| m == user_id))
+        self.users
+            .get_index_of(user_id)
+            .and_then(|pos| self.member_of.get(pos))
+            .into_iter()
+            .flatten()
+            .filter_map(|g| self.groups.get_index(*g as usize).map(|(_, g)| g))
+    }
+
+    fn membership_count(&self, user_id: &str) -> usize {
+        self.users
+            .get_index_of(user_id)
+            .and_then(|pos| self.member_of.get(pos))
+            .map_or(0, Vec::len)
+    }
+
+    /// Records that the user `user_id` joined (`true`) or left the group at `group_pos`.
+    fn set_membership(&mut self, user_id: &str, group_pos: u32, member: bool) {
+        let Some(pos) = self.users.get_index_of(user_id) else {
+            return;
+        };
+        if self.member_of.len() <= pos {
+            self.member_of.resize_with(pos + 1, Vec::new);
+        }
+        let list = &mut self.member_of[pos];
+        match (list.binary_search(&group_pos), member) {
+            (Err(at), true) => list.insert(at, group_pos),
+            (Ok(at), false) => {
+                list.remove(at);
+            }
+            _ => {}
+        }
     }
 
     /// Stores a group (new or changed), checking that members exist and limits hold. The
@@ -376,13 +409,17 @@ impl Org {
             }
         }
         // New groups (fixtures) are checked too, so no path builds a state the API refuses.
-        let added: Vec<&String> = group
+        let before: std::collections::HashSet<&str> = previous
+            .map(|p| p.members.iter().map(String::as_str).collect())
+            .unwrap_or_default();
+        let added: Vec<String> = group
             .members
             .iter()
-            .filter(|m| previous.is_none_or(|prev| !prev.members.contains(m)))
+            .filter(|m| !before.contains(m.as_str()))
+            .cloned()
             .collect();
-        for m in added {
-            let count = self.groups_of(m).count();
+        for m in &added {
+            let count = self.membership_count(m);
             if count >= self.limits.groups_per_user {
                 return Err(ApiError::invalid_value(format!(
                     "User {m:?} already belongs to {count} groups; the limit is {}.",
@@ -390,17 +427,35 @@ impl Org {
                 )));
             }
         }
+        let after: std::collections::HashSet<&str> =
+            group.members.iter().map(String::as_str).collect();
+        let removed: Vec<String> = before
+            .iter()
+            .filter(|m| !after.contains(*m))
+            .map(|m| (*m).to_owned())
+            .collect();
         group.version = previous.map_or(1, |p| p.version + 1);
         group.date_modified = now;
-        self.groups.insert(group.id.clone(), group.clone());
+        let (gpos, _) = self.groups.insert_full(group.id.clone(), group.clone());
+        for m in &added {
+            self.set_membership(m, pos32(gpos), true);
+        }
+        for m in &removed {
+            self.set_membership(m, pos32(gpos), false);
+        }
         Ok((group, true))
     }
 
     fn drop_memberships(&mut self, user_id: &str, now: DateTime<Utc>) {
-        for g in self.groups.values_mut() {
-            let before = g.members.len();
-            g.members.retain(|m| m != user_id);
-            if g.members.len() != before {
+        let Some(pos) = self.users.get_index_of(user_id) else {
+            return;
+        };
+        let Some(groups) = self.member_of.get_mut(pos).map(std::mem::take) else {
+            return;
+        };
+        for gpos in groups {
+            if let Some((_, g)) = self.groups.get_index_mut(gpos as usize) {
+                g.members.retain(|m| m != user_id);
                 g.version += 1;
                 g.date_modified = now;
             }

@@ -5,14 +5,14 @@ use http::{Response, StatusCode};
 use serde_json::{Value, json};
 
 use crate::error::{ApiError, ApiResult};
-use crate::handlers::Ctx;
+use crate::handlers::Session;
 use crate::http::{ApiRequest, Body, SCIM_JSON, json_response};
 use crate::scim::schema::{self, Attribute, RESOURCE_SCHEMAS, Schema};
 
 /// `GET /ServiceProviderConfig`. Genesys' actual values are undocumented; these describe what
 /// this mock (and, as far as is known, Genesys) supports: PATCH and ETags yes; bulk, sort and
 /// password change no; filters yes.
-pub fn service_provider_config(ctx: &Ctx, req: &ApiRequest) -> ApiResult<Response<Body>> {
+pub fn service_provider_config(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
     let _ = req;
     let org = ctx.org.read();
     let body = json!({
@@ -39,7 +39,7 @@ pub fn service_provider_config(ctx: &Ctx, req: &ApiRequest) -> ApiResult<Respons
     Ok(json_response(StatusCode::OK, SCIM_JSON, &body))
 }
 
-fn resource_type_json(ctx: &Ctx, id: &str) -> Option<Value> {
+fn resource_type_json(ctx: &Session, id: &str) -> Option<Value> {
     let (name, endpoint, schema, extensions): (&str, &str, &str, &[&str]) =
         match id.to_ascii_lowercase().as_str() {
             "user" => (
@@ -64,7 +64,7 @@ fn resource_type_json(ctx: &Ctx, id: &str) -> Option<Value> {
 }
 
 /// `GET /ResourceTypes`.
-pub fn resource_types(ctx: &Ctx, req: &ApiRequest) -> ApiResult<Response<Body>> {
+pub fn resource_types(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
     let _ = req;
     let list: Vec<Value> = ["User", "Group"]
         .iter()
@@ -74,7 +74,7 @@ pub fn resource_types(ctx: &Ctx, req: &ApiRequest) -> ApiResult<Response<Body>> 
 }
 
 /// `GET /ResourceTypes/{id}`.
-pub fn resource_type(ctx: &Ctx, id: &str) -> ApiResult<Response<Body>> {
+pub fn resource_type(ctx: &Session, id: &str) -> ApiResult<Response<Body>> {
     let body = resource_type_json(ctx, id)
         .ok_or_else(|| ApiError::not_found(format!("ResourceType {id} not found.")))?;
     Ok(json_response(StatusCode::OK, SCIM_JSON, &body))
@@ -114,7 +114,7 @@ fn attribute_json(a: &Attribute) -> Value {
     v
 }
 
-fn schema_json(ctx: &Ctx, s: &Schema) -> Value {
+fn schema_json(ctx: &Session, s: &Schema) -> Value {
     json!({
         "schemas": [schema::SCHEMA],
         "id": s.id,
@@ -127,7 +127,7 @@ fn schema_json(ctx: &Ctx, s: &Schema) -> Value {
 
 /// `GET /Schemas`. A filter answers 403: Genesys documents "Filtered results are invalid and
 /// return 403 Unauthorized".
-pub fn schemas(ctx: &Ctx, req: &ApiRequest) -> ApiResult<Response<Body>> {
+pub fn schemas(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
     if req.query_map().contains_key("filter") {
         return Err(ApiError::forbidden(
             "Filtered results are invalid for Schemas.",
@@ -141,7 +141,7 @@ pub fn schemas(ctx: &Ctx, req: &ApiRequest) -> ApiResult<Response<Body>> {
 }
 
 /// `GET /Schemas/{urn}`.
-pub fn schema(ctx: &Ctx, id: &str) -> ApiResult<Response<Body>> {
+pub fn schema(ctx: &Session, id: &str) -> ApiResult<Response<Body>> {
     let s = RESOURCE_SCHEMAS
         .iter()
         .find(|s| s.id.eq_ignore_ascii_case(id))

@@ -15,11 +15,11 @@ use http::{Method, Response, StatusCode};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Value, json};
 
+use crate::compat::{ExternalIdRepost, RawSlashAuthority};
 use crate::error::{ApiError, ApiResult};
-use crate::genesys::compat::{ExternalIdRepost, RawSlashAuthority};
 use crate::genesys::org::Org;
 use crate::genesys::user::{ExternalId, SCIM_AUTHORITY, User};
-use crate::handlers::{Ctx, json_body};
+use crate::handlers::{Session, json_body};
 use crate::http::{ApiRequest, Body, JSON, json_response, status_response};
 
 /// Characters left as they are in a `selfUri` path segment (RFC 3986 unreserved).
@@ -42,7 +42,7 @@ enum Target {
 
 /// `GET /api/v2/users/externalid/{authorityName}/{externalKey}`: the platform user holding
 /// that pair, with `?expand=`.
-pub fn lookup(ctx: &Ctx, req: &ApiRequest, segs: &[String]) -> ApiResult<Response<Body>> {
+pub fn lookup(ctx: &Session, req: &ApiRequest, segs: &[String]) -> ApiResult<Response<Body>> {
     if req.method != Method::GET {
         return Err(ApiError::method_not_allowed(
             "GET",
@@ -68,7 +68,7 @@ pub fn lookup(ctx: &Ctx, req: &ApiRequest, segs: &[String]) -> ApiResult<Respons
 
 /// `/api/v2/users/{userId}/externalid[/{authorityName}[/{externalKey}]]`.
 pub fn for_user(
-    ctx: &Ctx,
+    ctx: &Session,
     req: &ApiRequest,
     user_id: &str,
     segs: &[String],
@@ -105,7 +105,7 @@ pub fn for_user(
 
 /// Works out what the segments name. Two segments are an (authority, key) pair unless, under
 /// `match-known`, a GET names a known authority that contains one raw `/`.
-fn target(req: &ApiRequest, segs: &[String], ctx: &Ctx, org: &Org) -> ApiResult<Target> {
+fn target(req: &ApiRequest, segs: &[String], ctx: &Session, org: &Org) -> ApiResult<Target> {
     let match_known = ctx.compat.raw_slash_authority == RawSlashAuthority::MatchKnown;
     let whole = || {
         let joined = segs.join("/");
@@ -133,7 +133,7 @@ fn target(req: &ApiRequest, segs: &[String], ctx: &Ctx, org: &Org) -> ApiResult<
 
 /// Under `match-known`: the longest run of leading segments that, joined with `/`, is an
 /// authority the org knows, and the rest (joined the same way) as the key.
-fn match_known_entry(segs: &[String], ctx: &Ctx, org: &Org) -> Option<(String, String)> {
+fn match_known_entry(segs: &[String], ctx: &Session, org: &Org) -> Option<(String, String)> {
     if ctx.compat.raw_slash_authority != RawSlashAuthority::MatchKnown {
         return None;
     }
@@ -191,14 +191,14 @@ fn identifiers(user: &User) -> Value {
 }
 
 /// `GET .../externalid`: every id of the user, the `x-pc:scimv2:v1` one included.
-fn list(ctx: &Ctx, user_id: &str) -> ApiResult<Response<Body>> {
+fn list(ctx: &Session, user_id: &str) -> ApiResult<Response<Body>> {
     let org = ctx.org.read();
     let user = org.user(user_id).ok_or_else(|| user_not_found(user_id))?;
     Ok(json_response(StatusCode::OK, JSON, &identifiers(user)))
 }
 
 /// `GET .../externalid/{authorityName}`: the user's id under that authority.
-fn get_one(ctx: &Ctx, user_id: &str, authority: &str) -> ApiResult<Response<Body>> {
+fn get_one(ctx: &Session, user_id: &str, authority: &str) -> ApiResult<Response<Body>> {
     let org = ctx.org.read();
     let user = org.user(user_id).ok_or_else(|| user_not_found(user_id))?;
     let e = user
@@ -233,7 +233,7 @@ fn required(body: &Value, field: &str) -> ApiResult<String> {
 /// Re-POSTing an authority the user already has follows `Compat::external_id_repost`:
 /// `conflict` (default) answers 409, as the forum report found ("I can add all … but not update
 /// them"); `replace` swaps the key (and re-POSTing the same pair is then a no-op).
-fn add(ctx: &Ctx, req: &ApiRequest, user_id: &str) -> ApiResult<Response<Body>> {
+fn add(ctx: &Session, req: &ApiRequest, user_id: &str) -> ApiResult<Response<Body>> {
     let mut org = ctx.org.write();
     let mut user = org
         .user(user_id)
@@ -300,7 +300,7 @@ fn add(ctx: &Ctx, req: &ApiRequest, user_id: &str) -> ApiResult<Response<Body>> 
 
 /// `DELETE .../externalid/{authorityName}/{externalKey}`: 204, or 404 when the user has no
 /// such pair.
-fn delete(ctx: &Ctx, user_id: &str, authority: &str, key: &str) -> ApiResult<Response<Body>> {
+fn delete(ctx: &Session, user_id: &str, authority: &str, key: &str) -> ApiResult<Response<Body>> {
     let mut org = ctx.org.write();
     let mut user = org
         .user(user_id)

@@ -9,7 +9,7 @@ use crate::genesys::group::Group;
 use crate::genesys::mapping::{self, View};
 use crate::genesys::org::Org;
 use crate::handlers::{
-    Ctx, check_if_match, json_body, list_query, not_modified, projection, scim_resource,
+    Session, check_if_match, json_body, list_query, not_modified, projection, scim_resource,
 };
 use crate::http::{ApiRequest, Body, SCIM_JSON, json_response};
 use crate::scim::filter;
@@ -19,7 +19,7 @@ use crate::scim::schema::ResourceKind;
 
 /// `GET /Groups`, optionally filtered (`displayName eq "Sales"` matches case-insensitively,
 /// as Entra needs).
-pub fn list(ctx: &Ctx, req: &ApiRequest) -> ApiResult<Response<Body>> {
+pub fn list(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
     let (page, filter) = list_query(ctx, req, ResourceKind::Group)?;
     let org = ctx.org.read();
     let view = View {
@@ -55,7 +55,7 @@ fn find<'a>(org: &'a Org, id: &str) -> ApiResult<&'a Group> {
 }
 
 /// `GET /Groups/{id}`.
-pub fn get(ctx: &Ctx, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
+pub fn get(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let org = ctx.org.read();
     let group = find(&org, id)?;
     if let Some(resp) = not_modified(req, group.version) {
@@ -70,7 +70,7 @@ pub fn get(ctx: &Ctx, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
 }
 
 /// `PUT /Groups/{id}`: replaces the member set (and `externalId`).
-pub fn replace(ctx: &Ctx, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
+pub fn replace(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
     write(ctx, req, id, |_, previous| {
         mapping::group_from_scim(&body, previous)
@@ -78,7 +78,7 @@ pub fn replace(ctx: &Ctx, req: &ApiRequest, id: &str) -> ApiResult<Response<Body
 }
 
 /// `PATCH /Groups/{id}`: membership changes in every form Entra, Okta and seed 002 send.
-pub fn patch(ctx: &Ctx, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
+pub fn patch(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
     write(ctx, req, id, |org, previous| {
         org.limits.check_patch_operations(&body)?;
@@ -93,7 +93,7 @@ pub fn patch(ctx: &Ctx, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>>
 }
 
 fn write(
-    ctx: &Ctx,
+    ctx: &Session,
     req: &ApiRequest,
     id: &str,
     build: impl FnOnce(&Org, &Group) -> ApiResult<Group>,

@@ -2,8 +2,6 @@
 //! `replace`, `patch`, `delete`) with the same shape. Handlers are synchronous: they lock an
 //! org, do their work, and return; nothing awaits while a lock is held.
 
-pub mod admin;
-pub mod admin_clock;
 pub mod discovery;
 pub mod externalid;
 pub mod groups;
@@ -15,10 +13,10 @@ use chrono::{DateTime, Utc};
 use http::{HeaderValue, Method, Response, StatusCode, header};
 use serde_json::Value;
 
+use crate::compat::Compat;
 use crate::error::{ApiError, ApiResult};
-use crate::genesys::compat::Compat;
 use crate::http::{ApiRequest, Body, SCIM_JSON, json_response, status_response};
-use crate::router::{Route, ScimRoute, ScimTree};
+use crate::route::{Route, ScimRoute, ScimTree};
 use crate::scim::filter::{self, Filter};
 use crate::scim::list::{self, Page};
 use crate::scim::projection::Projection;
@@ -28,7 +26,7 @@ use crate::store::OrgHandle;
 
 /// Who is calling and where: resolved from the bearer token once per request.
 #[derive(Debug, Clone)]
-pub struct Ctx {
+pub struct Session {
     pub org: OrgHandle,
     pub org_id: String,
     pub client_id: String,
@@ -41,7 +39,7 @@ pub struct Ctx {
     pub now: DateTime<Utc>,
 }
 
-impl Ctx {
+impl Session {
     /// Checks the bearer token and resolves its org. Every `/api/v2` call needs one, discovery
     /// included (`genesys-api.md` §1).
     pub fn authenticate(state: &AppState, req: &ApiRequest, route: &Route) -> ApiResult<Self> {
@@ -99,7 +97,7 @@ pub fn origin(req: &ApiRequest) -> String {
 /// Dispatches a SCIM route by method.
 pub fn scim(
     state: &AppState,
-    ctx: &Ctx,
+    ctx: &Session,
     req: &ApiRequest,
     route: &ScimRoute,
 ) -> ApiResult<Response<Body>> {
@@ -210,7 +208,7 @@ pub fn etag_matches(header_value: &str, version: u64) -> bool {
 
 /// Enforces `If-Match`: on mismatch, `invalidVers` with the status `version-mismatch-status`
 /// picks (default 400, per the Genesys SDK parameter docs).
-pub fn check_if_match(req: &ApiRequest, ctx: &Ctx, version: u64) -> ApiResult<()> {
+pub fn check_if_match(req: &ApiRequest, ctx: &Session, version: u64) -> ApiResult<()> {
     match req.header(header::IF_MATCH) {
         Some(v) if !etag_matches(v, version) => Err(ApiError::invalid_vers(
             ctx.compat.version_mismatch(),
@@ -249,7 +247,7 @@ fn set_etag(resp: &mut Response<Body>, version: u64) {
 /// The paging and filter parameters of a SCIM list, validated: `startIndex`/`count`, the
 /// filter parsed and checked against the profile, and `large-count-429` applied.
 pub fn list_query(
-    ctx: &Ctx,
+    ctx: &Session,
     req: &ApiRequest,
     kind: ResourceKind,
 ) -> ApiResult<(Page, Option<Filter>)> {
@@ -263,8 +261,10 @@ pub fn list_query(
     let filter = match one("filter").map(str::trim).filter(|f| !f.is_empty()) {
         None => None,
         Some(text) => {
-            let f = filter::parse(text)
-                .map_err(|e| ApiError::invalid_filter(format!("Invalid filter {text:?}: {e}")))?;
+            let f = filter::parse(text).map_err(|e| {
+                let shown = filter::excerpt(text);
+                ApiError::invalid_filter(format!("Invalid filter {shown:?}: {e}"))
+            })?;
             filter::check_profile(&f, kind, ctx.compat.profile)?;
             Some(f)
         }

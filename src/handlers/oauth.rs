@@ -91,25 +91,31 @@ pub fn token(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
             "Client credentials are required (HTTP Basic or client_id and client_secret).",
         ));
     };
-    let client = match state.store.client(&id) {
-        Some(c) if c.secret == secret => c,
-        Some(_) => {
-            return Ok(oauth_error(
-                StatusCode::UNAUTHORIZED,
-                "invalid_client",
-                "client secret is wrong",
-            ));
-        }
-        None => {
-            return Ok(oauth_error(
-                StatusCode::UNAUTHORIZED,
-                "invalid_client",
-                "client not found",
-            ));
-        }
+    // One answer for an unknown client and a wrong secret (RFC 6749 §5.2 `invalid_client`),
+    // so the endpoint cannot be used to find out which client ids exist.
+    let client = state
+        .store
+        .client(&id)
+        .filter(|c| crate::secret::matches(&secret, &c.secret));
+    let Some(client) = client else {
+        return Ok(oauth_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "Client authentication failed: unknown client or wrong secret.",
+        ));
     };
     let ttl = client.token_ttl_secs;
-    let value = issue(state, client);
+    let Ok(value) = issue(state, client) else {
+        return Ok(oauth_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "temporarily_unavailable",
+            &format!(
+                "The token table holds {} unexpired tokens; try again when some expire, \
+                 or reset the mock.",
+                crate::tokens::MAX_TOKENS
+            ),
+        ));
+    };
     Ok(json_response(
         StatusCode::OK,
         JSON,
@@ -119,7 +125,11 @@ pub fn token(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
 
 /// Issues a token to `client`, as a successful token request does. `exec` and the test handle
 /// use it directly, so their own token is not a request in the journal or a scenario's count.
-pub fn issue(state: &AppState, client: crate::store::OAuthClient) -> String {
+/// Fails when the token table is full of unexpired tokens.
+pub fn issue(
+    state: &AppState,
+    client: crate::store::OAuthClient,
+) -> Result<String, crate::tokens::TableFull> {
     let value = state.rng.token();
     let now = state.clock.now_millis();
     state.store.insert_token(
@@ -134,6 +144,6 @@ pub fn issue(state: &AppState, client: crate::store::OAuthClient) -> String {
             ),
         },
         now,
-    );
-    value
+    )?;
+    Ok(value)
 }

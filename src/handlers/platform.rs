@@ -6,15 +6,15 @@ use serde_json::{Value, json};
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::platform;
 use crate::genesys::user::UserState;
-use crate::handlers::{Ctx, externalid};
+use crate::handlers::{Session, externalid};
 use crate::http::{ApiRequest, Body, JSON, json_response};
-use crate::router::PlatformRoute;
+use crate::route::PlatformRoute;
 use crate::state::AppState;
 
 /// Dispatches a platform route.
-pub fn handle(
+pub fn dispatch(
     state: &AppState,
-    ctx: &Ctx,
+    ctx: &Session,
     req: &ApiRequest,
     route: &PlatformRoute,
 ) -> ApiResult<Response<Body>> {

@@ -8,7 +8,7 @@ use crate::genesys::mapping::{self, Mode, View, WriteCtx};
 use crate::genesys::org::Org;
 use crate::genesys::user::{User, UserState};
 use crate::handlers::{
-    Ctx, check_if_match, json_body, list_query, not_modified, projection, scim_resource,
+    Session, check_if_match, json_body, list_query, not_modified, projection, scim_resource,
 };
 use crate::http::{ApiRequest, Body, SCIM_JSON, json_response, status_response};
 use crate::scim::filter::{self, CompareOp, Filter};
@@ -30,7 +30,7 @@ const IDENTIFYING: &[&str] = &[
 
 /// `GET /Users`. With no filter, only active users are listed (Genesys: "no filter = all
 /// active users"); `active eq false` lists inactive ones; deleted users never appear.
-pub fn list(ctx: &Ctx, req: &ApiRequest) -> ApiResult<Response<Body>> {
+pub fn list(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
     let (page, filter) = list_query(ctx, req, ResourceKind::User)?;
     let org = ctx.org.read();
     let view = View {
@@ -114,7 +114,7 @@ fn not_found(id: &str) -> ApiError {
 }
 
 /// `GET /Users/{id}`. A soft-deleted user is 404.
-pub fn get(ctx: &Ctx, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
+pub fn get(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let org = ctx.org.read();
     let user = org.user(id).ok_or_else(|| not_found(id))?;
     if let Some(resp) = not_modified(req, user.version) {
@@ -130,7 +130,7 @@ pub fn get(ctx: &Ctx, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
 
 /// `POST /Users`. 409 `uniqueness` when a non-deleted user has the userName. A deleted user's
 /// userName revives that user under the same id, active, with roles reset (`revive-deleted`).
-pub fn create(ctx: &Ctx, req: &ApiRequest) -> ApiResult<Response<Body>> {
+pub fn create(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
     let mut org = ctx.org.write();
     let user_name = body
@@ -180,7 +180,7 @@ pub fn create(ctx: &Ctx, req: &ApiRequest) -> ApiResult<Response<Body>> {
 }
 
 /// `PUT /Users/{id}`.
-pub fn replace(ctx: &Ctx, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
+pub fn replace(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
     write(ctx, req, id, |org, previous| {
         let ctx_w = WriteCtx {
@@ -194,7 +194,7 @@ pub fn replace(ctx: &Ctx, req: &ApiRequest, id: &str) -> ApiResult<Response<Body
 }
 
 /// `PATCH /Users/{id}`: applied to the SCIM view, then mapped back as a whole. All or nothing.
-pub fn patch(ctx: &Ctx, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
+pub fn patch(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
     write(ctx, req, id, |org, previous| {
         org.limits.check_patch_operations(&body)?;
@@ -216,7 +216,7 @@ pub fn patch(ctx: &Ctx, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>>
 
 /// Shared by PUT and PATCH: lock, check the version, build the new user, store, render.
 fn write(
-    ctx: &Ctx,
+    ctx: &Session,
     req: &ApiRequest,
     id: &str,
     build: impl FnOnce(&Org, &User) -> ApiResult<User>,
@@ -238,7 +238,7 @@ fn write(
 }
 
 /// `DELETE /Users/{id}`: a soft delete. The userName and external ids are freed.
-pub fn delete(ctx: &Ctx, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
+pub fn delete(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let mut org = ctx.org.write();
     let mut user = org.user(id).cloned().ok_or_else(|| not_found(id))?;
     check_if_match(req, ctx, user.version)?;

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::genesys::compat::Compat;
+use crate::compat::Compat;
 
 /// The longest a `delay` or `hang` may hold a request: five minutes.
 pub const MAX_HOLD_MS: u64 = 300_000;

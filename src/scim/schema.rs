@@ -31,8 +31,8 @@ pub const SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:Schema";
 pub const LIST_RESPONSE: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
 /// PATCH requests.
 pub const PATCH_OP: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
-/// Error bodies.
-pub const ERROR: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
+/// Error bodies (defined with the error type, which renders them, one layer down).
+pub const ERROR: &str = crate::error::SCIM_ERROR_SCHEMA;
 
 /// A SCIM attribute type (RFC 7643 §2.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -664,7 +664,7 @@ pub fn is_known_schema_urn(urn: &str) -> bool {
 
 /// An attribute path resolved against the schemas of a resource kind.
 #[derive(Debug, Clone, Copy)]
-pub struct Resolved {
+pub struct ResolvedPath {
     /// The schema that defines the attribute.
     pub schema: &'static Schema,
     /// The attribute.
@@ -673,7 +673,7 @@ pub struct Resolved {
     pub sub: Option<&'static Attribute>,
 }
 
-impl Resolved {
+impl ResolvedPath {
     /// Whether the attribute lives in an extension (and so under its URN key in JSON).
     pub fn is_extension(&self) -> bool {
         self.schema.id != USER && self.schema.id != GROUP
@@ -688,7 +688,7 @@ impl Resolved {
 /// Resolves a path against a resource kind's schemas. Without a URN, the core schema is tried
 /// first and then each extension (RFC 7644 §3.10 allows unqualified extension attributes when
 /// they are unambiguous). Names are case-insensitive.
-pub fn resolve(kind: ResourceKind, path: &AttrPath) -> Option<Resolved> {
+pub fn resolve(kind: ResourceKind, path: &AttrPath) -> Option<ResolvedPath> {
     let schemas: Vec<&'static Schema> = match &path.urn {
         Some(urn) => vec![kind.schema(urn)?],
         None => std::iter::once(kind.core())
@@ -701,7 +701,7 @@ pub fn resolve(kind: ResourceKind, path: &AttrPath) -> Option<Resolved> {
                 Some(s) => Some(attribute.sub(s)?),
                 None => None,
             };
-            return Some(Resolved {
+            return Some(ResolvedPath {
                 schema,
                 attribute,
                 sub,

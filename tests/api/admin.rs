@@ -372,6 +372,8 @@ async fn openapi_document_lists_every_admin_route() {
         ("/__admin/requests", "get"),
         ("/__admin/requests", "delete"),
         ("/__admin/requests/count", "post"),
+        ("/__admin/marks", "get"),
+        ("/__admin/marks", "post"),
         ("/__admin/reset", "post"),
         ("/__admin/orgs", "get"),
         ("/__admin/orgs", "post"),

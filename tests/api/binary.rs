@@ -240,7 +240,7 @@ fn help_explains_every_flag_and_the_switches() {
     ] {
         assert!(help.contains(flag), "{flag} missing from --help");
     }
-    for (name, ..) in genesys_scim_mock::genesys::compat::SWITCHES {
+    for (name, ..) in genesys_scim_mock::compat::SWITCHES {
         assert!(help.contains(name), "switch {name} missing from --help");
     }
     assert!(help.contains("GENESYS_MOCK_BIND"));
@@ -274,7 +274,7 @@ fn readme_documents_every_flag_and_switch() {
             "README does not document {flag}"
         );
     }
-    for (name, values, default, _) in genesys_scim_mock::genesys::compat::SWITCHES {
+    for (name, values, default, _) in genesys_scim_mock::compat::SWITCHES {
         assert!(
             readme.contains(&format!(
                 "| `{name}` | `{}` | `{default}` |",

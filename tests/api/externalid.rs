@@ -4,8 +4,8 @@
 
 use std::path::PathBuf;
 
+use genesys_scim_mock::compat::{Compat, ExternalIdRepost, RawSlashAuthority};
 use genesys_scim_mock::config::Config;
-use genesys_scim_mock::genesys::compat::{Compat, ExternalIdRepost, RawSlashAuthority};
 use reqwest::RequestBuilder;
 use serde_json::{Value, json};
 

@@ -358,42 +358,62 @@ fn the_binary_validates_the_shipped_fixtures_and_reports_errors() {
     );
 }
 
+/// A fixture user's state and manager, in either form.
+fn state_and_manager(u: &Value) -> (String, Option<String>) {
+    match u.get("genesys") {
+        Some(g) => (
+            g["state"].as_str().unwrap_or("active").to_owned(),
+            g["managerId"].as_str().map(str::to_owned),
+        ),
+        None => {
+            let state = match (u["deleted"].as_bool(), u["active"].as_bool()) {
+                (Some(true), _) => "deleted",
+                (_, Some(false)) => "inactive",
+                _ => "active",
+            };
+            let ent = &u["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"];
+            (
+                state.to_owned(),
+                ent["manager"]["value"].as_str().map(str::to_owned),
+            )
+        }
+    }
+}
+
+/// The large org is generated (`generate-fixture --org acme --users 60 --groups 8 --seed 1`);
+/// what the server serves is checked against what the file says.
 #[tokio::test]
 async fn the_large_org_serves_its_own_client_and_data() {
+    let path = Path::new(ROOT).join("fixtures/large-org.json");
+    let file: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let org = &file["orgs"][0];
+    let users = org["users"].as_array().unwrap();
+    let groups = org["groups"].as_array().unwrap();
+    let states: Vec<(String, Option<String>)> = users.iter().map(state_and_manager).collect();
+    let count = |s: &str| states.iter().filter(|(st, _)| st == s).count();
+    let id_of = |i: usize| users[i]["id"].as_str().unwrap().to_owned();
+    assert!(
+        count("inactive") > 0 && count("deleted") > 0,
+        "the file has every state"
+    );
+
     let mut config = test_config();
-    config.fixtures = Some(Path::new(ROOT).join("fixtures/large-org.json"));
+    config.fixtures = Some(path.clone());
     let mut app = spawn_with(config).await;
     app.token = app.token_for("acme-client-id", "acme-client-secret").await;
-    let (s, list) = status_json(
-        app.get(&format!("{SCIM}/Users?count=100"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let get = |url: String| {
+        let req = app.get(&url);
+        async move { status_json(req.send().await.unwrap()).await }
+    };
+    let (s, list) = get(format!("{SCIM}/Users?count=100")).await;
     assert_eq!(s, 200);
-    assert_eq!(
-        list["totalResults"], 55,
-        "active users only: {}",
-        list["totalResults"]
-    );
-    let (_, inactive) = status_json(
-        app.get(&format!("{SCIM}/Users?filter=active eq false"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(inactive["totalResults"], 2);
-    let all = status_json(
-        app.get("/api/v2/users?state=any&pageSize=100")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await
-    .1;
-    assert_eq!(all["total"], 60);
+    assert_eq!(list["totalResults"], count("active"), "active users only");
+    let (_, inactive) = get(format!("{SCIM}/Users?filter=active eq false")).await;
+    assert_eq!(inactive["totalResults"], count("inactive"));
+    let all = get("/api/v2/users?state=any&pageSize=100".to_owned())
+        .await
+        .1;
+    assert_eq!(all["total"], users.len());
     let mut types: Vec<String> = all["entities"]
         .as_array()
         .unwrap()
@@ -406,78 +426,106 @@ async fn the_large_org_serves_its_own_client_and_data() {
     types.dedup();
     assert_eq!(types.len(), 11, "every phone type: {types:?}");
 
-    // Four levels: user 19 → 7 → 1 → 0.
-    let id = |n: usize| format!("acme0000-{n:04}-4000-8000-{n:012}");
-    let mut chain = vec![id(19)];
-    while let Some(m) = status_json(
-        app.get(&format!("/api/v2/users/{}", chain.last().unwrap()))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await
-    .1["manager"]["id"]
+    // The deepest management chain in the file is the one the platform API walks.
+    let index: std::collections::HashMap<String, usize> =
+        (0..users.len()).map(|i| (id_of(i), i)).collect();
+    let chain_in_file = |mut i: usize| {
+        let mut chain = vec![id_of(i)];
+        while let Some(m) = &states[i].1 {
+            chain.push(m.clone());
+            i = index[m];
+        }
+        chain
+    };
+    let deepest = (0..users.len())
+        .map(chain_in_file)
+        .max_by_key(Vec::len)
+        .unwrap();
+    assert!(deepest.len() >= 3, "a hierarchy: {deepest:?}");
+    let mut chain = vec![deepest[0].clone()];
+    while let Some(m) = get(format!("/api/v2/users/{}", chain.last().unwrap()))
+        .await
+        .1["manager"]["id"]
         .as_str()
         .map(str::to_owned)
     {
         chain.push(m);
     }
-    assert_eq!(chain, [id(19), id(7), id(1), id(0)]);
+    assert_eq!(chain, deepest);
 
-    // User 0 is in a membersOnly group and a social group: SCIM shows neither.
-    let (_, u0) = status_json(
-        app.get(&format!("{SCIM}/Users/{}", id(0)))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    let groups: Vec<&str> = u0["groups"].as_array().map_or(vec![], |g| {
+    // A member of a membersOnly group: SCIM lists only its public official groups; the
+    // platform API lists every group.
+    let hidden = groups
+        .iter()
+        .find(|g| g["visibility"] == "membersOnly" && !g["members"].as_array().unwrap().is_empty())
+        .expect("the file has a membersOnly group with members");
+    let member = hidden["members"][0].as_str().unwrap();
+    let of_member: Vec<&Value> = groups
+        .iter()
+        .filter(|g| g["members"].as_array().unwrap().iter().any(|m| m == member))
+        .collect();
+    let mut expected: Vec<&str> = of_member
+        .iter()
+        .filter(|g| g["visibility"] == "public" && g["type"] == "official")
+        .map(|g| g["id"].as_str().unwrap())
+        .collect();
+    expected.sort();
+    let (_, scim_user) = get(format!("{SCIM}/Users/{member}")).await;
+    let mut scim_groups: Vec<&str> = scim_user["groups"].as_array().map_or(vec![], |g| {
         g.iter().map(|g| g["value"].as_str().unwrap()).collect()
     });
-    assert!(
-        !groups.contains(&"acmegrp0-0004-4000-8000-000000000000"),
-        "{u0}"
+    scim_groups.sort();
+    assert_eq!(scim_groups, expected, "{scim_user}");
+    let platform = get(format!("/api/v2/users/{member}?expand=groups")).await.1;
+    assert_eq!(
+        platform["groups"].as_array().unwrap().len(),
+        of_member.len(),
+        "{platform}"
     );
-    assert!(
-        !groups.contains(&"acmegrp0-0005-4000-8000-000000000000"),
-        "{u0}"
-    );
-    let p0 = status_json(
-        app.get(&format!("/api/v2/users/{}?expand=groups", id(0)))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await
-    .1;
-    assert_eq!(p0["groups"].as_array().unwrap().len(), 2, "{p0}");
 
     // A deleted fixture user is 404 to SCIM and revived by a create with its userName.
-    let deleted = status_json(
-        app.get(&format!("/api/v2/users/{}", id(58)))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await
-    .1;
+    let gone = id_of(states.iter().position(|(s, _)| s == "deleted").unwrap());
+    let deleted = get(format!("/api/v2/users/{gone}")).await.1;
     assert_eq!(deleted["state"], "deleted");
-    let (s, _) = status_json(
-        app.get(&format!("{SCIM}/Users/{}", id(58)))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(s, 404);
+    assert_eq!(get(format!("{SCIM}/Users/{gone}")).await.0, 404);
     let revived = app
         .create_user(&json!({"userName": deleted["email"], "displayName": "Back Again"}))
         .await;
-    assert_eq!(revived["id"], id(58).as_str());
+    assert_eq!(revived["id"], gone.as_str());
 
     // The default org's client is not loaded alongside.
     assert!(app.state.store.client(CLIENT_ID).is_none());
+}
+
+/// `generate-fixture` writes what `validate` accepts, the same file for the same seed.
+#[test]
+fn the_binary_generates_a_valid_deterministic_fixture() {
+    let bin = env!("CARGO_BIN_EXE_genesys-scim-mock");
+    let dir = scratch("placeholder", "");
+    let run = |name: &str, seed: &str| {
+        let out = dir.with_file_name(name);
+        let status = std::process::Command::new(bin)
+            .args(["generate-fixture", "--users", "300", "--groups", "12"])
+            .args(["--seed", seed, "--org", "gen", "--out"])
+            .arg(&out)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        out
+    };
+    let a = run("a.json", "5");
+    let b = run("b.json", "5");
+    let c = run("c.json", "6");
+    let text = std::fs::read_to_string(&a).unwrap();
+    assert_eq!(text, std::fs::read_to_string(&b).unwrap());
+    assert_ne!(text, std::fs::read_to_string(&c).unwrap());
+    assert_eq!(fixtures::validate(&a).unwrap(), 1);
+    let out = std::process::Command::new(bin)
+        .args(["generate-fixture", "--users", "0"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--users"));
 }
 
 #[test]

@@ -139,6 +139,11 @@ impl TestApp {
             .body(body.to_string())
     }
 
+    /// `GET path` with the token: status and parsed body.
+    pub async fn get_json(&self, path: &str) -> (u16, Value) {
+        status_json(self.get(path).send().await.expect("send")).await
+    }
+
     /// Creates a user through SCIM and returns its JSON, asserting 201.
     pub async fn create_user(&self, body: &Value) -> Value {
         let resp = self

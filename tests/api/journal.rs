@@ -148,3 +148,42 @@ async fn journal_is_bounded_and_counts_drops_and_can_be_cleared() {
     let body = admin_get(&app, "/__admin/requests?route=users.list").await;
     assert!(body["requests"].as_array().unwrap().is_empty(), "{body}");
 }
+
+#[tokio::test]
+async fn marks_name_positions_and_entries_carry_token_fingerprints() {
+    let app = spawn_app().await;
+    app.get(&format!("{SCIM}/Users")).send().await.unwrap();
+    let resp = app
+        .client
+        .post(app.url("/__admin/marks"))
+        .body(r#"{"name": "second sync"}"#)
+        .send()
+        .await
+        .unwrap();
+    let (s, mark) = status_json(resp).await;
+    assert_eq!(s, 201, "{mark}");
+    assert_eq!(mark["name"], "second sync");
+    // The token request and the list came before the mark.
+    assert_eq!(mark["seq"], 3, "{mark}");
+    let body = admin_get(&app, "/__admin/marks").await;
+    assert_eq!(body["marks"][0]["name"], "second sync", "{body}");
+    let body = admin_get(&app, "/__admin/requests?seq=2").await;
+    let e = &body["requests"][0];
+    assert_eq!(e["route"], "users.list", "{body}");
+    let fp = e["token"].as_str().expect("token fingerprint");
+    assert!(
+        fp.starts_with("tok-") && !app.token.contains(&fp[4..]),
+        "{fp}"
+    );
+    for bad in [r#"{"name": ""}"#, r#"{"nam": "x"}"#, "not json"] {
+        let resp = app
+            .client
+            .post(app.url("/__admin/marks"))
+            .body(bad)
+            .send()
+            .await
+            .unwrap();
+        let (s, body) = status_json(resp).await;
+        assert_platform_error(s, &body, 400, "bad.request");
+    }
+}

@@ -2,7 +2,7 @@
 //! (POST, PUT, PATCH where relevant) and read back through both the SCIM view and the platform
 //! view `GET /api/v2/users/{id}`.
 
-use genesys_scim_mock::genesys::compat::Unsupported;
+use genesys_scim_mock::compat::Unsupported;
 use serde_json::{Value, json};
 
 use crate::helpers::*;

@@ -373,25 +373,35 @@ async fn scenario_files_load_at_start_and_bad_ones_fail_start_up() {
 }
 
 #[tokio::test]
-async fn every_shipped_scenario_loads() {
+async fn every_shipped_scenario_loads_and_has_a_readme() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-    let mut n = 0;
+    let (mut scenarios, mut fixtures) = (0, 0);
     for entry in std::fs::read_dir(&root).unwrap() {
-        let file = entry.unwrap().path().join("scenario.json");
-        if !file.exists() {
+        let dir = entry.unwrap().path();
+        if !dir.is_dir() {
             continue;
         }
-        let text = std::fs::read_to_string(&file).unwrap();
-        genesys_scim_mock::scenario::Scenario::from_text(&text)
-            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         assert!(
-            file.with_file_name("README.md").exists(),
+            dir.join("README.md").exists(),
             "{} has no README",
-            file.display()
+            dir.display()
         );
-        n += 1;
+        let file = dir.join("scenario.json");
+        if file.exists() {
+            let text = std::fs::read_to_string(&file).unwrap();
+            genesys_scim_mock::scenario::Scenario::from_text(&text)
+                .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            scenarios += 1;
+        }
+        let fixture = dir.join("fixture.json");
+        if fixture.exists() {
+            genesys_scim_mock::fixtures::validate(&fixture)
+                .unwrap_or_else(|e| panic!("{}: {e}", fixture.display()));
+            fixtures += 1;
+        }
     }
-    assert!(n >= 5, "found {n} shipped scenarios");
+    assert!(scenarios >= 5, "found {scenarios} shipped scenarios");
+    assert!(fixtures >= 2, "found {fixtures} shipped fixtures");
 }
 
 fn shipped(name: &str) -> std::path::PathBuf {

@@ -17,8 +17,8 @@ use serde_json::Value;
 
 pub use ast::{CompareOp, Filter, PatchPath};
 
+use crate::compat::Profile;
 use crate::error::ApiError;
-use crate::genesys::compat::Profile;
 use crate::scim::schema::{Attribute, ResourceKind};
 
 /// A filter or path that could not be parsed: where and why. Malformed text is an error of its
@@ -28,6 +28,9 @@ pub struct ParseError {
     /// Byte offset into the filter text.
     pub at: usize,
     pub reason: String,
+    /// The text is well formed so far but past a size bound (nesting depth, expression
+    /// count): an `invalidFilter` wherever it appears, PATCH paths included.
+    pub over_limit: bool,
 }
 
 impl ParseError {
@@ -35,7 +38,26 @@ impl ParseError {
         Self {
             at,
             reason: reason.into(),
+            over_limit: false,
         }
+    }
+
+    /// A bound was passed (see [`parser`]'s module notes).
+    pub(crate) fn over_limit(at: usize, reason: impl Into<String>) -> Self {
+        Self {
+            over_limit: true,
+            ..Self::new(at, reason)
+        }
+    }
+}
+
+/// The start of filter or path text for an error message: hostile text can be hundreds of
+/// kilobytes, and echoing it whole would make the error as large as the request.
+pub fn excerpt(text: &str) -> String {
+    const SHOWN: usize = 120;
+    match text.char_indices().nth(SHOWN) {
+        None => text.to_owned(),
+        Some((end, _)) => format!("{}… ({} bytes)", &text[..end], text.len()),
     }
 }
 
@@ -84,3 +106,5 @@ pub fn check_profile(
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_bounds;

@@ -9,6 +9,13 @@
 //! attrExp   = attrPath "pr" / attrPath compareOp compValue
 //! valuePath = attrPath "[" filter "]"        ; no nested brackets
 //! ```
+//!
+//! Hostile input cannot exhaust the stack or the CPU. The parser recurses only on grouping
+//! (`(`, `not (`, `[`), at most [`MAX_DEPTH`] levels; flat `and`/`or` chains are read in a loop
+//! and folded into a balanced tree, so the tree is at most `MAX_DEPTH` plus log2 of the chain
+//! deep and evaluating or dropping it recurses no further. A filter holds at most
+//! [`MAX_TERMS`] attribute expressions, which bounds the cost of evaluating it against each
+//! resource. Past either bound the error is a plain [`ParseError`] (an `invalidFilter`).
 
 use serde_json::{Number, Value};
 
@@ -18,20 +25,34 @@ use super::lexer::{Lexer, Tok, Token};
 use crate::scim::schema::{AttrPath, is_known_schema_urn};
 
 /// Nesting deeper than this is refused rather than risking the stack on hostile input.
-const MAX_DEPTH: usize = 64;
+pub(crate) const MAX_DEPTH: usize = 64;
+
+/// Attribute expressions (`attr op value`, `attr pr`) one filter or PATCH path may hold. A
+/// chosen bound: Genesys documents no limit, the documented filters use one or two, and
+/// identity providers send at most a few dozen (one per value of a batched lookup). It keeps
+/// one request's evaluation cost at a few hundred comparisons per resource.
+pub(crate) const MAX_TERMS: usize = 256;
 
 #[derive(Debug)]
 struct Parser<'a> {
     lx: Lexer<'a>,
     depth: usize,
+    terms: usize,
+}
+
+impl<'a> Parser<'a> {
+    fn new(input: &'a str) -> Self {
+        Self {
+            lx: Lexer::new(input),
+            depth: 0,
+            terms: 0,
+        }
+    }
 }
 
 /// Parses a whole filter.
 pub(crate) fn filter(input: &str) -> Result<Filter, ParseError> {
-    let mut p = Parser {
-        lx: Lexer::new(input),
-        depth: 0,
-    };
+    let mut p = Parser::new(input);
     let f = p.or_expr(false)?;
     p.expect_end()?;
     Ok(f)
@@ -39,10 +60,7 @@ pub(crate) fn filter(input: &str) -> Result<Filter, ParseError> {
 
 /// Parses a PATCH path: `attrPath [ "[" valFilter "]" [ "." subAttr ] ]`.
 pub(crate) fn patch_path(input: &str) -> Result<PatchPath, ParseError> {
-    let mut p = Parser {
-        lx: Lexer::new(input),
-        depth: 0,
-    };
+    let mut p = Parser::new(input);
     let first = p.lx.next_token()?;
     let Tok::Word(word) = &first.tok else {
         return Err(ParseError::new(
@@ -142,7 +160,7 @@ impl Parser<'_> {
     fn enter(&mut self, at: usize) -> Result<(), ParseError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(ParseError::new(
+            return Err(ParseError::over_limit(
                 at,
                 format!("filter nested more than {MAX_DEPTH} levels deep"),
             ));
@@ -151,23 +169,33 @@ impl Parser<'_> {
     }
 
     fn or_expr(&mut self, in_bracket: bool) -> Result<Filter, ParseError> {
-        let mut left = self.and_expr(in_bracket)?;
+        let mut terms = vec![self.and_expr(in_bracket)?];
         while self.peek_keyword("or")? {
             self.lx.next_token()?;
-            let right = self.and_expr(in_bracket)?;
-            left = Filter::or(left, right);
+            terms.push(self.and_expr(in_bracket)?);
         }
-        Ok(left)
+        Ok(balanced(terms, Filter::or))
     }
 
     fn and_expr(&mut self, in_bracket: bool) -> Result<Filter, ParseError> {
-        let mut left = self.unary(in_bracket)?;
+        let mut terms = vec![self.unary(in_bracket)?];
         while self.peek_keyword("and")? {
             self.lx.next_token()?;
-            let right = self.unary(in_bracket)?;
-            left = Filter::and(left, right);
+            terms.push(self.unary(in_bracket)?);
         }
-        Ok(left)
+        Ok(balanced(terms, Filter::and))
+    }
+
+    /// Counts one attribute expression against [`MAX_TERMS`].
+    fn term(&mut self, at: usize) -> Result<(), ParseError> {
+        self.terms += 1;
+        if self.terms > MAX_TERMS {
+            return Err(ParseError::over_limit(
+                at,
+                format!("filter has more than {MAX_TERMS} attribute expressions"),
+            ));
+        }
+        Ok(())
     }
 
     fn unary(&mut self, in_bracket: bool) -> Result<Filter, ParseError> {
@@ -253,8 +281,12 @@ impl Parser<'_> {
                     filter: Box::new(inner),
                 })
             }
-            Tok::Word(op) if op.eq_ignore_ascii_case("pr") => Ok(Filter::Present(path)),
+            Tok::Word(op) if op.eq_ignore_ascii_case("pr") => {
+                self.term(t.at)?;
+                Ok(Filter::Present(path))
+            }
             Tok::Word(op) => {
+                self.term(t.at)?;
                 let Some(op) = CompareOp::from_word(op) else {
                     return Err(ParseError::new(
                         t.at,
@@ -283,6 +315,17 @@ impl Parser<'_> {
             )),
         }
     }
+}
+
+/// Joins a chain of operands of one associative operator into a tree of depth log2(n). The
+/// left half gets the extra operand, so chains of up to three read as left-associative and
+/// evaluation still visits the operands left to right.
+fn balanced(mut terms: Vec<Filter>, join: fn(Filter, Filter) -> Filter) -> Filter {
+    if terms.len() == 1 {
+        return terms.pop().expect("one operand");
+    }
+    let right = terms.split_off(terms.len().div_ceil(2));
+    join(balanced(terms, join), balanced(right, join))
 }
 
 /// An unquoted comparison value. `true`, `false` and `null` (any case, as ABNF literals are)

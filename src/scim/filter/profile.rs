@@ -7,8 +7,8 @@
 //! is accepted. There is one parser and one evaluator; this check is the only difference.
 
 use super::ast::{CompareOp, Filter};
+use crate::compat::Profile;
 use crate::error::ApiError;
-use crate::genesys::compat::Profile;
 use crate::scim::schema::{self, AttrPath, ResourceKind};
 
 /// Checks that `filter` is one the profile accepts for `kind`.

@@ -445,7 +445,7 @@ fn groups_match_display_name_case_insensitively() {
 
 #[test]
 fn genesys_profile_accepts_only_documented_filters() {
-    use crate::genesys::compat::Profile;
+    use crate::compat::Profile;
     let user_ok = [
         "id eq 857449b0-d9e7-4cd0-acbf-a6adfb9ef1e9",
         "userName eq search@sample.org",
@@ -560,7 +560,7 @@ proptest! {
             // Whatever parses renders to text that parses to the same tree, and evaluates.
             prop_assert_eq!(parse(&f.to_string()).ok(), Some(f.clone()));
             let _ = matches(&f, &user(), ResourceKind::User);
-            let _ = check_profile(&f, ResourceKind::User, crate::genesys::compat::Profile::Genesys);
+            let _ = check_profile(&f, ResourceKind::User, crate::compat::Profile::Genesys);
         }
         let _ = parse_patch_path(&s);
     }

@@ -16,12 +16,12 @@ mod value;
 
 use serde_json::{Map, Value};
 
+use crate::compat::Compat;
 use crate::error::{ApiError, ApiResult};
-use crate::genesys::compat::Compat;
 use crate::scim::filter::{self, PatchPath};
 use crate::scim::schema::{AttrPath, ResourceKind, is_known_schema_urn};
 
-use target::Resolved;
+use target::Destination;
 
 /// A PATCH operation kind. Matched case-insensitively: Entra sends `Replace`, `Add`, `Remove`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +52,7 @@ impl Op {
 
 /// What every operation needs to know besides its own fields.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Ctx<'a> {
+pub(crate) struct PatchEnv<'a> {
     pub(crate) kind: ResourceKind,
     pub(crate) compat: &'a Compat,
 }
@@ -78,14 +78,14 @@ pub fn apply(
         .and_then(Value::as_array)
         .filter(|ops| !ops.is_empty())
         .ok_or_else(|| ApiError::invalid_syntax("'Operations' must be a non-empty array"))?;
-    let ctx = Ctx { kind, compat };
+    let ctx = PatchEnv { kind, compat };
     for (i, raw) in ops.iter().enumerate() {
         apply_one(resource, raw, i, ctx)?;
     }
     Ok(())
 }
 
-fn apply_one(resource: &mut Value, raw: &Value, i: usize, ctx: Ctx<'_>) -> ApiResult<()> {
+fn apply_one(resource: &mut Value, raw: &Value, i: usize, ctx: PatchEnv<'_>) -> ApiResult<()> {
     let obj = raw
         .as_object()
         .ok_or_else(|| ApiError::invalid_syntax(format!("Operations[{i}] must be an object")))?;
@@ -115,8 +115,7 @@ fn apply_one(resource: &mut Value, raw: &Value, i: usize, ctx: Ctx<'_>) -> ApiRe
     }
     match path {
         Some(text) => {
-            let pp = filter::parse_patch_path(text)
-                .map_err(|e| ApiError::invalid_path(format!("invalid path '{text}': {e}")))?;
+            let pp = filter::parse_patch_path(text).map_err(|e| path_error("path", text, &e))?;
             apply_path(resource, op, &pp, text, value, ctx)
         }
         // RFC 7644 §3.5.2.2: remove without a path is noTarget.
@@ -124,6 +123,17 @@ fn apply_one(resource: &mut Value, raw: &Value, i: usize, ctx: Ctx<'_>) -> ApiRe
             "Operations[{i}]: remove needs a 'path'"
         ))),
         None => apply_pathless(resource, op, value.unwrap_or(&Value::Null), ctx),
+    }
+}
+
+/// A path that does not parse is `invalidPath`; one whose value filter is past a size bound
+/// is `invalidFilter` (RFC 7644 §3.12 lists that for PATCH path filters too).
+fn path_error(what: &str, text: &str, e: &filter::ParseError) -> ApiError {
+    let detail = format!("invalid {what} '{}': {e}", filter::excerpt(text));
+    if e.over_limit {
+        ApiError::invalid_filter(detail)
+    } else {
+        ApiError::invalid_path(detail)
     }
 }
 
@@ -144,11 +154,11 @@ fn apply_path(
     pp: &PatchPath,
     text: &str,
     value: Option<&Value>,
-    ctx: Ctx<'_>,
+    ctx: PatchEnv<'_>,
 ) -> ApiResult<()> {
     match target::resolve(pp, text, ctx)? {
-        Resolved::Attribute(t) => ops::apply(resource, op, &t, value, ctx),
-        Resolved::Schema(schema) => {
+        Destination::Attribute(t) => ops::apply(resource, op, &t, value, ctx),
+        Destination::Schema(schema) => {
             let is_core = schema.id == ctx.kind.core().id;
             match op {
                 Op::Remove if is_core => Err(ApiError::invalid_path(format!(
@@ -179,7 +189,7 @@ fn apply_path(
 /// A path-less `add` or `replace`: `value` is an object whose keys are paths (`active`,
 /// `emails[type eq "work"].value`) or schema URNs holding an object of that schema's
 /// attributes.
-fn apply_pathless(resource: &mut Value, op: Op, value: &Value, ctx: Ctx<'_>) -> ApiResult<()> {
+fn apply_pathless(resource: &mut Value, op: Op, value: &Value, ctx: PatchEnv<'_>) -> ApiResult<()> {
     let attrs = value.as_object().ok_or_else(|| {
         ApiError::invalid_syntax(format!(
             "without a 'path', the value of {} must be an object of attributes",
@@ -195,7 +205,7 @@ fn apply_attributes(
     op: Op,
     attrs: &Map<String, Value>,
     urn: Option<&str>,
-    ctx: Ctx<'_>,
+    ctx: PatchEnv<'_>,
 ) -> ApiResult<()> {
     for (key, v) in attrs {
         if urn.is_none() && key.eq_ignore_ascii_case("schemas") {
@@ -213,8 +223,7 @@ fn apply_attributes(
             Some(u) => format!("{u}:{key}"),
             None => key.clone(),
         };
-        let mut pp = filter::parse_patch_path(key)
-            .map_err(|e| ApiError::invalid_path(format!("invalid attribute '{key}': {e}")))?;
+        let mut pp = filter::parse_patch_path(key).map_err(|e| path_error("attribute", key, &e))?;
         if let Some(u) = urn {
             if pp.attr.urn.is_some() {
                 return Err(ApiError::invalid_path(format!(

@@ -7,7 +7,7 @@ use crate::scim::filter::{self, CompareOp, Filter};
 use crate::scim::schema::{GENESYS_USER, ResourceKind, is_known_schema_urn};
 
 use super::target::Target;
-use super::{Ctx, Op, value};
+use super::{Op, PatchEnv, value};
 
 /// The authority Genesys reserves for `externalId`; its `externalIds` element is immutable.
 const SCIM_AUTHORITY: &str = "x-pc:scimv2:v1";
@@ -20,7 +20,7 @@ pub(crate) fn apply(
     op: Op,
     t: &Target<'_>,
     v: Option<&Value>,
-    ctx: Ctx<'_>,
+    ctx: PatchEnv<'_>,
 ) -> ApiResult<()> {
     if !t.read_only() {
         return dispatch(resource, op, t, v, ctx);
@@ -42,7 +42,7 @@ fn dispatch(
     op: Op,
     t: &Target<'_>,
     v: Option<&Value>,
-    ctx: Ctx<'_>,
+    ctx: PatchEnv<'_>,
 ) -> ApiResult<()> {
     match op {
         Op::Add | Op::Replace => write(resource, op, t, v.unwrap_or(&Value::Null), ctx),
@@ -220,7 +220,13 @@ fn element_from_filter(f: &Filter, t: &Target<'_>) -> Option<Value> {
 }
 
 /// `add` and `replace`.
-fn write(resource: &mut Value, op: Op, t: &Target<'_>, raw: &Value, ctx: Ctx<'_>) -> ApiResult<()> {
+fn write(
+    resource: &mut Value,
+    op: Op,
+    t: &Target<'_>,
+    raw: &Value,
+    ctx: PatchEnv<'_>,
+) -> ApiResult<()> {
     // The value, checked against what it is written to.
     let v = match (t.filter, &t.sub) {
         (None, None) => value::whole(raw, t.attr, &t.text, ctx)?,
@@ -336,7 +342,7 @@ fn write_multi(
     op: Op,
     items: Vec<Value>,
     t: &Target<'_>,
-    ctx: Ctx<'_>,
+    ctx: PatchEnv<'_>,
 ) -> ApiResult<()> {
     let current = array_at(map, key)?;
     match op {
@@ -364,7 +370,12 @@ fn write_multi(
 }
 
 /// `remove`.
-fn remove(resource: &mut Value, t: &Target<'_>, v: Option<&Value>, ctx: Ctx<'_>) -> ApiResult<()> {
+fn remove(
+    resource: &mut Value,
+    t: &Target<'_>,
+    v: Option<&Value>,
+    ctx: PatchEnv<'_>,
+) -> ApiResult<()> {
     let Some(map) = container(resource, t.ext.as_deref(), false)? else {
         return match t.filter {
             Some(_) => Err(no_match(t)),

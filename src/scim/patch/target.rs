@@ -6,11 +6,11 @@ use crate::scim::schema::{
     AttrType, Attribute, ENTERPRISE_USER, Mutability, ResourceKind, Schema, UNSUPPORTED_USER,
 };
 
-use super::Ctx;
+use super::PatchEnv;
 
 /// What a path resolved to.
 #[derive(Debug)]
-pub(crate) enum Resolved<'p> {
+pub(crate) enum Destination<'p> {
     /// One attribute (possibly filtered, possibly a sub-attribute).
     Attribute(Target<'p>),
     /// A bare schema URN: the whole extension object (or the core schema's attributes).
@@ -78,21 +78,25 @@ impl<'p> Target<'p> {
 /// through to extensions, which is what the switch turned off does. Names Genesys does not
 /// support (`UNSUPPORTED_USER`), enterprise attributes outside our table and URNs we do not
 /// serve are written generically; any other unknown name is `invalidPath`.
-pub(crate) fn resolve<'p>(pp: &'p PatchPath, text: &str, ctx: Ctx<'_>) -> ApiResult<Resolved<'p>> {
+pub(crate) fn resolve<'p>(
+    pp: &'p PatchPath,
+    text: &str,
+    ctx: PatchEnv<'_>,
+) -> ApiResult<Destination<'p>> {
     let a = &pp.attr;
     let filter = pp.filter.as_ref();
     match &a.urn {
         Some(urn) => match ctx.kind.schema(urn) {
             Some(schema) => {
                 if a.name.is_empty() {
-                    return Ok(Resolved::Schema(schema));
+                    return Ok(Destination::Schema(schema));
                 }
                 let is_core = schema.id == ctx.kind.core().id;
                 let ext = (!is_core).then(|| schema.id.to_owned());
                 match schema.attribute(&a.name) {
                     Some(attr) => known(attr, ext, pp, text),
                     None if is_core => unknown_core(pp, text, ctx),
-                    None if schema.id == ENTERPRISE_USER => Ok(Resolved::Attribute(with_sub(
+                    None if schema.id == ENTERPRISE_USER => Ok(Destination::Attribute(with_sub(
                         Target::generic(ext, a.name.clone(), filter, text.to_owned()),
                         pp,
                     ))),
@@ -102,7 +106,7 @@ pub(crate) fn resolve<'p>(pp: &'p PatchPath, text: &str, ctx: Ctx<'_>) -> ApiRes
                     ))),
                 }
             }
-            None => Ok(Resolved::Attribute(with_sub(
+            None => Ok(Destination::Attribute(with_sub(
                 Target::generic(Some(urn.clone()), a.name.clone(), filter, text.to_owned()),
                 pp,
             ))),
@@ -133,7 +137,7 @@ fn known<'p>(
     ext: Option<String>,
     pp: &'p PatchPath,
     text: &str,
-) -> ApiResult<Resolved<'p>> {
+) -> ApiResult<Destination<'p>> {
     if pp.filter.is_some() && !attr.multi_valued {
         return Err(ApiError::invalid_path(format!(
             "'{text}': a value filter needs a multi-valued attribute, and '{}' is single-valued",
@@ -154,7 +158,7 @@ fn known<'p>(
             None => (Some(s.clone()), None),
         },
     };
-    Ok(Resolved::Attribute(Target {
+    Ok(Destination::Attribute(Target {
         ext,
         name: attr.name.to_owned(),
         attr: Some(attr),
@@ -166,14 +170,18 @@ fn known<'p>(
 }
 
 /// A name the core schema does not have.
-fn unknown_core<'p>(pp: &'p PatchPath, text: &str, ctx: Ctx<'_>) -> ApiResult<Resolved<'p>> {
+fn unknown_core<'p>(
+    pp: &'p PatchPath,
+    text: &str,
+    ctx: PatchEnv<'_>,
+) -> ApiResult<Destination<'p>> {
     let name = &pp.attr.name;
     if ctx.kind == ResourceKind::User
         && UNSUPPORTED_USER
             .iter()
             .any(|u| u.eq_ignore_ascii_case(name))
     {
-        return Ok(Resolved::Attribute(with_sub(
+        return Ok(Destination::Attribute(with_sub(
             Target::generic(None, name.clone(), pp.filter.as_ref(), text.to_owned()),
             pp,
         )));

@@ -2,8 +2,8 @@ use proptest::prelude::*;
 use serde_json::{Value, json};
 
 use super::apply;
+use crate::compat::Compat;
 use crate::error::ApiError;
-use crate::genesys::compat::Compat;
 use crate::scim::schema::{ENTERPRISE_USER, GENESYS_USER, ResourceKind};
 
 fn user() -> Value {

@@ -6,7 +6,7 @@ use serde_json::{Map, Number, Value};
 use crate::error::{ApiError, ApiResult};
 use crate::scim::schema::{AttrType, Attribute};
 
-use super::Ctx;
+use super::PatchEnv;
 
 /// Checks `value` against `def` as a whole attribute value: an array for multi-valued
 /// attributes (a single element is accepted and wrapped), else one value.
@@ -14,7 +14,7 @@ pub(crate) fn whole(
     value: &Value,
     def: Option<&'static Attribute>,
     path: &str,
-    ctx: Ctx<'_>,
+    ctx: PatchEnv<'_>,
 ) -> ApiResult<Value> {
     let Some(def) = def else {
         return Ok(value.clone());
@@ -38,7 +38,7 @@ pub(crate) fn single(
     value: &Value,
     def: &'static Attribute,
     path: &str,
-    ctx: Ctx<'_>,
+    ctx: PatchEnv<'_>,
 ) -> ApiResult<Value> {
     let wrong = |want: &str| {
         ApiError::invalid_value(format!(

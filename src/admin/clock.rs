@@ -16,19 +16,19 @@ use crate::state::AppState;
 /// What a `POST /__admin/clock` body accepts, for error messages.
 const USAGE: &str = "send exactly one of {\"advance\": \"61s\"}, {\"set\": \"2026-01-01T00:00:00Z\"}, {\"freeze\": true} or {\"resume\": true}";
 
-/// Handles the admin routes under `clock`; `None` when `segs` is not a clock route.
-pub fn route(
+/// Serves the admin routes under `clock`; `None` when `segs` is not a clock route.
+pub fn endpoint(
     state: &AppState,
     req: &ApiRequest,
     segs: &[String],
 ) -> Option<ApiResult<Response<Body>>> {
     match segs {
-        [one] if one.eq_ignore_ascii_case("clock") => Some(handle(state, req)),
+        [one] if one.eq_ignore_ascii_case("clock") => Some(serve(state, req)),
         _ => None,
     }
 }
 
-fn handle(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
+fn serve(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
     match req.method {
         Method::GET => {}
         Method::POST => apply(&state.clock, &parse_body(req)?)?,

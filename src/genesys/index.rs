@@ -1,0 +1,241 @@
+//! Secondary indexes over an org's live users, for the filters Genesys documents (`email`,
+//! `employeeNumber`, `division`, `manager`, `active`) and for the default list (active users).
+//!
+//! A user is named by its position in the org's creation-ordered table, which never changes
+//! (soft deletes keep the record), so every posting list is a sorted `Vec<u32>`: in list
+//! order already, cheap to page (`startIndex=50001` is an index, not a walk), and 4 bytes per
+//! entry. Text keys are stored as 64-bit hashes of their normalised form, not as strings, to
+//! keep the index small; a hash only proposes candidates, and the caller checks each
+//! candidate's stored value (see `genesys::lookup`), so a collision can cost time but never
+//! change an answer.
+//!
+//! Bounds: one posting entry per live user per key kind (state, up to two emails, employee
+//! number, division, manager), so the indexes grow with the user table and nothing else.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
+
+use crate::genesys::user::{User, UserState};
+
+/// Positions of users in creation order, without duplicates.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Posting(Vec<u32>);
+
+impl Posting {
+    /// Adds a position, keeping the order. New users append, which is O(1).
+    pub fn insert(&mut self, pos: u32) {
+        match self.0.last() {
+            Some(last) if *last < pos => self.0.push(pos),
+            None => self.0.push(pos),
+            _ => {
+                if let Err(at) = self.0.binary_search(&pos) {
+                    self.0.insert(at, pos);
+                }
+            }
+        }
+    }
+
+    /// Removes a position if present.
+    pub fn remove(&mut self, pos: u32) {
+        if let Ok(at) = self.0.binary_search(&pos) {
+            self.0.remove(at);
+        }
+    }
+
+    /// The positions, in creation order.
+    pub fn as_slice(&self) -> &[u32] {
+        &self.0
+    }
+
+    /// Whether no user is listed.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// What a user is indexed under. Computed from the stored form only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Keys {
+    state: Option<UserState>,
+    emails: [Option<u64>; 2],
+    employee: Option<u64>,
+    division: Option<u64>,
+    manager: Option<u64>,
+}
+
+/// The indexes of one org.
+#[derive(Debug, Clone, Default)]
+pub struct UserIndexes {
+    hasher: RandomState,
+    active: Posting,
+    inactive: Posting,
+    /// Lower-cased `userName` (`contactInfo.email_main`) and work email.
+    email: HashMap<u64, Posting>,
+    /// Lower-cased `employeeNumber` (not case-exact in the schema).
+    employee: HashMap<u64, Posting>,
+    /// Division id.
+    division: HashMap<u64, Posting>,
+    /// Manager id (case-exact).
+    manager: HashMap<u64, Posting>,
+}
+
+/// Which text index a lookup reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextKey {
+    /// `email` / `emails.value`: lower-cased.
+    Email,
+    /// `employeeNumber`: lower-cased.
+    Employee,
+    /// A division id, as stored.
+    Division,
+    /// A manager id, as stored.
+    Manager,
+}
+
+impl TextKey {
+    fn normalise(self, text: &str) -> std::borrow::Cow<'_, str> {
+        match self {
+            Self::Email | Self::Employee => std::borrow::Cow::Owned(text.to_lowercase()),
+            Self::Division | Self::Manager => std::borrow::Cow::Borrowed(text),
+        }
+    }
+}
+
+impl UserIndexes {
+    fn hash(&self, key: TextKey, text: &str) -> u64 {
+        self.hasher.hash_one(key.normalise(text).as_ref())
+    }
+
+    fn keys(&self, user: &User) -> Keys {
+        if !user.is_live() {
+            return Keys {
+                state: None,
+                emails: [None, None],
+                employee: None,
+                division: None,
+                manager: None,
+            };
+        }
+        let main = self.hash(TextKey::Email, &user.email);
+        let work = user
+            .work_email
+            .as_deref()
+            .map(|w| self.hash(TextKey::Email, w))
+            .filter(|w| *w != main);
+        Keys {
+            state: Some(user.state),
+            emails: [Some(main), work],
+            employee: user
+                .employee_id
+                .as_deref()
+                .map(|e| self.hash(TextKey::Employee, e)),
+            division: Some(self.hash(TextKey::Division, &user.division_id)),
+            manager: user
+                .manager_id
+                .as_deref()
+                .map(|m| self.hash(TextKey::Manager, m)),
+        }
+    }
+
+    /// Moves the user at `pos` from what `before` was indexed under to what `after` is.
+    /// Either may be `None` (a new user; a user leaving the table does not happen).
+    pub fn update(&mut self, pos: u32, before: Option<&User>, after: &User) {
+        let old = before.map(|u| self.keys(u));
+        let new = self.keys(after);
+        if old.as_ref() == Some(&new) {
+            return;
+        }
+        let old = old.unwrap_or(Keys {
+            state: None,
+            emails: [None, None],
+            employee: None,
+            division: None,
+            manager: None,
+        });
+        if old.state != new.state {
+            if let Some(p) = self.state_posting(old.state) {
+                p.remove(pos);
+            }
+            if let Some(p) = self.state_posting(new.state) {
+                p.insert(pos);
+            }
+        }
+        if old.emails != new.emails {
+            for h in old.emails.into_iter().flatten() {
+                unlist(&mut self.email, h, pos);
+            }
+            for h in new.emails.into_iter().flatten() {
+                self.email.entry(h).or_default().insert(pos);
+            }
+        }
+        for (map, o, n) in [
+            (&mut self.employee, old.employee, new.employee),
+            (&mut self.division, old.division, new.division),
+            (&mut self.manager, old.manager, new.manager),
+        ] {
+            if o != n {
+                if let Some(h) = o {
+                    unlist(map, h, pos);
+                }
+                if let Some(h) = n {
+                    map.entry(h).or_default().insert(pos);
+                }
+            }
+        }
+    }
+
+    fn state_posting(&mut self, state: Option<UserState>) -> Option<&mut Posting> {
+        match state? {
+            UserState::Active => Some(&mut self.active),
+            UserState::Inactive => Some(&mut self.inactive),
+            UserState::Deleted => None,
+        }
+    }
+
+    /// Live users in a state (`Active` or `Inactive`; `Deleted` lists nobody).
+    pub fn in_state(&self, state: UserState) -> &[u32] {
+        match state {
+            UserState::Active => self.active.as_slice(),
+            UserState::Inactive => self.inactive.as_slice(),
+            UserState::Deleted => &[],
+        }
+    }
+
+    /// Candidates for a text key: every live user indexed under it, and possibly a few
+    /// others (hash collisions), which the caller filters out.
+    pub fn candidates(&self, key: TextKey, text: &str) -> &[u32] {
+        let map = match key {
+            TextKey::Email => &self.email,
+            TextKey::Employee => &self.employee,
+            TextKey::Division => &self.division,
+            TextKey::Manager => &self.manager,
+        };
+        map.get(&self.hash(key, text)).map_or(&[], |p| p.as_slice())
+    }
+}
+
+fn unlist(map: &mut HashMap<u64, Posting>, h: u64, pos: u32) {
+    if let Some(p) = map.get_mut(&h) {
+        p.remove(pos);
+        if p.is_empty() {
+            map.remove(&h);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postings_stay_sorted_and_unique() {
+        let mut p = Posting::default();
+        for pos in [5, 1, 9, 5, 3, 12] {
+            p.insert(pos);
+        }
+        assert_eq!(p.as_slice(), [1, 3, 5, 9, 12]);
+        p.remove(5);
+        p.remove(7);
+        assert_eq!(p.as_slice(), [1, 3, 9, 12]);
+    }
+}

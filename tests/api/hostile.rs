@@ -1,0 +1,126 @@
+//! Hostile requests against the real server: each gets a clean 4xx or a bounded cost, and the
+//! server keeps answering afterwards.
+
+use genesys_scim_mock::compat::Profile;
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+const PATCH_OP: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+
+/// The reported crash: a value-path filter of 20,000 `or` terms (about 200 KB).
+fn long_chain_path(attr: &str, term: &str, joiner: &str) -> String {
+    format!("{attr}[{}].value", vec![term; 20_000].join(joiner))
+}
+
+async fn still_serving(app: &TestApp) {
+    let resp = app.get(&format!("{SCIM}/Users/{MARIA}")).send().await;
+    assert_eq!(resp.expect("server still up").status(), 200);
+}
+
+#[tokio::test]
+async fn flat_chains_in_patch_paths_are_invalid_filter_in_both_profiles() {
+    for profile in [Profile::Genesys, Profile::Rfc] {
+        let mut config = test_config();
+        config.compat.profile = profile;
+        let app = spawn_with(config).await;
+        for (resource, id, attr, term) in [
+            ("Users", MARIA, "emails", "type pr"),
+            ("Groups", SALES_TEAM, "members", "value pr"),
+        ] {
+            for joiner in [" or ", " and "] {
+                let body = json!({"schemas": [PATCH_OP], "Operations": [{
+                    "op": "replace",
+                    "path": long_chain_path(attr, term, joiner),
+                    "value": "x@y.com"
+                }]});
+                let resp = app
+                    .patch_json(&format!("{SCIM}/{resource}/{id}"), &body)
+                    .send()
+                    .await
+                    .expect("an answer, not a dropped connection");
+                let (status, body) = status_json(resp).await;
+                assert_scim_error(status, &body, 400, Some("invalidFilter"));
+                let detail = body["detail"].as_str().unwrap();
+                assert!(detail.contains("more than 256"), "{detail}");
+                assert!(detail.len() < 1_000, "the detail echoes the whole path");
+            }
+        }
+        still_serving(&app).await;
+    }
+}
+
+#[tokio::test]
+async fn flat_chains_and_deep_nesting_in_list_filters_are_invalid_filter() {
+    let mut config = test_config();
+    config.compat.profile = Profile::Rfc;
+    let app = spawn_with(config).await;
+    let chain = vec!["userName eq x"; 2_000].join(" or ");
+    let deep = format!("{}userName pr{}", "(".repeat(5_000), ")".repeat(5_000));
+    for filter in [chain, deep] {
+        let resp = app
+            .get(&format!("{SCIM}/Users"))
+            .query(&[("filter", filter.as_str())])
+            .send()
+            .await
+            .expect("an answer");
+        let (status, body): (u16, Value) = status_json(resp).await;
+        assert_scim_error(status, &body, 400, Some("invalidFilter"));
+    }
+    still_serving(&app).await;
+}
+
+async fn token_answer(app: &TestApp, id: &str, secret: &str) -> (u16, Value) {
+    let resp = app
+        .client
+        .post(app.url("/oauth/token"))
+        .basic_auth(id, Some(secret))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .expect("token answer");
+    status_json(resp).await
+}
+
+#[tokio::test]
+async fn unknown_clients_and_wrong_secrets_get_the_same_answer() {
+    let app = spawn_app().await;
+    let unknown = token_answer(&app, "no-such-client", CLIENT_SECRET).await;
+    let wrong = token_answer(&app, CLIENT_ID, "not-the-secret").await;
+    assert_eq!(unknown.0, 401);
+    assert_eq!(unknown.1["error"], "invalid_client");
+    assert_eq!(unknown, wrong, "the answers tell the two apart");
+}
+
+#[tokio::test]
+async fn a_flood_of_tokens_never_logs_out_another_client() {
+    use genesys_scim_mock::store::Token;
+    use genesys_scim_mock::tokens::{MAX_TOKENS, MAX_TOKENS_PER_CLIENT};
+    let app = spawn_app().await;
+    // `app.token` was the first token issued: the oldest in the table.
+    let now = app.state.clock.now_millis();
+    // Other clients fill the table to its total bound, each to its own bound.
+    let fillers = MAX_TOKENS / MAX_TOKENS_PER_CLIENT;
+    for (n, i) in (0..fillers).flat_map(|c| (0..MAX_TOKENS_PER_CLIENT).map(move |i| (c, i))) {
+        let token = Token {
+            org_id: format!("flood-org-{n}"),
+            client_id: format!("flood-client-{n}"),
+            expires_at_ms: now + 3_600_000,
+        };
+        let _ = app
+            .state
+            .store
+            .insert_token(format!("flood-{n}-{i}"), token, now);
+    }
+    // The table is full of live tokens: a new one is refused, not made by evicting.
+    let (status, body) = token_answer(&app, CLIENT_ID, CLIENT_SECRET).await;
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(body["error"], "temporarily_unavailable");
+    still_serving(&app).await;
+    // Once the flood expires, issuance resumes and the first token still works.
+    app.state.clock.advance(chrono::Duration::seconds(3_601));
+    let (status, _) = token_answer(&app, CLIENT_ID, CLIENT_SECRET).await;
+    assert_eq!(status, 200);
+    still_serving(&app).await;
+    assert!(app.state.store.token_count() <= MAX_TOKENS);
+}

@@ -1,0 +1,259 @@
+//! The reported-behaviour scenarios under `scenarios/`: each test loads the shipped files and
+//! checks what the scenario's README promises, and what a correct client does against it.
+
+use std::path::PathBuf;
+
+use genesys_scim_mock::config::Config;
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+const ENT: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+
+fn dir(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(name)
+}
+
+fn load(name: &str, file: &str) -> Value {
+    let path = dir(name).join(file);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path:?}: {e}"))
+}
+
+fn with_scenario(name: &str) -> Config {
+    Config {
+        scenarios: vec![dir(name).join("scenario.json")],
+        ..test_config()
+    }
+}
+
+async fn frozen_clock(app: &TestApp, body: &str) {
+    let resp = app
+        .client
+        .post(app.url("/__admin/clock"))
+        .header("content-type", "application/json")
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+}
+
+// --- count-over-25 -----------------------------------------------------------------------------
+
+#[tokio::test]
+async fn count_over_25_answers_429_and_a_client_paging_by_25_reads_everything() {
+    let app = spawn_with(with_scenario("count-over-25")).await;
+    for path in ["Users", "Groups"] {
+        let resp = app
+            .get(&format!("{SCIM}/{path}?count=26"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.headers()["retry-after"], "1", "{path}");
+        let (s, body) = status_json(resp).await;
+        assert_platform_error(s, &body, 429, "too.many.requests.retry.after");
+        let (s, _) = app.get_json(&format!("{SCIM}/{path}?count=25")).await;
+        assert_eq!(s, 200, "{path} count=25");
+    }
+    // 30 new users plus the 4 active fixture users: a client paging by 25 needs two pages.
+    for i in 0..30 {
+        app.create_user(&json!({"userName": format!("p{i}@example.com"), "displayName": "P"}))
+            .await;
+    }
+    let mut seen = Vec::new();
+    let mut start = 1;
+    loop {
+        let (s, page) = app
+            .get_json(&format!("{SCIM}/Users?startIndex={start}&count=25"))
+            .await;
+        assert_eq!(s, 200);
+        let items = page["Resources"].as_array().unwrap().clone();
+        if items.is_empty() {
+            break;
+        }
+        start += items.len();
+        seen.extend(items.into_iter().map(|u| u["id"].clone()));
+    }
+    assert_eq!(seen.len(), 34);
+}
+
+// --- version-error-on-delete -------------------------------------------------------------------
+
+#[tokio::test]
+async fn version_errors_on_delete_leave_the_user_and_a_retrying_client_deletes_it() {
+    let app = spawn_with(with_scenario("version-error-on-delete")).await;
+    let user = app
+        .create_user(&json!({"userName": "vd@example.com", "displayName": "VD"}))
+        .await;
+    let path = format!("{SCIM}/Users/{}", user["id"].as_str().unwrap());
+
+    let (s, body) = status_json(app.delete(&path).send().await.unwrap()).await;
+    assert_scim_error(s, &body, 409, Some("invalidVers"));
+    assert_eq!(app.get(&path).send().await.unwrap().status(), 200);
+
+    let (s, body) = status_json(app.delete(&path).send().await.unwrap()).await;
+    assert_scim_error(s, &body, 400, Some("invalidVers"));
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("does not match the current version"),
+        "the provider's retry test looks for this text: {body}"
+    );
+    assert_eq!(app.get(&path).send().await.unwrap().status(), 200);
+
+    // What the Terraform provider does: retry on 409, and on a 400 that names the version.
+    let mut attempts = 0;
+    let status = loop {
+        attempts += 1;
+        let (s, body) = status_json(app.delete(&path).send().await.unwrap()).await;
+        let version_error =
+            s == 409 || (s == 400 && body["scimType"] == "invalidVers" && attempts < 5);
+        if !version_error {
+            break s;
+        }
+    };
+    assert_eq!((status, attempts), (204, 1));
+    assert_eq!(app.get(&path).send().await.unwrap().status(), 404);
+}
+
+// --- token-expiry ------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn an_expired_pasted_token_gets_401_and_a_renewing_client_carries_on() {
+    let app = spawn_with(Config {
+        fixtures: Some(dir("token-expiry").join("fixture.json")),
+        clock: "frozen:2026-03-01T09:00:00Z".to_owned(),
+        ..test_config()
+    })
+    .await;
+    let pasted = app
+        .token_for("entra-client-id", "entra-client-secret")
+        .await;
+    let create = |token: String, n: u32| {
+        let app = &app;
+        async move {
+            let resp = app
+                .client
+                .post(app.url(&format!("{SCIM}/Users")))
+                .bearer_auth(token)
+                .header("content-type", "application/scim+json")
+                .body(
+                    json!({"userName": format!("sync{n}@example.com"), "displayName": "S"})
+                        .to_string(),
+                )
+                .send()
+                .await
+                .unwrap();
+            status_json(resp).await
+        }
+    };
+    assert_eq!(create(pasted.clone(), 1).await.0, 201);
+    // tokenTtlSecs is 300: valid one second before, refused at the end of its life.
+    frozen_clock(&app, r#"{"advance": "299s"}"#).await;
+    assert_eq!(create(pasted.clone(), 2).await.0, 201);
+    frozen_clock(&app, r#"{"advance": "1s"}"#).await;
+    let (s, body) = create(pasted.clone(), 3).await;
+    assert_platform_error(s, &body, 401, "bad.credentials");
+    assert_eq!(
+        body["message"],
+        "Invalid login credentials. The access token has expired."
+    );
+    // Every later call with the pasted token fails the same way: nothing else signals it.
+    assert_eq!(create(pasted, 3).await.0, 401);
+
+    // A client holding the client credentials renews on 401 and retries the same call.
+    let renewed = app
+        .token_for("entra-client-id", "entra-client-secret")
+        .await;
+    assert_eq!(create(renewed, 3).await.0, 201);
+}
+
+// --- entra-dialects ----------------------------------------------------------------------------
+
+async fn patch_file(app: &TestApp, path: &str, file: &str) -> (u16, Value) {
+    let body = load("entra-dialects", file);
+    status_json(app.patch_json(path, &body).send().await.unwrap()).await
+}
+
+fn role_names(user: &Value) -> Vec<String> {
+    user["roles"]
+        .as_array()
+        .map(|r| {
+            r.iter()
+                .filter_map(|x| x["value"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn both_entra_dialects_change_users_and_groups_the_same_way() {
+    for flag in ["without-flag", "with-flag"] {
+        let app = spawn_app().await;
+        let (s, user) = patch_file(
+            &app,
+            &format!("{SCIM}/Users/{LUCAS}"),
+            &format!("{flag}/user-patch.json"),
+        )
+        .await;
+        assert_eq!(s, 200, "{flag}: {user}");
+        assert_eq!(user["displayName"], "Lucas Martin-Dupont", "{flag}");
+        assert_eq!(user["active"], false, "{flag}");
+        assert_eq!(user[ENT]["employeeNumber"], "4004", "{flag}");
+        let work = user["emails"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["type"] == "work")
+            .unwrap()["value"]
+            .clone();
+        assert_eq!(work, "lucas.md@work.example.com", "{flag}");
+        assert!(
+            role_names(&user).contains(&"Agent".to_owned()),
+            "{flag}: {user}"
+        );
+        assert!(user.get("name").is_none(), "{flag}: name is dropped");
+
+        let (s, group) = patch_file(
+            &app,
+            &format!("{SCIM}/Groups/{SALES_TEAM}"),
+            &format!("{flag}/group-patch.json"),
+        )
+        .await;
+        assert_eq!(s, 200, "{flag}: {group}");
+        let (_, group) = app.get_json(&format!("{SCIM}/Groups/{SALES_TEAM}")).await;
+        let mut members: Vec<&str> = group["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["value"].as_str().unwrap())
+            .collect();
+        members.sort_unstable();
+        assert_eq!(members, [JAMES, AIKO], "{flag}");
+    }
+}
+
+#[tokio::test]
+async fn the_rfc_profile_refuses_the_string_booleans_of_the_old_dialect() {
+    let mut config = test_config();
+    config.compat.coerce_string_booleans = false;
+    let app = spawn_with(config).await;
+    let (s, body) = patch_file(
+        &app,
+        &format!("{SCIM}/Users/{LUCAS}"),
+        "without-flag/user-patch.json",
+    )
+    .await;
+    assert_scim_error(s, &body, 400, Some("invalidValue"));
+    let (s, _) = patch_file(
+        &app,
+        &format!("{SCIM}/Users/{LUCAS}"),
+        "with-flag/user-patch.json",
+    )
+    .await;
+    assert_eq!(s, 400, "the role's \"primary\": \"True\" is a string too");
+}
