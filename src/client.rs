@@ -1,39 +1,89 @@
-//! A small HTTP/1.1 client for the mock's own endpoints: health, tokens and the admin API.
-//!
-//! `healthcheck`, `exec` and [`crate::MockServer`] talk to a running server through its public
-//! HTTP surface rather than reaching into its state, so what they check is what a client sees.
-//! One connection per call (`Connection: close`): these are control calls, not a workload.
+//! A small HTTP/1.1 client for subcommands that talk to a running server (`verify`,
+//! `healthcheck`, `exec`, and the test handle): one request per connection over hyper's client
+//! connection, `http://` only (the mock serves plain HTTP on loopback or inside a container),
+//! with a deadline on the whole exchange. They go through the server's public HTTP surface
+//! rather than reaching into its state, so what they check is what a client sees.
 
 use std::time::Duration;
 
-use base64::Engine as _;
 use bytes::Bytes;
-use http::{Method, Request, StatusCode, header};
-use http_body_util::{BodyExt, Full};
+use http::{Method, Request, StatusCode, Uri, header};
+use http_body_util::{BodyExt, Full, Limited};
 use hyper_util::rt::TokioIo;
-use serde_json::Value;
-use tokio::net::TcpStream;
 
-/// How long one control call may take, connection included.
-pub const CALL_TIMEOUT: Duration = Duration::from_secs(10);
+/// The largest response body read (a diff of a large org is well under this).
+pub const MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
 
-/// Where a server listens (`host:port`, host names allowed) and the admin token, if any.
+/// A base URL such as `http://127.0.0.1:8080`, checked once.
 #[derive(Debug, Clone)]
-pub struct Client {
-    authority: String,
-    admin_token: Option<String>,
+pub struct BaseUrl {
+    host: String,
+    port: u16,
+    /// Without a trailing slash; empty for the root.
+    path: String,
 }
 
-/// A response: status and the whole body.
+impl BaseUrl {
+    /// Parses `http://host[:port][/prefix]`. Errors say what is wrong with the URL.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let uri: Uri = text
+            .parse()
+            .map_err(|e| format!("{text:?} is not a URL: {e}"))?;
+        match uri.scheme_str() {
+            Some("http") => {}
+            Some(other) => {
+                return Err(format!(
+                    "{text:?}: only http:// is supported (the mock serves plain HTTP), not {other}://"
+                ));
+            }
+            None => return Err(format!("{text:?}: expected http://host:port")),
+        }
+        let host = uri
+            .host()
+            .ok_or_else(|| format!("{text:?} has no host"))?
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_owned();
+        Ok(Self {
+            host,
+            port: uri.port_u16().unwrap_or(80),
+            path: uri.path().trim_end_matches('/').to_owned(),
+        })
+    }
+}
+
+impl BaseUrl {
+    /// The base URL of a server bound to `addr`, as a client on this machine reaches it.
+    pub fn from_addr(addr: std::net::SocketAddr) -> Self {
+        let addr = loopback(addr);
+        Self {
+            host: addr.ip().to_string(),
+            port: addr.port(),
+            path: String::new(),
+        }
+    }
+
+    /// `http://host:port[/prefix]`.
+    pub fn url(&self) -> String {
+        if self.host.contains(':') {
+            format!("http://[{}]:{}{}", self.host, self.port, self.path)
+        } else {
+            format!("http://{}:{}{}", self.host, self.port, self.path)
+        }
+    }
+}
+
+/// A response: status, content type and body.
 #[derive(Debug, Clone)]
-pub struct Reply {
+pub struct Answer {
     pub status: StatusCode,
+    pub content_type: String,
     pub body: Bytes,
 }
 
-impl Reply {
+impl Answer {
     /// The body as JSON, or an error naming the call.
-    pub fn json(&self, what: &str) -> Result<Value, String> {
+    pub fn json(&self, what: &str) -> Result<serde_json::Value, String> {
         serde_json::from_slice(&self.body)
             .map_err(|e| format!("{what}: the answer is not JSON ({e})"))
     }
@@ -52,134 +102,61 @@ impl Reply {
     }
 }
 
+/// How long one control call of a [`Client`] may take, connection included.
+pub const CALL_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A server's base URL and its admin token, if any: the admin API's caller.
+#[derive(Debug, Clone)]
+pub struct Client {
+    base: BaseUrl,
+    admin_token: Option<String>,
+}
+
 impl Client {
-    /// A client for the server at `authority` (`host:port`).
-    pub fn new(authority: impl Into<String>, admin_token: Option<String>) -> Self {
-        Self {
-            authority: authority.into(),
-            admin_token,
-        }
+    /// A client for the server at `base`; admin paths carry `admin_token`.
+    pub fn new(base: BaseUrl, admin_token: Option<String>) -> Self {
+        Self { base, admin_token }
     }
 
     /// `http://host:port`.
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.authority)
+        self.base.url()
     }
 
-    /// Sends one request and reads the whole answer. Admin paths carry the admin token.
+    /// Sends one request with an optional JSON body and reads the whole answer.
     pub async fn call(
         &self,
         method: Method,
         path: &str,
-        extra: &[(header::HeaderName, String)],
-        body: Option<(&str, Vec<u8>)>,
-    ) -> Result<Reply, String> {
-        let exchange = async {
-            let stream = TcpStream::connect(&self.authority)
-                .await
-                .map_err(|e| format!("cannot connect to {}: {e}", self.authority))?;
-            let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-                .await
-                .map_err(|e| format!("{}: {e}", self.authority))?;
-            tokio::spawn(conn);
-            let mut req = Request::builder()
-                .method(method)
-                .uri(path)
-                .header(header::HOST, &self.authority)
-                .header(header::CONNECTION, "close");
-            if path.starts_with("/__admin")
-                && let Some(token) = &self.admin_token
-            {
-                req = req.header(header::AUTHORIZATION, format!("Bearer {token}"));
-            }
-            for (name, value) in extra {
-                req = req.header(name, value);
-            }
-            let bytes = match body {
-                Some((content_type, bytes)) => {
-                    req = req.header(header::CONTENT_TYPE, content_type);
-                    Bytes::from(bytes)
-                }
-                None => Bytes::new(),
-            };
-            let req = req
-                .body(Full::new(bytes))
-                .map_err(|e| format!("{path}: {e}"))?;
-            let resp = sender
-                .send_request(req)
-                .await
-                .map_err(|e| format!("{path}: {e}"))?;
-            let status = resp.status();
-            let body = resp
-                .into_body()
-                .collect()
-                .await
-                .map_err(|e| format!("{path}: {e}"))?
-                .to_bytes();
-            Ok(Reply { status, body })
+        body: Option<&serde_json::Value>,
+    ) -> Result<Answer, String> {
+        let bearer = self
+            .admin_token
+            .as_deref()
+            .filter(|_| path.starts_with("/__admin"));
+        let bytes = match body {
+            Some(v) => Bytes::from(serde_json::to_vec(v).map_err(|e| format!("{path}: {e}"))?),
+            None => Bytes::new(),
         };
-        tokio::time::timeout(CALL_TIMEOUT, exchange)
-            .await
-            .map_err(|_| {
-                format!(
-                    "no answer from {} within {} s",
-                    self.authority,
-                    CALL_TIMEOUT.as_secs()
-                )
-            })?
+        send(&self.base, method, path, bearer, bytes, CALL_TIMEOUT).await
     }
 
     /// `GET path`, expecting 2xx JSON.
-    pub async fn get_json(&self, path: &str) -> Result<Value, String> {
-        self.call(Method::GET, path, &[], None)
+    pub async fn get_json(&self, path: &str) -> Result<serde_json::Value, String> {
+        self.call(Method::GET, path, None)
             .await?
             .success(path)?
             .json(path)
     }
 
-    /// `method path` with a JSON body, expecting 2xx; the body of the answer (may be empty).
-    pub async fn send_json(
-        &self,
-        method: Method,
-        path: &str,
-        body: &Value,
-    ) -> Result<Reply, String> {
-        let bytes = serde_json::to_vec(body).map_err(|e| format!("{path}: {e}"))?;
-        self.call(method, path, &[], Some(("application/json", bytes)))
-            .await?
-            .success(path)
-    }
-
     /// `GET /__admin/health` answers 200.
     pub async fn health(&self) -> Result<(), String> {
-        let reply = self.call(Method::GET, "/__admin/health", &[], None).await?;
-        if reply.status == StatusCode::OK {
+        let answer = self.call(Method::GET, "/__admin/health", None).await?;
+        if answer.status == StatusCode::OK {
             Ok(())
         } else {
-            Err(format!("/__admin/health answered {}", reply.status))
+            Err(format!("/__admin/health answered {}", answer.status))
         }
-    }
-
-    /// A client-credentials token, asked for as the Genesys SDKs do (HTTP Basic).
-    pub async fn token(&self, client_id: &str, client_secret: &str) -> Result<String, String> {
-        let basic = base64::engine::general_purpose::STANDARD
-            .encode(format!("{client_id}:{client_secret}"));
-        let reply = self
-            .call(
-                Method::POST,
-                "/oauth/token",
-                &[(header::AUTHORIZATION, format!("Basic {basic}"))],
-                Some((
-                    "application/x-www-form-urlencoded",
-                    b"grant_type=client_credentials".to_vec(),
-                )),
-            )
-            .await?
-            .success("/oauth/token")?;
-        reply.json("/oauth/token")?["access_token"]
-            .as_str()
-            .map(str::to_owned)
-            .ok_or_else(|| "/oauth/token: no access_token in the answer".to_owned())
     }
 }
 
@@ -193,4 +170,114 @@ pub fn loopback(mut addr: std::net::SocketAddr) -> std::net::SocketAddr {
         });
     }
     addr
+}
+
+/// Sends one request and reads the whole answer within `timeout`.
+pub async fn send(
+    base: &BaseUrl,
+    method: Method,
+    path_and_query: &str,
+    bearer: Option<&str>,
+    body: Bytes,
+    timeout: Duration,
+) -> Result<Answer, String> {
+    tokio::time::timeout(
+        timeout,
+        exchange(base, method, path_and_query, bearer, body),
+    )
+    .await
+    .map_err(|_| {
+        format!(
+            "no answer from {}:{} within {} ms",
+            base.host,
+            base.port,
+            timeout.as_millis()
+        )
+    })?
+}
+
+async fn exchange(
+    base: &BaseUrl,
+    method: Method,
+    path_and_query: &str,
+    bearer: Option<&str>,
+    body: Bytes,
+) -> Result<Answer, String> {
+    let target = format!("{}:{}", base.host, base.port);
+    let stream = tokio::net::TcpStream::connect((base.host.as_str(), base.port))
+        .await
+        .map_err(|e| format!("cannot connect to {target}: {e}"))?;
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .map_err(|e| format!("{target}: {e}"))?;
+    let driver = tokio::spawn(conn);
+    let mut req = Request::builder()
+        .method(method)
+        .uri(format!("{}{path_and_query}", base.path))
+        .header(header::HOST, &target)
+        .header(header::CONTENT_TYPE, "application/json");
+    if let Some(t) = bearer {
+        req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    let req = req
+        .body(Full::new(body))
+        .map_err(|e| format!("cannot build the request: {e}"))?;
+    let resp = sender
+        .send_request(req)
+        .await
+        .map_err(|e| format!("{target}: {e}"))?;
+    let status = resp.status();
+    let content_type = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let body = Limited::new(resp.into_body(), MAX_RESPONSE_BYTES)
+        .collect()
+        .await
+        .map_err(|e| format!("{target}: reading the answer: {e}"))?
+        .to_bytes();
+    driver.abort();
+    Ok(Answer {
+        status,
+        content_type,
+        body,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_parse_and_bad_ones_are_explained() {
+        let b = BaseUrl::parse("http://127.0.0.1:8080/").unwrap();
+        assert_eq!(
+            (b.host.as_str(), b.port, b.path.as_str()),
+            ("127.0.0.1", 8080, "")
+        );
+        let b = BaseUrl::parse("http://mock/prefix").unwrap();
+        assert_eq!(
+            (b.host.as_str(), b.port, b.path.as_str()),
+            ("mock", 80, "/prefix")
+        );
+        let b = BaseUrl::parse("http://[::1]:9").unwrap();
+        assert_eq!(b.host, "::1");
+        assert!(
+            BaseUrl::parse("https://x")
+                .unwrap_err()
+                .contains("only http://")
+        );
+        assert!(BaseUrl::parse("127.0.0.1:8080").is_err());
+        assert_eq!(
+            BaseUrl::from_addr("0.0.0.0:9".parse().unwrap()).url(),
+            "http://127.0.0.1:9"
+        );
+        assert_eq!(
+            BaseUrl::from_addr("[::]:9".parse().unwrap()).url(),
+            "http://[::1]:9"
+        );
+        assert!(BaseUrl::parse("http://").is_err());
+    }
 }

@@ -4,18 +4,28 @@
 //! Each field says what Genesys does (or is believed to do), what RFC 7643/7644 says, and where
 //! the default comes from. Switches are set with `--compat NAME=VALUE` (repeatable), per org in
 //! fixtures, or per request by a scenario rule, so a test can pin the behaviour it relies on.
+//!
+//! # Profiles
+//!
+//! A profile is a preset of every switch: `genesys` (the default) takes what Genesys does,
+//! `rfc` takes what RFC 7643/7644 asks for on every switch where the two differ ([`SWITCHES`]
+//! lists both values). Setting `profile` resets every switch to that preset; switches named
+//! alongside it in the same place (the same `--compat` list, fixture `compat` object or
+//! scenario rule) are applied after it whatever their order, so they win.
 
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
 
-/// Filter strictness: what Genesys documents, or the whole RFC grammar.
+/// Which preset the switches start from, and the filter strictness.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Profile {
-    /// Only the filters Genesys documents are accepted; anything else is `invalidFilter`.
+    /// What Genesys does; only the filters Genesys documents are accepted (anything else is
+    /// `invalidFilter`).
     #[default]
     Genesys,
-    /// The full RFC 7644 §3.4.2.2 filter grammar on every attribute.
+    /// What the RFC says on every switch, and the full RFC 7644 §3.4.2.2 filter grammar on
+    /// every attribute.
     Rfc,
 }
 
@@ -79,6 +89,17 @@ pub struct Compat {
     /// `large-count-429`: a list with `count` over 25 answers 429, as the SDK docs warn it
     /// "may". Default false.
     pub large_count_429: bool,
+    /// `username-must-be-email`: `userName` must look like an email address, because Genesys
+    /// stores it as the user's main email (`contactInfo.email_main`, field-mapping article).
+    /// RFC 7643 §4.1.1 only asks for a unique string. Default true.
+    pub username_must_be_email: bool,
+    /// `meta-created`: render `meta.created`. Genesys' field-mapping article lists
+    /// `meta.location`, `meta.version` and `meta.lastModified` only; RFC 7643 §3.1 defines
+    /// `created` as well. Default false.
+    pub meta_created: bool,
+    /// `list-active-only`: a user list without a filter shows active users only (PY-SCIM:
+    /// "no filter = all active users"); RFC 7644 §3.4.2 lists every resource. Default true.
+    pub list_active_only: bool,
 }
 
 /// See [`Compat::external_id_repost`].
@@ -104,83 +125,201 @@ impl Default for Compat {
             external_id_repost: ExternalIdRepost::Conflict,
             ratelimit_headers: false,
             large_count_429: false,
+            username_must_be_email: true,
+            meta_created: false,
+            list_active_only: true,
         }
     }
 }
 
-/// One row of the switch table: name, allowed values, default, meaning. `--help` and the README
-/// are generated from, or checked against, this list.
-pub const SWITCHES: &[(&str, &str, &str, &str)] = &[
-    (
+/// One row of the switch table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Switch {
+    /// The `--compat` name.
+    pub name: &'static str,
+    /// The allowed values, `|`-separated.
+    pub values: &'static str,
+    /// The value under `--profile genesys`, the default.
+    pub genesys: &'static str,
+    /// The value under `--profile rfc`.
+    pub rfc: &'static str,
+    /// What it controls, for `--help`.
+    pub what: &'static str,
+}
+
+const fn switch(
+    name: &'static str,
+    values: &'static str,
+    genesys: &'static str,
+    rfc: &'static str,
+    what: &'static str,
+) -> Switch {
+    Switch {
+        name,
+        values,
+        genesys,
+        rfc,
+        what,
+    }
+}
+
+/// Every switch, with its value under each profile. `--help`, the README table and
+/// [`Compat::preset`] are generated from, or checked against, this list.
+pub const SWITCHES: &[Switch] = &[
+    switch(
         "profile",
         "genesys|rfc",
         "genesys",
-        "filter strictness: Genesys-documented filters only, or the full RFC grammar",
+        "rfc",
+        "preset of every switch (the columns of the README table) and filter strictness",
     ),
-    (
+    switch(
         "version-mismatch-status",
         "400|409|412",
         "400",
+        "412",
         "status of a failed If-Match (scimType invalidVers)",
     ),
-    (
+    switch(
         "patch-replace-creates",
         "true|false",
         "true",
+        "false",
         "PATCH replace on a filtered path with no match creates the element",
     ),
-    (
+    switch(
         "patch-extension-needs-urn",
         "true|false",
         "true",
+        "false",
         "PATCH paths into extension attributes must carry the schema URN",
     ),
-    (
+    switch(
         "coerce-string-booleans",
         "true|false",
         "true",
+        "false",
         "accept \"True\"/\"False\" strings for boolean attributes",
     ),
-    (
+    switch(
         "unsupported-attributes",
         "drop|reject",
         "drop",
+        "drop",
         "what happens to user attributes Genesys does not support",
     ),
-    (
+    switch(
         "revive-deleted",
         "true|false",
         "true",
+        "false",
         "creating a deleted user's userName revives that user under the same id",
     ),
-    (
+    switch(
         "raw-slash-authority",
         "reject|match-known",
         "reject",
+        "reject",
         "external-id routes: raw '/' inside an authority splits the path (404) or is re-joined",
     ),
-    (
+    switch(
         "external-id-repost",
         "conflict|replace",
         "conflict",
+        "conflict",
         "POSTing an authority the user already has",
     ),
-    (
+    switch(
         "ratelimit-headers",
         "true|false",
         "false",
+        "false",
         "emit the inin-ratelimit-* headers Genesys removed in 2021",
     ),
-    (
+    switch(
         "large-count-429",
         "true|false",
         "false",
+        "false",
         "list requests with count over 25 answer 429",
+    ),
+    switch(
+        "username-must-be-email",
+        "true|false",
+        "true",
+        "false",
+        "userName must be an email address (Genesys stores it as the main email)",
+    ),
+    switch(
+        "meta-created",
+        "true|false",
+        "false",
+        "true",
+        "render meta.created on users and groups",
+    ),
+    switch(
+        "list-active-only",
+        "true|false",
+        "true",
+        "false",
+        "a user list without a filter shows active users only",
     ),
 ];
 
 impl Compat {
-    /// Sets one switch from its `--compat` name and text value.
+    /// Every switch at its value under `profile`.
+    pub fn preset(profile: Profile) -> Self {
+        let mut c = Self::default();
+        for sw in SWITCHES.iter().filter(|sw| sw.name != "profile") {
+            let value = match profile {
+                Profile::Genesys => sw.genesys,
+                Profile::Rfc => sw.rfc,
+            };
+            c.set(sw.name, value)
+                .expect("every SWITCHES value is valid for its switch");
+        }
+        c.profile = profile;
+        c
+    }
+
+    /// Applies several `NAME`, `VALUE` settings from one place: `profile` first (it resets
+    /// every switch to its preset), then the others in order, so they win over the preset.
+    pub fn apply_all<'a>(
+        &mut self,
+        settings: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<(), (String, String)> {
+        let settings: Vec<(&str, &str)> = settings.into_iter().collect();
+        let (profiles, others): (Vec<_>, Vec<_>) = settings
+            .into_iter()
+            .partition(|(name, _)| name.trim() == "profile");
+        for (name, value) in profiles.into_iter().chain(others) {
+            self.set(name.trim(), value.trim())
+                .map_err(|e| (name.trim().to_owned(), e))?;
+        }
+        Ok(())
+    }
+
+    /// [`Compat::apply_all`] for a JSON object of switches (fixture `compat`, a scenario's
+    /// `compat` action): string values as they are, other values (`true`, `412`) as JSON text.
+    pub fn apply_json<'a>(
+        &mut self,
+        map: impl IntoIterator<Item = (&'a String, &'a serde_json::Value)>,
+    ) -> Result<(), (String, String)> {
+        let texts: Vec<(&str, String)> = map
+            .into_iter()
+            .map(|(k, v)| {
+                let text = match v {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                (k.as_str(), text)
+            })
+            .collect();
+        self.apply_all(texts.iter().map(|(k, v)| (*k, v.as_str())))
+    }
+
+    /// Sets one switch from its `--compat` name and text value. `profile` resets every switch
+    /// to that profile's preset.
     pub fn set(&mut self, name: &str, value: &str) -> Result<(), String> {
         fn boolean(name: &str, value: &str) -> Result<bool, String> {
             match value.to_ascii_lowercase().as_str() {
@@ -192,13 +331,16 @@ impl Compat {
         fn choice<T: serde::de::DeserializeOwned>(name: &str, value: &str) -> Result<T, String> {
             serde_json::from_value(serde_json::Value::String(value.to_ascii_lowercase())).map_err(
                 |_| {
-                    let allowed = SWITCHES.iter().find(|s| s.0 == name).map_or("", |s| s.1);
+                    let allowed = SWITCHES
+                        .iter()
+                        .find(|s| s.name == name)
+                        .map_or("", |s| s.values);
                     format!("{name}: expected one of {allowed}, got {value:?}")
                 },
             )
         }
         match name {
-            "profile" => self.profile = choice(name, value)?,
+            "profile" => *self = Self::preset(choice(name, value)?),
             "version-mismatch-status" => {
                 self.version_mismatch_status = match value {
                     "400" => 400,
@@ -216,8 +358,11 @@ impl Compat {
             "external-id-repost" => self.external_id_repost = choice(name, value)?,
             "ratelimit-headers" => self.ratelimit_headers = boolean(name, value)?,
             "large-count-429" => self.large_count_429 = boolean(name, value)?,
+            "username-must-be-email" => self.username_must_be_email = boolean(name, value)?,
+            "meta-created" => self.meta_created = boolean(name, value)?,
+            "list-active-only" => self.list_active_only = boolean(name, value)?,
             _ => {
-                let names: Vec<&str> = SWITCHES.iter().map(|s| s.0).collect();
+                let names: Vec<&str> = SWITCHES.iter().map(|s| s.name).collect();
                 return Err(format!(
                     "unknown compatibility switch {name:?}; known: {}",
                     names.join(", ")
@@ -247,11 +392,59 @@ mod tests {
 
     #[test]
     fn every_listed_switch_can_be_set_to_its_default() {
-        for (name, _, default, _) in SWITCHES {
+        for sw in SWITCHES {
             let mut c = Compat::default();
-            c.set(name, default).unwrap();
-            assert_eq!(c, Compat::default(), "{name}={default} is not the default");
+            c.set(sw.name, sw.genesys).unwrap();
+            assert_eq!(
+                c,
+                Compat::default(),
+                "{}={} is not the default",
+                sw.name,
+                sw.genesys
+            );
         }
+        assert_eq!(Compat::preset(Profile::Genesys), Compat::default());
+    }
+
+    #[test]
+    fn the_rfc_preset_takes_each_switchs_rfc_value() {
+        let rfc = Compat::preset(Profile::Rfc);
+        assert_eq!(rfc.profile, Profile::Rfc);
+        assert_eq!(rfc.version_mismatch(), StatusCode::PRECONDITION_FAILED);
+        assert!(!rfc.username_must_be_email && rfc.meta_created);
+        assert!(!rfc.patch_extension_needs_urn && !rfc.coerce_string_booleans);
+        assert!(!rfc.revive_deleted && !rfc.patch_replace_creates);
+        // Switching back restores every Genesys value.
+        let mut c = rfc.clone();
+        c.set("profile", "genesys").unwrap();
+        assert_eq!(c, Compat::default());
+        // Each row differs from the default exactly where the table says so.
+        for sw in SWITCHES.iter().filter(|sw| sw.name != "profile") {
+            let mut one = Compat::default();
+            one.set(sw.name, sw.rfc).unwrap();
+            let mut back = rfc.clone();
+            back.set(sw.name, sw.genesys).unwrap();
+            assert_eq!(
+                one == Compat::default(),
+                sw.rfc == sw.genesys,
+                "{}: genesys {} rfc {}",
+                sw.name,
+                sw.genesys,
+                sw.rfc
+            );
+            assert_eq!(back == rfc, sw.rfc == sw.genesys, "{}", sw.name);
+        }
+    }
+
+    #[test]
+    fn a_profile_applies_first_and_named_switches_win_over_it() {
+        let mut c = Compat::default();
+        c.apply_all([("version-mismatch-status", "409"), ("profile", "rfc")])
+            .unwrap();
+        assert_eq!(c.version_mismatch_status, 409);
+        assert!(c.meta_created, "the rest of the rfc preset applies");
+        let err = c.apply_all([("meta-created", "maybe")]).unwrap_err();
+        assert_eq!(err.0, "meta-created");
     }
 
     #[test]

@@ -12,6 +12,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::clock::Clock;
 use crate::compat::{Compat, SWITCHES};
+use crate::redaction::Redaction;
 
 /// Default bind address: loopback only, as a test tool should.
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -76,6 +77,10 @@ Example: genesys-scim-mock exec --seed 1 -- pytest tests/scim"
     Healthcheck(HealthcheckArgs),
     /// Check fixture files without serving. Every error names the file, the record and the field.
     Validate(ValidateArgs),
+    /// Check a running server's orgs against an expected end state (docs/expect.md). Exits 0
+    /// when the state is as expected, 1 when it is not (the differences are printed), 2 when the
+    /// check could not run (bad file, no server, bad admin token).
+    Verify(VerifyArgs),
     /// Write a generated org (managers, divisions, every phone type, skills, languages,
     /// external ids, inactive and deleted users, large groups) as a fixture file. The same
     /// seed writes the same file; the result passes `validate`.
@@ -118,8 +123,10 @@ pub struct ServeArgs {
     #[arg(long, env = "GENESYS_MOCK_PORT_FILE", value_name = "PATH")]
     pub port_file: Option<PathBuf>,
 
-    /// Filter profile: `genesys` accepts only the filters Genesys documents; `rfc` accepts the
-    /// whole RFC 7644 grammar. Same as --compat profile=...
+    /// Profile: the preset of every compatibility switch. `genesys` behaves as Genesys Cloud
+    /// does (documented filters only, userName an email, no meta.created, If-Match mismatch 400,
+    /// ...); `rfc` takes the RFC 7643/7644 value of every switch and the whole filter grammar.
+    /// --compat switches override single switches of the preset.
     #[arg(long, env = "GENESYS_MOCK_PROFILE", value_name = "genesys|rfc")]
     pub profile: Option<String>,
 
@@ -192,14 +199,53 @@ pub struct ServeArgs {
         value_name = "N"
     )]
     pub journal_size: usize,
+
+    /// Bytes of text the journal keeps in all (oldest entries dropped first, and counted).
+    /// Each entry is also cut: bodies at 64 KiB, headers at 16 KiB (see docs/limits.md).
+    #[arg(
+        long,
+        env = "GENESYS_MOCK_JOURNAL_BYTES",
+        default_value_t = crate::journal_limits::DEFAULT_JOURNAL_BYTES,
+        value_name = "N"
+    )]
+    pub journal_bytes: usize,
+
+    /// Names whose values the journal stores as `<redacted>`: header names, form and query
+    /// fields, and JSON keys at any depth, matched without regard to case. Comma-separated;
+    /// replaces the default list (authorization, proxy-authorization, cookie, set-cookie,
+    /// x-api-key, client_secret, access_token, password); `none` redacts nothing.
+    #[arg(long, env = "GENESYS_MOCK_JOURNAL_REDACT", value_name = "NAMES")]
+    pub journal_redact: Option<String>,
+
+    /// Client report: set a rule's level, ID=error|warning|info|off (repeatable; see
+    /// docs/report.md). Scenario files and the report query override it.
+    #[arg(
+        long = "report-rule",
+        env = "GENESYS_MOCK_REPORT_RULE",
+        value_name = "ID=LEVEL",
+        value_delimiter = ','
+    )]
+    pub report_rules: Vec<String>,
+
+    /// Client report: set a threshold, NAME=N (retry-storm, token-churn, page-size; repeatable).
+    #[arg(
+        long = "report-threshold",
+        env = "GENESYS_MOCK_REPORT_THRESHOLD",
+        value_name = "NAME=N",
+        value_delimiter = ','
+    )]
+    pub report_thresholds: Vec<String>,
 }
 
 fn compat_help() -> String {
     let mut s = String::from(
         "Set a compatibility switch, NAME=VALUE (repeatable; comma-separated in the environment variable).\n\nSwitches (default first):\n",
     );
-    for (name, values, default, what) in SWITCHES {
-        s.push_str(&format!("  {name}={default}  [{values}]\n      {what}\n"));
+    for sw in SWITCHES {
+        s.push_str(&format!(
+            "  {}={}  [{}]  (rfc profile: {})\n      {}\n",
+            sw.name, sw.genesys, sw.values, sw.rfc, sw.what
+        ));
     }
     s
 }
@@ -243,6 +289,48 @@ pub struct HealthcheckArgs {
 pub struct ValidateArgs {
     /// Fixture file or directory.
     pub path: PathBuf,
+}
+
+/// How `verify` prints its result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum VerifyFormat {
+    /// A line per difference and a summary line.
+    #[default]
+    Text,
+    /// The structured diff, as `POST /__admin/expect` answers it.
+    Json,
+}
+
+/// Flags of `verify`.
+#[derive(Debug, Clone, Args)]
+pub struct VerifyArgs {
+    /// Base URL of the running server.
+    #[arg(
+        long,
+        env = "GENESYS_MOCK_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    pub url: String,
+    /// The expected state: a JSON file written like a fixture (docs/expect.md).
+    #[arg(long, value_name = "FILE")]
+    pub expect: PathBuf,
+    /// The server's --admin-token, if it has one (sent as `Authorization: Bearer`).
+    #[arg(
+        long,
+        env = "GENESYS_MOCK_ADMIN_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    pub admin_token: Option<String>,
+    /// Also write the result as JUnit XML to this file (one test case per expected record).
+    #[arg(long, value_name = "PATH")]
+    pub junit: Option<PathBuf>,
+    /// Output on stdout.
+    #[arg(long, value_enum, default_value_t = VerifyFormat::Text)]
+    pub format: VerifyFormat,
+    /// Give up after this many milliseconds.
+    #[arg(long, default_value_t = 10_000, value_name = "MS")]
+    pub timeout_ms: u64,
 }
 
 /// The most users `generate-fixture` writes: a bound on what one command may allocate.
@@ -293,6 +381,12 @@ pub struct Config {
     pub admin_token: Option<String>,
     pub scenarios: Vec<PathBuf>,
     pub journal_size: usize,
+    /// `--journal-bytes`.
+    pub journal_bytes: usize,
+    /// `--journal-redact`.
+    pub journal_redact: Redaction,
+    /// `--report-rule` and `--report-threshold`: the client report's server-wide settings.
+    pub report: crate::report::settings::Layer,
 }
 
 impl Default for Config {
@@ -313,6 +407,9 @@ impl Default for Config {
             admin_token: None,
             scenarios: Vec::new(),
             journal_size: 10_000,
+            journal_bytes: crate::journal_limits::DEFAULT_JOURNAL_BYTES,
+            journal_redact: Redaction::default(),
+            report: crate::report::settings::Layer::default(),
         }
     }
 }
@@ -327,17 +424,24 @@ pub fn default_bind() -> SocketAddr {
 impl Config {
     /// Validates `serve` flags. Errors name the flag.
     pub fn from_args(args: ServeArgs) -> Result<Self, String> {
+        // The profile is the preset; `--compat` switches (a `profile=` among them included)
+        // are applied on top of it, so they win whatever their order on the command line.
         let mut compat = Compat::default();
-        for a in args.compat.iter().filter(|a| !a.trim().is_empty()) {
-            compat
-                .apply_assignment(a)
-                .map_err(|e| format!("--compat: {e}"))?;
-        }
         if let Some(p) = &args.profile {
             compat
                 .set("profile", p)
                 .map_err(|e| format!("--profile: {e}"))?;
         }
+        let mut settings = Vec::new();
+        for a in args.compat.iter().filter(|a| !a.trim().is_empty()) {
+            settings.push(
+                a.split_once('=')
+                    .ok_or_else(|| format!("--compat: expected NAME=VALUE, got {a:?}"))?,
+            );
+        }
+        compat
+            .apply_all(settings)
+            .map_err(|(_, e)| format!("--compat: {e}"))?;
         Clock::from_spec(&args.clock).map_err(|e| format!("--clock: {e}"))?;
         let rate_limit_per_minute = match args.rate_limit.trim() {
             "off" | "OFF" | "Off" => None,
@@ -362,12 +466,39 @@ impl Config {
         if args.journal_size == 0 {
             return Err("--journal-size: must be greater than 0".to_owned());
         }
+        if args.journal_bytes < crate::journal_limits::MIN_JOURNAL_BYTES {
+            return Err(format!(
+                "--journal-bytes: must be at least {} (one entry at its largest)",
+                crate::journal_limits::MIN_JOURNAL_BYTES
+            ));
+        }
+        let journal_redact = match args.journal_redact.as_deref().map(str::trim) {
+            None => Redaction::default(),
+            Some("none" | "") => Redaction::new([]),
+            Some(list) => Redaction::new(list.split(',')),
+        };
         let admin_enabled = match args.admin.to_ascii_lowercase().as_str() {
             "on" | "true" => true,
             "off" | "false" => false,
             other => return Err(format!("--admin: expected on or off, got {other:?}")),
         };
+        let mut report = crate::report::settings::Layer::default();
+        for r in args.report_rules.iter().filter(|a| !a.trim().is_empty()) {
+            report
+                .assign_rule(r)
+                .map_err(|e| format!("--report-rule: {e}"))?;
+        }
+        for t in args
+            .report_thresholds
+            .iter()
+            .filter(|a| !a.trim().is_empty())
+        {
+            report
+                .assign_threshold(t)
+                .map_err(|e| format!("--report-threshold: {e}"))?;
+        }
         Ok(Self {
+            report,
             bind: args.bind.unwrap_or_else(default_bind),
             fixtures: args.fixtures,
             seed: args.seed,
@@ -383,6 +514,8 @@ impl Config {
             admin_token: args.admin_token.filter(|t| !t.is_empty()),
             scenarios: args.scenarios,
             journal_size: args.journal_size,
+            journal_bytes: args.journal_bytes,
+            journal_redact,
         })
     }
 }
@@ -520,6 +653,21 @@ mod tests {
                 .unwrap_err()
                 .contains("--journal-size")
         );
+        let e = serve(&["--report-rule", "page-sise=off"]).unwrap_err();
+        assert!(
+            e.contains("--report-rule") && e.contains("page-size"),
+            "{e}"
+        );
+        let e = serve(&["--report-threshold", "retry-storm=many"]).unwrap_err();
+        assert!(e.contains("--report-threshold"), "{e}");
+        let c = serve(&[
+            "--report-rule",
+            "page-size=off",
+            "--report-threshold",
+            "retry-storm=5",
+        ])
+        .unwrap();
+        assert_eq!(c.report.thresholds["retry-storm"], 5);
     }
 
     #[test]

@@ -50,7 +50,7 @@ impl ExportOnExit {
             self.write_file(&format!("orgs/{}.json", file_name(&id)), &pretty(&org))?;
         }
         let journal = client
-            .call(Method::GET, "/__admin/requests?format=jsonl", &[], None)
+            .call(Method::GET, "/__admin/requests?format=jsonl", None)
             .await?
             .success("/__admin/requests")?;
         self.write_file("requests.jsonl", &journal.body)

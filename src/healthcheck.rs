@@ -23,7 +23,7 @@ use std::time::Duration;
 
 use clap::Parser;
 
-use crate::client::Client;
+use crate::client::{BaseUrl, Client};
 use crate::config::{Cli, Command, EXEC_BIND, HealthcheckArgs, ServeArgs, default_bind};
 
 /// Where to probe, and how that was decided (for the error message).
@@ -69,7 +69,8 @@ pub fn target(args: &HealthcheckArgs) -> Result<Target, String> {
 
 /// Probes `target` within `timeout`; `Err` says why it is unhealthy.
 pub async fn probe(target: &Target, timeout: Duration) -> Result<(), String> {
-    let client = Client::new(target.authority.clone(), None);
+    let base = BaseUrl::parse(&format!("http://{}", target.authority))?;
+    let client = Client::new(base, None);
     match tokio::time::timeout(timeout, client.health()).await {
         Ok(Ok(())) => Ok(()),
         Ok(Err(e)) => Err(format!("unhealthy: {e} (address from {})", target.source)),
@@ -117,7 +118,8 @@ pub fn served_args(argv: Vec<OsString>) -> Result<Option<(ServeArgs, SocketAddr)
     Ok(match cli.into_command() {
         Command::Serve(a) => Some((*a, default_bind())),
         Command::Exec(a) => Some((a.serve, EXEC_BIND.parse().expect("EXEC_BIND is an address"))),
-        Command::Healthcheck(_) | Command::Validate(_) | Command::GenerateFixture(_) => None,
+        // Every other subcommand runs no server.
+        _ => None,
     })
 }
 

@@ -1,12 +1,10 @@
 //! Request buffering and response helpers shared by every route.
 //!
-//! A request is read into an owned [`ApiRequest`] once, with the Genesys body cap applied while
-//! reading, so nothing later deals with streaming bodies or oversized input.
-
-use std::collections::HashMap;
+//! A request body is read once, with the Genesys body cap applied while reading (see
+//! [`read_limited`]), so nothing later deals with streaming bodies or oversized input.
 
 use bytes::Bytes;
-use http::{HeaderMap, HeaderValue, Method, Response, StatusCode, header};
+use http::{HeaderValue, Response, StatusCode, header};
 use http_body_util::{BodyExt, Full, combinators::BoxBody};
 use serde_json::Value;
 
@@ -32,58 +30,6 @@ pub fn full(bytes: impl Into<Bytes>) -> Body {
 /// An empty body.
 pub fn empty() -> Body {
     full(Bytes::new())
-}
-
-/// A buffered request: everything a handler needs, owned.
-#[derive(Debug, Clone)]
-pub struct ApiRequest {
-    pub method: Method,
-    /// The raw (still percent-encoded) path.
-    pub path: String,
-    /// The raw query string, without `?`.
-    pub query: Option<String>,
-    pub headers: HeaderMap,
-    pub body: Bytes,
-    /// The `ININ-Correlation-Id` stamped on the response and echoed in error bodies.
-    pub correlation_id: String,
-}
-
-impl ApiRequest {
-    /// The value of a header as text, if present and valid UTF-8.
-    pub fn header(&self, name: impl header::AsHeaderName) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-
-    /// The query string decoded as `application/x-www-form-urlencoded` (so `+` is a space, as
-    /// the Python SDK sends it), keeping repeated keys in order.
-    pub fn query_pairs(&self) -> Vec<(String, String)> {
-        match &self.query {
-            Some(q) => form_urlencoded::parse(q.as_bytes()).into_owned().collect(),
-            None => Vec::new(),
-        }
-    }
-
-    /// Query parameters by lower-cased name, each with all of its values in order.
-    pub fn query_map(&self) -> HashMap<String, Vec<String>> {
-        let mut map: HashMap<String, Vec<String>> = HashMap::new();
-        for (k, v) in self.query_pairs() {
-            map.entry(k.to_ascii_lowercase()).or_default().push(v);
-        }
-        map
-    }
-
-    /// Whether the request declares a JSON-compatible content type (or none at all).
-    pub fn has_json_body_type(&self) -> bool {
-        match self.header(header::CONTENT_TYPE) {
-            None => true,
-            Some(ct) => {
-                let essence = ct.split(';').next().unwrap_or("").trim();
-                essence.eq_ignore_ascii_case(JSON)
-                    || essence.eq_ignore_ascii_case(SCIM_JSON)
-                    || essence.is_empty()
-            }
-        }
-    }
 }
 
 /// Reads a hyper body into bytes, stopping at `limit` bytes.
@@ -125,12 +71,12 @@ pub fn json_response(
 /// JavaScript SDK parses any body as JSON), so honouring the header costs them nothing and
 /// keeps strict `Accept` checkers happy. Wildcards, no `Accept`, or anything else keep
 /// `application/scim+json`.
-pub fn negotiate(req: &ApiRequest, resp: &mut Response<Body>) {
+pub fn negotiate(accept: Option<&str>, resp: &mut Response<Body>) {
     let is_scim = resp
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|ct| ct.as_bytes().eq_ignore_ascii_case(SCIM_JSON.as_bytes()));
-    if is_scim && prefers_plain_json(req.header(header::ACCEPT).unwrap_or("")) {
+    if is_scim && prefers_plain_json(accept.unwrap_or("")) {
         resp.headers_mut()
             .insert(header::CONTENT_TYPE, HeaderValue::from_static(JSON));
     }

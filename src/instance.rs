@@ -70,7 +70,7 @@ impl Instance {
     /// A client for this server, carrying the admin token if one is configured.
     pub fn client(&self) -> crate::client::Client {
         crate::client::Client::new(
-            self.local_addr().to_string(),
+            crate::client::BaseUrl::from_addr(self.addr),
             self.state.config.admin_token.clone(),
         )
     }

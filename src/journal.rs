@@ -2,8 +2,10 @@
 //!
 //! Tests ask it what their client actually sent (`GET /__admin/requests`) and how often
 //! (`POST /__admin/requests/count`). Memory stays flat however long a suite runs: the oldest
-//! entries are dropped first once `--journal-size` is reached, and the number dropped is
-//! reported so a test can tell a missing request from an evicted one.
+//! entries are dropped first once `--journal-size` entries or `--journal-bytes` bytes are
+//! held, and the number dropped is reported so a test can tell a missing request from an
+//! evicted one. Each entry is redacted and cut before it is stored ([`crate::journal_limits`]),
+//! and a cut is flagged on the entry and counted.
 //!
 //! Marks (`POST /__admin/marks`) are named positions between entries, so a report can cover one
 //! phase of a test ("first sync", "second sync"). At most [`MAX_MARKS`] are kept, oldest dropped.
@@ -18,11 +20,10 @@ use http_body_util::BodyExt;
 use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
 
-use crate::http::{ApiRequest, Body, full};
-use crate::state::AppState;
-
-/// Bodies are kept up to this many bytes (the rest is cut and flagged).
-pub const MAX_BODY_TEXT: usize = 64 * 1024;
+use crate::http::{Body, full};
+use crate::journal_limits;
+pub use crate::journal_limits::{Limits, MAX_BODY_TEXT};
+use crate::request::ApiRequest;
 
 /// One answered request.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -36,13 +37,16 @@ pub struct Entry {
     pub method: String,
     pub path: String,
     pub query: Option<String>,
-    /// Request headers in arrival order; `Authorization` is redacted.
+    /// Request headers in arrival order, redacted (`--journal-redact`) and cut.
     pub headers: Vec<(String, String)>,
+    /// Some header value was cut, or headers were left out, at the per-entry bounds.
+    pub headers_truncated: bool,
     pub body: String,
     pub body_truncated: bool,
     pub status: u16,
     /// The response body, for buffered responses (not for faults or streamed bodies).
     pub response_body: Option<String>,
+    pub response_body_truncated: bool,
     /// The route name (`users.patch`, see `Route::name`).
     pub route: String,
     pub org: Option<String>,
@@ -67,15 +71,6 @@ pub fn body_text(bytes: &[u8]) -> (String, bool) {
     (String::from_utf8_lossy(slice).into_owned(), cut)
 }
 
-/// The org and OAuth client behind a request's bearer token, when it has a known one.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Caller {
-    pub org: Option<String>,
-    pub client: Option<String>,
-    /// The fingerprint of the bearer token sent, known to the server or not.
-    pub token: Option<String>,
-}
-
 /// A short, stable-within-a-run fingerprint of a bearer token (`tok-` and 12 hex digits of a
 /// 64-bit hash). It tells tokens apart in the journal and in reports without revealing them:
 /// the token cannot be recovered from it.
@@ -84,51 +79,6 @@ pub fn token_fingerprint(token: &str) -> String {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     token.hash(&mut h);
     format!("tok-{:012x}", h.finish() & 0xffff_ffff_ffff)
-}
-
-/// Resolves the caller from the `Authorization` header: a bearer token (expired tokens still
-/// name their org: the journal records who tried, not who was let in), or the HTTP Basic
-/// client id of a token request.
-pub fn caller(state: &AppState, req: &ApiRequest) -> Caller {
-    let Some((scheme, value)) = req
-        .header(header::AUTHORIZATION)
-        .and_then(|h| h.trim().split_once(' '))
-    else {
-        return Caller::default();
-    };
-    let value = value.trim();
-    if scheme.eq_ignore_ascii_case("bearer") {
-        let token = (!value.is_empty()).then(|| token_fingerprint(value));
-        return match state.store.token(value) {
-            Some(t) => Caller {
-                org: Some(t.org_id),
-                client: Some(t.client_id),
-                token,
-            },
-            None => Caller {
-                token,
-                ..Caller::default()
-            },
-        };
-    } else if scheme.eq_ignore_ascii_case("basic") {
-        use base64::Engine;
-        let decoded = base64::engine::general_purpose::STANDARD
-            .decode(value)
-            .ok()
-            .and_then(|b| String::from_utf8(b).ok());
-        let id = decoded
-            .as_deref()
-            .and_then(|d| d.split_once(':'))
-            .map(|(id, _)| id);
-        if let Some(c) = id.and_then(|id| state.store.client(id)) {
-            return Caller {
-                org: Some(c.org_id),
-                client: Some(c.id),
-                token: None,
-            };
-        }
-    }
-    Caller::default()
 }
 
 /// What the scenario engine did to a request, for its journal entry.
@@ -141,51 +91,41 @@ pub struct Outcome {
     pub status: Option<u16>,
 }
 
-impl Outcome {
-    /// Notes the rule that fired.
-    pub fn plan(&mut self, plan: &crate::scenario::Plan) {
-        self.scenario = Some(plan.scenario.clone());
-        self.rule = Some(plan.rule.clone());
-        self.fault = plan
-            .then
-            .as_ref()
-            .filter(|t| t.is_fault())
-            .map(|t| t.name());
-    }
-}
-
-/// The journal entry of a request still being answered. Finishing it records the exchange;
-/// dropping it unfinished (the client went away and hyper dropped the handler, e.g. during a
-/// `hang`) records the request with status 0, so every request appears exactly once.
+/// The journal entry of a request still being answered: it owns the request context, which
+/// the pipeline borrows while it answers ([`Pending::parts`]), and which becomes the entry
+/// without being copied. Finishing it records the exchange; dropping it unfinished (the client
+/// went away and hyper dropped the handler, e.g. during a `hang`) records the request with
+/// status 0, so every request appears exactly once.
 #[derive(Debug)]
 pub struct Pending {
-    state: AppState,
-    req: Option<ApiRequest>,
-    /// The route name the router already computed (`users.patch`, ...).
-    route: String,
-    caller: Caller,
+    journal: Journal,
+    req: ApiRequest,
+    /// Whether the request is recorded at all (the control plane is not; see
+    /// `Route::is_control_plane`).
+    journalled: bool,
+    /// Set once the entry is written, so dropping a finished entry writes nothing.
+    written: bool,
     arrived: DateTime<Utc>,
     started: std::time::Instant,
     /// What the scenario engine did; the router fills it in.
-    pub outcome: Outcome,
+    outcome: Outcome,
     retry_after: Option<String>,
 }
 
 impl Pending {
-    /// Starts an entry for `req`.
+    /// Starts an entry for `req`, which arrived at `arrived` (server clock); `started` times it.
     pub fn new(
-        state: &AppState,
+        journal: Journal,
         req: ApiRequest,
-        route: String,
-        caller: Caller,
         arrived: DateTime<Utc>,
         started: std::time::Instant,
     ) -> Self {
+        let journalled = req.route.as_ref().map_or(true, |r| !r.is_control_plane());
         Self {
-            state: state.clone(),
-            req: Some(req),
-            route,
-            caller,
+            journal,
+            req,
+            journalled,
+            written: false,
             arrived,
             started,
             outcome: Outcome::default(),
@@ -193,10 +133,20 @@ impl Pending {
         }
     }
 
+    /// The request, to answer it, and the outcome, for the router to fill in.
+    pub fn parts(&mut self) -> (&ApiRequest, &mut Outcome) {
+        (&self.req, &mut self.outcome)
+    }
+
     /// Records the exchange (admin calls excepted) and hands the response back. Buffered
     /// bodies are read (they are in memory already) and put back; streamed and faulted ones
     /// are not touched.
     pub async fn finish(mut self, resp: Response<Body>) -> Response<Body> {
+        if !self.journalled {
+            // Admin answers are not journaled, and some are streamed: leave them.
+            self.written = true;
+            return resp;
+        }
         self.retry_after = resp
             .headers()
             .get(header::RETRY_AFTER)
@@ -208,7 +158,8 @@ impl Pending {
             match body.collect().await {
                 Ok(c) => {
                     let bytes = c.to_bytes();
-                    let text = body_text(&bytes).0;
+                    // Cut (and flagged) when the journal stores it, after redaction.
+                    let text = String::from_utf8_lossy(&bytes).into_owned();
                     (Response::from_parts(parts, full(bytes)), Some(text))
                 }
                 Err(_) => (Response::from_parts(parts, full(Bytes::new())), None),
@@ -223,29 +174,22 @@ impl Pending {
     }
 
     fn write(&mut self, status: u16, response_body: Option<String>) {
-        let Some(req) = self.req.take() else {
-            return;
-        };
-        let route = std::mem::take(&mut self.route);
-        if route.starts_with("admin") {
-            // The control plane is not part of what the client under test did.
+        if std::mem::replace(&mut self.written, true) || !self.journalled {
             return;
         }
+        let req = std::mem::take(&mut self.req);
         let (body, body_truncated) = body_text(&req.body);
         let headers = req
             .headers
             .iter()
             .map(|(k, v)| {
-                let value = if *k == header::AUTHORIZATION {
-                    "<redacted>".to_owned()
-                } else {
-                    String::from_utf8_lossy(v.as_bytes()).into_owned()
-                };
+                let value = String::from_utf8_lossy(v.as_bytes()).into_owned();
                 (k.as_str().to_owned(), value)
             })
             .collect();
         let outcome = std::mem::take(&mut self.outcome);
-        self.state.journal.record(Entry {
+        let caller = req.caller;
+        self.journal.record(Entry {
             seq: 0,
             timestamp: self.arrived,
             correlation_id: req.correlation_id,
@@ -253,14 +197,16 @@ impl Pending {
             path: req.path,
             query: req.query,
             headers,
+            headers_truncated: false,
             body,
             body_truncated,
             status,
             response_body,
-            route,
-            org: self.caller.org.take(),
-            client: self.caller.client.take(),
-            token: self.caller.token.take(),
+            response_body_truncated: false,
+            route: req.route_name.to_owned(),
+            org: caller.org,
+            client: caller.client,
+            token: caller.bearer.as_deref().map(token_fingerprint),
             retry_after: self.retry_after.take(),
             scenario: outcome.scenario,
             rule: outcome.rule,
@@ -272,9 +218,7 @@ impl Pending {
 
 impl Drop for Pending {
     fn drop(&mut self) {
-        if self.req.is_some() {
-            self.write(0, None);
-        }
+        self.write(0, None);
     }
 }
 
@@ -342,7 +286,13 @@ impl Matcher {
 #[derive(Debug)]
 struct Inner {
     entries: VecDeque<Entry>,
-    capacity: usize,
+    /// [`journal_limits::weight`] of each entry held, in the same order.
+    weights: VecDeque<usize>,
+    limits: Limits,
+    /// Sum of `weights`.
+    bytes: usize,
+    /// Entries stored with something cut.
+    truncated: u64,
     dropped: u64,
     next_seq: u64,
     /// The `seq` of the first entry recorded since start or the last clear.
@@ -381,6 +331,17 @@ pub struct Coverage {
 #[derive(Debug, Clone)]
 pub struct Journal {
     inner: Arc<Mutex<Inner>>,
+    /// Outside the lock: redaction runs before it is taken.
+    redaction: Arc<crate::redaction::Redaction>,
+}
+
+/// The end of a page of entries ([`Journal::page_end`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageEnd {
+    /// The `seq` of the page's last entry.
+    pub last: u64,
+    /// The `after` of the next page, when entries remain past this one.
+    pub next: Option<u64>,
 }
 
 /// What `GET /__admin/requests` reports besides the entries.
@@ -388,18 +349,36 @@ pub struct Journal {
 #[serde(rename_all = "camelCase")]
 pub struct Stats {
     pub held: usize,
+    /// `--journal-size`.
     pub capacity: usize,
+    /// Bytes held, as `--journal-bytes` counts them.
+    pub bytes: usize,
+    /// `--journal-bytes`.
+    pub byte_budget: usize,
+    /// Entries dropped, oldest first, to stay within either bound.
     pub dropped: u64,
+    /// Entries recorded with a body or headers cut (since start or the last clear).
+    pub truncated: u64,
 }
 
 impl Journal {
-    /// A journal keeping at most `capacity` entries (at least one).
+    /// A journal keeping at most `capacity` entries (at least one), with the default byte
+    /// budget and redaction list.
     pub fn new(capacity: usize) -> Self {
-        let capacity = capacity.max(1);
+        Self::with_limits(Limits::with_entries(capacity))
+    }
+
+    /// A journal with the given bounds and redaction list.
+    pub fn with_limits(mut limits: Limits) -> Self {
+        limits.entries = limits.entries.max(1);
         Self {
+            redaction: Arc::new(limits.redaction.clone()),
             inner: Arc::new(Mutex::new(Inner {
-                entries: VecDeque::with_capacity(capacity.min(1024)),
-                capacity,
+                entries: VecDeque::with_capacity(limits.entries.min(1024)),
+                weights: VecDeque::with_capacity(limits.entries.min(1024)),
+                limits,
+                bytes: 0,
+                truncated: 0,
                 dropped: 0,
                 next_seq: 1,
                 first_seq: 1,
@@ -408,15 +387,26 @@ impl Journal {
         }
     }
 
-    /// Appends an entry, dropping the oldest when full. The entry's `seq` is assigned here.
+    /// Redacts and cuts an entry, then appends it, dropping the oldest entries while either
+    /// bound would be passed. The entry's `seq` is assigned here.
     pub fn record(&self, mut entry: Entry) {
+        let cut = journal_limits::shape(&mut entry, &self.redaction);
+        let weight = journal_limits::weight(&entry);
         let mut inner = self.inner.lock();
         entry.seq = inner.next_seq;
         inner.next_seq += 1;
-        while inner.entries.len() >= inner.capacity {
+        inner.truncated += u64::from(cut);
+        while !inner.entries.is_empty()
+            && (inner.entries.len() >= inner.limits.entries
+                || inner.bytes + weight > inner.limits.bytes)
+        {
             inner.entries.pop_front();
+            let gone = inner.weights.pop_front().unwrap_or(0);
+            inner.bytes -= gone;
             inner.dropped += 1;
         }
+        inner.bytes += weight;
+        inner.weights.push_back(weight);
         inner.entries.push_back(entry);
     }
 
@@ -427,6 +417,39 @@ impl Journal {
             .entries
             .iter()
             .filter(|e| m.matches(e))
+            .cloned()
+            .collect()
+    }
+
+    /// Where a page of entries passing `m` with `seq > after` ends: the `seq` of its last
+    /// entry (`after` when it is empty), and a cursor for the next page when more remain.
+    /// Counts without copying, so a caller can announce the page before streaming it.
+    pub fn page_end(&self, m: &Matcher, after: u64, limit: usize) -> PageEnd {
+        let inner = self.inner.lock();
+        let start = inner.entries.partition_point(|e| e.seq <= after);
+        let mut matching = inner.entries.range(start..).filter(|e| m.matches(e));
+        let mut last = after;
+        for _ in 0..limit {
+            match matching.next() {
+                Some(e) => last = e.seq,
+                None => return PageEnd { last, next: None },
+            }
+        }
+        let next = matching.next().map(|_| last);
+        PageEnd { last, next }
+    }
+
+    /// Up to `max` entries passing `m` with `after < seq <= through`, oldest first: one
+    /// batch of a streamed page.
+    pub fn batch(&self, m: &Matcher, after: u64, through: u64, max: usize) -> Vec<Entry> {
+        let inner = self.inner.lock();
+        let start = inner.entries.partition_point(|e| e.seq <= after);
+        inner
+            .entries
+            .range(start..)
+            .take_while(|e| e.seq <= through)
+            .filter(|e| m.matches(e))
+            .take(max)
             .cloned()
             .collect()
     }
@@ -463,6 +486,9 @@ impl Journal {
     pub fn clear(&self) {
         let mut inner = self.inner.lock();
         inner.entries.clear();
+        inner.weights.clear();
+        inner.bytes = 0;
+        inner.truncated = 0;
         inner.marks.clear();
         inner.dropped = 0;
         inner.first_seq = inner.next_seq;
@@ -528,8 +554,11 @@ impl Journal {
         let inner = self.inner.lock();
         Stats {
             held: inner.entries.len(),
-            capacity: inner.capacity,
+            capacity: inner.limits.entries,
+            bytes: inner.bytes,
+            byte_budget: inner.limits.bytes,
             dropped: inner.dropped,
+            truncated: inner.truncated,
         }
     }
 }
@@ -547,10 +576,12 @@ mod tests {
             path: "/p".into(),
             query: None,
             headers: Vec::new(),
+            headers_truncated: false,
             body: String::new(),
             body_truncated: false,
             status,
             response_body: None,
+            response_body_truncated: false,
             route: route.into(),
             org: None,
             client: None,
@@ -634,6 +665,53 @@ mod tests {
         let near = j.nearest(&m, 3);
         assert_eq!(near[0].status, 400);
         assert_eq!(near.len(), 2);
+    }
+
+    #[test]
+    fn pages_end_at_the_limit_and_batches_stay_inside_the_page() {
+        let j = Journal::new(100);
+        for s in 0..10 {
+            j.record(entry("GET", if s % 2 == 0 { "a" } else { "b" }, 200));
+        }
+        let only_a = Matcher {
+            route: Some("a".into()),
+            ..Matcher::default()
+        };
+        // Entries of route a have seqs 1, 3, 5, 7, 9.
+        let end = j.page_end(&only_a, 0, 2);
+        assert_eq!((end.last, end.next), (3, Some(3)));
+        let end = j.page_end(&only_a, 3, 10);
+        assert_eq!((end.last, end.next), (9, None));
+        let seqs = |v: Vec<Entry>| v.into_iter().map(|e| e.seq).collect::<Vec<_>>();
+        assert_eq!(seqs(j.batch(&only_a, 3, 7, 10)), [5, 7]);
+        assert_eq!(seqs(j.batch(&only_a, 0, 9, 2)), [1, 3]);
+        assert_eq!(
+            j.page_end(&only_a, 9, 5),
+            PageEnd {
+                last: 9,
+                next: None
+            }
+        );
+    }
+
+    #[test]
+    fn the_byte_budget_drops_oldest_and_cuts_are_counted() {
+        let j = Journal::with_limits(Limits {
+            entries: 100,
+            bytes: crate::journal_limits::MIN_JOURNAL_BYTES,
+            redaction: crate::redaction::Redaction::default(),
+        });
+        for _ in 0..10 {
+            let mut e = entry("POST", "users.create", 201);
+            e.body = "x".repeat(MAX_BODY_TEXT * 2);
+            j.record(e);
+        }
+        let stats = j.stats();
+        assert!(stats.bytes <= stats.byte_budget, "{stats:?}");
+        assert_eq!(stats.truncated, 10);
+        assert_eq!(stats.dropped + stats.held as u64, 10);
+        assert!(stats.dropped > 0);
+        assert!(j.find(&Matcher::default()).iter().all(|e| e.body_truncated));
     }
 
     #[test]

@@ -23,11 +23,14 @@
 //! - [`scenario`], [`fault`] and [`journal`]: scripted behaviour, socket-level faults, and
 //!   the bounded request log; [`admin`] serves them (and health and the clock) under
 //!   `/__admin`.
+//! - [`expect`]: end-state assertions (`/__admin/expect`, `verify`), a structured diff.
 //! - [`error`]: the one client-visible error type and its two renderings (SCIM and platform).
 //! - [`http`]: request buffering and response helpers.
 //! - [`instance`]: a started server (state, listener, accept loop), shared by `serve`, `exec`
-//!   and the test handle; [`client`]: a small HTTP client of the server's own endpoints.
-//! - [`exec`] (with [`export`]), [`healthcheck`] and [`logging`]: the command-line modes.
+//!   and the test handle; [`client`]: the small HTTP client `verify`, `healthcheck`, `exec`
+//!   and the test handle use to talk to a server.
+//! - [`exec`] (with [`export`]), [`healthcheck`], [`verify`] and [`logging`]: the
+//!   command-line modes.
 
 pub mod admin;
 pub mod client;
@@ -36,6 +39,7 @@ pub mod compat;
 pub mod config;
 pub mod error;
 pub mod exec;
+pub mod expect;
 pub mod export;
 pub mod fault;
 pub mod fixtures;
@@ -45,8 +49,13 @@ pub mod healthcheck;
 pub mod http;
 pub mod instance;
 pub mod journal;
+pub mod journal_limits;
 pub mod logging;
+pub mod overrides;
 pub mod ratelimit;
+pub mod redaction;
+pub mod report;
+pub mod request;
 pub mod rng;
 pub mod route;
 pub mod router;
@@ -57,3 +66,4 @@ pub mod server;
 pub mod state;
 pub mod store;
 pub mod tokens;
+pub mod verify;

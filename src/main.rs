@@ -47,6 +47,17 @@ async fn main() -> ExitCode {
             }
             Err(e) => fail(&e.to_string()),
         },
+        Command::Verify(args) => match genesys_scim_mock::verify::run(&args).await {
+            Ok(outcome) => {
+                print!("{}", outcome.output);
+                if outcome.ok {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::from(1)
+                }
+            }
+            Err(e) => fail(&e),
+        },
         Command::GenerateFixture(args) => generate(&args),
     }
 }

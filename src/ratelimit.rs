@@ -26,12 +26,11 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use dashmap::DashMap;
-use http::{HeaderName, HeaderValue, Response, header};
+use http::{HeaderName, HeaderValue, Response};
 
-use crate::error::{ApiError, ApiResult, Surface};
-use crate::handlers::Session;
-use crate::http::{ApiRequest, Body};
-use crate::state::AppState;
+use crate::error::{ApiError, ApiResult};
+use crate::http::Body;
+use crate::store::Store;
 
 /// Length of a window, in milliseconds.
 pub const WINDOW_MS: i64 = 60_000;
@@ -184,62 +183,40 @@ fn ceil_secs(ms: i64) -> u64 {
     u64::try_from(secs).unwrap_or(1).max(1)
 }
 
-/// The limit that applies to the caller: the client's own (fixtures), else the server's.
-/// `None` when the server's limit is off (`--rate-limit off` disables every limit).
-pub fn limit_for(state: &AppState, ctx: &Session) -> Option<u32> {
-    let server = state.config.rate_limit_per_minute?;
-    let client = state
-        .store
-        .client(&ctx.client_id)
-        .and_then(|c| c.rate_limit_per_minute);
-    Some(client.unwrap_or(server))
+/// The limit that applies to a client: its own (fixtures), else the server's (`server`, from
+/// `--rate-limit`). `None` when the server's limit is off (`--rate-limit off` disables every
+/// limit).
+pub fn limit_for(server: Option<u32>, store: &Store, client_id: &str) -> Option<u32> {
+    let server = server?;
+    Some(store.client_rate_limit(client_id).unwrap_or(server))
 }
 
-/// Runs `handler` if the caller's token is within its limit; otherwise answers 429 with
-/// `Retry-After`. With the `ratelimit-headers` switch on, every answer (429 included) also
-/// carries the `inin-ratelimit-*` headers Genesys sent until 2021.
+/// Counts the request of `token` against `limit` (no limit or no token: nothing is counted)
+/// and runs `handler` if the token is within its limit; otherwise the answer is 429 with
+/// `Retry-After`. Also returns where the token stands, for the `inin-ratelimit-*` headers the
+/// `ratelimit-headers` switch adds to every answer (429 included; see [`set_usage_headers`]).
+/// Errors are returned, not rendered: the router renders every error in one place.
 pub fn guard(
-    state: &AppState,
-    ctx: &Session,
-    req: &ApiRequest,
-    surface: Surface,
+    limiter: &RateLimiter,
+    token: Option<&str>,
+    limit: Option<u32>,
+    now_ms: i64,
     handler: impl FnOnce() -> ApiResult<Response<Body>>,
-) -> ApiResult<Response<Body>> {
-    let (Some(limit), Some(token)) = (limit_for(state, ctx), bearer(req)) else {
-        return handler();
+) -> (ApiResult<Response<Body>>, Option<Usage>) {
+    let (Some(limit), Some(token)) = (limit, token) else {
+        return (handler(), None);
     };
-    let (mut resp, usage) = match state.limiter.check(token, limit, state.clock.now_millis()) {
-        Ok(usage) => (
-            handler().unwrap_or_else(|e| e.render(surface, &req.correlation_id)),
-            usage,
+    match limiter.check(token, limit, now_ms) {
+        Ok(usage) => (handler(), Some(usage)),
+        Err(refusal) => (
+            Err(ApiError::too_many_requests(refusal.retry_after_secs)),
+            Some(refusal.usage),
         ),
-        Err(refusal) => {
-            if !ctx.compat.ratelimit_headers {
-                return Err(ApiError::too_many_requests(refusal.retry_after_secs));
-            }
-            (
-                ApiError::too_many_requests(refusal.retry_after_secs)
-                    .render(surface, &req.correlation_id),
-                refusal.usage,
-            )
-        }
-    };
-    if ctx.compat.ratelimit_headers {
-        set_usage_headers(&mut resp, usage);
     }
-    Ok(resp)
 }
 
-/// The bearer token of a request that already passed `Session::authenticate`.
-fn bearer(req: &ApiRequest) -> Option<&str> {
-    let (scheme, token) = req.header(header::AUTHORIZATION)?.trim().split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim())
-        .filter(|t| !t.is_empty())
-}
-
-fn set_usage_headers(resp: &mut Response<Body>, usage: Usage) {
+/// Adds the `inin-ratelimit-*` headers Genesys sent until 2021.
+pub fn set_usage_headers(resp: &mut Response<Body>, usage: Usage) {
     let headers = resp.headers_mut();
     for (name, value) in [
         (HEADER_ALLOWED, u64::from(usage.allowed)),
@@ -306,5 +283,42 @@ mod tests {
         // A minute later every window has ended: the next new token triggers a sweep.
         rl.check("late", 5, T0 + WINDOW_MS).unwrap();
         assert_eq!(rl.len(), 1);
+    }
+
+    #[test]
+    fn the_guard_runs_the_handler_within_the_limit_and_refuses_past_it() {
+        let rl = RateLimiter::new();
+        let ok = || Ok(Response::new(crate::http::empty()));
+        let (first, usage) = guard(&rl, Some("t"), Some(1), T0, ok);
+        assert!(first.is_ok());
+        assert_eq!(usage.map(|u| u.count), Some(1));
+        let mut ran = false;
+        let (second, usage) = guard(&rl, Some("t"), Some(1), T0 + 1_000, || {
+            ran = true;
+            ok()
+        });
+        assert!(!ran, "a refused request does not reach the handler");
+        let e = second.unwrap_err();
+        assert_eq!((e.status.as_u16(), e.retry_after), (429, Some(59)));
+        assert_eq!(usage.map(|u| (u.allowed, u.count)), Some((1, 1)));
+        // No limit or no token: nothing is counted.
+        assert_eq!(guard(&rl, None, Some(1), T0, ok).1, None);
+        assert_eq!(guard(&rl, Some("t"), None, T0, ok).1, None);
+    }
+
+    #[test]
+    fn a_client_limit_wins_over_the_server_limit_unless_limits_are_off() {
+        let store = Store::new();
+        store.insert_client(crate::store::OAuthClient {
+            id: "c".into(),
+            secret: "s".into(),
+            org_id: "o".into(),
+            name: None,
+            token_ttl_secs: 300,
+            rate_limit_per_minute: Some(5),
+        });
+        assert_eq!(limit_for(Some(300), &store, "c"), Some(5));
+        assert_eq!(limit_for(Some(300), &store, "other"), Some(300));
+        assert_eq!(limit_for(None, &store, "c"), None);
     }
 }

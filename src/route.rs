@@ -86,44 +86,76 @@ impl Route {
     }
 
     /// A stable name for scenarios and the journal, e.g. `users.patch`.
-    pub fn name(&self, method: &Method) -> String {
+    pub fn name(&self, method: &Method) -> &'static str {
+        // The verb of a method on a collection (`list`) or on one resource (`get`).
         let verb = |list: bool| match *method {
-            Method::GET if list => "list",
-            Method::GET => "get",
-            Method::POST => "create",
-            Method::PUT => "replace",
-            Method::PATCH => "patch",
-            Method::DELETE => "delete",
-            _ => "other",
+            Method::GET if list => 0,
+            Method::GET => 1,
+            Method::POST => 2,
+            Method::PUT => 3,
+            Method::PATCH => 4,
+            Method::DELETE => 5,
+            _ => 6,
         };
+        const USERS: [&str; 7] = [
+            "users.list",
+            "users.get",
+            "users.create",
+            "users.replace",
+            "users.patch",
+            "users.delete",
+            "users.other",
+        ];
+        const GROUPS: [&str; 7] = [
+            "groups.list",
+            "groups.get",
+            "groups.create",
+            "groups.replace",
+            "groups.patch",
+            "groups.delete",
+            "groups.other",
+        ];
+        const EXTERNAL_IDS: [&str; 7] = [
+            "externalid.list",
+            "externalid.get",
+            "externalid.create",
+            "externalid.replace",
+            "externalid.patch",
+            "externalid.delete",
+            "externalid.other",
+        ];
         match self {
-            Self::Health => "admin.health".to_owned(),
-            Self::Admin(_) => "admin".to_owned(),
-            Self::Token => "oauth.token".to_owned(),
+            Self::Health => "admin.health",
+            Self::Admin(_) => "admin",
+            Self::Token => "oauth.token",
             Self::Scim(_, r) => match r {
-                ScimRoute::Users => format!("users.{}", verb(true)),
-                ScimRoute::User(_) => format!("users.{}", verb(false)),
-                ScimRoute::Groups => format!("groups.{}", verb(true)),
-                ScimRoute::Group(_) => format!("groups.{}", verb(false)),
-                ScimRoute::ServiceProviderConfig => "serviceproviderconfig.get".to_owned(),
-                ScimRoute::ResourceTypes | ScimRoute::ResourceType(_) => {
-                    "resourcetypes.get".to_owned()
-                }
-                ScimRoute::Schemas | ScimRoute::Schema(_) => "schemas.get".to_owned(),
+                ScimRoute::Users => USERS[verb(true)],
+                ScimRoute::User(_) => USERS[verb(false)],
+                ScimRoute::Groups => GROUPS[verb(true)],
+                ScimRoute::Group(_) => GROUPS[verb(false)],
+                ScimRoute::ServiceProviderConfig => "serviceproviderconfig.get",
+                ScimRoute::ResourceTypes | ScimRoute::ResourceType(_) => "resourcetypes.get",
+                ScimRoute::Schemas | ScimRoute::Schema(_) => "schemas.get",
             },
             Self::Platform(p) => match p {
-                PlatformRoute::Users => "platform.users.list".to_owned(),
-                PlatformRoute::User(_) => "platform.users.get".to_owned(),
-                PlatformRoute::ExternalIdLookup(_) => "externalid.lookup".to_owned(),
-                PlatformRoute::UserExternalIds(..) => format!("externalid.{}", verb(false)),
-                PlatformRoute::Divisions => "platform.divisions.list".to_owned(),
-                PlatformRoute::Roles => "platform.roles.list".to_owned(),
-                PlatformRoute::Skills => "platform.skills.list".to_owned(),
-                PlatformRoute::Languages => "platform.languages.list".to_owned(),
-                PlatformRoute::Groups => "platform.groups.list".to_owned(),
+                PlatformRoute::Users => "platform.users.list",
+                PlatformRoute::User(_) => "platform.users.get",
+                PlatformRoute::ExternalIdLookup(_) => "externalid.lookup",
+                PlatformRoute::UserExternalIds(..) => EXTERNAL_IDS[verb(false)],
+                PlatformRoute::Divisions => "platform.divisions.list",
+                PlatformRoute::Roles => "platform.roles.list",
+                PlatformRoute::Skills => "platform.skills.list",
+                PlatformRoute::Languages => "platform.languages.list",
+                PlatformRoute::Groups => "platform.groups.list",
             },
-            Self::ScimUnknown | Self::Unknown => "unknown".to_owned(),
+            Self::ScimUnknown | Self::Unknown => "unknown",
         }
+    }
+
+    /// Whether this is the control plane (`/__admin`), which the journal leaves out: it is
+    /// not part of what the client under test did.
+    pub fn is_control_plane(&self) -> bool {
+        matches!(self, Self::Health | Self::Admin(_))
     }
 }
 
@@ -246,5 +278,19 @@ mod tests {
             route("/api/v2/scim/v2/Users").unwrap().name(&Method::GET),
             "users.list"
         );
+        assert_eq!(
+            route("/api/v2/users/u/externalid/a/b")
+                .unwrap()
+                .name(&Method::DELETE),
+            "externalid.delete"
+        );
+        assert_eq!(
+            route("/api/v2/scim/v2/Groups/g")
+                .unwrap()
+                .name(&Method::HEAD),
+            "groups.other"
+        );
+        assert!(route("/__admin/requests").unwrap().is_control_plane());
+        assert!(!route("/oauth/token").unwrap().is_control_plane());
     }
 }

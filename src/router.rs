@@ -1,141 +1,175 @@
-//! Request → route → handler, in one place: [`handle`] buffers, routes (see [`crate::route`]),
-//! consults the scenarios, authenticates, dispatches and records every exchange.
+//! Request → route → handler, in one place.
+//!
+//! [`handle`] is the entry: it takes an owned `http::Request<Bytes>`, so tests drive the whole
+//! pipeline without a socket; [`receive`] is the socket layer's way in (it buffers the body
+//! under `--max-body-bytes` first). Per request, in order: the request context is built once
+//! ([`ApiRequest::new`]: route, caller, correlation id), the scenarios are consulted,
+//! the caller is authenticated and rate-limited, the handler runs, and the journal takes the
+//! context over with the response. Every error is rendered here, by [`render_error`], and the
+//! correlation id is stamped once. A panic inside a handler becomes a 500 for that request
+//! only.
 
-use std::collections::BTreeMap;
 use std::panic::AssertUnwindSafe;
 
 use bytes::Bytes;
 use futures_util::FutureExt;
-use http::{HeaderValue, Request, Response};
+use http::{HeaderValue, Request, Response, header};
 use hyper::body::Incoming;
 use tracing::{Instrument, error, info_span};
 
 use crate::error::{ApiError, Surface};
 use crate::fault::ConnFault;
 use crate::handlers::{self, Session};
-use crate::http::{ApiRequest, Body, read_limited};
-use crate::journal::Pending;
-use crate::route::{Route, route};
-use crate::scenario::{self, action::Step};
+use crate::http::{Body, read_limited};
+use crate::journal::{Outcome, Pending};
+use crate::overrides::Overrides;
+use crate::ratelimit;
+use crate::request::ApiRequest;
+use crate::route::Route;
+use crate::scenario::{Plan, Probe, action, action::Step};
 use crate::state::AppState;
 
 /// Header that carries the request's correlation id on every response.
 pub const CORRELATION_HEADER: &str = "inin-correlation-id";
 
-/// The entry point for every request: buffer, route, consult the scenarios, authenticate,
-/// dispatch, stamp the correlation id, and record the exchange in the journal (once, faults
-/// included). A panic inside a handler becomes a 500 for that request only.
-pub async fn handle(state: &AppState, req: Request<Incoming>) -> Response<Body> {
+/// The socket layer's entry: buffers the body (at most `--max-body-bytes`; a larger one is
+/// answered 413 without being read further), then answers like [`handle`].
+pub async fn receive(state: &AppState, req: Request<Incoming>) -> Response<Body> {
     let started = crate::clock::stopwatch();
-    let arrived = state.clock.now();
-    let correlation_id = state.rng.uuid().to_string();
     let (parts, body) = req.into_parts();
-    let path = parts.uri.path().to_owned();
+    let body = match read_limited(body, state.config.max_body_bytes).await {
+        Ok(Some(b)) => Ok(b),
+        Ok(None) => Err(ApiError::payload_too_large(state.config.max_body_bytes)),
+        Err(_) => Err(ApiError::bad_request("The request body could not be read.")),
+    };
+    answer(state, parts, body, started).await
+}
+
+/// Answers one request whose body is already in memory, without a socket: the same pipeline
+/// as [`receive`], body cap included. Connection faults need a [`ConnFault`] in the request's
+/// extensions (the server puts one there); without one they answer 500.
+pub async fn handle(state: &AppState, req: Request<Bytes>) -> Response<Body> {
+    let started = crate::clock::stopwatch();
+    let (parts, body) = req.into_parts();
+    let body = if body.len() > state.config.max_body_bytes {
+        Err(ApiError::payload_too_large(state.config.max_body_bytes))
+    } else {
+        Ok(body)
+    };
+    answer(state, parts, body, started).await
+}
+
+async fn answer(
+    state: &AppState,
+    parts: http::request::Parts,
+    body: Result<Bytes, ApiError>,
+    started: std::time::Instant,
+) -> Response<Body> {
+    let arrived = state.clock.now();
     let conn = parts.extensions.get::<ConnFault>().cloned();
-    let span = info_span!("request", method = %parts.method, path = %path, id = %correlation_id);
+    let (body, unreadable) = match body {
+        Ok(b) => (b, None),
+        Err(e) => (Bytes::new(), Some(e)),
+    };
+    let request = ApiRequest::new(parts, body, state.rng.uuid().to_string(), &state.store);
+    let span = info_span!(
+        "request",
+        method = %request.method,
+        path = %request.path,
+        id = %request.correlation_id
+    );
+    let mut pending = Pending::new(state.journal.clone(), request, arrived, started);
     async move {
-        let routed = route(&path);
-        let surface = routed.as_ref().map_or(Surface::Platform, Route::surface);
-        let (body, unreadable) = match read_limited(body, state.config.max_body_bytes).await {
-            Ok(Some(b)) => (b, None),
-            Ok(None) => (
-                Bytes::new(),
-                Some(ApiError::payload_too_large(state.config.max_body_bytes)),
-            ),
-            Err(_) => (
-                Bytes::new(),
-                Some(ApiError::bad_request("The request body could not be read.")),
-            ),
-        };
-        let request = ApiRequest {
-            method: parts.method,
-            path,
-            query: parts.uri.query().map(str::to_owned),
-            headers: parts.headers,
-            body,
-            correlation_id: correlation_id.clone(),
-        };
-        let route_name = routed
-            .as_ref()
-            .map_or_else(|_| "unknown".to_owned(), |r| r.name(&request.method));
-        let caller = crate::journal::caller(state, &request);
-        let mut pending = Pending::new(
-            state,
-            request.clone(),
-            route_name.clone(),
-            caller.clone(),
-            arrived,
-            started,
-        );
-        let record = &mut pending.outcome;
-        let resp = match (routed, unreadable) {
-            (_, Some(e)) => e.render(surface, &correlation_id),
-            (Err(msg), None) => ApiError::bad_request(msg).render(surface, &correlation_id),
-            (Ok(route), None) => {
-                let plan = match route {
-                    Route::Health | Route::Admin(_) => None,
-                    _ if state.scenarios.is_empty() => None,
-                    _ => {
-                        let data = scenario::matcher::ProbeData::new(&request);
-                        state
-                            .scenarios
-                            .decide(&data.probe(&request, &route_name, &caller))
-                    }
-                };
-                let step = match plan {
-                    Some(plan) => {
-                        record.plan(&plan);
-                        match &plan.then {
-                            Some(then) => {
-                                scenario::action::perform(
-                                    state,
-                                    then,
-                                    surface,
-                                    &correlation_id,
-                                    conn.as_ref(),
-                                )
-                                .await
-                            }
-                            None => Step::pass(),
-                        }
-                    }
-                    None => Step::pass(),
-                };
-                match step {
-                    Step::Answer { resp, status } => {
-                        record.status = Some(status);
-                        resp
-                    }
-                    Step::Pass { compat, finish } => {
-                        let resp = stamp_correlation_id(
-                            dispatch_caught(state, &request, &route, compat.as_ref()).await,
-                            &correlation_id,
-                        );
-                        match finish {
-                            Some(then) => {
-                                record.status = Some(resp.status().as_u16());
-                                scenario::action::finish(state, resp, &then, conn.as_ref()).await
-                            }
-                            None => resp,
-                        }
-                    }
-                }
-            }
-        };
-        let resp = stamp_correlation_id(resp, &correlation_id);
+        let (req, outcome) = pending.parts();
+        let resp = respond(state, req, outcome, unreadable, conn.as_ref()).await;
         pending.finish(resp).await
     }
     .instrument(span)
     .await
 }
 
+/// Everything between the request context and the journal: the scenario engine's decision,
+/// its action, and the emulation.
+async fn respond(
+    state: &AppState,
+    req: &ApiRequest,
+    outcome: &mut Outcome,
+    unreadable: Option<ApiError>,
+    conn: Option<&ConnFault>,
+) -> Response<Body> {
+    let route = match (&req.route, unreadable) {
+        (_, Some(e)) => return render_error(req, e),
+        (Err(msg), None) => return render_error(req, ApiError::bad_request(msg.clone())),
+        (Ok(route), None) => route,
+    };
+    let plan = if route.is_control_plane() || state.scenarios.is_empty() {
+        None
+    } else {
+        state.scenarios.decide(&Probe::of(req))
+    };
+    if let Some(p) = &plan {
+        note_plan(outcome, p);
+    }
+    let step = match plan.as_ref().and_then(|p| p.then.as_ref()) {
+        Some(then) => {
+            let surface = route.surface();
+            action::perform(then, &state.scenarios, &state.rng, surface, conn).await
+        }
+        None => Step::pass(),
+    };
+    let (overrides, finish) = match step {
+        Step::Answer { resp, status } => {
+            outcome.status = Some(status);
+            return stamp_correlation_id(resp, &req.correlation_id);
+        }
+        Step::Fail { error, headers } => {
+            let mut resp = render_error(req, error);
+            resp.headers_mut().extend(headers);
+            return resp;
+        }
+        Step::Pass { compat, finish } => (compat, finish),
+    };
+    let resp = stamp_correlation_id(
+        dispatch_caught(state, req, route, overrides).await,
+        &req.correlation_id,
+    );
+    match finish {
+        Some(then) => {
+            outcome.status = Some(resp.status().as_u16());
+            action::finish(&state.scenarios, resp, then, conn).await
+        }
+        None => resp,
+    }
+}
+
+/// Notes the rule that fired, for the journal entry.
+fn note_plan(outcome: &mut Outcome, plan: &Plan) {
+    outcome.scenario = Some(plan.scenario.clone());
+    outcome.rule = Some(plan.rule.clone());
+    outcome.fault = plan
+        .then
+        .as_ref()
+        .filter(|t| t.is_fault())
+        .map(|t| t.name());
+}
+
+/// The one place an error becomes a response: in the shape of the request's surface (SCIM or
+/// platform), echoing and stamping the correlation id.
+pub fn render_error(req: &ApiRequest, error: ApiError) -> Response<Body> {
+    let surface = req.route.as_ref().map_or(Surface::Platform, Route::surface);
+    stamp_correlation_id(
+        error.render(surface, &req.correlation_id),
+        &req.correlation_id,
+    )
+}
+
 async fn dispatch_caught(
     state: &AppState,
-    request: &ApiRequest,
+    req: &ApiRequest,
     route: &Route,
-    compat: Option<&BTreeMap<String, serde_json::Value>>,
+    overrides: Option<&Overrides>,
 ) -> Response<Body> {
-    AssertUnwindSafe(dispatch(state, request, route, compat))
+    AssertUnwindSafe(dispatch(state, req, route, overrides))
         .catch_unwind()
         .await
         .unwrap_or_else(|panic| {
@@ -145,7 +179,7 @@ async fn dispatch_caught(
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_default();
             error!(%cause, "handler panicked");
-            ApiError::internal().render(route.surface(), &request.correlation_id)
+            render_error(req, ApiError::internal())
         })
 }
 
@@ -160,36 +194,55 @@ async fn dispatch(
     state: &AppState,
     req: &ApiRequest,
     route: &Route,
-    compat: Option<&BTreeMap<String, serde_json::Value>>,
+    overrides: Option<&Overrides>,
 ) -> Response<Body> {
-    let surface = route.surface();
-    let cid = &req.correlation_id;
-    let result = match route {
-        Route::Health => Ok(crate::admin::health(state)),
-        Route::Admin(segs) => crate::admin::dispatch(state, req, segs),
-        Route::Token => handlers::oauth::token(state, req),
-        Route::Unknown | Route::ScimUnknown => Err(ApiError::not_found(format!(
-            "No resource at {} {}.",
-            req.method, req.path
-        ))),
+    let (result, usage, compat) = match route {
+        Route::Health => (Ok(crate::admin::health(state)), None, None),
+        Route::Admin(segs) => (crate::admin::dispatch(state, req, segs), None, None),
+        Route::Token => (handlers::oauth::token(state, req), None, None),
+        Route::Unknown | Route::ScimUnknown => (
+            Err(ApiError::not_found(format!(
+                "No resource at {} {}.",
+                req.method, req.path
+            ))),
+            None,
+            None,
+        ),
         Route::Scim(..) | Route::Platform(_) => match Session::authenticate(state, req, route) {
-            Err(e) => Err(e),
-            Ok(mut ctx) => {
+            Err(e) => (Err(e), None, None),
+            Ok(mut session) => {
                 // A scenario's `compat` action: switches overridden for this request only.
-                if let Some(map) = compat {
-                    let _ = scenario::rule::apply_compat(&mut ctx.compat, map);
+                if let Some(layer) = overrides {
+                    layer.apply(&mut session.compat);
                 }
-                crate::ratelimit::guard(state, &ctx, req, surface, || match route {
-                    Route::Scim(_, r) => handlers::scim(state, &ctx, req, r),
-                    Route::Platform(p) => handlers::platform::dispatch(state, &ctx, req, p),
-                    _ => unreachable!("matched above"),
-                })
+                let limit = ratelimit::limit_for(
+                    state.config.rate_limit_per_minute,
+                    &state.store,
+                    &session.client_id,
+                );
+                let (result, usage) = ratelimit::guard(
+                    &state.limiter,
+                    req.caller.bearer.as_deref(),
+                    limit,
+                    state.clock.now_millis(),
+                    || match route {
+                        Route::Scim(_, r) => handlers::scim(&session, req, r),
+                        Route::Platform(p) => handlers::platform::dispatch(&session, req, p),
+                        _ => unreachable!("matched above"),
+                    },
+                );
+                (result, usage, Some(session.compat))
             }
         },
     };
-    let mut resp = result.unwrap_or_else(|e| e.render(surface, cid));
-    if surface == Surface::Scim {
-        crate::http::negotiate(req, &mut resp);
+    let mut resp = result.unwrap_or_else(|e| render_error(req, e));
+    if let (Some(usage), Some(c)) = (usage, &compat)
+        && c.ratelimit_headers
+    {
+        ratelimit::set_usage_headers(&mut resp, usage);
+    }
+    if route.surface() == Surface::Scim {
+        crate::http::negotiate(req.header(header::ACCEPT), &mut resp);
     }
     resp
 }

@@ -1,6 +1,6 @@
 //! The accept loop: one task per connection, HTTP/1.1, graceful shutdown.
 //!
-//! The server is a few lines around [`crate::router::handle`], which knows nothing about
+//! The server is a few lines around [`crate::router::receive`], which knows nothing about
 //! sockets; tests call `run` with a listener on port 0 and a shutdown future they control.
 
 use std::convert::Infallible;
@@ -45,7 +45,7 @@ pub async fn run(listener: TcpListener, state: AppState, shutdown: impl Future<O
                 let service = service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
                     let state = state.clone();
                     req.extensions_mut().insert(conn_fault.clone());
-                    async move { Ok::<_, Infallible>(crate::router::handle(&state, req).await) }
+                    async move { Ok::<_, Infallible>(crate::router::receive(&state, req).await) }
                 });
                 let conn = http1::Builder::new()
                     .timer(TokioTimer::new())

@@ -96,6 +96,12 @@ impl Store {
         self.clients.get(id).map(|c| c.clone())
     }
 
+    /// A client's own rate limit (`rateLimitPerMinute` in fixtures), without copying the
+    /// client.
+    pub fn client_rate_limit(&self, id: &str) -> Option<u32> {
+        self.clients.get(id).and_then(|c| c.rate_limit_per_minute)
+    }
+
     /// The clients of an org.
     pub fn clients_of(&self, org_id: &str) -> Vec<OAuthClient> {
         let mut v: Vec<OAuthClient> = self

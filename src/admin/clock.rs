@@ -10,7 +10,8 @@ use serde_json::{Map, Value};
 
 use crate::clock::{Clock, parse_duration, parse_time};
 use crate::error::{ApiError, ApiResult};
-use crate::http::{ApiRequest, Body, JSON, json_response};
+use crate::http::{Body, JSON, json_response};
+use crate::request::ApiRequest;
 use crate::state::AppState;
 
 /// What a `POST /__admin/clock` body accepts, for error messages.

@@ -7,8 +7,9 @@ use serde_json::json;
 
 use super::json;
 use crate::error::{ApiError, ApiResult};
-use crate::http::{ApiRequest, Body};
+use crate::http::Body;
 use crate::journal::MAX_MARK_NAME;
+use crate::request::ApiRequest;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]

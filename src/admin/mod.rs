@@ -1,18 +1,23 @@
 //! The admin API under `/__admin`, the control plane: health, clock, request journal, orgs
-//! (create, delete, reset, export, import), scenarios, and the OpenAPI document describing them
+//! (create, delete, reset, export, import), scenarios, end-state expectations, and the OpenAPI document describing them
 //! (`docs/admin-openapi.json`). Admin errors use the platform shape; admin routes are not part
 //! of the emulated Genesys surface. [`dispatch`] checks `--admin` and the admin token first.
 
+pub mod browse;
 pub mod clock;
+pub mod dashboard;
+pub mod expect;
 pub mod marks;
 pub mod orgs;
+pub mod report;
 pub mod requests;
 pub mod scenarios;
 
 use http::{Method, Response, StatusCode};
 
 use crate::error::{ApiError, ApiResult};
-use crate::http::{ApiRequest, Body, JSON, json_response};
+use crate::http::{Body, JSON, json_response};
+use crate::request::ApiRequest;
 use crate::state::AppState;
 
 /// The OpenAPI 3 document of the admin API.
@@ -32,6 +37,16 @@ pub fn health(state: &AppState) -> Response<Body> {
 pub fn dispatch(state: &AppState, req: &ApiRequest, segs: &[String]) -> ApiResult<Response<Body>> {
     if !state.config.admin_enabled {
         return Err(ApiError::not_found("The admin API is off (--admin off)."));
+    }
+    // The dashboard page holds no data and a browser cannot send the token when it
+    // navigates: it is served before the token check, and asks for the token itself.
+    if req.method == Method::GET && segs.first().is_some_and(|s| s == "ui") {
+        let file = match &segs[1..] {
+            [] => dashboard::asset(None),
+            [name] => dashboard::asset(Some(name)),
+            _ => None,
+        };
+        return file.ok_or_else(|| ApiError::not_found("No such dashboard file."));
     }
     if let Some(expected) = &state.config.admin_token {
         let given = req
@@ -73,16 +88,21 @@ fn endpoint(
         (&Method::POST, ["requests", "count"]) => requests::count(state, req),
         (&Method::GET, ["marks"]) => Ok(marks::list(state)),
         (&Method::POST, ["marks"]) => marks::add(state, req),
+        (&Method::GET, ["report"]) => report::get(state, req),
         (&Method::POST, ["reset"]) => orgs::reset(state, req),
         (&Method::GET, ["orgs"]) => Ok(orgs::list(state)),
         (&Method::POST, ["orgs"]) => orgs::create(state, req),
         (&Method::DELETE, ["orgs", id]) => orgs::delete(state, id),
         (&Method::GET, ["orgs", id, "export"]) => orgs::export(state, id),
+        (&Method::GET, ["orgs", id, "users"]) => browse::users(state, req, id),
+        (&Method::GET, ["orgs", id, "groups"]) => browse::groups(state, req, id),
+        (&Method::GET, ["timeline"]) => browse::timeline(state, req),
         (&Method::POST | &Method::PUT, ["orgs", id, "import"]) => orgs::import(state, req, id),
         (&Method::GET, ["scenarios"]) => Ok(scenarios::list(state)),
         (&Method::POST, ["scenarios"]) => scenarios::add(state, req),
         (&Method::POST, ["scenarios", "reset"]) => Ok(scenarios::reset(state)),
         (&Method::DELETE, ["scenarios", name]) => scenarios::remove(state, name),
+        (&Method::POST, ["expect"]) => expect::check(state, req),
         (&Method::GET, ["openapi.json"]) => {
             let mut resp = Response::new(crate::http::full(OPENAPI));
             resp.headers_mut().insert(

@@ -5,14 +5,15 @@
 //! so the admin API cannot build an org the fixture format could not.
 
 use http::{Response, StatusCode};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::json;
 use crate::error::{ApiError, ApiResult};
 use crate::fixtures::{self, ClientFixture, FORMAT_VERSION, FixtureFile, GroupFixture, OrgFixture};
 use crate::genesys::mapping::{View, user_to_scim};
 use crate::genesys::user::UserState;
-use crate::http::{ApiRequest, Body, status_response};
+use crate::http::{Body, status_response};
+use crate::request::ApiRequest;
 use crate::scim::schema::ENTERPRISE_USER;
 use crate::state::AppState;
 use crate::store::Store;
@@ -78,22 +79,23 @@ pub fn delete(state: &AppState, id: &str) -> ApiResult<Response<Body>> {
 pub fn reset(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
     let org = req
         .query_pairs()
-        .into_iter()
+        .iter()
         .find(|(k, _)| k == "org")
         .map(|(_, v)| v);
     match org {
         Some(id) => {
             let fixture = state
                 .sources
-                .get(&id)
-                .ok_or_else(|| ApiError::not_found(format!("No org {id:?} to reset.")))?;
+                .get(id)
+                .ok_or_else(|| ApiError::not_found(format!("No org {id:?} to reset.")))?
+                .map_err(|e| ApiError::bad_request(format!("reloading fixtures failed: {e}")))?;
             load_one(state, &fixture)?;
         }
         None => {
             state.store.clear();
-            fixtures::load(
+            fixtures::defaults::load_origins(
                 &state.store,
-                state.sources.configured_docs(),
+                &state.sources.origins(),
                 state.config.seed,
                 state.clock.now(),
             )
@@ -204,10 +206,7 @@ fn export_fixture(state: &AppState, id: &str) -> ApiResult<OrgFixture> {
         .org(id)
         .ok_or_else(|| ApiError::not_found(format!("No org {id:?}.")))?;
     let org = handle.read();
-    let view = View {
-        org: &org,
-        base: "",
-    };
+    let view = View::new(&org, "");
     let users = org
         .users()
         .map(|u| {
@@ -240,7 +239,7 @@ fn export_fixture(state: &AppState, id: &str) -> ApiResult<OrgFixture> {
             members: g.members.clone(),
         })
         .collect();
-    let compat = org.compat.as_ref().map(compat_map);
+    let compat = (!org.compat.is_empty()).then(|| org.compat.to_map());
     Ok(OrgFixture {
         id: org.id.clone(),
         name: Some(org.name.clone()),
@@ -265,24 +264,4 @@ fn export_fixture(state: &AppState, id: &str) -> ApiResult<OrgFixture> {
         users,
         groups,
     })
-}
-
-/// Switches as `--compat` names (`version-mismatch-status`) → values.
-fn compat_map(c: &crate::compat::Compat) -> Map<String, Value> {
-    let mut out = Map::new();
-    if let Ok(Value::Object(fields)) = serde_json::to_value(c) {
-        for (k, v) in fields {
-            let mut name = String::new();
-            for ch in k.chars() {
-                if ch.is_ascii_uppercase() {
-                    name.push('-');
-                    name.push(ch.to_ascii_lowercase());
-                } else {
-                    name.push(ch);
-                }
-            }
-            out.insert(name, v);
-        }
-    }
-    out
 }

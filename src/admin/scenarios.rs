@@ -5,7 +5,8 @@ use serde_json::{Value, json};
 
 use super::json;
 use crate::error::{ApiError, ApiResult};
-use crate::http::{ApiRequest, Body, status_response};
+use crate::http::{Body, status_response};
+use crate::request::ApiRequest;
 use crate::scenario::Scenario;
 use crate::state::AppState;
 

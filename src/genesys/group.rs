@@ -49,6 +49,9 @@ pub struct Group {
     pub members: Vec<String>,
     pub version: u64,
     pub date_modified: DateTime<Utc>,
+    /// When the record was first stored (SCIM `meta.created`, behind the `meta-created` switch).
+    #[serde(default)]
+    pub date_created: DateTime<Utc>,
 }
 
 impl Group {

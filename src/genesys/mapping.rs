@@ -9,6 +9,7 @@
 //! What is not in the table is not stored: attributes Genesys does not support are dropped, or
 //! rejected when `Compat::unsupported_attributes` is `reject`.
 
+use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
 use crate::clock::format_time;
@@ -21,13 +22,51 @@ use crate::genesys::user::{
 };
 use crate::scim::schema::{self, ENTERPRISE_USER, GENESYS_USER, PHONE_TYPES, UNSUPPORTED_USER};
 
-/// What rendering needs besides the user: the org (to name divisions, roles, groups) and the
-/// SCIM base URL of this request (for `meta.location` and `$ref`).
+/// What rendering needs besides the user: the org (to name divisions, roles, groups), the
+/// SCIM base URL of this request (for `meta.location` and `$ref`), and the switches that
+/// change what is rendered.
 #[derive(Debug, Clone, Copy)]
 pub struct View<'a> {
     pub org: &'a Org,
     /// e.g. `http://127.0.0.1:8080/api/v2/scim/v2`
     pub base: &'a str,
+    /// `meta-created`: render `meta.created` (RFC 7643 §3.1; Genesys does not).
+    pub meta_created: bool,
+}
+
+impl<'a> View<'a> {
+    /// A view as Genesys renders it (no `meta.created`), for code that has no request switches
+    /// at hand (exports, comparisons, tests).
+    pub fn new(org: &'a Org, base: &'a str) -> Self {
+        Self {
+            org,
+            base,
+            meta_created: false,
+        }
+    }
+}
+
+/// The SCIM `meta` object: what Genesys renders (`resourceType`, `lastModified`, `location`,
+/// `version`), plus `created` when the view asks for it.
+fn meta(
+    view: &View<'_>,
+    kind: &str,
+    endpoint: &str,
+    id: &str,
+    version: u64,
+    created: DateTime<Utc>,
+    modified: DateTime<Utc>,
+) -> Value {
+    let mut meta = json!({
+        "resourceType": kind,
+        "lastModified": format_time(modified),
+        "location": format!("{}/{endpoint}/{id}", view.base),
+        "version": version.to_string(),
+    });
+    if view.meta_created {
+        meta["created"] = json!(format_time(created));
+    }
+    meta
 }
 
 /// Which write is being mapped. They differ only in what an absent attribute means.
@@ -292,12 +331,15 @@ pub fn user_to_scim(user: &User, view: &View<'_>) -> Value {
     }
     out.insert(
         "meta".into(),
-        json!({
-            "resourceType": "User",
-            "lastModified": format_time(user.date_modified),
-            "location": format!("{}/Users/{}", view.base, user.id),
-            "version": user.version.to_string(),
-        }),
+        meta(
+            view,
+            "User",
+            "Users",
+            &user.id,
+            user.version,
+            user.date_created,
+            user.date_modified,
+        ),
     );
     Value::Object(out)
 }
@@ -331,6 +373,7 @@ pub fn user_from_scim(input: &Value, id: &str, ctx: &WriteCtx<'_>) -> ApiResult<
             password: None,
             version: 0,
             date_modified: chrono::DateTime::UNIX_EPOCH,
+            date_created: chrono::DateTime::UNIX_EPOCH,
         },
     };
     for row in ROWS {
@@ -350,22 +393,38 @@ pub fn user_from_scim(input: &Value, id: &str, ctx: &WriteCtx<'_>) -> ApiResult<
 
 /// Renders the SCIM view of a group.
 pub fn group_to_scim(group: &Group, view: &View<'_>) -> Value {
-    let members: Vec<Value> = group
-        .members
-        .iter()
-        .map(|m| json!({"value": m, "$ref": format!("{}/Users/{m}", view.base), "type": "User"}))
-        .collect();
+    group_to_scim_with(group, view, true)
+}
+
+/// Renders the SCIM view of a group, with its members only when `members` is true: a group
+/// may have 10,000 of them, and a list that pages, a filter that does not name them or an
+/// `excludedAttributes=members` does not need them built.
+pub fn group_to_scim_with(group: &Group, view: &View<'_>, members: bool) -> Value {
+    let members: Vec<Value> = if members {
+        group
+            .members
+            .iter()
+            .map(
+                |m| json!({"value": m, "$ref": format!("{}/Users/{m}", view.base), "type": "User"}),
+            )
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut out = json!({
         "schemas": [schema::GROUP],
         "id": group.id,
         "displayName": group.name,
         "members": members,
-        "meta": {
-            "resourceType": "Group",
-            "lastModified": format_time(group.date_modified),
-            "location": format!("{}/Groups/{}", view.base, group.id),
-            "version": group.version.to_string(),
-        },
+        "meta": meta(
+            view,
+            "Group",
+            "Groups",
+            &group.id,
+            group.version,
+            group.date_created,
+            group.date_modified,
+        ),
     });
     if let Some(e) = &group.external_id {
         out["externalId"] = json!(e);
@@ -421,6 +480,31 @@ pub fn get_ci<'a>(obj: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
 }
 
 fn check_unsupported(obj: &Map<String, Value>, compat: &Compat) -> ApiResult<()> {
+    for (key, value) in obj {
+        let is_extension = [&schema::ENTERPRISE_SCHEMA, &schema::GENESYS_SCHEMA]
+            .into_iter()
+            .any(|s| s.id.eq_ignore_ascii_case(key));
+        if is_extension && !value.is_object() && !value.is_null() {
+            return Err(ApiError::invalid_value(format!(
+                "{key} must be an object, got {value}"
+            )));
+        }
+    }
+    let unsupported = unsupported_attributes(obj);
+    if compat.unsupported_attributes == Unsupported::Reject && !unsupported.is_empty() {
+        return Err(ApiError::invalid_value(format!(
+            "Attributes not supported by Genesys Cloud: {} (unsupported-attributes=reject)",
+            unsupported.join(", ")
+        )));
+    }
+    Ok(())
+}
+
+/// The attributes of a user body that Genesys does not store: top-level keys outside the
+/// schemas, and extension keys the extension does not define (as `urn:...:key`). With
+/// `unsupported-attributes=drop` (the default) these are accepted and dropped; the client
+/// report's `dropped-attributes` rule lists them.
+pub fn unsupported_attributes(obj: &Map<String, Value>) -> Vec<String> {
     let mut unsupported = Vec::new();
     for (key, value) in obj {
         if key.eq_ignore_ascii_case("schemas")
@@ -441,22 +525,12 @@ fn check_unsupported(obj: &Map<String, Value>, compat: &Compat) -> ApiResult<()>
                             unsupported.push(format!("{}:{k}", s.id));
                         }
                     }
-                } else if !value.is_null() {
-                    return Err(ApiError::invalid_value(format!(
-                        "{key} must be an object, got {value}"
-                    )));
                 }
             }
             None => unsupported.push(key.clone()),
         }
     }
-    if compat.unsupported_attributes == Unsupported::Reject && !unsupported.is_empty() {
-        return Err(ApiError::invalid_value(format!(
-            "Attributes not supported by Genesys Cloud: {} (unsupported-attributes=reject)",
-            unsupported.join(", ")
-        )));
-    }
-    Ok(())
+    unsupported
 }
 
 /// Whether a top-level key names an attribute Genesys documents as unsupported.
@@ -519,13 +593,17 @@ fn write_external_id(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> Api
 fn write_user_name(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResult<()> {
     if let Some(name) = required("userName", v, ctx)? {
         let name = name.trim().to_owned();
-        let valid = name
-            .split_once('@')
-            .is_some_and(|(a, d)| !a.is_empty() && !d.is_empty() && !d.contains('@'))
-            && !name.contains(char::is_whitespace);
+        if name.is_empty() {
+            return Err(ApiError::invalid_value("userName must not be empty."));
+        }
+        let valid = !ctx.compat.username_must_be_email
+            || name
+                .split_once('@')
+                .is_some_and(|(a, d)| !a.is_empty() && !d.is_empty() && !d.contains('@'))
+                && !name.contains(char::is_whitespace);
         if !valid {
             return Err(ApiError::invalid_value(format!(
-                "userName must be an email address (it becomes the main email in Genesys Cloud), got {name:?}"
+                "userName must be an email address (it becomes the main email in Genesys Cloud; username-must-be-email=false lifts this), got {name:?}"
             )));
         }
         u.email = name;

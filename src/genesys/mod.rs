@@ -6,6 +6,7 @@
 pub mod group;
 pub mod index;
 pub mod limits;
+pub mod lookup;
 pub mod mapping;
 pub mod org;
 pub mod platform;

@@ -6,7 +6,8 @@ use serde_json::{Value, json};
 
 use crate::error::{ApiError, ApiResult};
 use crate::handlers::Session;
-use crate::http::{ApiRequest, Body, SCIM_JSON, json_response};
+use crate::http::{Body, SCIM_JSON, json_response};
+use crate::request::ApiRequest;
 use crate::scim::schema::{self, Attribute, RESOURCE_SCHEMAS, Schema};
 
 /// `GET /ServiceProviderConfig`. Genesys' actual values are undocumented; these describe what

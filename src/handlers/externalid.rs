@@ -20,7 +20,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::genesys::org::Org;
 use crate::genesys::user::{ExternalId, SCIM_AUTHORITY, User};
 use crate::handlers::{Session, json_body};
-use crate::http::{ApiRequest, Body, JSON, json_response, status_response};
+use crate::http::{Body, JSON, json_response, status_response};
+use crate::request::ApiRequest;
 
 /// Characters left as they are in a `selfUri` path segment (RFC 3986 unreserved).
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -240,8 +241,8 @@ fn add(ctx: &Session, req: &ApiRequest, user_id: &str) -> ApiResult<Response<Bod
         .cloned()
         .ok_or_else(|| user_not_found(user_id))?;
     let body = json_body(req)?;
-    let authority = required(&body, "authorityName")?;
-    let key = required(&body, "externalKey")?;
+    let authority = required(body, "authorityName")?;
+    let key = required(body, "externalKey")?;
     if authority.starts_with(SCIM_AUTHORITY) {
         return Err(scim_authority_refused(&authority));
     }

@@ -6,13 +6,14 @@ use serde_json::Value;
 
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::group::Group;
-use crate::genesys::mapping::{self, View};
+use crate::genesys::mapping;
 use crate::genesys::org::Org;
 use crate::handlers::{
     Session, check_if_match, json_body, list_query, not_modified, projection, scim_resource,
 };
-use crate::http::{ApiRequest, Body, SCIM_JSON, json_response};
-use crate::scim::filter;
+use crate::http::{Body, SCIM_JSON, json_response};
+use crate::request::ApiRequest;
+use crate::scim::filter::{self, Filter};
 use crate::scim::list;
 use crate::scim::patch;
 use crate::scim::schema::ResourceKind;
@@ -22,24 +23,41 @@ use crate::scim::schema::ResourceKind;
 pub fn list(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
     let (page, filter) = list_query(ctx, req, ResourceKind::Group)?;
     let org = ctx.org.read();
-    let view = View {
-        org: &org,
-        base: &ctx.scim_base,
-    };
-    let matched: Vec<Value> = org
+    let view = ctx.view(&org);
+    // Members are built only where they can matter: for a filter that names them, and for
+    // the page, when the projection keeps them.
+    let filter_needs_members = filter.as_ref().is_some_and(|f| {
+        let mut named = false;
+        f.walk(&mut |node| {
+            named |= match node {
+                Filter::Compare { path, .. }
+                | Filter::Present(path)
+                | Filter::ValuePath { path, .. } => path.name.eq_ignore_ascii_case("members"),
+                _ => false,
+            }
+        });
+        named
+    });
+    let matched: Vec<&Group> = org
         .groups()
         .filter(|g| g.scim_visible())
-        .map(|g| mapping::group_to_scim(g, &view))
-        .filter(|json| {
-            filter
-                .as_ref()
-                .is_none_or(|f| filter::matches(f, json, ResourceKind::Group))
+        .filter(|g| {
+            filter.as_ref().is_none_or(|f| {
+                let json = mapping::group_to_scim_with(g, &view, filter_needs_members);
+                filter::matches(f, &json, ResourceKind::Group)
+            })
         })
         .collect();
     let proj = projection(req);
+    let members = proj.keeps("members", ResourceKind::Group);
     let resources: Vec<Value> = matched[page.slice(&matched)]
         .iter()
-        .map(|g| proj.apply(g.clone(), ResourceKind::Group))
+        .map(|g| {
+            proj.apply(
+                mapping::group_to_scim_with(g, &view, members),
+                ResourceKind::Group,
+            )
+        })
         .collect();
     Ok(json_response(
         StatusCode::OK,
@@ -61,11 +79,13 @@ pub fn get(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body
     if let Some(resp) = not_modified(req, group.version) {
         return Ok(resp);
     }
-    let view = View {
-        org: &org,
-        base: &ctx.scim_base,
-    };
-    let body = projection(req).apply(mapping::group_to_scim(group, &view), ResourceKind::Group);
+    let view = ctx.view(&org);
+    let proj = projection(req);
+    let members = proj.keeps("members", ResourceKind::Group);
+    let body = proj.apply(
+        mapping::group_to_scim_with(group, &view, members),
+        ResourceKind::Group,
+    );
     Ok(scim_resource(StatusCode::OK, &body, group.version))
 }
 
@@ -73,7 +93,7 @@ pub fn get(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body
 pub fn replace(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
     write(ctx, req, id, |_, previous| {
-        mapping::group_from_scim(&body, previous)
+        mapping::group_from_scim(body, previous)
     })
 }
 
@@ -81,13 +101,10 @@ pub fn replace(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<
 pub fn patch(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
     write(ctx, req, id, |org, previous| {
-        org.limits.check_patch_operations(&body)?;
-        let view = View {
-            org,
-            base: &ctx.scim_base,
-        };
+        org.limits.check_patch_operations(body)?;
+        let view = ctx.view(org);
         let mut json = mapping::group_to_scim(previous, &view);
-        patch::apply(&mut json, &body, ResourceKind::Group, &ctx.compat)?;
+        patch::apply(&mut json, body, ResourceKind::Group, &ctx.compat)?;
         mapping::group_from_scim(&json, previous)
     })
 }
@@ -103,10 +120,7 @@ fn write(
     check_if_match(req, ctx, previous.version)?;
     let group = build(&org, &previous)?;
     let (group, _) = org.put_group(group, ctx.now)?;
-    let view = View {
-        org: &org,
-        base: &ctx.scim_base,
-    };
+    let view = ctx.view(&org);
     Ok(scim_resource(
         StatusCode::OK,
         &mapping::group_to_scim(&group, &view),

@@ -15,7 +15,10 @@ use serde_json::Value;
 
 use crate::compat::Compat;
 use crate::error::{ApiError, ApiResult};
-use crate::http::{ApiRequest, Body, SCIM_JSON, json_response, status_response};
+use crate::genesys::mapping::View;
+use crate::genesys::org::Org;
+use crate::http::{Body, SCIM_JSON, json_response, status_response};
+use crate::request::ApiRequest;
 use crate::route::{Route, ScimRoute, ScimTree};
 use crate::scim::filter::{self, Filter};
 use crate::scim::list::{self, Page};
@@ -40,36 +43,34 @@ pub struct Session {
 }
 
 impl Session {
-    /// Checks the bearer token and resolves its org. Every `/api/v2` call needs one, discovery
-    /// included (`genesys-api.md` §1).
+    /// Checks the bearer token (looked up once, when the request context was built) and
+    /// resolves its org. Every `/api/v2` call needs one, discovery included (`genesys-api.md`
+    /// §1). The switches are the server's (`--compat`, `--profile`), with the org's fixture
+    /// switches on top, each layer overriding only the keys it sets.
     pub fn authenticate(state: &AppState, req: &ApiRequest, route: &Route) -> ApiResult<Self> {
-        let header = req.header(header::AUTHORIZATION).unwrap_or("").trim();
-        let token = match header.split_once(' ') {
-            Some((scheme, t)) if scheme.eq_ignore_ascii_case("bearer") && !t.trim().is_empty() => {
-                t.trim()
-            }
-            _ => {
-                return Err(ApiError::unauthorized(
-                    "bad.credentials",
-                    "No authentication bearer token specified in authorization header.",
-                ));
-            }
-        };
+        let caller = &req.caller;
+        if caller.bearer.is_none() {
+            return Err(ApiError::unauthorized(
+                "bad.credentials",
+                "No authentication bearer token specified in authorization header.",
+            ));
+        }
         let invalid = || ApiError::unauthorized("bad.credentials", "Invalid login credentials.");
-        let t = state.store.token(token).ok_or_else(invalid)?;
+        let (Some(expires_at_ms), Some(org_id), Some(client_id)) =
+            (caller.expires_at_ms, &caller.org, &caller.client)
+        else {
+            return Err(invalid());
+        };
         let now = state.clock.now();
-        if t.expires_at_ms <= now.timestamp_millis() {
+        if expires_at_ms <= now.timestamp_millis() {
             return Err(ApiError::unauthorized(
                 "bad.credentials",
                 "Invalid login credentials. The access token has expired.",
             ));
         }
-        let org = state.store.org(&t.org_id).ok_or_else(invalid)?;
-        let compat = org
-            .read()
-            .compat
-            .clone()
-            .unwrap_or_else(|| state.config.compat.clone());
+        let org = state.store.org(org_id).ok_or_else(invalid)?;
+        let mut compat = state.config.compat.clone();
+        org.read().compat.apply(&mut compat);
         let origin = origin(req);
         let tree = match route {
             Route::Scim(tree, _) => *tree,
@@ -79,11 +80,22 @@ impl Session {
             scim_base: format!("{origin}{}", tree.prefix()),
             origin,
             org,
-            org_id: t.org_id,
-            client_id: t.client_id,
+            org_id: org_id.clone(),
+            client_id: client_id.clone(),
             compat,
             now,
         })
+    }
+}
+
+impl Session {
+    /// How this request renders resources of `org` (which the caller has locked).
+    pub fn view<'a>(&'a self, org: &'a Org) -> View<'a> {
+        View {
+            org,
+            base: &self.scim_base,
+            meta_created: self.compat.meta_created,
+        }
     }
 }
 
@@ -95,13 +107,7 @@ pub fn origin(req: &ApiRequest) -> String {
 }
 
 /// Dispatches a SCIM route by method.
-pub fn scim(
-    state: &AppState,
-    ctx: &Session,
-    req: &ApiRequest,
-    route: &ScimRoute,
-) -> ApiResult<Response<Body>> {
-    let _ = state;
+pub fn scim(ctx: &Session, req: &ApiRequest, route: &ScimRoute) -> ApiResult<Response<Body>> {
     let m = &req.method;
     match route {
         ScimRoute::Users => match *m {
@@ -164,8 +170,10 @@ fn get_only(
     }
 }
 
-/// Parses a JSON request body, checking the content type. Errors say what is wrong and where.
-pub fn json_body(req: &ApiRequest) -> ApiResult<Value> {
+/// The request body as a JSON object, checking the content type first. The body is parsed
+/// once per request (the scenario matcher may have parsed it already). Errors say what is
+/// wrong and where.
+pub fn json_body(req: &ApiRequest) -> ApiResult<&Value> {
     if !req.has_json_body_type() {
         return Err(ApiError::unsupported_media_type(format!(
             "Content-Type {:?} is not supported; use application/scim+json or application/json.",
@@ -177,12 +185,8 @@ pub fn json_body(req: &ApiRequest) -> ApiResult<Value> {
             "The request body is empty; a JSON object is required.",
         ));
     }
-    let value: Value = serde_json::from_slice(&req.body).map_err(|e| {
-        ApiError::invalid_syntax(format!(
-            "The request body is not valid JSON: {e} (line {}, column {}).",
-            e.line(),
-            e.column()
-        ))
+    let value = req.json().map_err(|e| {
+        ApiError::invalid_syntax(format!("The request body is not valid JSON: {e}."))
     })?;
     if !value.is_object() {
         return Err(ApiError::invalid_syntax(

@@ -9,7 +9,8 @@ use http::{HeaderValue, Method, Response, StatusCode, header};
 use serde_json::json;
 
 use crate::error::{ApiError, ApiResult};
-use crate::http::{ApiRequest, Body, JSON, json_response};
+use crate::http::{Body, JSON, json_response};
+use crate::request::ApiRequest;
 use crate::state::AppState;
 use crate::store::Token;
 

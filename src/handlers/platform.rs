@@ -7,18 +7,16 @@ use crate::error::{ApiError, ApiResult};
 use crate::genesys::platform;
 use crate::genesys::user::UserState;
 use crate::handlers::{Session, externalid};
-use crate::http::{ApiRequest, Body, JSON, json_response};
+use crate::http::{Body, JSON, json_response};
+use crate::request::ApiRequest;
 use crate::route::PlatformRoute;
-use crate::state::AppState;
 
 /// Dispatches a platform route.
 pub fn dispatch(
-    state: &AppState,
     ctx: &Session,
     req: &ApiRequest,
     route: &PlatformRoute,
 ) -> ApiResult<Response<Body>> {
-    let _ = state;
     let get_only = || {
         if req.method == Method::GET {
             Ok(())
@@ -126,7 +124,7 @@ pub fn user_response(
     let mut out = platform::user(user, org);
     let expand: Vec<String> = req
         .query_pairs()
-        .into_iter()
+        .iter()
         .filter(|(k, _)| k == "expand")
         .flat_map(|(_, v)| {
             v.split(',')

@@ -1,17 +1,21 @@
 //! SCIM Users: list, get, create, replace, patch, delete.
 
+use std::borrow::Cow;
+
 use http::{HeaderValue, Response, StatusCode, header};
 use serde_json::Value;
 
 use crate::error::{ApiError, ApiResult};
-use crate::genesys::mapping::{self, Mode, View, WriteCtx};
+use crate::genesys::lookup;
+use crate::genesys::mapping::{self, Mode, WriteCtx};
 use crate::genesys::org::Org;
 use crate::genesys::user::{User, UserState};
 use crate::handlers::{
     Session, check_if_match, json_body, list_query, not_modified, projection, scim_resource,
 };
-use crate::http::{ApiRequest, Body, SCIM_JSON, json_response, status_response};
-use crate::scim::filter::{self, CompareOp, Filter};
+use crate::http::{Body, SCIM_JSON, json_response, status_response};
+use crate::request::ApiRequest;
+use crate::scim::filter::Filter;
 use crate::scim::list;
 use crate::scim::patch;
 use crate::scim::schema::ResourceKind;
@@ -33,35 +37,35 @@ const IDENTIFYING: &[&str] = &[
 pub fn list(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
     let (page, filter) = list_query(ctx, req, ResourceKind::User)?;
     let org = ctx.org.read();
-    let view = View {
-        org: &org,
-        base: &ctx.scim_base,
-    };
-    let only_active = filter
-        .as_ref()
-        .is_none_or(|f| !mentions_any(f, &["active"]) && !mentions_any(f, IDENTIFYING));
-    // An index hit already satisfies the filter (same case rules), so it is not evaluated again.
-    let (candidates, evaluate): (Vec<&User>, bool) =
-        match filter.as_ref().and_then(|f| indexed(&org, f)) {
-            Some(hit) => (hit.into_iter().collect(), false),
-            None => (org.users().filter(|u| u.is_live()).collect(), true),
-        };
-    let mut matched: Vec<&User> = Vec::new();
-    for u in candidates {
-        if only_active && u.state != UserState::Active {
-            continue;
-        }
-        if let Some(f) = filter.as_ref().filter(|_| evaluate) {
-            let json = mapping::user_to_scim(u, &view);
-            if !filter::matches(f, &json, ResourceKind::User) {
-                continue;
+    let view = ctx.view(&org);
+    let only_active = ctx.compat.list_active_only
+        && filter
+            .as_ref()
+            .is_none_or(|f| !mentions_any(f, &["active"]) && !mentions_any(f, IDENTIFYING));
+    let index = org.indexes();
+    let matched: Cow<'_, [u32]> = match &filter {
+        None if only_active => Cow::Borrowed(index.in_state(UserState::Active)),
+        // `list-active-only=false` (rfc): every live user.
+        None => Cow::Owned(lookup::union(
+            index.in_state(UserState::Active),
+            index.in_state(UserState::Inactive),
+        )),
+        Some(f) => {
+            let found = lookup::matching(&org, f, &view);
+            if only_active {
+                Cow::Owned(lookup::difference(
+                    &found,
+                    index.in_state(UserState::Inactive),
+                ))
+            } else {
+                found
             }
         }
-        matched.push(u);
-    }
+    };
     let proj = projection(req);
     let resources: Vec<Value> = matched[page.slice(&matched)]
         .iter()
+        .filter_map(|p| org.user_at(*p))
         .map(|u| proj.apply(mapping::user_to_scim(u, &view), ResourceKind::User))
         .collect();
     Ok(json_response(
@@ -69,32 +73,6 @@ pub fn list(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
         SCIM_JSON,
         &list::response(matched.len(), page, resources),
     ))
-}
-
-/// The users an `eq` on an indexed attribute can only match, found without a scan.
-fn indexed<'a>(org: &'a Org, f: &Filter) -> Option<Option<&'a User>> {
-    let Filter::Compare {
-        path,
-        op: CompareOp::Eq,
-        value: Value::String(v),
-    } = f
-    else {
-        return None;
-    };
-    if path.sub.is_some()
-        || path
-            .urn
-            .as_deref()
-            .is_some_and(|u| !u.eq_ignore_ascii_case(crate::scim::schema::USER))
-    {
-        return None;
-    }
-    match path.name.to_ascii_lowercase().as_str() {
-        "id" => Some(org.user(v)),
-        "username" => Some(org.user_by_name(v)),
-        "externalid" => Some(org.user_by_external(crate::genesys::user::SCIM_AUTHORITY, v)),
-        _ => None,
-    }
 }
 
 /// Whether the filter mentions any of these attribute names (lower-case) anywhere.
@@ -120,10 +98,7 @@ pub fn get(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body
     if let Some(resp) = not_modified(req, user.version) {
         return Ok(resp);
     }
-    let view = View {
-        org: &org,
-        base: &ctx.scim_base,
-    };
+    let view = ctx.view(&org);
     let body = projection(req).apply(mapping::user_to_scim(user, &view), ResourceKind::User);
     Ok(scim_resource(StatusCode::OK, &body, user.version))
 }
@@ -157,17 +132,14 @@ pub fn create(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
         mode: Mode::Create,
         previous: None,
     };
-    let mut user = mapping::user_from_scim(&body, &id, &ctx_w)?;
+    let mut user = mapping::user_from_scim(body, &id, &ctx_w)?;
     if let Some(old) = revived.as_ref().and_then(|id| org.user_any(id)) {
         // Keep what Genesys keeps across deletion (version history); state comes back active.
         user.version = old.version;
         user.state = UserState::Active;
     }
     let (user, _) = org.put_user(user, ctx.now)?;
-    let view = View {
-        org: &org,
-        base: &ctx.scim_base,
-    };
+    let view = ctx.view(&org);
     let json = mapping::user_to_scim(&user, &view);
     let mut resp = scim_resource(StatusCode::CREATED, &json, user.version);
     if let Some(loc) = json["meta"]["location"]
@@ -189,7 +161,7 @@ pub fn replace(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<
             mode: Mode::Replace,
             previous: Some(previous),
         };
-        mapping::user_from_scim(&body, id, &ctx_w)
+        mapping::user_from_scim(body, id, &ctx_w)
     })
 }
 
@@ -197,13 +169,10 @@ pub fn replace(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<
 pub fn patch(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
     write(ctx, req, id, |org, previous| {
-        org.limits.check_patch_operations(&body)?;
-        let view = View {
-            org,
-            base: &ctx.scim_base,
-        };
+        org.limits.check_patch_operations(body)?;
+        let view = ctx.view(org);
         let mut json = mapping::user_to_scim(previous, &view);
-        patch::apply(&mut json, &body, ResourceKind::User, &ctx.compat)?;
+        patch::apply(&mut json, body, ResourceKind::User, &ctx.compat)?;
         let ctx_w = WriteCtx {
             org,
             compat: &ctx.compat,
@@ -226,10 +195,7 @@ fn write(
     check_if_match(req, ctx, previous.version)?;
     let user = build(&org, &previous)?;
     let (user, _) = org.put_user(user, ctx.now)?;
-    let view = View {
-        org: &org,
-        base: &ctx.scim_base,
-    };
+    let view = ctx.view(&org);
     Ok(scim_resource(
         StatusCode::OK,
         &mapping::user_to_scim(&user, &view),

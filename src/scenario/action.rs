@@ -1,35 +1,38 @@
 //! Carrying out a rule's `then`: answering instead of the emulation, waiting before it, or
 //! breaking the response on its way out.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::{HeaderName, HeaderValue, Response, StatusCode, header};
+use http::{HeaderMap, HeaderName, HeaderValue, Response, StatusCode, header};
 use http_body_util::{BodyExt, StreamBody};
 use hyper::body::Frame;
-use serde_json::Value;
 
+use super::engine::Scenarios;
 use super::rule::{MAX_HOLD_MS, Then};
 use crate::error::{ApiError, Surface};
 use crate::fault::{Armed, ConnFault};
 use crate::http::{Body, BodyError, JSON, SCIM_JSON, full, status_response};
-use crate::state::AppState;
+use crate::overrides::Overrides;
+use crate::rng::Seeded;
 
 /// What the router does next.
 #[derive(Debug)]
-pub enum Step {
+pub enum Step<'a> {
     /// Send this instead of asking the emulation. `status` is what the journal records (0 when
     /// no status line reaches the client).
     Answer { resp: Response<Body>, status: u16 },
+    /// Answer with this error (rendered by the router, like every error), plus the rule's
+    /// extra headers.
+    Fail { error: ApiError, headers: HeaderMap },
     /// Ask the emulation (with switch overrides), then apply `finish` to its response.
     Pass {
-        compat: Option<BTreeMap<String, Value>>,
-        finish: Option<Then>,
+        compat: Option<&'a Overrides>,
+        finish: Option<&'a Then>,
     },
 }
 
-impl Step {
+impl Step<'_> {
     /// Straight through.
     pub fn pass() -> Self {
         Self::Pass {
@@ -39,19 +42,27 @@ impl Step {
     }
 }
 
-fn answer(resp: Response<Body>) -> Step {
+fn answer(resp: Response<Body>) -> Step<'static> {
     let status = resp.status().as_u16();
     Step::Answer { resp, status }
 }
 
-/// Performs everything in `then` that happens before (or instead of) the emulation.
-pub async fn perform(
-    state: &AppState,
-    then: &Then,
+fn fail(error: ApiError) -> Step<'static> {
+    Step::Fail {
+        error,
+        headers: HeaderMap::new(),
+    }
+}
+
+/// Performs everything in `then` that happens before (or instead of) the emulation. Waits end
+/// early when the server shuts down (`scenarios`); garbage bytes come from `rng`.
+pub async fn perform<'a>(
+    then: &'a Then,
+    scenarios: &Scenarios,
+    rng: &Seeded,
     surface: Surface,
-    correlation_id: &str,
     conn: Option<&ConnFault>,
-) -> Step {
+) -> Step<'a> {
     match then {
         Then::Respond {
             status,
@@ -59,6 +70,15 @@ pub async fn perform(
             headers,
         } => {
             let code = StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let mut extra = HeaderMap::new();
+            for (k, v) in headers {
+                if let (Ok(k), Ok(v)) = (
+                    HeaderName::from_bytes(k.as_bytes()),
+                    HeaderValue::from_str(v),
+                ) {
+                    extra.insert(k, v);
+                }
+            }
             let mut resp = match body {
                 Some(b) => {
                     let ct = if surface == Surface::Scim {
@@ -69,29 +89,23 @@ pub async fn perform(
                     crate::http::json_response(code, ct, b)
                 }
                 None if code.is_client_error() || code.is_server_error() => {
-                    ApiError::for_status(code).render(surface, correlation_id)
+                    return Step::Fail {
+                        error: ApiError::for_status(code),
+                        headers: extra,
+                    };
                 }
                 None => status_response(code),
             };
-            for (k, v) in headers {
-                if let (Ok(k), Ok(v)) = (
-                    HeaderName::from_bytes(k.as_bytes()),
-                    HeaderValue::from_str(v),
-                ) {
-                    resp.headers_mut().insert(k, v);
-                }
-            }
+            resp.headers_mut().extend(extra);
             answer(resp)
         }
-        Then::Throttle { retry_after } => {
-            answer(ApiError::too_many_requests(*retry_after).render(surface, correlation_id))
-        }
+        Then::Throttle { retry_after } => fail(ApiError::too_many_requests(*retry_after)),
         Then::Delay { ms } => {
-            hold(state, (*ms).min(MAX_HOLD_MS)).await;
+            hold(scenarios, (*ms).min(MAX_HOLD_MS)).await;
             Step::pass()
         }
-        Then::Compat(map) => Step::Pass {
-            compat: Some(map.clone()),
+        Then::Compat(layer) => Step::Pass {
+            compat: Some(layer),
             finish: None,
         },
         Then::MalformedJson {} => {
@@ -111,33 +125,34 @@ pub async fn perform(
         Then::Hang { max_ms } => {
             // Nobody is listening when the client has gone; the answer only matters if the
             // bound or a shutdown ends the hang first.
-            let ended_by_bound = hold(state, max_ms.unwrap_or(MAX_HOLD_MS).min(MAX_HOLD_MS)).await;
+            let ended_by_bound =
+                hold(scenarios, max_ms.unwrap_or(MAX_HOLD_MS).min(MAX_HOLD_MS)).await;
             let status = if ended_by_bound {
                 StatusCode::GATEWAY_TIMEOUT
             } else {
                 StatusCode::SERVICE_UNAVAILABLE
             };
-            answer(ApiError::for_status(status).render(surface, correlation_id))
+            fail(ApiError::for_status(status))
         }
         Then::Reset {} => arm(conn, Vec::new(), true),
         Then::Empty {} => arm(conn, Vec::new(), false),
-        Then::Garbage { bytes } => arm(conn, state.rng.bytes(*bytes), false),
+        Then::Garbage { bytes } => arm(conn, rng.bytes(*bytes), false),
         Then::HeadersOnly {} | Then::Truncate { .. } | Then::Dribble { .. } => Step::Pass {
             compat: None,
-            finish: Some(then.clone()),
+            finish: Some(then),
         },
     }
 }
 
 /// Waits `ms` or until shutdown. Returns true when the time ran out.
-async fn hold(state: &AppState, ms: u64) -> bool {
+async fn hold(scenarios: &Scenarios, ms: u64) -> bool {
     tokio::select! {
         () = tokio::time::sleep(Duration::from_millis(ms)) => true,
-        () = state.scenarios.stopping() => false,
+        () = scenarios.stopping() => false,
     }
 }
 
-fn arm(conn: Option<&ConnFault>, bytes: Vec<u8>, reset: bool) -> Step {
+fn arm(conn: Option<&ConnFault>, bytes: Vec<u8>, reset: bool) -> Step<'static> {
     match conn {
         Some(c) => {
             c.arm(Armed { bytes, reset });
@@ -154,7 +169,7 @@ fn arm(conn: Option<&ConnFault>, bytes: Vec<u8>, reset: bool) -> Step {
 /// Breaks the emulation's response on its way out (`headersOnly`, `truncate`, `dribble`).
 /// Returns the response hyper should send and the status the client sees.
 pub async fn finish(
-    state: &AppState,
+    scenarios: &Scenarios,
     resp: Response<Body>,
     then: &Then,
     conn: Option<&ConnFault>,
@@ -175,7 +190,7 @@ pub async fn finish(
                 .map(Bytes::copy_from_slice)
                 .collect();
             let interval = Duration::from_millis(*interval_ms);
-            let stop = state.scenarios.clone();
+            let stop = scenarios.clone();
             let stream =
                 futures_util::stream::unfold((chunks.into_iter(), true), move |(mut it, first)| {
                     let stop = stop.clone();

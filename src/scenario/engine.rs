@@ -114,6 +114,15 @@ impl Scenarios {
         any
     }
 
+    /// The `report` sections of the loaded scenarios, in load order.
+    pub fn report_layers(&self) -> Vec<crate::report::settings::Layer> {
+        self.list
+            .lock()
+            .iter()
+            .filter_map(|l| l.def.report.clone())
+            .collect()
+    }
+
     /// Every scenario with its state and per-rule counters, for `GET /__admin/scenarios`.
     pub fn snapshot(&self) -> serde_json::Value {
         let list = self.list.lock();

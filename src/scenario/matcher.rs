@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::rule::{BodyPredicate, When};
+use crate::request::ApiRequest;
 
 /// What the engine knows about a request when it decides.
 #[derive(Debug, Clone)]
@@ -21,38 +22,20 @@ pub struct Probe<'a> {
     pub body: Option<&'a Value>,
 }
 
-/// The owned parts of a request a [`Probe`] borrows: decoded query pairs and the JSON body.
-#[derive(Debug, Clone)]
-pub struct ProbeData {
-    query: Vec<(String, String)>,
-    body: Option<Value>,
-}
-
-impl ProbeData {
-    /// Decodes the query and parses the body (when it is JSON) once per request.
-    pub fn new(req: &crate::http::ApiRequest) -> Self {
+impl<'a> Probe<'a> {
+    /// The probe for a request: everything borrowed from its context, where the query is
+    /// decoded and the body parsed at most once per request (a handler reading them later
+    /// gets the same values without decoding again).
+    pub fn of(req: &'a ApiRequest) -> Self {
         Self {
-            query: req.query_pairs(),
-            body: serde_json::from_slice(&req.body).ok(),
-        }
-    }
-
-    /// The probe for `req` under `route`, called by `caller`.
-    pub fn probe<'a>(
-        &'a self,
-        req: &'a crate::http::ApiRequest,
-        route: &'a str,
-        caller: &'a crate::journal::Caller,
-    ) -> Probe<'a> {
-        Probe {
             method: req.method.as_str(),
             path: &req.path,
-            route,
-            org: caller.org.as_deref(),
-            client: caller.client.as_deref(),
+            route: req.route_name,
+            org: req.caller.org.as_deref(),
+            client: req.caller.client.as_deref(),
             headers: &req.headers,
-            query: &self.query,
-            body: self.body.as_ref(),
+            query: req.query_pairs(),
+            body: req.json().ok(),
         }
     }
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::compat::Compat;
+use crate::overrides::Overrides;
 
 /// The longest a `delay` or `hang` may hold a request: five minutes.
 pub const MAX_HOLD_MS: u64 = 300_000;
@@ -29,6 +29,10 @@ pub struct Scenario {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     pub rules: Vec<Rule>,
+    /// Client-report settings while this scenario is loaded: rules turned off or re-levelled,
+    /// thresholds (`docs/report.md`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report: Option<crate::report::settings::Layer>,
 }
 
 /// One rule.
@@ -135,7 +139,7 @@ pub enum Then {
     /// 200 with a JSON content type and a body that is not JSON.
     MalformedJson {},
     /// Let the emulation answer with these compatibility switches overridden.
-    Compat(BTreeMap<String, Value>),
+    Compat(Overrides),
 }
 
 impl Then {
@@ -241,6 +245,9 @@ impl Scenario {
         if self.name.contains('/') {
             return Err("name: must not contain '/'".to_owned());
         }
+        if let Some(r) = &self.report {
+            r.validate().map_err(|e| format!("report: {e}"))?;
+        }
         let mut names = std::collections::HashSet::new();
         for (i, r) in self.rules.iter().enumerate() {
             let at = |m: String| format!("rules[{i}] ({:?}): {m}", r.name);
@@ -327,23 +334,7 @@ fn check_then(t: &Then) -> Result<(), String> {
         Then::Garbage { bytes } if *bytes > MAX_GARBAGE_BYTES => {
             return Err(format!("then.garbage.bytes: at most {MAX_GARBAGE_BYTES}"));
         }
-        Then::Compat(map) => {
-            let mut c = Compat::default();
-            apply_compat(&mut c, map).map_err(|e| format!("then.compat: {e}"))?;
-        }
         _ => {}
-    }
-    Ok(())
-}
-
-/// Applies `NAME: VALUE` switch overrides.
-pub fn apply_compat(compat: &mut Compat, map: &BTreeMap<String, Value>) -> Result<(), String> {
-    for (k, v) in map {
-        let text = match v {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        compat.set(k, &text)?;
     }
     Ok(())
 }

@@ -100,6 +100,27 @@ impl Projection {
         self.attributes.is_empty() && self.excluded.is_empty()
     }
 
+    /// Whether the top-level attribute `key` survives this projection, so a renderer can skip
+    /// building what would be dropped (a group's 10,000 members under
+    /// `excludedAttributes=members`). Answered by projecting a one-attribute probe, so it
+    /// follows exactly the rules of [`Projection::apply`].
+    pub fn keeps(&self, key: &str, kind: ResourceKind) -> bool {
+        if self.is_empty() {
+            return true;
+        }
+        let mut probe = Map::new();
+        probe.insert(
+            key.to_owned(),
+            Value::Array(vec![
+                serde_json::json!({"value": "", "display": "", "type": ""}),
+            ]),
+        );
+        match self.apply(Value::Object(probe), kind) {
+            Value::Object(out) => out.contains_key(key),
+            _ => true,
+        }
+    }
+
     /// Applies the projection to a full SCIM resource.
     pub fn apply(&self, resource: Value, kind: ResourceKind) -> Value {
         let Value::Object(map) = resource else {
@@ -352,6 +373,28 @@ mod tests {
     fn project(attrs: &[&str], excl: &[&str]) -> Value {
         let s = |v: &[&str]| v.iter().map(|x| (*x).to_owned()).collect::<Vec<_>>();
         Projection::from_params(&s(attrs), &s(excl)).apply(user(), ResourceKind::User)
+    }
+
+    #[test]
+    fn keeps_answers_what_apply_would_keep() {
+        let p = |a: &[&str], e: &[&str]| {
+            let s = |v: &[&str]| v.iter().map(|x| (*x).to_owned()).collect::<Vec<_>>();
+            Projection::from_params(&s(a), &s(e))
+        };
+        let g = ResourceKind::Group;
+        assert!(p(&[], &[]).keeps("members", g));
+        assert!(!p(&[], &["members"]).keeps("members", g));
+        assert!(!p(&[], &["Members"]).keeps("members", g));
+        assert!(p(&[], &["displayName"]).keeps("members", g));
+        assert!(!p(&["displayName"], &[]).keeps("members", g));
+        assert!(p(&["members.value"], &[]).keeps("members", g));
+        assert!(
+            p(
+                &["urn:ietf:params:scim:schemas:core:2.0:Group:members"],
+                &[]
+            )
+            .keeps("members", g)
+        );
     }
 
     fn keys(v: &Value) -> Vec<String> {

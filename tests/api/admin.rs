@@ -374,6 +374,7 @@ async fn openapi_document_lists_every_admin_route() {
         ("/__admin/requests/count", "post"),
         ("/__admin/marks", "get"),
         ("/__admin/marks", "post"),
+        ("/__admin/report", "get"),
         ("/__admin/reset", "post"),
         ("/__admin/orgs", "get"),
         ("/__admin/orgs", "post"),
@@ -386,6 +387,12 @@ async fn openapi_document_lists_every_admin_route() {
         ("/__admin/scenarios/reset", "post"),
         ("/__admin/scenarios/{name}", "delete"),
         ("/__admin/openapi.json", "get"),
+        ("/__admin/expect", "post"),
+        ("/__admin/ui", "get"),
+        ("/__admin/ui/{file}", "get"),
+        ("/__admin/timeline", "get"),
+        ("/__admin/orgs/{id}/users", "get"),
+        ("/__admin/orgs/{id}/groups", "get"),
     ] {
         assert!(
             paths.get(path).and_then(|p| p.get(method)).is_some(),

@@ -240,7 +240,7 @@ fn help_explains_every_flag_and_the_switches() {
     ] {
         assert!(help.contains(flag), "{flag} missing from --help");
     }
-    for (name, ..) in genesys_scim_mock::compat::SWITCHES {
+    for genesys_scim_mock::compat::Switch { name, .. } in genesys_scim_mock::compat::SWITCHES {
         assert!(help.contains(name), "switch {name} missing from --help");
     }
     assert!(help.contains("GENESYS_MOCK_BIND"));
@@ -274,13 +274,17 @@ fn readme_documents_every_flag_and_switch() {
             "README does not document {flag}"
         );
     }
-    for (name, values, default, _) in genesys_scim_mock::compat::SWITCHES {
+    for sw in genesys_scim_mock::compat::SWITCHES {
         assert!(
             readme.contains(&format!(
-                "| `{name}` | `{}` | `{default}` |",
-                values.replace('|', "\\|")
+                "| `{}` | `{}` | `{}` | `{}` |",
+                sw.name,
+                sw.values.replace('|', "\\|"),
+                sw.genesys,
+                sw.rfc
             )),
-            "README switch row for {name} is missing or stale"
+            "README switch row for {} is missing or stale",
+            sw.name
         );
     }
 }

@@ -238,3 +238,47 @@ async fn deleting_a_user_removes_its_memberships() {
     .await;
     assert_eq!(member_ids(&g), vec![LUCAS.to_owned()]);
 }
+
+/// Members are left out when excluded, and a list pages before it renders them; both give the
+/// same answers as before for everything else.
+#[tokio::test]
+async fn excluded_members_are_absent_and_lists_page_with_correct_totals() {
+    let app = spawn_app().await;
+    let get = |path: String| {
+        let req = app.get(&path);
+        async move { status_json(req.send().await.unwrap()).await }
+    };
+    let (s, full) = get(format!("{SCIM}/Groups/{SALES_TEAM}")).await;
+    assert_eq!(s, 200);
+    assert!(!member_ids(&full).is_empty(), "{full}");
+    let (_, slim) = get(format!(
+        "{SCIM}/Groups/{SALES_TEAM}?excludedAttributes=members"
+    ))
+    .await;
+    assert!(slim.get("members").is_none(), "{slim}");
+    assert_eq!(slim["displayName"], full["displayName"]);
+    assert_eq!(slim["meta"], full["meta"]);
+    let (_, only) = get(format!(
+        "{SCIM}/Groups/{SALES_TEAM}?attributes=members.value"
+    ))
+    .await;
+    assert_eq!(member_ids(&only), member_ids(&full));
+
+    let (_, all) = get(format!("{SCIM}/Groups")).await;
+    let total = all["totalResults"].as_u64().unwrap();
+    assert!(total >= 2);
+    let (_, page) = get(format!(
+        "{SCIM}/Groups?startIndex=2&count=1&excludedAttributes=members"
+    ))
+    .await;
+    assert_eq!(page["totalResults"], total);
+    assert_eq!(page["Resources"].as_array().unwrap().len(), 1);
+    assert_eq!(page["Resources"][0]["id"], all["Resources"][1]["id"]);
+    assert!(page["Resources"][0].get("members").is_none(), "{page}");
+    let (_, filtered) = get(format!(
+        "{SCIM}/Groups?filter=displayName eq \"sales team\""
+    ))
+    .await;
+    assert_eq!(filtered["totalResults"], 1);
+    assert_eq!(member_ids(&filtered["Resources"][0]), member_ids(&full));
+}

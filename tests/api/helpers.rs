@@ -144,6 +144,20 @@ impl TestApp {
         status_json(self.get(path).send().await.expect("send")).await
     }
 
+    /// `POST path` with a JSON body: status and parsed body.
+    pub async fn post_status(&self, path: &str, body: &Value) -> (u16, Value) {
+        status_json(self.post_json(path, body).send().await.expect("send")).await
+    }
+
+    /// `PATCH path` with a PatchOp carrying `ops`: status and parsed body.
+    pub async fn patch_ops(&self, path: &str, ops: Value) -> (u16, Value) {
+        let body = serde_json::json!({
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": ops
+        });
+        status_json(self.patch_json(path, &body).send().await.expect("send")).await
+    }
+
     /// Creates a user through SCIM and returns its JSON, asserting 201.
     pub async fn create_user(&self, body: &Value) -> Value {
         let resp = self

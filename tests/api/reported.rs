@@ -239,19 +239,22 @@ async fn both_entra_dialects_change_users_and_groups_the_same_way() {
 
 #[tokio::test]
 async fn the_rfc_profile_refuses_the_string_booleans_of_the_old_dialect() {
-    let mut config = test_config();
-    config.compat.coerce_string_booleans = false;
-    let app = spawn_with(config).await;
+    // Maria has a work email, so the filtered replace finds its target under rfc too.
+    let app = spawn_with(Config {
+        compat: genesys_scim_mock::compat::Compat::preset(genesys_scim_mock::compat::Profile::Rfc),
+        ..test_config()
+    })
+    .await;
     let (s, body) = patch_file(
         &app,
-        &format!("{SCIM}/Users/{LUCAS}"),
+        &format!("{SCIM}/Users/{MARIA}"),
         "without-flag/user-patch.json",
     )
     .await;
     assert_scim_error(s, &body, 400, Some("invalidValue"));
     let (s, _) = patch_file(
         &app,
-        &format!("{SCIM}/Users/{LUCAS}"),
+        &format!("{SCIM}/Users/{MARIA}"),
         "with-flag/user-patch.json",
     )
     .await;

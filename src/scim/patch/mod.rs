@@ -208,8 +208,9 @@ fn apply_attributes(
     ctx: PatchEnv<'_>,
 ) -> ApiResult<()> {
     for (key, v) in attrs {
-        if urn.is_none() && key.eq_ignore_ascii_case("schemas") {
-            // The resource's `schemas` follows its content; a client echoing it is harmless.
+        if key.eq_ignore_ascii_case("schemas") {
+            // The resource's `schemas` follows its content; a client echoing it, at the top or
+            // inside an extension's object (scim2-tester does), is harmless.
             continue;
         }
         if urn.is_none() && is_unknown_urn_container(key, v) {

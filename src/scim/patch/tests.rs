@@ -741,3 +741,14 @@ proptest! {
         let _ = apply(&mut r, &json!({"Operations": [body]}), ResourceKind::User, &Compat::default());
     }
 }
+
+#[test]
+fn an_extension_object_may_echo_its_schemas() {
+    let out = patch_user(ops(
+        json!([{"op": "replace", "path": ENTERPRISE_USER, "value": {
+            "schemas": [ENTERPRISE_USER], "department": "Billing"
+        }}]),
+    ))
+    .unwrap();
+    assert_eq!(out[ENTERPRISE_USER]["department"], "Billing");
+}

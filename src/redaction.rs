@@ -1,0 +1,276 @@
+//! What the journal never stores in clear: credentials in headers, form fields, query
+//! parameters and JSON bodies.
+//!
+//! One list of names (`--journal-redact`, [`DEFAULT_NAMES`] unless set) is matched, without
+//! regard to case, against header names, `application/x-www-form-urlencoded` field names (form
+//! bodies and query strings) and JSON object keys at any depth. A matching value becomes
+//! [`REDACTED`]; everything else is kept byte for byte, so a report reading the journal sees
+//! what the client sent, minus the secrets.
+//!
+//! JSON is redacted by scanning its text rather than parsing and re-printing it: formatting,
+//! key order and duplicate keys survive, and a body that is not valid JSON (or was cut) is
+//! still scanned, so a secret cannot leak through a syntax error.
+
+/// What a redacted value is replaced with.
+pub const REDACTED: &str = "<redacted>";
+
+/// The default list: the bearer and Basic credentials, cookies, proxy and API-key headers,
+/// the OAuth form secret, the token in `/oauth/token` answers, and the SCIM `password`.
+pub const DEFAULT_NAMES: &[&str] = &[
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    "set-cookie",
+    "x-api-key",
+    "client_secret",
+    "access_token",
+    "password",
+];
+
+/// The names to redact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redaction {
+    names: Vec<String>,
+}
+
+impl Default for Redaction {
+    fn default() -> Self {
+        Self::new(DEFAULT_NAMES.iter().copied())
+    }
+}
+
+impl Redaction {
+    /// Redacts exactly `names` (none: nothing is redacted).
+    pub fn new<'a>(names: impl IntoIterator<Item = &'a str>) -> Self {
+        Self {
+            names: names
+                .into_iter()
+                .map(|n| n.trim().to_ascii_lowercase())
+                .filter(|n| !n.is_empty())
+                .collect(),
+        }
+    }
+
+    /// The names, lower case.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// Whether a header, field or key called `name` is redacted.
+    pub fn covers(&self, name: &str) -> bool {
+        self.names.iter().any(|n| n.eq_ignore_ascii_case(name))
+    }
+
+    /// A header value as stored.
+    pub fn header(&self, name: &str, value: &str) -> String {
+        if self.covers(name) {
+            REDACTED.to_owned()
+        } else {
+            value.to_owned()
+        }
+    }
+
+    /// A body as stored: JSON keys redacted if it looks like JSON, form fields if it looks
+    /// like a form, unchanged otherwise.
+    pub fn body(&self, text: &str) -> String {
+        if self.names.is_empty() {
+            return text.to_owned();
+        }
+        match text.trim_start().as_bytes().first() {
+            Some(b'{' | b'[') => self.json(text),
+            Some(_) if text.contains('=') && !text.contains(char::is_whitespace) => self.form(text),
+            _ => text.to_owned(),
+        }
+    }
+
+    /// `a=1&client_secret=s` with the values of covered fields replaced (query strings too).
+    pub fn form(&self, text: &str) -> String {
+        if self.names.is_empty() {
+            return text.to_owned();
+        }
+        let mut out = String::with_capacity(text.len());
+        for (i, pair) in text.split('&').enumerate() {
+            if i > 0 {
+                out.push('&');
+            }
+            match pair.split_once('=') {
+                Some((key, _)) if self.covers(&decode_form_key(key)) => {
+                    out.push_str(key);
+                    out.push('=');
+                    out.push_str(REDACTED);
+                }
+                _ => out.push_str(pair),
+            }
+        }
+        out
+    }
+
+    /// JSON text with the value of every covered key replaced by `"<redacted>"`. Only the
+    /// value is touched; a value that is an object or array is replaced whole.
+    pub fn json(&self, text: &str) -> String {
+        let bytes = text.as_bytes();
+        let mut out = String::with_capacity(text.len());
+        let mut copied = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] != b'"' {
+                i += 1;
+                continue;
+            }
+            let end = string_end(bytes, i);
+            let after = skip_ws(bytes, end);
+            if bytes.get(after) == Some(&b':') && self.covers(&unescape(&text[i + 1..end - 1])) {
+                let start = skip_ws(bytes, after + 1);
+                let stop = value_end(bytes, start);
+                out.push_str(&text[copied..start]);
+                out.push('"');
+                out.push_str(REDACTED);
+                out.push('"');
+                copied = stop;
+                i = stop;
+            } else {
+                i = end;
+            }
+        }
+        out.push_str(&text[copied..]);
+        out
+    }
+}
+
+/// The index just past the string starting at `start` (a `"`), or the end of the text if it
+/// is unterminated.
+fn string_end(bytes: &[u8], start: usize) -> usize {
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => return i + 1,
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}
+
+fn skip_ws(bytes: &[u8], mut i: usize) -> usize {
+    while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+        i += 1;
+    }
+    i
+}
+
+/// The index just past the JSON value starting at `start`: a string, a bracketed value
+/// (nesting counted, strings skipped), or a bare literal up to the next `,`, `}` or `]`.
+/// Unterminated values run to the end, so a cut body hides the rest of the secret.
+fn value_end(bytes: &[u8], start: usize) -> usize {
+    match bytes.get(start) {
+        None => start,
+        Some(b'"') => string_end(bytes, start),
+        Some(b'{' | b'[') => {
+            let mut depth = 0usize;
+            let mut i = start;
+            while i < bytes.len() {
+                match bytes[i] {
+                    b'"' => {
+                        i = string_end(bytes, i);
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return i + 1;
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+            bytes.len()
+        }
+        Some(_) => {
+            let mut i = start;
+            while i < bytes.len() && !matches!(bytes[i], b',' | b'}' | b']') {
+                i += 1;
+            }
+            i
+        }
+    }
+}
+
+/// A JSON key's text, for matching: the common escapes decoded; others kept as written.
+fn unescape(raw: &str) -> String {
+    if !raw.contains('\\') {
+        return raw.to_owned();
+    }
+    serde_json::from_str::<String>(&format!("\"{raw}\"")).unwrap_or_else(|_| raw.to_owned())
+}
+
+fn decode_form_key(key: &str) -> String {
+    form_urlencoded::parse(key.as_bytes())
+        .next()
+        .map(|(k, _)| k.into_owned())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_values_of_listed_keys_are_replaced_and_the_rest_kept_as_sent() {
+        let r = Redaction::default();
+        let text = r#"{"userName": "ada", "Password" :"s3cr\"et", "n": {"access_token": "t"},
+            "list": [{"password": {"nested": ["x"]}}], "x_api": 1}"#;
+        let out = r.json(text);
+        assert_eq!(
+            out,
+            r#"{"userName": "ada", "Password" :"<redacted>", "n": {"access_token": "<redacted>"},
+            "list": [{"password": "<redacted>"}], "x_api": 1}"#
+        );
+    }
+
+    #[test]
+    fn escaped_keys_and_cut_bodies_do_not_leak() {
+        let r = Redaction::default();
+        assert_eq!(
+            r.json(r#"{"pass\u0077ord": "s"}"#),
+            r#"{"pass\u0077ord": "<redacted>"}"#
+        );
+        assert_eq!(
+            r.json(r#"{"a": 1, "password": "half-a-sec"#),
+            r#"{"a": 1, "password": "<redacted>""#
+        );
+        assert_eq!(
+            r.json(r#"{"password": 12345}"#),
+            r#"{"password": "<redacted>"}"#
+        );
+        // A value that merely equals a listed name is not a key.
+        assert_eq!(r.json(r#"["password"]"#), r#"["password"]"#);
+    }
+
+    #[test]
+    fn forms_queries_and_headers() {
+        let r = Redaction::default();
+        assert_eq!(
+            r.body("grant_type=client_credentials&client%5Fsecret=s&client_id=c"),
+            "grant_type=client_credentials&client%5Fsecret=<redacted>&client_id=c"
+        );
+        assert_eq!(
+            r.form("filter=x&CLIENT_SECRET=s"),
+            "filter=x&CLIENT_SECRET=<redacted>"
+        );
+        assert_eq!(r.header("X-Api-Key", "k"), REDACTED);
+        assert_eq!(r.header("Cookie", "a=b"), REDACTED);
+        assert_eq!(r.header("Accept", "*/*"), "*/*");
+        assert_eq!(r.body("plain text = here"), "plain text = here");
+    }
+
+    #[test]
+    fn the_list_is_configurable_and_can_be_empty() {
+        let r = Redaction::new(["X-Secret"]);
+        assert_eq!(r.header("x-secret", "v"), REDACTED);
+        assert_eq!(r.header("authorization", "Bearer t"), "Bearer t");
+        let none = Redaction::new([]);
+        assert_eq!(none.body(r#"{"password":"p"}"#), r#"{"password":"p"}"#);
+    }
+}

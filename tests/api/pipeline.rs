@@ -1,0 +1,360 @@
+//! The request pipeline without a socket: requests are built in memory and handed to
+//! `router::handle`, so the router, authentication, the rate limiter, the journal, the
+//! scenario engine and the switch layering are tested in-process and fast. (The other modules
+//! prove the same paths through a real socket.)
+
+use bytes::Bytes;
+use genesys_scim_mock::config::Config;
+use genesys_scim_mock::journal::Matcher;
+use genesys_scim_mock::router;
+use genesys_scim_mock::scenario::Scenario;
+use genesys_scim_mock::state::AppState;
+use http::{HeaderMap, Method, Request, StatusCode};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+
+use crate::helpers::{CLIENT_ID, CLIENT_SECRET, JAMES, SCIM};
+
+/// A server state and a way to send it requests, without a listener.
+struct Local {
+    state: AppState,
+}
+
+/// What came back.
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Value,
+}
+
+impl Local {
+    fn new(config: Config) -> Self {
+        Self {
+            state: AppState::new(config).expect("valid config"),
+        }
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> Answer {
+        let mut b = Request::builder().method(method).uri(path);
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        let req = b.body(Bytes::from(body.to_owned())).expect("request");
+        let resp = router::handle(&self.state, req).await;
+        let (parts, body) = resp.into_parts();
+        let bytes = body.collect().await.expect("body").to_bytes();
+        Answer {
+            status: parts.status,
+            headers: parts.headers,
+            body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        }
+    }
+
+    async fn token(&self, id: &str, secret: &str) -> String {
+        use base64::Engine;
+        let basic = base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"));
+        let a = self
+            .send(
+                Method::POST,
+                "/oauth/token",
+                &[
+                    ("authorization", &format!("Basic {basic}")),
+                    ("content-type", "application/x-www-form-urlencoded"),
+                ],
+                "grant_type=client_credentials",
+            )
+            .await;
+        assert_eq!(a.status, 200, "{}", a.body);
+        a.body["access_token"].as_str().expect("token").to_owned()
+    }
+
+    async fn get(&self, path: &str, token: &str) -> Answer {
+        let auth = format!("Bearer {token}");
+        self.send(Method::GET, path, &[("authorization", &auth)], "")
+            .await
+    }
+
+    /// A PATCH of James whose `If-Match` never matches: the answer shows the
+    /// `version-mismatch-status` switch.
+    async fn stale_patch(&self, token: &str, user: &str) -> Answer {
+        let auth = format!("Bearer {token}");
+        let body = json!({"Operations": [{"op": "replace", "path": "title", "value": "x"}]});
+        self.send(
+            Method::PATCH,
+            &format!("{SCIM}/Users/{user}"),
+            &[
+                ("authorization", &auth),
+                ("content-type", "application/scim+json"),
+                ("if-match", "\"99\""),
+            ],
+            &body.to_string(),
+        )
+        .await
+    }
+}
+
+fn config() -> Config {
+    Config {
+        seed: Some(3),
+        ..Config::default()
+    }
+}
+
+#[tokio::test]
+async fn errors_have_the_surface_shape_and_one_correlation_id() {
+    let app = Local::new(config());
+    let platform = app.send(Method::GET, "/nowhere", &[], "").await;
+    assert_eq!(platform.status, 404);
+    let cid = platform.headers["inin-correlation-id"].to_str().unwrap();
+    assert_eq!(platform.body["contextId"], cid);
+    assert_eq!(
+        platform
+            .headers
+            .get_all("inin-correlation-id")
+            .iter()
+            .count(),
+        1
+    );
+
+    let scim = app
+        .send(Method::GET, &format!("{SCIM}/Bulk"), &[], "")
+        .await;
+    assert_eq!(scim.status, 404);
+    assert_eq!(
+        scim.body["schemas"][0],
+        "urn:ietf:params:scim:api:messages:2.0:Error"
+    );
+
+    let bad = app
+        .send(Method::GET, &format!("{SCIM}/Users/%FF"), &[], "")
+        .await;
+    assert_eq!(bad.status, 400);
+    assert_eq!(
+        bad.body["code"], "bad.request",
+        "an unroutable path has no SCIM surface"
+    );
+}
+
+#[tokio::test]
+async fn authentication_needs_a_known_unexpired_bearer_token() {
+    let app = Local::new(config());
+    let none = app
+        .send(Method::GET, &format!("{SCIM}/Users"), &[], "")
+        .await;
+    assert_eq!(none.status, 401);
+    assert!(
+        none.body.to_string().contains("No authentication"),
+        "{}",
+        none.body
+    );
+    let unknown = app.get(&format!("{SCIM}/Users"), "nope").await;
+    assert_eq!(unknown.status, 401);
+    let token = app.token(CLIENT_ID, CLIENT_SECRET).await;
+    assert_eq!(app.get(&format!("{SCIM}/Users"), &token).await.status, 200);
+    app.state.clock.advance(chrono::TimeDelta::seconds(86_401));
+    let expired = app.get(&format!("{SCIM}/Users"), &token).await;
+    assert_eq!(expired.status, 401);
+    assert!(
+        expired.body.to_string().contains("expired"),
+        "{}",
+        expired.body
+    );
+}
+
+#[tokio::test]
+async fn the_rate_limit_counts_per_token_and_answers_429_with_retry_after() {
+    let mut c = config();
+    c.rate_limit_per_minute = Some(2);
+    c.compat.ratelimit_headers = true;
+    let app = Local::new(c);
+    let token = app.token(CLIENT_ID, CLIENT_SECRET).await;
+    let path = format!("{SCIM}/Users");
+    let first = app.get(&path, &token).await;
+    assert_eq!(first.headers["inin-ratelimit-count"], "1");
+    assert_eq!(app.get(&path, &token).await.status, 200);
+    let refused = app.get(&path, &token).await;
+    assert_eq!(refused.status, 429);
+    assert_eq!(refused.headers["retry-after"], "60");
+    assert_eq!(refused.headers["inin-ratelimit-allowed"], "2");
+    let other = app.token(CLIENT_ID, CLIENT_SECRET).await;
+    assert_eq!(
+        app.get(&path, &other).await.status,
+        200,
+        "tokens are counted apart"
+    );
+}
+
+#[tokio::test]
+async fn the_journal_records_each_exchange_once_and_leaves_out_the_control_plane() {
+    let app = Local::new(config());
+    let token = app.token(CLIENT_ID, CLIENT_SECRET).await;
+    app.get(&format!("{SCIM}/Users?filter=userName+eq+%22x%22"), &token)
+        .await;
+    app.send(Method::GET, "/__admin/requests", &[], "").await;
+    let all = app.state.journal.find(&Matcher::default());
+    let routes: Vec<&str> = all.iter().map(|e| e.route.as_str()).collect();
+    assert_eq!(routes, ["oauth.token", "users.list"]);
+    let list = &all[1];
+    assert_eq!(list.query.as_deref(), Some("filter=userName+eq+%22x%22"));
+    assert_eq!(list.org.as_deref(), Some("default"));
+    assert_eq!(list.client.as_deref(), Some(CLIENT_ID));
+    assert!(list.token.as_deref().unwrap().starts_with("tok-"));
+    let auth = list
+        .headers
+        .iter()
+        .find(|(k, _)| k == "authorization")
+        .map(|(_, v)| v.as_str());
+    assert_eq!(auth, Some("<redacted>"));
+    assert_eq!(
+        all[0].client.as_deref(),
+        Some(CLIENT_ID),
+        "Basic names the client"
+    );
+}
+
+#[tokio::test]
+async fn a_scenario_rule_answers_and_is_journalled_with_its_name() {
+    let app = Local::new(config());
+    let s = Scenario::from_text(
+        r#"{"name": "s", "rules": [{"name": "boom", "when": {"route": "users.get",
+            "body": {"/x": {"equals": 1}}},
+            "then": {"respond": {"status": 503, "headers": {"x-why": "rule"}}}}]}"#,
+    )
+    .expect("scenario");
+    app.state.scenarios.add(s);
+    let token = app.token(CLIENT_ID, CLIENT_SECRET).await;
+    let auth = format!("Bearer {token}");
+    let path = format!("{SCIM}/Users/{JAMES}");
+    let hit = app
+        .send(
+            Method::GET,
+            &path,
+            &[("authorization", &auth)],
+            r#"{"x": 1}"#,
+        )
+        .await;
+    assert_eq!(hit.status, 503);
+    assert_eq!(hit.headers["x-why"], "rule");
+    assert_eq!(hit.body["status"], "503", "rendered in the SCIM shape");
+    let miss = app
+        .send(
+            Method::GET,
+            &path,
+            &[("authorization", &auth)],
+            r#"{"x": 2}"#,
+        )
+        .await;
+    assert_eq!(miss.status, 200);
+    let fired = app.state.journal.find(&Matcher {
+        rule: Some("s/boom".into()),
+        ..Matcher::default()
+    });
+    assert_eq!(fired.len(), 1);
+    assert_eq!(fired[0].status, 503);
+}
+
+/// An org whose fixture sets one switch, with its own client and one user.
+async fn layered_org(app: &Local, compat: Value) -> String {
+    let org = json!({
+        "id": "layered",
+        "divisions": [{"id": "d1", "name": "Home", "home": true}],
+        "compat": compat,
+        "oauthClients": [{"id": "layered-client", "secret": "layered-secret"}],
+        "users": [{"id": "lu1", "userName": "l@x.org", "displayName": "L"}]
+    });
+    let a = app
+        .send(Method::POST, "/__admin/orgs", &[], &org.to_string())
+        .await;
+    assert!(a.status.is_success(), "{}", a.body);
+    app.token("layered-client", "layered-secret").await
+}
+
+#[tokio::test]
+async fn switch_layer_default() {
+    let app = Local::new(config());
+    let token = app.token(CLIENT_ID, CLIENT_SECRET).await;
+    let a = app.stale_patch(&token, JAMES).await;
+    assert_eq!(a.status, 400, "version-mismatch-status defaults to 400");
+    assert!(!a.headers.contains_key("inin-ratelimit-count"));
+}
+
+#[tokio::test]
+async fn switch_layer_flag_overrides_the_default() {
+    let mut c = config();
+    c.compat.set("version-mismatch-status", "409").unwrap();
+    let app = Local::new(c);
+    let token = app.token(CLIENT_ID, CLIENT_SECRET).await;
+    assert_eq!(app.stale_patch(&token, JAMES).await.status, 409);
+}
+
+#[tokio::test]
+async fn switch_layer_org_fixture_overrides_only_its_keys() {
+    let mut c = config();
+    c.compat.set("version-mismatch-status", "409").unwrap();
+    c.compat.ratelimit_headers = true;
+    let app = Local::new(c);
+    let token = layered_org(&app, json!({"version-mismatch-status": "412"})).await;
+    let a = app.stale_patch(&token, "lu1").await;
+    assert_eq!(a.status, 412, "the org's key wins over the flag");
+    assert!(
+        a.headers.contains_key("inin-ratelimit-count"),
+        "the flag's other keys survive the org's layer"
+    );
+    // The default org has no layer of its own: the flags apply as given.
+    let default = app.token(CLIENT_ID, CLIENT_SECRET).await;
+    assert_eq!(app.stale_patch(&default, JAMES).await.status, 409);
+}
+
+#[tokio::test]
+async fn switch_layer_org_profile_keeps_the_flags() {
+    // The reported defect: `{"profile": "rfc"}` on an org used to drop every `--compat` flag.
+    let mut c = config();
+    c.compat.ratelimit_headers = true;
+    let app = Local::new(c);
+    let token = layered_org(&app, json!({"profile": "rfc"})).await;
+    let a = app
+        .get(
+            &format!("{SCIM}/Users?filter=userName+co+%22l%40%22"),
+            &token,
+        )
+        .await;
+    assert_eq!(a.status, 200, "profile=rfc accepts co: {}", a.body);
+    assert!(a.headers.contains_key("inin-ratelimit-count"));
+}
+
+#[tokio::test]
+async fn switch_layer_scenario_rule_overrides_the_org() {
+    let mut c = config();
+    c.compat.ratelimit_headers = true;
+    let app = Local::new(c);
+    let token = layered_org(&app, json!({"version-mismatch-status": "412"})).await;
+    let s = Scenario::from_text(
+        r#"{"name": "s", "rules": [{"name": "r", "when": {"route": "users.patch"},
+            "then": {"compat": {"version-mismatch-status": 409}}}]}"#,
+    )
+    .expect("scenario");
+    app.state.scenarios.add(s);
+    let a = app.stale_patch(&token, "lu1").await;
+    assert_eq!(a.status, 409, "the rule's key wins over the org's");
+    assert!(a.headers.contains_key("inin-ratelimit-count"));
+}
+
+#[tokio::test]
+async fn a_body_over_the_cap_is_413_and_journalled() {
+    let mut c = config();
+    c.max_body_bytes = 8;
+    let app = Local::new(c);
+    let a = app
+        .send(Method::POST, &format!("{SCIM}/Users"), &[], "0123456789")
+        .await;
+    assert_eq!(a.status, 413);
+    let all = app.state.journal.find(&Matcher::default());
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].status, 413);
+}
