@@ -43,6 +43,7 @@ pub mod expect;
 pub mod export;
 pub mod fault;
 pub mod fixtures;
+pub mod gate;
 pub mod genesys;
 pub mod handlers;
 pub mod healthcheck;
