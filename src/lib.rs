@@ -41,7 +41,6 @@ pub mod genesys;
 pub mod handlers;
 pub mod http;
 pub mod journal;
-pub mod journal_limits;
 pub mod overrides;
 pub mod ratelimit;
 pub mod redaction;
