@@ -19,6 +19,8 @@ const BIN = process.env.GSM_BIN;
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 const ARTIFACTS = resolve(process.env.ARTIFACTS || join(HERE, "../../target/ci/artifacts"));
 const ADMIN_TOKEN = "dash-admin-token-7f3c";
+/** Small enough that the last test fills it quickly, large enough for the scripted traffic. */
+const JOURNAL_SIZE = 400;
 const FLAGS = [
   "--headless",
   "--no-sandbox",
@@ -102,6 +104,7 @@ before(async () => {
   server = spawn(BIN, [
     "serve", "--bind", "127.0.0.1:0", "--port-file", portFile, "--seed", "7",
     "--admin-token", ADMIN_TOKEN, "--scenario", scenario, "--clock", "frozen:2026-12-01T09:00:00Z",
+    "--journal-size", String(JOURNAL_SIZE),
   ], { stdio: ["ignore", "ignore", "inherit"] });
   base = "http://" + (await waitForFile(portFile, 10_000)).trim();
   await scriptedClient();
@@ -243,4 +246,26 @@ test("new requests appear without a reload, and the token never reached a URL", 
   assert.deepEqual(urls.filter((u) => u.includes(ADMIN_TOKEN)), []);
   assert.deepEqual(unauthorised, [], "every admin call carried the token");
   assert.deepEqual(urls.filter((u) => !u.startsWith(base)), [], "no external asset");
+});
+
+test("a full journal stays a page of rows, with older pages behind it", async () => {
+  const tok = await call("POST", "/oauth/token", { basic: "mock-client-id:mock-client-secret", body: "grant_type=client_credentials", type: "application/x-www-form-urlencoded" });
+  // 250 requests on this token (under the 300-per-minute limit) and as many token requests:
+  // the journal overflows and starts dropping.
+  const jobs = [];
+  for (let i = 0; i < 250; i++) {
+    jobs.push(call("GET", "/api/v2/scim/v2/Users?count=1&startIndex=" + (i + 1), { token: tok.body.access_token }));
+    jobs.push(call("POST", "/oauth/token", { basic: "mock-client-id:mock-client-secret", body: "grant_type=client_credentials", type: "application/x-www-form-urlencoded" }));
+  }
+  for (const r of await Promise.all(jobs)) assert.ok(r.status === 200, "status " + r.status);
+  await page.waitForFunction(() => /dropped/.test(document.getElementById("journal-info").textContent), null, { timeout: 5_000 });
+  assert.match(await page.locator("#journal-info").textContent(), new RegExp(JOURNAL_SIZE + " held of " + JOURNAL_SIZE));
+  assert.equal(await page.locator("#journal-rows tr").count(), 50, "one page of rows, not the journal");
+  const top = Number(await page.locator("#journal-rows tr.row").first().getAttribute("data-seq"));
+  await page.click("#journal-older");
+  await page.waitForFunction((t) => Number(document.querySelector("#journal-rows tr.row").dataset.seq) === t - 50, top, { timeout: 5_000 });
+  assert.equal(await page.locator("#live").textContent(), "paused (older page)");
+  assert.equal(await page.locator("#journal-rows tr").count(), 50);
+  await page.click("#journal-newer");
+  await page.waitForFunction(() => document.getElementById("live").textContent === "live");
 });
