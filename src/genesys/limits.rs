@@ -115,7 +115,7 @@ impl Limits {
 /// The limits a fixture's `limits` sets. A limit left out (`None`) falls to the server's flag
 /// or to the built-in default (see [`Limits::resolve`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct LimitSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_ids_per_user: Option<usize>,
