@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::group::Group;
 use crate::genesys::index::UserIndexes;
+use crate::genesys::lag::RecentWrites;
 use crate::genesys::limits::{LimitSettings, Limits};
 use crate::genesys::user::{ExternalId, User, UserState};
 use crate::overrides::Overrides;
@@ -64,6 +65,9 @@ pub struct Org {
     /// User position → positions of the groups it is a member of, sorted: a user's groups
     /// without a scan of every group's members. Bounded by the groups-per-user limit.
     member_of: Vec<Vec<u32>>,
+    /// Recent creates and deletes, for the `read-lag` switch (bounded, see
+    /// [`crate::genesys::lag`]).
+    pub recent: RecentWrites,
 }
 
 /// The maps that keep userName and external ids unique, apart from the user table so a
@@ -154,6 +158,7 @@ impl Org {
             keys: Keys::default(),
             indexes: UserIndexes::default(),
             member_of: Vec::new(),
+            recent: RecentWrites::default(),
         }
     }
 
@@ -332,6 +337,13 @@ impl Org {
         if previous.is_some_and(|prev| prev.same_content(&user)) {
             return Ok(false);
         }
+        // For `read-lag`: a create (or revival) is remembered by id, a delete with the user as
+        // it was.
+        let was_live = previous.is_some_and(User::is_live);
+        let deleted = (was_live && !user.is_live())
+            .then(|| previous.cloned())
+            .flatten();
+        let created = (!was_live && user.is_live()).then(|| user.id.clone());
         if user.is_live() {
             self.limits.check_user(&user)?;
             self.keys.check_unique(&user)?;
@@ -355,12 +367,20 @@ impl Org {
                 self.users.insert(user.id.clone(), user);
             }
         }
+        let now_ms = now.timestamp_millis();
+        if let Some(before) = deleted {
+            self.recent.deleted(before, now_ms);
+        } else if let Some(id) = created {
+            self.recent.created(&id, now_ms);
+        }
         Ok(true)
     }
 
     /// Sets every record's version to 1. Fixture loading writes some records twice (managers
     /// are linked in a second pass); a freshly loaded org should still start at version 1.
     pub fn settle_fixture_versions(&mut self) {
+        // What an org starts with is visible at once, whatever `read-lag` says.
+        self.recent.clear();
         for u in self.users.values_mut() {
             u.version = 1;
         }
