@@ -50,6 +50,7 @@ const LAYERS: &[&str] = &[
     // What answers requests, then what routes them, then the socket.
     "handlers",
     "verify",
+    "gate",
     "admin",
     "router",
     "server",
