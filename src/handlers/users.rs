@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use http::{HeaderValue, Response, StatusCode, header};
 use serde_json::Value;
 
+use crate::compat::Revive;
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::lookup;
 use crate::genesys::mapping::{self, Mode, WriteCtx};
@@ -164,7 +165,7 @@ pub fn get(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body
 }
 
 /// `POST /Users`. 409 `uniqueness` when a non-deleted user has the userName. A deleted user's
-/// userName revives that user under the same id, active, with roles reset (`revive-deleted`).
+/// userName does what `revive-deleted` says ([`Revive`]).
 pub fn create(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
     let mut org = ctx.org.write();
@@ -180,10 +181,15 @@ pub fn create(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
             "User name already in use by non-deleted user.",
         ));
     }
-    let revived = if ctx.compat.revive_deleted {
-        org.deleted_user_by_name(&user_name).map(|u| u.id.clone())
-    } else {
-        None
+    let deleted = org.deleted_user_by_name(&user_name).map(|u| u.id.clone());
+    let revived = match ctx.compat.revive_deleted {
+        Revive::New => None,
+        Revive::Conflict if deleted.is_some() => {
+            return Err(ApiError::uniqueness(
+                "User name belongs to a deleted user (general.conflict); restore that user instead.",
+            ));
+        }
+        Revive::Conflict | Revive::NoRoles | Revive::AsCreated => deleted,
     };
     let id = revived.clone().unwrap_or_else(|| org.new_id());
     let ctx_w = WriteCtx {
@@ -197,6 +203,16 @@ pub fn create(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
         // Keep what Genesys keeps across deletion (version history); state comes back active.
         user.version = old.version;
         user.state = UserState::Active;
+        if ctx.compat.revive_deleted == Revive::NoRoles {
+            // Only what the body names: not the old roles, not the `employee` default.
+            let named = body
+                .as_object()
+                .and_then(|o| mapping::get_ci(o, "roles"))
+                .is_some_and(|r| r.as_array().is_some_and(|a| !a.is_empty()));
+            if !named {
+                user.role_ids.clear();
+            }
+        }
     }
     let (user, _) = org.put_user(user, ctx.now)?;
     let view = ctx.view(&org);
