@@ -46,6 +46,8 @@ const LAYERS: &[&str] = &[
     "scenario",
     // Configuration gathers the settings of everything above; the state holds it all.
     "config",
+    "logging",
+    "healthcheck",
     "state",
     // What answers requests, then what routes them, then the socket.
     "handlers",
@@ -54,6 +56,11 @@ const LAYERS: &[&str] = &[
     "admin",
     "router",
     "server",
+    // Running a server for a command: one way to start it, then `exec` and its steps.
+    "instance",
+    "after_child",
+    "export",
+    "exec",
 ];
 
 /// One source file: its module path (`["scenario", "engine"]`) and its non-test text.
