@@ -58,6 +58,23 @@ pub struct Answer {
     pub body: Bytes,
 }
 
+impl Answer {
+    /// What a refused admin call says: the status, the server's message, and a hint for the
+    /// usual causes (a missing admin token, the admin API turned off).
+    pub fn refusal(&self) -> String {
+        let message = serde_json::from_slice::<serde_json::Value>(&self.body)
+            .ok()
+            .and_then(|b| b.get("message")?.as_str().map(str::to_owned))
+            .unwrap_or_else(|| "no message".to_owned());
+        let hint = match self.status {
+            StatusCode::UNAUTHORIZED => " (pass the server's --admin-token with --admin-token)",
+            StatusCode::NOT_FOUND => " (is the admin API on? see --admin)",
+            _ => "",
+        };
+        format!("the server answered {}: {message}{hint}", self.status)
+    }
+}
+
 /// Sends one request and reads the whole answer within `timeout`.
 pub async fn send(
     base: &BaseUrl,

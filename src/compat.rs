@@ -51,6 +51,45 @@ pub enum RawSlashAuthority {
     MatchKnown,
 }
 
+/// `read-lag`: how late new and deleted users reach reads (see `crate::genesys::lag`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub enum ReadLag {
+    /// Reads see every write at once.
+    #[default]
+    Off,
+    /// The next N user reads of the org miss the write.
+    Reads(u64),
+    /// Reads within this many clock milliseconds of the write miss it.
+    Millis(i64),
+}
+
+impl ReadLag {
+    /// Parses `off` (or `0`), `<N>reads`, or a duration (`30s`, `1500ms`, `2m`).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let t = text.trim().to_ascii_lowercase();
+        if t == "off" || t == "0" {
+            return Ok(Self::Off);
+        }
+        if let Some(n) = t.strip_suffix("reads").or_else(|| t.strip_suffix("read")) {
+            return match n.trim().parse::<u64>() {
+                Ok(0) => Ok(Self::Off),
+                Ok(n) => Ok(Self::Reads(n)),
+                Err(_) => Err(format!(
+                    "read-lag: expected off, <N>reads or a duration such as 30s, got {text:?}"
+                )),
+            };
+        }
+        let d = crate::clock::parse_duration(&t)
+            .map_err(|e| format!("read-lag: expected off, <N>reads or a duration; {e}"))?;
+        match d.num_milliseconds() {
+            ms if ms < 0 => Err(format!("read-lag: must not be negative, got {text:?}")),
+            0 => Ok(Self::Off),
+            ms => Ok(Self::Millis(ms)),
+        }
+    }
+}
+
 /// The switches. `Default` is the Genesys behaviour.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -100,6 +139,10 @@ pub struct Compat {
     /// `list-active-only`: a user list without a filter shows active users only (PY-SCIM:
     /// "no filter = all active users"); RFC 7644 §3.4.2 lists every resource. Default true.
     pub list_active_only: bool,
+    /// `read-lag`: new users stay invisible to SCIM reads, and deleted ones visible to lists
+    /// and filters, for this lag (Genesys' Terraform provider retries for both). Genesys
+    /// publishes no figure; default off.
+    pub read_lag: ReadLag,
 }
 
 /// See [`Compat::external_id_repost`].
@@ -128,6 +171,7 @@ impl Default for Compat {
             username_must_be_email: true,
             meta_created: false,
             list_active_only: true,
+            read_lag: ReadLag::Off,
         }
     }
 }
@@ -264,6 +308,13 @@ pub const SWITCHES: &[Switch] = &[
         "false",
         "a user list without a filter shows active users only",
     ),
+    switch(
+        "read-lag",
+        "off|<N>reads|<duration>",
+        "off",
+        "off",
+        "new users miss SCIM reads, deleted ones stay in lists, for N user reads or a clock duration",
+    ),
 ];
 
 impl Compat {
@@ -361,6 +412,7 @@ impl Compat {
             "username-must-be-email" => self.username_must_be_email = boolean(name, value)?,
             "meta-created" => self.meta_created = boolean(name, value)?,
             "list-active-only" => self.list_active_only = boolean(name, value)?,
+            "read-lag" => self.read_lag = ReadLag::parse(value)?,
             _ => {
                 let names: Vec<&str> = SWITCHES.iter().map(|s| s.name).collect();
                 return Err(format!(
@@ -466,5 +518,18 @@ mod tests {
                 .contains("unknown")
         );
         assert!(c.apply_assignment("revive-deleted").is_err());
+    }
+
+    #[test]
+    fn the_switch_parses_reads_durations_and_off() {
+        assert_eq!(ReadLag::parse("3reads").unwrap(), ReadLag::Reads(3));
+        assert_eq!(ReadLag::parse("1 read").unwrap(), ReadLag::Reads(1));
+        assert_eq!(ReadLag::parse("30s").unwrap(), ReadLag::Millis(30_000));
+        assert_eq!(ReadLag::parse("1500ms").unwrap(), ReadLag::Millis(1_500));
+        assert_eq!(ReadLag::parse("off").unwrap(), ReadLag::Off);
+        assert_eq!(ReadLag::parse("0reads").unwrap(), ReadLag::Off);
+        for bad in ["soon", "-5s", "xreads", "3 weeks"] {
+            assert!(ReadLag::parse(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -56,6 +56,11 @@ pub enum Command {
     /// external ids, inactive and deleted users, large groups) as a fixture file. The same
     /// seed writes the same file; the result passes `validate`.
     GenerateFixture(GenerateArgs),
+    /// Grade the SCIM client: fetch a running server's client report (docs/report.md), write it
+    /// in the formats asked for, and exit 1 when the client broke a rule at or above
+    /// --fail-on (one line per rule on stderr), 0 when it did not, 2 when the report could not
+    /// be made (no server, bad flag, unknown mark).
+    Report(ReportArgs),
 }
 
 /// Log output format.
@@ -239,6 +244,29 @@ pub struct ValidateArgs {
     pub path: PathBuf,
 }
 
+/// How subcommands reach a running server (`verify`, `report`).
+#[derive(Debug, Clone, Args)]
+pub struct ServerFlags {
+    /// Base URL of the running server.
+    #[arg(
+        long,
+        env = "GENESYS_MOCK_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    pub url: String,
+    /// The server's --admin-token, if it has one (sent as `Authorization: Bearer`).
+    #[arg(
+        long,
+        env = "GENESYS_MOCK_ADMIN_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    pub admin_token: Option<String>,
+    /// Give up after this many milliseconds.
+    #[arg(long, default_value_t = 10_000, value_name = "MS")]
+    pub timeout_ms: u64,
+}
+
 /// How `verify` prints its result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum VerifyFormat {
@@ -252,33 +280,56 @@ pub enum VerifyFormat {
 /// Flags of `verify`.
 #[derive(Debug, Clone, Args)]
 pub struct VerifyArgs {
-    /// Base URL of the running server.
-    #[arg(
-        long,
-        env = "GENESYS_MOCK_URL",
-        default_value = "http://127.0.0.1:8080"
-    )]
-    pub url: String,
+    #[command(flatten)]
+    pub server: ServerFlags,
     /// The expected state: a JSON file written like a fixture (docs/expect.md).
     #[arg(long, value_name = "FILE")]
     pub expect: PathBuf,
-    /// The server's --admin-token, if it has one (sent as `Authorization: Bearer`).
-    #[arg(
-        long,
-        env = "GENESYS_MOCK_ADMIN_TOKEN",
-        value_name = "TOKEN",
-        hide_env_values = true
-    )]
-    pub admin_token: Option<String>,
     /// Also write the result as JUnit XML to this file (one test case per expected record).
     #[arg(long, value_name = "PATH")]
     pub junit: Option<PathBuf>,
     /// Output on stdout.
     #[arg(long, value_enum, default_value_t = VerifyFormat::Text)]
     pub format: VerifyFormat,
-    /// Give up after this many milliseconds.
-    #[arg(long, default_value_t = 10_000, value_name = "MS")]
-    pub timeout_ms: u64,
+}
+
+/// What the client report covers and when it fails a build: shared by `report` and `exec`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct GateFlags {
+    /// Write the report as FORMAT:PATH (json, junit, markdown, sarif; PATH `-` is standard
+    /// output). Repeatable.
+    #[arg(long = "report", value_name = "FORMAT:PATH")]
+    pub reports: Vec<String>,
+    /// Fail when a rule at or above this severity was broken: error, warning, info, or never.
+    #[arg(long, value_name = "LEVEL", default_value = "error")]
+    pub fail_on: String,
+    /// Only this org's requests.
+    #[arg(long, value_name = "ORG")]
+    pub org: Option<String>,
+    /// Start at this mark (POST /__admin/marks).
+    #[arg(long, value_name = "MARK")]
+    pub from: Option<String>,
+    /// End at this mark.
+    #[arg(long, value_name = "MARK")]
+    pub to: Option<String>,
+    /// The mark where a second run of the same sync starts: turns on not-idempotent.
+    #[arg(long, value_name = "MARK")]
+    pub idempotent: Option<String>,
+    /// Set a rule's level for this report, ID=error|warning|info|off (repeatable).
+    #[arg(long = "rule", value_name = "ID=LEVEL")]
+    pub rules: Vec<String>,
+    /// Set a rule threshold for this report, NAME=N (retry-storm, token-churn, page-size).
+    #[arg(long = "threshold", value_name = "NAME=N")]
+    pub thresholds: Vec<String>,
+}
+
+/// Flags of `report`.
+#[derive(Debug, Clone, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub server: ServerFlags,
+    #[command(flatten)]
+    pub gate: GateFlags,
 }
 
 /// The most users `generate-fixture` writes: a bound on what one command may allocate.

@@ -37,6 +37,7 @@ pub mod error;
 pub mod expect;
 pub mod fault;
 pub mod fixtures;
+pub mod gate;
 pub mod genesys;
 pub mod handlers;
 pub mod http;

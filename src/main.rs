@@ -4,7 +4,9 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use genesys_scim_mock::config::{Cli, Command, Config, GenerateArgs, HealthcheckArgs, LogFormat};
+use genesys_scim_mock::config::{
+    Cli, Command, Config, GenerateArgs, HealthcheckArgs, LogFormat, ReportArgs,
+};
 use genesys_scim_mock::{fixtures, server, state::AppState};
 use tokio::net::TcpListener;
 use tracing::info;
@@ -36,6 +38,40 @@ async fn main() -> ExitCode {
             Err(e) => fail(&e),
         },
         Command::GenerateFixture(args) => generate(&args),
+        Command::Report(args) => report(&args).await,
+    }
+}
+
+async fn report(args: &ReportArgs) -> ExitCode {
+    use genesys_scim_mock::{client::BaseUrl, gate};
+    let base = match BaseUrl::parse(&args.server.url) {
+        Ok(b) => b,
+        Err(e) => return fail(&format!("--url: {e}")),
+    };
+    let g = match gate::Gate::from_flags(&args.gate) {
+        Ok(g) => g,
+        Err(e) => return fail(&e),
+    };
+    let timeout = std::time::Duration::from_millis(args.server.timeout_ms);
+    match gate::run(&g, &base, args.server.admin_token.as_deref(), timeout).await {
+        Ok(v) => gate_exit(&v),
+        Err(e) => fail(&format!("--url {}: {e}", args.server.url)),
+    }
+}
+
+/// Prints what the gate concluded and turns it into the exit code: 1 when a rule failed.
+fn gate_exit(v: &genesys_scim_mock::gate::Verdict) -> ExitCode {
+    print!("{}", v.stdout);
+    if let Some(note) = &v.incomplete {
+        eprintln!("genesys-scim-mock: report: {note}");
+    }
+    for line in &v.failed {
+        eprintln!("genesys-scim-mock: report: {line}");
+    }
+    if v.fails() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

@@ -34,17 +34,19 @@ impl AppState {
     pub fn new(config: Config) -> Result<Self, String> {
         let clock = Clock::from_spec(&config.clock).map_err(|e| format!("--clock: {e}"))?;
         let store = Store::new();
-        // Read once: the same documents load the store and stay behind for resets and exports.
-        let docs = crate::fixtures::read_configured(config.fixtures.as_deref())
+        // Resets read the origins again (see `Sources`): nothing parsed is kept.
+        let origins = crate::fixtures::defaults::origins(config.fixtures.as_deref())
             .map_err(|e| format!("fixtures: {e}"))?;
-        crate::fixtures::load(&store, &docs, config.seed, clock.now())
-            .map_err(|e| format!("fixtures: {e}"))?;
+        let ids =
+            crate::fixtures::defaults::load_origins(&store, &origins, config.seed, clock.now())
+                .map_err(|e| format!("fixtures: {e}"))?;
+        let sources =
+            crate::fixtures::sources::Sources::configured(origins.into_iter().zip(ids).collect());
         apply_limit_flags(&store, &config);
         let scenarios = Scenarios::new(Seeded::derive(config.seed, "scenarios"));
         scenarios
             .load_files(&config.scenarios)
             .map_err(|e| format!("--scenario: {e}"))?;
-        let sources = crate::fixtures::sources::Sources::configured(docs);
         Ok(Self {
             journal: Journal::with_limits(crate::journal::Limits {
                 entries: config.journal_size,

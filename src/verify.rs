@@ -46,41 +46,33 @@ pub fn read_file(path: &Path) -> Result<(String, expect::Expectation), String> {
 
 /// Runs `verify`: `Ok` with the outcome when the check ran, `Err` when it could not.
 pub async fn run(args: &VerifyArgs) -> Result<Outcome, String> {
-    let base = BaseUrl::parse(&args.url).map_err(|e| format!("--url: {e}"))?;
+    let base = BaseUrl::parse(&args.server.url).map_err(|e| format!("--url: {e}"))?;
     let (text, _) = read_file(&args.expect)?;
     let answer = client::send(
         &base,
         Method::POST,
         "/__admin/expect",
-        args.admin_token.as_deref(),
+        args.server.admin_token.as_deref(),
         Bytes::from(text),
-        Duration::from_millis(args.timeout_ms),
+        Duration::from_millis(args.server.timeout_ms),
     )
     .await
-    .map_err(|e| format!("--url {}: {e}", args.url))?;
+    .map_err(|e| format!("--url {}: {e}", args.server.url))?;
     let body: serde_json::Value = serde_json::from_slice(&answer.body).map_err(|_| {
         format!(
             "--url {}: answered {} with a body that is not JSON (is it genesys-scim-mock?)",
-            args.url, answer.status
+            args.server.url, answer.status
         )
     })?;
     if answer.status != StatusCode::OK {
-        let message = body
-            .get("message")
-            .and_then(serde_json::Value::as_str)
-            .unwrap_or("no message");
-        let hint = match answer.status {
-            StatusCode::UNAUTHORIZED => " (pass the server's --admin-token with --admin-token)",
-            StatusCode::NOT_FOUND => " (is the admin API on? see --admin)",
-            _ => "",
-        };
-        return Err(format!(
-            "the server answered {}: {message}{hint}",
-            answer.status
-        ));
+        return Err(answer.refusal());
     }
-    let verdict = Verdict::from_json(&body)
-        .ok_or_else(|| format!("--url {}: the answer is not an expectation diff", args.url))?;
+    let verdict = Verdict::from_json(&body).ok_or_else(|| {
+        format!(
+            "--url {}: the answer is not an expectation diff",
+            args.server.url
+        )
+    })?;
     if let Some(path) = &args.junit {
         std::fs::write(path, verdict.to_junit())
             .map_err(|e| format!("--junit {}: {e}", path.display()))?;

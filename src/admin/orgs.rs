@@ -87,14 +87,15 @@ pub fn reset(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
             let fixture = state
                 .sources
                 .get(id)
-                .ok_or_else(|| ApiError::not_found(format!("No org {id:?} to reset.")))?;
+                .ok_or_else(|| ApiError::not_found(format!("No org {id:?} to reset.")))?
+                .map_err(|e| ApiError::bad_request(format!("reloading fixtures failed: {e}")))?;
             load_one(state, &fixture)?;
         }
         None => {
             state.store.clear();
-            fixtures::load(
+            fixtures::defaults::load_origins(
                 &state.store,
-                state.sources.configured_docs(),
+                &state.sources.origins(),
                 state.config.seed,
                 state.clock.now(),
             )

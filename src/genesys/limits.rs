@@ -18,7 +18,7 @@ use crate::genesys::user::User;
 
 /// Per-org limits (Genesys defaults; fixtures and flags may change them).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct Limits {
     /// External ids per user ("Limit 100 per entity").
     pub external_ids_per_user: usize,

@@ -5,6 +5,7 @@
 
 pub mod group;
 pub mod index;
+pub mod lag;
 pub mod limits;
 pub mod lookup;
 pub mod mapping;

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::group::Group;
 use crate::genesys::index::UserIndexes;
+use crate::genesys::lag::RecentWrites;
 use crate::genesys::limits::Limits;
 use crate::genesys::user::{ExternalId, User, UserState};
 use crate::overrides::Overrides;
@@ -21,6 +22,7 @@ use crate::rng::Seeded;
 
 /// A named reference record (role, skill, language).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Named {
     pub id: String,
     pub name: String,
@@ -28,7 +30,7 @@ pub struct Named {
 
 /// A division. Exactly one is the home division.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Division {
     pub id: String,
     pub name: String,
@@ -53,17 +55,78 @@ pub struct Org {
     pub rng: Seeded,
     users: IndexMap<String, User>,
     groups: IndexMap<String, Group>,
+    /// userName and external id → user id, for uniqueness and exact lookups.
+    keys: Keys,
+    /// State, email, employee number, division and manager → user positions.
+    indexes: UserIndexes,
+    /// User position → positions of the groups it is a member of, sorted: a user's groups
+    /// without a scan of every group's members. Bounded by the groups-per-user limit.
+    member_of: Vec<Vec<u32>>,
+    /// Recent creates and deletes, for the `read-lag` switch (bounded, see
+    /// [`crate::genesys::lag`]).
+    pub recent: RecentWrites,
+}
+
+/// The maps that keep userName and external ids unique, apart from the user table so a
+/// write can update them while it reads the stored user (disjoint borrows, no clone).
+#[derive(Debug, Default)]
+struct Keys {
     /// Lower-cased userName → id, non-deleted users only.
     by_name: HashMap<String, String>,
     /// Lower-cased userName → id of the most recently deleted user with that name.
     deleted_by_name: HashMap<String, String>,
     /// (authority, key) → user id, non-deleted users only.
     by_external: HashMap<ExternalId, String>,
-    /// State, email, employee number, division and manager → user positions.
-    indexes: UserIndexes,
-    /// User position → positions of the groups it is a member of, sorted: a user's groups
-    /// without a scan of every group's members. Bounded by the groups-per-user limit.
-    member_of: Vec<Vec<u32>>,
+}
+
+impl Keys {
+    fn check_unique(&self, user: &User) -> ApiResult<()> {
+        if let Some(other) = self.by_name.get(&user.email.to_lowercase())
+            && *other != user.id
+        {
+            return Err(ApiError::uniqueness(
+                "User name already in use by non-deleted user.",
+            ));
+        }
+        for ext in &user.external_ids {
+            if let Some(other) = self.by_external.get(ext)
+                && *other != user.id
+            {
+                return Err(ApiError::uniqueness(format!(
+                    "External id (authority {:?}, key {:?}) is already mapped to another user.",
+                    ext.authority_name, ext.external_key
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn index(&mut self, user: &User) {
+        let key = user.email.to_lowercase();
+        if user.is_live() {
+            self.by_name.insert(key, user.id.clone());
+            for ext in &user.external_ids {
+                self.by_external.insert(ext.clone(), user.id.clone());
+            }
+        } else {
+            self.deleted_by_name.insert(key, user.id.clone());
+        }
+    }
+
+    fn unindex(&mut self, user: &User) {
+        let key = user.email.to_lowercase();
+        if self.by_name.get(&key) == Some(&user.id) {
+            self.by_name.remove(&key);
+        }
+        if self.deleted_by_name.get(&key) == Some(&user.id) {
+            self.deleted_by_name.remove(&key);
+        }
+        for ext in &user.external_ids {
+            if self.by_external.get(ext) == Some(&user.id) {
+                self.by_external.remove(ext);
+            }
+        }
+    }
 }
 
 /// A table position as the indexes store it. Tables hold far fewer than 2^32 records (the
@@ -88,11 +151,10 @@ impl Org {
             rng,
             users: IndexMap::new(),
             groups: IndexMap::new(),
-            by_name: HashMap::new(),
-            deleted_by_name: HashMap::new(),
-            by_external: HashMap::new(),
+            keys: Keys::default(),
             indexes: UserIndexes::default(),
             member_of: Vec::new(),
+            recent: RecentWrites::default(),
         }
     }
 
@@ -200,14 +262,16 @@ impl Org {
 
     /// The non-deleted user with this userName (case-insensitive).
     pub fn user_by_name(&self, user_name: &str) -> Option<&User> {
-        self.by_name
+        self.keys
+            .by_name
             .get(&user_name.to_lowercase())
             .and_then(|id| self.users.get(id))
     }
 
     /// The most recently deleted user with this userName.
     pub fn deleted_user_by_name(&self, user_name: &str) -> Option<&User> {
-        self.deleted_by_name
+        self.keys
+            .deleted_by_name
             .get(&user_name.to_lowercase())
             .and_then(|id| self.users.get(id))
             .filter(|u| u.state == UserState::Deleted)
@@ -219,12 +283,16 @@ impl Org {
             authority_name: authority.to_owned(),
             external_key: key.to_owned(),
         };
-        self.by_external.get(&k).and_then(|id| self.users.get(id))
+        self.keys
+            .by_external
+            .get(&k)
+            .and_then(|id| self.users.get(id))
     }
 
     /// Whether any non-deleted user has an external id under this authority.
     pub fn knows_authority(&self, authority: &str) -> bool {
-        self.by_external
+        self.keys
+            .by_external
             .keys()
             .any(|k| k.authority_name == authority)
     }
@@ -232,6 +300,7 @@ impl Org {
     /// Every authority name in use, for routing URL-shaped authorities.
     pub fn authorities(&self) -> Vec<String> {
         let mut v: Vec<String> = self
+            .keys
             .by_external
             .keys()
             .map(|k| k.authority_name.clone())
@@ -245,88 +314,69 @@ impl Org {
     ///
     /// Returns the stored user and whether anything changed. The version is bumped and
     /// `dateModified` set only when the content changed.
-    pub fn put_user(&mut self, mut user: User, now: DateTime<Utc>) -> ApiResult<(User, bool)> {
-        let previous = self.users.get(&user.id).cloned();
-        if let Some(prev) = &previous
-            && prev.same_content(&user)
-        {
-            return Ok((prev.clone(), false));
+    pub fn put_user(&mut self, user: User, now: DateTime<Utc>) -> ApiResult<(User, bool)> {
+        let id = user.id.clone();
+        let changed = self.store_user(user, now)?;
+        let stored = self
+            .users
+            .get(&id)
+            .cloned()
+            .ok_or_else(ApiError::internal)?;
+        Ok((stored, changed))
+    }
+
+    /// [`Org::put_user`] without handing a copy back: the write path itself clones nothing
+    /// (fixture loading stores 100,000 users this way). Returns whether anything changed.
+    pub fn store_user(&mut self, mut user: User, now: DateTime<Utc>) -> ApiResult<bool> {
+        let pos = self.users.get_index_of(&user.id);
+        let previous = pos.map(|i| &self.users[i]);
+        if previous.is_some_and(|prev| prev.same_content(&user)) {
+            return Ok(false);
         }
+        // For `read-lag`: a create (or revival) is remembered by id, a delete with the user as
+        // it was.
+        let was_live = previous.is_some_and(User::is_live);
+        let deleted = (was_live && !user.is_live())
+            .then(|| previous.cloned())
+            .flatten();
+        let created = (!was_live && user.is_live()).then(|| user.id.clone());
         if user.is_live() {
             self.limits.check_user(&user)?;
-            self.check_unique(&user)?;
+            self.keys.check_unique(&user)?;
         }
-        user.version = previous.as_ref().map_or(1, |p| p.version + 1);
+        user.version = previous.map_or(1, |p| p.version + 1);
         user.date_modified = now;
         user.date_created = previous.as_ref().map_or(now, |p| p.date_created);
         user.sort_phones();
-        if let Some(prev) = &previous {
-            self.unindex(prev);
+        if let Some(prev) = previous {
+            self.keys.unindex(prev);
         }
-        self.index(&user);
-        let pos = self
-            .users
-            .get_index_of(&user.id)
-            .unwrap_or(self.users.len());
-        self.indexes.update(pos32(pos), previous.as_ref(), &user);
+        self.keys.index(&user);
+        let at = pos.unwrap_or(self.users.len());
+        self.indexes.update(pos32(at), previous, &user);
         if user.state == UserState::Deleted {
             self.drop_memberships(&user.id, now);
         }
-        self.users.insert(user.id.clone(), user.clone());
-        Ok((user, true))
-    }
-
-    fn check_unique(&self, user: &User) -> ApiResult<()> {
-        if let Some(other) = self.by_name.get(&user.email.to_lowercase())
-            && *other != user.id
-        {
-            return Err(ApiError::uniqueness(
-                "User name already in use by non-deleted user.",
-            ));
-        }
-        for ext in &user.external_ids {
-            if let Some(other) = self.by_external.get(ext)
-                && *other != user.id
-            {
-                return Err(ApiError::uniqueness(format!(
-                    "External id (authority {:?}, key {:?}) is already mapped to another user.",
-                    ext.authority_name, ext.external_key
-                )));
+        match pos {
+            Some(i) => self.users[i] = user,
+            None => {
+                self.users.insert(user.id.clone(), user);
             }
         }
-        Ok(())
-    }
-
-    fn index(&mut self, user: &User) {
-        let key = user.email.to_lowercase();
-        if user.is_live() {
-            self.by_name.insert(key, user.id.clone());
-            for ext in &user.external_ids {
-                self.by_external.insert(ext.clone(), user.id.clone());
-            }
-        } else {
-            self.deleted_by_name.insert(key, user.id.clone());
+        let now_ms = now.timestamp_millis();
+        if let Some(before) = deleted {
+            self.recent.deleted(before, now_ms);
+        } else if let Some(id) = created {
+            self.recent.created(&id, now_ms);
         }
-    }
-
-    fn unindex(&mut self, user: &User) {
-        let key = user.email.to_lowercase();
-        if self.by_name.get(&key) == Some(&user.id) {
-            self.by_name.remove(&key);
-        }
-        if self.deleted_by_name.get(&key) == Some(&user.id) {
-            self.deleted_by_name.remove(&key);
-        }
-        for ext in &user.external_ids {
-            if self.by_external.get(ext) == Some(&user.id) {
-                self.by_external.remove(ext);
-            }
-        }
+        Ok(true)
     }
 
     /// Sets every record's version to 1. Fixture loading writes some records twice (managers
     /// are linked in a second pass); a freshly loaded org should still start at version 1.
     pub fn settle_fixture_versions(&mut self) {
+        // What an org starts with is visible at once, whatever `read-lag` says.
+        self.recent.clear();
         for u in self.users.values_mut() {
             u.version = 1;
         }

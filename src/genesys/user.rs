@@ -197,11 +197,48 @@ impl User {
     /// Whether two users hold the same data, ignoring version and modification time. A write
     /// that changes nothing must not bump the version.
     pub fn same_content(&self, other: &Self) -> bool {
-        let mut a = self.clone();
-        a.version = other.version;
-        a.date_modified = other.date_modified;
-        a.date_created = other.date_created;
-        &a == other
+        // Destructured without `..`, so a new field cannot be forgotten here.
+        let Self {
+            id,
+            state,
+            name,
+            title,
+            department,
+            division_id,
+            email,
+            work_email,
+            phones,
+            primary_phone,
+            manager_id,
+            employee_id,
+            date_hire,
+            role_ids,
+            skills,
+            languages,
+            external_ids,
+            password,
+            version: _,
+            date_modified: _,
+            date_created: _,
+        } = self;
+        *id == other.id
+            && *state == other.state
+            && *name == other.name
+            && *title == other.title
+            && *department == other.department
+            && *division_id == other.division_id
+            && *email == other.email
+            && *work_email == other.work_email
+            && *phones == other.phones
+            && *primary_phone == other.primary_phone
+            && *manager_id == other.manager_id
+            && *employee_id == other.employee_id
+            && *date_hire == other.date_hire
+            && *role_ids == other.role_ids
+            && *skills == other.skills
+            && *languages == other.languages
+            && *external_ids == other.external_ids
+            && *password == other.password
     }
 
     /// Whether the user is visible to SCIM (not soft-deleted).

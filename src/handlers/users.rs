@@ -15,7 +15,7 @@ use crate::handlers::{
 };
 use crate::http::{Body, SCIM_JSON, json_response, status_response};
 use crate::request::ApiRequest;
-use crate::scim::filter::Filter;
+use crate::scim::filter::{self, Filter};
 use crate::scim::list;
 use crate::scim::patch;
 use crate::scim::schema::ResourceKind;
@@ -62,10 +62,47 @@ pub fn list(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
             }
         }
     };
+    let lag = Lagging::of(ctx, &org);
+    let ghosts: Vec<(u32, &User)> = lag
+        .deleted
+        .iter()
+        .filter(|g| org.user(&g.id).is_none())
+        .filter(|g| !only_active || g.state == UserState::Active)
+        .filter(|g| {
+            filter.as_ref().is_none_or(|f| {
+                filter::matches(f, &mapping::user_to_scim(g, &view), ResourceKind::User)
+            })
+        })
+        .filter_map(|g| org.user_position(&g.id).map(|p| (p, *g)))
+        .collect();
+    let matched: Cow<'_, [u32]> = if lag.created.is_empty() && ghosts.is_empty() {
+        matched
+    } else {
+        let hidden: Vec<u32> = lag
+            .created
+            .iter()
+            .filter_map(|id| org.user_position(id))
+            .collect();
+        let mut v: Vec<u32> = matched
+            .iter()
+            .copied()
+            .filter(|p| !hidden.contains(p))
+            .chain(ghosts.iter().map(|(p, _)| *p))
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        Cow::Owned(v)
+    };
     let proj = projection(req);
     let resources: Vec<Value> = matched[page.slice(&matched)]
         .iter()
-        .filter_map(|p| org.user_at(*p))
+        .filter_map(|p| {
+            ghosts
+                .iter()
+                .find(|(g, _)| g == p)
+                .map(|(_, u)| *u)
+                .or_else(|| org.user_at(*p))
+        })
         .map(|u| proj.apply(mapping::user_to_scim(u, &view), ResourceKind::User))
         .collect();
     Ok(json_response(
@@ -87,6 +124,25 @@ fn mentions_any(f: &Filter, names: &[&str]) -> bool {
     }
 }
 
+/// What the `read-lag` switch changes for one read: users created too recently to be seen, and
+/// users deleted too recently to be gone from lists (as they were before the delete). Every
+/// user read is counted, so a lag in reads counts from the write whatever the switch was then.
+struct Lagging<'a> {
+    created: Vec<&'a str>,
+    deleted: Vec<&'a User>,
+}
+
+impl<'a> Lagging<'a> {
+    fn of(ctx: &Session, org: &'a Org) -> Self {
+        let read = org.recent.count_read();
+        let (lag, now) = (ctx.compat.read_lag, ctx.now.timestamp_millis());
+        Self {
+            created: org.recent.unseen_creates(lag, now, read),
+            deleted: org.recent.unseen_deletes(lag, now, read),
+        }
+    }
+}
+
 fn not_found(id: &str) -> ApiError {
     ApiError::not_found(format!("User {id} not found."))
 }
@@ -94,7 +150,11 @@ fn not_found(id: &str) -> ApiError {
 /// `GET /Users/{id}`. A soft-deleted user is 404.
 pub fn get(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let org = ctx.org.read();
-    let user = org.user(id).ok_or_else(|| not_found(id))?;
+    let lag = Lagging::of(ctx, &org);
+    let user = org
+        .user(id)
+        .filter(|_| !lag.created.contains(&id))
+        .ok_or_else(|| not_found(id))?;
     if let Some(resp) = not_modified(req, user.version) {
         return Ok(resp);
     }

@@ -32,7 +32,7 @@ pub const RULES: &[RuleInfo] = &[
         why: "Genesys answers 429 with `Retry-After: <seconds>` and counts every request against \
               the token's window. A client that comes back early is refused again and stays \
               throttled; Entra suspends its job for exactly the Retry-After period.",
-        source: "genesys-api.md §8 and §14 (developer forum \"Normalized Platform API 429 responses\")",
+        source: "Genesys developer forum, \"Normalized Platform API 429 responses\" (Retry-After on every 429)",
         hint: "After a 429, wait at least Retry-After seconds (on the same token) before the next request.",
         history: true,
     },
@@ -43,7 +43,7 @@ pub const RULES: &[RuleInfo] = &[
         why: "A 5xx, a reset connection or a timeout does not say whether the write happened. \
               Real Genesys returns 500, 503 and 504 on every SCIM operation; a client that moves \
               on leaves the user in an unknown state until the next full sync.",
-        source: "genesys-api.md §7 (every SCIM operation declares 500, 503 and 504)",
+        source: "Genesys Platform API definition: every SCIM operation declares 500, 503 and 504",
         hint: "Retry the write (with backoff) or read the resource back to learn whether it happened.",
         history: true,
     },
@@ -53,7 +53,7 @@ pub const RULES: &[RuleInfo] = &[
         title: "More than N immediate retries of one operation with no growing delay",
         why: "Retries without backoff spend the token's 300 requests per minute on one failing \
               operation and turn a short outage into a rate-limit lockout.",
-        source: "genesys-api.md §8 (client.credentials.token.rate.per.minute = 300)",
+        source: "Genesys Cloud limits: client.credentials.token.rate.per.minute = 300",
         hint: "Back off between retries (for example doubling the delay) and cap the attempts.",
         history: true,
     },
@@ -64,7 +64,7 @@ pub const RULES: &[RuleInfo] = &[
         why: "A client-credentials token lives for a day (expires_in 86400). Requesting a new one \
               per call doubles the traffic, and every token gets its own rate window, which \
               hides the client's real request rate until the org limit refuses it.",
-        source: "genesys-api.md §10 (token lifetime) and §8 (per-token limits)",
+        source: "Genesys client-credentials grant (expires_in 86400); Genesys Cloud limits (per-token rate)",
         hint: "Cache the token and reuse it until shortly before it expires or a 401 says it expired.",
         history: true,
     },
@@ -74,7 +74,7 @@ pub const RULES: &[RuleInfo] = &[
         title: "After a 401 \"expired\", the same token is sent again",
         why: "An expired token never becomes valid again. Genesys' Entra setup pastes a token into \
               Entra, and when it expired provisioning \"simply stopped\".",
-        source: "genesys-api.md §14 (Tokens; MicrosoftDocs azure-docs issue 96063)",
+        source: "MicrosoftDocs azure-docs issue 96063 (provisioning stopped when the pasted token expired)",
         hint: "On a 401 that says the token expired, request a new token and retry once with it.",
         history: true,
     },
@@ -84,7 +84,7 @@ pub const RULES: &[RuleInfo] = &[
         title: "A list with count over 25",
         why: "Genesys documents that a SCIM list with count above 25 \"may ... return a 429\". A \
               client that works against a lenient server fails against the real one under load.",
-        source: "Genesys SDK docs, get_scim_v2_users `count` (genesys-api.md §8)",
+        source: "Genesys SDK docs, getScimV2Users `count`",
         hint: "Page with count=25 (or less) and follow startIndex.",
         history: false,
     },
@@ -105,7 +105,7 @@ pub const RULES: &[RuleInfo] = &[
         title: "A filter outside the Genesys-documented set",
         why: "Genesys documents a single `eq` on a few attributes (and the externalIds value \
               filter). Other filters work on RFC servers and fail, or return nothing, on Genesys.",
-        source: "Genesys SDK docs for get_scim_v2_users / get_scim_v2_groups `filter` (genesys-api.md §4)",
+        source: "Genesys SDK docs, getScimV2Users and getScimV2Groups `filter`",
         hint: "Use a documented filter (userName eq, id eq, externalId eq, ...) and filter the rest client-side.",
         history: false,
     },
@@ -137,7 +137,7 @@ pub const RULES: &[RuleInfo] = &[
         title: "A group create or delete through SCIM",
         why: "Genesys SCIM searches groups and updates their membership; it does not create or \
               delete them. Groups must already exist with the same name.",
-        source: "seed 001; Microsoft's Genesys provisioning tutorial (genesys-api.md §14)",
+        source: "seed 001; Microsoft's Genesys Cloud provisioning tutorial",
         hint: "Create groups in Genesys itself; through SCIM, find them by displayName and PATCH members.",
         history: false,
     },
@@ -189,7 +189,7 @@ pub const RULES: &[RuleInfo] = &[
         title: "After an invalidVers conflict, a retry with the same If-Match and no GET in between",
         why: "The version did not match and still does not: the same request fails the same way. \
               Genesys documents 400 invalidVers (its swagger says 409) for a stale If-Match.",
-        source: "Genesys SDK parameter docs for If-Match (genesys-api.md §6)",
+        source: "Genesys SDK docs, `If-Match` parameter of the SCIM PUT, PATCH and DELETE operations",
         hint: "GET the resource, re-apply the change to the current version, and send its ETag.",
         history: true,
     },
@@ -220,7 +220,7 @@ pub const RULES: &[RuleInfo] = &[
         title: "An API request without a bearer token",
         why: "Every /api/v2 call, discovery included, needs `Authorization: Bearer <token>`; \
               Genesys answers 401.",
-        source: "genesys-api.md §1",
+        source: "Genesys SCIM API reference (every operation takes a bearer token)",
         hint: "Get a client-credentials token from /oauth/token and send it on every call.",
         history: false,
     },
@@ -231,7 +231,7 @@ pub const RULES: &[RuleInfo] = &[
         why: "Genesys takes SCIM bodies as application/json or application/scim+json and token \
               requests as application/x-www-form-urlencoded; anything else is a 415 or a \
               misread body.",
-        source: "genesys-api.md §1 and §10; RFC 7644 §3.1",
+        source: "RFC 7644 §3.1 and §8.1; RFC 6749 §4.4.2 (token requests are form-encoded)",
         hint: "Send Content-Type: application/scim+json (SCIM) or application/x-www-form-urlencoded (/oauth/token).",
         history: false,
     },

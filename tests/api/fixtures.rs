@@ -540,3 +540,38 @@ fn the_example_in_docs_fixtures_md_is_valid() {
     let path = scratch("example.json", example);
     assert_eq!(fixtures::validate(&path).unwrap(), 1);
 }
+
+/// The server keeps where its fixtures came from, not the parsed documents: a reset reads the
+/// file again, so an edited fixture takes effect, per org or in full.
+#[tokio::test]
+async fn a_reset_reads_the_fixture_file_again() {
+    let clients = json!({"oauthClients": [{"id": "t-client", "secret": "t-secret"}]});
+    let path = scratch("reread.json", &org(clients.clone()).to_string());
+    let mut config = test_config();
+    config.fixtures = Some(path.clone());
+    let mut app = spawn_with(config).await;
+    app.token = app.token_for("t-client", "t-secret").await;
+    let name = |app: &TestApp| {
+        let req = app.get(&format!("{SCIM}/Users/u1"));
+        async move { status_json(req.send().await.unwrap()).await.1["displayName"].clone() }
+    };
+    assert_eq!(name(&app).await, "A");
+    let reset = |app: &TestApp, query: &str| {
+        let req = app.client.post(app.url(&format!("/__admin/reset{query}")));
+        async move { status_json(req.send().await.unwrap()).await }
+    };
+    let mut edited = org(clients);
+    for (query, shown) in [("?org=t", "Edited"), ("", "Again")] {
+        edited["orgs"][0]["users"][0]["displayName"] = json!(shown);
+        std::fs::write(&path, edited.to_string()).unwrap();
+        assert_eq!(reset(&app, query).await.0, 204);
+        // A full reset revokes tokens.
+        app.token = app.token_for("t-client", "t-secret").await;
+        assert_eq!(name(&app).await, shown);
+    }
+    // A file that no longer parses fails the reset with the located error.
+    std::fs::write(&path, "{").unwrap();
+    let (s, body) = reset(&app, "?org=t").await;
+    assert_eq!(s, 400, "{body}");
+    assert!(body.to_string().contains("line 1"), "{body}");
+}

@@ -15,6 +15,7 @@ mod expect;
 mod externalid;
 mod faults;
 mod fixtures;
+mod gate;
 mod groups;
 #[allow(dead_code)] // each helper is used by some test modules, not all
 mod helpers;

@@ -16,6 +16,17 @@ pub fn frozen() -> Config {
     }
 }
 
+/// A server with the rfc filter profile, which accepts filters Genesys refuses.
+fn rfc() -> Config {
+    Config {
+        compat: genesys_scim_mock::compat::Compat {
+            profile: genesys_scim_mock::compat::Profile::Rfc,
+            ..Default::default()
+        },
+        ..test_config()
+    }
+}
+
 /// `GET /__admin/report?{query}` as JSON, asserting 200.
 pub async fn report(app: &TestApp, query: &str) -> Value {
     let (s, body) = report_raw(app, query).await;
@@ -147,6 +158,253 @@ async fn mark(app: &TestApp, name: &str) {
     assert_eq!(resp.status(), 201);
 }
 
+/// A server and a scripted client that breaks rule `id` (the scripts behind every
+/// "is broken" test and every example finding in docs/report.md), and the report query the
+/// rule needs.
+pub async fn break_rule(id: &str) -> (TestApp, &'static str) {
+    match id {
+        "retry-after" => {
+            let app = spawn_with(throttled()).await;
+            for _ in 0..3 {
+                get(&app, &users()).await;
+            }
+            advance(&app, 10);
+            assert_eq!(get(&app, &users()).await, 429);
+            (app, "")
+        }
+        "lost-write" => {
+            let app = spawn_with(frozen()).await;
+            fail_creates(&app, 1).await;
+            let (s, _) = status_json(
+                app.post_json(&users(), &user("lost@example.com"))
+                    .send()
+                    .await
+                    .unwrap(),
+            )
+            .await;
+            assert_eq!(s, 503);
+            get(&app, &format!("{SCIM}/Groups")).await;
+            (app, "")
+        }
+        "retry-storm" => {
+            let app = spawn_with(frozen()).await;
+            fail_creates(&app, 100).await;
+            for _ in 0..5 {
+                app.post_json(&users(), &user("storm@example.com"))
+                    .send()
+                    .await
+                    .unwrap();
+            }
+            (app, "")
+        }
+        "token-churn" => {
+            let app = spawn_with(frozen()).await;
+            for _ in 0..4 {
+                let t = app.token_for(CLIENT_ID, CLIENT_SECRET).await;
+                assert_eq!(with_token(&app, &t, &users()).await, 200);
+                advance(&app, 30);
+            }
+            (app, "")
+        }
+        "expired-token-reuse" => {
+            let app = spawn_with(frozen()).await;
+            advance(&app, 86_401);
+            assert_eq!(get(&app, &users()).await, 401);
+            assert_eq!(get(&app, &users()).await, 401);
+            (app, "")
+        }
+        "page-size" => {
+            let app = spawn_app().await;
+            get(&app, &format!("{}?count=100", users())).await;
+            (app, "")
+        }
+        "incomplete-page-walk" => {
+            let app = spawn_app().await;
+            ten_active_users(&app).await;
+            get(&app, &format!("{}?count=3", users())).await;
+            (app, "")
+        }
+        "undocumented-filter" => {
+            let app = spawn_with(rfc()).await;
+            // Accepted by the rfc profile, refused by Genesys.
+            assert_eq!(
+                get(
+                    &app,
+                    &format!("{}?filter=title%20eq%20%22Agent%22", users())
+                )
+                .await,
+                200
+            );
+            (app, "")
+        }
+        "extension-path-without-urn" => {
+            let app = spawn_app().await;
+            patch(
+                &app,
+                &maria(),
+                json!([{"op": "replace", "path": "department", "value": "Ops"}]),
+            )
+            .await;
+            (app, "")
+        }
+        "patch-without-patchop-schema" => {
+            let app = spawn_app().await;
+            let body = json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+            "Operations": [{"op": "replace", "path": "title", "value": "Lead"}]});
+            app.patch_json(&maria(), &body).send().await.unwrap();
+            (app, "")
+        }
+        "group-create-or-delete" => {
+            let app = spawn_app().await;
+            let s = app
+                .post_json(&format!("{SCIM}/Groups"), &json!({"displayName": "New"}))
+                .send()
+                .await
+                .unwrap()
+                .status();
+            assert_eq!(s, 405);
+            app.delete(&format!("{SCIM}/Groups/{SALES_TEAM}"))
+                .send()
+                .await
+                .unwrap();
+            (app, "")
+        }
+        "dropped-attributes" => {
+            let app = spawn_app().await;
+            for i in 0..2 {
+                app.create_user(
+                    &json!({"userName": format!("d{i}@example.com"), "displayName": "D",
+                "name": {"givenName": "D"}, "locale": "fr-BE"}),
+                )
+                .await;
+            }
+            (app, "")
+        }
+        "read-only-write" => {
+            let app = spawn_app().await;
+            app.create_user(&json!({"userName": "ro@example.com", "displayName": "Ro",
+            "groups": [{"value": SALES_TEAM}]}))
+                .await;
+            patch(
+                &app,
+                &format!("{SCIM}/Groups/{SALES_TEAM}"),
+                json!([{"op": "replace", "path": "displayName", "value": "X"}]),
+            )
+            .await;
+            (app, "")
+        }
+        "create-without-lookup" => {
+            let app = spawn_app().await;
+            app.create_user(&user("dup@example.com")).await;
+            let s = app
+                .post_json(&users(), &user("dup@example.com"))
+                .send()
+                .await
+                .unwrap()
+                .status();
+            assert_eq!(s, 409);
+            (app, "")
+        }
+        "groups-before-users" => {
+            let app = spawn_app().await;
+            let u = app.create_user(&user("early@example.com")).await;
+            let id = u["id"].as_str().unwrap().to_owned();
+            app.delete(&format!("{}/{id}", users()))
+                .send()
+                .await
+                .unwrap();
+            patch(
+                &app,
+                &format!("{SCIM}/Groups/{SALES_TEAM}"),
+                json!([{"op": "add", "path": "members", "value": [{"value": id}]}]),
+            )
+            .await;
+            // Creating the deleted userName again revives the same id (revive-deleted).
+            let again = app.create_user(&user("early@example.com")).await;
+            assert_eq!(again["id"], id.as_str());
+            (app, "")
+        }
+        "version-conflict-blind-retry" => {
+            let app = spawn_app().await;
+            let body = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": [{"op": "replace", "path": "title", "value": "Lead"}]});
+            for _ in 0..2 {
+                let s = app
+                    .patch_json(&maria(), &body)
+                    .header("if-match", "\"999\"")
+                    .send()
+                    .await
+                    .unwrap()
+                    .status();
+                assert_eq!(s, 400);
+            }
+            (app, "")
+        }
+        "raw-slash-authority" => {
+            let app = spawn_app().await;
+            get(
+                &app,
+                "/api/v2/users/externalid/https%3A//idp.example/fas/K1",
+            )
+            .await;
+            (app, "")
+        }
+        "phone-not-e164" => {
+            let app = spawn_app().await;
+            app.post_json(
+                &users(),
+                &json!({"userName": "ph@example.com", "displayName": "Ph",
+            "phoneNumbers": [{"type": "work", "value": "(317) 555-0199"}]}),
+            )
+            .send()
+            .await
+            .unwrap();
+            (app, "")
+        }
+        "unauthenticated" => {
+            let app = spawn_app().await;
+            let resp = app.client.get(app.url(&users())).send().await.unwrap();
+            assert_eq!(resp.status(), 401);
+            (app, "")
+        }
+        "wrong-content-type" => {
+            let app = spawn_app().await;
+            app.client
+                .post(app.url(&users()))
+                .bearer_auth(&app.token)
+                .header("content-type", "text/plain")
+                .body(user("ct@example.com").to_string())
+                .send()
+                .await
+                .unwrap();
+            (app, "")
+        }
+        "not-idempotent" => {
+            let app = spawn_app().await;
+            mark(&app, "first sync").await;
+            let u = app
+                .create_user(
+                    &json!({"userName": "idem@example.com", "displayName": "Idem", "title": "A"}),
+                )
+                .await;
+            let path = format!("{}/{}", users(), u["id"].as_str().unwrap());
+            mark(&app, "second sync").await;
+            patch(
+                &app,
+                &path,
+                json!([{"op": "replace", "path": "title", "value": "B"}]),
+            )
+            .await;
+            app.post_json(&users(), &user("idem2@example.com"))
+                .send()
+                .await
+                .unwrap();
+            (app, "from=first%20sync&idempotent=second%20sync")
+        }
+        other => panic!("no script breaks {other}"),
+    }
+}
+
 // ---- retry-after ----
 
 fn throttled() -> Config {
@@ -158,13 +416,8 @@ fn throttled() -> Config {
 
 #[tokio::test]
 async fn retry_after_is_broken_by_a_client_that_comes_back_early() {
-    let app = spawn_with(throttled()).await;
-    for _ in 0..3 {
-        get(&app, &users()).await;
-    }
-    advance(&app, 10);
-    assert_eq!(get(&app, &users()).await, 429);
-    let f = broken(&app, "retry-after").await;
+    let (app, query) = break_rule("retry-after").await;
+    let f = broken_in(&app, "retry-after", query).await;
     says(&f, "Retry-After: 60");
     assert_eq!(f[0]["entries"][0]["status"], 429);
     assert_eq!(f[0]["entries"].as_array().unwrap().len(), 2);
@@ -194,18 +447,8 @@ async fn fail_creates(app: &TestApp, first_n: u64) {
 
 #[tokio::test]
 async fn lost_write_is_broken_by_a_client_that_moves_on_after_a_503() {
-    let app = spawn_with(frozen()).await;
-    fail_creates(&app, 1).await;
-    let (s, _) = status_json(
-        app.post_json(&users(), &user("lost@example.com"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(s, 503);
-    get(&app, &format!("{SCIM}/Groups")).await;
-    let f = broken(&app, "lost-write").await;
+    let (app, query) = break_rule("lost-write").await;
+    let f = broken_in(&app, "lost-write", query).await;
     says(&f, "lost@example.com");
 }
 
@@ -233,15 +476,8 @@ async fn lost_write_is_kept_by_a_client_that_retries_or_looks_up() {
 
 #[tokio::test]
 async fn retry_storm_is_broken_by_immediate_retries() {
-    let app = spawn_with(frozen()).await;
-    fail_creates(&app, 100).await;
-    for _ in 0..5 {
-        app.post_json(&users(), &user("storm@example.com"))
-            .send()
-            .await
-            .unwrap();
-    }
-    let f = broken(&app, "retry-storm").await;
+    let (app, query) = break_rule("retry-storm").await;
+    let f = broken_in(&app, "retry-storm", query).await;
     says(&f, "retried 4 times");
     // A higher threshold (query layer) accepts four retries.
     kept_in(&app, "retry-storm", "threshold=retry-storm:4").await;
@@ -265,13 +501,8 @@ async fn retry_storm_is_kept_by_exponential_backoff() {
 
 #[tokio::test]
 async fn token_churn_is_broken_by_a_token_per_request() {
-    let app = spawn_with(frozen()).await;
-    for _ in 0..4 {
-        let t = app.token_for(CLIENT_ID, CLIENT_SECRET).await;
-        assert_eq!(with_token(&app, &t, &users()).await, 200);
-        advance(&app, 30);
-    }
-    let f = broken(&app, "token-churn").await;
+    let (app, query) = break_rule("token-churn").await;
+    let f = broken_in(&app, "token-churn", query).await;
     says(&f, "every request");
 }
 
@@ -297,11 +528,8 @@ async fn token_churn_is_kept_by_reusing_one_token() {
 
 #[tokio::test]
 async fn expired_token_reuse_is_broken_by_resending_an_expired_token() {
-    let app = spawn_with(frozen()).await;
-    advance(&app, 86_401);
-    assert_eq!(get(&app, &users()).await, 401);
-    assert_eq!(get(&app, &users()).await, 401);
-    let f = broken(&app, "expired-token-reuse").await;
+    let (app, query) = break_rule("expired-token-reuse").await;
+    let f = broken_in(&app, "expired-token-reuse", query).await;
     says(&f, "once");
 }
 
@@ -317,10 +545,8 @@ async fn expired_token_reuse_is_kept_by_renewing() {
 
 #[tokio::test]
 async fn unauthenticated_is_broken_by_a_request_without_a_token() {
-    let app = spawn_app().await;
-    let resp = app.client.get(app.url(&users())).send().await.unwrap();
-    assert_eq!(resp.status(), 401);
-    let f = broken(&app, "unauthenticated").await;
+    let (app, query) = break_rule("unauthenticated").await;
+    let f = broken_in(&app, "unauthenticated", query).await;
     says(&f, "users.list");
 }
 
@@ -335,9 +561,8 @@ async fn unauthenticated_is_kept_with_a_token() {
 
 #[tokio::test]
 async fn page_size_is_broken_by_count_over_25() {
-    let app = spawn_app().await;
-    get(&app, &format!("{}?count=100", users())).await;
-    let f = broken(&app, "page-size").await;
+    let (app, query) = break_rule("page-size").await;
+    let f = broken_in(&app, "page-size", query).await;
     says(&f, "count=100");
 }
 
@@ -357,10 +582,8 @@ async fn ten_active_users(app: &TestApp) {
 
 #[tokio::test]
 async fn incomplete_page_walk_is_broken_by_stopping_at_page_one() {
-    let app = spawn_app().await;
-    ten_active_users(&app).await;
-    get(&app, &format!("{}?count=3", users())).await;
-    let f = broken(&app, "incomplete-page-walk").await;
+    let (app, query) = break_rule("incomplete-page-walk").await;
+    let f = broken_in(&app, "incomplete-page-walk", query).await;
     says(&f, "never asked for startIndex=4");
 }
 
@@ -405,24 +628,8 @@ async fn incomplete_page_walk_is_kept_by_walking_every_page() {
 
 #[tokio::test]
 async fn undocumented_filter_is_broken_and_names_the_part() {
-    let app = spawn_with(Config {
-        compat: genesys_scim_mock::compat::Compat {
-            profile: genesys_scim_mock::compat::Profile::Rfc,
-            ..Default::default()
-        },
-        ..test_config()
-    })
-    .await;
-    // Accepted by the rfc profile, refused by Genesys.
-    assert_eq!(
-        get(
-            &app,
-            &format!("{}?filter=title%20eq%20%22Agent%22", users())
-        )
-        .await,
-        200
-    );
-    let f = broken(&app, "undocumented-filter").await;
+    let (app, query) = break_rule("undocumented-filter").await;
+    let f = broken_in(&app, "undocumented-filter", query).await;
     says(&f, "'title'");
 }
 
@@ -449,14 +656,8 @@ async fn undocumented_filter_is_kept_by_documented_filters() {
 
 #[tokio::test]
 async fn extension_path_without_urn_is_broken_by_a_bare_extension_path() {
-    let app = spawn_app().await;
-    patch(
-        &app,
-        &maria(),
-        json!([{"op": "replace", "path": "department", "value": "Ops"}]),
-    )
-    .await;
-    let f = broken(&app, "extension-path-without-urn").await;
+    let (app, query) = break_rule("extension-path-without-urn").await;
+    let f = broken_in(&app, "extension-path-without-urn", query).await;
     says(
         &f,
         "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department",
@@ -478,11 +679,8 @@ async fn extension_path_without_urn_is_kept_with_the_urn() {
 
 #[tokio::test]
 async fn patch_without_patchop_schema_is_broken_by_a_core_schema_patch() {
-    let app = spawn_app().await;
-    let body = json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
-        "Operations": [{"op": "replace", "path": "title", "value": "Lead"}]});
-    app.patch_json(&maria(), &body).send().await.unwrap();
-    broken(&app, "patch-without-patchop-schema").await;
+    let (app, query) = break_rule("patch-without-patchop-schema").await;
+    broken_in(&app, "patch-without-patchop-schema", query).await;
 }
 
 #[tokio::test]
@@ -501,19 +699,8 @@ async fn patch_without_patchop_schema_is_kept_with_patchop() {
 
 #[tokio::test]
 async fn group_create_or_delete_is_broken_by_posting_a_group() {
-    let app = spawn_app().await;
-    let s = app
-        .post_json(&format!("{SCIM}/Groups"), &json!({"displayName": "New"}))
-        .send()
-        .await
-        .unwrap()
-        .status();
-    assert_eq!(s, 405);
-    app.delete(&format!("{SCIM}/Groups/{SALES_TEAM}"))
-        .send()
-        .await
-        .unwrap();
-    let f = broken(&app, "group-create-or-delete").await;
+    let (app, query) = break_rule("group-create-or-delete").await;
+    let f = broken_in(&app, "group-create-or-delete", query).await;
     assert_eq!(f.len(), 2, "{f:?}");
 }
 
@@ -532,23 +719,8 @@ async fn group_create_or_delete_is_kept_by_membership_patches() {
 
 #[tokio::test]
 async fn groups_before_users_is_broken_by_a_membership_before_its_user() {
-    let app = spawn_app().await;
-    let u = app.create_user(&user("early@example.com")).await;
-    let id = u["id"].as_str().unwrap().to_owned();
-    app.delete(&format!("{}/{id}", users()))
-        .send()
-        .await
-        .unwrap();
-    patch(
-        &app,
-        &format!("{SCIM}/Groups/{SALES_TEAM}"),
-        json!([{"op": "add", "path": "members", "value": [{"value": id}]}]),
-    )
-    .await;
-    // Creating the deleted userName again revives the same id (revive-deleted).
-    let again = app.create_user(&user("early@example.com")).await;
-    assert_eq!(again["id"], id.as_str());
-    let f = broken(&app, "groups-before-users").await;
+    let (app, query) = break_rule("groups-before-users").await;
+    let f = broken_in(&app, "groups-before-users", query).await;
     says(&f, "early@example.com");
 }
 
@@ -570,15 +742,8 @@ async fn groups_before_users_is_kept_by_users_first() {
 
 #[tokio::test]
 async fn dropped_attributes_are_listed_with_how_often() {
-    let app = spawn_app().await;
-    for i in 0..2 {
-        app.create_user(
-            &json!({"userName": format!("d{i}@example.com"), "displayName": "D",
-            "name": {"givenName": "D"}, "locale": "fr-BE"}),
-        )
-        .await;
-    }
-    let f = broken(&app, "dropped-attributes").await;
+    let (app, query) = break_rule("dropped-attributes").await;
+    let f = broken_in(&app, "dropped-attributes", query).await;
     let msgs: Vec<&str> = f.iter().map(|x| x["message"].as_str().unwrap()).collect();
     assert!(
         msgs.iter()
@@ -602,17 +767,8 @@ async fn dropped_attributes_are_kept_by_supported_attributes_only() {
 
 #[tokio::test]
 async fn read_only_write_is_broken_by_user_groups_and_group_display_names() {
-    let app = spawn_app().await;
-    app.create_user(&json!({"userName": "ro@example.com", "displayName": "Ro",
-        "groups": [{"value": SALES_TEAM}]}))
-        .await;
-    patch(
-        &app,
-        &format!("{SCIM}/Groups/{SALES_TEAM}"),
-        json!([{"op": "replace", "path": "displayName", "value": "X"}]),
-    )
-    .await;
-    let f = broken(&app, "read-only-write").await;
+    let (app, query) = break_rule("read-only-write").await;
+    let f = broken_in(&app, "read-only-write", query).await;
     let msgs: Vec<&str> = f.iter().map(|x| x["message"].as_str().unwrap()).collect();
     assert!(
         msgs.iter().any(|m| m.starts_with("groups is read-only")),
@@ -641,16 +797,8 @@ async fn read_only_write_is_kept_by_writable_attributes() {
 
 #[tokio::test]
 async fn phone_not_e164_is_broken_by_a_local_format_number() {
-    let app = spawn_app().await;
-    app.post_json(
-        &users(),
-        &json!({"userName": "ph@example.com", "displayName": "Ph",
-        "phoneNumbers": [{"type": "work", "value": "(317) 555-0199"}]}),
-    )
-    .send()
-    .await
-    .unwrap();
-    let f = broken(&app, "phone-not-e164").await;
+    let (app, query) = break_rule("phone-not-e164").await;
+    let f = broken_in(&app, "phone-not-e164", query).await;
     says(&f, "(317) 555-0199");
 }
 
@@ -667,16 +815,8 @@ async fn phone_not_e164_is_kept_by_e164_and_tel_uris() {
 
 #[tokio::test]
 async fn create_without_lookup_is_broken_by_a_blind_create() {
-    let app = spawn_app().await;
-    app.create_user(&user("dup@example.com")).await;
-    let s = app
-        .post_json(&users(), &user("dup@example.com"))
-        .send()
-        .await
-        .unwrap()
-        .status();
-    assert_eq!(s, 409);
-    let f = broken(&app, "create-without-lookup").await;
+    let (app, query) = break_rule("create-without-lookup").await;
+    let f = broken_in(&app, "create-without-lookup", query).await;
     says(&f, "never looked dup@example.com up");
 }
 
@@ -706,20 +846,8 @@ async fn create_without_lookup_is_kept_by_lookup_then_patch() {
 
 #[tokio::test]
 async fn version_conflict_blind_retry_is_broken_by_resending_a_stale_if_match() {
-    let app = spawn_app().await;
-    let body = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
-        "Operations": [{"op": "replace", "path": "title", "value": "Lead"}]});
-    for _ in 0..2 {
-        let s = app
-            .patch_json(&maria(), &body)
-            .header("if-match", "\"999\"")
-            .send()
-            .await
-            .unwrap()
-            .status();
-        assert_eq!(s, 400);
-    }
-    let f = broken(&app, "version-conflict-blind-retry").await;
+    let (app, query) = break_rule("version-conflict-blind-retry").await;
+    let f = broken_in(&app, "version-conflict-blind-retry", query).await;
     says(&f, "If-Match 999");
 }
 
@@ -749,29 +877,8 @@ async fn version_conflict_blind_retry_is_kept_by_reading_first() {
 
 #[tokio::test]
 async fn not_idempotent_is_broken_by_a_second_run_that_writes() {
-    let app = spawn_app().await;
-    mark(&app, "first sync").await;
-    let u = app
-        .create_user(&json!({"userName": "idem@example.com", "displayName": "Idem", "title": "A"}))
-        .await;
-    let path = format!("{}/{}", users(), u["id"].as_str().unwrap());
-    mark(&app, "second sync").await;
-    patch(
-        &app,
-        &path,
-        json!([{"op": "replace", "path": "title", "value": "B"}]),
-    )
-    .await;
-    app.post_json(&users(), &user("idem2@example.com"))
-        .send()
-        .await
-        .unwrap();
-    let f = broken_in(
-        &app,
-        "not-idempotent",
-        "from=first%20sync&idempotent=second%20sync",
-    )
-    .await;
+    let (app, query) = break_rule("not-idempotent").await;
+    let f = broken_in(&app, "not-idempotent", query).await;
     assert_eq!(f.len(), 2, "{f:?}");
     says(&f, "version 1 → 2");
 }
@@ -812,13 +919,8 @@ async fn not_idempotent_is_kept_by_a_second_run_that_changes_nothing() {
 
 #[tokio::test]
 async fn raw_slash_authority_is_broken_and_names_the_encoded_form() {
-    let app = spawn_app().await;
-    get(
-        &app,
-        "/api/v2/users/externalid/https%3A//idp.example/fas/K1",
-    )
-    .await;
-    let f = broken(&app, "raw-slash-authority").await;
+    let (app, query) = break_rule("raw-slash-authority").await;
+    let f = broken_in(&app, "raw-slash-authority", query).await;
     says(
         &f,
         "/api/v2/users/externalid/https%3A%2F%2Fidp.example%2Ffas/K1",
@@ -838,16 +940,8 @@ async fn raw_slash_authority_is_kept_by_encoding() {
 
 #[tokio::test]
 async fn wrong_content_type_is_broken_by_text_plain() {
-    let app = spawn_app().await;
-    app.client
-        .post(app.url(&users()))
-        .bearer_auth(&app.token)
-        .header("content-type", "text/plain")
-        .body(user("ct@example.com").to_string())
-        .send()
-        .await
-        .unwrap();
-    let f = broken(&app, "wrong-content-type").await;
+    let (app, query) = break_rule("wrong-content-type").await;
+    let f = broken_in(&app, "wrong-content-type", query).await;
     says(&f, "text/plain");
 }
 
@@ -1112,5 +1206,75 @@ async fn settings_layer_flag_then_scenario_then_query() {
     assert!(
         body["message"].as_str().unwrap().contains("valid rules"),
         "{body}"
+    );
+}
+
+// ---- docs/report.md ----
+
+const DOC: &str = "docs/report.md";
+const BEGIN: &str = "<!-- rules:begin (generated by tests/api/report.rs: UPDATE_DOCS=1 cargo test --test api report_docs) -->\n";
+const END: &str = "<!-- rules:end -->\n";
+
+/// The generated part of docs/report.md: every rule with a real finding from its script.
+async fn rules_section() -> String {
+    use genesys_scim_mock::report::catalogue::RULES;
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    for r in RULES {
+        let (app, query) = break_rule(r.id).await;
+        let report = report(&app, query).await;
+        let finding = &rule(&report, r.id)["findings"][0];
+        let _ = write!(
+            out,
+            "### `{}` ({})\n\n**{}.**\n\n{}\n\n- **Source:** {}\n- **Fix:** {}\n",
+            r.id,
+            r.severity,
+            r.title,
+            r.why.split_whitespace().collect::<Vec<_>>().join(" "),
+            r.source,
+            r.hint
+        );
+        if !query.is_empty() {
+            let _ = writeln!(out, "- **Needs:** `?{query}`");
+        }
+        let _ = write!(
+            out,
+            "\nExample finding (`break_rule(\"{}\")` in tests/api/report.rs):\n\n```text\n{}\n",
+            r.id,
+            finding["message"].as_str().unwrap()
+        );
+        for e in finding["entries"].as_array().unwrap() {
+            let _ = writeln!(
+                out,
+                "  #{} {} {} -> {}",
+                e["seq"],
+                e["method"].as_str().unwrap(),
+                e["target"].as_str().unwrap(),
+                e["status"]
+            );
+        }
+        out.push_str("```\n\n");
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn report_docs_show_a_real_finding_per_rule() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(DOC);
+    let doc = std::fs::read_to_string(&path).unwrap();
+    let (head, rest) = doc
+        .split_once(BEGIN)
+        .expect("docs/report.md has the begin marker");
+    let (_, tail) = rest
+        .split_once(END)
+        .expect("docs/report.md has the end marker");
+    let want = format!("{head}{BEGIN}{}{END}{tail}", rules_section().await);
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &want).unwrap();
+        return;
+    }
+    assert!(
+        doc == want,
+        "docs/report.md is out of date with the rules; run UPDATE_DOCS=1 cargo test --test api report_docs"
     );
 }

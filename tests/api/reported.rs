@@ -260,3 +260,80 @@ async fn the_rfc_profile_refuses_the_string_booleans_of_the_old_dialect() {
     .await;
     assert_eq!(s, 400, "the role's \"primary\": \"True\" is a string too");
 }
+
+// --- eventual-consistency ----------------------------------------------------------------------
+
+async fn total(app: &TestApp, query: &str) -> u64 {
+    let (s, body) = app.get_json(&format!("{SCIM}/Users{query}")).await;
+    assert_eq!(s, 200, "{body}");
+    body["totalResults"].as_u64().unwrap()
+}
+
+#[tokio::test]
+async fn read_lag_in_reads_hides_new_users_and_keeps_deleted_ones() {
+    let app = spawn_with(with_scenario("eventual-consistency")).await;
+    let base = total(&app, "").await;
+    let user = app
+        .create_user(&json!({"userName": "lag@example.com", "displayName": "Lag"}))
+        .await;
+    let path = format!("{SCIM}/Users/{}", user["id"].as_str().unwrap());
+    let by_name = "?filter=userName%20eq%20%22lag@example.com%22";
+
+    // Reads 1 and 2 after the create miss it, whichever read they are; read 3 sees it.
+    assert_eq!(app.get_json(&path).await.0, 404);
+    assert_eq!(total(&app, by_name).await, 0);
+    assert_eq!(total(&app, "").await, base + 1);
+    assert_eq!(app.get_json(&path).await.0, 200);
+    // The write itself was not delayed: a retried create conflicts.
+    let (s, body) = app
+        .post_status(
+            &format!("{SCIM}/Users"),
+            &json!({"userName": "lag@example.com", "displayName": "Lag"}),
+        )
+        .await;
+    assert_scim_error(s, &body, 409, Some("uniqueness"));
+
+    let resp = app.delete(&path).send().await.unwrap();
+    assert_eq!(resp.status(), 204);
+    // GET by id is 404 at once; the next two searches still show the user as it was.
+    assert_eq!(app.get_json(&path).await.0, 404);
+    let (_, found) = app.get_json(&format!("{SCIM}/Users{by_name}")).await;
+    assert_eq!(found["totalResults"], 1);
+    assert_eq!(found["Resources"][0]["displayName"], "Lag");
+    assert_eq!(found["Resources"][0]["active"], true);
+    assert_eq!(total(&app, by_name).await, 0);
+    assert_eq!(total(&app, "").await, base);
+}
+
+#[tokio::test]
+async fn read_lag_in_clock_time_ends_when_the_clock_passes_it() {
+    let app = spawn_with(Config {
+        scenarios: vec![dir("eventual-consistency").join("scenario-clock.json")],
+        clock: "frozen:2026-03-01T09:00:00Z".to_owned(),
+        ..test_config()
+    })
+    .await;
+    let user = app
+        .create_user(&json!({"userName": "tick@example.com", "displayName": "Tick"}))
+        .await;
+    let path = format!("{SCIM}/Users/{}", user["id"].as_str().unwrap());
+    let by_name = "?filter=userName%20eq%20%22tick@example.com%22";
+    for _ in 0..5 {
+        assert_eq!(
+            app.get_json(&path).await.0,
+            404,
+            "reads do not end a clock lag"
+        );
+    }
+    frozen_clock(&app, r#"{"advance": "29s"}"#).await;
+    assert_eq!(total(&app, by_name).await, 0);
+    frozen_clock(&app, r#"{"advance": "1s"}"#).await;
+    assert_eq!(app.get_json(&path).await.0, 200);
+    assert_eq!(total(&app, by_name).await, 1);
+
+    assert_eq!(app.delete(&path).send().await.unwrap().status(), 204);
+    frozen_clock(&app, r#"{"advance": "29s"}"#).await;
+    assert_eq!(total(&app, by_name).await, 1, "the index still shows it");
+    frozen_clock(&app, r#"{"advance": "1s"}"#).await;
+    assert_eq!(total(&app, by_name).await, 0);
+}

@@ -386,8 +386,12 @@ async fn every_shipped_scenario_loads_and_has_a_readme() {
             "{} has no README",
             dir.display()
         );
-        let file = dir.join("scenario.json");
-        if file.exists() {
+        for file in std::fs::read_dir(&dir).unwrap() {
+            let file = file.unwrap().path();
+            let name = file.file_name().unwrap().to_string_lossy().into_owned();
+            if !(name.starts_with("scenario") && name.ends_with(".json")) {
+                continue;
+            }
             let text = std::fs::read_to_string(&file).unwrap();
             genesys_scim_mock::scenario::Scenario::from_text(&text)
                 .unwrap_or_else(|e| panic!("{}: {e}", file.display()));

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The client report as a CI job sees it: the release binary serves, a sloppy client (curl)
+# breaks rules, `genesys-scim-mock report` writes JUnit, Markdown and SARIF and exits 1 naming
+# the broken rule; a careful client gets exit 0. Every JUnit file is validated against
+# docs/junit.xsd with xmllint (Debian libxml2-utils). Budget: under a minute after the shared
+# release build.
+. "$(dirname "$0")/../lib.sh"
+cd "$ROOT"
+
+apt_install libxml2-utils curl
+command -v xmllint >/dev/null || { echo "70-report: xmllint is not installed" >&2; exit 1; }
+bin=$(static_binary)
+out="$CI_CACHE/report"
+rm -rf "$out" && mkdir -p "$out"
+
+server_pid=
+stop() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null; server_pid=; }
+trap stop EXIT
+
+# serve: starts a fresh server on a free port and sets $B to its URL.
+serve() {
+  rm -f "$out/port"
+  "$bin" serve --bind 127.0.0.1:0 --port-file "$out/port" --seed 7 >"$out/server.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 100); do [ -s "$out/port" ] && break; sleep 0.05; done
+  [ -s "$out/port" ] || { echo "70-report: the server did not start" >&2; cat "$out/server.log" >&2; exit 1; }
+  B="http://$(cat "$out/port")"
+  T=$(curl -fsS -u mock-client-id:mock-client-secret -d grant_type=client_credentials "$B/oauth/token" \
+    | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+}
+
+# gate NAME: runs `report` with every format into $out/NAME.*; sets $code.
+gate() {
+  set +e
+  "$bin" report --url "$B" --report "junit:$out/$1.xml" --report "markdown:$out/$1.md" \
+    --report "sarif:$out/$1.sarif" --fail-on error 2>"$out/$1.stderr"
+  code=$?
+  set -e
+  xmllint --noout --schema docs/junit.xsd "$out/$1.xml"
+  python3 -m json.tool "$out/$1.sarif" >/dev/null
+}
+
+# A sloppy client: a group create (error) and a page of 100 (warning).
+serve
+curl -fsS -o /dev/null -H "Authorization: Bearer $T" "$B/api/v2/scim/v2/Users?count=100"
+curl -sS -o /dev/null -H "Authorization: Bearer $T" -H 'Content-Type: application/scim+json' \
+  -d '{"displayName": "New <group> & \"quotes\""}' "$B/api/v2/scim/v2/Groups"
+gate sloppy
+[ "$code" = 1 ] || { echo "70-report: a broken rule should exit 1, got $code" >&2; cat "$out/sloppy.stderr" >&2; exit 1; }
+grep -q '^genesys-scim-mock: report: error group-create-or-delete: 1 finding' "$out/sloppy.stderr" \
+  || { echo "70-report: stderr does not name the rule:" >&2; cat "$out/sloppy.stderr" >&2; exit 1; }
+grep -q '| 🟠 warning | `page-size` | 1 |' "$out/sloppy.md"
+grep -q '<failure ' "$out/sloppy.xml"
+stop
+
+# A careful client: one token, pages of 25.
+serve
+curl -fsS -o /dev/null -H "Authorization: Bearer $T" "$B/api/v2/scim/v2/Users?count=25"
+gate careful
+[ "$code" = 0 ] || { echo "70-report: a careful client should exit 0, got $code" >&2; cat "$out/careful.stderr" >&2; exit 1; }
+if grep -q '<failure ' "$out/careful.xml"; then echo "70-report: unexpected failure in careful.xml" >&2; exit 1; fi
+stop
+echo "   report: sloppy client exit 1, careful client exit 0; JUnit valid against docs/junit.xsd"

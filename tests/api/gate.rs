@@ -1,0 +1,172 @@
+//! The CI gate: `genesys-scim-mock report --url ...` (and `exec --report/--fail-on`), run as
+//! real child processes against a real server, with clients that break and keep the rules.
+
+use std::path::PathBuf;
+
+use crate::helpers::*;
+use serde_json::json;
+
+const BIN: &str = env!("CARGO_BIN_EXE_genesys-scim-mock");
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("gsm-gate-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs the binary; returns exit code, stdout, stderr.
+async fn run(args: &[&str]) -> (i32, String, String) {
+    let out = tokio::process::Command::new(BIN)
+        .args(args)
+        .env_remove("GENESYS_MOCK_ADMIN_TOKEN")
+        .env_remove("GENESYS_MOCK_URL")
+        .output()
+        .await
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A client that breaks group-create-or-delete (error) and page-size (warning).
+async fn sloppy(app: &TestApp) {
+    app.get(&format!("{SCIM}/Users?count=100"))
+        .send()
+        .await
+        .unwrap();
+    app.post_json(&format!("{SCIM}/Groups"), &json!({"displayName": "New"}))
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn report_exits_1_naming_each_broken_rule_and_writes_every_format() {
+    let app = spawn_app().await;
+    sloppy(&app).await;
+    let dir = scratch("broken");
+    let junit = dir.join("report.xml");
+    let md = dir.join("report.md");
+    let (code, stdout, stderr) = run(&[
+        "report",
+        "--url",
+        &app.base,
+        "--report",
+        &format!("junit:{}", junit.display()),
+        "--report",
+        &format!("markdown:{}", md.display()),
+        "--report",
+        "sarif:-",
+    ])
+    .await;
+    assert_eq!(code, 1, "{stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(
+        lines.len(),
+        1,
+        "only the error-level rule fails by default: {stderr}"
+    );
+    assert!(
+        lines[0]
+            .starts_with("genesys-scim-mock: report: error group-create-or-delete: 1 finding: "),
+        "{stderr}"
+    );
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    let doc = quick_junit::Report::deserialize_from_str(&xml).unwrap();
+    assert_eq!((doc.tests, doc.failures), (21, 1));
+    assert!(
+        xml.contains(&format!("{}/__admin/requests?seq=", app.base)),
+        "links are absolute: {xml}"
+    );
+    assert!(
+        std::fs::read_to_string(&md)
+            .unwrap()
+            .contains("## SCIM client report")
+    );
+    assert!(
+        stdout.contains("\"version\": \"2.1.0\""),
+        "sarif on stdout: {stdout}"
+    );
+
+    // --fail-on warning also names the warning; --fail-on never only writes.
+    let (code, _, stderr) = run(&["report", "--url", &app.base, "--fail-on", "warning"]).await;
+    assert_eq!(code, 1);
+    assert_eq!(stderr.lines().count(), 2, "{stderr}");
+    assert!(
+        stderr.contains("warning page-size: 1 finding: count=100"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(&["report", "--url", &app.base, "--fail-on", "never"]).await;
+    assert_eq!(code, 0, "{stderr}");
+    // Re-levelling from the command line.
+    let (code, _, stderr) = run(&[
+        "report",
+        "--url",
+        &app.base,
+        "--rule",
+        "group-create-or-delete=warning",
+    ])
+    .await;
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn report_exits_0_for_a_careful_client() {
+    let app = spawn_app().await;
+    app.get(&format!("{SCIM}/Users?count=25"))
+        .send()
+        .await
+        .unwrap();
+    let dir = scratch("clean");
+    let junit = dir.join("report.xml");
+    let (code, _, stderr) = run(&[
+        "report",
+        "--url",
+        &app.base,
+        "--fail-on",
+        "warning",
+        "--report",
+        &format!("junit:{}", junit.display()),
+    ])
+    .await;
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+    let doc = quick_junit::Report::deserialize_from_str(&std::fs::read_to_string(&junit).unwrap())
+        .unwrap();
+    assert_eq!(doc.failures, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn report_exits_2_with_a_clear_error_when_it_cannot_run() {
+    let app = spawn_app().await;
+    for (args, want) in [
+        (
+            vec!["--report", "html:x"],
+            "--report: unknown format \"html\"",
+        ),
+        (vec!["--fail-on", "loud"], "--fail-on"),
+        (
+            vec!["--rule", "nope=off"],
+            "--rule: unknown rule \"nope\"; valid rules: retry-after",
+        ),
+        (vec!["--from", "missing"], "unknown mark \"missing\""),
+    ] {
+        let mut a = vec!["report", "--url", app.base.as_str()];
+        a.extend(args);
+        let (code, _, stderr) = run(&a).await;
+        assert_eq!(code, 2, "{a:?}: {stderr}");
+        assert!(stderr.contains(want), "{a:?}: {stderr}");
+    }
+    let (code, _, stderr) = run(&[
+        "report",
+        "--url",
+        "http://127.0.0.1:9",
+        "--timeout-ms",
+        "2000",
+    ])
+    .await;
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("--url http://127.0.0.1:9"), "{stderr}");
+}
