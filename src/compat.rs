@@ -112,10 +112,9 @@ pub struct Compat {
     pub coerce_string_booleans: bool,
     /// `unsupported-attributes`: `drop` (Genesys, seed 004) or `reject`.
     pub unsupported_attributes: Unsupported,
-    /// `revive-deleted`: creating a user with a deleted user's userName revives that user under
-    /// the same id, active, with roles reset (Genesys help on Okta re-enable). When false, a new
-    /// user is created. Default true.
-    pub revive_deleted: bool,
+    /// `revive-deleted`: what creating a user with a deleted user's userName does; see
+    /// [`Revive`]. Default `no-roles`.
+    pub revive_deleted: Revive,
     /// `raw-slash-authority`: see [`RawSlashAuthority`]. Default `reject`.
     pub raw_slash_authority: RawSlashAuthority,
     /// `external-id-repost`: re-POSTing an authority the user already has on
@@ -145,6 +144,37 @@ pub struct Compat {
     pub read_lag: ReadLag,
 }
 
+/// `revive-deleted`: a create whose userName belongs to a deleted user.
+///
+/// Three Genesys sources describe re-creating a deleted user, and they differ:
+/// `POST /api/v2/users` with the email of a deleted user fails with `general.conflict`
+/// (terraform-provider-genesyscloud PR 631, 2023-09-18); a user restored in Genesys lands in the
+/// Home division without roles (help, "Delete someone from your organization"); and a user
+/// re-enabled from Okta, over SCIM, comes back active with no roles, not even `employee` (help
+/// FAQ, "What happens when I delete a user in Genesys Cloud and later re-enable the user in
+/// Okta?"). The default follows the SCIM one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum Revive {
+    /// The same id comes back active, in the Home division unless the body names one, with only
+    /// the roles the body names: not its old roles, and not the `employee` default a new user
+    /// gets (the Okta FAQ and the restore article).
+    #[default]
+    #[serde(rename = "no-roles")]
+    NoRoles,
+    /// The same id comes back as if newly created from the body: roles from the body, else the
+    /// `employee` default.
+    #[serde(rename = "true")]
+    AsCreated,
+    /// `409 uniqueness`: the userName belongs to a deleted user (the platform API's
+    /// `general.conflict`).
+    #[serde(rename = "conflict")]
+    Conflict,
+    /// A new user with a new id; the deleted one stays deleted (RFC 7644: a deleted resource
+    /// is gone).
+    #[serde(rename = "false")]
+    New,
+}
+
 /// See [`Compat::external_id_repost`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -163,7 +193,7 @@ impl Default for Compat {
             patch_extension_needs_urn: true,
             coerce_string_booleans: true,
             unsupported_attributes: Unsupported::Drop,
-            revive_deleted: true,
+            revive_deleted: Revive::NoRoles,
             raw_slash_authority: RawSlashAuthority::Reject,
             external_id_repost: ExternalIdRepost::Conflict,
             ratelimit_headers: false,
@@ -254,10 +284,10 @@ pub const SWITCHES: &[Switch] = &[
     ),
     switch(
         "revive-deleted",
-        "true|false",
-        "true",
+        "no-roles|true|conflict|false",
+        "no-roles",
         "false",
-        "creating a deleted user's userName revives that user under the same id",
+        "a create with a deleted user's userName: revive the same id without roles, revive it as created, 409, or a new user",
     ),
     switch(
         "raw-slash-authority",
@@ -404,7 +434,7 @@ impl Compat {
             "patch-extension-needs-urn" => self.patch_extension_needs_urn = boolean(name, value)?,
             "coerce-string-booleans" => self.coerce_string_booleans = boolean(name, value)?,
             "unsupported-attributes" => self.unsupported_attributes = choice(name, value)?,
-            "revive-deleted" => self.revive_deleted = boolean(name, value)?,
+            "revive-deleted" => self.revive_deleted = choice(name, value)?,
             "raw-slash-authority" => self.raw_slash_authority = choice(name, value)?,
             "external-id-repost" => self.external_id_repost = choice(name, value)?,
             "ratelimit-headers" => self.ratelimit_headers = boolean(name, value)?,
@@ -465,7 +495,7 @@ mod tests {
         assert_eq!(rfc.version_mismatch(), StatusCode::PRECONDITION_FAILED);
         assert!(!rfc.username_must_be_email && rfc.meta_created);
         assert!(!rfc.patch_extension_needs_urn && !rfc.coerce_string_booleans);
-        assert!(!rfc.revive_deleted && !rfc.patch_replace_creates);
+        assert!(rfc.revive_deleted == Revive::New && !rfc.patch_replace_creates);
         // Switching back restores every Genesys value.
         let mut c = rfc.clone();
         c.set("profile", "genesys").unwrap();

@@ -337,3 +337,81 @@ async fn read_lag_in_clock_time_ends_when_the_clock_passes_it() {
     frozen_clock(&app, r#"{"advance": "1s"}"#).await;
     assert_eq!(total(&app, by_name).await, 0);
 }
+
+// --- re-create-deleted-user --------------------------------------------------------------------
+
+#[tokio::test]
+async fn re_creating_a_deleted_user_follows_each_revive_value() {
+    use genesys_scim_mock::compat::Revive;
+    let sales_agent = json!({
+        "userName": "back@example.com", "displayName": "Back",
+        "roles": [{"value": "Agent"}, {"value": "Supervisor"}],
+        ENT: {"division": "Sales"}
+    });
+    let again = json!({"userName": "back@example.com", "displayName": "Back Again"});
+    let deleted_then_created = |revive: Option<Revive>, scenario: bool, body: Value| {
+        let (sales_agent, again) = (sales_agent.clone(), again.clone());
+        async move {
+            let mut config = if scenario {
+                with_scenario("re-create-deleted-user")
+            } else {
+                test_config()
+            };
+            if let Some(r) = revive {
+                config.compat.revive_deleted = r;
+            }
+            let app = spawn_with(config).await;
+            let first = app.create_user(&sales_agent).await;
+            let id = first["id"].as_str().unwrap().to_owned();
+            assert_eq!(
+                app.delete(&format!("{SCIM}/Users/{id}"))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status(),
+                204
+            );
+            let body = if body.is_null() { again } else { body };
+            let (s, user) = app.post_status(&format!("{SCIM}/Users"), &body).await;
+            (s, user, id)
+        }
+    };
+
+    // Default, no-roles: same id, active, Home division, no roles at all.
+    let (s, user, id) = deleted_then_created(None, false, Value::Null).await;
+    assert_eq!((s, user["id"].as_str()), (201, Some(id.as_str())), "{user}");
+    assert_eq!(user["active"], true);
+    assert_eq!(user[ENT]["division"], "Home");
+    assert!(role_names(&user).is_empty(), "not even employee: {user}");
+    assert_eq!(user["meta"]["version"], "3", "create, delete, revive");
+    // Roles the body names are kept; the old ones are not.
+    let named =
+        json!({"userName": "back@example.com", "displayName": "B", "roles": [{"value": "Agent"}]});
+    let (_, user, _) = deleted_then_created(None, false, named).await;
+    assert_eq!(role_names(&user), ["Agent"]);
+
+    // true: same id, as if newly created: the employee default.
+    let (_, user, id) = deleted_then_created(Some(Revive::AsCreated), false, Value::Null).await;
+    assert_eq!(user["id"], id.as_str());
+    assert_eq!(role_names(&user), ["employee"]);
+
+    // conflict (the shipped scenario): 409, the deleted user stays deleted.
+    let (s, body, _) = deleted_then_created(None, true, Value::Null).await;
+    assert_scim_error(s, &body, 409, Some("uniqueness"));
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("general.conflict")
+    );
+
+    // false: a new id.
+    let (s, user, id) = deleted_then_created(Some(Revive::New), false, Value::Null).await;
+    assert_eq!(s, 201);
+    assert_ne!(user["id"], id.as_str());
+    assert_eq!(
+        role_names(&user),
+        ["employee"],
+        "a new user gets the default role"
+    );
+}
