@@ -33,6 +33,7 @@
 //!   command-line modes.
 
 pub mod admin;
+pub mod after_child;
 pub mod client;
 pub mod clock;
 pub mod compat;
@@ -50,7 +51,6 @@ pub mod healthcheck;
 pub mod http;
 pub mod instance;
 pub mod journal;
-pub mod journal_limits;
 pub mod logging;
 pub mod overrides;
 pub mod ratelimit;
