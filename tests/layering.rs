@@ -60,6 +60,7 @@ const LAYERS: &[&str] = &[
     "instance",
     "after_child",
     "export",
+    "end_state",
     "exec",
 ];
 
