@@ -536,7 +536,15 @@ fn exec_expect_rejects_a_bad_file_before_the_child_runs() {
     );
     assert!(!dir.join("ran").exists(), "the child must not run");
     let out = Command::new(BIN)
-        .args(["exec", "--expect-junit", "x.xml", "--", "sh", "-c", "touch ran"])
+        .args([
+            "exec",
+            "--expect-junit",
+            "x.xml",
+            "--",
+            "sh",
+            "-c",
+            "touch ran",
+        ])
         .current_dir(&dir)
         .env_remove("GENESYS_MOCK_BIND")
         .output()
