@@ -29,6 +29,7 @@
 //! - [`instance`]: a started server (state, listener, accept loop), shared by `serve`, `exec`
 //!   and the test handle; [`client`]: the small HTTP client `verify`, `healthcheck`, `exec`
 //!   and the test handle use to talk to a server.
+//! - [`MockServer`] ([`mock_server`]): the server as a Rust test handle.
 //! - [`exec`] (with [`export`]), [`healthcheck`], [`verify`] and [`logging`]: the
 //!   command-line modes.
 
@@ -38,20 +39,26 @@ pub mod clock;
 pub mod compat;
 pub mod config;
 pub mod error;
+#[cfg(feature = "cli")]
 pub mod exec;
 pub mod expect;
+#[cfg(feature = "cli")]
 pub mod export;
 pub mod fault;
 pub mod fixtures;
+#[cfg(feature = "cli")]
 pub mod gate;
 pub mod genesys;
 pub mod handlers;
+#[cfg(feature = "cli")]
 pub mod healthcheck;
 pub mod http;
 pub mod instance;
 pub mod journal;
 pub mod journal_limits;
+#[cfg(feature = "cli")]
 pub mod logging;
+pub mod mock_server;
 pub mod overrides;
 pub mod ratelimit;
 pub mod redaction;
@@ -67,4 +74,7 @@ pub mod server;
 pub mod state;
 pub mod store;
 pub mod tokens;
+#[cfg(feature = "cli")]
 pub mod verify;
+
+pub use mock_server::MockServer;
