@@ -32,29 +32,25 @@ pub fn empty() -> Body {
     full(Bytes::new())
 }
 
-/// Reads a hyper body into bytes, stopping at `limit` bytes.
-///
-/// Returns `Ok(None)` when the body is larger than `limit` (the caller answers 413), and `Err`
-/// when the connection failed mid-body.
-pub async fn read_limited<B>(body: B, limit: usize) -> Result<Option<Bytes>, BodyError>
-where
-    B: hyper::body::Body<Data = Bytes>,
-    B::Error: Into<BodyError>,
-{
-    match http_body_util::Limited::new(body, limit).collect().await {
-        Ok(collected) => Ok(Some(collected.to_bytes())),
-        Err(err) if err.is::<http_body_util::LengthLimitError>() => Ok(None),
-        Err(err) => Err(err),
-    }
-}
-
 /// A JSON response with a status and content type.
 pub fn json_response(
     status: StatusCode,
     content_type: &'static str,
     value: &Value,
 ) -> Response<Body> {
-    let mut resp = Response::new(full(value.to_string()));
+    serialized_response(status, content_type, value)
+}
+
+/// A JSON response from anything serializable, written straight into the body buffer (not
+/// through `Display`, which goes through the formatter a few bytes at a time).
+pub fn serialized_response(
+    status: StatusCode,
+    content_type: &'static str,
+    value: &impl serde::Serialize,
+) -> Response<Body> {
+    // Serializing these types cannot fail (string keys, no non-finite floats).
+    let bytes = serde_json::to_vec(value).unwrap_or_default();
+    let mut resp = Response::new(full(bytes));
     *resp.status_mut() = status;
     resp.headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));

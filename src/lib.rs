@@ -25,7 +25,8 @@
 //!   `/__admin`.
 //! - [`expect`]: end-state assertions (`/__admin/expect`, `verify`), a structured diff.
 //! - [`error`]: the one client-visible error type and its two renderings (SCIM and platform).
-//! - [`http`]: request buffering and response helpers.
+//! - [`http`]: request buffering and response helpers; [`upload`]: reading a body within its
+//!   size and time bounds.
 //! - [`instance`]: a started server (state, listener, accept loop), shared by `serve`, `exec`
 //!   and the test handle; [`client`]: the small HTTP client `verify`, `healthcheck`, `exec`
 //!   and the test handle use to talk to a server.
@@ -34,6 +35,7 @@
 //!   command-line modes.
 
 pub mod admin;
+pub mod after_child;
 pub mod client;
 pub mod clock;
 pub mod compat;
@@ -55,7 +57,6 @@ pub mod healthcheck;
 pub mod http;
 pub mod instance;
 pub mod journal;
-pub mod journal_limits;
 #[cfg(feature = "cli")]
 pub mod logging;
 pub mod mock_server;
@@ -74,6 +75,7 @@ pub mod server;
 pub mod state;
 pub mod store;
 pub mod tokens;
+pub mod upload;
 #[cfg(feature = "cli")]
 pub mod verify;
 

@@ -7,6 +7,7 @@ pub mod externalid;
 pub mod groups;
 pub mod oauth;
 pub mod platform;
+pub mod platform_user;
 pub mod users;
 
 use chrono::{DateTime, Utc};
@@ -238,6 +239,17 @@ pub fn not_modified(req: &ApiRequest, version: u64) -> Option<Response<Body>> {
 /// A SCIM JSON response with an ETag.
 pub fn scim_resource(status: StatusCode, body: &Value, version: u64) -> Response<Body> {
     let mut resp = json_response(status, SCIM_JSON, body);
+    set_etag(&mut resp, version);
+    resp
+}
+
+/// A SCIM JSON response with an ETag, from a document a serializer writes as it is.
+pub fn scim_document(
+    status: StatusCode,
+    body: &impl serde::Serialize,
+    version: u64,
+) -> Response<Body> {
+    let mut resp = crate::http::serialized_response(status, SCIM_JSON, body);
     set_etag(&mut resp, version);
     resp
 }
