@@ -28,6 +28,8 @@ const LAYERS: &[&str] = &[
     "client",
     // The one error type (it renders both shapes).
     "error",
+    // Reading a request body within its bounds.
+    "upload",
     // Protocol, then domain, then storage, then what fills and checks storage.
     "scim",
     "genesys",
@@ -62,6 +64,7 @@ const LAYERS: &[&str] = &[
     "mock_server",
     "after_child",
     "export",
+    "end_state",
     "exec",
 ];
 
