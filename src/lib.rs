@@ -40,6 +40,7 @@ pub mod client;
 pub mod clock;
 pub mod compat;
 pub mod config;
+#[cfg(feature = "cli")]
 pub mod end_state;
 pub mod error;
 #[cfg(feature = "cli")]
