@@ -18,6 +18,7 @@ use crate::genesys::lag::RecentWrites;
 use crate::genesys::limits::Limits;
 use crate::genesys::user::{ExternalId, User, UserState};
 use crate::overrides::Overrides;
+use crate::rate_layer::RateLayer;
 use crate::rng::Seeded;
 
 /// A named reference record (role, skill, language).
@@ -65,6 +66,8 @@ pub struct Org {
     /// Recent creates and deletes, for the `read-lag` switch (bounded, see
     /// [`crate::genesys::lag`]).
     pub recent: RecentWrites,
+    /// The org's named rate limits (fixture `rateLimits`), on top of the server's.
+    pub rate_layers: Vec<RateLayer>,
 }
 
 /// The maps that keep userName and external ids unique, apart from the user table so a
@@ -155,6 +158,7 @@ impl Org {
             indexes: UserIndexes::default(),
             member_of: Vec::new(),
             recent: RecentWrites::default(),
+            rate_layers: Vec::new(),
         }
     }
 
