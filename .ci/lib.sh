@@ -37,3 +37,23 @@ static_binary() {
     cargo build --release --locked --target x86_64-unknown-linux-gnu --bin genesys-scim-mock >&2)
   echo "$bin"
 }
+
+# docker_engine: installs Debian's docker.io and starts dockerd in the background unless an
+# engine already answers; waits up to 30 s and fails loudly (with the daemon's log) if it
+# does not come up. Prints nothing on success.
+docker_engine() {
+  apt_install docker.io
+  docker info >/dev/null 2>&1 && return 0
+  local log="$CI_CACHE/dockerd.log"
+  nohup dockerd >"$log" 2>&1 &
+  for _ in $(seq 1 300); do
+    docker info >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "dockerd did not start within 30 s; its log:" >&2
+  tail -n 40 "$log" >&2
+  return 1
+}
+
+# now_ms: milliseconds since the epoch, for step timings.
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }

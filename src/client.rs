@@ -1,6 +1,8 @@
-//! A small HTTP/1.1 client for subcommands that talk to a running server (`verify`): one
-//! request per connection over hyper's client connection, `http://` only (the mock serves
-//! plain HTTP on loopback or inside a container), with a deadline on the whole exchange.
+//! A small HTTP/1.1 client for subcommands that talk to a running server (`verify`,
+//! `healthcheck`, `exec`, and the test handle): one request per connection over hyper's client
+//! connection, `http://` only (the mock serves plain HTTP on loopback or inside a container),
+//! with a deadline on the whole exchange. They go through the server's public HTTP surface
+//! rather than reaching into its state, so what they check is what a client sees.
 
 use std::time::Duration;
 
@@ -50,6 +52,27 @@ impl BaseUrl {
     }
 }
 
+impl BaseUrl {
+    /// The base URL of a server bound to `addr`, as a client on this machine reaches it.
+    pub fn from_addr(addr: std::net::SocketAddr) -> Self {
+        let addr = loopback(addr);
+        Self {
+            host: addr.ip().to_string(),
+            port: addr.port(),
+            path: String::new(),
+        }
+    }
+
+    /// `http://host:port[/prefix]`.
+    pub fn url(&self) -> String {
+        if self.host.contains(':') {
+            format!("http://[{}]:{}{}", self.host, self.port, self.path)
+        } else {
+            format!("http://{}:{}{}", self.host, self.port, self.path)
+        }
+    }
+}
+
 /// A response: status, content type and body.
 #[derive(Debug, Clone)]
 pub struct Answer {
@@ -59,6 +82,25 @@ pub struct Answer {
 }
 
 impl Answer {
+    /// The body as JSON, or an error naming the call.
+    pub fn json(&self, what: &str) -> Result<serde_json::Value, String> {
+        serde_json::from_slice(&self.body)
+            .map_err(|e| format!("{what}: the answer is not JSON ({e})"))
+    }
+
+    /// `Ok(self)` on a 2xx status; otherwise an error carrying the status and body.
+    pub fn success(self, what: &str) -> Result<Self, String> {
+        if self.status.is_success() {
+            Ok(self)
+        } else {
+            Err(format!(
+                "{what}: {} {}",
+                self.status,
+                String::from_utf8_lossy(&self.body)
+            ))
+        }
+    }
+
     /// What a refused admin call says: the status, the server's message, and a hint for the
     /// usual causes (a missing admin token, the admin API turned off).
     pub fn refusal(&self) -> String {
@@ -73,6 +115,76 @@ impl Answer {
         };
         format!("the server answered {}: {message}{hint}", self.status)
     }
+}
+
+/// How long one control call of a [`Client`] may take, connection included.
+pub const CALL_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A server's base URL and its admin token, if any: the admin API's caller.
+#[derive(Debug, Clone)]
+pub struct Client {
+    base: BaseUrl,
+    admin_token: Option<String>,
+}
+
+impl Client {
+    /// A client for the server at `base`; admin paths carry `admin_token`.
+    pub fn new(base: BaseUrl, admin_token: Option<String>) -> Self {
+        Self { base, admin_token }
+    }
+
+    /// `http://host:port`.
+    pub fn base_url(&self) -> String {
+        self.base.url()
+    }
+
+    /// Sends one request with an optional JSON body and reads the whole answer.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<Answer, String> {
+        let bearer = self
+            .admin_token
+            .as_deref()
+            .filter(|_| path.starts_with("/__admin"));
+        let bytes = match body {
+            Some(v) => Bytes::from(serde_json::to_vec(v).map_err(|e| format!("{path}: {e}"))?),
+            None => Bytes::new(),
+        };
+        send(&self.base, method, path, bearer, bytes, CALL_TIMEOUT).await
+    }
+
+    /// `GET path`, expecting 2xx JSON.
+    pub async fn get_json(&self, path: &str) -> Result<serde_json::Value, String> {
+        self.call(Method::GET, path, None)
+            .await?
+            .success(path)?
+            .json(path)
+    }
+
+    /// `GET /__admin/health` answers 200.
+    pub async fn health(&self) -> Result<(), String> {
+        let answer = self.call(Method::GET, "/__admin/health", None).await?;
+        if answer.status == StatusCode::OK {
+            Ok(())
+        } else {
+            Err(format!("/__admin/health answered {}", answer.status))
+        }
+    }
+}
+
+/// `addr` as a client on this machine reaches it: an unspecified address (`0.0.0.0`, `::`)
+/// becomes loopback of the same family.
+pub fn loopback(mut addr: std::net::SocketAddr) -> std::net::SocketAddr {
+    if addr.ip().is_unspecified() {
+        addr.set_ip(match addr {
+            std::net::SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+            std::net::SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+        });
+    }
+    addr
 }
 
 /// Sends one request and reads the whole answer within `timeout`.
@@ -173,6 +285,14 @@ mod tests {
                 .contains("only http://")
         );
         assert!(BaseUrl::parse("127.0.0.1:8080").is_err());
+        assert_eq!(
+            BaseUrl::from_addr("0.0.0.0:9".parse().unwrap()).url(),
+            "http://127.0.0.1:9"
+        );
+        assert_eq!(
+            BaseUrl::from_addr("[::]:9".parse().unwrap()).url(),
+            "http://[::1]:9"
+        );
         assert!(BaseUrl::parse("http://").is_err());
     }
 }

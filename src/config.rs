@@ -4,6 +4,7 @@
 //! container can be configured without a command line. Bad values fail at start-up with a
 //! message that names the flag.
 
+use std::ffi::OsString;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -15,6 +16,9 @@ use crate::redaction::Redaction;
 
 /// Default bind address: loopback only, as a test tool should.
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+
+/// Default bind address of `exec`: loopback, a free port.
+pub const EXEC_BIND: &str = "127.0.0.1:0";
 
 /// Genesys' `request.bytes.max`.
 pub const DEFAULT_MAX_BODY: usize = 512_000;
@@ -31,20 +35,45 @@ pub const DEFAULT_RATE_PER_MINUTE: u32 = 300;
     long_about = "An in-memory stand-in for Genesys Cloud's identity APIs: SCIM 2.0 users and groups \
 (/api/v2/scim/v2 and the legacy /api/v2/scim), the user external-id API, OAuth client credentials, \
 and Genesys' quirks and limits. State comes from fixture files (or a built-in default org); \
-behaviour can be scripted with scenarios and the /__admin API."
+behaviour can be scripted with scenarios and the /__admin API.
+
+With no subcommand, the arguments are `serve` flags: `genesys-scim-mock --rate-limit off` is \
+`genesys-scim-mock serve --rate-limit off`, so a container image takes serve flags directly.",
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+    /// `serve` flags given without the subcommand.
+    #[command(flatten)]
+    pub serve: Box<ServeArgs>,
+}
+
+impl Cli {
+    /// The subcommand to run: `serve` with the top-level flags when none was named.
+    pub fn into_command(self) -> Command {
+        self.command.unwrap_or(Command::Serve(self.serve))
+    }
 }
 
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Start the server.
+    /// Start the server (the default when no subcommand is named).
     Serve(Box<ServeArgs>),
-    /// Check a running server's health endpoint; exits 0 when healthy. For container
-    /// HEALTHCHECKs: needs no shell or curl.
+    /// Start the server on a free port, run a command against it, stop the server, and exit
+    /// with the command's exit code.
+    #[command(
+        long_about = "Start the server on a free port (127.0.0.1:0 unless --bind says otherwise), wait \
+until it is ready, run COMMAND with GENESYS_MOCK_URL, GENESYS_MOCK_SCIM_URL, GENESYS_MOCK_ADMIN_URL, \
+GENESYS_MOCK_CLIENT_ID, GENESYS_MOCK_CLIENT_SECRET and GENESYS_MOCK_TOKEN in its environment, then \
+stop the server and exit with COMMAND's exit code (128+N when a signal N ended it; 127 when it \
+could not start). SIGINT, SIGTERM, SIGHUP and SIGQUIT are forwarded to COMMAND.\n\n\
+Example: genesys-scim-mock exec --seed 1 -- pytest tests/scim"
+    )]
+    Exec(Box<ExecArgs>),
+    /// Check a running server's health endpoint; exits 0 when healthy, 1 otherwise. For
+    /// container HEALTHCHECKs: needs no shell or curl, and finds the server's address itself.
     Healthcheck(HealthcheckArgs),
     /// Check fixture files without serving. Every error names the file, the record and the field.
     Validate(ValidateArgs),
@@ -76,9 +105,10 @@ pub enum LogFormat {
 /// Flags of `serve`.
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
-    /// Address to listen on. Port 0 picks a free port (see --port-file).
-    #[arg(long, env = "GENESYS_MOCK_BIND", default_value = DEFAULT_BIND)]
-    pub bind: SocketAddr,
+    /// Address to listen on [default: 127.0.0.1:8080; for `exec`, 127.0.0.1:0]. Port 0 picks a
+    /// free port (see --port-file).
+    #[arg(long, env = "GENESYS_MOCK_BIND", value_name = "ADDR")]
+    pub bind: Option<SocketAddr>,
 
     /// Fixture file or directory of *.json fixture files. Without it, the built-in default
     /// org is served (see README: "The default org").
@@ -238,15 +268,37 @@ fn compat_help() -> String {
     s
 }
 
+/// Flags of `exec`.
+#[derive(Debug, Clone, Args)]
+pub struct ExecArgs {
+    #[command(flatten)]
+    pub serve: ServeArgs,
+
+    /// After COMMAND exits, write the final state (`orgs/<id>.json`, one fixture per org) and
+    /// the journal (`requests.json`) into DIR, for CI artifacts. DIR is created if missing.
+    #[arg(long, env = "GENESYS_MOCK_EXPORT_ON_EXIT", value_name = "DIR")]
+    pub export_on_exit: Option<PathBuf>,
+
+    /// The command to run, after `--`.
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    pub command: Vec<OsString>,
+}
+
 /// Flags of `healthcheck`.
 #[derive(Debug, Clone, Args)]
 pub struct HealthcheckArgs {
-    /// Address of the server. Defaults to the serve address (GENESYS_MOCK_BIND), with an
-    /// unspecified host (0.0.0.0) replaced by 127.0.0.1.
-    #[arg(long, env = "GENESYS_MOCK_BIND", default_value = DEFAULT_BIND)]
-    pub bind: SocketAddr,
+    /// The server's address, HOST:PORT (host names allowed, e.g. a compose service name).
+    /// Without it, the address is found as the server would: from the command line of the
+    /// process given by --pid (or its child) when that is this program (in a container, the
+    /// server is PID 1), else from GENESYS_MOCK_BIND / GENESYS_MOCK_PORT_FILE, else 127.0.0.1:8080. An
+    /// unspecified host (0.0.0.0, ::) is probed on loopback.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub bind: Option<String>,
+    /// The process whose command line gives the server's address when --bind is not given.
+    #[arg(long, default_value_t = 1, value_name = "PID")]
+    pub pid: u32,
     /// Give up after this many milliseconds.
-    #[arg(long, default_value_t = 2000)]
+    #[arg(long, default_value_t = 2000, value_name = "MS")]
     pub timeout_ms: u64,
 }
 
@@ -406,9 +458,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Self {
-            bind: DEFAULT_BIND
-                .parse()
-                .expect("DEFAULT_BIND is a valid address"),
+            bind: default_bind(),
             fixtures: None,
             seed: None,
             log_format: LogFormat::Text,
@@ -429,6 +479,13 @@ impl Default for Config {
             report: crate::report::settings::Layer::default(),
         }
     }
+}
+
+/// [`DEFAULT_BIND`] as an address.
+pub fn default_bind() -> SocketAddr {
+    DEFAULT_BIND
+        .parse()
+        .expect("DEFAULT_BIND is a valid address")
 }
 
 impl Config {
@@ -524,7 +581,7 @@ impl Config {
         }
         Ok(Self {
             report,
-            bind: args.bind,
+            bind: args.bind.unwrap_or_else(default_bind),
             fixtures: args.fixtures,
             seed: args.seed,
             log_format: args.log_format,
@@ -577,10 +634,60 @@ mod tests {
         let mut argv = vec!["genesys-scim-mock", "serve"];
         argv.extend_from_slice(args);
         let cli = Cli::try_parse_from(argv).map_err(|e| e.to_string())?;
-        match cli.command {
+        match cli.into_command() {
             Command::Serve(a) => Config::from_args(*a),
             _ => unreachable!("parsed serve"),
         }
+    }
+
+    fn parse(argv: &[&str]) -> Result<Command, String> {
+        let mut full = vec!["genesys-scim-mock"];
+        full.extend_from_slice(argv);
+        Cli::try_parse_from(full)
+            .map(Cli::into_command)
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn serve_flags_work_without_the_subcommand() {
+        let Command::Serve(a) = parse(&["--rate-limit", "off", "--seed", "7"]).unwrap() else {
+            panic!("top-level flags are serve flags");
+        };
+        let c = Config::from_args(*a).unwrap();
+        assert_eq!((c.rate_limit_per_minute, c.seed), (None, Some(7)));
+        let Command::Serve(a) = parse(&[]).unwrap() else {
+            panic!("no arguments is serve");
+        };
+        assert_eq!(
+            Config::from_args(*a).unwrap().bind.to_string(),
+            DEFAULT_BIND
+        );
+        let Command::Serve(a) = parse(&["serve", "--rate-limit", "off"]).unwrap() else {
+            panic!("the plain form still works");
+        };
+        assert_eq!(Config::from_args(*a).unwrap().rate_limit_per_minute, None);
+        assert!(matches!(
+            parse(&["healthcheck"]).unwrap(),
+            Command::Healthcheck(_)
+        ));
+        // A serve flag before a subcommand is a mistake, said as one.
+        assert!(parse(&["--seed", "1", "validate", "x"]).is_err());
+    }
+
+    #[test]
+    fn exec_takes_serve_flags_and_a_command_after_the_separator() {
+        let Command::Exec(a) =
+            parse(&["exec", "--seed", "3", "--", "make", "test", "--x"]).unwrap()
+        else {
+            panic!("exec parsed");
+        };
+        assert_eq!(a.serve.seed, Some(3));
+        assert_eq!(a.command, ["make", "test", "--x"]);
+        assert!(a.serve.bind.is_none(), "exec picks its own default");
+        assert!(
+            parse(&["exec", "--seed", "3"]).is_err(),
+            "a command is required"
+        );
     }
 
     #[test]

@@ -54,7 +54,19 @@ pub fn json_response(
     content_type: &'static str,
     value: &Value,
 ) -> Response<Body> {
-    let mut resp = Response::new(full(value.to_string()));
+    serialized_response(status, content_type, value)
+}
+
+/// A JSON response from anything serializable, written straight into the body buffer (not
+/// through `Display`, which goes through the formatter a few bytes at a time).
+pub fn serialized_response(
+    status: StatusCode,
+    content_type: &'static str,
+    value: &impl serde::Serialize,
+) -> Response<Body> {
+    // Serializing these types cannot fail (string keys, no non-finite floats).
+    let bytes = serde_json::to_vec(value).unwrap_or_default();
+    let mut resp = Response::new(full(bytes));
     *resp.status_mut() = status;
     resp.headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));

@@ -27,7 +27,11 @@
 //! - [`expect`]: end-state assertions (`/__admin/expect`, `verify`), a structured diff.
 //! - [`error`]: the one client-visible error type and its two renderings (SCIM and platform).
 //! - [`http`]: request buffering and response helpers.
-//! - [`verify`] and [`client`]: the `verify` subcommand and the small HTTP client it uses.
+//! - [`instance`]: a started server (state, listener, accept loop), shared by `serve`, `exec`
+//!   and the test handle; [`client`]: the small HTTP client `verify`, `healthcheck`, `exec`
+//!   and the test handle use to talk to a server.
+//! - [`exec`] (with [`export`]), [`healthcheck`], [`verify`] and [`logging`]: the
+//!   command-line modes.
 
 pub mod admin;
 pub mod client;
@@ -35,15 +39,20 @@ pub mod clock;
 pub mod compat;
 pub mod config;
 pub mod error;
+pub mod exec;
 pub mod expect;
+pub mod export;
 pub mod fault;
 pub mod fixtures;
 pub mod gate;
 pub mod genesys;
 pub mod handlers;
+pub mod healthcheck;
 pub mod http;
+pub mod instance;
 pub mod journal;
 pub mod journal_limits;
+pub mod logging;
 pub mod overrides;
 pub mod rate_layer;
 pub mod ratelimit;

@@ -1,24 +1,45 @@
-//! The `genesys-scim-mock` binary: parse the command line, set up logging, and hand over to the
-//! library.
+//! The `genesys-scim-mock` binary: parse the command line and hand over to the library.
 
 use std::process::ExitCode;
 
 use clap::Parser;
-use genesys_scim_mock::config::{
-    Cli, Command, Config, GenerateArgs, HealthcheckArgs, LogFormat, ReportArgs,
-};
-use genesys_scim_mock::{fixtures, server, state::AppState};
-use tokio::net::TcpListener;
+use genesys_scim_mock::config::{Cli, Command, Config, GenerateArgs, ReportArgs};
+use genesys_scim_mock::{exec, fixtures, healthcheck, instance::Instance, logging, server};
 use tracing::info;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    match Cli::parse().command {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // A container health check must exit 0 or 1 (Docker reserves 2), even on a typo.
+        Err(e) if std::env::args().nth(1).as_deref() == Some("healthcheck") => {
+            let _ = e.print();
+            return ExitCode::from(u8::from(e.use_stderr()));
+        }
+        Err(e) => e.exit(),
+    };
+    match cli.into_command() {
         Command::Serve(args) => match Config::from_args(*args) {
             Ok(config) => serve(config).await,
             Err(e) => fail(&e),
         },
-        Command::Healthcheck(args) => healthcheck(&args).await,
+        Command::Exec(args) => code(exec::run(*args).await),
+        Command::Healthcheck(args) => {
+            let checked = match healthcheck::target(&args) {
+                Ok(target) => {
+                    let timeout = std::time::Duration::from_millis(args.timeout_ms);
+                    healthcheck::probe(&target, timeout).await
+                }
+                Err(e) => Err(e),
+            };
+            match checked {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("genesys-scim-mock healthcheck: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Validate(args) => match fixtures::validate(&args.path) {
             Ok(orgs) => {
                 println!("{}: ok ({orgs} org(s))", args.path.display());
@@ -104,64 +125,30 @@ fn fail(message: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
-fn init_tracing(format: LogFormat) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("genesys_scim_mock=info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    match format {
-        LogFormat::Text => builder.init(),
-        LogFormat::Json => builder.json().init(),
-    }
+fn code(c: i32) -> ExitCode {
+    ExitCode::from(u8::try_from(c).unwrap_or(1))
 }
 
 async fn serve(config: Config) -> ExitCode {
-    init_tracing(config.log_format);
-    let state = match AppState::new(config.clone()) {
-        Ok(s) => s,
+    logging::init(config.log_format);
+    let instance = match Instance::start(config).await {
+        Ok(i) => i,
         Err(e) => return fail(&e),
     };
-    let listener = match TcpListener::bind(config.bind).await {
-        Ok(l) => l,
-        Err(e) => return fail(&format!("--bind {}: {e}", config.bind)),
-    };
-    let addr = match listener.local_addr() {
-        Ok(a) => a,
-        Err(e) => return fail(&format!("cannot read the bound address: {e}")),
-    };
-    if let Some(path) = &config.port_file
-        && let Err(e) = std::fs::write(path, addr.to_string())
-    {
-        return fail(&format!("--port-file {}: {e}", path.display()));
-    }
+    let addr = instance.addr();
+    let config = &instance.state().config;
     let rate = config.rate_limit_per_minute.map_or_else(
         || "off".to_owned(),
         |n| format!("{n} requests/minute per token"),
     );
     info!(
         %addr,
-        orgs = ?state.store.org_ids(),
+        orgs = ?instance.state().store.org_ids(),
         rate_limit = %rate,
         profile = ?config.compat.profile,
         "listening on http://{addr}"
     );
-    server::run(listener, state, server::shutdown_signal()).await;
+    server::shutdown_signal().await;
+    instance.stop().await;
     ExitCode::SUCCESS
-}
-
-async fn healthcheck(args: &HealthcheckArgs) -> ExitCode {
-    let mut addr = args.bind;
-    if addr.ip().is_unspecified() {
-        addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
-    }
-    let timeout = std::time::Duration::from_millis(args.timeout_ms);
-    match tokio::time::timeout(timeout, genesys_scim_mock::server::probe_health(addr)).await {
-        Ok(Ok(())) => ExitCode::SUCCESS,
-        Ok(Err(e)) => fail(&format!("unhealthy: {e}")),
-        Err(_) => fail(&format!(
-            "unhealthy: no answer from {addr} within {} ms",
-            args.timeout_ms
-        )),
-    }
 }

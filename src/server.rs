@@ -93,25 +93,3 @@ pub async fn shutdown_signal() {
         () = term => {},
     }
 }
-
-/// Asks `GET /__admin/health` at `addr` over a plain HTTP/1.1 connection and succeeds on a 200.
-/// Used by the `healthcheck` subcommand, so container images need no shell or curl.
-pub async fn probe_health(addr: std::net::SocketAddr) -> std::io::Result<()> {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::net::TcpStream::connect(addr).await?;
-    stream
-        .write_all(
-            format!("GET /__admin/health HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")
-                .as_bytes(),
-        )
-        .await?;
-    let mut buf = Vec::new();
-    stream.read_to_end(&mut buf).await?;
-    let head = String::from_utf8_lossy(&buf);
-    let status = head.lines().next().unwrap_or("");
-    if status.split_whitespace().nth(1) == Some("200") {
-        Ok(())
-    } else {
-        Err(std::io::Error::other(format!("health answered {status:?}")))
-    }
-}

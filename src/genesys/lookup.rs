@@ -491,6 +491,34 @@ mod tests {
         }
     }
 
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(16))]
+
+        /// A projection that excludes nothing leaves a rendered user as it is, which is why
+        /// `Projection::apply` with no parameter returns the resource untouched; and the
+        /// streamed `UserDocument` writes the same bytes as the rendered tree.
+        #[test]
+        fn an_empty_projection_changes_no_rendered_user(ops in proptest::collection::vec(op(), 1..20)) {
+            let mut org = org();
+            for op in &ops {
+                apply(&mut org, op);
+            }
+            let view = View::new(&org, "http://h/api/v2/scim/v2");
+            let nothing = crate::scim::projection::Projection::from_params(&[], &["noSuchAttribute".to_owned()]);
+            let with_created = View { meta_created: true, ..view };
+            for u in org.users() {
+                let json = mapping::user_to_scim(u, &view);
+                prop_assert_eq!(nothing.apply(json.clone(), ResourceKind::User), json.clone());
+                // The streamed document is byte for byte the rendered tree.
+                for v in [&view, &with_created] {
+                    let streamed = serde_json::to_vec(&mapping::UserDocument { user: u, view: v }).unwrap();
+                    let tree = serde_json::to_vec(&mapping::user_to_scim(u, v)).unwrap();
+                    prop_assert_eq!(streamed, tree);
+                }
+            }
+        }
+    }
+
     #[test]
     fn union_and_difference_keep_order() {
         assert_eq!(union(&[1, 4, 9], &[2, 4, 10]), [1, 2, 4, 9, 10]);

@@ -308,6 +308,19 @@ pub const ROWS: &[Row] = &[
     },
 ];
 
+/// A user's `meta` object.
+fn user_meta(user: &User, view: &View<'_>) -> Value {
+    meta(
+        view,
+        "User",
+        "Users",
+        &user.id,
+        user.version,
+        user.date_created,
+        user.date_modified,
+    )
+}
+
 /// Renders the SCIM view of a user.
 pub fn user_to_scim(user: &User, view: &View<'_>) -> Value {
     let mut out = Map::new();
@@ -329,19 +342,57 @@ pub fn user_to_scim(user: &User, view: &View<'_>) -> Value {
                 .map(|ext| ext.insert(row.attr.into(), value));
         }
     }
-    out.insert(
-        "meta".into(),
-        meta(
-            view,
-            "User",
-            "Users",
-            &user.id,
-            user.version,
-            user.date_created,
-            user.date_modified,
-        ),
-    );
+    out.insert("meta".into(), user_meta(user, view));
     Value::Object(out)
+}
+
+/// The SCIM view of a user as a serializer writes it: the same document as [`user_to_scim`]
+/// (a test compares the bytes for every user of a generated org), without building the outer
+/// tree and its extension objects. Responses sent as rendered (no `attributes` or
+/// `excludedAttributes`) use it; the rows still render their own small values, so each rule
+/// stays in [`ROWS`] alone.
+#[derive(Debug, Clone, Copy)]
+pub struct UserDocument<'a> {
+    pub user: &'a User,
+    pub view: &'a View<'a>,
+}
+
+impl serde::Serialize for UserDocument<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let (user, view) = (self.user, self.view);
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("schemas", &[schema::USER, ENTERPRISE_USER, GENESYS_USER])?;
+        map.serialize_entry("id", &user.id)?;
+        // Rows are grouped by schema (core first), so each extension is one run of rows,
+        // written as one object when any of its rows has a value, where the tree puts it.
+        let mut rest = ROWS;
+        while let Some(first) = rest.first() {
+            let run = rest
+                .iter()
+                .position(|r| r.schema != first.schema)
+                .unwrap_or(rest.len());
+            let (group, tail) = rest.split_at(run);
+            rest = tail;
+            if first.schema == schema::USER {
+                for row in group {
+                    if let Some(v) = (row.read)(user, view) {
+                        map.serialize_entry(row.attr, &v)?;
+                    }
+                }
+            } else {
+                let values: Map<String, Value> = group
+                    .iter()
+                    .filter_map(|r| (r.read)(user, view).map(|v| (r.attr.to_owned(), v)))
+                    .collect();
+                if !values.is_empty() {
+                    map.serialize_entry(first.schema, &values)?;
+                }
+            }
+        }
+        map.serialize_entry("meta", &user_meta(user, view))?;
+        map.end()
+    }
 }
 
 /// Writes a SCIM user body into a user: a copy of `ctx.previous`, or a blank user with `id`.

@@ -242,6 +242,17 @@ pub fn scim_resource(status: StatusCode, body: &Value, version: u64) -> Response
     resp
 }
 
+/// A SCIM JSON response with an ETag, from a document a serializer writes as it is.
+pub fn scim_document(
+    status: StatusCode,
+    body: &impl serde::Serialize,
+    version: u64,
+) -> Response<Body> {
+    let mut resp = crate::http::serialized_response(status, SCIM_JSON, body);
+    set_etag(&mut resp, version);
+    resp
+}
+
 fn set_etag(resp: &mut Response<Body>, version: u64) {
     if let Ok(v) = HeaderValue::from_str(&etag(version)) {
         resp.headers_mut().insert(header::ETAG, v);

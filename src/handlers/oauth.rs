@@ -105,23 +105,8 @@ pub fn token(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
             "Client authentication failed: unknown client or wrong secret.",
         ));
     };
-    let value = state.rng.token();
-    let now = state.clock.now_millis();
     let ttl = client.token_ttl_secs;
-    let issued = state.store.insert_token(
-        value.clone(),
-        Token {
-            org_id: client.org_id.clone(),
-            client_id: client.id,
-            expires_at_ms: now.saturating_add(
-                i64::try_from(ttl)
-                    .unwrap_or(i64::MAX / 2_000)
-                    .saturating_mul(1000),
-            ),
-        },
-        now,
-    );
-    if issued.is_err() {
+    let Ok(value) = issue(state, client) else {
         return Ok(oauth_error(
             StatusCode::SERVICE_UNAVAILABLE,
             "temporarily_unavailable",
@@ -131,10 +116,35 @@ pub fn token(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
                 crate::tokens::MAX_TOKENS
             ),
         ));
-    }
+    };
     Ok(json_response(
         StatusCode::OK,
         JSON,
         &json!({"access_token": value, "token_type": "bearer", "expires_in": ttl}),
     ))
+}
+
+/// Issues a token to `client`, as a successful token request does. `exec` and the test handle
+/// use it directly, so their own token is not a request in the journal or a scenario's count.
+/// Fails when the token table is full of unexpired tokens.
+pub fn issue(
+    state: &AppState,
+    client: crate::store::OAuthClient,
+) -> Result<String, crate::tokens::TableFull> {
+    let value = state.rng.token();
+    let now = state.clock.now_millis();
+    state.store.insert_token(
+        value.clone(),
+        Token {
+            org_id: client.org_id.clone(),
+            client_id: client.id,
+            expires_at_ms: now.saturating_add(
+                i64::try_from(client.token_ttl_secs)
+                    .unwrap_or(i64::MAX / 2_000)
+                    .saturating_mul(1000),
+            ),
+        },
+        now,
+    )?;
+    Ok(value)
 }

@@ -8,13 +8,14 @@ use serde_json::Value;
 use crate::compat::Revive;
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::lookup;
-use crate::genesys::mapping::{self, Mode, WriteCtx};
+use crate::genesys::mapping::{self, Mode, UserDocument, WriteCtx};
 use crate::genesys::org::Org;
 use crate::genesys::user::{User, UserState};
 use crate::handlers::{
-    Session, check_if_match, json_body, list_query, not_modified, projection, scim_resource,
+    Session, check_if_match, json_body, list_query, not_modified, projection, scim_document,
+    scim_resource,
 };
-use crate::http::{Body, SCIM_JSON, json_response, status_response};
+use crate::http::{Body, SCIM_JSON, json_response, serialized_response, status_response};
 use crate::request::ApiRequest;
 use crate::scim::filter::{self, Filter};
 use crate::scim::list;
@@ -95,15 +96,21 @@ pub fn list(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
         Cow::Owned(v)
     };
     let proj = projection(req);
-    let resources: Vec<Value> = matched[page.slice(&matched)]
-        .iter()
-        .filter_map(|p| {
-            ghosts
-                .iter()
-                .find(|(g, _)| g == p)
-                .map(|(_, u)| *u)
-                .or_else(|| org.user_at(*p))
-        })
+    let users = matched[page.slice(&matched)].iter().filter_map(|p| {
+        ghosts
+            .iter()
+            .find(|(g, _)| g == p)
+            .map(|(_, u)| *u)
+            .or_else(|| org.user_at(*p))
+    });
+    if proj.is_empty() {
+        let docs: Vec<UserDocument<'_>> = users
+            .map(|user| UserDocument { user, view: &view })
+            .collect();
+        let envelope = list::Envelope::new(matched.len(), page, &docs);
+        return Ok(serialized_response(StatusCode::OK, SCIM_JSON, &envelope));
+    }
+    let resources: Vec<Value> = users
         .map(|u| proj.apply(mapping::user_to_scim(u, &view), ResourceKind::User))
         .collect();
     Ok(json_response(
@@ -160,7 +167,12 @@ pub fn get(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body
         return Ok(resp);
     }
     let view = ctx.view(&org);
-    let body = projection(req).apply(mapping::user_to_scim(user, &view), ResourceKind::User);
+    let proj = projection(req);
+    if proj.is_empty() {
+        let doc = UserDocument { user, view: &view };
+        return Ok(scim_document(StatusCode::OK, &doc, user.version));
+    }
+    let body = proj.apply(mapping::user_to_scim(user, &view), ResourceKind::User);
     Ok(scim_resource(StatusCode::OK, &body, user.version))
 }
 
@@ -214,14 +226,13 @@ pub fn create(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
             }
         }
     }
-    let (user, _) = org.put_user(user, ctx.now)?;
+    org.store_user(user, ctx.now)?;
+    let user = org.user(&id).ok_or_else(|| not_found(&id))?;
     let view = ctx.view(&org);
-    let json = mapping::user_to_scim(&user, &view);
-    let mut resp = scim_resource(StatusCode::CREATED, &json, user.version);
-    if let Some(loc) = json["meta"]["location"]
-        .as_str()
-        .and_then(|l| HeaderValue::from_str(l).ok())
-    {
+    let doc = UserDocument { user, view: &view };
+    let mut resp = scim_document(StatusCode::CREATED, &doc, user.version);
+    // The same URL as `meta.location`.
+    if let Ok(loc) = HeaderValue::from_str(&format!("{}/Users/{}", view.base, user.id)) {
         resp.headers_mut().insert(header::LOCATION, loc);
     }
     Ok(resp)
@@ -267,16 +278,16 @@ fn write(
     build: impl FnOnce(&Org, &User) -> ApiResult<User>,
 ) -> ApiResult<Response<Body>> {
     let mut org = ctx.org.write();
-    let previous = org.user(id).cloned().ok_or_else(|| not_found(id))?;
+    // The stored user is read in place and the new one built from it: one copy per write
+    // (inside the mapping), none here.
+    let previous = org.user(id).ok_or_else(|| not_found(id))?;
     check_if_match(req, ctx, previous.version)?;
-    let user = build(&org, &previous)?;
-    let (user, _) = org.put_user(user, ctx.now)?;
+    let user = build(&org, previous)?;
+    org.store_user(user, ctx.now)?;
+    let user = org.user(id).ok_or_else(|| not_found(id))?;
     let view = ctx.view(&org);
-    Ok(scim_resource(
-        StatusCode::OK,
-        &mapping::user_to_scim(&user, &view),
-        user.version,
-    ))
+    let doc = UserDocument { user, view: &view };
+    Ok(scim_document(StatusCode::OK, &doc, user.version))
 }
 
 /// `DELETE /Users/{id}`: a soft delete. The userName and external ids are freed.

@@ -54,9 +54,50 @@ pub fn response(total: usize, page: Page, resources: Vec<Value>) -> Value {
     })
 }
 
+/// The `ListResponse` envelope over resources a serializer writes as they are (the same
+/// document as [`response`], without a tree of the page).
+#[derive(Debug, serde::Serialize)]
+pub struct Envelope<'a, T> {
+    schemas: [&'static str; 1],
+    #[serde(rename = "totalResults")]
+    total_results: usize,
+    #[serde(rename = "startIndex")]
+    start_index: usize,
+    #[serde(rename = "itemsPerPage")]
+    items_per_page: usize,
+    #[serde(rename = "Resources")]
+    resources: &'a [T],
+}
+
+impl<'a, T> Envelope<'a, T> {
+    /// The envelope of one page.
+    pub fn new(total: usize, page: Page, resources: &'a [T]) -> Self {
+        Self {
+            schemas: [schema::LIST_RESPONSE],
+            total_results: total,
+            start_index: page.start_index,
+            items_per_page: resources.len(),
+            resources,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_streamed_envelope_is_the_same_document() {
+        let page = Page {
+            start_index: 3,
+            count: 2,
+        };
+        let items = vec![json!({"id": "a"}), json!({"id": "b"})];
+        assert_eq!(
+            serde_json::to_vec(&Envelope::new(7, page, &items)).unwrap(),
+            serde_json::to_vec(&response(7, page, items.clone())).unwrap()
+        );
+    }
 
     #[test]
     fn defaults_and_clamps() {

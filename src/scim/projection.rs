@@ -123,6 +123,12 @@ impl Projection {
 
     /// Applies the projection to a full SCIM resource.
     pub fn apply(&self, resource: Value, kind: ResourceKind) -> Value {
+        // No parameter: the renderers already produce the default set (they never emit
+        // `returned: never` attributes or empty extension objects; a test in
+        // `genesys::lookup` checks rendered users), so there is nothing to rebuild.
+        if self.is_empty() {
+            return resource;
+        }
         let Value::Object(map) = resource else {
             return resource;
         };
@@ -404,8 +410,10 @@ mod tests {
     }
 
     #[test]
-    fn default_drops_only_never_returned() {
-        let v = project(&[], &[]);
+    fn default_is_the_resource_and_any_exclusion_drops_never_returned() {
+        // No parameter: untouched (renderers never emit `returned: never` attributes).
+        assert_eq!(project(&[], &[]), user());
+        let v = project(&[], &["noSuchAttribute"]);
         let mut want = user();
         if let Some(m) = want.as_object_mut() {
             m.remove("password");

@@ -11,6 +11,7 @@ mod concurrency;
 mod conventions;
 mod dashboard;
 mod discovery;
+mod exec;
 mod expect;
 mod externalid;
 mod faults;

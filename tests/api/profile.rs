@@ -146,7 +146,7 @@ async fn named_switches_win_over_the_profile_set_beside_them() {
             "rfc",
         ])
         .unwrap();
-        match cli.command {
+        match cli.into_command() {
             genesys_scim_mock::config::Command::Serve(a) => *a,
             _ => unreachable!(),
         }

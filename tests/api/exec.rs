@@ -1,0 +1,211 @@
+//! `exec`: a real server around a real child process.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_genesys-scim-mock");
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("gsm-exec-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn exec(args: &[&str], dir: &Path) -> Output {
+    Command::new(BIN)
+        .arg("exec")
+        .args(args)
+        .current_dir(dir)
+        .env_remove("GENESYS_MOCK_BIND")
+        .output()
+        .unwrap()
+}
+
+fn wait_for(path: &Path) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok(s) = std::fs::read_to_string(path)
+            && s.ends_with('\n')
+        {
+            return s;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{} never appeared",
+            path.display()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn wait_exit(child: &mut Child) -> std::process::ExitStatus {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            return s;
+        }
+        assert!(Instant::now() < deadline, "exec did not exit");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn the_child_gets_the_coordinates_of_a_live_server_and_its_exit_code_is_kept() {
+    let dir = scratch("env");
+    // The child checks the server is up (with this same binary's healthcheck) and records
+    // what it was given.
+    let script = format!(
+        "{BIN} healthcheck --bind \"${{GENESYS_MOCK_URL#http://}}\" || exit 90; \
+         env | grep '^GENESYS_MOCK_' | sort > env.txt; exit 7"
+    );
+    let out = exec(&["--seed", "1", "--", "sh", "-c", &script], &dir);
+    assert_eq!(
+        out.status.code(),
+        Some(7),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let env = std::fs::read_to_string(dir.join("env.txt")).unwrap();
+    let var = |name: &str| {
+        env.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}=")))
+            .unwrap_or_else(|| panic!("{name} missing: {env}"))
+            .to_owned()
+    };
+    let url = var("GENESYS_MOCK_URL");
+    assert!(
+        url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"),
+        "{url}"
+    );
+    assert_ne!(url, "http://127.0.0.1:8080", "exec picks a free port");
+    assert_eq!(var("GENESYS_MOCK_ADMIN_URL"), format!("{url}/__admin"));
+    assert_eq!(
+        var("GENESYS_MOCK_SCIM_URL"),
+        format!("{url}/api/v2/scim/v2")
+    );
+    assert_eq!(var("GENESYS_MOCK_CLIENT_ID"), "mock-client-id");
+    assert_eq!(var("GENESYS_MOCK_CLIENT_SECRET"), "mock-client-secret");
+    assert!(var("GENESYS_MOCK_TOKEN").len() > 20);
+    // The server is gone once exec returns.
+    let hc = Command::new(BIN)
+        .args(["healthcheck", "--timeout-ms", "300", "--bind"])
+        .arg(url.trim_start_matches("http://"))
+        .output()
+        .unwrap();
+    assert_eq!(hc.status.code(), Some(1));
+}
+
+#[tokio::test]
+async fn the_token_works_and_export_on_exit_writes_state_and_journal() {
+    let dir = scratch("export");
+    let export = dir.join("artifacts");
+    let script = "echo \"$GENESYS_MOCK_SCIM_URL $GENESYS_MOCK_TOKEN\" > info; \
+                  while [ ! -e go ]; do sleep 0.02; done";
+    let mut child = Command::new(BIN)
+        .args(["exec", "--seed", "2", "--export-on-exit"])
+        .arg(&export)
+        .args(["--", "sh", "-c", script])
+        .current_dir(&dir)
+        .env_remove("GENESYS_MOCK_BIND")
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let info = wait_for(&dir.join("info"));
+    let (scim, token) = info.trim().split_once(' ').unwrap();
+    let resp = reqwest::Client::new()
+        .post(format!("{scim}/Users"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({"userName": "exported@example.com", "displayName": "Ex Port"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 201, "the exec token is accepted");
+    std::fs::write(dir.join("go"), "").unwrap();
+    assert!(wait_exit(&mut child).success());
+    let org = std::fs::read_to_string(export.join("orgs/default.json")).unwrap();
+    let org: serde_json::Value = serde_json::from_str(&org).unwrap();
+    assert!(
+        org.to_string().contains("exported@example.com"),
+        "the final state has the created user"
+    );
+    let journal = std::fs::read_to_string(export.join("requests.jsonl")).unwrap();
+    let lines: Vec<serde_json::Value> = journal
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        lines.len(),
+        1,
+        "only the child's request, not exec's own: {journal}"
+    );
+    assert_eq!(lines[0]["method"], "POST");
+}
+
+#[test]
+fn a_command_that_cannot_start_exits_127_with_a_clear_error() {
+    let dir = scratch("missing");
+    let out = exec(&["--", "/nonexistent/runner", "x"], &dir);
+    assert_eq!(out.status.code(), Some(127));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot run /nonexistent/runner"), "{err}");
+}
+
+#[test]
+fn a_child_killed_by_a_signal_exits_128_plus_n() {
+    let dir = scratch("killed");
+    let out = exec(&["--", "sh", "-c", "kill -KILL $$"], &dir);
+    assert_eq!(out.status.code(), Some(137));
+}
+
+#[test]
+fn sigterm_is_forwarded_to_the_child() {
+    let dir = scratch("signal");
+    let script = "trap 'echo forwarded > got; exit 5' TERM; echo > ready; \
+                  while :; do sleep 0.05; done";
+    let mut child = Command::new(BIN)
+        .args(["exec", "--", "sh", "-c", script])
+        .current_dir(&dir)
+        .env_remove("GENESYS_MOCK_BIND")
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for(&dir.join("ready"));
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(wait_exit(&mut child).code(), Some(5));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("got")).unwrap().trim(),
+        "forwarded"
+    );
+}
+
+#[test]
+fn bad_exec_flags_fail_before_the_command_runs() {
+    let dir = scratch("flags");
+    let out = exec(&["--rate-limit", "0", "--", "sh", "-c", "echo > ran"], &dir);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--rate-limit"));
+    let out = exec(
+        &[
+            "--admin",
+            "off",
+            "--export-on-exit",
+            "x",
+            "--",
+            "sh",
+            "-c",
+            "echo > ran",
+        ],
+        &dir,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--export-on-exit needs the admin API"));
+    assert!(!dir.join("ran").exists(), "the command never ran");
+    let out = exec(&["--seed", "1"], &dir);
+    assert_eq!(out.status.code(), Some(2), "a command is required");
+}
