@@ -12,6 +12,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::clock::Clock;
 use crate::compat::{Compat, SWITCHES};
+use crate::genesys::limits::LimitFlags;
 use crate::redaction::Redaction;
 
 /// Default bind address: loopback only, as a test tool should.
@@ -223,7 +224,7 @@ pub struct ServeArgs {
     #[arg(
         long,
         env = "GENESYS_MOCK_JOURNAL_BYTES",
-        default_value_t = crate::journal_limits::DEFAULT_JOURNAL_BYTES,
+        default_value_t = crate::journal::limits::DEFAULT_JOURNAL_BYTES,
         value_name = "N"
     )]
     pub journal_bytes: usize,
@@ -474,7 +475,7 @@ impl Default for Config {
             admin_token: None,
             scenarios: Vec::new(),
             journal_size: 10_000,
-            journal_bytes: crate::journal_limits::DEFAULT_JOURNAL_BYTES,
+            journal_bytes: crate::journal::limits::DEFAULT_JOURNAL_BYTES,
             journal_redact: Redaction::default(),
             report: crate::report::settings::Layer::default(),
         }
@@ -489,6 +490,14 @@ pub fn default_bind() -> SocketAddr {
 }
 
 impl Config {
+    /// The limits set by `--max-group-members` and `--max-patch-operations`.
+    pub fn limit_flags(&self) -> LimitFlags {
+        LimitFlags {
+            members_per_group: self.max_group_members,
+            patch_operations: self.max_patch_operations,
+        }
+    }
+
     /// Validates `serve` flags. Errors name the flag.
     pub fn from_args(args: ServeArgs) -> Result<Self, String> {
         // The profile is the preset; `--compat` switches (a `profile=` among them included)
@@ -548,10 +557,10 @@ impl Config {
         if args.journal_size == 0 {
             return Err("--journal-size: must be greater than 0".to_owned());
         }
-        if args.journal_bytes < crate::journal_limits::MIN_JOURNAL_BYTES {
+        if args.journal_bytes < crate::journal::limits::MIN_JOURNAL_BYTES {
             return Err(format!(
                 "--journal-bytes: must be at least {} (one entry at its largest)",
-                crate::journal_limits::MIN_JOURNAL_BYTES
+                crate::journal::limits::MIN_JOURNAL_BYTES
             ));
         }
         let journal_redact = match args.journal_redact.as_deref().map(str::trim) {

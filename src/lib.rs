@@ -34,6 +34,7 @@
 //!   command-line modes.
 
 pub mod admin;
+pub mod after_child;
 pub mod client;
 pub mod clock;
 pub mod compat;
@@ -51,7 +52,6 @@ pub mod healthcheck;
 pub mod http;
 pub mod instance;
 pub mod journal;
-pub mod journal_limits;
 pub mod logging;
 pub mod overrides;
 pub mod rate_layer;

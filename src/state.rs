@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::genesys::limits::Limits;
 use crate::journal::Journal;
 use crate::ratelimit::RateLimiter;
 use crate::rng::Seeded;
@@ -68,7 +69,8 @@ impl AppState {
 pub fn apply_limit_flags(store: &Store, config: &Config) {
     for id in store.org_ids() {
         if let Some(org) = store.org(&id) {
-            org.write().limits.apply_flags(config);
+            let mut org = org.write();
+            org.limits = Limits::resolve(&org.limit_settings, config.limit_flags());
         }
     }
 }
