@@ -29,6 +29,8 @@ const LAYERS: &[&str] = &[
     "client",
     // The one error type (it renders both shapes).
     "error",
+    // Reading a request body within its bounds.
+    "upload",
     // Protocol, then domain, then storage, then what fills and checks storage.
     "scim",
     "genesys",
