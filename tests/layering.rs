@@ -63,6 +63,7 @@ const LAYERS: &[&str] = &[
     "instance",
     "after_child",
     "export",
+    "end_state",
     "exec",
 ];
 
