@@ -8,6 +8,12 @@ use crate::scim::schema;
 /// The default page size (Genesys SDK docs).
 pub const DEFAULT_COUNT: usize = 25;
 
+/// The most resources one page returns: a larger `count` is served as this many (RFC 7644
+/// §3.4.2.4 lets a server return fewer than asked). Genesys documents no hard maximum
+/// (`genesys-api.md` §3, [U]); 1000 is a chosen bound that keeps one response's size in
+/// check. `ServiceProviderConfig` reports it as `filter.maxResults`.
+pub const MAX_COUNT: usize = 1_000;
+
 /// A validated page request. `start_index` is 1-based.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Page {
@@ -31,7 +37,7 @@ impl Page {
         let count = int("count", count)?.map_or(DEFAULT_COUNT as i64, |c| c.max(0));
         Ok(Self {
             start_index: usize::try_from(start).unwrap_or(usize::MAX),
-            count: usize::try_from(count).unwrap_or(usize::MAX),
+            count: usize::try_from(count).unwrap_or(usize::MAX).min(MAX_COUNT),
         })
     }
 
@@ -116,6 +122,11 @@ mod tests {
             }
         );
         assert!(Page::parse(Some("x"), None).is_err());
+        assert_eq!(
+            Page::parse(None, Some("5000")).unwrap().count,
+            MAX_COUNT,
+            "a larger count is served as the advertised maxResults"
+        );
     }
 
     #[test]
