@@ -7,6 +7,7 @@
 use std::ffi::OsString;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -26,6 +27,16 @@ pub const DEFAULT_MAX_BODY: usize = 512_000;
 
 /// Genesys' `client.credentials.token.rate.per.minute`.
 pub const DEFAULT_RATE_PER_MINUTE: u32 = 300;
+
+/// Default `--max-connections`: far more than a test suite opens, and below the common
+/// open-file limit of 1024, so the cap (a prompt 503) is reached before `accept` fails.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+
+/// Default `--body-timeout` in seconds.
+pub const DEFAULT_BODY_TIMEOUT_SECS: u64 = 10;
+
+/// Default `--request-timeout` in seconds.
+pub const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 30;
 
 /// Top-level command line.
 #[derive(Debug, Parser)]
@@ -163,6 +174,20 @@ pub struct ServeArgs {
     /// Largest accepted request body in bytes (Genesys: 512000); larger bodies get 413.
     #[arg(long, env = "GENESYS_MOCK_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY, value_name = "BYTES")]
     pub max_body_bytes: usize,
+
+    /// Connections served at once; more are answered 503 and closed at once, while the
+    /// ones already open keep working. Keep it below the open-file limit (`ulimit -n`).
+    #[arg(long, env = "GENESYS_MOCK_MAX_CONNECTIONS", default_value_t = DEFAULT_MAX_CONNECTIONS, value_name = "N")]
+    pub max_connections: usize,
+
+    /// Seconds a request body may pause between two pieces before the request gets 408.
+    #[arg(long, env = "GENESYS_MOCK_BODY_TIMEOUT", default_value_t = DEFAULT_BODY_TIMEOUT_SECS, value_name = "SECS")]
+    pub body_timeout: u64,
+
+    /// Seconds a request may take to arrive: its headers within this (else the connection
+    /// is closed), then its whole body within this after them (else 408).
+    #[arg(long, env = "GENESYS_MOCK_REQUEST_TIMEOUT", default_value_t = DEFAULT_REQUEST_TIMEOUT_SECS, value_name = "SECS")]
+    pub request_timeout: u64,
 
     /// Most members a group may have, for orgs whose fixture `limits` do not set
     /// `membersPerGroup` (Genesys does not publish its SCIM limit; default 10000).
@@ -425,6 +450,12 @@ pub struct Config {
     /// Requests per minute per token; `None` is off.
     pub rate_limit_per_minute: Option<u32>,
     pub max_body_bytes: usize,
+    /// `--max-connections`.
+    pub max_connections: usize,
+    /// `--body-timeout`: the longest pause inside a request body.
+    pub body_timeout: Duration,
+    /// `--request-timeout`: for the headers, then again for the whole body.
+    pub request_timeout: Duration,
     /// `--max-group-members`: members per group where fixtures do not say.
     pub max_group_members: Option<usize>,
     /// `--max-patch-operations`: operations per PATCH where fixtures do not say.
@@ -453,6 +484,9 @@ impl Default for Config {
             clock: "real".to_owned(),
             rate_limit_per_minute: Some(DEFAULT_RATE_PER_MINUTE),
             max_body_bytes: DEFAULT_MAX_BODY,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            body_timeout: Duration::from_secs(DEFAULT_BODY_TIMEOUT_SECS),
+            request_timeout: Duration::from_secs(DEFAULT_REQUEST_TIMEOUT_SECS),
             max_group_members: None,
             max_patch_operations: None,
             admin_enabled: true,
@@ -517,6 +551,17 @@ impl Config {
         if args.max_body_bytes == 0 {
             return Err("--max-body-bytes: must be greater than 0".to_owned());
         }
+        if args.max_connections == 0 {
+            return Err("--max-connections: must be greater than 0".to_owned());
+        }
+        for (flag, secs) in [
+            ("--body-timeout", args.body_timeout),
+            ("--request-timeout", args.request_timeout),
+        ] {
+            if secs == 0 {
+                return Err(format!("{flag}: must be at least 1 second"));
+            }
+        }
         let max_group_members =
             parse_flag("--max-group-members", args.max_group_members.as_deref())?;
         let max_patch_operations = parse_flag(
@@ -568,6 +613,9 @@ impl Config {
             clock: args.clock,
             rate_limit_per_minute,
             max_body_bytes: args.max_body_bytes,
+            max_connections: args.max_connections,
+            body_timeout: Duration::from_secs(args.body_timeout),
+            request_timeout: Duration::from_secs(args.request_timeout),
             max_group_members,
             max_patch_operations,
             admin_enabled,

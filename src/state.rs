@@ -30,6 +30,15 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The bounds a request body is read within (see [`crate::upload`]).
+    pub fn upload_limits(&self) -> crate::upload::UploadLimits {
+        crate::upload::UploadLimits {
+            max_bytes: self.config.max_body_bytes,
+            pause: self.config.body_timeout,
+            total: self.config.request_timeout,
+        }
+    }
+
     /// Builds state from a validated config and loads the configured fixtures (or the
     /// built-in default org).
     pub fn new(config: Config) -> Result<Self, String> {
