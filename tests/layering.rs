@@ -28,6 +28,7 @@ const LAYERS: &[&str] = &[
     "client",
     // The one error type (it renders both shapes).
     "error",
+    "upload",
     // Protocol, then domain, then storage, then what fills and checks storage.
     "scim",
     "genesys",
