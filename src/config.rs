@@ -292,6 +292,16 @@ pub struct ExecArgs {
     #[arg(long, env = "GENESYS_MOCK_EXPORT_ON_EXIT", value_name = "DIR")]
     pub export_on_exit: Option<PathBuf>,
 
+    /// After COMMAND exits, check the end state against this expectation file
+    /// (docs/expect.md): the differences go to stderr, and an unmet expectation turns a
+    /// successful command's exit code into 1. The file is checked before the command runs.
+    #[arg(long, value_name = "FILE")]
+    pub expect: Option<PathBuf>,
+
+    /// With --expect: also write the result as JUnit XML to PATH.
+    #[arg(long, value_name = "PATH")]
+    pub expect_junit: Option<PathBuf>,
+
     /// The command to run, after `--`.
     #[arg(last = true, required = true, value_name = "COMMAND")]
     pub command: Vec<OsString>,

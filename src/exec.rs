@@ -55,6 +55,14 @@ pub fn after_child_steps(args: &ExecArgs) -> Result<Vec<Box<dyn AfterChild>>, St
     if let Some(dir) = &args.export_on_exit {
         steps.push(Box::new(crate::export::ExportOnExit::new(dir.clone())?));
     }
+    if let Some(file) = &args.expect {
+        steps.push(Box::new(crate::end_state::ExpectOnExit::new(
+            file.clone(),
+            args.expect_junit.clone(),
+        )?));
+    } else if args.expect_junit.is_some() {
+        return Err("--expect-junit needs --expect FILE".to_owned());
+    }
     Ok(steps)
 }
 

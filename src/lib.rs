@@ -39,6 +39,7 @@ pub mod client;
 pub mod clock;
 pub mod compat;
 pub mod config;
+pub mod end_state;
 pub mod error;
 pub mod exec;
 pub mod expect;

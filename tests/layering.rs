@@ -28,6 +28,7 @@ const LAYERS: &[&str] = &[
     "client",
     // The one error type (it renders both shapes).
     "error",
+    // Reading a request body within its bounds.
     "upload",
     // Protocol, then domain, then storage, then what fills and checks storage.
     "scim",
@@ -61,6 +62,7 @@ const LAYERS: &[&str] = &[
     "instance",
     "after_child",
     "export",
+    "end_state",
     "exec",
 ];
 
