@@ -171,6 +171,19 @@ pub struct ServeArgs {
     )]
     pub rate_limit: String,
 
+    /// A further named rate limit, NAME=SCOPE:N[:ROUTES], applied together with the token limit
+    /// (repeatable; comma-separated in the environment variable). SCOPE is token, client, org
+    /// or route (one window per route name); ROUTES restricts it to route names (`users.*`).
+    /// Genesys' documented layers: `org.app.user.rate.per.minute=org:300`,
+    /// `org.user.rate.per.minute=org:3000`, a resource limit such as `users=route:100:users.*`.
+    #[arg(
+        long = "rate-limit-layer",
+        env = "GENESYS_MOCK_RATE_LIMIT_LAYER",
+        value_name = "NAME=SCOPE:N[:ROUTES]",
+        value_delimiter = ','
+    )]
+    pub rate_limit_layers: Vec<String>,
+
     /// Largest accepted request body in bytes (Genesys: 512000); larger bodies get 413.
     #[arg(long, env = "GENESYS_MOCK_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY, value_name = "BYTES")]
     pub max_body_bytes: usize,
@@ -457,8 +470,10 @@ pub struct Config {
     pub compat: Compat,
     /// The clock spec as given (`real` / `frozen:...`), already checked.
     pub clock: String,
-    /// Requests per minute per token; `None` is off.
+    /// Requests per minute per token; `None` is off (every layer too).
     pub rate_limit_per_minute: Option<u32>,
+    /// `--rate-limit-layer`: named limits for every org (at most `rate_layer::MAX_LAYERS`).
+    pub rate_layers: Vec<crate::rate_layer::RateLayer>,
     pub max_body_bytes: usize,
     /// `--max-connections`.
     pub max_connections: usize,
@@ -493,6 +508,7 @@ impl Default for Config {
             compat: Compat::default(),
             clock: "real".to_owned(),
             rate_limit_per_minute: Some(DEFAULT_RATE_PER_MINUTE),
+            rate_layers: Vec::new(),
             max_body_bytes: DEFAULT_MAX_BODY,
             max_connections: DEFAULT_MAX_CONNECTIONS,
             body_timeout: Duration::from_secs(DEFAULT_BODY_TIMEOUT_SECS),
@@ -558,6 +574,21 @@ impl Config {
                 Ok(v) => Some(v),
             },
         };
+        let rate_layers = args
+            .rate_limit_layers
+            .iter()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| {
+                crate::rate_layer::RateLayer::parse(l)
+                    .map_err(|e| format!("--rate-limit-layer: {e}"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        if rate_layers.len() > crate::rate_layer::MAX_LAYERS {
+            return Err(format!(
+                "--rate-limit-layer: at most {} layers",
+                crate::rate_layer::MAX_LAYERS
+            ));
+        }
         if args.max_body_bytes == 0 {
             return Err("--max-body-bytes: must be greater than 0".to_owned());
         }
@@ -622,6 +653,7 @@ impl Config {
             compat,
             clock: args.clock,
             rate_limit_per_minute,
+            rate_layers,
             max_body_bytes: args.max_body_bytes,
             max_connections: args.max_connections,
             body_timeout: Duration::from_secs(args.body_timeout),

@@ -18,7 +18,8 @@
 //! - [`fixtures`]: the fixture format, its reader and org builder, the built-in default org,
 //!   and the record of which fixture each org came from.
 //! - [`clock`] and [`rng`]: the controllable clock and the seeded randomness.
-//! - [`ratelimit`]: per-token request windows on the controllable clock.
+//! - [`ratelimit`]: request windows on the controllable clock; [`rate_layer`]: the named
+//!   limits (token, client, org, route) checked together.
 //! - [`secret`]: constant-time comparison of client secrets and the admin token.
 //! - [`scenario`], [`fault`] and [`journal`]: scripted behaviour, socket-level faults, and
 //!   the bounded request log; [`admin`] serves them (and health and the clock) under
@@ -55,6 +56,7 @@ pub mod instance;
 pub mod journal;
 pub mod logging;
 pub mod overrides;
+pub mod rate_layer;
 pub mod ratelimit;
 pub mod redaction;
 pub mod report;

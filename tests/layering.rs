@@ -24,6 +24,7 @@ const LAYERS: &[&str] = &[
     "secret",
     "compat",
     "overrides",
+    "rate_layer",
     "http",
     "client",
     // The one error type (it renders both shapes).
