@@ -72,7 +72,7 @@ impl Session {
         let org = state.store.org(org_id).ok_or_else(invalid)?;
         let mut compat = state.config.compat.clone();
         org.read().compat.apply(&mut compat);
-        let origin = origin(req);
+        let origin = state.origin();
         let tree = match route {
             Route::Scim(tree, _) => *tree,
             _ => ScimTree::V2,
@@ -98,13 +98,6 @@ impl Session {
             meta_created: self.compat.meta_created,
         }
     }
-}
-
-/// `scheme://host` of the request, from `X-Forwarded-Proto` and `Host`.
-pub fn origin(req: &ApiRequest) -> String {
-    let scheme = req.header("x-forwarded-proto").unwrap_or("http");
-    let host = req.header(header::HOST).unwrap_or("localhost");
-    format!("{scheme}://{host}")
 }
 
 /// Dispatches a SCIM route by method.

@@ -8,11 +8,12 @@ use crate::scim::schema;
 /// The default page size (Genesys SDK docs).
 pub const DEFAULT_COUNT: usize = 25;
 
-/// The most resources one page returns: a larger `count` is served as this many (RFC 7644
-/// §3.4.2.4 lets a server return fewer than asked). Genesys documents no hard maximum
-/// (`genesys-api.md` §3, [U]); 1000 is a chosen bound that keeps one response's size in
-/// check. `ServiceProviderConfig` reports it as `filter.maxResults`.
-pub const MAX_COUNT: usize = 1_000;
+/// The largest page served: a larger `count` is clamped to it, as RFC 7644 §3.4.2.4 allows
+/// ("the service provider MAY return fewer results than requested"; `itemsPerPage` says how
+/// many came), and `ServiceProviderConfig` reports it as `filter.maxResults`. A chosen bound: Genesys documents 25 as the safe page size and no maximum
+/// (`genesys-api.md` §3; `--compat large-count-429=true` answers 429 past 25 instead). It
+/// keeps one list answer to a few MB however large the org.
+pub const MAX_COUNT: usize = 1000;
 
 /// A validated page request. `start_index` is 1-based.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +25,8 @@ pub struct Page {
 impl Page {
     /// Parses `startIndex` and `count`. RFC 7644 §3.4.2.4 says a `startIndex` below 1 is
     /// treated as 1 and a negative `count` as 0; text that is not a number is `invalidValue`.
+    /// A `count` over [`MAX_COUNT`] is served as [`MAX_COUNT`] (but still counts as over 25
+    /// for `large-count-429`).
     pub fn parse(start_index: Option<&str>, count: Option<&str>) -> ApiResult<Self> {
         fn int(name: &str, text: Option<&str>) -> ApiResult<Option<i64>> {
             text.map(|t| {
@@ -34,10 +37,11 @@ impl Page {
             .transpose()
         }
         let start = int("startIndex", start_index)?.unwrap_or(1).max(1);
-        let count = int("count", count)?.map_or(DEFAULT_COUNT as i64, |c| c.max(0));
+        let count =
+            int("count", count)?.map_or(DEFAULT_COUNT as i64, |c| c.clamp(0, MAX_COUNT as i64));
         Ok(Self {
             start_index: usize::try_from(start).unwrap_or(usize::MAX),
-            count: usize::try_from(count).unwrap_or(usize::MAX).min(MAX_COUNT),
+            count: usize::try_from(count).unwrap_or(usize::MAX),
         })
     }
 
