@@ -140,10 +140,8 @@ pub fn scim(ctx: &Session, req: &ApiRequest, route: &ScimRoute) -> ApiResult<Res
                 ),
             )),
         },
-        ScimRoute::ServiceProviderConfig => {
-            get_only(m, || discovery::service_provider_config(ctx, req))
-        }
-        ScimRoute::ResourceTypes => get_only(m, || discovery::resource_types(ctx, req)),
+        ScimRoute::ServiceProviderConfig => get_only(m, || discovery::service_provider_config(ctx)),
+        ScimRoute::ResourceTypes => get_only(m, || discovery::resource_types(ctx)),
         ScimRoute::ResourceType(id) => get_only(m, || discovery::resource_type(ctx, id)),
         ScimRoute::Schemas => get_only(m, || discovery::schemas(ctx, req)),
         ScimRoute::Schema(id) => get_only(m, || discovery::schema(ctx, id)),
