@@ -91,6 +91,7 @@ pub mod secret;
 pub mod server;
 pub mod state;
 pub mod store;
+pub mod strict_json;
 pub mod tokens;
 pub mod upload;
 #[cfg(feature = "cli")]
