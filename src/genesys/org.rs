@@ -18,6 +18,7 @@ use crate::genesys::lag::RecentWrites;
 use crate::genesys::limits::{LimitSettings, Limits};
 use crate::genesys::user::{ExternalId, User, UserState};
 use crate::overrides::Overrides;
+use crate::rate_layer::RateLayer;
 use crate::rng::Seeded;
 
 /// A named reference record (role, skill, language).
@@ -68,6 +69,8 @@ pub struct Org {
     /// Recent creates and deletes, for the `read-lag` switch (bounded, see
     /// [`crate::genesys::lag`]).
     pub recent: RecentWrites,
+    /// The org's named rate limits (fixture `rateLimits`), on top of the server's.
+    pub rate_layers: Vec<RateLayer>,
 }
 
 /// The maps that keep userName and external ids unique, apart from the user table so a
@@ -159,6 +162,7 @@ impl Org {
             indexes: UserIndexes::default(),
             member_of: Vec::new(),
             recent: RecentWrites::default(),
+            rate_layers: Vec::new(),
         }
     }
 
