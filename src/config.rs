@@ -4,15 +4,20 @@
 //! container can be configured without a command line. Bad values fail at start-up with a
 //! message that names the flag.
 
+#[cfg(feature = "cli")]
 use std::ffi::OsString;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+#[cfg(feature = "cli")]
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+#[cfg(feature = "cli")]
 use crate::clock::Clock;
-use crate::compat::{Compat, SWITCHES};
+use crate::compat::Compat;
+#[cfg(feature = "cli")]
+use crate::compat::SWITCHES;
 use crate::genesys::limits::LimitFlags;
 use crate::redaction::Redaction;
 
@@ -39,6 +44,7 @@ pub const DEFAULT_BODY_TIMEOUT_SECS: u64 = 10;
 pub const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 30;
 
 /// Top-level command line.
+#[cfg(feature = "cli")]
 #[derive(Debug, Parser)]
 #[command(
     name = "genesys-scim-mock",
@@ -61,6 +67,7 @@ pub struct Cli {
     pub serve: Box<ServeArgs>,
 }
 
+#[cfg(feature = "cli")]
 impl Cli {
     /// The subcommand to run: `serve` with the top-level flags when none was named.
     pub fn into_command(self) -> Command {
@@ -69,6 +76,7 @@ impl Cli {
 }
 
 /// Subcommands.
+#[cfg(feature = "cli")]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Start the server (the default when no subcommand is named).
@@ -105,7 +113,8 @@ Example: genesys-scim-mock exec --seed 1 -- pytest tests/scim"
 }
 
 /// Log output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(ValueEnum))]
 pub enum LogFormat {
     /// Human-readable lines.
     #[default]
@@ -115,6 +124,7 @@ pub enum LogFormat {
 }
 
 /// Flags of `serve`.
+#[cfg(feature = "cli")]
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
     /// Address to listen on [default: 127.0.0.1:8080; for `exec`, 127.0.0.1:0]. Port 0 picks a
@@ -281,6 +291,7 @@ pub struct ServeArgs {
     pub report_thresholds: Vec<String>,
 }
 
+#[cfg(feature = "cli")]
 fn compat_help() -> String {
     let mut s = String::from(
         "Set a compatibility switch, NAME=VALUE (repeatable; comma-separated in the environment variable).\n\nSwitches (default first):\n",
@@ -295,6 +306,7 @@ fn compat_help() -> String {
 }
 
 /// Flags of `exec`.
+#[cfg(feature = "cli")]
 #[derive(Debug, Clone, Args)]
 pub struct ExecArgs {
     #[command(flatten)]
@@ -321,6 +333,7 @@ pub struct ExecArgs {
 }
 
 /// Flags of `healthcheck`.
+#[cfg(feature = "cli")]
 #[derive(Debug, Clone, Args)]
 pub struct HealthcheckArgs {
     /// The server's address, HOST:PORT (host names allowed, e.g. a compose service name).
@@ -339,6 +352,7 @@ pub struct HealthcheckArgs {
 }
 
 /// Flags of `validate`.
+#[cfg(feature = "cli")]
 #[derive(Debug, Clone, Args)]
 pub struct ValidateArgs {
     /// Fixture file or directory.
@@ -346,6 +360,7 @@ pub struct ValidateArgs {
 }
 
 /// How subcommands reach a running server (`verify`, `report`).
+#[cfg(feature = "cli")]
 #[derive(Debug, Clone, Args)]
 pub struct ServerFlags {
     /// Base URL of the running server.
@@ -369,6 +384,7 @@ pub struct ServerFlags {
 }
 
 /// How `verify` prints its result.
+#[cfg(feature = "cli")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum VerifyFormat {
     /// A line per difference and a summary line.
@@ -379,6 +395,7 @@ pub enum VerifyFormat {
 }
 
 /// Flags of `verify`.
+#[cfg(feature = "cli")]
 #[derive(Debug, Clone, Args)]
 pub struct VerifyArgs {
     #[command(flatten)]
@@ -395,6 +412,7 @@ pub struct VerifyArgs {
 }
 
 /// What the client report covers and when it fails a build: shared by `report` and `exec`.
+#[cfg(feature = "cli")]
 #[derive(Debug, Clone, Default, Args)]
 pub struct GateFlags {
     /// Write the report as FORMAT:PATH (json, junit, markdown, sarif; PATH `-` is standard
@@ -425,6 +443,7 @@ pub struct GateFlags {
 }
 
 /// Flags of `report`.
+#[cfg(feature = "cli")]
 #[derive(Debug, Clone, Args)]
 pub struct ReportArgs {
     #[command(flatten)]
@@ -440,6 +459,7 @@ pub const MAX_GENERATED_USERS: usize = 1_000_000;
 pub const MAX_GENERATED_GROUPS: usize = 10_000;
 
 /// Flags of `generate-fixture`.
+#[cfg(feature = "cli")]
 #[derive(Debug, Clone, Args)]
 pub struct GenerateArgs {
     /// Number of users, deleted and inactive ones included (at most 1000000).
@@ -541,7 +561,10 @@ impl Config {
             patch_operations: self.max_patch_operations,
         }
     }
+}
 
+#[cfg(feature = "cli")]
+impl Config {
     /// Validates `serve` flags. Errors name the flag.
     pub fn from_args(args: ServeArgs) -> Result<Self, String> {
         // The profile is the preset; `--compat` switches (a `profile=` among them included)
@@ -683,7 +706,7 @@ pub fn parse_flag(flag: &str, value: Option<&str>) -> Result<Option<usize>, Stri
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "cli"))]
 mod tests {
     use super::*;
 

@@ -31,6 +31,7 @@
 //! - [`instance`]: a started server (state, listener, accept loop), shared by `serve`, `exec`
 //!   and the test handle; [`client`]: the small HTTP client `verify`, `healthcheck`, `exec`
 //!   and the test handle use to talk to a server.
+//! - [`MockServer`] ([`mock_server`]): the server as a Rust test handle.
 //! - [`exec`] (with [`export`]), [`healthcheck`], [`verify`] and [`logging`]: the
 //!   command-line modes.
 
@@ -40,21 +41,28 @@ pub mod client;
 pub mod clock;
 pub mod compat;
 pub mod config;
+#[cfg(feature = "cli")]
 pub mod end_state;
 pub mod error;
+#[cfg(feature = "cli")]
 pub mod exec;
 pub mod expect;
+#[cfg(feature = "cli")]
 pub mod export;
 pub mod fault;
 pub mod fixtures;
+#[cfg(feature = "cli")]
 pub mod gate;
 pub mod genesys;
 pub mod handlers;
+#[cfg(feature = "cli")]
 pub mod healthcheck;
 pub mod http;
 pub mod instance;
 pub mod journal;
+#[cfg(feature = "cli")]
 pub mod logging;
+pub mod mock_server;
 pub mod overrides;
 pub mod rate_layer;
 pub mod ratelimit;
@@ -72,4 +80,7 @@ pub mod state;
 pub mod store;
 pub mod tokens;
 pub mod upload;
+#[cfg(feature = "cli")]
 pub mod verify;
+
+pub use mock_server::MockServer;
