@@ -7,11 +7,13 @@
 use std::ffi::OsString;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::clock::Clock;
 use crate::compat::{Compat, SWITCHES};
+use crate::genesys::limits::LimitFlags;
 use crate::redaction::Redaction;
 
 /// Default bind address: loopback only, as a test tool should.
@@ -25,6 +27,16 @@ pub const DEFAULT_MAX_BODY: usize = 512_000;
 
 /// Genesys' `client.credentials.token.rate.per.minute`.
 pub const DEFAULT_RATE_PER_MINUTE: u32 = 300;
+
+/// Default `--max-connections`: far more than a test suite opens, and below the common
+/// open-file limit of 1024, so the cap (a prompt 503) is reached before `accept` fails.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+
+/// Default `--body-timeout` in seconds.
+pub const DEFAULT_BODY_TIMEOUT_SECS: u64 = 10;
+
+/// Default `--request-timeout` in seconds.
+pub const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 30;
 
 /// Top-level command line.
 #[derive(Debug, Parser)]
@@ -163,6 +175,20 @@ pub struct ServeArgs {
     #[arg(long, env = "GENESYS_MOCK_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY, value_name = "BYTES")]
     pub max_body_bytes: usize,
 
+    /// Connections served at once; more are answered 503 and closed at once, while the
+    /// ones already open keep working. Keep it below the open-file limit (`ulimit -n`).
+    #[arg(long, env = "GENESYS_MOCK_MAX_CONNECTIONS", default_value_t = DEFAULT_MAX_CONNECTIONS, value_name = "N")]
+    pub max_connections: usize,
+
+    /// Seconds a request body may pause between two pieces before the request gets 408.
+    #[arg(long, env = "GENESYS_MOCK_BODY_TIMEOUT", default_value_t = DEFAULT_BODY_TIMEOUT_SECS, value_name = "SECS")]
+    pub body_timeout: u64,
+
+    /// Seconds a request may take to arrive: its headers within this (else the connection
+    /// is closed), then its whole body within this after them (else 408).
+    #[arg(long, env = "GENESYS_MOCK_REQUEST_TIMEOUT", default_value_t = DEFAULT_REQUEST_TIMEOUT_SECS, value_name = "SECS")]
+    pub request_timeout: u64,
+
     /// Most members a group may have, for orgs whose fixture `limits` do not set
     /// `membersPerGroup` (Genesys does not publish its SCIM limit; default 10000).
     #[arg(long, env = "GENESYS_MOCK_MAX_GROUP_MEMBERS", value_name = "N")]
@@ -210,7 +236,7 @@ pub struct ServeArgs {
     #[arg(
         long,
         env = "GENESYS_MOCK_JOURNAL_BYTES",
-        default_value_t = crate::journal_limits::DEFAULT_JOURNAL_BYTES,
+        default_value_t = crate::journal::limits::DEFAULT_JOURNAL_BYTES,
         value_name = "N"
     )]
     pub journal_bytes: usize,
@@ -265,6 +291,16 @@ pub struct ExecArgs {
     /// the journal (`requests.json`) into DIR, for CI artifacts. DIR is created if missing.
     #[arg(long, env = "GENESYS_MOCK_EXPORT_ON_EXIT", value_name = "DIR")]
     pub export_on_exit: Option<PathBuf>,
+
+    /// After COMMAND exits, check the end state against this expectation file
+    /// (docs/expect.md): the differences go to stderr, and an unmet expectation turns a
+    /// successful command's exit code into 1. The file is checked before the command runs.
+    #[arg(long, value_name = "FILE")]
+    pub expect: Option<PathBuf>,
+
+    /// With --expect: also write the result as JUnit XML to PATH.
+    #[arg(long, value_name = "PATH")]
+    pub expect_junit: Option<PathBuf>,
 
     /// The command to run, after `--`.
     #[arg(last = true, required = true, value_name = "COMMAND")]
@@ -424,6 +460,12 @@ pub struct Config {
     /// Requests per minute per token; `None` is off.
     pub rate_limit_per_minute: Option<u32>,
     pub max_body_bytes: usize,
+    /// `--max-connections`.
+    pub max_connections: usize,
+    /// `--body-timeout`: the longest pause inside a request body.
+    pub body_timeout: Duration,
+    /// `--request-timeout`: for the headers, then again for the whole body.
+    pub request_timeout: Duration,
     /// `--max-group-members`: members per group where fixtures do not say.
     pub max_group_members: Option<usize>,
     /// `--max-patch-operations`: operations per PATCH where fixtures do not say.
@@ -452,13 +494,16 @@ impl Default for Config {
             clock: "real".to_owned(),
             rate_limit_per_minute: Some(DEFAULT_RATE_PER_MINUTE),
             max_body_bytes: DEFAULT_MAX_BODY,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            body_timeout: Duration::from_secs(DEFAULT_BODY_TIMEOUT_SECS),
+            request_timeout: Duration::from_secs(DEFAULT_REQUEST_TIMEOUT_SECS),
             max_group_members: None,
             max_patch_operations: None,
             admin_enabled: true,
             admin_token: None,
             scenarios: Vec::new(),
             journal_size: 10_000,
-            journal_bytes: crate::journal_limits::DEFAULT_JOURNAL_BYTES,
+            journal_bytes: crate::journal::limits::DEFAULT_JOURNAL_BYTES,
             journal_redact: Redaction::default(),
             report: crate::report::settings::Layer::default(),
         }
@@ -473,6 +518,14 @@ pub fn default_bind() -> SocketAddr {
 }
 
 impl Config {
+    /// The limits set by `--max-group-members` and `--max-patch-operations`.
+    pub fn limit_flags(&self) -> LimitFlags {
+        LimitFlags {
+            members_per_group: self.max_group_members,
+            patch_operations: self.max_patch_operations,
+        }
+    }
+
     /// Validates `serve` flags. Errors name the flag.
     pub fn from_args(args: ServeArgs) -> Result<Self, String> {
         // The profile is the preset; `--compat` switches (a `profile=` among them included)
@@ -508,6 +561,17 @@ impl Config {
         if args.max_body_bytes == 0 {
             return Err("--max-body-bytes: must be greater than 0".to_owned());
         }
+        if args.max_connections == 0 {
+            return Err("--max-connections: must be greater than 0".to_owned());
+        }
+        for (flag, secs) in [
+            ("--body-timeout", args.body_timeout),
+            ("--request-timeout", args.request_timeout),
+        ] {
+            if secs == 0 {
+                return Err(format!("{flag}: must be at least 1 second"));
+            }
+        }
         let max_group_members =
             parse_flag("--max-group-members", args.max_group_members.as_deref())?;
         let max_patch_operations = parse_flag(
@@ -517,10 +581,10 @@ impl Config {
         if args.journal_size == 0 {
             return Err("--journal-size: must be greater than 0".to_owned());
         }
-        if args.journal_bytes < crate::journal_limits::MIN_JOURNAL_BYTES {
+        if args.journal_bytes < crate::journal::limits::MIN_JOURNAL_BYTES {
             return Err(format!(
                 "--journal-bytes: must be at least {} (one entry at its largest)",
-                crate::journal_limits::MIN_JOURNAL_BYTES
+                crate::journal::limits::MIN_JOURNAL_BYTES
             ));
         }
         let journal_redact = match args.journal_redact.as_deref().map(str::trim) {
@@ -559,6 +623,9 @@ impl Config {
             clock: args.clock,
             rate_limit_per_minute,
             max_body_bytes: args.max_body_bytes,
+            max_connections: args.max_connections,
+            body_timeout: Duration::from_secs(args.body_timeout),
+            request_timeout: Duration::from_secs(args.request_timeout),
             max_group_members,
             max_patch_operations,
             admin_enabled,

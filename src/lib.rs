@@ -25,7 +25,8 @@
 //!   `/__admin`.
 //! - [`expect`]: end-state assertions (`/__admin/expect`, `verify`), a structured diff.
 //! - [`error`]: the one client-visible error type and its two renderings (SCIM and platform).
-//! - [`http`]: request buffering and response helpers.
+//! - [`http`]: request buffering and response helpers; [`upload`]: reading a body within its
+//!   size and time bounds.
 //! - [`instance`]: a started server (state, listener, accept loop), shared by `serve`, `exec`
 //!   and the test handle; [`client`]: the small HTTP client `verify`, `healthcheck`, `exec`
 //!   and the test handle use to talk to a server.
@@ -33,10 +34,12 @@
 //!   command-line modes.
 
 pub mod admin;
+pub mod after_child;
 pub mod client;
 pub mod clock;
 pub mod compat;
 pub mod config;
+pub mod end_state;
 pub mod error;
 pub mod exec;
 pub mod expect;
@@ -50,7 +53,6 @@ pub mod healthcheck;
 pub mod http;
 pub mod instance;
 pub mod journal;
-pub mod journal_limits;
 pub mod logging;
 pub mod overrides;
 pub mod ratelimit;
@@ -67,4 +69,5 @@ pub mod server;
 pub mod state;
 pub mod store;
 pub mod tokens;
+pub mod upload;
 pub mod verify;

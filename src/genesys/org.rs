@@ -16,7 +16,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::genesys::group::Group;
 use crate::genesys::index::{Posting, UserIndexes};
 use crate::genesys::lag::RecentWrites;
-use crate::genesys::limits::Limits;
+use crate::genesys::limits::{LimitSettings, Limits};
 use crate::genesys::user::{User, UserState};
 use crate::overrides::Overrides;
 use crate::rng::Seeded;
@@ -48,7 +48,10 @@ pub struct Org {
     pub roles: Vec<Named>,
     pub skills: Vec<Named>,
     pub languages: Vec<Named>,
+    /// The limits in force (see `Limits::resolve`).
     pub limits: Limits,
+    /// The limits the org's fixture set, kept so the server's flags can be applied again.
+    pub limit_settings: LimitSettings,
     /// The org's own compatibility switches (fixture `compat`): a layer over the server's
     /// `--compat` switches that overrides only the keys it sets.
     pub compat: Overrides,
@@ -213,6 +216,7 @@ impl Org {
             skills: Vec::new(),
             languages: Vec::new(),
             limits: Limits::default(),
+            limit_settings: LimitSettings::default(),
             compat: Overrides::default(),
             rng,
             users: IndexMap::new(),
