@@ -4,15 +4,20 @@
 //! container can be configured without a command line. Bad values fail at start-up with a
 //! message that names the flag.
 
+#[cfg(feature = "cli")]
 use std::ffi::OsString;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+#[cfg(feature = "cli")]
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+#[cfg(feature = "cli")]
 use crate::clock::Clock;
-use crate::compat::{Compat, SWITCHES};
+use crate::compat::Compat;
+#[cfg(feature = "cli")]
+use crate::compat::SWITCHES;
 use crate::genesys::limits::LimitFlags;
 use crate::redaction::Redaction;
 
@@ -39,6 +44,7 @@ pub const DEFAULT_BODY_TIMEOUT_SECS: u64 = 10;
 pub const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 30;
 
 /// Top-level command line.
+#[cfg(feature = "cli")]
 #[derive(Debug, Parser)]
 #[command(
     name = "genesys-scim-mock",
@@ -61,6 +67,7 @@ pub struct Cli {
     pub serve: Box<ServeArgs>,
 }
 
+#[cfg(feature = "cli")]
 impl Cli {
     /// The subcommand to run: `serve` with the top-level flags when none was named.
     pub fn into_command(self) -> Command {
@@ -69,6 +76,7 @@ impl Cli {
 }
 
 /// Subcommands.
+#[cfg(feature = "cli")]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Start the server (the default when no subcommand is named).
@@ -105,7 +113,8 @@ Example: genesys-scim-mock exec --seed 1 -- pytest tests/scim"
 }
 
 /// Log output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(ValueEnum))]
 pub enum LogFormat {
     /// Human-readable lines.
     #[default]
@@ -115,6 +124,7 @@ pub enum LogFormat {
 }
 
 /// Flags of `serve`.
+#[cfg(feature = "cli")]
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
     /// Address to listen on [default: 127.0.0.1:8080; for `exec`, 127.0.0.1:0]. Port 0 picks a
@@ -170,6 +180,19 @@ pub struct ServeArgs {
         value_name = "N|off"
     )]
     pub rate_limit: String,
+
+    /// A further named rate limit, NAME=SCOPE:N[:ROUTES], applied together with the token limit
+    /// (repeatable; comma-separated in the environment variable). SCOPE is token, client, org
+    /// or route (one window per route name); ROUTES restricts it to route names (`users.*`).
+    /// Genesys' documented layers: `org.app.user.rate.per.minute=org:300`,
+    /// `org.user.rate.per.minute=org:3000`, a resource limit such as `users=route:100:users.*`.
+    #[arg(
+        long = "rate-limit-layer",
+        env = "GENESYS_MOCK_RATE_LIMIT_LAYER",
+        value_name = "NAME=SCOPE:N[:ROUTES]",
+        value_delimiter = ','
+    )]
+    pub rate_limit_layers: Vec<String>,
 
     /// Largest accepted request body in bytes (Genesys: 512000); larger bodies get 413.
     #[arg(long, env = "GENESYS_MOCK_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY, value_name = "BYTES")]
@@ -268,6 +291,7 @@ pub struct ServeArgs {
     pub report_thresholds: Vec<String>,
 }
 
+#[cfg(feature = "cli")]
 fn compat_help() -> String {
     let mut s = String::from(
         "Set a compatibility switch, NAME=VALUE (repeatable; comma-separated in the environment variable).\n\nSwitches (default first):\n",
@@ -282,6 +306,7 @@ fn compat_help() -> String {
 }
 
 /// Flags of `exec`.
+#[cfg(feature = "cli")]
 #[derive(Debug, Clone, Args)]
 pub struct ExecArgs {
     #[command(flatten)]
@@ -308,6 +333,7 @@ pub struct ExecArgs {
 }
 
 /// Flags of `healthcheck`.
+#[cfg(feature = "cli")]
 #[derive(Debug, Clone, Args)]
 pub struct HealthcheckArgs {
     /// The server's address, HOST:PORT (host names allowed, e.g. a compose service name).
@@ -326,6 +352,7 @@ pub struct HealthcheckArgs {
 }
 
 /// Flags of `validate`.
+#[cfg(feature = "cli")]
 #[derive(Debug, Clone, Args)]
 pub struct ValidateArgs {
     /// Fixture file or directory.
@@ -333,6 +360,7 @@ pub struct ValidateArgs {
 }
 
 /// How subcommands reach a running server (`verify`, `report`).
+#[cfg(feature = "cli")]
 #[derive(Debug, Clone, Args)]
 pub struct ServerFlags {
     /// Base URL of the running server.
@@ -356,6 +384,7 @@ pub struct ServerFlags {
 }
 
 /// How `verify` prints its result.
+#[cfg(feature = "cli")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum VerifyFormat {
     /// A line per difference and a summary line.
@@ -366,6 +395,7 @@ pub enum VerifyFormat {
 }
 
 /// Flags of `verify`.
+#[cfg(feature = "cli")]
 #[derive(Debug, Clone, Args)]
 pub struct VerifyArgs {
     #[command(flatten)]
@@ -382,6 +412,7 @@ pub struct VerifyArgs {
 }
 
 /// What the client report covers and when it fails a build: shared by `report` and `exec`.
+#[cfg(feature = "cli")]
 #[derive(Debug, Clone, Default, Args)]
 pub struct GateFlags {
     /// Write the report as FORMAT:PATH (json, junit, markdown, sarif; PATH `-` is standard
@@ -412,6 +443,7 @@ pub struct GateFlags {
 }
 
 /// Flags of `report`.
+#[cfg(feature = "cli")]
 #[derive(Debug, Clone, Args)]
 pub struct ReportArgs {
     #[command(flatten)]
@@ -427,6 +459,7 @@ pub const MAX_GENERATED_USERS: usize = 1_000_000;
 pub const MAX_GENERATED_GROUPS: usize = 10_000;
 
 /// Flags of `generate-fixture`.
+#[cfg(feature = "cli")]
 #[derive(Debug, Clone, Args)]
 pub struct GenerateArgs {
     /// Number of users, deleted and inactive ones included (at most 1000000).
@@ -457,8 +490,10 @@ pub struct Config {
     pub compat: Compat,
     /// The clock spec as given (`real` / `frozen:...`), already checked.
     pub clock: String,
-    /// Requests per minute per token; `None` is off.
+    /// Requests per minute per token; `None` is off (every layer too).
     pub rate_limit_per_minute: Option<u32>,
+    /// `--rate-limit-layer`: named limits for every org (at most `rate_layer::MAX_LAYERS`).
+    pub rate_layers: Vec<crate::rate_layer::RateLayer>,
     pub max_body_bytes: usize,
     /// `--max-connections`.
     pub max_connections: usize,
@@ -493,6 +528,7 @@ impl Default for Config {
             compat: Compat::default(),
             clock: "real".to_owned(),
             rate_limit_per_minute: Some(DEFAULT_RATE_PER_MINUTE),
+            rate_layers: Vec::new(),
             max_body_bytes: DEFAULT_MAX_BODY,
             max_connections: DEFAULT_MAX_CONNECTIONS,
             body_timeout: Duration::from_secs(DEFAULT_BODY_TIMEOUT_SECS),
@@ -525,7 +561,10 @@ impl Config {
             patch_operations: self.max_patch_operations,
         }
     }
+}
 
+#[cfg(feature = "cli")]
+impl Config {
     /// Validates `serve` flags. Errors name the flag.
     pub fn from_args(args: ServeArgs) -> Result<Self, String> {
         // The profile is the preset; `--compat` switches (a `profile=` among them included)
@@ -558,6 +597,21 @@ impl Config {
                 Ok(v) => Some(v),
             },
         };
+        let rate_layers = args
+            .rate_limit_layers
+            .iter()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| {
+                crate::rate_layer::RateLayer::parse(l)
+                    .map_err(|e| format!("--rate-limit-layer: {e}"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        if rate_layers.len() > crate::rate_layer::MAX_LAYERS {
+            return Err(format!(
+                "--rate-limit-layer: at most {} layers",
+                crate::rate_layer::MAX_LAYERS
+            ));
+        }
         if args.max_body_bytes == 0 {
             return Err("--max-body-bytes: must be greater than 0".to_owned());
         }
@@ -622,6 +676,7 @@ impl Config {
             compat,
             clock: args.clock,
             rate_limit_per_minute,
+            rate_layers,
             max_body_bytes: args.max_body_bytes,
             max_connections: args.max_connections,
             body_timeout: Duration::from_secs(args.body_timeout),
@@ -651,7 +706,7 @@ pub fn parse_flag(flag: &str, value: Option<&str>) -> Result<Option<usize>, Stri
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "cli"))]
 mod tests {
     use super::*;
 

@@ -18,7 +18,8 @@
 //! - [`fixtures`]: the fixture format, its reader and org builder, the built-in default org,
 //!   and the record of which fixture each org came from.
 //! - [`clock`] and [`rng`]: the controllable clock and the seeded randomness.
-//! - [`ratelimit`]: per-token request windows on the controllable clock.
+//! - [`ratelimit`]: request windows on the controllable clock; [`rate_layer`]: the named
+//!   limits (token, client, org, route) checked together.
 //! - [`secret`]: constant-time comparison of client secrets and the admin token.
 //! - [`scenario`], [`fault`] and [`journal`]: scripted behaviour, socket-level faults, and
 //!   the bounded request log; [`admin`] serves them (and health and the clock) under
@@ -30,6 +31,7 @@
 //! - [`instance`]: a started server (state, listener, accept loop), shared by `serve`, `exec`
 //!   and the test handle; [`client`]: the small HTTP client `verify`, `healthcheck`, `exec`
 //!   and the test handle use to talk to a server.
+//! - [`MockServer`] ([`mock_server`]): the server as a Rust test handle.
 //! - [`exec`] (with [`export`]), [`healthcheck`], [`verify`] and [`logging`]: the
 //!   command-line modes.
 
@@ -39,22 +41,30 @@ pub mod client;
 pub mod clock;
 pub mod compat;
 pub mod config;
+#[cfg(feature = "cli")]
 pub mod end_state;
 pub mod error;
+#[cfg(feature = "cli")]
 pub mod exec;
 pub mod expect;
+#[cfg(feature = "cli")]
 pub mod export;
 pub mod fault;
 pub mod fixtures;
+#[cfg(feature = "cli")]
 pub mod gate;
 pub mod genesys;
 pub mod handlers;
+#[cfg(feature = "cli")]
 pub mod healthcheck;
 pub mod http;
 pub mod instance;
 pub mod journal;
+#[cfg(feature = "cli")]
 pub mod logging;
+pub mod mock_server;
 pub mod overrides;
+pub mod rate_layer;
 pub mod ratelimit;
 pub mod redaction;
 pub mod report;
@@ -70,4 +80,7 @@ pub mod state;
 pub mod store;
 pub mod tokens;
 pub mod upload;
+#[cfg(feature = "cli")]
 pub mod verify;
+
+pub use mock_server::MockServer;

@@ -220,17 +220,28 @@ async fn dispatch(
                     &state.store,
                     &session.client_id,
                 );
-                let (result, usage) = ratelimit::guard(
-                    &state.limiter,
-                    req.caller.bearer.as_deref(),
-                    limit,
-                    state.clock.now_millis(),
-                    || match route {
-                        Route::Scim(_, r) => handlers::scim(&session, req, r),
-                        Route::Platform(p) => handlers::platform::dispatch(&session, req, p),
-                        _ => unreachable!("matched above"),
-                    },
-                );
+                let checks = match (limit, req.caller.bearer.as_deref()) {
+                    (Some(limit), Some(token)) => crate::rate_layer::checks(
+                        limit,
+                        &state.config.rate_layers,
+                        &session.org.read().rate_layers,
+                        &crate::rate_layer::Subject {
+                            token,
+                            client_id: &session.client_id,
+                            org_id: &session.org_id,
+                            route_name: req.route_name,
+                        },
+                    ),
+                    _ => Vec::new(),
+                };
+                let (result, usage) =
+                    ratelimit::guard(&state.limiter, &checks, state.clock.now_millis(), || {
+                        match route {
+                            Route::Scim(_, r) => handlers::scim(&session, req, r),
+                            Route::Platform(p) => handlers::platform::dispatch(&session, req, p),
+                            _ => unreachable!("matched above"),
+                        }
+                    });
                 (result, usage, Some(session.compat))
             }
         },

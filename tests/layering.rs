@@ -24,6 +24,7 @@ const LAYERS: &[&str] = &[
     "secret",
     "compat",
     "overrides",
+    "rate_layer",
     "http",
     "client",
     // The one error type (it renders both shapes).
@@ -60,6 +61,8 @@ const LAYERS: &[&str] = &[
     "server",
     // Running a server for a command: one way to start it, then `exec` and its steps.
     "instance",
+    // The test handle: a server on its own thread, driven through the admin API.
+    "mock_server",
     "after_child",
     "export",
     "end_state",

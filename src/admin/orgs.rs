@@ -250,6 +250,7 @@ fn export_fixture(state: &AppState, id: &str) -> ApiResult<OrgFixture> {
         languages: org.languages.clone(),
         limits: Some(org.limit_settings.clone()),
         compat,
+        rate_limits: org.rate_layers.clone(),
         oauth_clients: state
             .store
             .clients_of(id)

@@ -19,6 +19,7 @@ use crate::genesys::lag::RecentWrites;
 use crate::genesys::limits::{LimitSettings, Limits};
 use crate::genesys::user::{User, UserState};
 use crate::overrides::Overrides;
+use crate::rate_layer::RateLayer;
 use crate::rng::Seeded;
 
 /// A named reference record (role, skill, language).
@@ -69,6 +70,8 @@ pub struct Org {
     /// Recent creates and deletes, for the `read-lag` switch (bounded, see
     /// [`crate::genesys::lag`]).
     pub recent: RecentWrites,
+    /// The org's named rate limits (fixture `rateLimits`), on top of the server's.
+    pub rate_layers: Vec<RateLayer>,
 }
 
 /// The maps that keep userName and external ids unique, apart from the user table so a
@@ -225,6 +228,7 @@ impl Org {
             indexes: UserIndexes::default(),
             member_of: Vec::new(),
             recent: RecentWrites::default(),
+            rate_layers: Vec::new(),
         }
     }
 
