@@ -197,7 +197,7 @@ async fn dispatch(
     overrides: Option<&Overrides>,
 ) -> Response<Body> {
     let (result, usage, compat) = match route {
-        Route::Health => (Ok(crate::admin::health(state)), None, None),
+        Route::Health => (crate::admin::health(state, req), None, None),
         Route::Admin(segs) => (crate::admin::dispatch(state, req, segs), None, None),
         Route::Token => (handlers::oauth::token(state, req), None, None),
         Route::Unknown | Route::ScimUnknown => (

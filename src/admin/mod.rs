@@ -24,12 +24,42 @@ use crate::state::AppState;
 pub const OPENAPI: &str = include_str!("../../docs/admin-openapi.json");
 
 /// `GET /__admin/health`: readiness. Always served (even with `--admin off`) so container
-/// health checks work.
-pub fn health(state: &AppState) -> Response<Body> {
-    json_response(
+/// health checks work; any other method is answered 405.
+pub fn health(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
+    if req.method != Method::GET {
+        return Err(not_allowed("GET", req, &["health".to_owned()]));
+    }
+    Ok(json_response(
         StatusCode::OK,
         JSON,
         &serde_json::json!({"status": "ok", "orgs": state.store.org_ids().len()}),
+    ))
+}
+
+/// The methods an admin path serves (as an `Allow` value), or `None` when it is no admin path.
+fn allowed(segs: &[String]) -> Option<&'static str> {
+    let s: Vec<&str> = segs.iter().map(String::as_str).collect();
+    Some(match s.as_slice() {
+        ["requests"] => "GET, DELETE",
+        ["marks" | "orgs" | "scenarios"] => "GET, POST",
+        ["requests", "count"] | ["reset"] | ["scenarios", "reset"] | ["expect"] => "POST",
+        ["report" | "timeline" | "openapi.json" | "ui"] | ["ui", _] => "GET",
+        ["orgs", _, "export" | "users" | "groups"] => "GET",
+        ["orgs", _, "import"] => "POST, PUT",
+        ["orgs", _] | ["scenarios", _] => "DELETE",
+        _ => return None,
+    })
+}
+
+/// 405 for a method an admin path does not serve.
+fn not_allowed(allow: &'static str, req: &ApiRequest, segs: &[String]) -> ApiError {
+    ApiError::method_not_allowed(
+        allow,
+        format!(
+            "{} is not allowed on /__admin/{}; allowed: {allow}.",
+            req.method,
+            segs.join("/")
+        ),
     )
 }
 
@@ -66,6 +96,9 @@ pub fn dispatch(state: &AppState, req: &ApiRequest, segs: &[String]) -> ApiResul
     }
     if let Some(answer) = endpoint(state, req, segs) {
         return answer;
+    }
+    if let Some(allow) = allowed(segs) {
+        return Err(not_allowed(allow, req, segs));
     }
     Err(ApiError::not_found(format!(
         "No admin endpoint {} /__admin/{}.",

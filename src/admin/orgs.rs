@@ -34,10 +34,13 @@ pub fn create(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
     if !obj.contains_key("id") {
         obj.insert("id".into(), json!(format!("org-{}", state.rng.uuid())));
     }
-    let no_clients = obj
-        .get("oauthClients")
-        .and_then(Value::as_array)
-        .is_none_or(Vec::is_empty);
+    // Only an absent, null or empty list is filled in: any other value is left for the
+    // fixture loader to refuse.
+    let no_clients = match obj.get("oauthClients") {
+        None | Some(Value::Null) => true,
+        Some(Value::Array(list)) => list.is_empty(),
+        Some(_) => false,
+    };
     if no_clients {
         obj.insert(
             "oauthClients".into(),

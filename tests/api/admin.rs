@@ -393,10 +393,44 @@ async fn openapi_document_lists_every_admin_route() {
         ("/__admin/timeline", "get"),
         ("/__admin/orgs/{id}/users", "get"),
         ("/__admin/orgs/{id}/groups", "get"),
+        ("/__admin/clock", "get"),
+        ("/__admin/clock", "post"),
     ] {
         assert!(
             paths.get(path).and_then(|p| p.get(method)).is_some(),
             "{method} {path} missing"
         );
     }
+}
+
+#[tokio::test]
+async fn unsupported_admin_methods_answer_405_with_allow() {
+    let app = spawn_app().await;
+    for (method, path, allow) in [
+        ("TRACE", "/__admin/orgs", "GET, POST"),
+        ("PUT", "/__admin/orgs", "GET, POST"),
+        ("PATCH", "/__admin/requests", "GET, DELETE"),
+        ("GET", "/__admin/reset", "POST"),
+        ("POST", "/__admin/orgs/x/export", "GET"),
+        ("GET", "/__admin/orgs/x/import", "POST, PUT"),
+        ("GET", "/__admin/scenarios/x", "DELETE"),
+        ("TRACE", "/__admin/openapi.json", "GET"),
+        ("POST", "/__admin/health", "GET"),
+    ] {
+        let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let resp = app.client.request(m, app.url(path)).send().await.unwrap();
+        assert_eq!(resp.status(), 405, "{method} {path}");
+        assert_eq!(
+            resp.headers().get("allow").and_then(|v| v.to_str().ok()),
+            Some(allow),
+            "{method} {path}"
+        );
+    }
+    let resp = app
+        .client
+        .get(app.url("/__admin/nope"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 404);
 }
