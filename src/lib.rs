@@ -93,6 +93,7 @@ pub(crate) mod secret;
 pub mod server;
 pub mod state;
 pub mod store;
+pub mod strict_json;
 pub mod tokens;
 pub(crate) mod upload;
 #[cfg(feature = "cli")]
