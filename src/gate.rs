@@ -4,14 +4,15 @@
 //! it against its own once the child has exited.
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use bytes::Bytes;
+use futures_util::future::BoxFuture;
 use http::{Method, StatusCode};
 use serde_json::Value;
 
-use crate::client::{self, BaseUrl};
+use crate::client::Client;
 use crate::config::GateFlags;
+use crate::exec::{AfterChild, Finished, StepFailure};
 use crate::report::format::Format;
 use crate::report::settings::Layer;
 use crate::report::severity::Severity;
@@ -34,8 +35,15 @@ pub struct Gate {
 }
 
 impl Gate {
-    /// Checks the flags; errors name the flag and list the valid values.
-    pub fn from_flags(f: &GateFlags) -> Result<Self, String> {
+    /// Checks the flags (`rules` and `thresholds` are `report`'s `--rule` and `--threshold`);
+    /// errors name the flag and list the valid values. Without `--fail-on`, the gate fails on
+    /// `default_fail_on`.
+    pub fn from_flags(
+        f: &GateFlags,
+        rules: &[String],
+        thresholds: &[String],
+        default_fail_on: Option<Severity>,
+    ) -> Result<Self, String> {
         let mut outputs = Vec::new();
         for r in &f.reports {
             let (format, path) = r
@@ -54,10 +62,10 @@ impl Gate {
             };
             outputs.push((format, target));
         }
-        let fail_on = if f.fail_on.eq_ignore_ascii_case("never") {
-            None
-        } else {
-            Some(Severity::parse(&f.fail_on).map_err(|e| format!("--fail-on: {e} (or never)"))?)
+        let fail_on = match f.fail_on.as_deref() {
+            None => default_fail_on,
+            Some(n) if n.eq_ignore_ascii_case("never") => None,
+            Some(l) => Some(Severity::parse(l).map_err(|e| format!("--fail-on: {e} (or never)"))?),
         };
         let mut query = Vec::new();
         for (k, v) in [
@@ -72,11 +80,11 @@ impl Gate {
         }
         // Checked here so a typo fails before any request, naming the flag.
         let mut layer = Layer::default();
-        for r in &f.rules {
+        for r in rules {
             layer.assign_rule(r).map_err(|e| format!("--rule: {e}"))?;
             query.push(("level".to_owned(), r.replacen('=', ":", 1)));
         }
-        for t in &f.thresholds {
+        for t in thresholds {
             layer
                 .assign_threshold(t)
                 .map_err(|e| format!("--threshold: {e}"))?;
@@ -120,13 +128,8 @@ impl Verdict {
     }
 }
 
-async fn fetch(
-    base: &BaseUrl,
-    path: &str,
-    token: Option<&str>,
-    timeout: Duration,
-) -> Result<Bytes, String> {
-    let answer = client::send(base, Method::GET, path, token, Bytes::new(), timeout).await?;
+async fn fetch(client: &Client, path: &str) -> Result<Bytes, String> {
+    let answer = client.call(Method::GET, path, None).await?;
     if answer.status == StatusCode::OK {
         return Ok(answer.body);
     }
@@ -154,14 +157,9 @@ pub fn failing_lines(report: &Value, threshold: Severity) -> Vec<String> {
     out
 }
 
-/// Runs the gate against the server at `base`.
-pub async fn run(
-    gate: &Gate,
-    base: &BaseUrl,
-    token: Option<&str>,
-    timeout: Duration,
-) -> Result<Verdict, String> {
-    let json = fetch(base, &gate.path(Format::Json), token, timeout).await?;
+/// Runs the gate against the server `client` calls.
+pub async fn run(gate: &Gate, client: &Client) -> Result<Verdict, String> {
+    let json = fetch(client, &gate.path(Format::Json)).await?;
     let report: Value = serde_json::from_slice(&json)
         .map_err(|_| "the report is not JSON (is the server genesys-scim-mock?)".to_owned())?;
     let mut stdout = String::new();
@@ -169,7 +167,7 @@ pub async fn run(
         let body = if *format == Format::Json {
             json.clone()
         } else {
-            fetch(base, &gate.path(*format), token, timeout).await?
+            fetch(client, &gate.path(*format)).await?
         };
         match target {
             Target::Stdout => stdout.push_str(&String::from_utf8_lossy(&body)),
@@ -201,6 +199,68 @@ pub async fn run(
     })
 }
 
+/// Prints a verdict the way both subcommands do: the requested standard output, a note when
+/// the report is incomplete, and one line per failing rule on stderr, after `prefix`.
+pub fn print(v: &Verdict, prefix: &str) {
+    print!("{}", v.stdout);
+    if let Some(note) = &v.incomplete {
+        eprintln!("{prefix}: report: {note}");
+    }
+    for line in &v.failed {
+        eprintln!("{prefix}: report: {line}");
+    }
+}
+
+/// Exit code when the client broke a rule at or above `--fail-on`.
+pub const RULES_BROKEN: i32 = 1;
+
+/// `exec --report/--fail-on`: the gate run after the command exits, while the server is up.
+#[derive(Debug, Clone)]
+pub struct ReportOnExit {
+    gate: Gate,
+}
+
+impl ReportOnExit {
+    /// The step for `exec`'s flags, or `None` when none was given. Checked before the server
+    /// starts, so a bad flag fails at once.
+    pub fn from_flags(f: &GateFlags) -> Result<Option<Self>, String> {
+        if !f.wanted() {
+            return Ok(None);
+        }
+        Ok(Some(Self {
+            gate: Gate::from_flags(f, &[], &[], None)?,
+        }))
+    }
+}
+
+impl AfterChild for ReportOnExit {
+    fn name(&self) -> &str {
+        "--fail-on"
+    }
+
+    fn run<'a>(&'a self, finished: &'a Finished<'a>) -> BoxFuture<'a, Result<(), StepFailure>> {
+        Box::pin(async move {
+            let failure = |message| StepFailure {
+                code: RULES_BROKEN,
+                message,
+            };
+            let v = run(&self.gate, &finished.client)
+                .await
+                .map_err(|e| failure(format!("the client report could not be made: {e}")))?;
+            print(&v, "genesys-scim-mock exec");
+            if v.fails() {
+                let n = v.failed.len();
+                return Err(failure(format!(
+                    "the client broke {n} rule{} at or above {}",
+                    if n == 1 { "" } else { "s" },
+                    self.gate.fail_on.map_or("", Severity::as_str)
+                )));
+            }
+            Ok(())
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,14 +268,18 @@ mod tests {
     fn flags(reports: &[&str], fail_on: &str) -> GateFlags {
         GateFlags {
             reports: reports.iter().map(|s| (*s).to_owned()).collect(),
-            fail_on: fail_on.to_owned(),
+            fail_on: Some(fail_on.to_owned()),
             ..GateFlags::default()
         }
     }
 
+    fn gate(f: &GateFlags) -> Result<Gate, String> {
+        Gate::from_flags(f, &[], &[], Some(Severity::Error))
+    }
+
     #[test]
     fn flags_are_checked_and_name_themselves() {
-        let g = Gate::from_flags(&flags(&["junit:out.xml", "markdown:-"], "warning")).unwrap();
+        let g = gate(&flags(&["junit:out.xml", "markdown:-"], "warning")).unwrap();
         assert_eq!(
             g.outputs,
             [
@@ -228,29 +292,24 @@ mod tests {
             g.path(Format::Junit)
                 .contains("format=junit&fail-on=warning")
         );
-        assert_eq!(
-            Gate::from_flags(&flags(&[], "never")).unwrap().fail_on,
-            None
-        );
+        assert_eq!(gate(&flags(&[], "never")).unwrap().fail_on, None);
+        let unset = GateFlags::default();
+        assert_eq!(gate(&unset).unwrap().fail_on, Some(Severity::Error));
+        assert!(ReportOnExit::from_flags(&unset).unwrap().is_none());
         for (r, f, want) in [
             (vec!["html:x"], "error", "--report: unknown format"),
             (vec!["junit"], "error", "--report: expected FORMAT:PATH"),
             (vec!["junit:"], "error", "the path is empty"),
             (vec![], "fatal", "--fail-on"),
         ] {
-            let e = Gate::from_flags(&flags(&r, f)).unwrap_err();
+            let e = gate(&flags(&r, f)).unwrap_err();
             assert!(e.contains(want), "{e}");
         }
         let mut f = flags(&[], "error");
-        f.rules = vec!["page-sise=off".into()];
-        assert!(
-            Gate::from_flags(&f)
-                .unwrap_err()
-                .contains("--rule: unknown rule")
-        );
-        f.rules = vec!["page-size=off".into()];
+        let e = Gate::from_flags(&f, &["page-sise=off".into()], &[], None).unwrap_err();
+        assert!(e.contains("--rule: unknown rule"), "{e}");
         f.from = Some("first sync".into());
-        let g = Gate::from_flags(&f).unwrap();
+        let g = Gate::from_flags(&f, &["page-size=off".into()], &[], None).unwrap();
         assert!(
             g.path(Format::Json)
                 .contains("from=first+sync&level=page-size%3Aoff"),
