@@ -4,14 +4,21 @@
 //! container can be configured without a command line. Bad values fail at start-up with a
 //! message that names the flag.
 
+#[cfg(feature = "cli")]
 use std::ffi::OsString;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
+#[cfg(feature = "cli")]
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+#[cfg(feature = "cli")]
 use crate::clock::Clock;
-use crate::compat::{Compat, SWITCHES};
+use crate::compat::Compat;
+#[cfg(feature = "cli")]
+use crate::compat::SWITCHES;
+use crate::genesys::limits::LimitFlags;
 use crate::redaction::Redaction;
 
 /// Default bind address: loopback only, as a test tool should.
@@ -26,7 +33,18 @@ pub const DEFAULT_MAX_BODY: usize = 512_000;
 /// Genesys' `client.credentials.token.rate.per.minute`.
 pub const DEFAULT_RATE_PER_MINUTE: u32 = 300;
 
+/// Default `--max-connections`: far more than a test suite opens, and below the common
+/// open-file limit of 1024, so the cap (a prompt 503) is reached before `accept` fails.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+
+/// Default `--body-timeout` in seconds.
+pub const DEFAULT_BODY_TIMEOUT_SECS: u64 = 10;
+
+/// Default `--request-timeout` in seconds.
+pub const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 30;
+
 /// Top-level command line.
+#[cfg(feature = "cli")]
 #[derive(Debug, Parser)]
 #[command(
     name = "genesys-scim-mock",
@@ -49,6 +67,7 @@ pub struct Cli {
     pub serve: Box<ServeArgs>,
 }
 
+#[cfg(feature = "cli")]
 impl Cli {
     /// The subcommand to run: `serve` with the top-level flags when none was named.
     pub fn into_command(self) -> Command {
@@ -57,6 +76,7 @@ impl Cli {
 }
 
 /// Subcommands.
+#[cfg(feature = "cli")]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Start the server (the default when no subcommand is named).
@@ -93,7 +113,8 @@ Example: genesys-scim-mock exec --seed 1 -- pytest tests/scim"
 }
 
 /// Log output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(ValueEnum))]
 pub enum LogFormat {
     /// Human-readable lines.
     #[default]
@@ -103,6 +124,7 @@ pub enum LogFormat {
 }
 
 /// Flags of `serve`.
+#[cfg(feature = "cli")]
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
     /// Address to listen on [default: 127.0.0.1:8080; for `exec`, 127.0.0.1:0]. Port 0 picks a
@@ -159,9 +181,36 @@ pub struct ServeArgs {
     )]
     pub rate_limit: String,
 
+    /// A further named rate limit, NAME=SCOPE:N[:ROUTES], applied together with the token limit
+    /// (repeatable; comma-separated in the environment variable). SCOPE is token, client, org
+    /// or route (one window per route name); ROUTES restricts it to route names (`users.*`).
+    /// Genesys' documented layers: `org.app.user.rate.per.minute=org:300`,
+    /// `org.user.rate.per.minute=org:3000`, a resource limit such as `users=route:100:users.*`.
+    #[arg(
+        long = "rate-limit-layer",
+        env = "GENESYS_MOCK_RATE_LIMIT_LAYER",
+        value_name = "NAME=SCOPE:N[:ROUTES]",
+        value_delimiter = ','
+    )]
+    pub rate_limit_layers: Vec<String>,
+
     /// Largest accepted request body in bytes (Genesys: 512000); larger bodies get 413.
     #[arg(long, env = "GENESYS_MOCK_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY, value_name = "BYTES")]
     pub max_body_bytes: usize,
+
+    /// Connections served at once; more are answered 503 and closed at once, while the
+    /// ones already open keep working. Keep it below the open-file limit (`ulimit -n`).
+    #[arg(long, env = "GENESYS_MOCK_MAX_CONNECTIONS", default_value_t = DEFAULT_MAX_CONNECTIONS, value_name = "N")]
+    pub max_connections: usize,
+
+    /// Seconds a request body may pause between two pieces before the request gets 408.
+    #[arg(long, env = "GENESYS_MOCK_BODY_TIMEOUT", default_value_t = DEFAULT_BODY_TIMEOUT_SECS, value_name = "SECS")]
+    pub body_timeout: u64,
+
+    /// Seconds a request may take to arrive: its headers within this (else the connection
+    /// is closed), then its whole body within this after them (else 408).
+    #[arg(long, env = "GENESYS_MOCK_REQUEST_TIMEOUT", default_value_t = DEFAULT_REQUEST_TIMEOUT_SECS, value_name = "SECS")]
+    pub request_timeout: u64,
 
     /// Most members a group may have, for orgs whose fixture `limits` do not set
     /// `membersPerGroup` (Genesys does not publish its SCIM limit; default 10000).
@@ -210,7 +259,7 @@ pub struct ServeArgs {
     #[arg(
         long,
         env = "GENESYS_MOCK_JOURNAL_BYTES",
-        default_value_t = crate::journal_limits::DEFAULT_JOURNAL_BYTES,
+        default_value_t = crate::journal::limits::DEFAULT_JOURNAL_BYTES,
         value_name = "N"
     )]
     pub journal_bytes: usize,
@@ -242,6 +291,7 @@ pub struct ServeArgs {
     pub report_thresholds: Vec<String>,
 }
 
+#[cfg(feature = "cli")]
 fn compat_help() -> String {
     let mut s = String::from(
         "Set a compatibility switch, NAME=VALUE (repeatable; comma-separated in the environment variable).\n\nSwitches (default first):\n",
@@ -256,6 +306,7 @@ fn compat_help() -> String {
 }
 
 /// Flags of `exec`.
+#[cfg(feature = "cli")]
 #[derive(Debug, Clone, Args)]
 pub struct ExecArgs {
     #[command(flatten)]
@@ -271,12 +322,23 @@ pub struct ExecArgs {
     #[command(flatten)]
     pub gate: GateFlags,
 
+    /// After COMMAND exits, check the end state against this expectation file
+    /// (docs/expect.md): the differences go to stderr, and an unmet expectation turns a
+    /// successful command's exit code into 1. The file is checked before the command runs.
+    #[arg(long, value_name = "FILE")]
+    pub expect: Option<PathBuf>,
+
+    /// With --expect: also write the result as JUnit XML to PATH.
+    #[arg(long, value_name = "PATH")]
+    pub expect_junit: Option<PathBuf>,
+
     /// The command to run, after `--`.
     #[arg(last = true, required = true, value_name = "COMMAND")]
     pub command: Vec<OsString>,
 }
 
 /// Flags of `healthcheck`.
+#[cfg(feature = "cli")]
 #[derive(Debug, Clone, Args)]
 pub struct HealthcheckArgs {
     /// The server's address, HOST:PORT (host names allowed, e.g. a compose service name).
@@ -295,6 +357,7 @@ pub struct HealthcheckArgs {
 }
 
 /// Flags of `validate`.
+#[cfg(feature = "cli")]
 #[derive(Debug, Clone, Args)]
 pub struct ValidateArgs {
     /// Fixture file or directory.
@@ -302,6 +365,7 @@ pub struct ValidateArgs {
 }
 
 /// How subcommands reach a running server (`verify`, `report`).
+#[cfg(feature = "cli")]
 #[derive(Debug, Clone, Args)]
 pub struct ServerFlags {
     /// Base URL of the running server.
@@ -325,6 +389,7 @@ pub struct ServerFlags {
 }
 
 /// How `verify` prints its result.
+#[cfg(feature = "cli")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum VerifyFormat {
     /// A line per difference and a summary line.
@@ -335,6 +400,7 @@ pub enum VerifyFormat {
 }
 
 /// Flags of `verify`.
+#[cfg(feature = "cli")]
 #[derive(Debug, Clone, Args)]
 pub struct VerifyArgs {
     #[command(flatten)]
@@ -352,6 +418,7 @@ pub struct VerifyArgs {
 
 /// What the client report covers, where it goes and when it fails a build: shared by
 /// `report` and `exec`.
+#[cfg(feature = "cli")]
 #[derive(Debug, Clone, Default, Args)]
 pub struct GateFlags {
     /// Write the client report as FORMAT:PATH (json, junit, markdown, sarif; PATH `-` is
@@ -380,6 +447,7 @@ pub struct GateFlags {
     pub idempotent: Option<String>,
 }
 
+#[cfg(feature = "cli")]
 impl GateFlags {
     /// Whether any report flag was given (`exec` runs the gate only then).
     pub fn wanted(&self) -> bool {
@@ -388,6 +456,7 @@ impl GateFlags {
 }
 
 /// Flags of `report`.
+#[cfg(feature = "cli")]
 #[derive(Debug, Clone, Args)]
 pub struct ReportArgs {
     #[command(flatten)]
@@ -409,6 +478,7 @@ pub const MAX_GENERATED_USERS: usize = 1_000_000;
 pub const MAX_GENERATED_GROUPS: usize = 10_000;
 
 /// Flags of `generate-fixture`.
+#[cfg(feature = "cli")]
 #[derive(Debug, Clone, Args)]
 pub struct GenerateArgs {
     /// Number of users, deleted and inactive ones included (at most 1000000).
@@ -439,9 +509,17 @@ pub struct Config {
     pub compat: Compat,
     /// The clock spec as given (`real` / `frozen:...`), already checked.
     pub clock: String,
-    /// Requests per minute per token; `None` is off.
+    /// Requests per minute per token; `None` is off (every layer too).
     pub rate_limit_per_minute: Option<u32>,
+    /// `--rate-limit-layer`: named limits for every org (at most `rate_layer::MAX_LAYERS`).
+    pub rate_layers: Vec<crate::rate_layer::RateLayer>,
     pub max_body_bytes: usize,
+    /// `--max-connections`.
+    pub max_connections: usize,
+    /// `--body-timeout`: the longest pause inside a request body.
+    pub body_timeout: Duration,
+    /// `--request-timeout`: for the headers, then again for the whole body.
+    pub request_timeout: Duration,
     /// `--max-group-members`: members per group where fixtures do not say.
     pub max_group_members: Option<usize>,
     /// `--max-patch-operations`: operations per PATCH where fixtures do not say.
@@ -469,14 +547,18 @@ impl Default for Config {
             compat: Compat::default(),
             clock: "real".to_owned(),
             rate_limit_per_minute: Some(DEFAULT_RATE_PER_MINUTE),
+            rate_layers: Vec::new(),
             max_body_bytes: DEFAULT_MAX_BODY,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            body_timeout: Duration::from_secs(DEFAULT_BODY_TIMEOUT_SECS),
+            request_timeout: Duration::from_secs(DEFAULT_REQUEST_TIMEOUT_SECS),
             max_group_members: None,
             max_patch_operations: None,
             admin_enabled: true,
             admin_token: None,
             scenarios: Vec::new(),
             journal_size: 10_000,
-            journal_bytes: crate::journal_limits::DEFAULT_JOURNAL_BYTES,
+            journal_bytes: crate::journal::limits::DEFAULT_JOURNAL_BYTES,
             journal_redact: Redaction::default(),
             report: crate::report::settings::Layer::default(),
         }
@@ -490,6 +572,17 @@ pub fn default_bind() -> SocketAddr {
         .expect("DEFAULT_BIND is a valid address")
 }
 
+impl Config {
+    /// The limits set by `--max-group-members` and `--max-patch-operations`.
+    pub fn limit_flags(&self) -> LimitFlags {
+        LimitFlags {
+            members_per_group: self.max_group_members,
+            patch_operations: self.max_patch_operations,
+        }
+    }
+}
+
+#[cfg(feature = "cli")]
 impl Config {
     /// Validates `serve` flags. Errors name the flag.
     pub fn from_args(args: ServeArgs) -> Result<Self, String> {
@@ -523,8 +616,34 @@ impl Config {
                 Ok(v) => Some(v),
             },
         };
+        let rate_layers = args
+            .rate_limit_layers
+            .iter()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| {
+                crate::rate_layer::RateLayer::parse(l)
+                    .map_err(|e| format!("--rate-limit-layer: {e}"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        if rate_layers.len() > crate::rate_layer::MAX_LAYERS {
+            return Err(format!(
+                "--rate-limit-layer: at most {} layers",
+                crate::rate_layer::MAX_LAYERS
+            ));
+        }
         if args.max_body_bytes == 0 {
             return Err("--max-body-bytes: must be greater than 0".to_owned());
+        }
+        if args.max_connections == 0 {
+            return Err("--max-connections: must be greater than 0".to_owned());
+        }
+        for (flag, secs) in [
+            ("--body-timeout", args.body_timeout),
+            ("--request-timeout", args.request_timeout),
+        ] {
+            if secs == 0 {
+                return Err(format!("{flag}: must be at least 1 second"));
+            }
         }
         let max_group_members =
             parse_flag("--max-group-members", args.max_group_members.as_deref())?;
@@ -535,10 +654,10 @@ impl Config {
         if args.journal_size == 0 {
             return Err("--journal-size: must be greater than 0".to_owned());
         }
-        if args.journal_bytes < crate::journal_limits::MIN_JOURNAL_BYTES {
+        if args.journal_bytes < crate::journal::limits::MIN_JOURNAL_BYTES {
             return Err(format!(
                 "--journal-bytes: must be at least {} (one entry at its largest)",
-                crate::journal_limits::MIN_JOURNAL_BYTES
+                crate::journal::limits::MIN_JOURNAL_BYTES
             ));
         }
         let journal_redact = match args.journal_redact.as_deref().map(str::trim) {
@@ -576,7 +695,11 @@ impl Config {
             compat,
             clock: args.clock,
             rate_limit_per_minute,
+            rate_layers,
             max_body_bytes: args.max_body_bytes,
+            max_connections: args.max_connections,
+            body_timeout: Duration::from_secs(args.body_timeout),
+            request_timeout: Duration::from_secs(args.request_timeout),
             max_group_members,
             max_patch_operations,
             admin_enabled,
@@ -602,7 +725,7 @@ pub fn parse_flag(flag: &str, value: Option<&str>) -> Result<Option<usize>, Stri
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "cli"))]
 mod tests {
     use super::*;
 

@@ -58,7 +58,7 @@ impl ApiError {
         }
     }
 
-    fn with(mut self, detail: impl Into<String>) -> Self {
+    pub(crate) fn with(mut self, detail: impl Into<String>) -> Self {
         self.detail = detail.into();
         self
     }

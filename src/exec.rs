@@ -22,10 +22,10 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitStatus;
 
-use futures_util::future::BoxFuture;
 use tokio::process::{Child, Command};
 use tokio::signal::unix::{SignalKind, signal};
 
+use crate::after_child::{AfterChild, Finished};
 use crate::client::Client;
 use crate::config::{Config, EXEC_BIND, ExecArgs};
 use crate::instance::Instance;
@@ -48,33 +48,6 @@ pub const CANNOT_START: i32 = 127;
 /// Exit code when the server cannot start (bad flags or fixtures).
 pub const SERVER_FAILED: i32 = 2;
 
-/// What an [`AfterChild`] step sees: the still-running server and how the command ended.
-#[derive(Debug)]
-pub struct Finished<'a> {
-    /// The server, still serving.
-    pub instance: &'a Instance,
-    /// A client for it (admin token included).
-    pub client: Client,
-    /// The command's exit code (128+N for signal N).
-    pub child_code: i32,
-}
-
-/// A step failed: why, and the exit code it asks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StepFailure {
-    pub code: i32,
-    pub message: String,
-}
-
-/// A step run after the command exits, while the server is still up (see the module
-/// documentation for when and how its outcome sets the exit code).
-pub trait AfterChild: Send + Sync + std::fmt::Debug {
-    /// A short name for messages, e.g. `--export-on-exit`.
-    fn name(&self) -> &str;
-    /// Runs the step once.
-    fn run<'a>(&'a self, finished: &'a Finished<'a>) -> BoxFuture<'a, Result<(), StepFailure>>;
-}
-
 /// The steps `args` asks for, in the order they run. Checked before the server starts, so a
 /// bad flag fails at once rather than after the command.
 pub fn after_child_steps(args: &ExecArgs) -> Result<Vec<Box<dyn AfterChild>>, String> {
@@ -82,8 +55,16 @@ pub fn after_child_steps(args: &ExecArgs) -> Result<Vec<Box<dyn AfterChild>>, St
     if let Some(dir) = &args.export_on_exit {
         steps.push(Box::new(crate::export::ExportOnExit::new(dir.clone())?));
     }
-    if let Some(report) = crate::gate::ReportOnExit::from_flags(&args.gate)? {
+    if let Some(report) = crate::grade::ReportOnExit::from_flags(&args.gate)? {
         steps.push(Box::new(report));
+    }
+    if let Some(file) = &args.expect {
+        steps.push(Box::new(crate::end_state::ExpectOnExit::new(
+            file.clone(),
+            args.expect_junit.clone(),
+        )?));
+    } else if args.expect_junit.is_some() {
+        return Err("--expect-junit needs --expect FILE".to_owned());
     }
     Ok(steps)
 }

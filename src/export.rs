@@ -11,8 +11,8 @@ use futures_util::future::BoxFuture;
 use http::Method;
 use serde_json::Value;
 
+use crate::after_child::{AfterChild, Finished, StepFailure};
 use crate::client::Client;
-use crate::exec::{AfterChild, Finished, StepFailure};
 
 /// Exit code when the export cannot be written.
 pub const EXPORT_FAILED: i32 = 1;

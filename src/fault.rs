@@ -9,8 +9,8 @@
 
 use std::io;
 use std::pin::Pin;
-use std::sync::Arc;
-use std::task::{Context, Poll};
+use std::sync::{Arc, Weak};
+use std::task::{Context, Poll, ready};
 
 use parking_lot::Mutex;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
@@ -35,6 +35,8 @@ struct Control {
 #[derive(Debug, Clone, Default)]
 pub struct ConnFault {
     inner: Arc<Mutex<Control>>,
+    /// The socket, for [`ConnFault::peer_closed`]; not kept alive by the control.
+    stream: Option<Weak<TcpStream>>,
 }
 
 impl ConnFault {
@@ -44,19 +46,43 @@ impl ConnFault {
         c.armed = Some(armed);
         c.written = 0;
     }
+
+    /// Completes once the client has closed its sending side, or the connection failed.
+    ///
+    /// With half-close support on, hyper stops reading once a request is complete (a client
+    /// that sent FIN may still be waiting for the answer), so only a look at the socket tells
+    /// a scripted hang that its client is gone. Pipelined bytes waiting to be read are not an
+    /// end: they are looked past every 100 ms until the end shows or the hang finishes.
+    pub async fn peer_closed(&self) {
+        let Some(stream) = self.stream.as_ref().and_then(Weak::upgrade) else {
+            return std::future::pending().await;
+        };
+        let mut byte = [0u8; 1];
+        loop {
+            match stream.peek(&mut byte).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+            }
+        }
+    }
 }
 
-/// A `TcpStream` that can be told to misbehave.
+/// A `TcpStream` that can be told to misbehave. The stream is shared (its reads and writes
+/// go through `&TcpStream`) so that [`ConnFault::peer_closed`] can look at it.
 #[derive(Debug)]
 pub struct FaultIo {
-    stream: TcpStream,
+    stream: Arc<TcpStream>,
     control: ConnFault,
 }
 
 impl FaultIo {
     /// Wraps a stream; the returned control goes into each request's extensions.
     pub fn new(stream: TcpStream) -> (Self, ConnFault) {
-        let control = ConnFault::default();
+        let stream = Arc::new(stream);
+        let control = ConnFault {
+            inner: Arc::default(),
+            stream: Some(Arc::downgrade(&stream)),
+        };
         (
             Self {
                 stream,
@@ -67,17 +93,38 @@ impl FaultIo {
     }
 }
 
+/// One write through `&TcpStream`, waiting for the socket to be writable.
+fn write(stream: &TcpStream, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    loop {
+        ready!(stream.poll_write_ready(cx))?;
+        match stream.try_write(buf) {
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+            other => return Poll::Ready(other),
+        }
+    }
+}
+
 fn aborted() -> io::Error {
     io::Error::new(io::ErrorKind::ConnectionAborted, "scenario fault")
 }
 
 impl AsyncRead for FaultIo {
     fn poll_read(
-        mut self: Pin<&mut Self>,
+        self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.stream).poll_read(cx, buf)
+        loop {
+            ready!(self.stream.poll_read_ready(cx))?;
+            match self.stream.try_read(buf.initialize_unfilled()) {
+                Ok(n) => {
+                    buf.advance(n);
+                    return Poll::Ready(Ok(()));
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                Err(e) => return Poll::Ready(Err(e)),
+            }
+        }
     }
 }
 
@@ -92,11 +139,11 @@ impl AsyncWrite for FaultIo {
         let mut c = control.lock();
         let Some(armed) = c.armed.as_ref() else {
             drop(c);
-            return Pin::new(&mut this.stream).poll_write(cx, buf);
+            return write(&this.stream, cx, buf);
         };
         let (bytes, reset) = (armed.bytes.clone(), armed.reset);
         while c.written < bytes.len() {
-            match Pin::new(&mut this.stream).poll_write(cx, &bytes[c.written..]) {
+            match write(&this.stream, cx, &bytes[c.written..]) {
                 Poll::Ready(Ok(0)) => return Poll::Ready(Err(aborted())),
                 Poll::Ready(Ok(n)) => c.written += n,
                 Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
@@ -110,11 +157,16 @@ impl AsyncWrite for FaultIo {
         Poll::Ready(Err(aborted()))
     }
 
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.stream).poll_flush(cx)
+    fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        // A TCP socket has no buffer of its own to flush.
+        Poll::Ready(Ok(()))
     }
 
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.stream).poll_shutdown(cx)
+    fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let shut = socket2::SockRef::from(&*self.stream).shutdown(std::net::Shutdown::Write);
+        Poll::Ready(match shut {
+            Err(e) if e.kind() == io::ErrorKind::NotConnected => Ok(()),
+            other => other,
+        })
     }
 }

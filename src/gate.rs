@@ -1,18 +1,16 @@
 //! The CI gate on the client report: fetch `GET /__admin/report` from a running server, write
 //! each requested format, name every rule broken at or above `--fail-on` on one line, and
 //! decide the exit code. `genesys-scim-mock report` runs it against any server; `exec` runs
-//! it against its own once the child has exited.
+//! it against its own once the child has exited (`crate::grade`).
 
 use std::path::PathBuf;
 
 use bytes::Bytes;
-use futures_util::future::BoxFuture;
 use http::{Method, StatusCode};
 use serde_json::Value;
 
 use crate::client::Client;
 use crate::config::GateFlags;
-use crate::exec::{AfterChild, Finished, StepFailure};
 use crate::report::format::Format;
 use crate::report::settings::Layer;
 use crate::report::severity::Severity;
@@ -214,53 +212,6 @@ pub fn print(v: &Verdict, prefix: &str) {
 /// Exit code when the client broke a rule at or above `--fail-on`.
 pub const RULES_BROKEN: i32 = 1;
 
-/// `exec --report/--fail-on`: the gate run after the command exits, while the server is up.
-#[derive(Debug, Clone)]
-pub struct ReportOnExit {
-    gate: Gate,
-}
-
-impl ReportOnExit {
-    /// The step for `exec`'s flags, or `None` when none was given. Checked before the server
-    /// starts, so a bad flag fails at once.
-    pub fn from_flags(f: &GateFlags) -> Result<Option<Self>, String> {
-        if !f.wanted() {
-            return Ok(None);
-        }
-        Ok(Some(Self {
-            gate: Gate::from_flags(f, &[], &[], None)?,
-        }))
-    }
-}
-
-impl AfterChild for ReportOnExit {
-    fn name(&self) -> &str {
-        "--fail-on"
-    }
-
-    fn run<'a>(&'a self, finished: &'a Finished<'a>) -> BoxFuture<'a, Result<(), StepFailure>> {
-        Box::pin(async move {
-            let failure = |message| StepFailure {
-                code: RULES_BROKEN,
-                message,
-            };
-            let v = run(&self.gate, &finished.client)
-                .await
-                .map_err(|e| failure(format!("the client report could not be made: {e}")))?;
-            print(&v, "genesys-scim-mock exec");
-            if v.fails() {
-                let n = v.failed.len();
-                return Err(failure(format!(
-                    "the client broke {n} rule{} at or above {}",
-                    if n == 1 { "" } else { "s" },
-                    self.gate.fail_on.map_or("", Severity::as_str)
-                )));
-            }
-            Ok(())
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -295,7 +246,6 @@ mod tests {
         assert_eq!(gate(&flags(&[], "never")).unwrap().fail_on, None);
         let unset = GateFlags::default();
         assert_eq!(gate(&unset).unwrap().fail_on, Some(Severity::Error));
-        assert!(ReportOnExit::from_flags(&unset).unwrap().is_none());
         for (r, f, want) in [
             (vec!["html:x"], "error", "--report: unknown format"),
             (vec!["junit"], "error", "--report: expected FORMAT:PATH"),

@@ -32,22 +32,6 @@ pub fn empty() -> Body {
     full(Bytes::new())
 }
 
-/// Reads a hyper body into bytes, stopping at `limit` bytes.
-///
-/// Returns `Ok(None)` when the body is larger than `limit` (the caller answers 413), and `Err`
-/// when the connection failed mid-body.
-pub async fn read_limited<B>(body: B, limit: usize) -> Result<Option<Bytes>, BodyError>
-where
-    B: hyper::body::Body<Data = Bytes>,
-    B::Error: Into<BodyError>,
-{
-    match http_body_util::Limited::new(body, limit).collect().await {
-        Ok(collected) => Ok(Some(collected.to_bytes())),
-        Err(err) if err.is::<http_body_util::LengthLimitError>() => Ok(None),
-        Err(err) => Err(err),
-    }
-}
-
 /// A JSON response with a status and content type.
 pub fn json_response(
     status: StatusCode,

@@ -18,41 +18,55 @@
 //! - [`fixtures`]: the fixture format, its reader and org builder, the built-in default org,
 //!   and the record of which fixture each org came from.
 //! - [`clock`] and [`rng`]: the controllable clock and the seeded randomness.
-//! - [`ratelimit`]: per-token request windows on the controllable clock.
+//! - [`ratelimit`]: request windows on the controllable clock; [`rate_layer`]: the named
+//!   limits (token, client, org, route) checked together.
 //! - [`secret`]: constant-time comparison of client secrets and the admin token.
 //! - [`scenario`], [`fault`] and [`journal`]: scripted behaviour, socket-level faults, and
 //!   the bounded request log; [`admin`] serves them (and health and the clock) under
 //!   `/__admin`.
 //! - [`expect`]: end-state assertions (`/__admin/expect`, `verify`), a structured diff.
 //! - [`error`]: the one client-visible error type and its two renderings (SCIM and platform).
-//! - [`http`]: request buffering and response helpers.
+//! - [`http`]: request buffering and response helpers; [`upload`]: reading a body within its
+//!   size and time bounds.
 //! - [`instance`]: a started server (state, listener, accept loop), shared by `serve`, `exec`
 //!   and the test handle; [`client`]: the small HTTP client `verify`, `healthcheck`, `exec`
 //!   and the test handle use to talk to a server.
+//! - [`MockServer`] ([`mock_server`]): the server as a Rust test handle.
 //! - [`exec`] (with [`export`]), [`healthcheck`], [`verify`] and [`logging`]: the
 //!   command-line modes.
 
 pub mod admin;
+pub mod after_child;
 pub mod client;
 pub mod clock;
 pub mod compat;
 pub mod config;
+#[cfg(feature = "cli")]
+pub mod end_state;
 pub mod error;
+#[cfg(feature = "cli")]
 pub mod exec;
 pub mod expect;
+#[cfg(feature = "cli")]
 pub mod export;
 pub mod fault;
 pub mod fixtures;
+#[cfg(feature = "cli")]
 pub mod gate;
 pub mod genesys;
+#[cfg(feature = "cli")]
+pub mod grade;
 pub mod handlers;
+#[cfg(feature = "cli")]
 pub mod healthcheck;
 pub mod http;
 pub mod instance;
 pub mod journal;
-pub mod journal_limits;
+#[cfg(feature = "cli")]
 pub mod logging;
+pub mod mock_server;
 pub mod overrides;
+pub mod rate_layer;
 pub mod ratelimit;
 pub mod redaction;
 pub mod report;
@@ -67,4 +81,8 @@ pub mod server;
 pub mod state;
 pub mod store;
 pub mod tokens;
+pub mod upload;
+#[cfg(feature = "cli")]
 pub mod verify;
+
+pub use mock_server::MockServer;

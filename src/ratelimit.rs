@@ -1,5 +1,7 @@
-//! Per-token rate limiting: Genesys' `client.credentials.token.rate.per.minute` (300 requests
-//! per minute per client-credentials token, `genesys-api.md` §8).
+//! Rate-limit windows: Genesys' `client.credentials.token.rate.per.minute` (300 requests per
+//! minute per client-credentials token, `genesys-api.md` §8), and the further named layers of
+//! [`crate::rate_layer`], each a window keyed by its name and scope, checked together by
+//! [`RateLimiter::check_all`]. The window model below holds for every window.
 //!
 //! # Window model
 //!
@@ -130,6 +132,51 @@ impl RateLimiter {
         })
     }
 
+    /// Counts one request in every window of `checks` (`(window key, limit, layer name)`, see
+    /// [`crate::rate_layer::checks`]) or in none: if one window is full the windows already
+    /// counted are refunded, and `Retry-After` is the longest wait among the full windows, so
+    /// waiting it out clears every layer that refused. Returns the first window's usage.
+    pub fn check_all(
+        &self,
+        checks: &[(String, u32, String)],
+        now_ms: i64,
+    ) -> Result<Option<Usage>, Refusal> {
+        let mut first = None;
+        for (i, (key, limit, _)) in checks.iter().enumerate() {
+            match self.check(key, *limit, now_ms) {
+                Ok(usage) => {
+                    first.get_or_insert(usage);
+                }
+                Err(mut refusal) => {
+                    for (done, ..) in &checks[..i] {
+                        self.refund(done);
+                    }
+                    for (key, limit, _) in &checks[i + 1..] {
+                        if let Some(secs) = self.full_for(key, *limit, now_ms) {
+                            refusal.retry_after_secs = refusal.retry_after_secs.max(secs);
+                        }
+                    }
+                    return Err(refusal);
+                }
+            }
+        }
+        Ok(first)
+    }
+
+    /// Takes back one counted request (a later layer refused it).
+    fn refund(&self, key: &str) {
+        if let Some(mut w) = self.windows.get_mut(key) {
+            w.count = w.count.saturating_sub(1);
+        }
+    }
+
+    /// Seconds until `key`'s window admits again, if it is full now.
+    fn full_for(&self, key: &str, limit: u32, now_ms: i64) -> Option<u64> {
+        let w = *self.windows.get(key)?;
+        let current = now_ms >= w.start_ms && now_ms < w.start_ms + WINDOW_MS;
+        (current && w.count >= limit).then(|| ceil_secs(w.start_ms + WINDOW_MS - now_ms))
+    }
+
     /// Number of windows held (ended ones included until the next sweep).
     pub fn len(&self) -> usize {
         self.windows.len()
@@ -191,23 +238,22 @@ pub fn limit_for(server: Option<u32>, store: &Store, client_id: &str) -> Option<
     Some(store.client_rate_limit(client_id).unwrap_or(server))
 }
 
-/// Counts the request of `token` against `limit` (no limit or no token: nothing is counted)
-/// and runs `handler` if the token is within its limit; otherwise the answer is 429 with
-/// `Retry-After`. Also returns where the token stands, for the `inin-ratelimit-*` headers the
+/// Counts the request in every window of `checks` (none: nothing is counted; see
+/// [`crate::rate_layer::checks`]) and runs `handler` if it fits them all; otherwise the answer
+/// is 429 with `Retry-After`. Also returns where the token stands, for the `inin-ratelimit-*` headers the
 /// `ratelimit-headers` switch adds to every answer (429 included; see [`set_usage_headers`]).
 /// Errors are returned, not rendered: the router renders every error in one place.
 pub fn guard(
     limiter: &RateLimiter,
-    token: Option<&str>,
-    limit: Option<u32>,
+    checks: &[(String, u32, String)],
     now_ms: i64,
     handler: impl FnOnce() -> ApiResult<Response<Body>>,
 ) -> (ApiResult<Response<Body>>, Option<Usage>) {
-    let (Some(limit), Some(token)) = (limit, token) else {
+    if checks.is_empty() {
         return (handler(), None);
-    };
-    match limiter.check(token, limit, now_ms) {
-        Ok(usage) => (handler(), Some(usage)),
+    }
+    match limiter.check_all(checks, now_ms) {
+        Ok(usage) => (handler(), usage),
         Err(refusal) => (
             Err(ApiError::too_many_requests(refusal.retry_after_secs)),
             Some(refusal.usage),
@@ -285,15 +331,19 @@ mod tests {
         assert_eq!(rl.len(), 1);
     }
 
+    fn one(key: &str, limit: u32) -> (String, u32, String) {
+        (key.to_owned(), limit, key.to_owned())
+    }
+
     #[test]
     fn the_guard_runs_the_handler_within_the_limit_and_refuses_past_it() {
         let rl = RateLimiter::new();
         let ok = || Ok(Response::new(crate::http::empty()));
-        let (first, usage) = guard(&rl, Some("t"), Some(1), T0, ok);
+        let (first, usage) = guard(&rl, &[one("t", 1)], T0, ok);
         assert!(first.is_ok());
         assert_eq!(usage.map(|u| u.count), Some(1));
         let mut ran = false;
-        let (second, usage) = guard(&rl, Some("t"), Some(1), T0 + 1_000, || {
+        let (second, usage) = guard(&rl, &[one("t", 1)], T0 + 1_000, || {
             ran = true;
             ok()
         });
@@ -301,9 +351,28 @@ mod tests {
         let e = second.unwrap_err();
         assert_eq!((e.status.as_u16(), e.retry_after), (429, Some(59)));
         assert_eq!(usage.map(|u| (u.allowed, u.count)), Some((1, 1)));
-        // No limit or no token: nothing is counted.
-        assert_eq!(guard(&rl, None, Some(1), T0, ok).1, None);
-        assert_eq!(guard(&rl, Some("t"), None, T0, ok).1, None);
+        // No limit or no token: no checks, nothing is counted.
+        assert_eq!(guard(&rl, &[], T0, ok).1, None);
+    }
+
+    #[test]
+    fn layers_count_together_or_not_at_all_and_retry_after_is_the_longest_wait() {
+        let rl = RateLimiter::new();
+        // "org" fills at T0 (window until T0+60 s), "route" at T0+30 s (until T0+90 s).
+        rl.check("org", 1, T0).unwrap();
+        rl.check("route", 1, T0 + 30_000).unwrap();
+        let checks = [one("token", 10), one("org", 1), one("route", 1)];
+        let r = rl.check_all(&checks, T0 + 40_000).unwrap_err();
+        assert_eq!(r.retry_after_secs, 50, "route's window is the last to end");
+        // The token layer was refunded: its window counts nothing.
+        assert_eq!(rl.check("token", 1, T0 + 40_000).unwrap().count, 1);
+        // After the longest wait every layer admits.
+        let usage = rl.check_all(&[one("t2", 5), one("org", 1), one("route", 1)], T0 + 90_000);
+        assert_eq!(
+            usage.unwrap().map(|u| u.allowed),
+            Some(5),
+            "the first layer's usage"
+        );
     }
 
     #[test]

@@ -20,7 +20,7 @@ use tracing::{Instrument, error, info_span};
 use crate::error::{ApiError, Surface};
 use crate::fault::ConnFault;
 use crate::handlers::{self, Session};
-use crate::http::{Body, read_limited};
+use crate::http::Body;
 use crate::journal::{Outcome, Pending};
 use crate::overrides::Overrides;
 use crate::ratelimit;
@@ -32,16 +32,16 @@ use crate::state::AppState;
 /// Header that carries the request's correlation id on every response.
 pub const CORRELATION_HEADER: &str = "inin-correlation-id";
 
-/// The socket layer's entry: buffers the body (at most `--max-body-bytes`; a larger one is
-/// answered 413 without being read further), then answers like [`handle`].
+/// The socket layer's entry: buffers the body within its size and time bounds
+/// ([`crate::upload`]; a declared length over the limit is answered 413 before any of it is
+/// read), then answers like [`handle`].
 pub async fn receive(state: &AppState, req: Request<Incoming>) -> Response<Body> {
     let started = crate::clock::stopwatch();
     let (parts, body) = req.into_parts();
-    let body = match read_limited(body, state.config.max_body_bytes).await {
-        Ok(Some(b)) => Ok(b),
-        Ok(None) => Err(ApiError::payload_too_large(state.config.max_body_bytes)),
-        Err(_) => Err(ApiError::bad_request("The request body could not be read.")),
-    };
+    let limits = state.upload_limits();
+    let body = crate::upload::read(body, &limits, state.scenarios.stopping())
+        .await
+        .map_err(|e| e.to_api_error(&limits));
     answer(state, parts, body, started).await
 }
 
@@ -220,17 +220,28 @@ async fn dispatch(
                     &state.store,
                     &session.client_id,
                 );
-                let (result, usage) = ratelimit::guard(
-                    &state.limiter,
-                    req.caller.bearer.as_deref(),
-                    limit,
-                    state.clock.now_millis(),
-                    || match route {
-                        Route::Scim(_, r) => handlers::scim(&session, req, r),
-                        Route::Platform(p) => handlers::platform::dispatch(&session, req, p),
-                        _ => unreachable!("matched above"),
-                    },
-                );
+                let checks = match (limit, req.caller.bearer.as_deref()) {
+                    (Some(limit), Some(token)) => crate::rate_layer::checks(
+                        limit,
+                        &state.config.rate_layers,
+                        &session.org.read().rate_layers,
+                        &crate::rate_layer::Subject {
+                            token,
+                            client_id: &session.client_id,
+                            org_id: &session.org_id,
+                            route_name: req.route_name,
+                        },
+                    ),
+                    _ => Vec::new(),
+                };
+                let (result, usage) =
+                    ratelimit::guard(&state.limiter, &checks, state.clock.now_millis(), || {
+                        match route {
+                            Route::Scim(_, r) => handlers::scim(&session, req, r),
+                            Route::Platform(p) => handlers::platform::dispatch(&session, req, p),
+                            _ => unreachable!("matched above"),
+                        }
+                    });
                 (result, usage, Some(session.compat))
             }
         },

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::genesys::limits::Limits;
 use crate::journal::Journal;
 use crate::ratelimit::RateLimiter;
 use crate::rng::Seeded;
@@ -29,6 +30,15 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The bounds a request body is read within (see [`crate::upload`]).
+    pub fn upload_limits(&self) -> crate::upload::UploadLimits {
+        crate::upload::UploadLimits {
+            max_bytes: self.config.max_body_bytes,
+            pause: self.config.body_timeout,
+            total: self.config.request_timeout,
+        }
+    }
+
     /// Builds state from a validated config and loads the configured fixtures (or the
     /// built-in default org).
     pub fn new(config: Config) -> Result<Self, String> {
@@ -68,7 +78,8 @@ impl AppState {
 pub fn apply_limit_flags(store: &Store, config: &Config) {
     for id in store.org_ids() {
         if let Some(org) = store.org(&id) {
-            org.write().limits.apply_flags(config);
+            let mut org = org.write();
+            org.limits = Limits::resolve(&org.limit_settings, config.limit_flags());
         }
     }
 }

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use super::json;
 use crate::error::{ApiError, ApiResult};
 use crate::fixtures::{self, ClientFixture, FORMAT_VERSION, FixtureFile, GroupFixture, OrgFixture};
+use crate::genesys::limits::Limits;
 use crate::genesys::mapping::{View, user_to_scim};
 use crate::genesys::user::UserState;
 use crate::http::{Body, status_response};
@@ -189,7 +190,7 @@ fn load_one(state: &AppState, fixture: &OrgFixture) -> ApiResult<()> {
     let mut org = std::sync::Arc::try_unwrap(org)
         .map(parking_lot::RwLock::into_inner)
         .map_err(|_| ApiError::internal())?;
-    org.limits.apply_flags(&state.config);
+    org.limits = Limits::resolve(&org.limit_settings, state.config.limit_flags());
     state.store.insert_org(org);
     for c in clients {
         state.store.insert_client(c);
@@ -247,8 +248,9 @@ fn export_fixture(state: &AppState, id: &str) -> ApiResult<OrgFixture> {
         roles: org.roles.clone(),
         skills: org.skills.clone(),
         languages: org.languages.clone(),
-        limits: Some(org.limits.clone()),
+        limits: Some(org.limit_settings.clone()),
         compat,
+        rate_limits: org.rate_layers.clone(),
         oauth_clients: state
             .store
             .clients_of(id)

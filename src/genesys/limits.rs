@@ -12,7 +12,6 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::config::Config;
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::user::User;
 
@@ -89,6 +88,50 @@ impl Limits {
         Ok(())
     }
 
+    /// The limits in force: for each, the fixture's setting, else the server's flag (for the
+    /// two limits that have one), else the built-in default. A fixture that sets a limit wins
+    /// over the flag even when it sets it to the default value.
+    pub fn resolve(settings: &LimitSettings, flags: LimitFlags) -> Self {
+        let d = Self::default();
+        Self {
+            external_ids_per_user: settings
+                .external_ids_per_user
+                .unwrap_or(d.external_ids_per_user),
+            skills_per_user: settings.skills_per_user.unwrap_or(d.skills_per_user),
+            languages_per_user: settings.languages_per_user.unwrap_or(d.languages_per_user),
+            groups_per_user: settings.groups_per_user.unwrap_or(d.groups_per_user),
+            members_per_group: settings
+                .members_per_group
+                .or(flags.members_per_group)
+                .unwrap_or(d.members_per_group),
+            patch_operations: settings
+                .patch_operations
+                .or(flags.patch_operations)
+                .unwrap_or(d.patch_operations),
+        }
+    }
+}
+
+/// The limits a fixture's `limits` sets. A limit left out (`None`) falls to the server's flag
+/// or to the built-in default (see [`Limits::resolve`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct LimitSettings {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_ids_per_user: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skills_per_user: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub languages_per_user: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups_per_user: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub members_per_group: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub patch_operations: Option<usize>,
+}
+
+impl LimitSettings {
     /// The first limit set to zero (which would refuse every write), by its fixture name.
     pub fn first_zero(&self) -> Option<&'static str> {
         [
@@ -100,25 +143,17 @@ impl Limits {
             ("patchOperations", self.patch_operations),
         ]
         .into_iter()
-        .find(|(_, v)| *v == 0)
+        .find(|(_, v)| *v == Some(0))
         .map(|(name, _)| name)
     }
+}
 
-    /// Applies `--max-group-members` / `--max-patch-operations` to a limit still at its
-    /// built-in default. A fixture that sets a limit to another value wins over the flag.
-    pub fn apply_flags(&mut self, config: &Config) {
-        let builtin = Limits::default();
-        if let Some(n) = config.max_group_members
-            && self.members_per_group == builtin.members_per_group
-        {
-            self.members_per_group = n;
-        }
-        if let Some(n) = config.max_patch_operations
-            && self.patch_operations == builtin.patch_operations
-        {
-            self.patch_operations = n;
-        }
-    }
+/// The limits the server's flags set (`--max-group-members`, `--max-patch-operations`);
+/// `None` when the flag is not given.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LimitFlags {
+    pub members_per_group: Option<usize>,
+    pub patch_operations: Option<usize>,
 }
 
 #[cfg(test)]
@@ -127,24 +162,38 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn flags_fill_defaults_but_fixture_values_win() {
-        let config = Config {
-            max_group_members: Some(3),
-            max_patch_operations: Some(4),
-            ..Config::default()
+    fn a_fixture_setting_wins_over_the_flag_even_at_the_default_value() {
+        let flags = LimitFlags {
+            members_per_group: Some(3),
+            patch_operations: Some(4),
         };
-        let mut l = Limits::default();
-        l.apply_flags(&config);
+        let l = Limits::resolve(&LimitSettings::default(), flags);
         assert_eq!((l.members_per_group, l.patch_operations), (3, 4));
-        let mut fixture = Limits {
-            members_per_group: 20,
-            ..Limits::default()
+        let fixture = LimitSettings {
+            members_per_group: Some(Limits::default().members_per_group),
+            skills_per_user: Some(7),
+            ..LimitSettings::default()
         };
-        fixture.apply_flags(&config);
+        let l = Limits::resolve(&fixture, flags);
         assert_eq!(
-            (fixture.members_per_group, fixture.patch_operations),
-            (20, 4)
+            (l.members_per_group, l.patch_operations, l.skills_per_user),
+            (10_000, 4, 7),
+            "the fixture said 10000 (the default) on purpose; the flag fills only the gap"
         );
+        assert_eq!(
+            Limits::resolve(&LimitSettings::default(), LimitFlags::default()),
+            Limits::default()
+        );
+    }
+
+    #[test]
+    fn a_zero_setting_is_named() {
+        let s = LimitSettings {
+            patch_operations: Some(0),
+            ..LimitSettings::default()
+        };
+        assert_eq!(s.first_zero(), Some("patchOperations"));
+        assert_eq!(LimitSettings::default().first_zero(), None);
     }
 
     #[test]

@@ -15,9 +15,10 @@ use crate::error::{ApiError, ApiResult};
 use crate::genesys::group::Group;
 use crate::genesys::index::UserIndexes;
 use crate::genesys::lag::RecentWrites;
-use crate::genesys::limits::Limits;
+use crate::genesys::limits::{LimitSettings, Limits};
 use crate::genesys::user::{ExternalId, User, UserState};
 use crate::overrides::Overrides;
+use crate::rate_layer::RateLayer;
 use crate::rng::Seeded;
 
 /// A named reference record (role, skill, language).
@@ -47,7 +48,10 @@ pub struct Org {
     pub roles: Vec<Named>,
     pub skills: Vec<Named>,
     pub languages: Vec<Named>,
+    /// The limits in force (see `Limits::resolve`).
     pub limits: Limits,
+    /// The limits the org's fixture set, kept so the server's flags can be applied again.
+    pub limit_settings: LimitSettings,
     /// The org's own compatibility switches (fixture `compat`): a layer over the server's
     /// `--compat` switches that overrides only the keys it sets.
     pub compat: Overrides,
@@ -65,6 +69,8 @@ pub struct Org {
     /// Recent creates and deletes, for the `read-lag` switch (bounded, see
     /// [`crate::genesys::lag`]).
     pub recent: RecentWrites,
+    /// The org's named rate limits (fixture `rateLimits`), on top of the server's.
+    pub rate_layers: Vec<RateLayer>,
 }
 
 /// The maps that keep userName and external ids unique, apart from the user table so a
@@ -147,6 +153,7 @@ impl Org {
             skills: Vec::new(),
             languages: Vec::new(),
             limits: Limits::default(),
+            limit_settings: LimitSettings::default(),
             compat: Overrides::default(),
             rng,
             users: IndexMap::new(),
@@ -155,6 +162,7 @@ impl Org {
             indexes: UserIndexes::default(),
             member_of: Vec::new(),
             recent: RecentWrites::default(),
+            rate_layers: Vec::new(),
         }
     }
 

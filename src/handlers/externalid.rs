@@ -64,7 +64,7 @@ pub fn lookup(ctx: &Session, req: &ApiRequest, segs: &[String]) -> ApiResult<Res
              names and keys are case-sensitive."
         ))
     })?;
-    Ok(super::platform::user_response(req, user, &org))
+    Ok(super::platform_user::user_response(req, user, &org))
 }
 
 /// `/api/v2/users/{userId}/externalid[/{authorityName}[/{externalKey}]]`.

@@ -7,6 +7,7 @@ pub mod externalid;
 pub mod groups;
 pub mod oauth;
 pub mod platform;
+pub mod platform_user;
 pub mod users;
 
 use chrono::{DateTime, Utc};

@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::platform;
 use crate::genesys::user::UserState;
+use crate::handlers::platform_user::user_response;
 use crate::handlers::{Session, externalid};
 use crate::http::{Body, JSON, json_response};
 use crate::request::ApiRequest;
@@ -113,27 +114,6 @@ pub fn dispatch(
         PlatformRoute::ExternalIdLookup(segs) => externalid::lookup(ctx, req, segs),
         PlatformRoute::UserExternalIds(id, segs) => externalid::for_user(ctx, req, id, segs),
     }
-}
-
-/// `200` with the platform `User`, expanded as `?expand=` asks (comma-separated or repeated).
-pub fn user_response(
-    req: &ApiRequest,
-    user: &crate::genesys::user::User,
-    org: &crate::genesys::org::Org,
-) -> Response<Body> {
-    let mut out = platform::user(user, org);
-    let expand: Vec<String> = req
-        .query_pairs()
-        .iter()
-        .filter(|(k, _)| k == "expand")
-        .flat_map(|(_, v)| {
-            v.split(',')
-                .map(|s| s.trim().to_owned())
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    platform::expand(&mut out, user, org, &expand);
-    json_response(StatusCode::OK, JSON, &out)
 }
 
 /// The platform paging envelope (`entities`, `pageSize`, `pageNumber`, `total`, `pageCount`).

@@ -9,6 +9,7 @@
 use std::fmt::Write as _;
 
 use super::model::{Report, RuleResult, Status};
+pub use super::options::Options;
 use super::severity::Severity;
 use quick_junit::{NonSuccessKind, Property, TestCase, TestCaseStatus, TestSuite};
 
@@ -57,26 +58,6 @@ impl Format {
             Self::Markdown => "text/markdown; charset=utf-8",
             Self::Sarif => "application/sarif+json",
         }
-    }
-}
-
-/// How to render.
-#[derive(Debug, Clone, Default)]
-pub struct Options {
-    /// Rules failing at or above this severity are failures (JUnit) or called out
-    /// (Markdown); below it they are reported but pass. Default: `error`.
-    pub fail_on: Option<Severity>,
-    /// Prefix for entry links (`http://127.0.0.1:8080`), so they work outside the server.
-    pub base_url: Option<String>,
-}
-
-impl Options {
-    fn threshold(&self) -> Severity {
-        self.fail_on.unwrap_or(Severity::Error)
-    }
-
-    pub(super) fn link(&self, link: &str) -> String {
-        format!("{}{link}", self.base_url.as_deref().unwrap_or(""))
     }
 }
 

@@ -2,8 +2,8 @@
 
 use std::fmt::Write as _;
 
-use super::format::Options;
 use super::model::{Report, Status};
+use super::options::Options;
 use super::severity::Severity;
 
 fn badge(s: Option<Severity>) -> &'static str {

@@ -16,6 +16,7 @@ pub mod catalogue;
 pub mod format;
 mod markdown;
 pub mod model;
+pub mod options;
 mod rules;
 mod sarif;
 mod seen;

@@ -5,8 +5,8 @@
 use serde_json::{Value, json};
 
 use super::catalogue::RULES;
-use super::format::Options;
 use super::model::{Report, Status};
+use super::options::Options;
 use super::severity::Severity;
 
 fn level(s: Option<Severity>) -> &'static str {

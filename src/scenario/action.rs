@@ -124,9 +124,24 @@ pub async fn perform<'a>(
         }
         Then::Hang { max_ms } => {
             // Nobody is listening when the client has gone; the answer only matters if the
-            // bound or a shutdown ends the hang first.
-            let ended_by_bound =
-                hold(scenarios, max_ms.unwrap_or(MAX_HOLD_MS).min(MAX_HOLD_MS)).await;
+            // bound or a shutdown ends the hang first. A client that closed its side is not
+            // waited for: the hang is journaled as abandoned (status 0) at once.
+            let gone = async {
+                match conn {
+                    Some(c) => c.peer_closed().await,
+                    None => std::future::pending().await,
+                }
+            };
+            let held = hold(scenarios, max_ms.unwrap_or(MAX_HOLD_MS).min(MAX_HOLD_MS));
+            let ended_by_bound = tokio::select! {
+                ended = held => ended,
+                () = gone => {
+                    return Step::Answer {
+                        resp: status_response(StatusCode::SERVICE_UNAVAILABLE),
+                        status: 0,
+                    };
+                }
+            };
             let status = if ended_by_bound {
                 StatusCode::GATEWAY_TIMEOUT
             } else {

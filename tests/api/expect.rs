@@ -252,6 +252,7 @@ impl Drop for Served {
 
 fn scratch(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("gsm-expect-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
@@ -403,4 +404,153 @@ fn verify_exits_2_when_the_check_cannot_run() {
     );
     let (code, out, err) = verify(&server.url, &good, &["--admin-token", "tok"]);
     assert_eq!(code, 0, "{out}{err}");
+}
+
+// ---- `exec --expect`, around real child processes ----
+
+/// Runs `exec --seed 3 [extra] -- sh -c SCRIPT` in `dir`; the child writes the SCIM URL and
+/// token to `info` and waits for `go`, so the test acts as the client in between.
+fn exec_child(dir: &std::path::Path, extra: &[&str], script: &str) -> std::process::Child {
+    Command::new(BIN)
+        .args(["exec", "--seed", "3"])
+        .args(extra)
+        .args(["--", "sh", "-c", script])
+        .current_dir(dir)
+        .env_remove("GENESYS_MOCK_BIND")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+const WAIT_SCRIPT: &str = "echo \"$GENESYS_MOCK_SCIM_URL $GENESYS_MOCK_TOKEN\" > info; \
+                           while [ ! -e go ]; do sleep 0.02; done; exit \"$(cat go)\"";
+
+async fn drive(dir: &std::path::Path, child: std::process::Child, exit: &str) -> (i32, String) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let info = loop {
+        if let Ok(s) = std::fs::read_to_string(dir.join("info"))
+            && s.ends_with('\n')
+        {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "the child never started");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let (scim, token) = info.trim().split_once(' ').unwrap();
+    let resp = reqwest::Client::new()
+        .post(format!("{scim}/Users"))
+        .bearer_auth(token)
+        .header("content-type", "application/scim+json")
+        .body(json!({"userName": "grace@example.com", "displayName": "Grace Hopper"}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 201);
+    std::fs::write(dir.join("go"), exit).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn exec_expect_passes_when_the_child_left_the_expected_state() {
+    let dir = scratch("exec-met");
+    let exp = write(
+        &dir,
+        "met.json",
+        &json!({"version": 1, "orgs": [{"id": "default", "users": [
+            {"userName": "grace@example.com", "displayName": "Grace Hopper",
+             "genesys": {"state": "active", "divisionName": "Home"}}]}]}),
+    );
+    let junit = dir.join("expect.xml");
+    let child = exec_child(
+        &dir,
+        &[
+            "--expect",
+            exp.to_str().unwrap(),
+            "--expect-junit",
+            junit.to_str().unwrap(),
+        ],
+        WAIT_SCRIPT,
+    );
+    let (code, err) = drive(&dir, child, "0").await;
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("ok: 1 of 1 checks passed"), "{err}");
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(
+        xml.contains("<testcase") && !xml.contains("<failure"),
+        "{xml}"
+    );
+}
+
+#[tokio::test]
+async fn exec_expect_fails_a_successful_child_when_the_state_is_wrong() {
+    let dir = scratch("exec-unmet");
+    let exp = write(
+        &dir,
+        "unmet.json",
+        &json!({"version": 1, "orgs": [{"id": "default", "users": [
+            {"userName": "grace@example.com", "displayName": "Rear Admiral Hopper"},
+            {"userName": "ada@example.com"}]}]}),
+    );
+    let child = exec_child(&dir, &["--expect", exp.to_str().unwrap()], WAIT_SCRIPT);
+    let (code, err) = drive(&dir, child, "0").await;
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("scim displayName: expected \"Rear Admiral Hopper\", actual \"Grace Hopper\""),
+        "{err}"
+    );
+    assert!(err.contains("missing user \"ada@example.com\""), "{err}");
+    // A failed child keeps its own code; the differences are still printed.
+    let dir = scratch("exec-unmet-failed");
+    let child = exec_child(&dir, &["--expect", exp.to_str().unwrap()], WAIT_SCRIPT);
+    let (code, err) = drive(&dir, child, "5").await;
+    assert_eq!(code, 5, "{err}");
+    assert!(err.contains("missing user \"ada@example.com\""), "{err}");
+}
+
+#[test]
+fn exec_expect_rejects_a_bad_file_before_the_child_runs() {
+    let dir = scratch("exec-bad");
+    let bad = write(
+        &dir,
+        "bad.json",
+        &json!({"version": 1, "orgs": [{"id": "default", "users": [{"userName": "a@x.org", "activ": true}]}]}),
+    );
+    let out = Command::new(BIN)
+        .args(["exec", "--expect"])
+        .arg(&bad)
+        .args(["--", "sh", "-c", "touch ran"])
+        .current_dir(&dir)
+        .env_remove("GENESYS_MOCK_BIND")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("bad.json") && err.contains("field activ"),
+        "{err}"
+    );
+    assert!(!dir.join("ran").exists(), "the child must not run");
+    let out = Command::new(BIN)
+        .args([
+            "exec",
+            "--expect-junit",
+            "x.xml",
+            "--",
+            "sh",
+            "-c",
+            "touch ran",
+        ])
+        .current_dir(&dir)
+        .env_remove("GENESYS_MOCK_BIND")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("--expect-junit needs --expect"), "{err}");
+    assert!(!dir.join("ran").exists(), "the child must not run");
 }

@@ -1,6 +1,6 @@
 //! The journal's byte budget, per-entry cuts, redaction and paging, through the real server.
 
-use genesys_scim_mock::journal_limits::{MAX_HEADER_VALUE, MIN_JOURNAL_BYTES};
+use genesys_scim_mock::journal::limits::{MAX_HEADER_VALUE, MIN_JOURNAL_BYTES};
 use genesys_scim_mock::redaction::Redaction;
 use serde_json::{Value, json};
 

@@ -415,3 +415,120 @@ async fn re_creating_a_deleted_user_follows_each_revive_value() {
         "a new user gets the default role"
     );
 }
+
+// --- layered-rate-limits -----------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_shared_route_limit_refuses_a_fresh_token_after_three_requests_and_again_after_retry_after()
+ {
+    let app = spawn_with(Config {
+        fixtures: Some(dir("layered-rate-limits").join("fixture.json")),
+        clock: "frozen:2026-03-27T10:00:00Z".to_owned(),
+        ..test_config()
+    })
+    .await;
+    let sync = app.token_for("sync-client-id", "sync-client-secret").await;
+    let other = app
+        .token_for("report-client-id", "report-client-secret")
+        .await;
+    let list = |token: String| {
+        let app = &app;
+        async move {
+            let resp = app
+                .client
+                .get(app.url(&format!("{SCIM}/Users")))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap();
+            let retry = resp
+                .headers()
+                .get("retry-after")
+                .map(|v| v.to_str().unwrap().parse::<u64>().unwrap());
+            let (s, body) = status_json(resp).await;
+            (s, retry, body)
+        }
+    };
+    // The other integration has used 98 of the org's 100 users.list calls this minute.
+    frozen_clock(&app, r#"{"advance": "0s"}"#).await;
+    for _ in 0..98 {
+        assert_eq!(list(other.clone()).await.0, 200);
+    }
+    frozen_clock(&app, r#"{"advance": "20s"}"#).await;
+    // The sync's token is fresh (300 per minute), yet its third request is refused.
+    assert_eq!(list(sync.clone()).await.0, 200);
+    assert_eq!(list(sync.clone()).await.0, 200);
+    let (s, retry, body) = list(sync.clone()).await;
+    assert_platform_error(s, &body, 429, "too.many.requests.retry.after");
+    assert_eq!(retry, Some(40), "the route window opened 20 s ago");
+    // Other routes and the token's own window are untouched.
+    assert_eq!(
+        app.client
+            .get(app.url(&format!("{SCIM}/Groups")))
+            .bearer_auth(&sync)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+
+    // It honours Retry-After; the other integration, polling too, spends the new window first.
+    frozen_clock(&app, r#"{"advance": "40s"}"#).await;
+    for _ in 0..100 {
+        assert_eq!(list(other.clone()).await.0, 200);
+    }
+    let (s, retry, _) = list(sync.clone()).await;
+    assert_eq!(
+        (s, retry),
+        (429, Some(60)),
+        "429 again after honouring Retry-After"
+    );
+
+    // A refused request counts nowhere: after the window, the sync gets its calls.
+    frozen_clock(&app, r#"{"advance": "60s"}"#).await;
+    assert_eq!(list(sync).await.0, 200);
+}
+
+#[tokio::test]
+async fn layers_from_flags_apply_to_every_org_and_the_default_stays_300_per_token() {
+    let config = Config {
+        clock: "frozen:2026-03-27T10:00:00Z".to_owned(),
+        rate_layers: vec![
+            genesys_scim_mock::rate_layer::RateLayer::parse("org.user.rate.per.minute=org:5")
+                .unwrap(),
+        ],
+        ..test_config()
+    };
+    let app = spawn_with(config).await;
+    let second = app.token_for(CLIENT_ID, CLIENT_SECRET).await;
+    let statuses = |token: String, n: usize| {
+        let app = &app;
+        async move {
+            let mut out = Vec::new();
+            for _ in 0..n {
+                let resp = app
+                    .client
+                    .get(app.url(&format!("{SCIM}/Groups")))
+                    .bearer_auth(&token)
+                    .send()
+                    .await
+                    .unwrap();
+                out.push(resp.status().as_u16());
+            }
+            out
+        }
+    };
+    // Two tokens of one org share the org's 5.
+    assert_eq!(statuses(app.token.clone(), 3).await, [200, 200, 200]);
+    assert_eq!(statuses(second, 3).await, [200, 200, 429]);
+
+    // Without layers the documented default holds: 300 per token per minute.
+    let plain = spawn_with(Config {
+        clock: "frozen:2026-03-27T10:00:00Z".to_owned(),
+        ..test_config()
+    })
+    .await;
+    assert_eq!(plain.state.config.rate_limit_per_minute, Some(300));
+    assert!(plain.state.config.rate_layers.is_empty());
+}

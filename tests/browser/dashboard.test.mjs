@@ -188,6 +188,19 @@ test("a user's SCIM view and Genesys form are side by side", async () => {
   await shot("dashboard-user.png");
 });
 
+test("a group's SCIM view and Genesys form are side by side", async () => {
+  await page.click("#tabs button[data-tab=groups]");
+  await page.fill("#groups-q", "support");
+  await page.waitForFunction(() => document.querySelectorAll("#groups-rows tr.row").length === 1, null, { timeout: 5_000 });
+  await page.locator("#groups-rows tr.row", { hasText: "Support Team" }).click();
+  await page.locator("#group-detail").waitFor({ state: "visible" });
+  assert.match(await page.locator("#group-scim").textContent(), /"displayName": "Support Team"/);
+  const genesys = await page.locator("#group-genesys").textContent();
+  assert.match(genesys, /"visibility": "public"/);
+  assert.match(genesys, /"members": \[\s*"a1b2c3d4-0003-4000-8000-000000000003"/);
+  await shot("dashboard-group.png");
+});
+
 test("the report's findings link to their journal entries", async () => {
   await page.click("#tabs button[data-tab=report]");
   const finding = page.locator("#findings li[data-rule=page-size]");

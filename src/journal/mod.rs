@@ -4,7 +4,7 @@
 //! (`POST /__admin/requests/count`). Memory stays flat however long a suite runs: the oldest
 //! entries are dropped first once `--journal-size` entries or `--journal-bytes` bytes are
 //! held, and the number dropped is reported so a test can tell a missing request from an
-//! evicted one. Each entry is redacted and cut before it is stored ([`crate::journal_limits`]),
+//! evicted one. Each entry is redacted and cut before it is stored ([`limits`]),
 //! and a cut is flagged on the entry and counted.
 //!
 //! Marks (`POST /__admin/marks`) are named positions between entries, so a report can cover one
@@ -21,48 +21,13 @@ use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
 
 use crate::http::{Body, full};
-use crate::journal_limits;
-pub use crate::journal_limits::{Limits, MAX_BODY_TEXT};
 use crate::request::ApiRequest;
 
-/// One answered request.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Entry {
-    /// Position in the journal since start (or the last clear): never reused.
-    pub seq: u64,
-    /// When the request arrived, by the server clock.
-    pub timestamp: DateTime<Utc>,
-    pub correlation_id: String,
-    pub method: String,
-    pub path: String,
-    pub query: Option<String>,
-    /// Request headers in arrival order, redacted (`--journal-redact`) and cut.
-    pub headers: Vec<(String, String)>,
-    /// Some header value was cut, or headers were left out, at the per-entry bounds.
-    pub headers_truncated: bool,
-    pub body: String,
-    pub body_truncated: bool,
-    pub status: u16,
-    /// The response body, for buffered responses (not for faults or streamed bodies).
-    pub response_body: Option<String>,
-    pub response_body_truncated: bool,
-    /// The route name (`users.patch`, see `Route::name`).
-    pub route: String,
-    pub org: Option<String>,
-    pub client: Option<String>,
-    /// A non-secret fingerprint of the bearer token sent (see [`token_fingerprint`]), so the
-    /// client report can tell one token from another without the journal holding any.
-    pub token: Option<String>,
-    /// The `Retry-After` header of the response, as sent (429s and scripted answers).
-    pub retry_after: Option<String>,
-    /// The scenario whose rule answered or changed this request.
-    pub scenario: Option<String>,
-    pub rule: Option<String>,
-    /// The fault injected below the status line, if any (`reset`, `truncate`, ...).
-    pub fault: Option<String>,
-    pub duration_ms: f64,
-}
+pub mod entry;
+pub mod limits;
+
+pub use entry::Entry;
+pub use limits::{Limits, MAX_BODY_TEXT};
 
 /// Cuts body bytes to text of at most [`MAX_BODY_TEXT`] bytes. Returns whether it cut.
 pub fn body_text(bytes: &[u8]) -> (String, bool) {
@@ -286,7 +251,7 @@ impl Matcher {
 #[derive(Debug)]
 struct Inner {
     entries: VecDeque<Entry>,
-    /// [`journal_limits::weight`] of each entry held, in the same order.
+    /// [`limits::weight`] of each entry held, in the same order.
     weights: VecDeque<usize>,
     limits: Limits,
     /// Sum of `weights`.
@@ -390,8 +355,8 @@ impl Journal {
     /// Redacts and cuts an entry, then appends it, dropping the oldest entries while either
     /// bound would be passed. The entry's `seq` is assigned here.
     pub fn record(&self, mut entry: Entry) {
-        let cut = journal_limits::shape(&mut entry, &self.redaction);
-        let weight = journal_limits::weight(&entry);
+        let cut = limits::shape(&mut entry, &self.redaction);
+        let weight = limits::weight(&entry);
         let mut inner = self.inner.lock();
         entry.seq = inner.next_seq;
         inner.next_seq += 1;
@@ -698,7 +663,7 @@ mod tests {
     fn the_byte_budget_drops_oldest_and_cuts_are_counted() {
         let j = Journal::with_limits(Limits {
             entries: 100,
-            bytes: crate::journal_limits::MIN_JOURNAL_BYTES,
+            bytes: limits::MIN_JOURNAL_BYTES,
             redaction: crate::redaction::Redaction::default(),
         });
         for _ in 0..10 {

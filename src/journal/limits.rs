@@ -12,7 +12,7 @@
 //! that redaction would have hidden; the scanner also hides unterminated values, for bodies
 //! that were already cut on the way in.
 
-use crate::journal::Entry;
+use super::entry::Entry;
 use crate::redaction::Redaction;
 
 /// Bodies are kept up to this many bytes.

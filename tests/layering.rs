@@ -1,0 +1,441 @@
+//! The import rules of the library, checked from its source: no top-level module imports one
+//! above it in [`LAYERS`], and no two files import each other, directly or around a circle.
+//!
+//! [`LAYERS`] is the one place the layer order is written down. A new top-level module must
+//! be added to it (the test says so), at the lowest place whose imports it satisfies. What
+//! counts as an import: a `crate::…` path (in a `use` or inline), a `super::…` path, and a
+//! path through a child module the file declares (`pub use engine::Plan` in a `mod.rs`).
+//! `mod` declarations themselves, comments, and `#[cfg(test)] mod tests` blocks (and the
+//! `tests*.rs` files they load) do not count: tests may reach anywhere.
+//!
+//! A module's root file (`mod.rs`) may reach into its own submodules (to re-export them or to
+//! dispatch to them) while they use what it defines: that is containment, the shape every
+//! Rust module tree has, and is not counted as a circle. Every other pair of files that
+//! import each other, siblings included, is.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// The top-level modules, lowest first. A module may import only modules listed before it.
+const LAYERS: &[&str] = &[
+    // Leaves: time, randomness, secrets, the switch table, HTTP plumbing, the HTTP client.
+    "clock",
+    "rng",
+    "secret",
+    "compat",
+    "overrides",
+    "rate_layer",
+    "http",
+    "client",
+    // The one error type (it renders both shapes).
+    "error",
+    // Reading a request body within its bounds.
+    "upload",
+    // Protocol, then domain, then storage, then what fills and checks storage.
+    "scim",
+    "genesys",
+    "tokens",
+    "store",
+    "fixtures",
+    "expect",
+    // The request pipeline's pieces, each knowing only what is below it.
+    "route",
+    "request",
+    "fault",
+    "redaction",
+    "journal",
+    "report",
+    "ratelimit",
+    "scenario",
+    // Configuration gathers the settings of everything above; the state holds it all.
+    "config",
+    "logging",
+    "healthcheck",
+    "state",
+    // What answers requests, then what routes them, then the socket.
+    "handlers",
+    "verify",
+    "gate",
+    "admin",
+    "router",
+    "server",
+    // Running a server for a command: one way to start it, then `exec` and its steps.
+    "instance",
+    // The test handle: a server on its own thread, driven through the admin API.
+    "mock_server",
+    "after_child",
+    "export",
+    "end_state",
+    "grade",
+    "exec",
+];
+
+/// One source file: its module path (`["scenario", "engine"]`) and its non-test text.
+struct Source {
+    module: Vec<String>,
+    code: String,
+}
+
+fn module_path(src: &Path, file: &Path) -> Vec<String> {
+    let rel = file.strip_prefix(src).expect("under src");
+    let mut parts: Vec<String> = rel
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    let last = parts.pop().expect("a file name");
+    let stem = last.trim_end_matches(".rs");
+    if stem != "mod" && stem != "lib" {
+        parts.push(stem.to_owned());
+    }
+    parts
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("read src") {
+        let path = entry.expect("dir entry").path();
+        if path.is_dir() {
+            collect(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The text that counts: comments removed, and everything from `#[cfg(test)]` on.
+fn code_of(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let t = line.trim_start();
+        if t.starts_with("#[cfg(test)]") {
+            break;
+        }
+        if t.starts_with("//") {
+            continue;
+        }
+        // A trailing comment; `://` is a URL in a string, not a comment.
+        let code = match line.find("//") {
+            Some(i) if !line[..i].ends_with(':') => &line[..i],
+            _ => line,
+        };
+        out.push_str(code);
+        out.push('\n');
+    }
+    out
+}
+
+fn sources() -> Vec<Source> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    collect(&src, &mut files);
+    files.sort();
+    files
+        .into_iter()
+        .filter(|f| {
+            let name = f.file_name().unwrap_or_default().to_string_lossy();
+            name != "main.rs" && !name.starts_with("tests")
+        })
+        .map(|f| Source {
+            module: module_path(&src, &f),
+            code: code_of(&std::fs::read_to_string(&f).expect("read source")),
+        })
+        .collect()
+}
+
+fn is_ident(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+/// The paths a `use` tree or an inline path names, starting at `text` (just after `prefix::`),
+/// expanded through braces: `a::{b, c::d}` gives `[a, b]` and `[a, c, d]`.
+fn paths_from(text: &str) -> Vec<Vec<String>> {
+    fn tree(s: &[char], i: &mut usize, base: Vec<String>, out: &mut Vec<Vec<String>>) {
+        let mut path = base;
+        loop {
+            while *i < s.len() && s[*i].is_whitespace() {
+                *i += 1;
+            }
+            if *i < s.len() && s[*i] == '{' {
+                *i += 1;
+                loop {
+                    tree(s, i, path.clone(), out);
+                    while *i < s.len() && s[*i].is_whitespace() {
+                        *i += 1;
+                    }
+                    if *i < s.len() && s[*i] == ',' {
+                        *i += 1;
+                        continue;
+                    }
+                    if *i < s.len() && s[*i] == '}' {
+                        *i += 1;
+                    }
+                    return;
+                }
+            }
+            let start = *i;
+            while *i < s.len() && is_ident(s[*i]) {
+                *i += 1;
+            }
+            if start == *i {
+                out.push(path);
+                return;
+            }
+            path.push(s[start..*i].iter().collect());
+            if s.get(*i) == Some(&':') && s.get(*i + 1) == Some(&':') {
+                *i += 2;
+                continue;
+            }
+            out.push(path);
+            return;
+        }
+    }
+    let chars: Vec<char> = text.chars().take(4_000).collect();
+    let mut out = Vec::new();
+    tree(&chars, &mut 0, Vec::new(), &mut out);
+    out
+}
+
+/// Every module path `code` refers to, made absolute from `module` (the file's own path).
+fn references(module: &[String], code: &str, children: &BTreeSet<String>) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    let bytes = code.as_bytes();
+    let mut at = 0;
+    while let Some(pos) = code[at..].find("::") {
+        let end = at + pos;
+        at = end + 2;
+        let mut start = end;
+        while start > 0 && is_ident(bytes[start - 1] as char) {
+            start -= 1;
+        }
+        if start > 0 && bytes[start - 1] == b':' {
+            continue; // the middle of a longer path, seen from its start
+        }
+        let head = &code[start..end];
+        let base: Vec<String> = match head {
+            "crate" => Vec::new(),
+            "super" => {
+                // `super` of a file's module; `super::super` is walked below.
+                let mut m = module.to_vec();
+                m.pop();
+                m
+            }
+            "self" => module.to_vec(),
+            h if children.contains(h) => {
+                let mut m = module.to_vec();
+                m.push(h.to_owned());
+                m
+            }
+            _ => continue,
+        };
+        for mut tail in paths_from(&code[at..]) {
+            let mut b = base.clone();
+            while tail.first().is_some_and(|t| t == "super") {
+                tail.remove(0);
+                b.pop();
+            }
+            b.extend(tail);
+            out.push(b);
+        }
+    }
+    out
+}
+
+/// The child modules a file declares (`mod x;`, `pub mod x;`, `pub(crate) mod x;`).
+fn children(code: &str) -> BTreeSet<String> {
+    code.lines()
+        .filter_map(|l| {
+            let l = l.trim();
+            let rest = l
+                .strip_prefix("pub mod ")
+                .or_else(|| l.strip_prefix("pub(crate) mod "))
+                .or_else(|| l.strip_prefix("mod "))?;
+            let name = rest.strip_suffix(';')?;
+            name.chars().all(is_ident).then(|| name.to_owned())
+        })
+        .collect()
+}
+
+/// The file a module path lands in: the longest prefix that is a file's module.
+fn resolve<'a>(path: &[String], files: &'a BTreeMap<Vec<String>, usize>) -> Option<&'a usize> {
+    (1..=path.len())
+        .rev()
+        .find_map(|n| files.get(&path[..n].to_vec()))
+}
+
+/// File index → the files it imports.
+fn graph(sources: &[Source]) -> Vec<BTreeSet<usize>> {
+    let files: BTreeMap<Vec<String>, usize> = sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.module.clone(), i))
+        .collect();
+    sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            references(&s.module, &s.code, &children(&s.code))
+                .iter()
+                .filter_map(|p| resolve(p, &files).copied())
+                .filter(|&j| j != i && !contains(&s.module, &sources[j].module))
+                .collect()
+        })
+        .collect()
+}
+
+/// Whether `inner` is a submodule of `outer` (a module root reaching into its own tree).
+fn contains(outer: &[String], inner: &[String]) -> bool {
+    inner.len() > outer.len() && inner.starts_with(outer)
+}
+
+fn name(s: &Source) -> String {
+    if s.module.is_empty() {
+        "lib".to_owned()
+    } else {
+        s.module.join("::")
+    }
+}
+
+#[test]
+fn every_top_level_module_has_a_layer() {
+    let sources = sources();
+    let tops: BTreeSet<&str> = sources
+        .iter()
+        .filter_map(|s| s.module.first().map(String::as_str))
+        .collect();
+    let missing: Vec<&&str> = tops.iter().filter(|t| !LAYERS.contains(t)).collect();
+    assert!(
+        missing.is_empty(),
+        "add these modules to LAYERS in tests/layering.rs: {missing:?}"
+    );
+    let stale: Vec<&&str> = LAYERS.iter().filter(|l| !tops.contains(*l)).collect();
+    assert!(
+        stale.is_empty(),
+        "LAYERS names modules that do not exist: {stale:?}"
+    );
+}
+
+#[test]
+fn no_module_imports_one_above_it() {
+    let sources = sources();
+    let rank = |s: &Source| {
+        s.module
+            .first()
+            .and_then(|t| LAYERS.iter().position(|l| l == t))
+    };
+    let g = graph(&sources);
+    let mut wrong = Vec::new();
+    for (i, targets) in g.iter().enumerate() {
+        let (Some(from), Some(top)) = (rank(&sources[i]), sources[i].module.first()) else {
+            continue;
+        };
+        for &j in targets {
+            let Some(to) = rank(&sources[j]) else {
+                continue;
+            };
+            if sources[j].module.first() != Some(top) && to > from {
+                wrong.push(format!("{} -> {}", name(&sources[i]), name(&sources[j])));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "lower modules import upper ones (order in LAYERS, tests/layering.rs):\n{}",
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn no_file_import_circle() {
+    let sources = sources();
+    let g = graph(&sources);
+    // Tarjan's strongly connected components.
+    struct State {
+        index: Vec<Option<usize>>,
+        low: Vec<usize>,
+        on_stack: Vec<bool>,
+        stack: Vec<usize>,
+        next: usize,
+        circles: Vec<Vec<usize>>,
+    }
+    fn visit(v: usize, g: &[BTreeSet<usize>], st: &mut State) {
+        st.index[v] = Some(st.next);
+        st.low[v] = st.next;
+        st.next += 1;
+        st.stack.push(v);
+        st.on_stack[v] = true;
+        for &w in &g[v] {
+            match st.index[w] {
+                None => {
+                    visit(w, g, st);
+                    st.low[v] = st.low[v].min(st.low[w]);
+                }
+                Some(iw) if st.on_stack[w] => st.low[v] = st.low[v].min(iw),
+                Some(_) => {}
+            }
+        }
+        if Some(st.low[v]) == st.index[v] {
+            let mut component = Vec::new();
+            while let Some(w) = st.stack.pop() {
+                st.on_stack[w] = false;
+                component.push(w);
+                if w == v {
+                    break;
+                }
+            }
+            if component.len() > 1 {
+                st.circles.push(component);
+            }
+        }
+    }
+    let n = g.len();
+    let mut st = State {
+        index: vec![None; n],
+        low: vec![0; n],
+        on_stack: vec![false; n],
+        stack: Vec::new(),
+        next: 0,
+        circles: Vec::new(),
+    };
+    for v in 0..n {
+        if st.index[v].is_none() {
+            visit(v, &g, &mut st);
+        }
+    }
+    let shown: Vec<String> = st
+        .circles
+        .iter()
+        .map(|c| {
+            let mut names: Vec<String> = c.iter().map(|&i| name(&sources[i])).collect();
+            names.sort();
+            names.join(", ")
+        })
+        .collect();
+    assert!(
+        shown.is_empty(),
+        "files that import each other (around a circle):\n{}",
+        shown.join("\n")
+    );
+}
+
+#[test]
+fn the_checker_sees_braces_super_and_children() {
+    let module = vec!["scenario".to_owned(), "engine".to_owned()];
+    let kids = BTreeSet::from(["rule".to_owned()]);
+    let refs = references(
+        &module,
+        "use crate::{journal::Entry, store::{Store, Token}};\nuse super::matcher::Probe;\n\
+         let x = rule::MAX; let s = \"http://x\"; foo::bar();",
+        &kids,
+    );
+    let shown: Vec<String> = refs.iter().map(|p| p.join("::")).collect();
+    assert_eq!(
+        shown,
+        [
+            "journal::Entry",
+            "store::Store",
+            "store::Token",
+            "scenario::matcher::Probe",
+            "scenario::engine::rule::MAX",
+        ]
+    );
+    assert_eq!(code_of("a // b\n#[cfg(test)]\nmod tests {}"), "a \n");
+}
