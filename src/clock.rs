@@ -1,5 +1,9 @@
-//! The one clock every time-dependent behaviour reads: token expiry, rate windows,
-//! `Retry-After`, `meta.lastModified` and timed scenario steps.
+//! The one clock every time-dependent behaviour of the emulated service reads: token expiry,
+//! rate windows, `Retry-After`, `meta.lastModified`, `read-lag` durations and journal timestamps.
+//!
+//! What a scenario does to the wire in time (`delay`, `hang`, `dribble` intervals) runs in real
+//! time instead, on purpose: it stands for network latency, which the client under test measures
+//! with its own wall-clock timeouts, and a frozen mock clock must not hang a request forever.
 //!
 //! It runs in real time by default. Tests and the admin API can freeze it, set it, or advance it,
 //! so a client's 60-second backoff can be checked in milliseconds: advancing the clock refills

@@ -212,6 +212,12 @@ pub struct ServeArgs {
     #[arg(long, env = "GENESYS_MOCK_REQUEST_TIMEOUT", default_value_t = DEFAULT_REQUEST_TIMEOUT_SECS, value_name = "SECS")]
     pub request_timeout: u64,
 
+    /// The URL clients reach the server at (`https://scim.test.example`, optionally with a
+    /// path prefix), for `Location`, `meta.location` and `$ref`. Default: `http://` and the
+    /// address bound. Request headers (`Host`, `X-Forwarded-*`) are never used.
+    #[arg(long, env = "GENESYS_MOCK_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+
     /// Most members a group may have, for orgs whose fixture `limits` do not set
     /// `membersPerGroup` (Genesys does not publish its SCIM limit; default 10000).
     #[arg(long, env = "GENESYS_MOCK_MAX_GROUP_MEMBERS", value_name = "N")]
@@ -289,6 +295,27 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub report_thresholds: Vec<String>,
+}
+
+#[cfg(feature = "cli")]
+/// Checks `--public-url`: `http` or `https`, a host, no query or fragment. Returns it without
+/// a trailing slash, ready to have paths appended.
+fn public_url(text: &str) -> Result<String, String> {
+    let bad = |why: &str| Err(format!("--public-url: {why}, got {text:?}"));
+    let Ok(uri) = text.trim().parse::<http::Uri>() else {
+        return bad("expected an absolute http or https URL");
+    };
+    if !matches!(uri.scheme_str(), Some("http" | "https")) {
+        return bad("the scheme must be http or https");
+    }
+    match uri.authority() {
+        Some(a) if !a.host().is_empty() && !a.as_str().contains('@') => {}
+        _ => return bad("expected a host (and no user info)"),
+    }
+    if uri.query().is_some() || text.contains('#') {
+        return bad("a query or fragment cannot prefix paths");
+    }
+    Ok(text.trim().trim_end_matches('/').to_owned())
 }
 
 #[cfg(feature = "cli")]
@@ -516,6 +543,8 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// `--max-connections`.
     pub max_connections: usize,
+    /// `--public-url`, checked, without a trailing slash.
+    pub public_url: Option<String>,
     /// `--body-timeout`: the longest pause inside a request body.
     pub body_timeout: Duration,
     /// `--request-timeout`: for the headers, then again for the whole body.
@@ -550,6 +579,7 @@ impl Default for Config {
             rate_layers: Vec::new(),
             max_body_bytes: DEFAULT_MAX_BODY,
             max_connections: DEFAULT_MAX_CONNECTIONS,
+            public_url: None,
             body_timeout: Duration::from_secs(DEFAULT_BODY_TIMEOUT_SECS),
             request_timeout: Duration::from_secs(DEFAULT_REQUEST_TIMEOUT_SECS),
             max_group_members: None,
@@ -698,6 +728,7 @@ impl Config {
             rate_layers,
             max_body_bytes: args.max_body_bytes,
             max_connections: args.max_connections,
+            public_url: args.public_url.as_deref().map(public_url).transpose()?,
             body_timeout: Duration::from_secs(args.body_timeout),
             request_timeout: Duration::from_secs(args.request_timeout),
             max_group_members,
@@ -728,6 +759,26 @@ pub fn parse_flag(flag: &str, value: Option<&str>) -> Result<Option<usize>, Stri
 #[cfg(all(test, feature = "cli"))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn public_urls_are_checked_and_lose_their_trailing_slash() {
+        assert_eq!(
+            public_url("https://scim.example.test/base/").unwrap(),
+            "https://scim.example.test/base"
+        );
+        assert_eq!(public_url("http://h:8080").unwrap(), "http://h:8080");
+        for bad in [
+            "javascript://evil.example/x",
+            "scim.example.test",
+            "https://u:p@h/",
+            "https://h/?q=1",
+            "https://h/#f",
+            "",
+        ] {
+            let e = public_url(bad).unwrap_err();
+            assert!(e.starts_with("--public-url: "), "{bad}: {e}");
+        }
+    }
 
     #[test]
     fn flags_parse_positive_numbers_only() {

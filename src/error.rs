@@ -108,11 +108,6 @@ impl ApiError {
         Self::new(StatusCode::BAD_REQUEST, Some("noTarget"), "bad.request").with(detail)
     }
 
-    /// 400 `tooMany`.
-    pub fn too_many(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, Some("tooMany"), "bad.request").with(detail)
-    }
-
     /// 400 with no `scimType` (the platform's generic `bad.request`).
     pub fn bad_request(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, None, "bad.request").with(detail)

@@ -33,6 +33,9 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Serves connections from `listener` until `shutdown` completes, then drains.
 pub async fn run(listener: TcpListener, state: AppState, shutdown: impl Future<Output = ()>) {
+    if let Ok(addr) = listener.local_addr() {
+        let _ = state.bound.set(addr);
+    }
     let graceful = GracefulShutdown::new();
     let mut shutdown = pin!(shutdown);
     let permits = Arc::new(Semaphore::new(state.config.max_connections));

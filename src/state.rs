@@ -27,9 +27,23 @@ pub struct AppState {
     pub scenarios: Scenarios,
     /// The fixture each org was last loaded from, for per-org reset and export.
     pub sources: crate::fixtures::sources::Sources,
+    /// The address the server listens on, once it does (see [`AppState::origin`]).
+    pub bound: Arc<std::sync::OnceLock<std::net::SocketAddr>>,
 }
 
 impl AppState {
+    /// Where clients reach the server, for `Location`, `meta.location` and `$ref`:
+    /// `--public-url` when set, else the address bound. Never a request header: `Host` and
+    /// `X-Forwarded-*` are the client's to set, and echoing them lets any caller put any
+    /// URL (`javascript://...`) into answers and the journal.
+    pub fn origin(&self) -> String {
+        match (&self.config.public_url, self.bound.get()) {
+            (Some(url), _) => url.clone(),
+            (None, Some(addr)) => format!("http://{addr}"),
+            (None, None) => format!("http://{}", self.config.bind),
+        }
+    }
+
     /// The bounds a request body is read within (see [`crate::upload`]).
     pub fn upload_limits(&self) -> crate::upload::UploadLimits {
         crate::upload::UploadLimits {
@@ -65,6 +79,7 @@ impl AppState {
             }),
             scenarios,
             sources,
+            bound: Arc::default(),
             rng: Seeded::derive(config.seed, "server"),
             config: Arc::new(config),
             store,

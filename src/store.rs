@@ -79,6 +79,20 @@ impl Store {
         existed
     }
 
+    /// Replaces every org and client with those of `other` (a store loaded on the side) and
+    /// drops every token. The org table is swapped under its lock, so a request sees either
+    /// the old orgs or the new ones, never none; a load that fails on the side changes nothing.
+    pub fn replace_with(&self, other: &Store) {
+        let fresh = other.orgs.read().clone();
+        let mut orgs = self.orgs.write();
+        *orgs = fresh;
+        self.clients.clear();
+        for c in other.clients.iter() {
+            self.clients.insert(c.key().clone(), c.value().clone());
+        }
+        self.tokens.clear();
+    }
+
     /// Removes everything.
     pub fn clear(&self) {
         self.orgs.write().clear();

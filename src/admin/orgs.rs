@@ -93,15 +93,18 @@ pub fn reset(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
             load_one(state, &fixture)?;
         }
         None => {
-            state.store.clear();
+            // Loaded on the side first: a fixture that no longer loads changes nothing, and
+            // requests during the reset see the old orgs or the new ones, never an empty store.
+            let scratch = Store::new();
             fixtures::defaults::load_origins(
-                &state.store,
+                &scratch,
                 &state.sources.origins(),
                 state.config.seed,
                 state.clock.now(),
             )
             .map_err(|e| ApiError::bad_request(format!("reloading fixtures failed: {e}")))?;
-            crate::state::apply_limit_flags(&state.store, &state.config);
+            crate::state::apply_limit_flags(&scratch, &state.config);
+            state.store.replace_with(&scratch);
             state.sources.restore_configured();
             state.journal.clear();
             state.scenarios.reset(None);

@@ -92,7 +92,7 @@ pub fn parse(state: &AppState, pairs: &[(String, String)]) -> Result<Query, Stri
 /// `GET /__admin/report`.
 pub fn get(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
     let mut q = parse(state, req.query_pairs()).map_err(ApiError::bad_request)?;
-    q.options.base_url = Some(crate::handlers::origin(req));
+    q.options.base_url = Some(state.origin());
     let report = report::build(&state.journal, &q.request, state.clock.now())
         .map_err(ApiError::bad_request)?;
     let text = report::format::render(&report, q.format, &q.options);

@@ -258,13 +258,10 @@ pub const ROWS: &[Row] = &[
         notes: "name must exist (case-sensitive); proficiency 0 to 5; at most 50",
         read: |u, v| read_proficiencies(&u.skills, |id| v.org.skill(id).map(|s| s.name.as_str())),
         write: |u, v, c| {
-            u.skills = write_proficiencies(
-                "routingSkills",
-                v,
-                c.compat,
-                c.org.limits.skills_per_user,
-                |n| c.org.skill_by_name(n).map(|s| s.id.clone()),
-            )?;
+            u.skills =
+                write_proficiencies("routingSkills", v, c.org.limits.skills_per_user, |n| {
+                    c.org.skill_by_name(n).map(|s| s.id.clone())
+                })?;
             Ok(())
         },
     },
@@ -282,7 +279,6 @@ pub const ROWS: &[Row] = &[
             u.languages = write_proficiencies(
                 "routingLanguages",
                 v,
-                c.compat,
                 c.org.limits.languages_per_user,
                 |n| c.org.language_by_name(n).map(|s| s.id.clone()),
             )?;
@@ -946,7 +942,6 @@ fn read_proficiencies<'a>(
 fn write_proficiencies(
     attr: &str,
     v: Option<&Value>,
-    _compat: &Compat,
     max: usize,
     lookup: impl Fn(&str) -> Option<String>,
 ) -> ApiResult<Vec<Proficiency>> {

@@ -13,15 +13,13 @@ use crate::scim::schema::{self, Attribute, RESOURCE_SCHEMAS, Schema};
 /// `GET /ServiceProviderConfig`. Genesys' actual values are undocumented; these describe what
 /// this mock (and, as far as is known, Genesys) supports: PATCH and ETags yes; bulk, sort and
 /// password change no; filters yes.
-pub fn service_provider_config(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
-    let _ = req;
-    let org = ctx.org.read();
+pub fn service_provider_config(ctx: &Session) -> ApiResult<Response<Body>> {
     let body = json!({
         "schemas": [schema::SERVICE_PROVIDER_CONFIG],
         "documentationUri": "https://developer.genesys.cloud/useragentmanagement/scim/",
         "patch": {"supported": true},
         "bulk": {"supported": false, "maxOperations": 0, "maxPayloadSize": 0},
-        "filter": {"supported": true, "maxResults": org.limits.members_per_group.max(25)},
+        "filter": {"supported": true, "maxResults": crate::scim::list::MAX_COUNT},
         "changePassword": {"supported": false},
         "sort": {"supported": false},
         "etag": {"supported": true},
@@ -65,8 +63,7 @@ fn resource_type_json(ctx: &Session, id: &str) -> Option<Value> {
 }
 
 /// `GET /ResourceTypes`.
-pub fn resource_types(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
-    let _ = req;
+pub fn resource_types(ctx: &Session) -> ApiResult<Response<Body>> {
     let list: Vec<Value> = ["User", "Group"]
         .iter()
         .filter_map(|r| resource_type_json(ctx, r))

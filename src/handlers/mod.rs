@@ -72,7 +72,7 @@ impl Session {
         let org = state.store.org(org_id).ok_or_else(invalid)?;
         let mut compat = state.config.compat.clone();
         org.read().compat.apply(&mut compat);
-        let origin = origin(req);
+        let origin = state.origin();
         let tree = match route {
             Route::Scim(tree, _) => *tree,
             _ => ScimTree::V2,
@@ -98,13 +98,6 @@ impl Session {
             meta_created: self.compat.meta_created,
         }
     }
-}
-
-/// `scheme://host` of the request, from `X-Forwarded-Proto` and `Host`.
-pub fn origin(req: &ApiRequest) -> String {
-    let scheme = req.header("x-forwarded-proto").unwrap_or("http");
-    let host = req.header(header::HOST).unwrap_or("localhost");
-    format!("{scheme}://{host}")
 }
 
 /// Dispatches a SCIM route by method.
@@ -147,10 +140,8 @@ pub fn scim(ctx: &Session, req: &ApiRequest, route: &ScimRoute) -> ApiResult<Res
                 ),
             )),
         },
-        ScimRoute::ServiceProviderConfig => {
-            get_only(m, || discovery::service_provider_config(ctx, req))
-        }
-        ScimRoute::ResourceTypes => get_only(m, || discovery::resource_types(ctx, req)),
+        ScimRoute::ServiceProviderConfig => get_only(m, || discovery::service_provider_config(ctx)),
+        ScimRoute::ResourceTypes => get_only(m, || discovery::resource_types(ctx)),
         ScimRoute::ResourceType(id) => get_only(m, || discovery::resource_type(ctx, id)),
         ScimRoute::Schemas => get_only(m, || discovery::schemas(ctx, req)),
         ScimRoute::Schema(id) => get_only(m, || discovery::schema(ctx, id)),

@@ -7,7 +7,8 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Entry {
-    /// Position in the journal since start (or the last clear): never reused.
+    /// Position in the journal since the server started: never reused, and not restarted by a
+    /// clear (paged reads, marks and report links name entries by it).
     pub seq: u64,
     /// When the request arrived, by the server clock.
     pub timestamp: DateTime<Utc>,

@@ -447,7 +447,8 @@ impl Journal {
             .collect()
     }
 
-    /// Removes every entry and mark (the dropped counter restarts too).
+    /// Removes every entry and mark (the dropped counter restarts too). Sequence numbers go on
+    /// from where they were: a `seq` never names two entries.
     pub fn clear(&self) {
         let mut inner = self.inner.lock();
         inner.entries.clear();
@@ -601,6 +602,17 @@ mod tests {
         assert_eq!(a, token_fingerprint("secret-token-a"));
         assert_ne!(a, token_fingerprint("secret-token-b"));
         assert!(a.starts_with("tok-") && a.len() == 16 && !a.contains("secret"));
+    }
+
+    #[test]
+    fn sequence_numbers_go_on_after_a_clear() {
+        let j = Journal::new(10);
+        j.record(entry("GET", "users.list", 200));
+        j.clear();
+        j.record(entry("GET", "users.list", 200));
+        let all = j.find(&Matcher::default());
+        assert_eq!(all.len(), 1);
+        assert_eq!(all[0].seq, 2, "a seq never names two entries");
     }
 
     #[test]

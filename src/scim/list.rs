@@ -8,6 +8,13 @@ use crate::scim::schema;
 /// The default page size (Genesys SDK docs).
 pub const DEFAULT_COUNT: usize = 25;
 
+/// The largest page served: a larger `count` is clamped to it, as RFC 7644 §3.4.2.4 allows
+/// ("the service provider MAY return fewer results than requested"; `itemsPerPage` says how
+/// many came), and `ServiceProviderConfig` reports it as `filter.maxResults`. A chosen bound: Genesys documents 25 as the safe page size and no maximum
+/// (`genesys-api.md` §3; `--compat large-count-429=true` answers 429 past 25 instead). It
+/// keeps one list answer to a few MB however large the org.
+pub const MAX_COUNT: usize = 1000;
+
 /// A validated page request. `start_index` is 1-based.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Page {
@@ -18,6 +25,8 @@ pub struct Page {
 impl Page {
     /// Parses `startIndex` and `count`. RFC 7644 §3.4.2.4 says a `startIndex` below 1 is
     /// treated as 1 and a negative `count` as 0; text that is not a number is `invalidValue`.
+    /// A `count` over [`MAX_COUNT`] is served as [`MAX_COUNT`] (but still counts as over 25
+    /// for `large-count-429`).
     pub fn parse(start_index: Option<&str>, count: Option<&str>) -> ApiResult<Self> {
         fn int(name: &str, text: Option<&str>) -> ApiResult<Option<i64>> {
             text.map(|t| {
@@ -28,7 +37,8 @@ impl Page {
             .transpose()
         }
         let start = int("startIndex", start_index)?.unwrap_or(1).max(1);
-        let count = int("count", count)?.map_or(DEFAULT_COUNT as i64, |c| c.max(0));
+        let count =
+            int("count", count)?.map_or(DEFAULT_COUNT as i64, |c| c.clamp(0, MAX_COUNT as i64));
         Ok(Self {
             start_index: usize::try_from(start).unwrap_or(usize::MAX),
             count: usize::try_from(count).unwrap_or(usize::MAX),
@@ -116,6 +126,11 @@ mod tests {
             }
         );
         assert!(Page::parse(Some("x"), None).is_err());
+        assert_eq!(
+            Page::parse(None, Some("5000")).unwrap().count,
+            MAX_COUNT,
+            "a larger count is served as the advertised maxResults"
+        );
     }
 
     #[test]

@@ -124,3 +124,74 @@ async fn a_flood_of_tokens_never_logs_out_another_client() {
     still_serving(&app).await;
     assert!(app.state.store.token_count() <= MAX_TOKENS);
 }
+
+#[tokio::test]
+async fn a_huge_count_is_clamped_to_the_largest_page() {
+    use genesys_scim_mock::scim::list::MAX_COUNT;
+    let dir = std::env::temp_dir().join(format!("gsm-count-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("big.json");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_genesys-scim-mock"))
+        .args(["generate-fixture", "--users", "1300", "--groups", "1"])
+        .args(["--seed", "1", "--org", "big", "--out"])
+        .arg(&path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut config = test_config();
+    config.fixtures = Some(path);
+    let mut app = spawn_with(config).await;
+    app.token = app.token_for("big-client-id", "big-client-secret").await;
+    let resp = app
+        .get(&format!("{SCIM}/Users?count=1000000&attributes=userName"))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = status_json(resp).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["itemsPerPage"], MAX_COUNT);
+    assert_eq!(body["Resources"].as_array().unwrap().len(), MAX_COUNT);
+    assert!(body["totalResults"].as_u64().unwrap() > MAX_COUNT as u64);
+}
+
+async fn create_with_headers(app: &TestApp, user: &str) -> (Option<String>, Value) {
+    let resp = app
+        .post_json(
+            &format!("{SCIM}/Users"),
+            &json!({"userName": user, "displayName": "Loc"}),
+        )
+        .header("host", "evil.example")
+        .header("x-forwarded-proto", "javascript")
+        .header("x-forwarded-host", "evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 201);
+    let location = resp
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned());
+    (location, resp.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn locations_come_from_the_bound_address_never_from_request_headers() {
+    let app = spawn_app().await;
+    let (location, body) = create_with_headers(&app, "loc@example.com").await;
+    let id = body["id"].as_str().unwrap();
+    let want = format!("{}{SCIM}/Users/{id}", app.base);
+    assert_eq!(location.as_deref(), Some(want.as_str()));
+    assert_eq!(body["meta"]["location"], want);
+}
+
+#[tokio::test]
+async fn locations_come_from_the_public_url_when_set() {
+    let mut config = test_config();
+    config.public_url = Some("https://scim.example.test/mock".into());
+    let app = spawn_with(config).await;
+    let (location, body) = create_with_headers(&app, "pub@example.com").await;
+    let id = body["id"].as_str().unwrap();
+    let want = format!("https://scim.example.test/mock{SCIM}/Users/{id}");
+    assert_eq!(location.as_deref(), Some(want.as_str()));
+    assert_eq!(body["meta"]["location"], want);
+}

@@ -358,3 +358,71 @@ async fn a_body_over_the_cap_is_413_and_journalled() {
     assert_eq!(all.len(), 1);
     assert_eq!(all[0].status, 413);
 }
+
+#[tokio::test]
+async fn a_delay_runs_in_real_time_under_a_frozen_clock() {
+    let mut c = config();
+    c.clock = "frozen:2026-01-01T00:00:00Z".into();
+    let app = Local::new(c);
+    let s = Scenario::from_text(
+        r#"{"name": "s", "rules": [{"name": "slow", "when": {"route": "users.list"},
+            "then": {"delay": {"ms": 20}}}]}"#,
+    )
+    .expect("scenario");
+    app.state.scenarios.add(s);
+    let token = app.token(CLIENT_ID, CLIENT_SECRET).await;
+    let answered = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        app.get(&format!("{SCIM}/Users"), &token),
+    )
+    .await
+    .expect("a delay must not wait for the frozen clock");
+    assert_eq!(answered.status, 200);
+}
+
+#[tokio::test]
+async fn service_provider_config_reports_the_page_cap_it_enforces() {
+    let app = Local::new(config());
+    let token = app.token(CLIENT_ID, CLIENT_SECRET).await;
+    let spc = app
+        .get(&format!("{SCIM}/ServiceProviderConfig"), &token)
+        .await;
+    let cap = genesys_scim_mock::scim::list::MAX_COUNT;
+    assert_eq!(spc.body["filter"]["maxResults"], cap);
+    let page = app
+        .get(&format!("{SCIM}/Users?count={}", cap + 5), &token)
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(page.body["itemsPerPage"].as_u64().unwrap() <= cap as u64);
+}
+
+#[tokio::test]
+async fn a_full_reset_that_cannot_reload_changes_nothing() {
+    let dir = std::env::temp_dir().join(format!("pipeline-reset-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("org.json");
+    std::fs::write(&file, genesys_scim_mock::fixtures::DEFAULT_ORG).unwrap();
+    let mut c = config();
+    c.fixtures = Some(file.clone());
+    let app = Local::new(c);
+    let token = app.token(CLIENT_ID, CLIENT_SECRET).await;
+    std::fs::write(&file, "{ not json").unwrap();
+    let reset = app.send(Method::POST, "/__admin/reset", &[], "").await;
+    assert_eq!(reset.status, 400, "{}", reset.body);
+    let still = app.get(&format!("{SCIM}/Users/{JAMES}"), &token).await;
+    assert_eq!(
+        still.status, 200,
+        "the orgs and the token survive a failed reset"
+    );
+    std::fs::write(&file, genesys_scim_mock::fixtures::DEFAULT_ORG).unwrap();
+    let ok = app.send(Method::POST, "/__admin/reset", &[], "").await;
+    assert_eq!(ok.status, 204);
+    assert_eq!(
+        app.get(&format!("{SCIM}/Users/{JAMES}"), &token)
+            .await
+            .status,
+        401,
+        "a reset that succeeds drops the tokens"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
