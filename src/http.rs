@@ -1,7 +1,7 @@
 //! Request buffering and response helpers shared by every route.
 //!
-//! A request body is read once, with the Genesys body cap applied while reading (see
-//! [`read_limited`]), so nothing later deals with streaming bodies or oversized input.
+//! A request body is read once, within its bounds (see [`crate::upload`]), so nothing later
+//! deals with streaming bodies or oversized input.
 
 use bytes::Bytes;
 use http::{HeaderValue, Response, StatusCode, header};

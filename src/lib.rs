@@ -6,13 +6,15 @@
 //! - [`config`]: command line and environment, validated into [`config::Config`].
 //! - [`server`]: accept loop, per-connection tasks, graceful shutdown.
 //! - [`route`]: path → [`route::Route`], a pure function.
+//! - [`request`]: the request context, built once per request and borrowed downstream.
 //! - [`router`]: the per-request pipeline: scenarios, authentication, dispatch, journal, panic
-//!   containment.
+//!   containment; [`router::handle`] drives it without a socket.
 //! - [`handlers`]: one file per resource (users, groups, discovery, oauth, platform).
 //! - [`scim`]: protocol pieces that work on SCIM JSON: schemas, filters, PATCH, projection, lists.
 //! - [`genesys`]: the Genesys domain: storage form, the SCIM ↔ Genesys mapping table,
 //!   platform views, per-org limits.
-//! - [`compat`]: the named compatibility switches (read by the protocol and domain layers).
+//! - [`compat`]: the named compatibility switches (read by the protocol and domain layers);
+//!   [`overrides`]: one layer of them (an org's, a scenario rule's), applied key by key.
 //! - [`store`]: orgs (each behind its own lock), OAuth clients, and [`tokens`], the bounded
 //!   token table.
 //! - [`fixtures`]: the fixture format, its reader and org builder, the built-in default org,
@@ -32,8 +34,19 @@
 //!   and the test handle; [`client`]: the small HTTP client `verify`, `healthcheck`, `exec`
 //!   and the test handle use to talk to a server.
 //! - [`MockServer`] ([`mock_server`]): the server as a Rust test handle.
-//! - [`exec`] (with [`export`]), [`healthcheck`], [`verify`] and [`logging`]: the
-//!   command-line modes.
+//! - [`exec`] (with [`export`] and the step trait in [`after_child`]), [`healthcheck`],
+//!   [`verify`] and [`logging`]: the command-line modes.
+//!
+//! Modules only import modules below them; the order is `LAYERS` in `tests/layering.rs`, which
+//! fails on an upward import or an import circle (see `docs/pipeline.md`).
+//!
+//! # Public API
+//!
+//! Chosen for tests and the binary: [`config::Config`], [`state::AppState`] (its `store`,
+//! `clock`, `journal` and `scenarios`), [`server::run`], [`router::handle`] for socket-free
+//! requests, [`MockServer`], [`scenario::Scenario`], [`journal::Matcher`], [`compat`],
+//! [`fixtures`] (validation and the default org) and the subcommand modules. Other modules are
+//! public because these types name theirs; they are not a stable interface.
 
 pub mod admin;
 pub mod after_child;

@@ -8,9 +8,10 @@
 //! the figure is the average number of heap blocks allocated per request.
 //!
 //! Run `cargo test --test alloc -- --nocapture` to see the table. The test fails when a kind
-//! allocates more than its budget: the budgets sit above the figures measured when the request
-//! context landed (docs/pipeline.md lists before and after), so a change that brings the
-//! copies back shows up here.
+//! allocates more than its budget: each budget sits about 15% above the figure measured once
+//! the request context landed (docs/pipeline.md lists before and after), so a change that
+//! brings the per-request copies back shows up here. Counts, not time: they do not depend on
+//! the machine's load.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -135,7 +136,7 @@ async fn allocations_per_request() {
             Kind {
                 name: "GET /scim/v2/Users/{id}",
                 request: request("GET", &format!("/api/v2/scim/v2/Users/{MARIA}"), &token, None),
-                budget: u64::MAX,
+                budget: 260,
             },
             Kind {
                 name: "GET /scim/v2/Users?filter=",
@@ -145,7 +146,7 @@ async fn allocations_per_request() {
                     &token,
                     None,
                 ),
-                budget: u64::MAX,
+                budget: 300,
             },
             Kind {
                 name: "PATCH /scim/v2/Users/{id}",
@@ -155,17 +156,17 @@ async fn allocations_per_request() {
                     &token,
                     Some(patch),
                 ),
-                budget: u64::MAX,
+                budget: 570,
             },
             Kind {
                 name: "GET /api/v2/users/{id}",
                 request: request("GET", &format!("/api/v2/users/{MARIA}"), &token, None),
-                budget: u64::MAX,
+                budget: 290,
             },
             Kind {
                 name: "GET /scim/v2/Users/{id} (401)",
                 request: request("GET", &format!("/api/v2/scim/v2/Users/{MARIA}"), "nope", None),
-                budget: u64::MAX,
+                budget: 100,
             },
         ];
         let mut stream = TcpStream::connect(addr).expect("connect");
