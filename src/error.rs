@@ -43,6 +43,10 @@ pub struct ApiError {
     /// Force the platform shape even on SCIM routes. Genesys answers 401 and 429 in `ErrorBody`
     /// form everywhere (`genesys-api.md` §7).
     pub platform_only: bool,
+    /// The request attribute at fault, when the code that failed knows it (the mapping table
+    /// sets its row's attribute). Not rendered; fixture errors report it as their field, so
+    /// nobody has to recover it from `detail`.
+    pub attribute: Option<&'static str>,
 }
 
 impl ApiError {
@@ -55,7 +59,14 @@ impl ApiError {
             retry_after: None,
             allow: None,
             platform_only: false,
+            attribute: None,
         }
+    }
+
+    /// Names the attribute at fault, unless a more precise one is already named.
+    pub fn at(mut self, attribute: &'static str) -> Self {
+        self.attribute.get_or_insert(attribute);
+        self
     }
 
     pub(crate) fn with(mut self, detail: impl Into<String>) -> Self {
@@ -309,6 +320,13 @@ pub type ApiResult<T> = Result<T, ApiError>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_attribute_named_is_kept() {
+        let e = ApiError::invalid_value("x").at("name.givenName").at("name");
+        assert_eq!(e.attribute, Some("name.givenName"));
+        assert_eq!(ApiError::invalid_value("x").attribute, None);
+    }
 
     #[test]
     fn scim_shape_has_string_status_and_scim_type() {

@@ -432,7 +432,7 @@ pub fn user_from_scim(input: &Value, id: &str, ctx: &WriteCtx<'_>) -> ApiResult<
         let value = container
             .and_then(|c| get_ci(c, row.attr))
             .filter(|v| !v.is_null());
-        (row.write)(&mut user, value, ctx)?;
+        (row.write)(&mut user, value, ctx).map_err(|e| e.at(row.attr))?;
     }
     user.sort_phones();
     Ok(user)
