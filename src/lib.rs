@@ -67,7 +67,7 @@ pub mod fixtures;
 #[cfg(feature = "cli")]
 pub mod gate;
 pub mod genesys;
-pub mod handlers;
+pub(crate) mod handlers;
 #[cfg(feature = "cli")]
 pub mod healthcheck;
 pub mod http;

@@ -13,7 +13,7 @@ use crate::scim::schema::{self, Attribute, RESOURCE_SCHEMAS, Schema};
 /// `GET /ServiceProviderConfig`. Genesys' actual values are undocumented; these describe what
 /// this mock (and, as far as is known, Genesys) supports: PATCH and ETags yes; bulk, sort and
 /// password change no; filters yes.
-pub fn service_provider_config(ctx: &Session) -> ApiResult<Response<Body>> {
+pub(crate) fn service_provider_config(ctx: &Session) -> ApiResult<Response<Body>> {
     let body = json!({
         "schemas": [schema::SERVICE_PROVIDER_CONFIG],
         "documentationUri": "https://developer.genesys.cloud/useragentmanagement/scim/",
@@ -63,7 +63,7 @@ fn resource_type_json(ctx: &Session, id: &str) -> Option<Value> {
 }
 
 /// `GET /ResourceTypes`.
-pub fn resource_types(ctx: &Session) -> ApiResult<Response<Body>> {
+pub(crate) fn resource_types(ctx: &Session) -> ApiResult<Response<Body>> {
     let list: Vec<Value> = ["User", "Group"]
         .iter()
         .filter_map(|r| resource_type_json(ctx, r))
@@ -72,7 +72,7 @@ pub fn resource_types(ctx: &Session) -> ApiResult<Response<Body>> {
 }
 
 /// `GET /ResourceTypes/{id}`.
-pub fn resource_type(ctx: &Session, id: &str) -> ApiResult<Response<Body>> {
+pub(crate) fn resource_type(ctx: &Session, id: &str) -> ApiResult<Response<Body>> {
     let body = resource_type_json(ctx, id)
         .ok_or_else(|| ApiError::not_found(format!("ResourceType {id} not found.")))?;
     Ok(json_response(StatusCode::OK, SCIM_JSON, &body))
@@ -125,7 +125,7 @@ fn schema_json(ctx: &Session, s: &Schema) -> Value {
 
 /// `GET /Schemas`. A filter answers 403: Genesys documents "Filtered results are invalid and
 /// return 403 Unauthorized".
-pub fn schemas(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
+pub(crate) fn schemas(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
     if req.query_map().contains_key("filter") {
         return Err(ApiError::forbidden(
             "Filtered results are invalid for Schemas.",
@@ -139,7 +139,7 @@ pub fn schemas(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
 }
 
 /// `GET /Schemas/{urn}`.
-pub fn schema(ctx: &Session, id: &str) -> ApiResult<Response<Body>> {
+pub(crate) fn schema(ctx: &Session, id: &str) -> ApiResult<Response<Body>> {
     let s = RESOURCE_SCHEMAS
         .iter()
         .find(|s| s.id.eq_ignore_ascii_case(id))

@@ -43,7 +43,11 @@ enum Target {
 
 /// `GET /api/v2/users/externalid/{authorityName}/{externalKey}`: the platform user holding
 /// that pair, with `?expand=`.
-pub fn lookup(ctx: &Session, req: &ApiRequest, segs: &[String]) -> ApiResult<Response<Body>> {
+pub(crate) fn lookup(
+    ctx: &Session,
+    req: &ApiRequest,
+    segs: &[String],
+) -> ApiResult<Response<Body>> {
     if req.method != Method::GET {
         return Err(ApiError::method_not_allowed(
             "GET",
@@ -68,7 +72,7 @@ pub fn lookup(ctx: &Session, req: &ApiRequest, segs: &[String]) -> ApiResult<Res
 }
 
 /// `/api/v2/users/{userId}/externalid[/{authorityName}[/{externalKey}]]`.
-pub fn for_user(
+pub(crate) fn for_user(
     ctx: &Session,
     req: &ApiRequest,
     user_id: &str,

@@ -20,7 +20,7 @@ use crate::scim::schema::ResourceKind;
 
 /// `GET /Groups`, optionally filtered (`displayName eq "Sales"` matches case-insensitively,
 /// as Entra needs).
-pub fn list(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
+pub(crate) fn list(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
     let (page, filter) = list_query(ctx, req, ResourceKind::Group)?;
     let org = ctx.org.read();
     let view = ctx.view(&org);
@@ -73,7 +73,7 @@ fn find<'a>(org: &'a Org, id: &str) -> ApiResult<&'a Group> {
 }
 
 /// `GET /Groups/{id}`.
-pub fn get(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
+pub(crate) fn get(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let org = ctx.org.read();
     let group = find(&org, id)?;
     if let Some(resp) = not_modified(req, group.version) {
@@ -90,7 +90,7 @@ pub fn get(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body
 }
 
 /// `PUT /Groups/{id}`: replaces the member set (and `externalId`).
-pub fn replace(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
+pub(crate) fn replace(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
     write(ctx, req, id, |_, previous| {
         mapping::group_from_scim(body, previous)
@@ -98,7 +98,7 @@ pub fn replace(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<
 }
 
 /// `PATCH /Groups/{id}`: membership changes in every form Entra, Okta and seed 002 send.
-pub fn patch(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
+pub(crate) fn patch(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
     write(ctx, req, id, |org, previous| {
         org.limits.check_patch_operations(body)?;

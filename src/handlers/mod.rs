@@ -2,13 +2,13 @@
 //! `replace`, `patch`, `delete`) with the same shape. Handlers are synchronous: they lock an
 //! org, do their work, and return; nothing awaits while a lock is held.
 
-pub mod discovery;
-pub mod externalid;
-pub mod groups;
-pub mod oauth;
-pub mod platform;
-pub mod platform_user;
-pub mod users;
+pub(crate) mod discovery;
+pub(crate) mod externalid;
+pub(crate) mod groups;
+pub(crate) mod oauth;
+pub(crate) mod platform;
+pub(crate) mod platform_user;
+pub(crate) mod users;
 
 use chrono::{DateTime, Utc};
 use http::{HeaderValue, Method, Response, StatusCode, header};
@@ -30,16 +30,15 @@ use crate::store::OrgHandle;
 
 /// Who is calling and where: resolved from the bearer token once per request.
 #[derive(Debug, Clone)]
-pub struct Session {
+pub(crate) struct Session {
     pub org: OrgHandle,
     pub org_id: String,
     pub client_id: String,
-    /// The server's switches, overridden by the org's fixture switches.
+    /// The switches this request runs under: the server's, with the org's fixture layer on top
+    /// (and a firing scenario rule's, applied by the router).
     pub compat: Compat,
     /// The SCIM base URL of this request, e.g. `http://127.0.0.1:8080/api/v2/scim/v2`.
     pub scim_base: String,
-    /// The scheme and host, e.g. `http://127.0.0.1:8080`.
-    pub origin: String,
     pub now: DateTime<Utc>,
 }
 
@@ -48,7 +47,11 @@ impl Session {
     /// resolves its org. Every `/api/v2` call needs one, discovery included (`genesys-api.md`
     /// §1). The switches are the server's (`--compat`, `--profile`), with the org's fixture
     /// switches on top, each layer overriding only the keys it sets.
-    pub fn authenticate(state: &AppState, req: &ApiRequest, route: &Route) -> ApiResult<Self> {
+    pub(crate) fn authenticate(
+        state: &AppState,
+        req: &ApiRequest,
+        route: &Route,
+    ) -> ApiResult<Self> {
         let caller = &req.caller;
         if caller.bearer.is_none() {
             return Err(ApiError::unauthorized(
@@ -79,7 +82,6 @@ impl Session {
         };
         Ok(Self {
             scim_base: format!("{origin}{}", tree.prefix()),
-            origin,
             org,
             org_id: org_id.clone(),
             client_id: client_id.clone(),
@@ -91,7 +93,7 @@ impl Session {
 
 impl Session {
     /// How this request renders resources of `org` (which the caller has locked).
-    pub fn view<'a>(&'a self, org: &'a Org) -> View<'a> {
+    pub(crate) fn view<'a>(&'a self, org: &'a Org) -> View<'a> {
         View {
             org,
             base: &self.scim_base,
@@ -101,7 +103,11 @@ impl Session {
 }
 
 /// Dispatches a SCIM route by method.
-pub fn scim(ctx: &Session, req: &ApiRequest, route: &ScimRoute) -> ApiResult<Response<Body>> {
+pub(crate) fn scim(
+    ctx: &Session,
+    req: &ApiRequest,
+    route: &ScimRoute,
+) -> ApiResult<Response<Body>> {
     let m = &req.method;
     match route {
         ScimRoute::Users => match *m {
@@ -165,7 +171,7 @@ fn get_only(
 /// The request body as a JSON object, checking the content type first. The body is parsed
 /// once per request (the scenario matcher may have parsed it already). Errors say what is
 /// wrong and where.
-pub fn json_body(req: &ApiRequest) -> ApiResult<&Value> {
+pub(crate) fn json_body(req: &ApiRequest) -> ApiResult<&Value> {
     if !req.has_json_body_type() {
         return Err(ApiError::unsupported_media_type(format!(
             "Content-Type {:?} is not supported; use application/scim+json or application/json.",
@@ -189,13 +195,13 @@ pub fn json_body(req: &ApiRequest) -> ApiResult<&Value> {
 }
 
 /// A strong ETag from a version: `"42"`.
-pub fn etag(version: u64) -> String {
+pub(crate) fn etag(version: u64) -> String {
     format!("\"{version}\"")
 }
 
 /// Whether an `If-Match` / `If-None-Match` header value matches `version`. Accepts `"42"`,
 /// `W/"42"`, bare `42`, `*`, and comma-separated lists.
-pub fn etag_matches(header_value: &str, version: u64) -> bool {
+pub(crate) fn etag_matches(header_value: &str, version: u64) -> bool {
     header_value.split(',').map(str::trim).any(|tag| {
         let tag = tag.strip_prefix("W/").unwrap_or(tag);
         tag == "*" || tag.trim_matches('"') == version.to_string()
@@ -204,7 +210,7 @@ pub fn etag_matches(header_value: &str, version: u64) -> bool {
 
 /// Enforces `If-Match`: on mismatch, `invalidVers` with the status `version-mismatch-status`
 /// picks (default 400, per the Genesys SDK parameter docs).
-pub fn check_if_match(req: &ApiRequest, ctx: &Session, version: u64) -> ApiResult<()> {
+pub(crate) fn check_if_match(req: &ApiRequest, ctx: &Session, version: u64) -> ApiResult<()> {
     match req.header(header::IF_MATCH) {
         Some(v) if !etag_matches(v, version) => Err(ApiError::invalid_vers(
             ctx.compat.version_mismatch(),
@@ -218,7 +224,7 @@ pub fn check_if_match(req: &ApiRequest, ctx: &Session, version: u64) -> ApiResul
 }
 
 /// `304 Not Modified` when `If-None-Match` names the current version.
-pub fn not_modified(req: &ApiRequest, version: u64) -> Option<Response<Body>> {
+pub(crate) fn not_modified(req: &ApiRequest, version: u64) -> Option<Response<Body>> {
     let v = req.header(header::IF_NONE_MATCH)?;
     etag_matches(v, version).then(|| {
         let mut resp = status_response(StatusCode::NOT_MODIFIED);
@@ -228,14 +234,14 @@ pub fn not_modified(req: &ApiRequest, version: u64) -> Option<Response<Body>> {
 }
 
 /// A SCIM JSON response with an ETag.
-pub fn scim_resource(status: StatusCode, body: &Value, version: u64) -> Response<Body> {
+pub(crate) fn scim_resource(status: StatusCode, body: &Value, version: u64) -> Response<Body> {
     let mut resp = json_response(status, SCIM_JSON, body);
     set_etag(&mut resp, version);
     resp
 }
 
 /// A SCIM JSON response with an ETag, from a document a serializer writes as it is.
-pub fn scim_document(
+pub(crate) fn scim_document(
     status: StatusCode,
     body: &impl serde::Serialize,
     version: u64,
@@ -253,7 +259,7 @@ fn set_etag(resp: &mut Response<Body>, version: u64) {
 
 /// The paging and filter parameters of a SCIM list, validated: `startIndex`/`count`, the
 /// filter parsed and checked against the profile, and `large-count-429` applied.
-pub fn list_query(
+pub(crate) fn list_query(
     ctx: &Session,
     req: &ApiRequest,
     kind: ResourceKind,
@@ -283,7 +289,7 @@ pub fn list_query(
 }
 
 /// `attributes` / `excludedAttributes` from the query (comma-separated or repeated).
-pub fn projection(req: &ApiRequest) -> Projection {
+pub(crate) fn projection(req: &ApiRequest) -> Projection {
     let q = req.query_map();
     let get = |k: &str| q.get(&k.to_ascii_lowercase()).cloned().unwrap_or_default();
     Projection::from_params(&get("attributes"), &get("excludedAttributes"))

@@ -30,7 +30,7 @@ fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response<B
 }
 
 /// Issues a bearer token bound to the client's org, valid for the client's TTL on the clock.
-pub fn token(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
+pub(crate) fn token(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
     if req.method != Method::POST {
         return Err(ApiError::method_not_allowed(
             "POST",
@@ -127,7 +127,7 @@ pub fn token(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
 /// Issues a token to `client`, as a successful token request does. `exec` and the test handle
 /// use it directly, so their own token is not a request in the journal or a scenario's count.
 /// Fails when the token table is full of unexpired tokens.
-pub fn issue(
+pub(crate) fn issue(
     state: &AppState,
     client: crate::store::OAuthClient,
 ) -> Result<String, crate::tokens::TableFull> {

@@ -13,7 +13,7 @@ use crate::request::ApiRequest;
 use crate::route::PlatformRoute;
 
 /// Dispatches a platform route.
-pub fn dispatch(
+pub(crate) fn dispatch(
     ctx: &Session,
     req: &ApiRequest,
     route: &PlatformRoute,

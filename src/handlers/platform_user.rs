@@ -10,7 +10,7 @@ use crate::http::{Body, JSON, json_response};
 use crate::request::ApiRequest;
 
 /// `200` with the platform `User`, expanded as `?expand=` asks (comma-separated or repeated).
-pub fn user_response(req: &ApiRequest, user: &User, org: &Org) -> Response<Body> {
+pub(crate) fn user_response(req: &ApiRequest, user: &User, org: &Org) -> Response<Body> {
     let mut out = platform::user(user, org);
     let expand: Vec<String> = req
         .query_pairs()

@@ -36,7 +36,7 @@ const IDENTIFYING: &[&str] = &[
 
 /// `GET /Users`. With no filter, only active users are listed (Genesys: "no filter = all
 /// active users"); `active eq false` lists inactive ones; deleted users never appear.
-pub fn list(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
+pub(crate) fn list(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
     let (page, filter) = list_query(ctx, req, ResourceKind::User)?;
     let org = ctx.org.read();
     let view = ctx.view(&org);
@@ -156,7 +156,7 @@ fn not_found(id: &str) -> ApiError {
 }
 
 /// `GET /Users/{id}`. A soft-deleted user is 404.
-pub fn get(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
+pub(crate) fn get(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let org = ctx.org.read();
     let lag = Lagging::of(ctx, &org);
     let user = org
@@ -178,7 +178,7 @@ pub fn get(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body
 
 /// `POST /Users`. 409 `uniqueness` when a non-deleted user has the userName. A deleted user's
 /// userName does what `revive-deleted` says ([`Revive`]).
-pub fn create(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
+pub(crate) fn create(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
     let mut org = ctx.org.write();
     let user_name = body
@@ -239,7 +239,7 @@ pub fn create(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
 }
 
 /// `PUT /Users/{id}`.
-pub fn replace(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
+pub(crate) fn replace(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
     write(ctx, req, id, |org, previous| {
         let ctx_w = WriteCtx {
@@ -253,7 +253,7 @@ pub fn replace(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<
 }
 
 /// `PATCH /Users/{id}`: applied to the SCIM view, then mapped back as a whole. All or nothing.
-pub fn patch(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
+pub(crate) fn patch(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
     write(ctx, req, id, |org, previous| {
         org.limits.check_patch_operations(body)?;
@@ -291,7 +291,7 @@ fn write(
 }
 
 /// `DELETE /Users/{id}`: a soft delete. The userName and external ids are freed.
-pub fn delete(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
+pub(crate) fn delete(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let mut org = ctx.org.write();
     let mut user = org.user(id).cloned().ok_or_else(|| not_found(id))?;
     check_if_match(req, ctx, user.version)?;
