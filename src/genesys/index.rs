@@ -17,39 +17,66 @@ use std::hash::{BuildHasher, RandomState};
 
 use crate::genesys::user::{User, UserState};
 
-/// Positions of users in creation order, without duplicates.
+/// Positions of users in creation order, without duplicates. Most keys (an email, an
+/// employee number, a userName hash) name one user, which is kept inline without a heap
+/// allocation.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Posting(Vec<u32>);
+pub enum Posting {
+    #[default]
+    Empty,
+    One(u32),
+    Many(Vec<u32>),
+}
 
 impl Posting {
     /// Adds a position, keeping the order. New users append, which is O(1).
     pub fn insert(&mut self, pos: u32) {
-        match self.0.last() {
-            Some(last) if *last < pos => self.0.push(pos),
-            None => self.0.push(pos),
-            _ => {
-                if let Err(at) = self.0.binary_search(&pos) {
-                    self.0.insert(at, pos);
-                }
+        match self {
+            Self::Empty => *self = Self::One(pos),
+            Self::One(p) if *p == pos => {}
+            Self::One(p) => {
+                let p = *p;
+                *self = Self::Many(if p < pos { vec![p, pos] } else { vec![pos, p] });
             }
+            Self::Many(v) => match v.last() {
+                Some(last) if *last < pos => v.push(pos),
+                _ => {
+                    if let Err(at) = v.binary_search(&pos) {
+                        v.insert(at, pos);
+                    }
+                }
+            },
         }
     }
 
     /// Removes a position if present.
     pub fn remove(&mut self, pos: u32) {
-        if let Ok(at) = self.0.binary_search(&pos) {
-            self.0.remove(at);
+        match self {
+            Self::One(p) if *p == pos => *self = Self::Empty,
+            Self::Many(v) => {
+                if let Ok(at) = v.binary_search(&pos) {
+                    v.remove(at);
+                }
+                if v.is_empty() {
+                    *self = Self::Empty;
+                }
+            }
+            _ => {}
         }
     }
 
     /// The positions, in creation order.
     pub fn as_slice(&self) -> &[u32] {
-        &self.0
+        match self {
+            Self::Empty => &[],
+            Self::One(p) => std::slice::from_ref(p),
+            Self::Many(v) => v,
+        }
     }
 
     /// Whether no user is listed.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.as_slice().is_empty()
     }
 }
 
@@ -201,6 +228,11 @@ impl UserIndexes {
         }
     }
 
+    /// Whether two texts share an index entry (equal, or a hash collision).
+    pub fn same_entry(&self, key: TextKey, a: &str, b: &str) -> bool {
+        self.hash(key, a) == self.hash(key, b)
+    }
+
     /// Candidates for a text key: every live user indexed under it, and possibly a few
     /// others (hash collisions), which the caller filters out.
     pub fn candidates(&self, key: TextKey, text: &str) -> &[u32] {
@@ -237,5 +269,11 @@ mod tests {
         p.remove(5);
         p.remove(7);
         assert_eq!(p.as_slice(), [1, 3, 9, 12]);
+        let mut one = Posting::default();
+        one.insert(4);
+        one.insert(4);
+        assert_eq!(one, Posting::One(4));
+        one.remove(4);
+        assert!(one.is_empty());
     }
 }

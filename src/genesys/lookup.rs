@@ -191,14 +191,30 @@ fn compare_eq<'a>(org: &'a Org, path: &AttrPath, value: &Value) -> Option<Candid
             .filter(|d| d.name.to_lowercase() == lv)
             .map(|d| d.id.as_str())
             .collect();
-        let mut positions: Vec<u32> = Vec::new();
-        for id in &ids {
-            let found = verified(org, ix.candidates(TextKey::Division, id), |u| {
-                u.division_id == *id
-            });
-            positions = union(&positions, &found.positions);
-        }
-        return Some(Candidates::exact(positions));
+        // Users can only hold the org's division ids, so a division's entry is exact unless
+        // another division's id shares it: then, and only then, each candidate is checked.
+        let exact_entry = |id: &str| {
+            let entry = ix.candidates(TextKey::Division, id);
+            let shared = org
+                .divisions
+                .iter()
+                .any(|d| d.id != id && ix.same_entry(TextKey::Division, &d.id, id));
+            if shared {
+                verified(org, entry, |u| u.division_id == id)
+            } else {
+                Candidates::exact(entry)
+            }
+        };
+        return Some(match ids.as_slice() {
+            [one] => exact_entry(one),
+            _ => {
+                let mut positions: Vec<u32> = Vec::new();
+                for id in &ids {
+                    positions = union(&positions, &exact_entry(id).positions);
+                }
+                Candidates::exact(positions)
+            }
+        });
     }
     None
 }

@@ -5,7 +5,8 @@
 //! Every write goes through a method here, whether it comes from SCIM, the external-id API,
 //! fixtures or the admin API, so no path can create a state another path could not.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasher, RandomState};
 
 use chrono::{DateTime, Utc};
 use indexmap::IndexMap;
@@ -13,10 +14,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::group::Group;
-use crate::genesys::index::UserIndexes;
+use crate::genesys::index::{Posting, UserIndexes};
 use crate::genesys::lag::RecentWrites;
 use crate::genesys::limits::{LimitSettings, Limits};
-use crate::genesys::user::{ExternalId, User, UserState};
+use crate::genesys::user::{User, UserState};
 use crate::overrides::Overrides;
 use crate::rate_layer::RateLayer;
 use crate::rng::Seeded;
@@ -75,28 +76,71 @@ pub struct Org {
 
 /// The maps that keep userName and external ids unique, apart from the user table so a
 /// write can update them while it reads the stored user (disjoint borrows, no clone).
+///
+/// Live users' names and external ids are keyed by a 64-bit hash and point at table
+/// positions; a lookup checks the stored user, so a collision costs a comparison, never a
+/// wrong answer. That keeps about 60 bytes per entry instead of two or three strings.
 #[derive(Debug, Default)]
 struct Keys {
-    /// Lower-cased userName → id, non-deleted users only.
-    by_name: HashMap<String, String>,
-    /// Lower-cased userName → id of the most recently deleted user with that name.
+    hasher: RandomState,
+    /// Hash of the lower-cased userName → positions of non-deleted users.
+    by_name: HashMap<u64, Posting>,
+    /// Lower-cased userName → id of the most recently deleted user with that name (deleted
+    /// users only, so few).
     deleted_by_name: HashMap<String, String>,
-    /// (authority, key) → user id, non-deleted users only.
-    by_external: HashMap<ExternalId, String>,
+    /// Hash of (authority, key) → positions of non-deleted users.
+    by_external: HashMap<u64, Posting>,
+    /// Authority → how many live external ids use it.
+    authorities: BTreeMap<String, usize>,
 }
 
+type Users = IndexMap<String, User>;
+
 impl Keys {
-    fn check_unique(&self, user: &User) -> ApiResult<()> {
-        if let Some(other) = self.by_name.get(&user.email.to_lowercase())
-            && *other != user.id
+    fn name_hash(&self, lower: &str) -> u64 {
+        self.hasher.hash_one(lower)
+    }
+
+    fn external_hash(&self, authority: &str, key: &str) -> u64 {
+        self.hasher.hash_one((authority, key))
+    }
+
+    /// The live user named `lower` (already lower-cased), with its position.
+    fn named<'u>(&self, users: &'u Users, lower: &str) -> Option<(u32, &'u User)> {
+        self.by_name
+            .get(&self.name_hash(lower))?
+            .as_slice()
+            .iter()
+            .filter_map(|p| users.get_index(*p as usize).map(|(_, u)| (*p, u)))
+            .find(|(_, u)| u.is_live() && u.email.to_lowercase() == lower)
+    }
+
+    /// The live user holding (authority, key), with its position.
+    fn holder<'u>(&self, users: &'u Users, authority: &str, key: &str) -> Option<(u32, &'u User)> {
+        self.by_external
+            .get(&self.external_hash(authority, key))?
+            .as_slice()
+            .iter()
+            .filter_map(|p| users.get_index(*p as usize).map(|(_, u)| (*p, u)))
+            .find(|(_, u)| {
+                u.is_live()
+                    && u.external_ids
+                        .iter()
+                        .any(|e| e.authority_name == authority && e.external_key == key)
+            })
+    }
+
+    fn check_unique(&self, users: &Users, user: &User) -> ApiResult<()> {
+        if let Some((_, other)) = self.named(users, &user.email.to_lowercase())
+            && other.id != user.id
         {
             return Err(ApiError::uniqueness(
                 "User name already in use by non-deleted user.",
             ));
         }
         for ext in &user.external_ids {
-            if let Some(other) = self.by_external.get(ext)
-                && *other != user.id
+            if let Some((_, other)) = self.holder(users, &ext.authority_name, &ext.external_key)
+                && other.id != user.id
             {
                 return Err(ApiError::uniqueness(format!(
                     "External id (authority {:?}, key {:?}) is already mapped to another user.",
@@ -107,30 +151,52 @@ impl Keys {
         Ok(())
     }
 
-    fn index(&mut self, user: &User) {
+    fn index(&mut self, pos: u32, user: &User) {
         let key = user.email.to_lowercase();
         if user.is_live() {
-            self.by_name.insert(key, user.id.clone());
+            let h = self.name_hash(&key);
+            self.by_name.entry(h).or_default().insert(pos);
             for ext in &user.external_ids {
-                self.by_external.insert(ext.clone(), user.id.clone());
+                let h = self.external_hash(&ext.authority_name, &ext.external_key);
+                self.by_external.entry(h).or_default().insert(pos);
+                match self.authorities.get_mut(&ext.authority_name) {
+                    Some(n) => *n += 1,
+                    None => {
+                        self.authorities.insert(ext.authority_name.clone(), 1);
+                    }
+                }
             }
         } else {
             self.deleted_by_name.insert(key, user.id.clone());
         }
     }
 
-    fn unindex(&mut self, user: &User) {
+    fn unindex(&mut self, pos: u32, user: &User) {
         let key = user.email.to_lowercase();
-        if self.by_name.get(&key) == Some(&user.id) {
-            self.by_name.remove(&key);
-        }
-        if self.deleted_by_name.get(&key) == Some(&user.id) {
+        if user.is_live() {
+            let h = self.name_hash(&key);
+            unlist(&mut self.by_name, h, pos);
+            for ext in &user.external_ids {
+                let h = self.external_hash(&ext.authority_name, &ext.external_key);
+                unlist(&mut self.by_external, h, pos);
+                if let Some(n) = self.authorities.get_mut(&ext.authority_name) {
+                    *n -= 1;
+                    if *n == 0 {
+                        self.authorities.remove(&ext.authority_name);
+                    }
+                }
+            }
+        } else if self.deleted_by_name.get(&key) == Some(&user.id) {
             self.deleted_by_name.remove(&key);
         }
-        for ext in &user.external_ids {
-            if self.by_external.get(ext) == Some(&user.id) {
-                self.by_external.remove(ext);
-            }
+    }
+}
+
+fn unlist(map: &mut HashMap<u64, Posting>, h: u64, pos: u32) {
+    if let Some(p) = map.get_mut(&h) {
+        p.remove(pos);
+        if p.is_empty() {
+            map.remove(&h);
         }
     }
 }
@@ -271,9 +337,8 @@ impl Org {
     /// The non-deleted user with this userName (case-insensitive).
     pub fn user_by_name(&self, user_name: &str) -> Option<&User> {
         self.keys
-            .by_name
-            .get(&user_name.to_lowercase())
-            .and_then(|id| self.users.get(id))
+            .named(&self.users, &user_name.to_lowercase())
+            .map(|(_, u)| u)
     }
 
     /// The most recently deleted user with this userName.
@@ -287,35 +352,19 @@ impl Org {
 
     /// The non-deleted user holding this external id (case-sensitive).
     pub fn user_by_external(&self, authority: &str, key: &str) -> Option<&User> {
-        let k = ExternalId {
-            authority_name: authority.to_owned(),
-            external_key: key.to_owned(),
-        };
         self.keys
-            .by_external
-            .get(&k)
-            .and_then(|id| self.users.get(id))
+            .holder(&self.users, authority, key)
+            .map(|(_, u)| u)
     }
 
     /// Whether any non-deleted user has an external id under this authority.
     pub fn knows_authority(&self, authority: &str) -> bool {
-        self.keys
-            .by_external
-            .keys()
-            .any(|k| k.authority_name == authority)
+        self.keys.authorities.contains_key(authority)
     }
 
-    /// Every authority name in use, for routing URL-shaped authorities.
+    /// Every authority name in use, sorted, for routing URL-shaped authorities.
     pub fn authorities(&self) -> Vec<String> {
-        let mut v: Vec<String> = self
-            .keys
-            .by_external
-            .keys()
-            .map(|k| k.authority_name.clone())
-            .collect();
-        v.sort();
-        v.dedup();
-        v
+        self.keys.authorities.keys().cloned().collect()
     }
 
     /// Stores `user` (new or changed), enforcing uniqueness, and keeps the indexes true.
@@ -350,17 +399,17 @@ impl Org {
         let created = (!was_live && user.is_live()).then(|| user.id.clone());
         if user.is_live() {
             self.limits.check_user(&user)?;
-            self.keys.check_unique(&user)?;
+            self.keys.check_unique(&self.users, &user)?;
         }
         user.version = previous.map_or(1, |p| p.version + 1);
         user.date_modified = now;
         user.date_created = previous.as_ref().map_or(now, |p| p.date_created);
         user.sort_phones();
-        if let Some(prev) = previous {
-            self.keys.unindex(prev);
-        }
-        self.keys.index(&user);
         let at = pos.unwrap_or(self.users.len());
+        if let Some(prev) = previous {
+            self.keys.unindex(pos32(at), prev);
+        }
+        self.keys.index(pos32(at), &user);
         self.indexes.update(pos32(at), previous, &user);
         if user.state == UserState::Deleted {
             self.drop_memberships(&user.id, now);
