@@ -185,11 +185,12 @@ impl ApiRequest {
     }
 
     /// The body parsed as JSON (any JSON value), parsed on first use and kept. The error is
-    /// the parser's message with its line and column.
+    /// the parser's message with its line and column. A duplicate key in any object is an
+    /// error ([`crate::strict_json`]).
     pub fn json(&self) -> Result<&Value, &str> {
         self.json
             .get_or_init(|| {
-                serde_json::from_slice(&self.body)
+                crate::strict_json::parse(&self.body)
                     .map_err(|e| format!("{e} (line {}, column {})", e.line(), e.column()))
             })
             .as_ref()

@@ -22,6 +22,7 @@ const LAYERS: &[&str] = &[
     "clock",
     "rng",
     "secret",
+    "strict_json",
     "compat",
     "overrides",
     "rate_layer",

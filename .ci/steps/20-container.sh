@@ -87,6 +87,12 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $tok" -H
 [ "$code" = 201 ] || fail "user create answered $code"
 docker logs gsm-ci-default 2>&1 | grep -q $'\e' && fail "logs carry colour codes"
 
+echo "-- the dashboard is served from inside the image, with no external asset"
+for f in "" /dashboard.js /dashboard.css; do
+  curl -sf "http://127.0.0.1:$p/__admin/ui$f" -o "$ctx/ui" || fail "/__admin/ui$f is not served by the image"
+  grep -q -E 'https?://' "$ctx/ui" && fail "/__admin/ui$f names an external address"
+done
+
 echo "-- serve flags with and without 'serve', health still found"
 run flags -p 127.0.0.1::9090 "$IMAGE" --bind 0.0.0.0:9090 --rate-limit off
 run serveform -p 127.0.0.1::9191 "$IMAGE" serve --bind 0.0.0.0:9191

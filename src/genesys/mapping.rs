@@ -396,6 +396,7 @@ pub fn user_from_scim(input: &Value, id: &str, ctx: &WriteCtx<'_>) -> ApiResult<
     let obj = input
         .as_object()
         .ok_or_else(|| ApiError::invalid_syntax("The request body must be a JSON object."))?;
+    crate::genesys::user_input::check(obj)?;
     check_unsupported(obj, ctx.compat)?;
     let mut user = match ctx.previous {
         Some(p) => p.clone(),

@@ -12,3 +12,4 @@ pub mod mapping;
 pub mod org;
 pub mod platform;
 pub mod user;
+pub mod user_input;

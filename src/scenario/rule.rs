@@ -100,7 +100,11 @@ pub struct BodyPredicate {
 
 /// What a firing rule does.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    deny_unknown_fields
+)]
 pub enum Then {
     /// Answer with this status (and body; an error status without one gets the Genesys or
     /// SCIM error body for the route).
@@ -342,6 +346,21 @@ fn check_then(t: &Then) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unknown_fields_inside_actions_are_refused() {
+        use serde_json::json;
+        for then in [
+            json!({"respond": {"status": 200, "bodyFile": "x.json"}}),
+            json!({"delay": {"ms": 5, "jitter": 1}}),
+            json!({"hang": {"maxMS": 5}}),
+            json!({"dribble": {"chunkBytes": 1, "intervalMs": 1, "x": 0}}),
+        ] {
+            let e = serde_json::from_value::<Then>(then.clone()).unwrap_err();
+            assert!(e.to_string().contains("unknown field"), "{then}: {e}");
+        }
+        serde_json::from_value::<Then>(json!({"respond": {"status": 200, "body": {}}})).unwrap();
+    }
 
     #[test]
     fn compact_spellings_and_bounds() {

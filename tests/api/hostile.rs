@@ -195,3 +195,28 @@ async fn locations_come_from_the_public_url_when_set() {
     assert_eq!(location.as_deref(), Some(want.as_str()));
     assert_eq!(body["meta"]["location"], want);
 }
+
+#[tokio::test]
+async fn lax_user_bodies_are_refused() {
+    let app = spawn_app().await;
+    let long = format!("{}@example.com", "a".repeat(400_000));
+    for body in [
+        json!({"userName": "e@example.com", "displayName": "E", "emails": [1, 2]}).to_string(),
+        json!({"userName": long, "displayName": "L"}).to_string(),
+        json!({"userName": "nul\u{0}@example.com", "displayName": "N"}).to_string(),
+        r#"{"userName": "d1@example.com", "userName": "d2@example.com", "displayName": "D"}"#
+            .to_owned(),
+    ] {
+        let resp = app
+            .client
+            .post(app.url(&format!("{SCIM}/Users")))
+            .bearer_auth(&app.token)
+            .header("content-type", "application/scim+json")
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        let (status, answer) = status_json(resp).await;
+        assert_eq!(status, 400, "{}: {answer}", &body[..body.len().min(80)]);
+    }
+}

@@ -164,6 +164,8 @@ test("the journal shows the client's requests with status, latency and the rule 
   const request = await detail.textContent();
   assert.match(request, /ada@example\.com/);
   assert.match(request, /authorization: <redacted>/i);
+  assert.match(request, /"password": "<redacted>"/);
+  assert.doesNotMatch(request, /hunter2/, "the journal redacts the SCIM password");
   assert.match(await page.locator("tr.detail pre.response").textContent(), /HTTP 201/);
   await shot("dashboard-journal.png");
 });
