@@ -184,7 +184,7 @@ pub struct ServeArgs {
     /// A further named rate limit, NAME=SCOPE:N[:ROUTES], applied together with the token limit
     /// (repeatable; comma-separated in the environment variable). SCOPE is token, client, org
     /// or route (one window per route name); ROUTES restricts it to route names (`users.*`).
-    /// Genesys' documented layers: `org.app.user.rate.per.minute=org:300`,
+    /// Genesys' documented layers: `org.app.user.rate.per.minute=client:300`,
     /// `org.user.rate.per.minute=org:3000`, a resource limit such as `users=route:100:users.*`.
     #[arg(
         long = "rate-limit-layer",
