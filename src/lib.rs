@@ -34,8 +34,10 @@
 //!   and the test handle; [`client`]: the small HTTP client `verify`, `healthcheck`, `exec`
 //!   and the test handle use to talk to a server.
 //! - [`MockServer`] ([`mock_server`]): the server as a Rust test handle.
-//! - [`exec`] (with [`export`] and the step trait in [`after_child`]), [`healthcheck`],
-//!   [`verify`] and [`logging`]: the command-line modes.
+//! - [`exec`] (with [`export`], [`grade`] and the step trait in [`after_child`]),
+//!   [`healthcheck`], [`verify`], [`gate`] (the `report` subcommand) and [`logging`]: the
+//!   command-line modes.
+//! - [`report`]: the client report, rules over the journal in every format.
 //!
 //! Modules only import modules below them; the order is `LAYERS` in `tests/layering.rs`, which
 //! fails on an upward import or an import circle (see `docs/pipeline.md`).
@@ -69,6 +71,8 @@ pub mod fixtures;
 #[cfg(feature = "cli")]
 pub mod gate;
 pub mod genesys;
+#[cfg(feature = "cli")]
+pub mod grade;
 pub(crate) mod handlers;
 #[cfg(feature = "cli")]
 pub mod healthcheck;
