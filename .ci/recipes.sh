@@ -54,5 +54,26 @@ YAML
     after=$(docker ps -aq --filter ancestor=genesys-scim-mock:latest | wc -l)
     [ "$after" -eq "$before" ] || { echo "testcontainers left a container behind" >&2; exit 1; }
     ;;
+  makefile)
+    bin="$(static_binary)"
+    (cd "$dir" && make --no-print-directory test-scim MOCK="$bin")
+    [ -s "$dir/target/mock/requests.jsonl" ] && [ -s "$dir/target/mock/orgs/default.json" ] \
+      || { echo "makefile: exec left no artifacts in target/mock" >&2; exit 1; }
+    ;;
+  python-sdk)
+    "$(static_binary)" exec --seed 1 -- "$CI_VENV/bin/python" "$dir/provision.py"
+    ;;
+  js-sdk)
+    # The SDK from npm, installed beside the script (the cache keeps it between runs).
+    modules="$CI_CACHE/js-sdk"
+    mkdir -p "$modules"
+    [ -f "$modules/package.json" ] || echo '{"name":"gsm-ci-js-sdk","private":true}' > "$modules/package.json"
+    [ -d "$modules/node_modules/purecloud-platform-client-v2" ] \
+      || (cd "$modules" && npm install --no-audit --no-fund --loglevel=error purecloud-platform-client-v2 >/dev/null)
+    NODE_PATH="$modules/node_modules" "$(static_binary)" exec --seed 1 -- node "$dir/provision.js"
+    ;;
+  entra)
+    "$(static_binary)" exec --seed 1 -- sh "$dir/entra-replay.sh"
+    ;;
   *) echo "recipes.sh: no runner for $name" >&2; exit 1 ;;
 esac

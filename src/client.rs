@@ -117,7 +117,7 @@ impl Answer {
     }
 }
 
-/// How long one control call of a [`Client`] may take, connection included.
+/// How long one control call of a [`Client`] may take by default, connection included.
 pub const CALL_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A server's base URL and its admin token, if any: the admin API's caller.
@@ -125,12 +125,23 @@ pub const CALL_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct Client {
     base: BaseUrl,
     admin_token: Option<String>,
+    timeout: Duration,
 }
 
 impl Client {
     /// A client for the server at `base`; admin paths carry `admin_token`.
     pub fn new(base: BaseUrl, admin_token: Option<String>) -> Self {
-        Self { base, admin_token }
+        Self {
+            base,
+            admin_token,
+            timeout: CALL_TIMEOUT,
+        }
+    }
+
+    /// The same client with another deadline per call (default [`CALL_TIMEOUT`]).
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
     }
 
     /// `http://host:port`.
@@ -153,7 +164,7 @@ impl Client {
             Some(v) => Bytes::from(serde_json::to_vec(v).map_err(|e| format!("{path}: {e}"))?),
             None => Bytes::new(),
         };
-        send(&self.base, method, path, bearer, bytes, CALL_TIMEOUT).await
+        send(&self.base, method, path, bearer, bytes, self.timeout).await
     }
 
     /// `GET path`, expecting 2xx JSON.

@@ -184,7 +184,7 @@ pub struct ServeArgs {
     /// A further named rate limit, NAME=SCOPE:N[:ROUTES], applied together with the token limit
     /// (repeatable; comma-separated in the environment variable). SCOPE is token, client, org
     /// or route (one window per route name); ROUTES restricts it to route names (`users.*`).
-    /// Genesys' documented layers: `org.app.user.rate.per.minute=org:300`,
+    /// Genesys' documented layers: `org.app.user.rate.per.minute=client:300`,
     /// `org.user.rate.per.minute=org:3000`, a resource limit such as `users=route:100:users.*`.
     #[arg(
         long = "rate-limit-layer",
@@ -344,6 +344,11 @@ pub struct ExecArgs {
     #[arg(long, env = "GENESYS_MOCK_EXPORT_ON_EXIT", value_name = "DIR")]
     pub export_on_exit: Option<PathBuf>,
 
+    /// The client report after COMMAND exits (docs/report.md); re-level rules with
+    /// --report-rule.
+    #[command(flatten)]
+    pub gate: GateFlags,
+
     /// After COMMAND exits, check the end state against this expectation file
     /// (docs/expect.md): the differences go to stderr, and an unmet expectation turns a
     /// successful command's exit code into 1. The file is checked before the command runs.
@@ -438,35 +443,43 @@ pub struct VerifyArgs {
     pub format: VerifyFormat,
 }
 
-/// What the client report covers and when it fails a build: shared by `report` and `exec`.
+/// What the client report covers, where it goes and when it fails a build: shared by
+/// `report` and `exec`.
 #[cfg(feature = "cli")]
 #[derive(Debug, Clone, Default, Args)]
 pub struct GateFlags {
-    /// Write the report as FORMAT:PATH (json, junit, markdown, sarif; PATH `-` is standard
-    /// output). Repeatable.
+    /// Write the client report as FORMAT:PATH (json, junit, markdown, sarif; PATH `-` is
+    /// standard output). Repeatable.
     #[arg(long = "report", value_name = "FORMAT:PATH")]
     pub reports: Vec<String>,
-    /// Fail when a rule at or above this severity was broken: error, warning, info, or never.
-    #[arg(long, value_name = "LEVEL", default_value = "error")]
-    pub fail_on: String,
-    /// Only this org's requests.
-    #[arg(long, value_name = "ORG")]
+    /// Fail when the client broke a rule at or above this severity: error, warning, info, or
+    /// never (`report` defaults to error; `exec` fails on the report only when this is given).
+    #[arg(long, value_name = "LEVEL")]
+    pub fail_on: Option<String>,
+    /// Report only this org's requests.
+    #[arg(long = "report-org", visible_alias = "org", value_name = "ORG")]
     pub org: Option<String>,
-    /// Start at this mark (POST /__admin/marks).
-    #[arg(long, value_name = "MARK")]
+    /// Report from this mark on (POST /__admin/marks).
+    #[arg(long = "report-from", visible_alias = "from", value_name = "MARK")]
     pub from: Option<String>,
-    /// End at this mark.
-    #[arg(long, value_name = "MARK")]
+    /// Report up to this mark.
+    #[arg(long = "report-to", visible_alias = "to", value_name = "MARK")]
     pub to: Option<String>,
     /// The mark where a second run of the same sync starts: turns on not-idempotent.
-    #[arg(long, value_name = "MARK")]
+    #[arg(
+        long = "report-idempotent",
+        visible_alias = "idempotent",
+        value_name = "MARK"
+    )]
     pub idempotent: Option<String>,
-    /// Set a rule's level for this report, ID=error|warning|info|off (repeatable).
-    #[arg(long = "rule", value_name = "ID=LEVEL")]
-    pub rules: Vec<String>,
-    /// Set a rule threshold for this report, NAME=N (retry-storm, token-churn, page-size).
-    #[arg(long = "threshold", value_name = "NAME=N")]
-    pub thresholds: Vec<String>,
+}
+
+#[cfg(feature = "cli")]
+impl GateFlags {
+    /// Whether any report flag was given (`exec` runs the gate only then).
+    pub fn wanted(&self) -> bool {
+        !self.reports.is_empty() || self.fail_on.is_some()
+    }
 }
 
 /// Flags of `report`.
@@ -477,6 +490,12 @@ pub struct ReportArgs {
     pub server: ServerFlags,
     #[command(flatten)]
     pub gate: GateFlags,
+    /// Set a rule's level for this report, ID=error|warning|info|off (repeatable).
+    #[arg(long = "rule", value_name = "ID=LEVEL")]
+    pub rules: Vec<String>,
+    /// Set a rule threshold for this report, NAME=N (retry-storm, token-churn, page-size).
+    #[arg(long = "threshold", value_name = "NAME=N")]
+    pub thresholds: Vec<String>,
 }
 
 /// The most users `generate-fixture` writes: a bound on what one command may allocate.

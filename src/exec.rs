@@ -55,6 +55,9 @@ pub fn after_child_steps(args: &ExecArgs) -> Result<Vec<Box<dyn AfterChild>>, St
     if let Some(dir) = &args.export_on_exit {
         steps.push(Box::new(crate::export::ExportOnExit::new(dir.clone())?));
     }
+    if let Some(report) = crate::grade::ReportOnExit::from_flags(&args.gate)? {
+        steps.push(Box::new(report));
+    }
     if let Some(file) = &args.expect {
         steps.push(Box::new(crate::end_state::ExpectOnExit::new(
             file.clone(),

@@ -70,14 +70,14 @@ impl ConnFault {
 /// A `TcpStream` that can be told to misbehave. The stream is shared (its reads and writes
 /// go through `&TcpStream`) so that [`ConnFault::peer_closed`] can look at it.
 #[derive(Debug)]
-pub struct FaultIo {
+pub(crate) struct FaultIo {
     stream: Arc<TcpStream>,
     control: ConnFault,
 }
 
 impl FaultIo {
     /// Wraps a stream; the returned control goes into each request's extensions.
-    pub fn new(stream: TcpStream) -> (Self, ConnFault) {
+    pub(crate) fn new(stream: TcpStream) -> (Self, ConnFault) {
         let stream = Arc::new(stream);
         let control = ConnFault {
             inner: Arc::default(),

@@ -1,16 +1,15 @@
 //! The CI gate on the client report: fetch `GET /__admin/report` from a running server, write
 //! each requested format, name every rule broken at or above `--fail-on` on one line, and
 //! decide the exit code. `genesys-scim-mock report` runs it against any server; `exec` runs
-//! it against its own once the child has exited.
+//! it against its own once the child has exited (`crate::grade`).
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use bytes::Bytes;
 use http::{Method, StatusCode};
 use serde_json::Value;
 
-use crate::client::{self, BaseUrl};
+use crate::client::Client;
 use crate::config::GateFlags;
 use crate::report::format::Format;
 use crate::report::settings::Layer;
@@ -34,8 +33,15 @@ pub struct Gate {
 }
 
 impl Gate {
-    /// Checks the flags; errors name the flag and list the valid values.
-    pub fn from_flags(f: &GateFlags) -> Result<Self, String> {
+    /// Checks the flags (`rules` and `thresholds` are `report`'s `--rule` and `--threshold`);
+    /// errors name the flag and list the valid values. Without `--fail-on`, the gate fails on
+    /// `default_fail_on`.
+    pub fn from_flags(
+        f: &GateFlags,
+        rules: &[String],
+        thresholds: &[String],
+        default_fail_on: Option<Severity>,
+    ) -> Result<Self, String> {
         let mut outputs = Vec::new();
         for r in &f.reports {
             let (format, path) = r
@@ -54,10 +60,10 @@ impl Gate {
             };
             outputs.push((format, target));
         }
-        let fail_on = if f.fail_on.eq_ignore_ascii_case("never") {
-            None
-        } else {
-            Some(Severity::parse(&f.fail_on).map_err(|e| format!("--fail-on: {e} (or never)"))?)
+        let fail_on = match f.fail_on.as_deref() {
+            None => default_fail_on,
+            Some(n) if n.eq_ignore_ascii_case("never") => None,
+            Some(l) => Some(Severity::parse(l).map_err(|e| format!("--fail-on: {e} (or never)"))?),
         };
         let mut query = Vec::new();
         for (k, v) in [
@@ -72,11 +78,11 @@ impl Gate {
         }
         // Checked here so a typo fails before any request, naming the flag.
         let mut layer = Layer::default();
-        for r in &f.rules {
+        for r in rules {
             layer.assign_rule(r).map_err(|e| format!("--rule: {e}"))?;
             query.push(("level".to_owned(), r.replacen('=', ":", 1)));
         }
-        for t in &f.thresholds {
+        for t in thresholds {
             layer
                 .assign_threshold(t)
                 .map_err(|e| format!("--threshold: {e}"))?;
@@ -120,13 +126,8 @@ impl Verdict {
     }
 }
 
-async fn fetch(
-    base: &BaseUrl,
-    path: &str,
-    token: Option<&str>,
-    timeout: Duration,
-) -> Result<Bytes, String> {
-    let answer = client::send(base, Method::GET, path, token, Bytes::new(), timeout).await?;
+async fn fetch(client: &Client, path: &str) -> Result<Bytes, String> {
+    let answer = client.call(Method::GET, path, None).await?;
     if answer.status == StatusCode::OK {
         return Ok(answer.body);
     }
@@ -154,14 +155,9 @@ pub fn failing_lines(report: &Value, threshold: Severity) -> Vec<String> {
     out
 }
 
-/// Runs the gate against the server at `base`.
-pub async fn run(
-    gate: &Gate,
-    base: &BaseUrl,
-    token: Option<&str>,
-    timeout: Duration,
-) -> Result<Verdict, String> {
-    let json = fetch(base, &gate.path(Format::Json), token, timeout).await?;
+/// Runs the gate against the server `client` calls.
+pub async fn run(gate: &Gate, client: &Client) -> Result<Verdict, String> {
+    let json = fetch(client, &gate.path(Format::Json)).await?;
     let report: Value = serde_json::from_slice(&json)
         .map_err(|_| "the report is not JSON (is the server genesys-scim-mock?)".to_owned())?;
     let mut stdout = String::new();
@@ -169,7 +165,7 @@ pub async fn run(
         let body = if *format == Format::Json {
             json.clone()
         } else {
-            fetch(base, &gate.path(*format), token, timeout).await?
+            fetch(client, &gate.path(*format)).await?
         };
         match target {
             Target::Stdout => stdout.push_str(&String::from_utf8_lossy(&body)),
@@ -201,6 +197,21 @@ pub async fn run(
     })
 }
 
+/// Prints a verdict the way both subcommands do: the requested standard output, a note when
+/// the report is incomplete, and one line per failing rule on stderr, after `prefix`.
+pub fn print(v: &Verdict, prefix: &str) {
+    print!("{}", v.stdout);
+    if let Some(note) = &v.incomplete {
+        eprintln!("{prefix}: report: {note}");
+    }
+    for line in &v.failed {
+        eprintln!("{prefix}: report: {line}");
+    }
+}
+
+/// Exit code when the client broke a rule at or above `--fail-on`.
+pub const RULES_BROKEN: i32 = 1;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,14 +219,18 @@ mod tests {
     fn flags(reports: &[&str], fail_on: &str) -> GateFlags {
         GateFlags {
             reports: reports.iter().map(|s| (*s).to_owned()).collect(),
-            fail_on: fail_on.to_owned(),
+            fail_on: Some(fail_on.to_owned()),
             ..GateFlags::default()
         }
     }
 
+    fn gate(f: &GateFlags) -> Result<Gate, String> {
+        Gate::from_flags(f, &[], &[], Some(Severity::Error))
+    }
+
     #[test]
     fn flags_are_checked_and_name_themselves() {
-        let g = Gate::from_flags(&flags(&["junit:out.xml", "markdown:-"], "warning")).unwrap();
+        let g = gate(&flags(&["junit:out.xml", "markdown:-"], "warning")).unwrap();
         assert_eq!(
             g.outputs,
             [
@@ -228,29 +243,23 @@ mod tests {
             g.path(Format::Junit)
                 .contains("format=junit&fail-on=warning")
         );
-        assert_eq!(
-            Gate::from_flags(&flags(&[], "never")).unwrap().fail_on,
-            None
-        );
+        assert_eq!(gate(&flags(&[], "never")).unwrap().fail_on, None);
+        let unset = GateFlags::default();
+        assert_eq!(gate(&unset).unwrap().fail_on, Some(Severity::Error));
         for (r, f, want) in [
             (vec!["html:x"], "error", "--report: unknown format"),
             (vec!["junit"], "error", "--report: expected FORMAT:PATH"),
             (vec!["junit:"], "error", "the path is empty"),
             (vec![], "fatal", "--fail-on"),
         ] {
-            let e = Gate::from_flags(&flags(&r, f)).unwrap_err();
+            let e = gate(&flags(&r, f)).unwrap_err();
             assert!(e.contains(want), "{e}");
         }
         let mut f = flags(&[], "error");
-        f.rules = vec!["page-sise=off".into()];
-        assert!(
-            Gate::from_flags(&f)
-                .unwrap_err()
-                .contains("--rule: unknown rule")
-        );
-        f.rules = vec!["page-size=off".into()];
+        let e = Gate::from_flags(&f, &["page-sise=off".into()], &[], None).unwrap_err();
+        assert!(e.contains("--rule: unknown rule"), "{e}");
         f.from = Some("first sync".into());
-        let g = Gate::from_flags(&f).unwrap();
+        let g = Gate::from_flags(&f, &["page-size=off".into()], &[], None).unwrap();
         assert!(
             g.path(Format::Json)
                 .contains("from=first+sync&level=page-size%3Aoff"),

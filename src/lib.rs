@@ -5,11 +5,11 @@
 //!
 //! - [`config`]: command line and environment, validated into [`config::Config`].
 //! - [`server`]: accept loop, per-connection tasks, graceful shutdown.
-//! - [`route`]: path → [`route::Route`], a pure function.
+//! - `route`: path → `route::Route`, a pure function.
 //! - [`request`]: the request context, built once per request and borrowed downstream.
 //! - [`router`]: the per-request pipeline: scenarios, authentication, dispatch, journal, panic
 //!   containment; [`router::handle`] drives it without a socket.
-//! - [`handlers`]: one file per resource (users, groups, discovery, oauth, platform).
+//! - `handlers`: one file per resource (users, groups, discovery, oauth, platform).
 //! - [`scim`]: protocol pieces that work on SCIM JSON: schemas, filters, PATCH, projection, lists.
 //! - [`genesys`]: the Genesys domain: storage form, the SCIM ↔ Genesys mapping table,
 //!   platform views, per-org limits.
@@ -22,20 +22,22 @@
 //! - [`clock`] and [`rng`]: the controllable clock and the seeded randomness.
 //! - [`ratelimit`]: request windows on the controllable clock; [`rate_layer`]: the named
 //!   limits (token, client, org, route) checked together.
-//! - [`secret`]: constant-time comparison of client secrets and the admin token.
-//! - [`scenario`], [`fault`] and [`journal`]: scripted behaviour, socket-level faults, and
+//! - `secret`: constant-time comparison of client secrets and the admin token.
+//! - [`scenario`], `fault` and [`journal`]: scripted behaviour, socket-level faults, and
 //!   the bounded request log; [`admin`] serves them (and health and the clock) under
 //!   `/__admin`.
 //! - [`expect`]: end-state assertions (`/__admin/expect`, `verify`), a structured diff.
 //! - [`error`]: the one client-visible error type and its two renderings (SCIM and platform).
-//! - [`http`]: request buffering and response helpers; [`upload`]: reading a body within its
+//! - [`http`]: request buffering and response helpers; `upload`: reading a body within its
 //!   size and time bounds.
 //! - [`instance`]: a started server (state, listener, accept loop), shared by `serve`, `exec`
 //!   and the test handle; [`client`]: the small HTTP client `verify`, `healthcheck`, `exec`
 //!   and the test handle use to talk to a server.
 //! - [`MockServer`] ([`mock_server`]): the server as a Rust test handle.
-//! - [`exec`] (with [`export`] and the step trait in [`after_child`]), [`healthcheck`],
-//!   [`verify`] and [`logging`]: the command-line modes.
+//! - [`exec`] (with [`export`], [`grade`] and the step trait in [`after_child`]),
+//!   [`healthcheck`], [`verify`], [`gate`] (the `report` subcommand) and [`logging`]: the
+//!   command-line modes.
+//! - [`report`]: the client report, rules over the journal in every format.
 //!
 //! Modules only import modules below them; the order is `LAYERS` in `tests/layering.rs`, which
 //! fails on an upward import or an import circle (see `docs/pipeline.md`).
@@ -46,7 +48,9 @@
 //! `clock`, `journal` and `scenarios`), [`server::run`], [`router::handle`] for socket-free
 //! requests, [`MockServer`], [`scenario::Scenario`], [`journal::Matcher`], [`compat`],
 //! [`fixtures`] (validation and the default org) and the subcommand modules. Other modules are
-//! public because these types name theirs; they are not a stable interface.
+//! public because these types name theirs; they are not a stable interface. Modules nothing
+//! outside needs (`handlers`, `route`, `fault`, `secret`, `upload`) are crate-private, so the
+//! compiler reports what in them is unused.
 
 pub mod admin;
 pub mod after_child;
@@ -62,11 +66,13 @@ pub mod exec;
 pub mod expect;
 #[cfg(feature = "cli")]
 pub mod export;
-pub mod fault;
+pub(crate) mod fault;
 pub mod fixtures;
 #[cfg(feature = "cli")]
 pub mod gate;
 pub mod genesys;
+#[cfg(feature = "cli")]
+pub mod grade;
 pub(crate) mod handlers;
 #[cfg(feature = "cli")]
 pub mod healthcheck;
@@ -83,17 +89,17 @@ pub mod redaction;
 pub mod report;
 pub mod request;
 pub mod rng;
-pub mod route;
+pub(crate) mod route;
 pub mod router;
 pub mod scenario;
 pub mod scim;
-pub mod secret;
+pub(crate) mod secret;
 pub mod server;
 pub mod state;
 pub mod store;
 pub mod strict_json;
 pub mod tokens;
-pub mod upload;
+pub(crate) mod upload;
 #[cfg(feature = "cli")]
 pub mod verify;
 

@@ -64,35 +64,34 @@ async fn main() -> ExitCode {
 }
 
 async fn report(args: &ReportArgs) -> ExitCode {
-    use genesys_scim_mock::{client::BaseUrl, gate};
+    use genesys_scim_mock::client::{BaseUrl, Client};
+    use genesys_scim_mock::gate;
+    use genesys_scim_mock::report::severity::Severity;
     let base = match BaseUrl::parse(&args.server.url) {
         Ok(b) => b,
         Err(e) => return fail(&format!("--url: {e}")),
     };
-    let g = match gate::Gate::from_flags(&args.gate) {
+    let g = match gate::Gate::from_flags(
+        &args.gate,
+        &args.rules,
+        &args.thresholds,
+        Some(Severity::Error),
+    ) {
         Ok(g) => g,
         Err(e) => return fail(&e),
     };
-    let timeout = std::time::Duration::from_millis(args.server.timeout_ms);
-    match gate::run(&g, &base, args.server.admin_token.as_deref(), timeout).await {
-        Ok(v) => gate_exit(&v),
+    let client = Client::new(base, args.server.admin_token.clone())
+        .with_timeout(std::time::Duration::from_millis(args.server.timeout_ms));
+    match gate::run(&g, &client).await {
+        Ok(v) => {
+            gate::print(&v, "genesys-scim-mock");
+            if v.fails() {
+                ExitCode::from(gate::RULES_BROKEN as u8)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
         Err(e) => fail(&format!("--url {}: {e}", args.server.url)),
-    }
-}
-
-/// Prints what the gate concluded and turns it into the exit code: 1 when a rule failed.
-fn gate_exit(v: &genesys_scim_mock::gate::Verdict) -> ExitCode {
-    print!("{}", v.stdout);
-    if let Some(note) = &v.incomplete {
-        eprintln!("genesys-scim-mock: report: {note}");
-    }
-    for line in &v.failed {
-        eprintln!("genesys-scim-mock: report: {line}");
-    }
-    if v.fails() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
     }
 }
 

@@ -160,7 +160,7 @@ impl Route {
 }
 
 /// Splits a raw path on `/` and percent-decodes each segment. A trailing slash is tolerated.
-pub fn segments(path: &str) -> Result<Vec<String>, String> {
+pub(crate) fn segments(path: &str) -> Result<Vec<String>, String> {
     let trimmed = path.strip_prefix('/').unwrap_or(path);
     let trimmed = trimmed.strip_suffix('/').unwrap_or(trimmed);
     if trimmed.is_empty() {
@@ -178,7 +178,7 @@ pub fn segments(path: &str) -> Result<Vec<String>, String> {
 }
 
 /// Routes a raw path.
-pub fn route(path: &str) -> Result<Route, String> {
+pub(crate) fn route(path: &str) -> Result<Route, String> {
     let segs = segments(path)?;
     let s: Vec<&str> = segs.iter().map(String::as_str).collect();
     let lower: Vec<String> = s.iter().map(|x| x.to_ascii_lowercase()).collect();

@@ -8,7 +8,7 @@
 use subtle::ConstantTimeEq;
 
 /// Whether `given` equals `expected`, in time that depends only on their lengths.
-pub fn matches(given: &str, expected: &str) -> bool {
+pub(crate) fn matches(given: &str, expected: &str) -> bool {
     given.as_bytes().ct_eq(expected.as_bytes()).into()
 }
 

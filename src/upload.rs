@@ -32,7 +32,7 @@ pub struct UploadLimits {
 
 /// Why a body was not read.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum UploadError {
+pub(crate) enum UploadError {
     /// Declared or counted over `max_bytes`.
     TooLarge,
     /// A pause longer than `pause`, or the whole body slower than `total`.
@@ -45,7 +45,7 @@ pub enum UploadError {
 
 impl UploadError {
     /// The answer the client gets.
-    pub fn to_api_error(&self, limits: &UploadLimits) -> ApiError {
+    pub(crate) fn to_api_error(&self, limits: &UploadLimits) -> ApiError {
         match self {
             Self::TooLarge => ApiError::payload_too_large(limits.max_bytes),
             Self::TimedOut => ApiError::for_status(http::StatusCode::REQUEST_TIMEOUT).with(
@@ -64,7 +64,7 @@ impl UploadError {
 
 /// Reads `body` whole within `limits`, or says why not. `stop` completes when the server
 /// begins shutting down.
-pub async fn read<B>(
+pub(crate) async fn read<B>(
     body: B,
     limits: &UploadLimits,
     stop: impl Future<Output = ()>,

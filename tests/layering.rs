@@ -67,6 +67,7 @@ const LAYERS: &[&str] = &[
     "after_child",
     "export",
     "end_state",
+    "grade",
     "exec",
 ];
 

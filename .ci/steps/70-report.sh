@@ -60,4 +60,35 @@ gate careful
 [ "$code" = 0 ] || { echo "70-report: a careful client should exit 0, got $code" >&2; cat "$out/careful.stderr" >&2; exit 1; }
 if grep -q '<failure ' "$out/careful.xml"; then echo "70-report: unexpected failure in careful.xml" >&2; exit 1; fi
 stop
-echo "   report: sloppy client exit 1, careful client exit 0; JUnit valid against docs/junit.xsd"
+
+# The README's CI example, run verbatim: it must fail the build on a sloppy sync and pass a
+# careful one.
+example="$out/readme-example.sh"
+awk '/<!-- ci-example/{on=1; next} on && /^```sh/{inblock=1; next} inblock && /^```/{exit} inblock' README.md >"$example"
+[ "$(wc -l <"$example")" -ge 3 ] || { echo "70-report: README has no ci-example block" >&2; exit 1; }
+mkdir -p "$out/bin" && ln -sf "$bin" "$out/bin/genesys-scim-mock"
+readme_run() {
+  local dir="$out/readme-$1"
+  rm -rf "$dir" && mkdir -p "$dir"
+  cat >"$dir/sync-users.sh" <<SYNC
+#!/bin/sh
+curl -sS -o /dev/null -H "Authorization: Bearer \$GENESYS_MOCK_TOKEN" "\$GENESYS_MOCK_SCIM_URL/Users?count=25"
+[ "$1" = sloppy ] && curl -sS -o /dev/null -H "Authorization: Bearer \$GENESYS_MOCK_TOKEN" \
+  -H 'Content-Type: application/scim+json' -d '{"displayName": "New"}' "\$GENESYS_MOCK_SCIM_URL/Groups"
+exit 0
+SYNC
+  chmod +x "$dir/sync-users.sh"
+  set +e
+  (cd "$dir" && PATH="$out/bin:$PATH" GITHUB_STEP_SUMMARY="$dir/summary.md" bash "$example" >"$dir/stdout" 2>"$dir/stderr")
+  code=$?
+  set -e
+  xmllint --noout --schema docs/junit.xsd "$dir/scim-report.xml"
+  grep -q '## SCIM client report' "$dir/summary.md"
+}
+readme_run sloppy
+[ "$code" != 0 ] || { echo "70-report: the README example passed a sloppy client" >&2; exit 1; }
+grep -q 'report: error group-create-or-delete' "$out/readme-sloppy/stderr" \
+  || { echo "70-report: the README example did not name the rule:" >&2; cat "$out/readme-sloppy/stderr" >&2; exit 1; }
+readme_run careful
+[ "$code" = 0 ] || { echo "70-report: the README example failed a careful client ($code)" >&2; cat "$out/readme-careful/stderr" >&2; exit 1; }
+echo "   report: sloppy client exit 1, careful client exit 0, README example fails and passes them; JUnit valid against docs/junit.xsd"

@@ -25,15 +25,15 @@ pub fn check(store: &Store, exp: &Expectation) -> Verdict {
     for spec in &exp.orgs {
         match store.org(&spec.id) {
             Some(handle) => check_org(&handle.read(), spec, &mut checks),
-            None => checks.push(Check {
-                org: spec.id.clone(),
-                record: spec.place.clone(),
-                problems: vec![Problem::Missing {
+            None => checks.push(Check::new(
+                &spec.id,
+                &spec.place,
+                vec![Problem::Missing {
                     kind: "org",
                     key: spec.id.clone(),
                     note: Some(format!("orgs here: {}", store.org_ids().join(", "))),
                 }],
-            }),
+            )),
         }
     }
     Verdict { checks }
@@ -46,11 +46,7 @@ fn check_org(org: &Org, spec: &OrgSpec, out: &mut Vec<Check>) {
         if let Some(user) = found {
             seen.insert(&user.id);
         }
-        out.push(Check {
-            org: org.id.clone(),
-            record: u.place.clone(),
-            problems: check_user(org, u, found),
-        });
+        out.push(Check::new(&org.id, &u.place, check_user(org, u, found)));
     }
     if spec.exact_users {
         let problems = org
@@ -62,18 +58,14 @@ fn check_org(org: &Org, spec: &OrgSpec, out: &mut Vec<Check>) {
                 user_name: u.email.clone(),
             })
             .collect();
-        out.push(Check {
-            org: org.id.clone(),
-            record: format!("{} exactUsers", spec.place),
+        out.push(Check::new(
+            &org.id,
+            &format!("{} exactUsers", spec.place),
             problems,
-        });
+        ));
     }
     for g in &spec.groups {
-        out.push(Check {
-            org: org.id.clone(),
-            record: g.place.clone(),
-            problems: check_group(org, g),
-        });
+        out.push(Check::new(&org.id, &g.place, check_group(org, g)));
     }
 }
 
@@ -388,6 +380,35 @@ mod tests {
             json!({"id": "default", "users": [{"userName": "james.smith@example.com", "deleted": true}, {"id": JAMES, "deleted": true}]}),
         );
         assert!(v.ok(), "{}", v.to_text());
+    }
+
+    #[test]
+    fn a_check_lists_at_most_max_problems_and_counts_the_rest() {
+        let s = store();
+        {
+            let h = s.org("default").unwrap();
+            let mut org = h.write();
+            let james = org.user(JAMES).unwrap().clone();
+            for i in 0..1010 {
+                let mut u = james.clone();
+                u.id = format!("extra-{i}");
+                u.email = format!("extra{i}@example.com");
+                u.external_ids.clear();
+                org.put_user(u, chrono::Utc::now()).unwrap();
+            }
+        }
+        let v = run(&s, json!({"id": "default", "exactUsers": true}));
+        let c = &v.checks[0];
+        assert_eq!(c.problems.len(), crate::expect::verdict::MAX_PROBLEMS);
+        assert_eq!(
+            c.omitted,
+            1015 - 1000,
+            "1010 extra users and the five default ones"
+        );
+        let j = v.to_json();
+        assert_eq!(j["summary"]["omitted"], 15);
+        assert_eq!(Verdict::from_json(&j).unwrap().checks[0].omitted, 15);
+        assert!(v.to_text().contains("... and 15 more"));
     }
 
     #[test]

@@ -80,7 +80,28 @@ pub struct Check {
     pub org: String,
     /// `orgs[0].users[1] (userName "ada@example.com")`, as the expectation's errors name it.
     pub record: String,
+    /// At most [`MAX_PROBLEMS`] problems, in order.
     pub problems: Vec<Problem>,
+    /// How many more problems this check had and does not list.
+    pub omitted: u64,
+}
+
+/// The most problems one check lists, so `exactUsers` over a 100 000-user org answers a
+/// bounded diff; `omitted` counts the rest.
+pub const MAX_PROBLEMS: usize = 1000;
+
+impl Check {
+    /// A check of `record`, listing at most [`MAX_PROBLEMS`] of `problems`.
+    pub fn new(org: &str, record: &str, mut problems: Vec<Problem>) -> Self {
+        let omitted = problems.len().saturating_sub(MAX_PROBLEMS) as u64;
+        problems.truncate(MAX_PROBLEMS);
+        Self {
+            org: org.to_owned(),
+            record: record.to_owned(),
+            problems,
+            omitted,
+        }
+    }
 }
 
 /// Every check of one expectation.
@@ -131,7 +152,7 @@ impl Verdict {
         let checks: Vec<Value> = self
             .checks
             .iter()
-            .map(|c| json!({"org": c.org, "record": c.record, "ok": c.problems.is_empty()}))
+            .map(|c| json!({"org": c.org, "record": c.record, "ok": c.problems.is_empty(), "omitted": c.omitted}))
             .collect();
         json!({
             "ok": self.ok(),
@@ -141,6 +162,7 @@ impl Verdict {
                 "missing": missing.len(),
                 "unexpected": unexpected.len(),
                 "differing": differing.len(),
+                "omitted": self.checks.iter().map(|c| c.omitted).sum::<u64>(),
             },
             "missing": missing,
             "unexpected": unexpected,
@@ -163,6 +185,7 @@ impl Verdict {
                     org: text(c, "org")?,
                     record: text(c, "record")?,
                     problems: Vec::new(),
+                    omitted: c.get("omitted").and_then(Value::as_u64).unwrap_or(0),
                 })
             })
             .collect::<Option<_>>()?;
@@ -221,7 +244,10 @@ impl Verdict {
                     TestCaseStatus::success()
                 } else {
                     let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
-                    let lines: Vec<String> = c.problems.iter().map(Problem::line).collect();
+                    let mut lines: Vec<String> = c.problems.iter().map(Problem::line).collect();
+                    if c.omitted > 0 {
+                        lines.push(format!("... and {} more", c.omitted));
+                    }
                     s.set_message(lines[0].clone());
                     s.set_type("expectation");
                     s.set_description(lines.join("\n"));
@@ -242,6 +268,9 @@ impl Verdict {
         let mut s = String::new();
         for (c, p) in self.problems() {
             let _ = writeln!(s, "FAIL {} {}: {}", c.org, c.record, p.line());
+        }
+        for c in self.checks.iter().filter(|c| c.omitted > 0) {
+            let _ = writeln!(s, "FAIL {} {}: ... and {} more", c.org, c.record, c.omitted);
         }
         let failed = self
             .checks
@@ -270,6 +299,7 @@ mod tests {
                     org: "default".into(),
                     record: "orgs[0].users[0] (userName \"a<b>@x.org\")".into(),
                     problems: vec![],
+                    omitted: 0,
                 },
                 Check {
                     org: "default".into(),
@@ -289,6 +319,7 @@ mod tests {
                             },
                         },
                     ],
+                    omitted: 0,
                 },
                 Check {
                     org: "default".into(),
@@ -298,6 +329,7 @@ mod tests {
                         id: "u9".into(),
                         user_name: "z@x.org".into(),
                     }],
+                    omitted: 0,
                 },
             ],
         }

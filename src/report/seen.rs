@@ -140,7 +140,7 @@ impl<'a> Seen<'a> {
     pub(crate) fn response(&self) -> &Body {
         self.response.get_or_init(|| match &self.e.response_body {
             None => Body::Unreadable("the journal holds no response body (a fault or a stream)"),
-            Some(text) => parse(text, false),
+            Some(text) => parse(text, self.e.response_body_truncated),
         })
     }
 

@@ -170,3 +170,157 @@ async fn report_exits_2_with_a_clear_error_when_it_cannot_run() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("--url http://127.0.0.1:9"), "{stderr}");
 }
+
+// ---- exec --report / --fail-on ----
+
+/// A SCIM client as a child process: `sloppy` breaks group-create-or-delete (error) and
+/// page-size (warning), `careful` breaks nothing; it exits with the code given.
+const CLIENT: &str = r#"
+import json, os, sys, urllib.request, urllib.error
+base, token = os.environ["GENESYS_MOCK_SCIM_URL"], os.environ["GENESYS_MOCK_TOKEN"]
+def call(method, path, body=None):
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(base + path, data=data, method=method, headers={
+        "Authorization": "Bearer " + token, "Content-Type": "application/scim+json"})
+    try:
+        urllib.request.urlopen(req).read()
+    except urllib.error.HTTPError as e:
+        e.read()
+if sys.argv[1] == "sloppy":
+    call("GET", "/Users?count=100")
+    call("POST", "/Groups", {"displayName": "New"})
+else:
+    call("GET", "/Users?count=25")
+open("ran", "w").write("yes")
+sys.exit(int(sys.argv[2]))
+"#;
+
+/// Runs `exec` with `flags`, then the client in `mode` exiting with `child_code`, in `dir`.
+fn exec(dir: &std::path::Path, flags: &[&str], mode: &str, child_code: &str) -> (i32, String) {
+    std::fs::write(dir.join("client.py"), CLIENT).unwrap();
+    let _ = std::fs::remove_file(dir.join("ran"));
+    let out = std::process::Command::new(BIN)
+        .arg("exec")
+        .args(flags)
+        .args(["--", "python3", "client.py", mode, child_code])
+        .current_dir(dir)
+        .env_remove("GENESYS_MOCK_ADMIN_TOKEN")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn reports(dir: &std::path::Path) -> Vec<String> {
+    vec![
+        "--report".to_owned(),
+        format!("junit:{}", dir.join("r.xml").display()),
+        "--report".to_owned(),
+        format!("markdown:{}", dir.join("r.md").display()),
+    ]
+}
+
+#[test]
+fn exec_fails_a_passing_child_whose_client_broke_a_rule_and_names_it() {
+    let dir = scratch("exec-sloppy");
+    let mut flags = reports(&dir);
+    flags.extend(["--fail-on".to_owned(), "error".to_owned()]);
+    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+    let (code, stderr) = exec(&dir, &flags, "sloppy", "0");
+    assert_eq!(code, 1, "{stderr}");
+    assert!(dir.join("ran").exists(), "the child ran");
+    let rule_lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("genesys-scim-mock exec: report: "))
+        .collect();
+    assert_eq!(rule_lines.len(), 1, "{stderr}");
+    assert!(
+        rule_lines[0].contains("error group-create-or-delete: 1 finding"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "genesys-scim-mock exec: --fail-on: the client broke 1 rule at or above error"
+        ),
+        "{stderr}"
+    );
+    let doc = quick_junit::Report::deserialize_from_str(
+        &std::fs::read_to_string(dir.join("r.xml")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(doc.failures, 1);
+    let md = std::fs::read_to_string(dir.join("r.md")).unwrap();
+    assert!(
+        md.contains("`page-size`") && md.contains("`group-create-or-delete`"),
+        "{md}"
+    );
+
+    // --fail-on warning names both; the rule can be re-levelled with --report-rule.
+    let (code, stderr) = exec(&dir, &["--fail-on", "warning"], "sloppy", "0");
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        stderr.lines().filter(|l| l.contains(": report: ")).count(),
+        2,
+        "{stderr}"
+    );
+    let (code, stderr) = exec(
+        &dir,
+        &[
+            "--fail-on",
+            "error",
+            "--report-rule",
+            "group-create-or-delete=warning",
+        ],
+        "sloppy",
+        "0",
+    );
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[test]
+fn exec_passes_a_careful_client_and_keeps_a_failing_childs_code() {
+    let dir = scratch("exec-careful");
+    let mut flags = reports(&dir);
+    flags.extend(["--fail-on".to_owned(), "warning".to_owned()]);
+    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+    let (code, stderr) = exec(&dir, &flags, "careful", "0");
+    assert_eq!(code, 0, "{stderr}");
+    let doc = quick_junit::Report::deserialize_from_str(
+        &std::fs::read_to_string(dir.join("r.xml")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!((doc.tests, doc.failures), (21, 0));
+    // A child that failed keeps its code; the reports are still written.
+    std::fs::remove_file(dir.join("r.xml")).unwrap();
+    let (code, stderr) = exec(&dir, &flags, "sloppy", "5");
+    assert_eq!(code, 5, "{stderr}");
+    assert!(dir.join("r.xml").exists());
+    // Reports without --fail-on never fail the run.
+    let flags = reports(&dir);
+    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+    let (code, stderr) = exec(&dir, &flags, "sloppy", "0");
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[test]
+fn exec_refuses_bad_report_flags_before_running_the_child() {
+    let dir = scratch("exec-bad");
+    for (flags, want) in [
+        (vec!["--report", "html:x"], "--report: unknown format"),
+        (vec!["--fail-on", "loud"], "--fail-on"),
+        (
+            vec!["--report-rule", "nope=off"],
+            "--report-rule: unknown rule",
+        ),
+    ] {
+        let (code, stderr) = exec(&dir, &flags, "careful", "0");
+        assert_eq!(code, 2, "{flags:?}: {stderr}");
+        assert!(stderr.contains(want), "{flags:?}: {stderr}");
+        assert!(
+            !dir.join("ran").exists(),
+            "{flags:?}: the child must not run"
+        );
+    }
+}

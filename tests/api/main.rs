@@ -30,6 +30,7 @@ mod pipeline;
 mod platform;
 mod process_limits;
 mod profile;
+mod recipes;
 mod report;
 mod reported;
 mod scenarios;

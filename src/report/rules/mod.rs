@@ -159,3 +159,24 @@ pub(crate) fn attribute_part(path: &str) -> String {
         None => path.to_owned(),
     }
 }
+
+/// The string values compared with `eq` anywhere in a filter (`userName eq "x"` → `x`), as
+/// written; nothing for text that does not parse.
+pub(crate) fn eq_values(text: &str) -> Vec<String> {
+    use crate::scim::filter::{self, CompareOp, Filter};
+    let mut out = Vec::new();
+    if let Ok(f) = filter::parse(text) {
+        f.walk(&mut |node| {
+            if let Filter::Compare {
+                op: CompareOp::Eq,
+                value,
+                ..
+            } = node
+                && let Some(v) = value.as_str()
+            {
+                out.push(v.to_owned());
+            }
+        });
+    }
+    out
+}

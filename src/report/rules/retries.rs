@@ -5,21 +5,11 @@
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
-use super::Check;
+use super::{Check, eq_values};
 use crate::report::model::{EntryRef, MAX_ENTRIES_PER_FINDING};
 use crate::report::seen::{Body, Seen};
 use crate::report::sink::Sink;
-
-/// What a write is about, so that a later request can be recognised as its retry or lookup.
-fn write_key(s: &Seen<'_>) -> Option<String> {
-    if let Some(k) = s.resource_key() {
-        return Some(k);
-    }
-    if s.route() == "users.create" {
-        return user_name(s).map(|u| format!("create:{u}"));
-    }
-    Some(s.e.path.to_ascii_lowercase())
-}
+use crate::scim::schema::ResourceKind;
 
 /// The lower-cased `userName` of a create or replace body.
 pub(super) fn user_name(s: &Seen<'_>) -> Option<String> {
@@ -32,36 +22,42 @@ pub(super) fn user_name(s: &Seen<'_>) -> Option<String> {
 /// `lost-write`.
 #[derive(Debug, Default)]
 pub(crate) struct LostWrite {
-    /// Failed writes not yet retried or looked up, by key, in failure order.
+    /// Failed writes on a resource or path, not yet retried or looked up, by key.
     pending: HashMap<String, EntryRef>,
+    /// Failed user creates, by lower-cased userName.
+    creates: HashMap<String, EntryRef>,
+    /// Keys in failure order (`create:` for creates), for a stable report.
     order: Vec<String>,
 }
 
 const LOST: &str = "lost-write";
 
 impl LostWrite {
+    /// Clears what `s` retries or looks up. Each clearing is a map lookup, or a drain whose
+    /// cost is paid once per failed write, so the check stays linear.
     fn resolve(&mut self, s: &Seen<'_>) {
-        if self.pending.is_empty() {
+        if !self.pending.is_empty() {
+            if let Some(k) = s.resource_key() {
+                self.pending.remove(&k);
+            }
+            self.pending.remove(&s.e.path.to_ascii_lowercase());
+        }
+        if self.creates.is_empty() {
             return;
         }
-        if let Some(k) = s.resource_key() {
-            self.pending.remove(&k);
-        }
-        let path = s.e.path.to_ascii_lowercase();
-        self.pending.remove(&path);
         match s.route() {
             "users.create" => {
                 if let Some(u) = user_name(s) {
-                    self.pending.remove(&format!("create:{u}"));
+                    self.creates.remove(&u);
                 }
             }
             "users.list" => match s.param("filter") {
                 // A full list shows whether a create happened.
-                None => self.pending.retain(|k, _| !k.starts_with("create:")),
+                None => self.creates.clear(),
                 Some(f) => {
-                    let f = f.to_lowercase();
-                    self.pending
-                        .retain(|k, _| k.strip_prefix("create:").is_none_or(|u| !f.contains(u)));
+                    for v in eq_values(f) {
+                        self.creates.remove(&v.to_lowercase());
+                    }
                 }
             },
             _ => {}
@@ -75,35 +71,46 @@ impl Check for LostWrite {
             return;
         }
         self.resolve(s);
-        if s.is_write() && s.failed_transiently() {
-            if s.route() == "users.create" && matches!(s.body(), Body::Unreadable(_)) {
-                out.unchecked(
+        if !(s.is_write() && s.failed_transiently()) {
+            return;
+        }
+        if s.route() == "users.create" {
+            match user_name(s) {
+                Some(u) => {
+                    self.order.push(format!("create:{u}"));
+                    self.creates.insert(u, EntryRef::of(s.e));
+                }
+                None => out.unchecked(
                     LOST,
                     s.e,
                     "the create's body cannot be read, so its retry cannot be recognised",
-                );
-                return;
+                ),
             }
-            if let Some(k) = write_key(s) {
-                self.order.push(k.clone());
-                self.pending.insert(k, EntryRef::of(s.e));
-            }
+            return;
         }
+        let k = s
+            .resource_key()
+            .unwrap_or_else(|| s.e.path.to_ascii_lowercase());
+        self.order.push(k.clone());
+        self.pending.insert(k, EntryRef::of(s.e));
     }
 
     fn finish(&mut self, out: &mut Sink) {
         for k in std::mem::take(&mut self.order) {
-            let Some(e) = self.pending.remove(&k) else {
-                continue;
+            let (what, e) = match k.strip_prefix("create:") {
+                Some(u) => match self.creates.remove(u) {
+                    Some(e) => (format!("the create of {u}"), e),
+                    None => continue,
+                },
+                None => match self.pending.remove(&k) {
+                    Some(e) => (format!("{} {}", e.method, e.target), e),
+                    None => continue,
+                },
             };
             let how = match e.status {
                 0 => "got no response".to_owned(),
                 s => format!("got {s}"),
             };
-            let what = k.strip_prefix("create:").map_or_else(
-                || format!("{} {}", e.method, e.target),
-                |u| format!("the create of {u}"),
-            );
             out.finding(
                 LOST,
                 format!("{what} {how} and was never retried or looked up afterwards"),
@@ -243,10 +250,16 @@ impl Check for BlindRetry {
             return;
         }
         let Some(key) = s.resource_key() else {
-            // A list naming the resource is a read too.
-            if let Some(f) = s.param("filter") {
-                self.conflicts
-                    .retain(|k, _| k.rsplit('/').next().is_none_or(|id| !f.contains(id)));
+            // A list naming the resource (`id eq "..."`) is a read too.
+            if let (Some(kind), Some(f)) = (s.kind(), s.param("filter")) {
+                let kind = if kind == ResourceKind::User {
+                    "users"
+                } else {
+                    "groups"
+                };
+                for id in eq_values(f) {
+                    self.conflicts.remove(&format!("{kind}/{id}"));
+                }
             }
             return;
         };

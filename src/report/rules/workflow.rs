@@ -6,11 +6,10 @@ use std::collections::{HashMap, HashSet};
 use serde_json::Value;
 
 use super::retries::user_name;
-use super::{Check, Groups, op_and_path, operations, requests};
+use super::{Check, Groups, eq_values, op_and_path, operations, requests};
 use crate::report::model::EntryRef;
 use crate::report::seen::{Body, Seen};
 use crate::report::sink::Sink;
-use crate::scim::filter::{self, Filter};
 
 /// `group-create-or-delete`.
 #[derive(Debug, Default)]
@@ -51,21 +50,6 @@ pub(crate) struct CreateWithoutLookup {
     known: HashMap<String, u64>,
 }
 
-/// The `eq` values of a filter (`userName eq "x"` → `x`), lower-cased.
-fn eq_values(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    if let Ok(f) = filter::parse(text) {
-        f.walk(&mut |node| {
-            if let Filter::Compare { value, .. } = node
-                && let Some(v) = value.as_str()
-            {
-                out.push(v.to_lowercase());
-            }
-        });
-    }
-    out
-}
-
 impl CreateWithoutLookup {
     fn learn(&mut self, name: String, seq: u64) {
         if self.known.len() < MAX_KNOWN_NAMES {
@@ -80,7 +64,7 @@ impl Check for CreateWithoutLookup {
             "users.list" => {
                 if let Some(f) = s.param("filter") {
                     for v in eq_values(f) {
-                        self.learn(v, s.e.seq);
+                        self.learn(v.to_lowercase(), s.e.seq);
                     }
                 }
                 if let Body::Json(v) = s.response() {
