@@ -57,3 +57,20 @@ docker_engine() {
 
 # now_ms: milliseconds since the epoch, for step timings.
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# start_mock BIN WORKDIR [serve flags...]: starts `BIN serve` on a free loopback port with its
+# log in WORKDIR/server.log, waits (10 s at most) until its health check answers, and sets
+# MOCK_PID and MOCK_ADDR (host:port). The caller owns the cleanup trap.
+start_mock() {
+  local bin="$1" work="$2"; shift 2
+  "$bin" serve --bind 127.0.0.1:0 --port-file "$work/port" --log-format json "$@" \
+    2>"$work/server.log" &
+  MOCK_PID=$!
+  for _ in $(seq 1 100); do
+    [ -s "$work/port" ] && "$bin" healthcheck --bind "$(cat "$work/port")" && break
+    kill -0 "$MOCK_PID" 2>/dev/null || { cat "$work/server.log" >&2; echo "the mock did not start" >&2; exit 1; }
+    sleep 0.1
+  done
+  [ -s "$work/port" ] || { echo "the mock did not write its port within 10 s" >&2; exit 1; }
+  MOCK_ADDR="$(cat "$work/port")"
+}

@@ -10,16 +10,9 @@ bin=${SOAK_BIN:-$(static_binary)}
 work=$(mktemp -d)
 # A small journal byte budget, so the journal reaches its bound within the first seconds and
 # what follows shows whether anything else keeps growing.
-"$bin" serve --bind 127.0.0.1:0 --port-file "$work/port" --seed 11 --rate-limit off \
-  --journal-bytes 8388608 --log-format json 2>"$work/server.log" &
-server=$!
-trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 1 100); do
-  [ -s "$work/port" ] && "$bin" healthcheck --bind "$(cat "$work/port")" && break
-  kill -0 "$server" 2>/dev/null || { cat "$work/server.log" >&2; echo "the mock did not start" >&2; exit 1; }
-  sleep 0.1
-done
-[ -s "$work/port" ] || { echo "the mock did not write its port within 10 s" >&2; exit 1; }
+trap 'kill "${MOCK_PID:-}" 2>/dev/null || true; wait "${MOCK_PID:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
+start_mock "$bin" "$work" --seed 11 --rate-limit off --journal-bytes 8388608
+server=$MOCK_PID
 
 if ! timeout 60 python3 .ci/soak/load.py "http://$(cat "$work/port")" "$server" "${SOAK_SECONDS:-30}"; then
   echo "soak failed; the server's last log lines:" >&2

@@ -11,16 +11,9 @@ pip_install "scim2-tester==0.5.2" "scim2-client[httpx2]==0.13.2" "scim2-models==
 bin=$(static_binary)
 
 work=$(mktemp -d)
-"$bin" serve --bind 127.0.0.1:0 --port-file "$work/port" --seed 7 --profile rfc \
-  --rate-limit off --log-format json 2>"$work/server.log" &
-server=$!
-trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 1 100); do
-  [ -s "$work/port" ] && "$bin" healthcheck --bind "$(cat "$work/port")" && break
-  kill -0 "$server" 2>/dev/null || { cat "$work/server.log" >&2; echo "the mock did not start" >&2; exit 1; }
-  sleep 0.1
-done
-[ -s "$work/port" ] || { echo "the mock did not write its port within 10 s" >&2; exit 1; }
+trap 'kill "${MOCK_PID:-}" 2>/dev/null || true; wait "${MOCK_PID:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
+start_mock "$bin" "$work" --seed 7 --profile rfc --rate-limit off
+server=$MOCK_PID
 base="http://$(cat "$work/port")"
 py="$CI_VENV/bin/python"
 
