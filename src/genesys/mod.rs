@@ -11,5 +11,6 @@ pub mod lookup;
 pub mod mapping;
 pub mod org;
 pub mod platform;
+pub mod render_cache;
 pub mod user;
 pub mod user_input;
