@@ -34,9 +34,9 @@
 //!   and the test handle; [`client`]: the small HTTP client `verify`, `healthcheck`, `exec`
 //!   and the test handle use to talk to a server.
 //! - [`MockServer`] ([`mock_server`]): the server as a Rust test handle.
-//! - [`exec`] (with [`export`], [`grade`] and the step trait in [`after_child`]),
-//!   [`healthcheck`], [`verify`], [`gate`] (the `report` subcommand) and [`logging`]: the
-//!   command-line modes.
+//! - `exec` (with `export`, `grade` and the step trait in [`after_child`]), `healthcheck`,
+//!   `verify`, `gate` (the `report` subcommand) and `logging`: the command-line modes, all
+//!   crate-private; [`cli`] (feature `cli`) runs them, and is all the binary calls.
 //! - [`report`]: the client report, rules over the journal in every format.
 //!
 //! Modules only import modules below them; the order is `LAYERS` in `tests/layering.rs`, which
@@ -47,40 +47,43 @@
 //! Chosen for tests and the binary: [`config::Config`], [`state::AppState`] (its `store`,
 //! `clock`, `journal` and `scenarios`), [`server::run`], [`router::handle`] for socket-free
 //! requests, [`MockServer`], [`scenario::Scenario`], [`journal::Matcher`], [`compat`],
-//! [`fixtures`] (validation and the default org) and the subcommand modules. Other modules are
-//! public because these types name theirs; they are not a stable interface. Modules nothing
-//! outside needs (`handlers`, `route`, `fault`, `secret`, `upload`) are crate-private, so the
-//! compiler reports what in them is unused.
+//! [`fixtures`] (validation and the default org) and [`cli`] (the binary's one call, with the
+//! environment names `exec` sets). Other modules are public because these types name theirs;
+//! they are not a stable interface. Modules nothing outside needs (`handlers`, `route`,
+//! `fault`, `secret`, `upload`, the subcommands) are crate-private, so the compiler reports
+//! what in them is unused.
 
 pub mod admin;
 pub mod after_child;
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod client;
 pub mod clock;
 pub mod compat;
 pub mod config;
 #[cfg(feature = "cli")]
-pub mod end_state;
+pub(crate) mod end_state;
 pub mod error;
 #[cfg(feature = "cli")]
-pub mod exec;
+pub(crate) mod exec;
 pub mod expect;
 #[cfg(feature = "cli")]
-pub mod export;
+pub(crate) mod export;
 pub(crate) mod fault;
 pub mod fixtures;
 #[cfg(feature = "cli")]
-pub mod gate;
+pub(crate) mod gate;
 pub mod genesys;
 #[cfg(feature = "cli")]
-pub mod grade;
+pub(crate) mod grade;
 pub(crate) mod handlers;
 #[cfg(feature = "cli")]
-pub mod healthcheck;
+pub(crate) mod healthcheck;
 pub mod http;
 pub mod instance;
 pub mod journal;
 #[cfg(feature = "cli")]
-pub mod logging;
+pub(crate) mod logging;
 pub mod mock_server;
 pub mod overrides;
 pub mod rate_layer;
@@ -101,6 +104,6 @@ pub mod strict_json;
 pub mod tokens;
 pub(crate) mod upload;
 #[cfg(feature = "cli")]
-pub mod verify;
+pub(crate) mod verify;
 
 pub use mock_server::MockServer;
