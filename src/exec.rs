@@ -122,7 +122,6 @@ pub(crate) async fn run(mut args: ExecArgs) -> i32 {
     let finished = Finished {
         instance: &instance,
         client,
-        child_code,
     };
     let mut code = child_code;
     for step in &steps {

@@ -11,24 +11,25 @@ use crate::rng::Seeded;
 use crate::scenario::Scenarios;
 use crate::store::Store;
 
-/// Shared server state. Cloning is cheap (everything inside is behind an `Arc`).
+/// Shared server state. Cloning is cheap (everything inside is behind an `Arc`). Opaque outside
+/// the crate: tests reach its clock, journal and scenarios through the admin API.
 #[derive(Debug, Clone)]
 pub struct AppState {
-    pub config: Arc<Config>,
-    pub store: Store,
-    pub clock: Clock,
+    pub(crate) config: Arc<Config>,
+    pub(crate) store: Store,
+    pub(crate) clock: Clock,
     /// Server-wide randomness (tokens, correlation ids). Orgs have their own streams for ids.
-    pub rng: Seeded,
+    pub(crate) rng: Seeded,
     /// Per-token request windows (`--rate-limit`).
-    pub limiter: Arc<RateLimiter>,
+    pub(crate) limiter: Arc<RateLimiter>,
     /// The bounded request log (`--journal-size`).
-    pub journal: Journal,
+    pub(crate) journal: Journal,
     /// Loaded scenarios (`--scenario` and the admin API).
-    pub scenarios: Scenarios,
+    pub(crate) scenarios: Scenarios,
     /// The fixture each org was last loaded from, for per-org reset and export.
-    pub sources: crate::fixtures::sources::Sources,
+    pub(crate) sources: crate::fixtures::sources::Sources,
     /// The address the server listens on, once it does (see [`AppState::origin`]).
-    pub bound: Arc<std::sync::OnceLock<std::net::SocketAddr>>,
+    pub(crate) bound: Arc<std::sync::OnceLock<std::net::SocketAddr>>,
 }
 
 impl AppState {
@@ -36,7 +37,7 @@ impl AppState {
     /// `--public-url` when set, else the address bound. Never a request header: `Host` and
     /// `X-Forwarded-*` are the client's to set, and echoing them lets any caller put any
     /// URL (`javascript://...`) into answers and the journal.
-    pub fn origin(&self) -> String {
+    pub(crate) fn origin(&self) -> String {
         match (&self.config.public_url, self.bound.get()) {
             (Some(url), _) => url.clone(),
             (None, Some(addr)) => format!("http://{addr}"),
@@ -45,7 +46,7 @@ impl AppState {
     }
 
     /// The bounds a request body is read within (see [`crate::upload`]).
-    pub fn upload_limits(&self) -> crate::upload::UploadLimits {
+    pub(crate) fn upload_limits(&self) -> crate::upload::UploadLimits {
         crate::upload::UploadLimits {
             max_bytes: self.config.max_body_bytes,
             pause: self.config.body_timeout,
@@ -54,7 +55,7 @@ impl AppState {
     }
 
     /// Builds state from a validated config and loads the configured fixtures (or the
-    /// built-in default org).
+    /// built-in default org). The `Err` names the flag at fault (`--fixtures: ...`).
     pub fn new(config: Config) -> Result<Self, String> {
         let clock = Clock::from_spec(&config.clock).map_err(|e| format!("--clock: {e}"))?;
         let store = Store::new();
@@ -90,7 +91,7 @@ impl AppState {
 }
 
 /// Applies the limit flags to every org in `store` (start-up, and after fixtures are loaded).
-pub fn apply_limit_flags(store: &Store, config: &Config) {
+pub(crate) fn apply_limit_flags(store: &Store, config: &Config) {
     for id in store.org_ids() {
         if let Some(org) = store.org(&id) {
             let mut org = org.write();
