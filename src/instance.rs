@@ -27,7 +27,7 @@ impl Instance {
     /// Builds the state from `config`, binds `config.bind`, writes `config.port_file`, and
     /// spawns the accept loop. Errors name the flag at fault.
     pub(crate) async fn start(config: Config) -> Result<Self, String> {
-        let state = AppState::new(config)?;
+        let state = AppState::new(config).map_err(|e| e.to_string())?;
         let config = &state.config;
         let listener = TcpListener::bind(config.bind)
             .await

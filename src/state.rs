@@ -56,22 +56,22 @@ impl AppState {
 
     /// Builds state from a validated config and loads the configured fixtures (or the
     /// built-in default org). The `Err` names the flag at fault (`--fixtures: ...`).
-    pub fn new(config: Config) -> Result<Self, String> {
-        let clock = Clock::from_spec(&config.clock).map_err(|e| format!("--clock: {e}"))?;
+    pub fn new(config: Config) -> Result<Self, SetupError> {
+        let clock = Clock::from_spec(&config.clock).map_err(SetupError::Clock)?;
         let store = Store::new();
         // Resets read the origins again (see `Sources`): nothing parsed is kept.
         let origins = crate::fixtures::defaults::origins(config.fixtures.as_deref())
-            .map_err(|e| format!("fixtures: {e}"))?;
+            .map_err(SetupError::Fixtures)?;
         let ids =
             crate::fixtures::defaults::load_origins(&store, &origins, config.seed, clock.now())
-                .map_err(|e| format!("fixtures: {e}"))?;
+                .map_err(SetupError::Fixtures)?;
         let sources =
             crate::fixtures::sources::Sources::configured(origins.into_iter().zip(ids).collect());
         apply_limit_flags(&store, &config);
         let scenarios = Scenarios::new(Seeded::derive(config.seed, "scenarios"));
         scenarios
             .load_files(&config.scenarios)
-            .map_err(|e| format!("--scenario: {e}"))?;
+            .map_err(SetupError::Scenario)?;
         Ok(Self {
             journal: Journal::with_limits(crate::journal::Limits {
                 entries: config.journal_size,
@@ -88,6 +88,22 @@ impl AppState {
             limiter: Arc::new(RateLimiter::new()),
         })
     }
+}
+
+/// Why [`AppState::new`] refused a config: which setting, and the cause. The message names the
+/// flag (`--clock: ...`), as start-up errors do; the variant lets a caller tell them apart, and
+/// a fixture error keeps its file, record and field.
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    /// `--clock` is not `real` or `frozen:<RFC 3339>`.
+    #[error("--clock: {0}")]
+    Clock(String),
+    /// A fixture document could not be read or loaded.
+    #[error("fixtures: {0}")]
+    Fixtures(#[from] crate::fixtures::Error),
+    /// A `--scenario` file could not be read or is not a valid scenario.
+    #[error("--scenario: {0}")]
+    Scenario(String),
 }
 
 /// Applies the limit flags to every org in `store` (start-up, and after fixtures are loaded).

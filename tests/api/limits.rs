@@ -3,7 +3,7 @@
 //! group, PATCH operations).
 
 use crate::helpers::*;
-use genesys_scim_mock::Config;
+use genesys_scim_mock::{Config, SetupError};
 use serde_json::{Value, json};
 
 const FROZEN: &str = "frozen:2026-01-01T00:00:00Z";
@@ -540,13 +540,16 @@ async fn zero_limits_in_fixtures_are_refused_at_load() {
         ..test_config()
     })
     .unwrap_err();
+    assert!(matches!(err, SetupError::Fixtures(_)), "{err}");
+    let err = err.to_string();
     assert!(err.contains("limits.membersPerGroup"), "{err}");
     let path = dir.write(&org_fixture(json!({}), Some(0)));
     let err = genesys_scim_mock::AppState::new(Config {
         fixtures: Some(path),
         ..test_config()
     })
-    .unwrap_err();
+    .unwrap_err()
+    .to_string();
     assert!(err.contains("rateLimitPerMinute"), "{err}");
 }
 

@@ -367,6 +367,11 @@ async fn scenario_files_load_at_start_and_bad_ones_fail_start_up() {
     })
     .unwrap_err();
     assert!(
+        matches!(err, genesys_scim_mock::SetupError::Scenario(_)),
+        "{err}"
+    );
+    let err = err.to_string();
+    assert!(
         err.contains("--scenario") && err.contains("bad.json"),
         "{err}"
     );
