@@ -14,11 +14,11 @@
 use std::borrow::Cow;
 
 /// What a redacted value is replaced with.
-pub const REDACTED: &str = "<redacted>";
+pub(crate) const REDACTED: &str = "<redacted>";
 
 /// The default list: the bearer and Basic credentials, cookies, proxy and API-key headers,
 /// the OAuth form secret, the token in `/oauth/token` answers, and the SCIM `password`.
-pub const DEFAULT_NAMES: &[&str] = &[
+pub(crate) const DEFAULT_NAMES: &[&str] = &[
     "authorization",
     "proxy-authorization",
     "cookie",
@@ -59,12 +59,12 @@ impl Redaction {
     }
 
     /// Whether a header, field or key called `name` is redacted.
-    pub fn covers(&self, name: &str) -> bool {
+    pub(crate) fn covers(&self, name: &str) -> bool {
         self.names.iter().any(|n| n.eq_ignore_ascii_case(name))
     }
 
     /// A header value as stored: `value` itself unless the header is covered.
-    pub fn header(&self, name: &str, value: String) -> String {
+    pub(crate) fn header(&self, name: &str, value: String) -> String {
         if self.covers(name) {
             REDACTED.to_owned()
         } else {
@@ -75,7 +75,7 @@ impl Redaction {
     /// A body as stored: JSON keys redacted if it looks like JSON, form fields if it looks
     /// like a form, unchanged otherwise. Borrowed when nothing is redacted, which is almost
     /// every body: the journal then keeps the text it has without another copy.
-    pub fn body<'t>(&self, text: &'t str) -> Cow<'t, str> {
+    pub(crate) fn body<'t>(&self, text: &'t str) -> Cow<'t, str> {
         if self.names.is_empty() {
             return Cow::Borrowed(text);
         }
@@ -87,7 +87,7 @@ impl Redaction {
     }
 
     /// `a=1&client_secret=s` with the values of covered fields replaced (query strings too).
-    pub fn form<'t>(&self, text: &'t str) -> Cow<'t, str> {
+    pub(crate) fn form<'t>(&self, text: &'t str) -> Cow<'t, str> {
         let covered = |pair: &str| {
             pair.split_once('=')
                 .is_some_and(|(key, _)| self.covers(&decode_form_key(key)))
@@ -117,7 +117,7 @@ impl Redaction {
     /// pass finds every quote and backslash, and a string is compared only when a `:` follows
     /// it and its length is a listed name's (or it has escapes), so a body with nothing to
     /// hide costs that pass and no allocation.
-    pub fn json<'t>(&self, text: &'t str) -> Cow<'t, str> {
+    pub(crate) fn json<'t>(&self, text: &'t str) -> Cow<'t, str> {
         let bytes = text.as_bytes();
         let mut out: Option<String> = None;
         let mut copied = 0;

@@ -23,10 +23,10 @@ use bytes::Bytes;
 use parking_lot::Mutex;
 
 /// Entries per org.
-pub const SLOTS: usize = 256;
+pub(crate) const SLOTS: usize = 256;
 
 /// The largest document kept, in bytes (a typical user renders to 1 to 3 KB).
-pub const MAX_DOCUMENT: usize = 4 * 1024;
+pub(crate) const MAX_DOCUMENT: usize = 4 * 1024;
 
 /// What a cached document was rendered for.
 #[derive(Debug)]
@@ -41,7 +41,7 @@ struct Entry {
 /// The cache of one org. Readers share the org's read lock, so each slot has its own
 /// (uncontended unless two requests read the same user at once, and held for a pointer copy).
 #[derive(Debug, Default)]
-pub struct RenderCache {
+pub(crate) struct RenderCache {
     /// Bumped by every write to the org; entries of an older generation are stale.
     generation: u64,
     slots: OnceLock<Box<[Mutex<Option<Entry>>]>>,
@@ -49,7 +49,7 @@ pub struct RenderCache {
 
 impl RenderCache {
     /// Forgets every entry (they become stale; their memory is reused as slots refill).
-    pub fn invalidate(&mut self) {
+    pub(crate) fn invalidate(&mut self) {
         self.generation += 1;
     }
 
@@ -61,7 +61,7 @@ impl RenderCache {
     }
 
     /// The document of the user at `pos` for this view, if it is cached and current.
-    pub fn get(&self, pos: u32, base: &str, meta_created: bool) -> Option<Bytes> {
+    pub(crate) fn get(&self, pos: u32, base: &str, meta_created: bool) -> Option<Bytes> {
         let slot = self.slot(pos).lock();
         slot.as_ref()
             .filter(|e| {
@@ -74,7 +74,7 @@ impl RenderCache {
     }
 
     /// Keeps the document of the user at `pos` for this view (unless it is too large).
-    pub fn put(&self, pos: u32, base: &str, meta_created: bool, bytes: &Bytes) {
+    pub(crate) fn put(&self, pos: u32, base: &str, meta_created: bool, bytes: &Bytes) {
         if bytes.len() > MAX_DOCUMENT {
             return;
         }
