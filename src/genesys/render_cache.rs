@@ -104,7 +104,7 @@ mod tests {
         let doc = Bytes::from_static(b"{\"id\":\"a\"}");
         assert_eq!(c.get(3, "http://h/scim", false), None);
         c.put(3, "http://h/scim", false, &doc);
-        assert_eq!(c.get(3, "http://h/scim", false), Some(doc.clone()));
+        assert_eq!(c.get(3, "http://h/scim", false), Some(doc));
         assert_eq!(c.get(3, "http://other/scim", false), None, "another base");
         assert_eq!(
             c.get(3, "http://h/scim", true),

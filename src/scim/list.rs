@@ -137,7 +137,7 @@ mod tests {
             start_index: 1,
             count: 25,
         };
-        let items = vec![json!({"id": "a", "n": [1]}), json!({"id": "b"})];
+        let items = [json!({"id": "a", "n": [1]}), json!({"id": "b"})];
         let texts: Vec<bytes::Bytes> = items
             .iter()
             .map(|v| serde_json::to_vec(v).unwrap().into())
