@@ -21,7 +21,7 @@ use crate::store::Store;
 /// about them. Resolved once per request; authentication, the rate limiter, the scenario
 /// matcher and the journal all read this instead of parsing the header again.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Caller {
+pub(crate) struct Caller {
     /// The bearer token sent (trimmed, never empty), known to the server or not.
     pub bearer: Option<String>,
     /// The org behind the token, or behind a token request's HTTP Basic client id. Expired
@@ -37,7 +37,7 @@ impl Caller {
     /// Reads the `Authorization` header: `Bearer <token>` is looked up in the store's token
     /// table, `Basic <base64 id:secret>` names a client (the secret is checked only by the
     /// token endpoint). Anything else is an anonymous caller.
-    pub fn resolve(store: &Store, headers: &HeaderMap) -> Self {
+    pub(crate) fn resolve(store: &Store, headers: &HeaderMap) -> Self {
         let Some((scheme, value)) = headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
@@ -87,7 +87,7 @@ impl Caller {
 
 /// One request as the pipeline sees it: everything a handler needs, owned, worked out once.
 #[derive(Debug)]
-pub struct ApiRequest {
+pub(crate) struct ApiRequest {
     pub method: Method,
     /// The raw (still percent-encoded) path.
     pub path: String,
@@ -132,7 +132,7 @@ impl Default for ApiRequest {
 
 impl ApiRequest {
     /// Builds the context of one request: routes its path and resolves its caller.
-    pub fn new(
+    pub(crate) fn new(
         parts: http::request::Parts,
         body: Bytes,
         correlation_id: String,
@@ -158,13 +158,13 @@ impl ApiRequest {
     }
 
     /// The value of a header as text, if present and valid UTF-8.
-    pub fn header(&self, name: impl header::AsHeaderName) -> Option<&str> {
+    pub(crate) fn header(&self, name: impl header::AsHeaderName) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
     /// The query string decoded as `application/x-www-form-urlencoded` (so `+` is a space, as
     /// the Python SDK sends it), keeping repeated keys in order.
-    pub fn query_pairs(&self) -> &[(String, String)] {
+    pub(crate) fn query_pairs(&self) -> &[(String, String)] {
         self.pairs.get_or_init(|| match &self.query {
             Some(q) => form_urlencoded::parse(q.as_bytes()).into_owned().collect(),
             None => Vec::new(),
@@ -172,7 +172,7 @@ impl ApiRequest {
     }
 
     /// Query parameters by lower-cased name, each with all of its values in order.
-    pub fn query_map(&self) -> &HashMap<String, Vec<String>> {
+    pub(crate) fn query_map(&self) -> &HashMap<String, Vec<String>> {
         self.params.get_or_init(|| {
             let mut map: HashMap<String, Vec<String>> = HashMap::new();
             for (k, v) in self.query_pairs() {
@@ -187,7 +187,7 @@ impl ApiRequest {
     /// The body parsed as JSON (any JSON value), parsed on first use and kept. The error is
     /// the parser's message with its line and column. A duplicate key in any object is an
     /// error ([`crate::strict_json`]).
-    pub fn json(&self) -> Result<&Value, &str> {
+    pub(crate) fn json(&self) -> Result<&Value, &str> {
         self.json
             .get_or_init(|| {
                 crate::strict_json::parse(&self.body)
@@ -198,7 +198,7 @@ impl ApiRequest {
     }
 
     /// Whether the request declares a JSON-compatible content type (or none at all).
-    pub fn has_json_body_type(&self) -> bool {
+    pub(crate) fn has_json_body_type(&self) -> bool {
         match self.header(header::CONTENT_TYPE) {
             None => true,
             Some(ct) => {

@@ -30,12 +30,12 @@ use crate::scenario::{Plan, Probe, action, action::Step};
 use crate::state::AppState;
 
 /// Header that carries the request's correlation id on every response.
-pub const CORRELATION_HEADER: &str = "inin-correlation-id";
+pub(crate) const CORRELATION_HEADER: &str = "inin-correlation-id";
 
 /// The socket layer's entry: buffers the body within its size and time bounds
 /// ([`crate::upload`]; a declared length over the limit is answered 413 before any of it is
 /// read), then answers like [`handle`].
-pub async fn receive(state: &AppState, req: Request<Incoming>) -> Response<Body> {
+pub(crate) async fn receive(state: &AppState, req: Request<Incoming>) -> Response<Body> {
     let started = crate::clock::stopwatch();
     let (parts, body) = req.into_parts();
     let limits = state.upload_limits();
@@ -48,6 +48,11 @@ pub async fn receive(state: &AppState, req: Request<Incoming>) -> Response<Body>
 /// Answers one request whose body is already in memory, without a socket: the same pipeline
 /// as [`receive`], body cap included. Connection faults need a [`ConnFault`] in the request's
 /// extensions (the server puts one there); without one they answer 500.
+///
+/// Public on purpose (`genesys_scim_mock::handle`): the in-process testing entry, as axum's
+/// `oneshot` is. A test builds an [`AppState`] from a `Config`, sends requests built in memory,
+/// and reaches the clock, the journal and the scenarios through the admin routes, exactly as a
+/// client over a socket would.
 pub async fn handle(state: &AppState, req: Request<Bytes>) -> Response<Body> {
     let started = crate::clock::stopwatch();
     let (parts, body) = req.into_parts();
@@ -155,7 +160,7 @@ fn note_plan(outcome: &mut Outcome, plan: &Plan) {
 
 /// The one place an error becomes a response: in the shape of the request's surface (SCIM or
 /// platform), echoing and stamping the correlation id.
-pub fn render_error(req: &ApiRequest, error: ApiError) -> Response<Body> {
+pub(crate) fn render_error(req: &ApiRequest, error: ApiError) -> Response<Body> {
     let surface = req.route.as_ref().map_or(Surface::Platform, Route::surface);
     stamp_correlation_id(
         error.render(surface, &req.correlation_id),

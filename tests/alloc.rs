@@ -16,9 +16,8 @@
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 
-use genesys_scim_mock::config::Config;
-use genesys_scim_mock::server;
-use genesys_scim_mock::state::AppState;
+use genesys_scim_mock::AppState;
+use genesys_scim_mock::Config;
 use tokio::net::TcpListener;
 
 #[global_allocator]
@@ -125,7 +124,7 @@ async fn allocations_per_request() {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(server::run(listener, state, async move {
+    tokio::spawn(genesys_scim_mock::serve(listener, state, async move {
         let _ = stopped.await;
     }));
 

@@ -18,7 +18,7 @@ use crate::state::AppState;
 const USAGE: &str = "send exactly one of {\"advance\": \"61s\"}, {\"set\": \"2026-01-01T00:00:00Z\"}, {\"freeze\": true} or {\"resume\": true}";
 
 /// Serves the admin routes under `clock`; `None` when `segs` is not a clock route.
-pub fn endpoint(
+pub(crate) fn endpoint(
     state: &AppState,
     req: &ApiRequest,
     segs: &[String],

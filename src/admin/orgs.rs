@@ -20,12 +20,12 @@ use crate::state::AppState;
 use crate::store::Store;
 
 /// `GET /__admin/orgs`.
-pub fn list(state: &AppState) -> Response<Body> {
+pub(crate) fn list(state: &AppState) -> Response<Body> {
     json(StatusCode::OK, &json!({"orgs": state.store.org_ids()}))
 }
 
 /// `POST /__admin/orgs`: a fixture org; a missing `id` or OAuth client is generated.
-pub fn create(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
+pub(crate) fn create(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
     let mut value: Value = serde_json::from_slice(&req.body)
         .map_err(|e| ApiError::bad_request(format!("invalid org JSON: {e}")))?;
     let obj = value
@@ -68,7 +68,7 @@ pub fn create(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
 }
 
 /// `DELETE /__admin/orgs/{id}`: the org, its clients and their tokens.
-pub fn delete(state: &AppState, id: &str) -> ApiResult<Response<Body>> {
+pub(crate) fn delete(state: &AppState, id: &str) -> ApiResult<Response<Body>> {
     if state.store.remove_org(id) {
         state.sources.remove(id);
         Ok(status_response(StatusCode::NO_CONTENT))
@@ -80,7 +80,7 @@ pub fn delete(state: &AppState, id: &str) -> ApiResult<Response<Body>> {
 /// `POST /__admin/reset`: everything back to the configured fixtures, journal cleared,
 /// scenario counters and states reset. `?org=ID`: only that org, back to the fixture it was
 /// last loaded from; nothing else is touched.
-pub fn reset(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
+pub(crate) fn reset(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
     let org = req
         .query_pairs()
         .iter()
@@ -118,14 +118,14 @@ pub fn reset(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
 }
 
 /// `GET /__admin/orgs/{id}/export`: the org as one fixture org.
-pub fn export(state: &AppState, id: &str) -> ApiResult<Response<Body>> {
+pub(crate) fn export(state: &AppState, id: &str) -> ApiResult<Response<Body>> {
     let fixture = export_fixture(state, id)?;
     let value = serde_json::to_value(&fixture).map_err(|_| ApiError::internal())?;
     Ok(json(StatusCode::OK, &value))
 }
 
 /// `POST|PUT /__admin/orgs/{id}/import`: replaces (or creates) the org from a fixture org.
-pub fn import(state: &AppState, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
+pub(crate) fn import(state: &AppState, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let mut value: Value = serde_json::from_slice(&req.body)
         .map_err(|e| ApiError::bad_request(format!("invalid org JSON: {e}")))?;
     match value.as_object_mut() {

@@ -11,7 +11,7 @@ use crate::scenario::Scenario;
 use crate::state::AppState;
 
 /// `GET /__admin/scenarios`.
-pub fn list(state: &AppState) -> Response<Body> {
+pub(crate) fn list(state: &AppState) -> Response<Body> {
     json(
         StatusCode::OK,
         &json!({"scenarios": state.scenarios.snapshot()}),
@@ -19,7 +19,7 @@ pub fn list(state: &AppState) -> Response<Body> {
 }
 
 /// `POST /__admin/scenarios`: 201 when new, 200 when it replaced one of the same name.
-pub fn add(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
+pub(crate) fn add(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
     let value: Value = serde_json::from_slice(&req.body)
         .map_err(|e| ApiError::bad_request(format!("invalid scenario JSON: {e}")))?;
     let s = Scenario::from_value(value)
@@ -35,7 +35,7 @@ pub fn add(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
 }
 
 /// `DELETE /__admin/scenarios/{name}`.
-pub fn remove(state: &AppState, name: &str) -> ApiResult<Response<Body>> {
+pub(crate) fn remove(state: &AppState, name: &str) -> ApiResult<Response<Body>> {
     if state.scenarios.remove(name) {
         Ok(status_response(StatusCode::NO_CONTENT))
     } else {
@@ -44,7 +44,7 @@ pub fn remove(state: &AppState, name: &str) -> ApiResult<Response<Body>> {
 }
 
 /// `POST /__admin/scenarios/reset`: counters to zero, states to `start`.
-pub fn reset(state: &AppState) -> Response<Body> {
+pub(crate) fn reset(state: &AppState) -> Response<Body> {
     state.scenarios.reset(None);
     status_response(StatusCode::NO_CONTENT)
 }

@@ -148,3 +148,83 @@ pub(crate) fn issue(
     )?;
     Ok(value)
 }
+
+#[cfg(test)]
+mod tests {
+    use bytes::Bytes;
+    use http::Request;
+    use http_body_util::BodyExt;
+
+    use crate::config::Config;
+    use crate::state::AppState;
+    use crate::store::Token;
+    use crate::tokens::{MAX_TOKENS, MAX_TOKENS_PER_CLIENT};
+
+    const FORM: &str =
+        "grant_type=client_credentials&client_id=mock-client-id&client_secret=mock-client-secret";
+
+    async fn send(state: &AppState, req: Request<Bytes>) -> (u16, serde_json::Value) {
+        let resp = crate::router::handle(state, req).await;
+        let status = resp.status().as_u16();
+        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+        (status, serde_json::from_slice(&bytes).unwrap_or_default())
+    }
+
+    async fn issue(state: &AppState) -> (u16, serde_json::Value) {
+        let req = Request::post("/oauth/token")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Bytes::from_static(FORM.as_bytes()))
+            .unwrap();
+        send(state, req).await
+    }
+
+    async fn read_with(state: &AppState, token: &str) -> u16 {
+        let req = Request::get("/api/v2/scim/v2/Users/a1b2c3d4-0001-4000-8000-000000000001")
+            .header("authorization", format!("Bearer {token}"))
+            .body(Bytes::new())
+            .unwrap();
+        send(state, req).await.0
+    }
+
+    #[tokio::test]
+    async fn a_flood_of_tokens_never_logs_out_another_client() {
+        let state = AppState::new(Config {
+            seed: Some(42),
+            rate_limit_per_minute: None,
+            ..Config::default()
+        })
+        .unwrap();
+        let (status, first) = issue(&state).await;
+        assert_eq!(status, 200);
+        let first = first["access_token"].as_str().unwrap().to_owned();
+        // Other clients fill the table to its total bound, each to its own bound.
+        let now = state.clock.now_millis();
+        let fillers = MAX_TOKENS / MAX_TOKENS_PER_CLIENT;
+        for n in 0..fillers {
+            for i in 0..MAX_TOKENS_PER_CLIENT {
+                let token = Token {
+                    org_id: format!("flood-org-{n}"),
+                    client_id: format!("flood-client-{n}"),
+                    expires_at_ms: now + 3_600_000,
+                };
+                let _ = state
+                    .store
+                    .insert_token(format!("flood-{n}-{i}"), token, now);
+            }
+        }
+        // The table is full of live tokens: a new one is refused, not made by evicting.
+        let (status, body) = issue(&state).await;
+        assert_eq!(status, 503, "{body}");
+        assert_eq!(body["error"], "temporarily_unavailable");
+        assert_eq!(
+            read_with(&state, &first).await,
+            200,
+            "the first token still works"
+        );
+        // Once the flood expires, issuance resumes and the first token still works.
+        state.clock.advance(chrono::Duration::seconds(3_601));
+        assert_eq!(issue(&state).await.0, 200);
+        assert_eq!(read_with(&state, &first).await, 200);
+        assert!(state.store.token_count() <= MAX_TOKENS);
+    }
+}
