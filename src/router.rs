@@ -225,7 +225,7 @@ async fn dispatch(
                     &state.store,
                     &session.client_id,
                 );
-                let checks = match (limit, req.caller.bearer.as_deref()) {
+                let checks = match (limit, req.caller.bearer()) {
                     (Some(limit), Some(token)) => crate::rate_layer::checks(
                         limit,
                         &state.config.rate_layers,

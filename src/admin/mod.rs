@@ -83,11 +83,7 @@ pub(crate) fn dispatch(
         return file.ok_or_else(|| ApiError::not_found("No such dashboard file."));
     }
     if let Some(expected) = &state.config.admin_token {
-        let given = req
-            .header(http::header::AUTHORIZATION)
-            .and_then(|h| h.split_once(' '))
-            .filter(|(s, _)| s.eq_ignore_ascii_case("bearer"))
-            .map(|(_, t)| t.trim());
+        let given = req.caller.bearer();
         if !given.is_some_and(|g| crate::secret::matches(g, expected)) {
             return Err(ApiError::unauthorized(
                 "bad.credentials",

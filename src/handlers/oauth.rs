@@ -4,13 +4,12 @@
 //! `client_secret` in the form body. Errors use the OAuth shape (`error`, `description`), as
 //! Genesys' login service does, not the platform `ErrorBody`.
 
-use base64::Engine;
 use http::{HeaderValue, Method, Response, StatusCode, header};
 use serde_json::json;
 
 use crate::error::{ApiError, ApiResult};
 use crate::http::{Body, JSON, json_response};
-use crate::request::ApiRequest;
+use crate::request::{ApiRequest, Credentials};
 use crate::state::AppState;
 use crate::store::Token;
 
@@ -40,31 +39,27 @@ pub(crate) fn token(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Bo
     let form: Vec<(String, String)> = form_urlencoded::parse(&req.body).into_owned().collect();
     let field = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     let (mut id, mut secret) = (field("client_id"), field("client_secret"));
-    if let Some(auth) = req.header(header::AUTHORIZATION) {
-        let Some(encoded) = auth
-            .split_once(' ')
-            .filter(|(s, _)| s.eq_ignore_ascii_case("basic"))
-            .map(|(_, e)| e.trim())
-        else {
-            return Ok(oauth_error(
-                StatusCode::UNAUTHORIZED,
-                "invalid_client",
-                "Authorization must use the Basic scheme.",
-            ));
-        };
-        let decoded = base64::engine::general_purpose::STANDARD
-            .decode(encoded)
-            .ok()
-            .and_then(|b| String::from_utf8(b).ok());
-        let Some((i, s)) = decoded.as_deref().and_then(|d| d.split_once(':')) else {
+    // The header was parsed once, with the request (`request::Credentials`).
+    match &req.caller.credentials {
+        Credentials::None => {}
+        Credentials::Basic { id: i, secret: s } => {
+            id = Some(i.clone());
+            secret = Some(s.clone());
+        }
+        Credentials::BadBasic => {
             return Ok(oauth_error(
                 StatusCode::UNAUTHORIZED,
                 "invalid_client",
                 "Basic credentials are not valid base64 of client_id:client_secret.",
             ));
-        };
-        id = Some(i.to_owned());
-        secret = Some(s.to_owned());
+        }
+        Credentials::Bearer(_) | Credentials::Other => {
+            return Ok(oauth_error(
+                StatusCode::UNAUTHORIZED,
+                "invalid_client",
+                "Authorization must use the Basic scheme.",
+            ));
+        }
     }
     match field("grant_type").as_deref() {
         Some("client_credentials") => {}

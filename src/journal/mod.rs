@@ -154,6 +154,7 @@ impl Pending {
             .collect();
         let outcome = std::mem::take(&mut self.outcome);
         let caller = req.caller;
+        let token = caller.bearer().map(token_fingerprint);
         self.journal.record(Entry {
             seq: 0,
             timestamp: self.arrived,
@@ -171,7 +172,7 @@ impl Pending {
             route: req.route_name.to_owned(),
             org: caller.org,
             client: caller.client,
-            token: caller.bearer.as_deref().map(token_fingerprint),
+            token,
             retry_after: self.retry_after.take(),
             scenario: outcome.scenario,
             rule: outcome.rule,
