@@ -79,7 +79,11 @@ fn evaluate(filter: &Filter, user: &User, view: &View<'_>) -> bool {
 /// evaluated. The indexes hold the Genesys form; where `view` renders something else
 /// (`contact-lists=as-sent` emails, `reference-values=any` divisions, the Genesys extension
 /// withdrawn), the filter on that attribute is evaluated instead.
-pub(crate) fn candidates<'a>(org: &'a Org, filter: &Filter, view: &View<'_>) -> Option<Candidates<'a>> {
+pub(crate) fn candidates<'a>(
+    org: &'a Org,
+    filter: &Filter,
+    view: &View<'_>,
+) -> Option<Candidates<'a>> {
     match filter {
         Filter::Compare {
             path,
