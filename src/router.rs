@@ -87,6 +87,8 @@ async fn answer(
     async move {
         let (req, outcome) = pending.parts();
         let resp = respond(state, req, outcome, unreadable, conn.as_ref()).await;
+        // The one place the correlation id is stamped, whatever answered.
+        let resp = stamp_correlation_id(resp, &req.correlation_id);
         pending.finish(resp).await
     }
     .instrument(span)
@@ -94,7 +96,7 @@ async fn answer(
 }
 
 /// Everything between the request context and the journal: the scenario engine's decision,
-/// its action, and the emulation.
+/// its action, and the emulation. The caller stamps the correlation id on what comes back.
 async fn respond(
     state: &AppState,
     req: &ApiRequest,
@@ -125,7 +127,7 @@ async fn respond(
     let (overrides, finish) = match step {
         Step::Answer { resp, status } => {
             outcome.status = Some(status);
-            return stamp_correlation_id(resp, &req.correlation_id);
+            return resp;
         }
         Step::Fail { error, headers } => {
             let mut resp = render_error(req, error);
@@ -134,10 +136,7 @@ async fn respond(
         }
         Step::Pass { compat, finish } => (compat, finish),
     };
-    let resp = stamp_correlation_id(
-        dispatch_caught(state, req, route, overrides).await,
-        &req.correlation_id,
-    );
+    let resp = dispatch_caught(state, req, route, overrides).await;
     match finish {
         Some(then) => {
             outcome.status = Some(resp.status().as_u16());
@@ -159,13 +158,10 @@ fn note_plan(outcome: &mut Outcome, plan: &Plan) {
 }
 
 /// The one place an error becomes a response: in the shape of the request's surface (SCIM or
-/// platform), echoing and stamping the correlation id.
+/// platform), echoing the correlation id in the body (`answer` stamps the header).
 pub(crate) fn render_error(req: &ApiRequest, error: ApiError) -> Response<Body> {
     let surface = req.route.as_ref().map_or(Surface::Platform, Route::surface);
-    stamp_correlation_id(
-        error.render(surface, &req.correlation_id),
-        &req.correlation_id,
-    )
+    error.render(surface, &req.correlation_id)
 }
 
 async fn dispatch_caught(

@@ -273,6 +273,11 @@ async fn a_scenario_rule_answers_and_is_journalled_with_its_name() {
         .await;
     assert_eq!(hit.status, 503);
     assert_eq!(hit.headers["x-why"], "rule");
+    assert_eq!(
+        hit.headers.get_all("inin-correlation-id").iter().count(),
+        1,
+        "a scenario's answer is stamped like any other"
+    );
     assert_eq!(hit.body["status"], "503", "rendered in the SCIM shape");
     let miss = app
         .send(
