@@ -1,25 +1,5 @@
-//! [`MockServer`]: the mock as a Rust test handle, for a client crate's own tests.
-//!
-//! Each handle runs a real server on `127.0.0.1:0` on a thread of its own with its own Tokio
-//! runtime, so it works the same from a plain `#[test]` and from `#[tokio::test]` (whatever
-//! runtime flavour), many handles run side by side in one test binary, and dropping the handle
-//! stops its server and frees the port. The admin helpers go through the server's own
-//! `/__admin` API, so they do exactly what a test in another language would do over HTTP.
-//!
-//! The helpers panic with a message naming the call when the server refuses it: they are
-//! meant for tests, where a panic is a failed test with a reason.
-//!
-//! ```
-//! use genesys_scim_mock::MockServer;
-//!
-//! let server = MockServer::start();
-//! let creds = server.credentials();
-//! assert_eq!(creds.client_id, "mock-client-id");
-//! assert!(server.base_url().starts_with("http://127.0.0.1:"));
-//! assert!(!server.token().is_empty());
-//! // The journal counts what the client under test sent (nothing yet).
-//! assert_eq!(server.journal_count(&serde_json::json!({"route": "users.create"})), 0);
-//! ```
+//! [`MockServer`]: the mock as a Rust test handle, for a client crate's own tests (its
+//! documentation is on the type, which the crate root re-exports).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -119,7 +99,28 @@ impl Builder {
     }
 }
 
-/// A running mock server, stopped when dropped. See the [module documentation](self).
+/// A running mock server, stopped when dropped: the mock as a Rust test handle.
+///
+/// Each handle runs a real server on `127.0.0.1:0` on a thread of its own with its own Tokio
+/// runtime, so it works the same from a plain `#[test]` and from `#[tokio::test]` (whatever
+/// runtime flavour), many handles run side by side in one test binary, and dropping the handle
+/// stops its server and frees the port. The admin helpers go through the server's own
+/// `/__admin` API, so they do exactly what a test in another language would do over HTTP.
+///
+/// The helpers panic with a message naming the call when the server refuses it: they are
+/// meant for tests, where a panic is a failed test with a reason.
+///
+/// ```
+/// use genesys_scim_mock::MockServer;
+///
+/// let server = MockServer::start();
+/// let creds = server.credentials();
+/// assert_eq!(creds.client_id, "mock-client-id");
+/// assert!(server.base_url().starts_with("http://127.0.0.1:"));
+/// assert!(!server.token().is_empty());
+/// // The journal counts what the client under test sent (nothing yet).
+/// assert_eq!(server.journal_count(&serde_json::json!({"route": "users.create"})), 0);
+/// ```
 #[derive(Debug)]
 pub struct MockServer {
     addr: SocketAddr,
