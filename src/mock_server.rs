@@ -14,6 +14,7 @@ use tokio::sync::oneshot;
 use crate::client::{Answer, Client};
 use crate::config::Config;
 use crate::instance::Instance;
+pub use crate::instance::StartError;
 use crate::state::AppState;
 
 /// An OAuth client of the mock: what a Genesys SDK is configured with.
@@ -22,18 +23,6 @@ pub struct Credentials {
     pub client_id: String,
     pub client_secret: String,
 }
-
-/// Why a server could not start (bad fixtures, a bad scenario, a bad clock spec).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StartError(pub String);
-
-impl std::fmt::Display for StartError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "the mock server did not start: {}", self.0)
-    }
-}
-
-impl std::error::Error for StartError {}
 
 /// Configures a [`MockServer`] before it starts: fixtures, scenarios, seed, clock.
 ///
@@ -138,7 +127,9 @@ impl MockServer {
     ///
     /// When no server can start (no thread, no loopback port): the environment is broken.
     pub fn start() -> Self {
-        Self::builder().start().unwrap_or_else(|e| panic!("{e}"))
+        Self::builder()
+            .start()
+            .unwrap_or_else(|e| panic!("the mock server did not start: {e}"))
     }
 
     /// A [`Builder`] for fixtures, scenarios, seed and clock.
@@ -162,7 +153,7 @@ impl MockServer {
                 {
                     Ok(r) => r,
                     Err(e) => {
-                        let _ = ready_tx.send(Err(format!("no runtime: {e}")));
+                        let _ = ready_tx.send(Err(StartError::Runtime(format!("no runtime: {e}"))));
                         return;
                     }
                 };
@@ -187,11 +178,10 @@ impl MockServer {
                     instance.stop().await;
                 });
             })
-            .map_err(|e| StartError(format!("no thread: {e}")))?;
+            .map_err(|e| StartError::Runtime(format!("no thread: {e}")))?;
         let (addr, state, client, runtime) = ready_rx
             .recv()
-            .map_err(|_| StartError("the server thread ended".to_owned()))?
-            .map_err(StartError)?;
+            .map_err(|_| StartError::Runtime("the server thread ended".to_owned()))??;
         let server = Self {
             addr,
             state,
@@ -203,7 +193,7 @@ impl MockServer {
         let client = server.client.clone();
         server
             .run(async move { client.health().await })
-            .map_err(|e| StartError(format!("not ready: {e}")))?;
+            .map_err(|e| StartError::Runtime(format!("not ready: {e}")))?;
         Ok(server)
     }
 
