@@ -62,6 +62,24 @@ impl<'a> View<'a> {
         }
     }
 
+    /// The switches of this view as bits: with the base URL and the org, all a rendered
+    /// document depends on (the render cache's key). Destructured without `..`, so a new
+    /// switch cannot be left out of the key.
+    pub(crate) fn switches(&self) -> u8 {
+        let Self {
+            org: _,
+            base: _,
+            meta_created,
+            genesys_attributes,
+            contacts_as_sent,
+            any_references,
+        } = *self;
+        u8::from(meta_created)
+            | u8::from(genesys_attributes) << 1
+            | u8::from(contacts_as_sent) << 2
+            | u8::from(any_references) << 3
+    }
+
     /// Whether this view renders a row (`genesys-attributes` withdraws Genesys' additions).
     fn renders(&self, row: &Row) -> bool {
         self.genesys_attributes || !schema::is_genesys_addition(row.schema, row.attr)
@@ -442,12 +460,12 @@ impl serde::Serialize for UserDocument<'_> {
 /// rendered and kept there. `user` must be the user stored at `pos`.
 pub(crate) fn user_bytes(pos: u32, user: &User, view: &View<'_>) -> Bytes {
     let cache = view.org.renders();
-    if let Some(bytes) = cache.get(pos, view.base, view.meta_created) {
+    if let Some(bytes) = cache.get(pos, view.base, view.switches()) {
         return bytes;
     }
     // Serializing a document cannot fail (string keys, finite numbers).
     let bytes = Bytes::from(serde_json::to_vec(&UserDocument { user, view }).unwrap_or_default());
-    cache.put(pos, view.base, view.meta_created, &bytes);
+    cache.put(pos, view.base, view.switches(), &bytes);
     bytes
 }
 
