@@ -26,11 +26,7 @@ pub fn list(state: &AppState) -> Response<Body> {
 
 /// `POST /__admin/orgs`: a fixture org; a missing `id` or OAuth client is generated.
 pub fn create(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
-    let mut value: Value = serde_json::from_slice(&req.body)
-        .map_err(|e| ApiError::bad_request(format!("invalid org JSON: {e}")))?;
-    let obj = value
-        .as_object_mut()
-        .ok_or_else(|| ApiError::bad_request("the body must be one fixture org (an object)"))?;
+    let mut obj = super::document::object(req, "org")?.clone();
     if !obj.contains_key("id") {
         obj.insert("id".into(), json!(format!("org-{}", state.rng.uuid())));
     }
@@ -47,7 +43,7 @@ pub fn create(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
             json!([{"id": state.rng.uuid().to_string(), "secret": state.rng.token()}]),
         );
     }
-    let fixture: OrgFixture = serde_json::from_value(value)
+    let fixture: OrgFixture = serde_json::from_value(Value::Object(obj))
         .map_err(|e| ApiError::bad_request(format!("invalid org fixture: {e}")))?;
     if state.store.org(&fixture.id).is_some() {
         return Err(ApiError::conflict(format!(
@@ -81,6 +77,8 @@ pub fn delete(state: &AppState, id: &str) -> ApiResult<Response<Body>> {
 /// scenario counters and states reset. `?org=ID`: only that org, back to the fixture it was
 /// last loaded from; nothing else is touched.
 pub fn reset(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
+    super::document::known_params(req, &["org"])?;
+    super::document::none(req, "POST /__admin/reset")?;
     let org = req
         .query_pairs()
         .iter()
@@ -126,23 +124,19 @@ pub fn export(state: &AppState, id: &str) -> ApiResult<Response<Body>> {
 
 /// `POST|PUT /__admin/orgs/{id}/import`: replaces (or creates) the org from a fixture org.
 pub fn import(state: &AppState, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
-    let mut value: Value = serde_json::from_slice(&req.body)
-        .map_err(|e| ApiError::bad_request(format!("invalid org JSON: {e}")))?;
-    match value.as_object_mut() {
-        Some(obj) => match obj.get("id").and_then(Value::as_str) {
-            Some(given) if given != id => {
-                return Err(ApiError::bad_request(format!(
-                    "the body's id {given:?} differs from the path's {id:?}"
-                )));
-            }
-            Some(_) => {}
-            None => {
-                obj.insert("id".into(), json!(id));
-            }
-        },
-        None => return Err(ApiError::bad_request("the body must be one fixture org")),
+    let mut obj = super::document::object(req, "org")?.clone();
+    match obj.get("id").and_then(Value::as_str) {
+        Some(given) if given != id => {
+            return Err(ApiError::bad_request(format!(
+                "the body's id {given:?} differs from the path's {id:?}"
+            )));
+        }
+        Some(_) => {}
+        None => {
+            obj.insert("id".into(), json!(id));
+        }
     }
-    let fixture: OrgFixture = serde_json::from_value(value)
+    let fixture: OrgFixture = serde_json::from_value(Value::Object(obj))
         .map_err(|e| ApiError::bad_request(format!("invalid org fixture: {e}")))?;
     load_one(state, &fixture)?;
     Ok(status_response(StatusCode::NO_CONTENT))

@@ -20,8 +20,7 @@ pub fn list(state: &AppState) -> Response<Body> {
 
 /// `POST /__admin/scenarios`: 201 when new, 200 when it replaced one of the same name.
 pub fn add(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
-    let value: Value = serde_json::from_slice(&req.body)
-        .map_err(|e| ApiError::bad_request(format!("invalid scenario JSON: {e}")))?;
+    let value = Value::Object(super::document::object(req, "scenario")?.clone());
     let s = Scenario::from_value(value)
         .map_err(|e| ApiError::bad_request(format!("invalid scenario: {e}")))?;
     let name = s.name.clone();
@@ -44,7 +43,9 @@ pub fn remove(state: &AppState, name: &str) -> ApiResult<Response<Body>> {
 }
 
 /// `POST /__admin/scenarios/reset`: counters to zero, states to `start`.
-pub fn reset(state: &AppState) -> Response<Body> {
+pub fn reset(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
+    super::document::known_params(req, &[])?;
+    super::document::none(req, "POST /__admin/scenarios/reset")?;
     state.scenarios.reset(None);
-    status_response(StatusCode::NO_CONTENT)
+    Ok(status_response(StatusCode::NO_CONTENT))
 }

@@ -4,6 +4,7 @@
 #![allow(unreachable_pub)]
 
 mod admin;
+mod admin_bodies;
 mod auth;
 mod binary;
 mod clock;
