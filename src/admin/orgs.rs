@@ -17,7 +17,7 @@ use crate::http::{Body, status_response};
 use crate::request::ApiRequest;
 use crate::scim::schema::ENTERPRISE_USER;
 use crate::state::AppState;
-use crate::store::Store;
+use crate::store::{MAX_ORGS, Store};
 
 /// `GET /__admin/orgs`.
 pub fn list(state: &AppState) -> Response<Body> {
@@ -51,6 +51,7 @@ pub fn create(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
             fixture.id
         )));
     }
+    room_for(state, &fixture.id)?;
     load_one(state, &fixture)?;
     let clients: Vec<Value> = fixture
         .oauth_clients
@@ -138,8 +139,19 @@ pub fn import(state: &AppState, req: &ApiRequest, id: &str) -> ApiResult<Respons
     }
     let fixture: OrgFixture = serde_json::from_value(Value::Object(obj))
         .map_err(|e| ApiError::bad_request(format!("invalid org fixture: {e}")))?;
+    room_for(state, &fixture.id)?;
     load_one(state, &fixture)?;
     Ok(status_response(StatusCode::NO_CONTENT))
+}
+
+/// 409 when `id` would be a new org and the store already holds [`MAX_ORGS`].
+fn room_for(state: &AppState, id: &str) -> ApiResult<()> {
+    if state.store.org(id).is_none() && state.store.org_count() >= MAX_ORGS {
+        return Err(ApiError::conflict(format!(
+            "The mock holds {MAX_ORGS} orgs, its bound; DELETE one before adding another."
+        )));
+    }
+    Ok(())
 }
 
 /// Loads (or replaces) one org. It is first loaded into a scratch store, so a bad fixture

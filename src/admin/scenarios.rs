@@ -8,6 +8,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::{Body, status_response};
 use crate::request::ApiRequest;
 use crate::scenario::Scenario;
+use crate::scenario::engine::MAX_SCENARIOS;
 use crate::state::AppState;
 
 /// `GET /__admin/scenarios`.
@@ -24,7 +25,11 @@ pub fn add(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
     let s = Scenario::from_value(value)
         .map_err(|e| ApiError::bad_request(format!("invalid scenario: {e}")))?;
     let name = s.name.clone();
-    let replaced = state.scenarios.add(s);
+    let replaced = state.scenarios.add_bounded(s).ok_or_else(|| {
+        ApiError::conflict(format!(
+            "{MAX_SCENARIOS} scenarios are loaded, the bound; DELETE one before adding another."
+        ))
+    })?;
     let status = if replaced {
         StatusCode::OK
     } else {

@@ -37,4 +37,5 @@ mod reported;
 mod scenarios;
 mod smoke;
 mod sockets;
+mod table_bounds;
 mod users;
