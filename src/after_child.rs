@@ -10,25 +10,23 @@ use crate::instance::Instance;
 
 /// What an [`AfterChild`] step sees: the still-running server and how the command ended.
 #[derive(Debug)]
-pub struct Finished<'a> {
+pub(crate) struct Finished<'a> {
     /// The server, still serving.
     pub instance: &'a Instance,
     /// A client for it (admin token included).
     pub client: Client,
-    /// The command's exit code (128+N for signal N).
-    pub child_code: i32,
 }
 
 /// A step failed: why, and the exit code it asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StepFailure {
+pub(crate) struct StepFailure {
     pub code: i32,
     pub message: String,
 }
 
 /// A step run after the command exits, while the server is still up (see the module
 /// documentation for when and how its outcome sets the exit code).
-pub trait AfterChild: Send + Sync + std::fmt::Debug {
+pub(crate) trait AfterChild: Send + Sync + std::fmt::Debug {
     /// A short name for messages, e.g. `--export-on-exit`.
     fn name(&self) -> &str;
     /// Runs the step once.

@@ -12,11 +12,11 @@ use http_body_util::{BodyExt, Full, Limited};
 use hyper_util::rt::TokioIo;
 
 /// The largest response body read (a diff of a large org is well under this).
-pub const MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+pub(crate) const MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
 
 /// A base URL such as `http://127.0.0.1:8080`, checked once.
 #[derive(Debug, Clone)]
-pub struct BaseUrl {
+pub(crate) struct BaseUrl {
     host: String,
     port: u16,
     /// Without a trailing slash; empty for the root.
@@ -25,7 +25,7 @@ pub struct BaseUrl {
 
 impl BaseUrl {
     /// Parses `http://host[:port][/prefix]`. Errors say what is wrong with the URL.
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub(crate) fn parse(text: &str) -> Result<Self, String> {
         let uri: Uri = text
             .parse()
             .map_err(|e| format!("{text:?} is not a URL: {e}"))?;
@@ -54,7 +54,7 @@ impl BaseUrl {
 
 impl BaseUrl {
     /// The base URL of a server bound to `addr`, as a client on this machine reaches it.
-    pub fn from_addr(addr: std::net::SocketAddr) -> Self {
+    pub(crate) fn from_addr(addr: std::net::SocketAddr) -> Self {
         let addr = loopback(addr);
         Self {
             host: addr.ip().to_string(),
@@ -64,7 +64,7 @@ impl BaseUrl {
     }
 
     /// `http://host:port[/prefix]`.
-    pub fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         if self.host.contains(':') {
             format!("http://[{}]:{}{}", self.host, self.port, self.path)
         } else {
@@ -73,23 +73,22 @@ impl BaseUrl {
     }
 }
 
-/// A response: status, content type and body.
+/// A response: status and body.
 #[derive(Debug, Clone)]
-pub struct Answer {
+pub(crate) struct Answer {
     pub status: StatusCode,
-    pub content_type: String,
     pub body: Bytes,
 }
 
 impl Answer {
     /// The body as JSON, or an error naming the call.
-    pub fn json(&self, what: &str) -> Result<serde_json::Value, String> {
+    pub(crate) fn json(&self, what: &str) -> Result<serde_json::Value, String> {
         serde_json::from_slice(&self.body)
             .map_err(|e| format!("{what}: the answer is not JSON ({e})"))
     }
 
     /// `Ok(self)` on a 2xx status; otherwise an error carrying the status and body.
-    pub fn success(self, what: &str) -> Result<Self, String> {
+    pub(crate) fn success(self, what: &str) -> Result<Self, String> {
         if self.status.is_success() {
             Ok(self)
         } else {
@@ -103,7 +102,7 @@ impl Answer {
 
     /// What a refused admin call says: the status, the server's message, and a hint for the
     /// usual causes (a missing admin token, the admin API turned off).
-    pub fn refusal(&self) -> String {
+    pub(crate) fn refusal(&self) -> String {
         let message = serde_json::from_slice::<serde_json::Value>(&self.body)
             .ok()
             .and_then(|b| b.get("message")?.as_str().map(str::to_owned))
@@ -118,11 +117,11 @@ impl Answer {
 }
 
 /// How long one control call of a [`Client`] may take by default, connection included.
-pub const CALL_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const CALL_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A server's base URL and its admin token, if any: the admin API's caller.
 #[derive(Debug, Clone)]
-pub struct Client {
+pub(crate) struct Client {
     base: BaseUrl,
     admin_token: Option<String>,
     timeout: Duration,
@@ -130,7 +129,7 @@ pub struct Client {
 
 impl Client {
     /// A client for the server at `base`; admin paths carry `admin_token`.
-    pub fn new(base: BaseUrl, admin_token: Option<String>) -> Self {
+    pub(crate) fn new(base: BaseUrl, admin_token: Option<String>) -> Self {
         Self {
             base,
             admin_token,
@@ -139,18 +138,18 @@ impl Client {
     }
 
     /// The same client with another deadline per call (default [`CALL_TIMEOUT`]).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+    pub(crate) fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
     /// `http://host:port`.
-    pub fn base_url(&self) -> String {
+    pub(crate) fn base_url(&self) -> String {
         self.base.url()
     }
 
     /// Sends one request with an optional JSON body and reads the whole answer.
-    pub async fn call(
+    pub(crate) async fn call(
         &self,
         method: Method,
         path: &str,
@@ -168,7 +167,7 @@ impl Client {
     }
 
     /// `GET path`, expecting 2xx JSON.
-    pub async fn get_json(&self, path: &str) -> Result<serde_json::Value, String> {
+    pub(crate) async fn get_json(&self, path: &str) -> Result<serde_json::Value, String> {
         self.call(Method::GET, path, None)
             .await?
             .success(path)?
@@ -176,7 +175,7 @@ impl Client {
     }
 
     /// `GET /__admin/health` answers 200.
-    pub async fn health(&self) -> Result<(), String> {
+    pub(crate) async fn health(&self) -> Result<(), String> {
         let answer = self.call(Method::GET, "/__admin/health", None).await?;
         if answer.status == StatusCode::OK {
             Ok(())
@@ -188,7 +187,7 @@ impl Client {
 
 /// `addr` as a client on this machine reaches it: an unspecified address (`0.0.0.0`, `::`)
 /// becomes loopback of the same family.
-pub fn loopback(mut addr: std::net::SocketAddr) -> std::net::SocketAddr {
+pub(crate) fn loopback(mut addr: std::net::SocketAddr) -> std::net::SocketAddr {
     if addr.ip().is_unspecified() {
         addr.set_ip(match addr {
             std::net::SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
@@ -199,7 +198,7 @@ pub fn loopback(mut addr: std::net::SocketAddr) -> std::net::SocketAddr {
 }
 
 /// Sends one request and reads the whole answer within `timeout`.
-pub async fn send(
+pub(crate) async fn send(
     base: &BaseUrl,
     method: Method,
     path_and_query: &str,
@@ -253,23 +252,13 @@ async fn exchange(
         .await
         .map_err(|e| format!("{target}: {e}"))?;
     let status = resp.status();
-    let content_type = resp
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
     let body = Limited::new(resp.into_body(), MAX_RESPONSE_BYTES)
         .collect()
         .await
         .map_err(|e| format!("{target}: reading the answer: {e}"))?
         .to_bytes();
     driver.abort();
-    Ok(Answer {
-        status,
-        content_type,
-        body,
-    })
+    Ok(Answer { status, body })
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use parking_lot::Mutex;
 
 /// A controllable clock. Cloning shares the same clock.
 #[derive(Debug, Clone)]
-pub struct Clock {
+pub(crate) struct Clock {
     inner: Arc<Mutex<State>>,
 }
 
@@ -31,7 +31,7 @@ enum State {
 
 /// What `GET /__admin/clock` reports.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct ClockStatus {
+pub(crate) struct ClockStatus {
     pub now: String,
     pub frozen: bool,
 }
@@ -44,7 +44,7 @@ impl Default for Clock {
 
 impl Clock {
     /// A clock that follows real time.
-    pub fn real() -> Self {
+    pub(crate) fn real() -> Self {
         Self {
             inner: Arc::new(Mutex::new(State::Running {
                 offset: Duration::zero(),
@@ -53,14 +53,14 @@ impl Clock {
     }
 
     /// A clock frozen at `at`.
-    pub fn frozen(at: DateTime<Utc>) -> Self {
+    pub(crate) fn frozen(at: DateTime<Utc>) -> Self {
         Self {
             inner: Arc::new(Mutex::new(State::Frozen { at })),
         }
     }
 
     /// Parses a `--clock` spec: `real`, or `frozen:<RFC3339>`.
-    pub fn from_spec(spec: &str) -> Result<Self, String> {
+    pub(crate) fn from_spec(spec: &str) -> Result<Self, String> {
         if spec.eq_ignore_ascii_case("real") {
             return Ok(Self::real());
         }
@@ -76,7 +76,7 @@ impl Clock {
     }
 
     /// The current time.
-    pub fn now(&self) -> DateTime<Utc> {
+    pub(crate) fn now(&self) -> DateTime<Utc> {
         match &*self.inner.lock() {
             State::Running { offset } => Utc::now() + *offset,
             State::Frozen { at } => *at,
@@ -84,12 +84,12 @@ impl Clock {
     }
 
     /// Milliseconds since the Unix epoch, for arithmetic on deadlines.
-    pub fn now_millis(&self) -> i64 {
+    pub(crate) fn now_millis(&self) -> i64 {
         self.now().timestamp_millis()
     }
 
     /// Moves the clock forward (or back, with a negative duration).
-    pub fn advance(&self, by: Duration) {
+    pub(crate) fn advance(&self, by: Duration) {
         match &mut *self.inner.lock() {
             State::Running { offset } => *offset += by,
             State::Frozen { at } => *at += by,
@@ -97,7 +97,7 @@ impl Clock {
     }
 
     /// Sets the clock to `to`, keeping it frozen or running as it was.
-    pub fn set(&self, to: DateTime<Utc>) {
+    pub(crate) fn set(&self, to: DateTime<Utc>) {
         match &mut *self.inner.lock() {
             State::Running { offset } => *offset = to - Utc::now(),
             State::Frozen { at } => *at = to,
@@ -105,13 +105,13 @@ impl Clock {
     }
 
     /// Stops the clock at the current time.
-    pub fn freeze(&self) {
+    pub(crate) fn freeze(&self) {
         let now = self.now();
         *self.inner.lock() = State::Frozen { at: now };
     }
 
     /// Lets a frozen clock run again from where it stands.
-    pub fn resume(&self) {
+    pub(crate) fn resume(&self) {
         let mut state = self.inner.lock();
         if let State::Frozen { at } = &*state {
             let offset = *at - Utc::now();
@@ -120,12 +120,12 @@ impl Clock {
     }
 
     /// Whether the clock is frozen.
-    pub fn is_frozen(&self) -> bool {
+    pub(crate) fn is_frozen(&self) -> bool {
         matches!(&*self.inner.lock(), State::Frozen { .. })
     }
 
     /// A snapshot for the admin API.
-    pub fn status(&self) -> ClockStatus {
+    pub(crate) fn status(&self) -> ClockStatus {
         ClockStatus {
             now: format_time(self.now()),
             frozen: self.is_frozen(),
@@ -134,19 +134,19 @@ impl Clock {
 }
 
 /// Formats a time the way Genesys writes `lastModified`: `yyyy-MM-ddTHH:mm:ss.SSSZ`.
-pub fn format_time(t: DateTime<Utc>) -> String {
+pub(crate) fn format_time(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
 /// Parses an RFC 3339 time.
-pub fn parse_time(text: &str) -> Result<DateTime<Utc>, String> {
+pub(crate) fn parse_time(text: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(text.trim())
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| format!("invalid RFC 3339 time {text:?}: {e}"))
 }
 
 /// Parses a duration such as `61s`, `1500ms`, `2m`, `1h`, `1d` (an integer and a unit).
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
+pub(crate) fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
     let split = text
         .find(|c: char| !(c.is_ascii_digit() || c == '-'))
@@ -168,7 +168,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 
 /// A monotonic stopwatch for measuring how long a request took (journal timings). Not
 /// affected by the controllable clock on purpose: timings describe the server, not the scenario.
-pub fn stopwatch() -> Instant {
+pub(crate) fn stopwatch() -> Instant {
     Instant::now()
 }
 

@@ -365,7 +365,7 @@ impl Compat {
 
     /// Applies several `NAME`, `VALUE` settings from one place: `profile` first (it resets
     /// every switch to its preset), then the others in order, so they win over the preset.
-    pub fn apply_all<'a>(
+    pub(crate) fn apply_all<'a>(
         &mut self,
         settings: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<(), (String, String)> {
@@ -378,25 +378,6 @@ impl Compat {
                 .map_err(|e| (name.trim().to_owned(), e))?;
         }
         Ok(())
-    }
-
-    /// [`Compat::apply_all`] for a JSON object of switches (fixture `compat`, a scenario's
-    /// `compat` action): string values as they are, other values (`true`, `412`) as JSON text.
-    pub fn apply_json<'a>(
-        &mut self,
-        map: impl IntoIterator<Item = (&'a String, &'a serde_json::Value)>,
-    ) -> Result<(), (String, String)> {
-        let texts: Vec<(&str, String)> = map
-            .into_iter()
-            .map(|(k, v)| {
-                let text = match v {
-                    serde_json::Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                };
-                (k.as_str(), text)
-            })
-            .collect();
-        self.apply_all(texts.iter().map(|(k, v)| (*k, v.as_str())))
     }
 
     /// Sets one switch from its `--compat` name and text value. `profile` resets every switch
@@ -463,7 +444,7 @@ impl Compat {
     }
 
     /// The status for a failed `If-Match`.
-    pub fn version_mismatch(&self) -> StatusCode {
+    pub(crate) fn version_mismatch(&self) -> StatusCode {
         StatusCode::from_u16(self.version_mismatch_status).unwrap_or(StatusCode::BAD_REQUEST)
     }
 }

@@ -22,26 +22,26 @@ use crate::genesys::limits::LimitFlags;
 use crate::redaction::Redaction;
 
 /// Default bind address: loopback only, as a test tool should.
-pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+pub(crate) const DEFAULT_BIND: &str = "127.0.0.1:8080";
 
 /// Default bind address of `exec`: loopback, a free port.
-pub const EXEC_BIND: &str = "127.0.0.1:0";
+pub(crate) const EXEC_BIND: &str = "127.0.0.1:0";
 
 /// Genesys' `request.bytes.max`.
-pub const DEFAULT_MAX_BODY: usize = 512_000;
+pub(crate) const DEFAULT_MAX_BODY: usize = 512_000;
 
 /// Genesys' `client.credentials.token.rate.per.minute`.
-pub const DEFAULT_RATE_PER_MINUTE: u32 = 300;
+pub(crate) const DEFAULT_RATE_PER_MINUTE: u32 = 300;
 
 /// Default `--max-connections`: far more than a test suite opens, and below the common
 /// open-file limit of 1024, so the cap (a prompt 503) is reached before `accept` fails.
-pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+pub(crate) const DEFAULT_MAX_CONNECTIONS: usize = 512;
 
 /// Default `--body-timeout` in seconds.
-pub const DEFAULT_BODY_TIMEOUT_SECS: u64 = 10;
+pub(crate) const DEFAULT_BODY_TIMEOUT_SECS: u64 = 10;
 
 /// Default `--request-timeout` in seconds.
-pub const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 30;
+pub(crate) const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 30;
 
 /// Top-level command line.
 #[cfg(feature = "cli")]
@@ -59,7 +59,7 @@ With no subcommand, the arguments are `serve` flags: `genesys-scim-mock --rate-l
 `genesys-scim-mock serve --rate-limit off`, so a container image takes serve flags directly.",
     args_conflicts_with_subcommands = true
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
     /// `serve` flags given without the subcommand.
@@ -70,7 +70,7 @@ pub struct Cli {
 #[cfg(feature = "cli")]
 impl Cli {
     /// The subcommand to run: `serve` with the top-level flags when none was named.
-    pub fn into_command(self) -> Command {
+    pub(crate) fn into_command(self) -> Command {
         self.command.unwrap_or(Command::Serve(self.serve))
     }
 }
@@ -78,7 +78,7 @@ impl Cli {
 /// Subcommands.
 #[cfg(feature = "cli")]
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Start the server (the default when no subcommand is named).
     Serve(Box<ServeArgs>),
     /// Start the server on a free port, run a command against it, stop the server, and exit
@@ -126,7 +126,7 @@ pub enum LogFormat {
 /// Flags of `serve`.
 #[cfg(feature = "cli")]
 #[derive(Debug, Clone, Args)]
-pub struct ServeArgs {
+pub(crate) struct ServeArgs {
     /// Address to listen on [default: 127.0.0.1:8080; for `exec`, 127.0.0.1:0]. Port 0 picks a
     /// free port (see --port-file).
     #[arg(long, env = "GENESYS_MOCK_BIND", value_name = "ADDR")]
@@ -335,7 +335,7 @@ fn compat_help() -> String {
 /// Flags of `exec`.
 #[cfg(feature = "cli")]
 #[derive(Debug, Clone, Args)]
-pub struct ExecArgs {
+pub(crate) struct ExecArgs {
     #[command(flatten)]
     pub serve: ServeArgs,
 
@@ -367,7 +367,7 @@ pub struct ExecArgs {
 /// Flags of `healthcheck`.
 #[cfg(feature = "cli")]
 #[derive(Debug, Clone, Args)]
-pub struct HealthcheckArgs {
+pub(crate) struct HealthcheckArgs {
     /// The server's address, HOST:PORT (host names allowed, e.g. a compose service name).
     /// Without it, the address is found as the server would: from the command line of the
     /// process given by --pid (or its child) when that is this program (in a container, the
@@ -386,7 +386,7 @@ pub struct HealthcheckArgs {
 /// Flags of `validate`.
 #[cfg(feature = "cli")]
 #[derive(Debug, Clone, Args)]
-pub struct ValidateArgs {
+pub(crate) struct ValidateArgs {
     /// Fixture file or directory.
     pub path: PathBuf,
 }
@@ -394,7 +394,7 @@ pub struct ValidateArgs {
 /// How subcommands reach a running server (`verify`, `report`).
 #[cfg(feature = "cli")]
 #[derive(Debug, Clone, Args)]
-pub struct ServerFlags {
+pub(crate) struct ServerFlags {
     /// Base URL of the running server.
     #[arg(
         long,
@@ -418,7 +418,7 @@ pub struct ServerFlags {
 /// How `verify` prints its result.
 #[cfg(feature = "cli")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum VerifyFormat {
+pub(crate) enum VerifyFormat {
     /// A line per difference and a summary line.
     #[default]
     Text,
@@ -429,7 +429,7 @@ pub enum VerifyFormat {
 /// Flags of `verify`.
 #[cfg(feature = "cli")]
 #[derive(Debug, Clone, Args)]
-pub struct VerifyArgs {
+pub(crate) struct VerifyArgs {
     #[command(flatten)]
     pub server: ServerFlags,
     /// The expected state: a JSON file written like a fixture (docs/expect.md).
@@ -447,7 +447,7 @@ pub struct VerifyArgs {
 /// `report` and `exec`.
 #[cfg(feature = "cli")]
 #[derive(Debug, Clone, Default, Args)]
-pub struct GateFlags {
+pub(crate) struct GateFlags {
     /// Write the client report as FORMAT:PATH (json, junit, markdown, sarif; PATH `-` is
     /// standard output). Repeatable.
     #[arg(long = "report", value_name = "FORMAT:PATH")]
@@ -477,7 +477,7 @@ pub struct GateFlags {
 #[cfg(feature = "cli")]
 impl GateFlags {
     /// Whether any report flag was given (`exec` runs the gate only then).
-    pub fn wanted(&self) -> bool {
+    pub(crate) fn wanted(&self) -> bool {
         !self.reports.is_empty() || self.fail_on.is_some()
     }
 }
@@ -485,7 +485,7 @@ impl GateFlags {
 /// Flags of `report`.
 #[cfg(feature = "cli")]
 #[derive(Debug, Clone, Args)]
-pub struct ReportArgs {
+pub(crate) struct ReportArgs {
     #[command(flatten)]
     pub server: ServerFlags,
     #[command(flatten)]
@@ -499,15 +499,15 @@ pub struct ReportArgs {
 }
 
 /// The most users `generate-fixture` writes: a bound on what one command may allocate.
-pub const MAX_GENERATED_USERS: usize = 1_000_000;
+pub(crate) const MAX_GENERATED_USERS: usize = 1_000_000;
 
 /// The most groups `generate-fixture` writes.
-pub const MAX_GENERATED_GROUPS: usize = 10_000;
+pub(crate) const MAX_GENERATED_GROUPS: usize = 10_000;
 
 /// Flags of `generate-fixture`.
 #[cfg(feature = "cli")]
 #[derive(Debug, Clone, Args)]
-pub struct GenerateArgs {
+pub(crate) struct GenerateArgs {
     /// Number of users, deleted and inactive ones included (at most 1000000).
     #[arg(long, default_value_t = 1000, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=MAX_GENERATED_USERS as u64))]
     pub users: u64,
@@ -596,7 +596,7 @@ impl Default for Config {
 }
 
 /// [`DEFAULT_BIND`] as an address.
-pub fn default_bind() -> SocketAddr {
+pub(crate) fn default_bind() -> SocketAddr {
     DEFAULT_BIND
         .parse()
         .expect("DEFAULT_BIND is a valid address")
@@ -604,7 +604,7 @@ pub fn default_bind() -> SocketAddr {
 
 impl Config {
     /// The limits set by `--max-group-members` and `--max-patch-operations`.
-    pub fn limit_flags(&self) -> LimitFlags {
+    pub(crate) fn limit_flags(&self) -> LimitFlags {
         LimitFlags {
             members_per_group: self.max_group_members,
             patch_operations: self.max_patch_operations,
@@ -615,7 +615,7 @@ impl Config {
 #[cfg(feature = "cli")]
 impl Config {
     /// Validates `serve` flags. Errors name the flag.
-    pub fn from_args(args: ServeArgs) -> Result<Self, String> {
+    pub(crate) fn from_args(args: ServeArgs) -> Result<Self, String> {
         // The profile is the preset; `--compat` switches (a `profile=` among them included)
         // are applied on top of it, so they win whatever their order on the command line.
         let mut compat = Compat::default();
@@ -744,7 +744,7 @@ impl Config {
 }
 
 /// Parses a limit flag: a whole number greater than zero. Errors name the flag.
-pub fn parse_flag(flag: &str, value: Option<&str>) -> Result<Option<usize>, String> {
+pub(crate) fn parse_flag(flag: &str, value: Option<&str>) -> Result<Option<usize>, String> {
     let Some(text) = value else {
         return Ok(None);
     };
@@ -788,6 +788,21 @@ mod tests {
             let e = parse_flag("--x", Some(bad)).unwrap_err();
             assert!(e.starts_with("--x:"), "{e}");
         }
+    }
+
+    #[test]
+    fn named_switches_win_over_the_profile_flag_beside_them() {
+        // The profile comes after the switch on the command line and still does not undo it.
+        let config = serve(&[
+            "--compat",
+            "version-mismatch-status=400",
+            "--profile",
+            "rfc",
+        ])
+        .unwrap();
+        assert_eq!(config.compat.profile, crate::compat::Profile::Rfc);
+        assert_eq!(config.compat.version_mismatch_status, 400);
+        assert!(config.compat.meta_created, "the rest is the rfc preset");
     }
 
     fn serve(args: &[&str]) -> Result<Config, String> {

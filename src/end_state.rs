@@ -15,11 +15,11 @@ use crate::after_child::{AfterChild, Finished, StepFailure};
 use crate::expect::{Expectation, check};
 
 /// Exit code when the end state is not as expected.
-pub const UNMET: i32 = 1;
+pub(crate) const UNMET: i32 = 1;
 
 /// The `--expect` step.
 #[derive(Debug, Clone)]
-pub struct ExpectOnExit {
+pub(crate) struct ExpectOnExit {
     file: PathBuf,
     expectation: Expectation,
     junit: Option<PathBuf>,
@@ -27,7 +27,7 @@ pub struct ExpectOnExit {
 
 impl ExpectOnExit {
     /// Reads and checks `file` now, so a bad expectation fails before the command runs.
-    pub fn new(file: PathBuf, junit: Option<PathBuf>) -> Result<Self, String> {
+    pub(crate) fn new(file: PathBuf, junit: Option<PathBuf>) -> Result<Self, String> {
         let (_, expectation) = crate::verify::read_file(&file)?;
         Ok(Self {
             file,

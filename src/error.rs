@@ -13,11 +13,11 @@ use serde_json::{Value, json};
 use crate::http::{Body, full};
 
 /// The schema URN of a SCIM error body (RFC 7644 §3.12).
-pub const SCIM_ERROR_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
+pub(crate) const SCIM_ERROR_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
 
 /// Which error shape a route answers with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Surface {
+pub(crate) enum Surface {
     /// RFC 7644 error bodies (`/api/v2/scim/...`).
     Scim,
     /// Genesys platform `ErrorBody` (`/api/v2/...` outside SCIM, and `/oauth`).
@@ -27,7 +27,7 @@ pub enum Surface {
 /// A client-visible error: a status, the SCIM `scimType` (if any), the Genesys error `code`, a
 /// human `detail`, and the few headers some errors need.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApiError {
+pub(crate) struct ApiError {
     /// HTTP status.
     pub status: StatusCode,
     /// RFC 7644 `scimType`, for the SCIM shape.
@@ -64,7 +64,7 @@ impl ApiError {
     }
 
     /// Names the attribute at fault, unless a more precise one is already named.
-    pub fn at(mut self, attribute: &'static str) -> Self {
+    pub(crate) fn at(mut self, attribute: &'static str) -> Self {
         self.attribute.get_or_insert(attribute);
         self
     }
@@ -75,7 +75,7 @@ impl ApiError {
     }
 
     /// 400 `invalidFilter`.
-    pub fn invalid_filter(detail: impl Into<String>) -> Self {
+    pub(crate) fn invalid_filter(detail: impl Into<String>) -> Self {
         Self::new(
             StatusCode::BAD_REQUEST,
             Some("invalidFilter"),
@@ -85,12 +85,12 @@ impl ApiError {
     }
 
     /// 400 `invalidPath`.
-    pub fn invalid_path(detail: impl Into<String>) -> Self {
+    pub(crate) fn invalid_path(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, Some("invalidPath"), "bad.request").with(detail)
     }
 
     /// 400 `invalidValue`.
-    pub fn invalid_value(detail: impl Into<String>) -> Self {
+    pub(crate) fn invalid_value(detail: impl Into<String>) -> Self {
         Self::new(
             StatusCode::BAD_REQUEST,
             Some("invalidValue"),
@@ -100,7 +100,7 @@ impl ApiError {
     }
 
     /// 400 `invalidSyntax`.
-    pub fn invalid_syntax(detail: impl Into<String>) -> Self {
+    pub(crate) fn invalid_syntax(detail: impl Into<String>) -> Self {
         Self::new(
             StatusCode::BAD_REQUEST,
             Some("invalidSyntax"),
@@ -110,61 +110,61 @@ impl ApiError {
     }
 
     /// 400 `mutability`.
-    pub fn mutability(detail: impl Into<String>) -> Self {
+    pub(crate) fn mutability(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, Some("mutability"), "bad.request").with(detail)
     }
 
     /// 400 `noTarget`.
-    pub fn no_target(detail: impl Into<String>) -> Self {
+    pub(crate) fn no_target(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, Some("noTarget"), "bad.request").with(detail)
     }
 
     /// 400 with no `scimType` (the platform's generic `bad.request`).
-    pub fn bad_request(detail: impl Into<String>) -> Self {
+    pub(crate) fn bad_request(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, None, "bad.request").with(detail)
     }
 
     /// 409 `uniqueness`.
-    pub fn uniqueness(detail: impl Into<String>) -> Self {
+    pub(crate) fn uniqueness(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::CONFLICT, Some("uniqueness"), "conflict").with(detail)
     }
 
     /// 409 without a `scimType` (platform conflicts such as a claimed external id).
-    pub fn conflict(detail: impl Into<String>) -> Self {
+    pub(crate) fn conflict(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::CONFLICT, None, "conflict").with(detail)
     }
 
     /// `invalidVers` with the status chosen by `Compat::version_mismatch_status`.
-    pub fn invalid_vers(status: StatusCode, detail: impl Into<String>) -> Self {
+    pub(crate) fn invalid_vers(status: StatusCode, detail: impl Into<String>) -> Self {
         Self::new(status, Some("invalidVers"), "version.mismatch").with(detail)
     }
 
     /// 404.
-    pub fn not_found(detail: impl Into<String>) -> Self {
+    pub(crate) fn not_found(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, None, "not.found").with(detail)
     }
 
     /// 405 with an `Allow` header.
-    pub fn method_not_allowed(allow: &'static str, detail: impl Into<String>) -> Self {
+    pub(crate) fn method_not_allowed(allow: &'static str, detail: impl Into<String>) -> Self {
         let mut e = Self::new(StatusCode::METHOD_NOT_ALLOWED, None, "method.not.allowed");
         e.allow = Some(allow);
         e.with(detail)
     }
 
     /// 401, always in the platform shape.
-    pub fn unauthorized(code: &'static str, detail: impl Into<String>) -> Self {
+    pub(crate) fn unauthorized(code: &'static str, detail: impl Into<String>) -> Self {
         let mut e = Self::new(StatusCode::UNAUTHORIZED, None, code);
         e.platform_only = true;
         e.with(detail)
     }
 
     /// 403.
-    pub fn forbidden(detail: impl Into<String>) -> Self {
+    pub(crate) fn forbidden(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::FORBIDDEN, None, "missing.permissions").with(detail)
     }
 
     /// 413, with the Genesys wording.
-    pub fn payload_too_large(max: usize) -> Self {
+    pub(crate) fn payload_too_large(max: usize) -> Self {
         Self::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             None,
@@ -176,7 +176,7 @@ impl ApiError {
     }
 
     /// 415.
-    pub fn unsupported_media_type(detail: impl Into<String>) -> Self {
+    pub(crate) fn unsupported_media_type(detail: impl Into<String>) -> Self {
         Self::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             None,
@@ -186,7 +186,7 @@ impl ApiError {
     }
 
     /// 429 with `Retry-After`, in the normalised Genesys form (`genesys-api.md` §7).
-    pub fn too_many_requests(retry_after: u64) -> Self {
+    pub(crate) fn too_many_requests(retry_after: u64) -> Self {
         let mut e = Self::new(
             StatusCode::TOO_MANY_REQUESTS,
             None,
@@ -200,7 +200,7 @@ impl ApiError {
     }
 
     /// 500. The detail stays generic; the cause is logged where it happened.
-    pub fn internal() -> Self {
+    pub(crate) fn internal() -> Self {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             None,
@@ -211,7 +211,7 @@ impl ApiError {
 
     /// An error for an arbitrary status (scenario rules that ask for one), with the generic
     /// Genesys text for that status.
-    pub fn for_status(status: StatusCode) -> Self {
+    pub(crate) fn for_status(status: StatusCode) -> Self {
         let (code, detail) = match status.as_u16() {
             400 => (
                 "bad.request",
@@ -261,7 +261,7 @@ impl ApiError {
 
     /// The JSON body in the shape for `surface`, echoing `correlation_id` as `contextId` in the
     /// platform shape (Genesys does; the SCIM shape has no such field).
-    pub fn body(&self, surface: Surface, correlation_id: &str) -> Value {
+    pub(crate) fn body(&self, surface: Surface, correlation_id: &str) -> Value {
         if surface == Surface::Scim && !self.platform_only {
             let mut body = json!({
                 "schemas": [SCIM_ERROR_SCHEMA],
@@ -285,7 +285,7 @@ impl ApiError {
     }
 
     /// Renders the full response: status, body, content type, `Retry-After`, `Allow`.
-    pub fn render(&self, surface: Surface, correlation_id: &str) -> Response<Body> {
+    pub(crate) fn render(&self, surface: Surface, correlation_id: &str) -> Response<Body> {
         let content_type = if surface == Surface::Scim && !self.platform_only {
             crate::http::SCIM_JSON
         } else {
@@ -315,7 +315,7 @@ impl std::fmt::Display for ApiError {
 impl std::error::Error for ApiError {}
 
 /// Result alias for handler and store code.
-pub type ApiResult<T> = Result<T, ApiError>;
+pub(crate) type ApiResult<T> = Result<T, ApiError>;
 
 #[cfg(test)]
 mod tests {

@@ -44,13 +44,13 @@ pub const ENV_CLIENT_SECRET: &str = "GENESYS_MOCK_CLIENT_SECRET";
 pub const ENV_TOKEN: &str = "GENESYS_MOCK_TOKEN";
 
 /// Exit code when the command cannot be started (as a shell says for "command not found").
-pub const CANNOT_START: i32 = 127;
+pub(crate) const CANNOT_START: i32 = 127;
 /// Exit code when the server cannot start (bad flags or fixtures).
-pub const SERVER_FAILED: i32 = 2;
+pub(crate) const SERVER_FAILED: i32 = 2;
 
 /// The steps `args` asks for, in the order they run. Checked before the server starts, so a
 /// bad flag fails at once rather than after the command.
-pub fn after_child_steps(args: &ExecArgs) -> Result<Vec<Box<dyn AfterChild>>, String> {
+pub(crate) fn after_child_steps(args: &ExecArgs) -> Result<Vec<Box<dyn AfterChild>>, String> {
     let mut steps: Vec<Box<dyn AfterChild>> = Vec::new();
     if let Some(dir) = &args.export_on_exit {
         steps.push(Box::new(crate::export::ExportOnExit::new(dir.clone())?));
@@ -70,7 +70,7 @@ pub fn after_child_steps(args: &ExecArgs) -> Result<Vec<Box<dyn AfterChild>>, St
 }
 
 /// Runs `exec` and returns the process exit code.
-pub async fn run(mut args: ExecArgs) -> i32 {
+pub(crate) async fn run(mut args: ExecArgs) -> i32 {
     let steps = match after_child_steps(&args) {
         Ok(s) => s,
         Err(e) => return fail(&e, SERVER_FAILED),
@@ -122,7 +122,6 @@ pub async fn run(mut args: ExecArgs) -> i32 {
     let finished = Finished {
         instance: &instance,
         client,
-        child_code,
     };
     let mut code = child_code;
     for step in &steps {

@@ -15,25 +15,25 @@ use crate::after_child::{AfterChild, Finished, StepFailure};
 use crate::client::Client;
 
 /// Exit code when the export cannot be written.
-pub const EXPORT_FAILED: i32 = 1;
+pub(crate) const EXPORT_FAILED: i32 = 1;
 
 /// The `--export-on-exit` step.
 #[derive(Debug, Clone)]
-pub struct ExportOnExit {
+pub(crate) struct ExportOnExit {
     dir: PathBuf,
 }
 
 impl ExportOnExit {
     /// Creates `dir` (and `dir/orgs`) now, so an unwritable directory fails before the command
     /// runs rather than after.
-    pub fn new(dir: PathBuf) -> Result<Self, String> {
+    pub(crate) fn new(dir: PathBuf) -> Result<Self, String> {
         std::fs::create_dir_all(dir.join("orgs"))
             .map_err(|e| format!("--export-on-exit {}: {e}", dir.display()))?;
         Ok(Self { dir })
     }
 
     /// Writes every org and the journal.
-    pub async fn write(&self, client: &Client) -> Result<(), String> {
+    pub(crate) async fn write(&self, client: &Client) -> Result<(), String> {
         let orgs = client.get_json("/__admin/orgs").await?;
         let ids: Vec<String> = orgs["orgs"]
             .as_array()

@@ -18,7 +18,7 @@ use tokio::net::TcpStream;
 
 /// What the next write on the connection does instead of sending the response.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Armed {
+pub(crate) struct Armed {
     /// Bytes to write before closing (possibly none).
     pub bytes: Vec<u8>,
     /// Close with a reset (`SO_LINGER` 0) instead of a normal FIN.
@@ -33,7 +33,7 @@ struct Control {
 
 /// The per-connection fault control, shared between the socket wrapper and the requests.
 #[derive(Debug, Clone, Default)]
-pub struct ConnFault {
+pub(crate) struct ConnFault {
     inner: Arc<Mutex<Control>>,
     /// The socket, for [`ConnFault::peer_closed`]; not kept alive by the control.
     stream: Option<Weak<TcpStream>>,
@@ -41,7 +41,7 @@ pub struct ConnFault {
 
 impl ConnFault {
     /// Arms a fault for the next response written on this connection.
-    pub fn arm(&self, armed: Armed) {
+    pub(crate) fn arm(&self, armed: Armed) {
         let mut c = self.inner.lock();
         c.armed = Some(armed);
         c.written = 0;
@@ -53,7 +53,7 @@ impl ConnFault {
     /// that sent FIN may still be waiting for the answer), so only a look at the socket tells
     /// a scripted hang that its client is gone. Pipelined bytes waiting to be read are not an
     /// end: they are looked past every 100 ms until the end shows or the hang finishes.
-    pub async fn peer_closed(&self) {
+    pub(crate) async fn peer_closed(&self) {
         let Some(stream) = self.stream.as_ref().and_then(Weak::upgrade) else {
             return std::future::pending().await;
         };

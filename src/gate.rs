@@ -17,14 +17,14 @@ use crate::report::severity::Severity;
 
 /// Where one format goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
+pub(crate) enum Target {
     Stdout,
     File(PathBuf),
 }
 
 /// The gate's flags, checked.
 #[derive(Debug, Clone)]
-pub struct Gate {
+pub(crate) struct Gate {
     pub outputs: Vec<(Format, Target)>,
     /// `None`: never fail.
     pub fail_on: Option<Severity>,
@@ -36,7 +36,7 @@ impl Gate {
     /// Checks the flags (`rules` and `thresholds` are `report`'s `--rule` and `--threshold`);
     /// errors name the flag and list the valid values. Without `--fail-on`, the gate fails on
     /// `default_fail_on`.
-    pub fn from_flags(
+    pub(crate) fn from_flags(
         f: &GateFlags,
         rules: &[String],
         thresholds: &[String],
@@ -110,7 +110,7 @@ impl Gate {
 
 /// What the gate concluded.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Verdict {
+pub(crate) struct Verdict {
     /// One line per rule broken at or above the threshold: `error retry-after: 1 finding: ...`.
     pub failed: Vec<String>,
     /// What `--report FORMAT:-` asked to print.
@@ -121,7 +121,7 @@ pub struct Verdict {
 
 impl Verdict {
     /// Whether the build should fail.
-    pub fn fails(&self) -> bool {
+    pub(crate) fn fails(&self) -> bool {
         !self.failed.is_empty()
     }
 }
@@ -135,7 +135,7 @@ async fn fetch(client: &Client, path: &str) -> Result<Bytes, String> {
 }
 
 /// The one-line summaries of the rules that fail at `threshold`, from a JSON report.
-pub fn failing_lines(report: &Value, threshold: Severity) -> Vec<String> {
+pub(crate) fn failing_lines(report: &Value, threshold: Severity) -> Vec<String> {
     let mut out = Vec::new();
     for r in report["rules"].as_array().into_iter().flatten() {
         let sev = r["severity"].as_str().and_then(|s| Severity::parse(s).ok());
@@ -156,7 +156,7 @@ pub fn failing_lines(report: &Value, threshold: Severity) -> Vec<String> {
 }
 
 /// Runs the gate against the server `client` calls.
-pub async fn run(gate: &Gate, client: &Client) -> Result<Verdict, String> {
+pub(crate) async fn run(gate: &Gate, client: &Client) -> Result<Verdict, String> {
     let json = fetch(client, &gate.path(Format::Json)).await?;
     let report: Value = serde_json::from_slice(&json)
         .map_err(|_| "the report is not JSON (is the server genesys-scim-mock?)".to_owned())?;
@@ -199,7 +199,7 @@ pub async fn run(gate: &Gate, client: &Client) -> Result<Verdict, String> {
 
 /// Prints a verdict the way both subcommands do: the requested standard output, a note when
 /// the report is incomplete, and one line per failing rule on stderr, after `prefix`.
-pub fn print(v: &Verdict, prefix: &str) {
+pub(crate) fn print(v: &Verdict, prefix: &str) {
     print!("{}", v.stdout);
     if let Some(note) = &v.incomplete {
         eprintln!("{prefix}: report: {note}");
@@ -210,7 +210,7 @@ pub fn print(v: &Verdict, prefix: &str) {
 }
 
 /// Exit code when the client broke a rule at or above `--fail-on`.
-pub const RULES_BROKEN: i32 = 1;
+pub(crate) const RULES_BROKEN: i32 = 1;
 
 #[cfg(test)]
 mod tests {

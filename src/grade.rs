@@ -10,14 +10,14 @@ use crate::report::severity::Severity;
 
 /// `exec --report/--fail-on`: the gate run after the command exits, while the server is up.
 #[derive(Debug, Clone)]
-pub struct ReportOnExit {
+pub(crate) struct ReportOnExit {
     gate: Gate,
 }
 
 impl ReportOnExit {
     /// The step for `exec`'s flags, or `None` when none was given. Checked before the server
     /// starts, so a bad flag fails at once.
-    pub fn from_flags(f: &GateFlags) -> Result<Option<Self>, String> {
+    pub(crate) fn from_flags(f: &GateFlags) -> Result<Option<Self>, String> {
         if !f.wanted() {
             return Ok(None);
         }

@@ -28,7 +28,7 @@ use crate::config::{Cli, Command, EXEC_BIND, HealthcheckArgs, ServeArgs, default
 
 /// Where to probe, and how that was decided (for the error message).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Target {
+pub(crate) struct Target {
     /// `host:port` to connect to.
     pub authority: String,
     /// Where the address came from.
@@ -36,7 +36,7 @@ pub struct Target {
 }
 
 /// Decides the address to probe (see the module documentation for the order).
-pub fn target(args: &HealthcheckArgs) -> Result<Target, String> {
+pub(crate) fn target(args: &HealthcheckArgs) -> Result<Target, String> {
     if let Some(bind) = &args.bind {
         return Ok(Target {
             authority: probe_authority(bind)?,
@@ -68,7 +68,7 @@ pub fn target(args: &HealthcheckArgs) -> Result<Target, String> {
 }
 
 /// Probes `target` within `timeout`; `Err` says why it is unhealthy.
-pub async fn probe(target: &Target, timeout: Duration) -> Result<(), String> {
+pub(crate) async fn probe(target: &Target, timeout: Duration) -> Result<(), String> {
     let base = BaseUrl::parse(&format!("http://{}", target.authority))?;
     let client = Client::new(base, None);
     match tokio::time::timeout(timeout, client.health()).await {
@@ -113,7 +113,7 @@ fn is_this_program(argv: &[OsString]) -> bool {
 
 /// The serve flags of a server command line and the bind default that applies to them, or
 /// `None` when that command line does not serve (e.g. it is itself a healthcheck).
-pub fn served_args(argv: Vec<OsString>) -> Result<Option<(ServeArgs, SocketAddr)>, String> {
+pub(crate) fn served_args(argv: Vec<OsString>) -> Result<Option<(ServeArgs, SocketAddr)>, String> {
     let cli = Cli::try_parse_from(argv).map_err(|e| e.kind().to_string())?;
     Ok(match cli.into_command() {
         Command::Serve(a) => Some((*a, default_bind())),
@@ -124,7 +124,7 @@ pub fn served_args(argv: Vec<OsString>) -> Result<Option<(ServeArgs, SocketAddr)
 }
 
 /// The address a server with these flags listens on, as a probe connects to it.
-pub fn serve_authority(serve: &ServeArgs, default: SocketAddr) -> Result<String, String> {
+pub(crate) fn serve_authority(serve: &ServeArgs, default: SocketAddr) -> Result<String, String> {
     let bind = serve.bind.unwrap_or(default);
     if bind.port() != 0 {
         return probe_authority(&bind.to_string());
@@ -141,7 +141,7 @@ pub fn serve_authority(serve: &ServeArgs, default: SocketAddr) -> Result<String,
 }
 
 /// Checks `host:port` and turns an unspecified host into loopback.
-pub fn probe_authority(bind: &str) -> Result<String, String> {
+pub(crate) fn probe_authority(bind: &str) -> Result<String, String> {
     if let Ok(addr) = bind.parse::<SocketAddr>() {
         return Ok(crate::client::loopback(addr).to_string());
     }

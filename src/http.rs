@@ -9,31 +9,31 @@ use http_body_util::{BodyExt, Full, combinators::BoxBody};
 use serde_json::Value;
 
 /// `application/scim+json`, the media type of SCIM responses (see [`negotiate`]).
-pub const SCIM_JSON: &str = "application/scim+json";
+pub(crate) const SCIM_JSON: &str = "application/scim+json";
 /// `application/json`, for platform, OAuth and admin responses.
-pub const JSON: &str = "application/json";
+pub(crate) const JSON: &str = "application/json";
 
 /// Error type of response bodies. Streaming bodies (scenario faults) fail with it to make hyper
 /// abort the connection mid-message.
-pub type BodyError = Box<dyn std::error::Error + Send + Sync>;
+pub(crate) type BodyError = Box<dyn std::error::Error + Send + Sync>;
 
 /// The response body type used everywhere: boxed so that fixed and streaming bodies mix.
 pub type Body = BoxBody<Bytes, BodyError>;
 
 /// A complete body from bytes.
-pub fn full(bytes: impl Into<Bytes>) -> Body {
+pub(crate) fn full(bytes: impl Into<Bytes>) -> Body {
     Full::new(bytes.into())
         .map_err(|never| match never {})
         .boxed()
 }
 
 /// An empty body.
-pub fn empty() -> Body {
+pub(crate) fn empty() -> Body {
     full(Bytes::new())
 }
 
 /// A JSON response with a status and content type.
-pub fn json_response(
+pub(crate) fn json_response(
     status: StatusCode,
     content_type: &'static str,
     value: &Value,
@@ -43,7 +43,7 @@ pub fn json_response(
 
 /// A JSON response from anything serializable, written straight into the body buffer (not
 /// through `Display`, which goes through the formatter a few bytes at a time).
-pub fn serialized_response(
+pub(crate) fn serialized_response(
     status: StatusCode,
     content_type: &'static str,
     value: &impl serde::Serialize,
@@ -67,7 +67,7 @@ pub fn serialized_response(
 /// JavaScript SDK parses any body as JSON), so honouring the header costs them nothing and
 /// keeps strict `Accept` checkers happy. Wildcards, no `Accept`, or anything else keep
 /// `application/scim+json`.
-pub fn negotiate(accept: Option<&str>, resp: &mut Response<Body>) {
+pub(crate) fn negotiate(accept: Option<&str>, resp: &mut Response<Body>) {
     let is_scim = resp
         .headers()
         .get(header::CONTENT_TYPE)
@@ -98,7 +98,7 @@ fn prefers_plain_json(accept: &str) -> bool {
 }
 
 /// A bodiless response.
-pub fn status_response(status: StatusCode) -> Response<Body> {
+pub(crate) fn status_response(status: StatusCode) -> Response<Body> {
     let mut resp = Response::new(empty());
     *resp.status_mut() = status;
     resp

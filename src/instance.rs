@@ -16,7 +16,7 @@ use crate::state::AppState;
 /// A running server. Dropping it asks the accept loop to stop (without waiting for the drain);
 /// [`Instance::stop`] stops and waits.
 #[derive(Debug)]
-pub struct Instance {
+pub(crate) struct Instance {
     addr: SocketAddr,
     state: AppState,
     stop: Option<oneshot::Sender<()>>,
@@ -26,8 +26,8 @@ pub struct Instance {
 impl Instance {
     /// Builds the state from `config`, binds `config.bind`, writes `config.port_file`, and
     /// spawns the accept loop. Errors name the flag at fault.
-    pub async fn start(config: Config) -> Result<Self, String> {
-        let state = AppState::new(config)?;
+    pub(crate) async fn start(config: Config) -> Result<Self, String> {
+        let state = AppState::new(config).map_err(|e| e.to_string())?;
         let config = &state.config;
         let listener = TcpListener::bind(config.bind)
             .await
@@ -52,23 +52,17 @@ impl Instance {
     }
 
     /// The address actually bound (port 0 resolved).
-    pub fn addr(&self) -> SocketAddr {
+    pub(crate) fn addr(&self) -> SocketAddr {
         self.addr
     }
 
-    /// The address a client on this machine connects to: an unspecified bind address
-    /// (`0.0.0.0`, `::`) becomes loopback.
-    pub fn local_addr(&self) -> SocketAddr {
-        crate::client::loopback(self.addr)
-    }
-
     /// The server's state.
-    pub fn state(&self) -> &AppState {
+    pub(crate) fn state(&self) -> &AppState {
         &self.state
     }
 
     /// A client for this server, carrying the admin token if one is configured.
-    pub fn client(&self) -> crate::client::Client {
+    pub(crate) fn client(&self) -> crate::client::Client {
         crate::client::Client::new(
             crate::client::BaseUrl::from_addr(self.addr),
             self.state.config.admin_token.clone(),
@@ -77,7 +71,7 @@ impl Instance {
 
     /// Stops accepting, drains in-flight requests (bounded by the server's drain timeout) and
     /// waits for the accept loop to end.
-    pub async fn stop(mut self) {
+    pub(crate) async fn stop(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }

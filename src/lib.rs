@@ -3,104 +3,148 @@
 //!
 //! # Layout
 //!
-//! - [`config`]: command line and environment, validated into [`config::Config`].
-//! - [`server`]: accept loop, per-connection tasks, graceful shutdown.
+//! - `config`: command line and environment, validated into [`Config`].
+//! - `server`: accept loop, per-connection tasks, graceful shutdown.
 //! - `route`: path → `route::Route`, a pure function.
-//! - [`request`]: the request context, built once per request and borrowed downstream.
-//! - [`router`]: the per-request pipeline: scenarios, authentication, dispatch, journal, panic
-//!   containment; [`router::handle`] drives it without a socket.
+//! - `request`: the request context, built once per request and borrowed downstream.
+//! - `router`: the per-request pipeline: scenarios, authentication, dispatch, journal, panic
+//!   containment; [`handle`] drives it without a socket.
 //! - `handlers`: one file per resource (users, groups, discovery, oauth, platform).
-//! - [`scim`]: protocol pieces that work on SCIM JSON: schemas, filters, PATCH, projection, lists.
-//! - [`genesys`]: the Genesys domain: storage form, the SCIM ↔ Genesys mapping table,
+//! - `scim`: protocol pieces that work on SCIM JSON: schemas, filters, PATCH, projection, lists.
+//! - `genesys`: the Genesys domain: storage form, the SCIM ↔ Genesys mapping table,
 //!   platform views, per-org limits.
 //! - [`compat`]: the named compatibility switches (read by the protocol and domain layers);
-//!   [`overrides`]: one layer of them (an org's, a scenario rule's), applied key by key.
-//! - [`store`]: orgs (each behind its own lock), OAuth clients, and [`tokens`], the bounded
+//!   `overrides`: one layer of them (an org's, a scenario rule's), applied key by key.
+//! - `store`: orgs (each behind its own lock), OAuth clients, and `tokens`, the bounded
 //!   token table.
-//! - [`fixtures`]: the fixture format, its reader and org builder, the built-in default org,
+//! - `fixtures`: the fixture format, its reader and org builder, the built-in default org,
 //!   and the record of which fixture each org came from.
-//! - [`clock`] and [`rng`]: the controllable clock and the seeded randomness.
-//! - [`ratelimit`]: request windows on the controllable clock; [`rate_layer`]: the named
+//! - `clock` and `rng`: the controllable clock and the seeded randomness.
+//! - `ratelimit`: request windows on the controllable clock; `rate_layer`: the named
 //!   limits (token, client, org, route) checked together.
 //! - `secret`: constant-time comparison of client secrets and the admin token.
-//! - [`scenario`], `fault` and [`journal`]: scripted behaviour, socket-level faults, and
-//!   the bounded request log; [`admin`] serves them (and health and the clock) under
+//! - `scenario`, `fault` and `journal`: scripted behaviour, socket-level faults, and
+//!   the bounded request log; `admin` serves them (and health and the clock) under
 //!   `/__admin`.
-//! - [`expect`]: end-state assertions (`/__admin/expect`, `verify`), a structured diff.
-//! - [`error`]: the one client-visible error type and its two renderings (SCIM and platform).
-//! - [`http`]: request buffering and response helpers; `upload`: reading a body within its
+//! - `expect`: end-state assertions (`/__admin/expect`, `verify`), a structured diff.
+//! - `error`: the one client-visible error type and its two renderings (SCIM and platform).
+//! - `http`: request buffering and response helpers; `upload`: reading a body within its
 //!   size and time bounds.
-//! - [`instance`]: a started server (state, listener, accept loop), shared by `serve`, `exec`
-//!   and the test handle; [`client`]: the small HTTP client `verify`, `healthcheck`, `exec`
+//! - `instance`: a started server (state, listener, accept loop), shared by `serve`, `exec`
+//!   and the test handle; `client`: the small HTTP client `verify`, `healthcheck`, `exec`
 //!   and the test handle use to talk to a server.
-//! - [`MockServer`] ([`mock_server`]): the server as a Rust test handle.
-//! - [`exec`] (with [`export`], [`grade`] and the step trait in [`after_child`]),
-//!   [`healthcheck`], [`verify`], [`gate`] (the `report` subcommand) and [`logging`]: the
-//!   command-line modes.
-//! - [`report`]: the client report, rules over the journal in every format.
+//! - [`MockServer`] (`mock_server`): the server as a Rust test handle.
+//! - [`bounds`]: the fixed bounds, re-exported for tests that probe them.
+//! - `exec` (with `export`, `grade` and the step trait in `after_child`), `healthcheck`,
+//!   `verify`, `gate` (the `report` subcommand) and `logging`: the command-line modes, all
+//!   crate-private; [`cli`] (feature `cli`) runs them, and is all the binary calls.
+//! - `report`: the client report, rules over the journal in every format.
 //!
 //! Modules only import modules below them; the order is `LAYERS` in `tests/layering.rs`, which
 //! fails on an upward import or an import circle (see `docs/pipeline.md`).
 //!
 //! # Public API
 //!
-//! Chosen for tests and the binary: [`config::Config`], [`state::AppState`] (its `store`,
-//! `clock`, `journal` and `scenarios`), [`server::run`], [`router::handle`] for socket-free
-//! requests, [`MockServer`], [`scenario::Scenario`], [`journal::Matcher`], [`compat`],
-//! [`fixtures`] (validation and the default org) and the subcommand modules. Other modules are
-//! public because these types name theirs; they are not a stable interface. Modules nothing
-//! outside needs (`handlers`, `route`, `fault`, `secret`, `upload`) are crate-private, so the
-//! compiler reports what in them is unused.
+//! Every module is crate-private except [`compat`] (the switch table [`Config`] names) and
+//! [`cli`]; what a user of the library needs is re-exported here, chosen on purpose:
+//!
+//! - [`MockServer`], its [`Builder`], [`Credentials`] and [`StartError`]: a server per test, on
+//!   its own thread, driven through the admin API the way a test in any language drives it.
+//! - [`Config`] (what the `serve` flags fill in, for [`Builder::config`]) and the types its
+//!   fields name: [`compat`], [`LogFormat`], [`RateLayer`], [`Redaction`].
+//! - [`AppState`] (built from a [`Config`], or a [`SetupError`]), [`handle`] and [`serve`]: the socket-free testing
+//!   entry. `handle` runs one `http::Request<Bytes>` through the whole pipeline without a
+//!   listener (admin routes included, so a test sets the clock or loads a scenario the way a
+//!   client does); `serve` runs the accept loop on a listener the caller owns.
+//! - [`validate`] and [`FixtureError`], [`DEFAULT_ORG`]: checking fixtures, and the built-in org.
+//! - [`bounds`]: the fixed limits (page size, token table, journal cuts).
+//! - [`cli`] (feature `cli`): the binary's one call, and the environment names `exec` sets.
+//!
+//! The state's fields and everything behind them are crate-private, so rustc reports what is
+//! unused; code kept on purpose says why in an `allow` reason.
 
-pub mod admin;
-pub mod after_child;
-pub mod client;
-pub mod clock;
+// Without the command line, what only its subcommands use (parts of the HTTP client, the
+// `exec` step trait, `expect`'s report types) is unused; the default build, which clippy
+// checks, reports dead code.
+#![cfg_attr(
+    not(feature = "cli"),
+    allow(
+        dead_code,
+        unused_imports,
+        reason = "used by the cli feature's subcommands"
+    )
+)]
+
+mod admin;
+mod after_child;
+#[cfg(feature = "cli")]
+pub mod cli;
+mod client;
+mod clock;
 pub mod compat;
-pub mod config;
+mod config;
 #[cfg(feature = "cli")]
-pub mod end_state;
-pub mod error;
+mod end_state;
+mod error;
 #[cfg(feature = "cli")]
-pub mod exec;
-pub mod expect;
+mod exec;
+mod expect;
 #[cfg(feature = "cli")]
-pub mod export;
-pub(crate) mod fault;
-pub mod fixtures;
+mod export;
+mod fault;
+mod fixtures;
 #[cfg(feature = "cli")]
-pub mod gate;
-pub mod genesys;
+mod gate;
+mod genesys;
 #[cfg(feature = "cli")]
-pub mod grade;
-pub(crate) mod handlers;
+mod grade;
+mod handlers;
 #[cfg(feature = "cli")]
-pub mod healthcheck;
-pub mod http;
-pub mod instance;
-pub mod journal;
+mod healthcheck;
+mod http;
+mod instance;
+mod journal;
 #[cfg(feature = "cli")]
-pub mod logging;
-pub mod mock_server;
-pub mod overrides;
-pub mod rate_layer;
-pub mod ratelimit;
-pub mod redaction;
-pub mod report;
-pub mod request;
-pub mod rng;
-pub(crate) mod route;
-pub mod router;
-pub mod scenario;
-pub mod scim;
-pub(crate) mod secret;
-pub mod server;
-pub mod state;
-pub mod store;
-pub mod strict_json;
-pub mod tokens;
-pub(crate) mod upload;
+mod logging;
+mod mock_server;
+mod overrides;
+mod rate_layer;
+mod ratelimit;
+mod redaction;
+mod report;
+mod request;
+mod rng;
+mod route;
+mod router;
+mod scenario;
+mod scim;
+mod secret;
+mod server;
+mod state;
+mod store;
+mod strict_json;
+mod tokens;
+mod upload;
 #[cfg(feature = "cli")]
-pub mod verify;
+mod verify;
 
-pub use mock_server::MockServer;
+/// The fixed bounds the server enforces (`docs/limits.md`), for tests that probe them.
+pub mod bounds {
+    pub use crate::fixtures::build::MAX_CLIENTS_PER_ORG;
+    pub use crate::journal::limits::{MAX_BODY_TEXT, MAX_HEADER_VALUE, MIN_JOURNAL_BYTES};
+    pub use crate::scenario::engine::MAX_SCENARIOS;
+    pub use crate::scenario::rule::MAX_RULES;
+    pub use crate::scim::list::MAX_COUNT;
+    pub use crate::store::MAX_ORGS;
+    pub use crate::tokens::{MAX_TOKENS, MAX_TOKENS_PER_CLIENT};
+}
+
+pub use config::{Config, LogFormat};
+pub use fixtures::{DEFAULT_ORG, Error as FixtureError, validate};
+pub use http::Body;
+pub use mock_server::{Builder, Credentials, MockServer, StartError};
+pub use rate_layer::RateLayer;
+pub use redaction::Redaction;
+pub use router::handle;
+pub use server::run as serve;
+pub use state::{AppState, SetupError};

@@ -9,12 +9,12 @@ use crate::config::LogFormat;
 
 /// Whether log lines carry ANSI colour: only when stderr is a terminal and `NO_COLOR` is unset
 /// or empty.
-pub fn colour(stderr_is_terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+pub(crate) fn colour(stderr_is_terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
     stderr_is_terminal && no_color.is_none_or(std::ffi::OsStr::is_empty)
 }
 
 /// Installs the global subscriber. Later calls do nothing (tests may start many servers).
-pub fn init(format: LogFormat) {
+pub(crate) fn init(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("genesys_scim_mock=info"));
     let ansi = colour(

@@ -17,10 +17,10 @@
 use serde::{Deserialize, Serialize};
 
 /// The name of the always-present per-token layer (Genesys' limit key).
-pub const TOKEN_LAYER: &str = "client.credentials.token.rate.per.minute";
+pub(crate) const TOKEN_LAYER: &str = "client.credentials.token.rate.per.minute";
 
 /// The most layers one org (or the server) may define.
-pub const MAX_LAYERS: usize = 32;
+pub(crate) const MAX_LAYERS: usize = 32;
 
 /// What one window counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,7 +54,7 @@ pub struct RateLayer {
 
 /// Who made a request and where it went: what the layers are keyed by.
 #[derive(Debug, Clone, Copy)]
-pub struct Subject<'a> {
+pub(crate) struct Subject<'a> {
     pub token: &'a str,
     pub client_id: &'a str,
     pub org_id: &'a str,
@@ -105,7 +105,7 @@ impl RateLayer {
     }
 
     /// Checks a layer from either source: a name, a positive limit.
-    pub fn validate(&self) -> Result<(), String> {
+    pub(crate) fn validate(&self) -> Result<(), String> {
         if self.name.trim().is_empty() || self.name.contains('|') {
             return Err(format!(
                 "a limit needs a name without '|', got {:?}",
@@ -122,14 +122,14 @@ impl RateLayer {
     }
 
     /// Whether the layer counts requests to `route_name`.
-    pub fn applies_to(&self, route_name: &str) -> bool {
+    pub(crate) fn applies_to(&self, route_name: &str) -> bool {
         self.routes
             .as_deref()
             .is_none_or(|p| star_match(p, route_name))
     }
 
     /// The window this request counts in: the layer's name and the scope's key.
-    pub fn window_key(&self, s: &Subject<'_>) -> String {
+    pub(crate) fn window_key(&self, s: &Subject<'_>) -> String {
         let key = match self.scope {
             Scope::Token => format!("token:{}", s.token),
             Scope::Client => format!("client:{}", s.client_id),
@@ -143,7 +143,7 @@ impl RateLayer {
 /// The checks for one request: the token layer (limit `token_limit`), then every server layer
 /// not replaced by an org layer of the same name, then the org's layers, each only where its
 /// `routes` apply. `(window key, limit, layer name)`.
-pub fn checks(
+pub(crate) fn checks(
     token_limit: u32,
     server: &[RateLayer],
     org: &[RateLayer],

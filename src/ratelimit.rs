@@ -35,20 +35,20 @@ use crate::http::Body;
 use crate::store::Store;
 
 /// Length of a window, in milliseconds.
-pub const WINDOW_MS: i64 = 60_000;
+pub(crate) const WINDOW_MS: i64 = 60_000;
 
 /// The most windows kept at once (the same bound as the token table).
-pub const MAX_WINDOWS: usize = crate::tokens::MAX_TOKENS;
+pub(crate) const MAX_WINDOWS: usize = crate::tokens::MAX_TOKENS;
 
 /// The table size below which no sweep is attempted.
 const FIRST_SWEEP_AT: usize = 1_024;
 
 /// `inin-ratelimit-allowed`: the limit of the window.
-pub const HEADER_ALLOWED: &str = "inin-ratelimit-allowed";
+pub(crate) const HEADER_ALLOWED: &str = "inin-ratelimit-allowed";
 /// `inin-ratelimit-count`: requests counted in the window, this one included.
-pub const HEADER_COUNT: &str = "inin-ratelimit-count";
+pub(crate) const HEADER_COUNT: &str = "inin-ratelimit-count";
 /// `inin-ratelimit-reset`: whole seconds until the window ends.
-pub const HEADER_RESET: &str = "inin-ratelimit-reset";
+pub(crate) const HEADER_RESET: &str = "inin-ratelimit-reset";
 
 /// One token's current window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,7 +61,7 @@ struct Window {
 
 /// Where a token stands after a request was admitted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Usage {
+pub(crate) struct Usage {
     /// The token's limit per window.
     pub allowed: u32,
     /// Requests admitted in the window, this one included.
@@ -72,7 +72,7 @@ pub struct Usage {
 
 /// A refused request: how long to wait.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Refusal {
+pub(crate) struct Refusal {
     pub usage: Usage,
     /// `Retry-After` in whole seconds (at least 1).
     pub retry_after_secs: u64,
@@ -80,7 +80,7 @@ pub struct Refusal {
 
 /// The per-token windows. `AppState` shares one behind an `Arc`.
 #[derive(Debug, Default)]
-pub struct RateLimiter {
+pub(crate) struct RateLimiter {
     windows: DashMap<String, Window>,
     /// Table size at which the next sweep runs.
     sweep_at: AtomicUsize,
@@ -88,7 +88,7 @@ pub struct RateLimiter {
 
 impl RateLimiter {
     /// An empty limiter.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self {
             windows: DashMap::new(),
             sweep_at: AtomicUsize::new(FIRST_SWEEP_AT),
@@ -96,7 +96,7 @@ impl RateLimiter {
     }
 
     /// Counts one request for `token` at clock time `now_ms` against `limit` per window.
-    pub fn check(&self, token: &str, limit: u32, now_ms: i64) -> Result<Usage, Refusal> {
+    pub(crate) fn check(&self, token: &str, limit: u32, now_ms: i64) -> Result<Usage, Refusal> {
         if !self.windows.contains_key(token) {
             self.make_room(now_ms);
         }
@@ -136,7 +136,7 @@ impl RateLimiter {
     /// [`crate::rate_layer::checks`]) or in none: if one window is full the windows already
     /// counted are refunded, and `Retry-After` is the longest wait among the full windows, so
     /// waiting it out clears every layer that refused. Returns the first window's usage.
-    pub fn check_all(
+    pub(crate) fn check_all(
         &self,
         checks: &[(String, u32, String)],
         now_ms: i64,
@@ -178,22 +178,18 @@ impl RateLimiter {
     }
 
     /// Number of windows held (ended ones included until the next sweep).
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
         self.windows.len()
     }
 
-    /// Whether no window is held.
-    pub fn is_empty(&self) -> bool {
-        self.windows.is_empty()
-    }
-
     /// Drops every window (admin reset).
-    pub fn clear(&self) {
+    pub(crate) fn clear(&self) {
         self.windows.clear();
     }
 
     /// Drops ended windows; returns how many are left.
-    pub fn sweep(&self, now_ms: i64) -> usize {
+    pub(crate) fn sweep(&self, now_ms: i64) -> usize {
         self.windows
             .retain(|_, w| now_ms < w.start_ms + WINDOW_MS && now_ms >= w.start_ms);
         self.windows.len()
@@ -233,7 +229,7 @@ fn ceil_secs(ms: i64) -> u64 {
 /// The limit that applies to a client: its own (fixtures), else the server's (`server`, from
 /// `--rate-limit`). `None` when the server's limit is off (`--rate-limit off` disables every
 /// limit).
-pub fn limit_for(server: Option<u32>, store: &Store, client_id: &str) -> Option<u32> {
+pub(crate) fn limit_for(server: Option<u32>, store: &Store, client_id: &str) -> Option<u32> {
     let server = server?;
     Some(store.client_rate_limit(client_id).unwrap_or(server))
 }
@@ -243,7 +239,7 @@ pub fn limit_for(server: Option<u32>, store: &Store, client_id: &str) -> Option<
 /// is 429 with `Retry-After`. Also returns where the token stands, for the `inin-ratelimit-*` headers the
 /// `ratelimit-headers` switch adds to every answer (429 included; see [`set_usage_headers`]).
 /// Errors are returned, not rendered: the router renders every error in one place.
-pub fn guard(
+pub(crate) fn guard(
     limiter: &RateLimiter,
     checks: &[(String, u32, String)],
     now_ms: i64,
@@ -262,7 +258,7 @@ pub fn guard(
 }
 
 /// Adds the `inin-ratelimit-*` headers Genesys sent until 2021.
-pub fn set_usage_headers(resp: &mut Response<Body>, usage: Usage) {
+pub(crate) fn set_usage_headers(resp: &mut Response<Body>, usage: Usage) {
     let headers = resp.headers_mut();
     for (name, value) in [
         (HEADER_ALLOWED, u64::from(usage.allowed)),

@@ -12,11 +12,11 @@
 //! still scanned, so a secret cannot leak through a syntax error.
 
 /// What a redacted value is replaced with.
-pub const REDACTED: &str = "<redacted>";
+pub(crate) const REDACTED: &str = "<redacted>";
 
 /// The default list: the bearer and Basic credentials, cookies, proxy and API-key headers,
 /// the OAuth form secret, the token in `/oauth/token` answers, and the SCIM `password`.
-pub const DEFAULT_NAMES: &[&str] = &[
+pub(crate) const DEFAULT_NAMES: &[&str] = &[
     "authorization",
     "proxy-authorization",
     "cookie",
@@ -57,12 +57,12 @@ impl Redaction {
     }
 
     /// Whether a header, field or key called `name` is redacted.
-    pub fn covers(&self, name: &str) -> bool {
+    pub(crate) fn covers(&self, name: &str) -> bool {
         self.names.iter().any(|n| n.eq_ignore_ascii_case(name))
     }
 
     /// A header value as stored.
-    pub fn header(&self, name: &str, value: &str) -> String {
+    pub(crate) fn header(&self, name: &str, value: &str) -> String {
         if self.covers(name) {
             REDACTED.to_owned()
         } else {
@@ -72,7 +72,7 @@ impl Redaction {
 
     /// A body as stored: JSON keys redacted if it looks like JSON, form fields if it looks
     /// like a form, unchanged otherwise.
-    pub fn body(&self, text: &str) -> String {
+    pub(crate) fn body(&self, text: &str) -> String {
         if self.names.is_empty() {
             return text.to_owned();
         }
@@ -84,7 +84,7 @@ impl Redaction {
     }
 
     /// `a=1&client_secret=s` with the values of covered fields replaced (query strings too).
-    pub fn form(&self, text: &str) -> String {
+    pub(crate) fn form(&self, text: &str) -> String {
         if self.names.is_empty() {
             return text.to_owned();
         }
@@ -107,7 +107,7 @@ impl Redaction {
 
     /// JSON text with the value of every covered key replaced by `"<redacted>"`. Only the
     /// value is touched; a value that is an object or array is replaced whole.
-    pub fn json(&self, text: &str) -> String {
+    pub(crate) fn json(&self, text: &str) -> String {
         let bytes = text.as_bytes();
         let mut out = String::with_capacity(text.len());
         let mut copied = 0;

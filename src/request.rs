@@ -17,13 +17,76 @@ use crate::http::{JSON, SCIM_JSON};
 use crate::route::{Route, route};
 use crate::store::Store;
 
-/// Who is calling: the credentials the `Authorization` header carries and what the store knows
-/// about them. Resolved once per request; authentication, the rate limiter, the scenario
-/// matcher and the journal all read this instead of parsing the header again.
+/// What the `Authorization` header carries, parsed once per request: authentication, the
+/// rate limiter, the token endpoint, the admin token check and the journal all read this.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub(crate) enum Credentials {
+    /// No header, or one that is not visible ASCII.
+    #[default]
+    None,
+    /// `Bearer <token>`: the token, trimmed, never empty.
+    Bearer(String),
+    /// `Basic <base64 of id:secret>` (the secret is checked only by the token endpoint).
+    Basic { id: String, secret: String },
+    /// `Basic` with a value that is not base64 of `id:secret`.
+    BadBasic,
+    /// Another scheme, or a scheme without a value.
+    Other,
+}
+
+impl Credentials {
+    /// Parses the `Authorization` header (scheme names are case-insensitive).
+    pub(crate) fn parse(headers: &HeaderMap) -> Self {
+        let Some(h) = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+        else {
+            return Self::None;
+        };
+        let Some((scheme, value)) = h.trim().split_once(' ') else {
+            return Self::Other;
+        };
+        let value = value.trim();
+        if scheme.eq_ignore_ascii_case("bearer") && !value.is_empty() {
+            return Self::Bearer(value.to_owned());
+        }
+        if scheme.eq_ignore_ascii_case("basic") {
+            use base64::Engine;
+            let decoded = base64::engine::general_purpose::STANDARD
+                .decode(value)
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok());
+            return match decoded.as_deref().and_then(|d| d.split_once(':')) {
+                Some((id, secret)) => Self::Basic {
+                    id: id.to_owned(),
+                    secret: secret.to_owned(),
+                },
+                None => Self::BadBasic,
+            };
+        }
+        Self::Other
+    }
+}
+
+/// Never prints a Basic secret (requests are logged at debug level).
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::None => f.write_str("None"),
+            Self::Bearer(_) => f.write_str("Bearer(<redacted>)"),
+            Self::Basic { id, .. } => write!(f, "Basic {{ id: {id:?}, secret: <redacted> }}"),
+            Self::BadBasic => f.write_str("BadBasic"),
+            Self::Other => f.write_str("Other"),
+        }
+    }
+}
+
+/// Who is calling: the [`Credentials`] sent and what the store knows about them. Resolved
+/// once per request; everything downstream reads this instead of the header.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Caller {
-    /// The bearer token sent (trimmed, never empty), known to the server or not.
-    pub bearer: Option<String>,
+pub(crate) struct Caller {
+    /// What the `Authorization` header carries.
+    pub credentials: Credentials,
     /// The org behind the token, or behind a token request's HTTP Basic client id. Expired
     /// tokens still name their org: the journal records who tried, not who was let in.
     pub org: Option<String>,
@@ -34,60 +97,41 @@ pub struct Caller {
 }
 
 impl Caller {
-    /// Reads the `Authorization` header: `Bearer <token>` is looked up in the store's token
-    /// table, `Basic <base64 id:secret>` names a client (the secret is checked only by the
-    /// token endpoint). Anything else is an anonymous caller.
-    pub fn resolve(store: &Store, headers: &HeaderMap) -> Self {
-        let Some((scheme, value)) = headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|h| h.trim().split_once(' '))
-        else {
-            return Self::default();
+    /// Parses the `Authorization` header once: a bearer token is looked up in the store's
+    /// token table (once), a Basic client id names a client. Anything else is anonymous.
+    pub(crate) fn resolve(store: &Store, headers: &HeaderMap) -> Self {
+        let credentials = Credentials::parse(headers);
+        let (org, client, expires_at_ms) = match &credentials {
+            Credentials::Bearer(token) => match store.token(token) {
+                Some(t) => (Some(t.org_id), Some(t.client_id), Some(t.expires_at_ms)),
+                None => (None, None, None),
+            },
+            Credentials::Basic { id, .. } => match store.client(id) {
+                Some(c) => (Some(c.org_id), Some(c.id), None),
+                None => (None, None, None),
+            },
+            _ => (None, None, None),
         };
-        let value = value.trim();
-        if scheme.eq_ignore_ascii_case("bearer") {
-            if value.is_empty() {
-                return Self::default();
-            }
-            return match store.token(value) {
-                Some(t) => Self {
-                    bearer: Some(value.to_owned()),
-                    org: Some(t.org_id),
-                    client: Some(t.client_id),
-                    expires_at_ms: Some(t.expires_at_ms),
-                },
-                None => Self {
-                    bearer: Some(value.to_owned()),
-                    ..Self::default()
-                },
-            };
+        Self {
+            credentials,
+            org,
+            client,
+            expires_at_ms,
         }
-        if scheme.eq_ignore_ascii_case("basic") {
-            use base64::Engine;
-            let decoded = base64::engine::general_purpose::STANDARD
-                .decode(value)
-                .ok()
-                .and_then(|b| String::from_utf8(b).ok());
-            let id = decoded
-                .as_deref()
-                .and_then(|d| d.split_once(':'))
-                .map(|(id, _)| id);
-            if let Some(c) = id.and_then(|id| store.client(id)) {
-                return Self {
-                    org: Some(c.org_id),
-                    client: Some(c.id),
-                    ..Self::default()
-                };
-            }
+    }
+
+    /// The bearer token sent, known to the server or not.
+    pub(crate) fn bearer(&self) -> Option<&str> {
+        match &self.credentials {
+            Credentials::Bearer(token) => Some(token),
+            _ => None,
         }
-        Self::default()
     }
 }
 
 /// One request as the pipeline sees it: everything a handler needs, owned, worked out once.
 #[derive(Debug)]
-pub struct ApiRequest {
+pub(crate) struct ApiRequest {
     pub method: Method,
     /// The raw (still percent-encoded) path.
     pub path: String,
@@ -132,7 +176,7 @@ impl Default for ApiRequest {
 
 impl ApiRequest {
     /// Builds the context of one request: routes its path and resolves its caller.
-    pub fn new(
+    pub(crate) fn new(
         parts: http::request::Parts,
         body: Bytes,
         correlation_id: String,
@@ -158,13 +202,13 @@ impl ApiRequest {
     }
 
     /// The value of a header as text, if present and valid UTF-8.
-    pub fn header(&self, name: impl header::AsHeaderName) -> Option<&str> {
+    pub(crate) fn header(&self, name: impl header::AsHeaderName) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
     /// The query string decoded as `application/x-www-form-urlencoded` (so `+` is a space, as
     /// the Python SDK sends it), keeping repeated keys in order.
-    pub fn query_pairs(&self) -> &[(String, String)] {
+    pub(crate) fn query_pairs(&self) -> &[(String, String)] {
         self.pairs.get_or_init(|| match &self.query {
             Some(q) => form_urlencoded::parse(q.as_bytes()).into_owned().collect(),
             None => Vec::new(),
@@ -172,7 +216,7 @@ impl ApiRequest {
     }
 
     /// Query parameters by lower-cased name, each with all of its values in order.
-    pub fn query_map(&self) -> &HashMap<String, Vec<String>> {
+    pub(crate) fn query_map(&self) -> &HashMap<String, Vec<String>> {
         self.params.get_or_init(|| {
             let mut map: HashMap<String, Vec<String>> = HashMap::new();
             for (k, v) in self.query_pairs() {
@@ -187,7 +231,7 @@ impl ApiRequest {
     /// The body parsed as JSON (any JSON value), parsed on first use and kept. The error is
     /// the parser's message with its line and column. A duplicate key in any object is an
     /// error ([`crate::strict_json`]).
-    pub fn json(&self) -> Result<&Value, &str> {
+    pub(crate) fn json(&self) -> Result<&Value, &str> {
         self.json
             .get_or_init(|| {
                 crate::strict_json::parse(&self.body)
@@ -198,7 +242,7 @@ impl ApiRequest {
     }
 
     /// Whether the request declares a JSON-compatible content type (or none at all).
-    pub fn has_json_body_type(&self) -> bool {
+    pub(crate) fn has_json_body_type(&self) -> bool {
         match self.header(header::CONTENT_TYPE) {
             None => true,
             Some(ct) => {
@@ -252,19 +296,30 @@ mod tests {
     fn the_caller_is_resolved_from_bearer_basic_or_nothing() {
         let store = store_with_token();
         let known = Caller::resolve(&store, &parts("/", Some("Bearer  t1 ")).headers);
-        assert_eq!(known.bearer.as_deref(), Some("t1"));
+        assert_eq!(known.bearer(), Some("t1"));
         assert_eq!(known.org.as_deref(), Some("o"));
         assert_eq!(known.expires_at_ms, Some(99));
         let unknown = Caller::resolve(&store, &parts("/", Some("bearer zz")).headers);
-        assert_eq!(unknown.bearer.as_deref(), Some("zz"));
+        assert_eq!(unknown.bearer(), Some("zz"));
         assert_eq!(unknown.org, None);
         // c:s
         let basic = Caller::resolve(&store, &parts("/", Some("Basic Yzpz")).headers);
-        assert_eq!((basic.client.as_deref(), basic.bearer), (Some("c"), None));
+        assert_eq!((basic.client.as_deref(), basic.bearer()), (Some("c"), None));
         assert_eq!(
-            Caller::resolve(&store, &parts("/", Some("Bearer ")).headers),
-            Caller::default()
+            basic.credentials,
+            Credentials::Basic {
+                id: "c".into(),
+                secret: "s".into()
+            }
         );
+        assert!(
+            !format!("{basic:?}").contains("\"s\""),
+            "Debug hides the secret"
+        );
+        let empty = Caller::resolve(&store, &parts("/", Some("Bearer ")).headers);
+        assert_eq!((empty.credentials, empty.org), (Credentials::Other, None));
+        let bad = Caller::resolve(&store, &parts("/", Some("Basic !!")).headers);
+        assert_eq!((bad.credentials, bad.client), (Credentials::BadBasic, None));
         assert_eq!(
             Caller::resolve(&store, &parts("/", None).headers),
             Caller::default()

@@ -9,13 +9,13 @@ use rand::{Rng, RngCore, SeedableRng};
 
 /// A shared, seedable random source. Cloning shares the same stream.
 #[derive(Debug, Clone)]
-pub struct Seeded {
+pub(crate) struct Seeded {
     inner: Arc<Mutex<StdRng>>,
 }
 
 impl Seeded {
     /// A generator from `seed`, or from OS entropy when there is none.
-    pub fn new(seed: Option<u64>) -> Self {
+    pub(crate) fn new(seed: Option<u64>) -> Self {
         let rng = match seed {
             Some(s) => StdRng::seed_from_u64(s),
             None => StdRng::from_os_rng(),
@@ -28,7 +28,7 @@ impl Seeded {
     /// A generator derived from this seed and a label, independent of the order in which other
     /// streams are used. Each org gets its own, so parallel suites on one server each see the
     /// same ids run after run.
-    pub fn derive(seed: Option<u64>, label: &str) -> Self {
+    pub(crate) fn derive(seed: Option<u64>, label: &str) -> Self {
         match seed {
             Some(s) => {
                 // FNV-1a over the label, mixed with the seed.
@@ -44,26 +44,26 @@ impl Seeded {
     }
 
     /// A random (version 4) UUID.
-    pub fn uuid(&self) -> uuid::Uuid {
+    pub(crate) fn uuid(&self) -> uuid::Uuid {
         let mut bytes = [0u8; 16];
         self.inner.lock().fill_bytes(&mut bytes);
         uuid::Builder::from_random_bytes(bytes).into_uuid()
     }
 
     /// `n` random bytes.
-    pub fn bytes(&self, n: usize) -> Vec<u8> {
+    pub(crate) fn bytes(&self, n: usize) -> Vec<u8> {
         let mut v = vec![0u8; n];
         self.inner.lock().fill_bytes(&mut v);
         v
     }
 
     /// A float in `[0, 1)`.
-    pub fn unit(&self) -> f64 {
+    pub(crate) fn unit(&self) -> f64 {
         self.inner.lock().random::<f64>()
     }
 
     /// An index in `0..n` (0 when `n` is 0).
-    pub fn below(&self, n: usize) -> usize {
+    pub(crate) fn below(&self, n: usize) -> usize {
         if n == 0 {
             return 0;
         }
@@ -71,7 +71,7 @@ impl Seeded {
     }
 
     /// An opaque token of url-safe characters.
-    pub fn token(&self) -> String {
+    pub(crate) fn token(&self) -> String {
         use base64::Engine;
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(self.bytes(32))
     }

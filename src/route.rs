@@ -12,7 +12,7 @@ use crate::error::Surface;
 
 /// Which SCIM tree a request came through. Both behave the same; the base differs in URLs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ScimTree {
+pub(crate) enum ScimTree {
     /// `/api/v2/scim/v2`
     V2,
     /// `/api/v2/scim` (legacy)
@@ -21,7 +21,7 @@ pub enum ScimTree {
 
 impl ScimTree {
     /// The path prefix of this tree.
-    pub fn prefix(self) -> &'static str {
+    pub(crate) fn prefix(self) -> &'static str {
         match self {
             Self::V2 => "/api/v2/scim/v2",
             Self::Legacy => "/api/v2/scim",
@@ -31,7 +31,7 @@ impl ScimTree {
 
 /// A SCIM resource endpoint.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ScimRoute {
+pub(crate) enum ScimRoute {
     Users,
     User(String),
     Groups,
@@ -45,7 +45,7 @@ pub enum ScimRoute {
 
 /// A platform (non-SCIM) endpoint.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PlatformRoute {
+pub(crate) enum PlatformRoute {
     Users,
     User(String),
     /// `/api/v2/users/externalid/...`: the decoded segments after `externalid`.
@@ -62,7 +62,7 @@ pub enum PlatformRoute {
 
 /// Where a path leads.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Route {
+pub(crate) enum Route {
     /// `/__admin/health`
     Health,
     /// `/__admin/...`: the decoded segments after `__admin`.
@@ -78,7 +78,7 @@ pub enum Route {
 
 impl Route {
     /// The error shape for this route.
-    pub fn surface(&self) -> Surface {
+    pub(crate) fn surface(&self) -> Surface {
         match self {
             Self::Scim(..) | Self::ScimUnknown => Surface::Scim,
             _ => Surface::Platform,
@@ -86,7 +86,7 @@ impl Route {
     }
 
     /// A stable name for scenarios and the journal, e.g. `users.patch`.
-    pub fn name(&self, method: &Method) -> &'static str {
+    pub(crate) fn name(&self, method: &Method) -> &'static str {
         // The verb of a method on a collection (`list`) or on one resource (`get`).
         let verb = |list: bool| match *method {
             Method::GET if list => 0,
@@ -154,7 +154,7 @@ impl Route {
 
     /// Whether this is the control plane (`/__admin`), which the journal leaves out: it is
     /// not part of what the client under test did.
-    pub fn is_control_plane(&self) -> bool {
+    pub(crate) fn is_control_plane(&self) -> bool {
         matches!(self, Self::Health | Self::Admin(_))
     }
 }

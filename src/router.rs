@@ -30,12 +30,12 @@ use crate::scenario::{Plan, Probe, action, action::Step};
 use crate::state::AppState;
 
 /// Header that carries the request's correlation id on every response.
-pub const CORRELATION_HEADER: &str = "inin-correlation-id";
+pub(crate) const CORRELATION_HEADER: &str = "inin-correlation-id";
 
 /// The socket layer's entry: buffers the body within its size and time bounds
 /// ([`crate::upload`]; a declared length over the limit is answered 413 before any of it is
 /// read), then answers like [`handle`].
-pub async fn receive(state: &AppState, req: Request<Incoming>) -> Response<Body> {
+pub(crate) async fn receive(state: &AppState, req: Request<Incoming>) -> Response<Body> {
     let started = crate::clock::stopwatch();
     let (parts, body) = req.into_parts();
     let limits = state.upload_limits();
@@ -48,6 +48,11 @@ pub async fn receive(state: &AppState, req: Request<Incoming>) -> Response<Body>
 /// Answers one request whose body is already in memory, without a socket: the same pipeline
 /// as [`receive`], body cap included. Connection faults need a [`ConnFault`] in the request's
 /// extensions (the server puts one there); without one they answer 500.
+///
+/// Public on purpose (`genesys_scim_mock::handle`): the in-process testing entry, as axum's
+/// `oneshot` is. A test builds an [`AppState`] from a `Config`, sends requests built in memory,
+/// and reaches the clock, the journal and the scenarios through the admin routes, exactly as a
+/// client over a socket would.
 pub async fn handle(state: &AppState, req: Request<Bytes>) -> Response<Body> {
     let started = crate::clock::stopwatch();
     let (parts, body) = req.into_parts();
@@ -82,6 +87,8 @@ async fn answer(
     async move {
         let (req, outcome) = pending.parts();
         let resp = respond(state, req, outcome, unreadable, conn.as_ref()).await;
+        // The one place the correlation id is stamped, whatever answered.
+        let resp = stamp_correlation_id(resp, &req.correlation_id);
         pending.finish(resp).await
     }
     .instrument(span)
@@ -89,7 +96,7 @@ async fn answer(
 }
 
 /// Everything between the request context and the journal: the scenario engine's decision,
-/// its action, and the emulation.
+/// its action, and the emulation. The caller stamps the correlation id on what comes back.
 async fn respond(
     state: &AppState,
     req: &ApiRequest,
@@ -120,7 +127,7 @@ async fn respond(
     let (overrides, finish) = match step {
         Step::Answer { resp, status } => {
             outcome.status = Some(status);
-            return stamp_correlation_id(resp, &req.correlation_id);
+            return resp;
         }
         Step::Fail { error, headers } => {
             let mut resp = render_error(req, error);
@@ -129,10 +136,7 @@ async fn respond(
         }
         Step::Pass { compat, finish } => (compat, finish),
     };
-    let resp = stamp_correlation_id(
-        dispatch_caught(state, req, route, overrides).await,
-        &req.correlation_id,
-    );
+    let resp = dispatch_caught(state, req, route, overrides).await;
     match finish {
         Some(then) => {
             outcome.status = Some(resp.status().as_u16());
@@ -154,13 +158,10 @@ fn note_plan(outcome: &mut Outcome, plan: &Plan) {
 }
 
 /// The one place an error becomes a response: in the shape of the request's surface (SCIM or
-/// platform), echoing and stamping the correlation id.
-pub fn render_error(req: &ApiRequest, error: ApiError) -> Response<Body> {
+/// platform), echoing the correlation id in the body (`answer` stamps the header).
+pub(crate) fn render_error(req: &ApiRequest, error: ApiError) -> Response<Body> {
     let surface = req.route.as_ref().map_or(Surface::Platform, Route::surface);
-    stamp_correlation_id(
-        error.render(surface, &req.correlation_id),
-        &req.correlation_id,
-    )
+    error.render(surface, &req.correlation_id)
 }
 
 async fn dispatch_caught(
@@ -220,7 +221,7 @@ async fn dispatch(
                     &state.store,
                     &session.client_id,
                 );
-                let checks = match (limit, req.caller.bearer.as_deref()) {
+                let checks = match (limit, req.caller.bearer()) {
                     (Some(limit), Some(token)) => crate::rate_layer::checks(
                         limit,
                         &state.config.rate_layers,

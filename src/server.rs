@@ -31,7 +31,8 @@ use crate::state::AppState;
 /// How long shutdown waits for in-flight requests before dropping them.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Serves connections from `listener` until `shutdown` completes, then drains.
+/// Serves connections from `listener` until `shutdown` completes, then drains. Public as
+/// `genesys_scim_mock::serve`, for a test that owns its listener and runtime.
 pub async fn run(listener: TcpListener, state: AppState, shutdown: impl Future<Output = ()>) {
     if let Ok(addr) = listener.local_addr() {
         let _ = state.bound.set(addr);
@@ -181,7 +182,7 @@ impl AcceptBackoff {
 }
 
 /// Completes on SIGINT or SIGTERM.
-pub async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

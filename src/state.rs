@@ -11,24 +11,25 @@ use crate::rng::Seeded;
 use crate::scenario::Scenarios;
 use crate::store::Store;
 
-/// Shared server state. Cloning is cheap (everything inside is behind an `Arc`).
+/// Shared server state. Cloning is cheap (everything inside is behind an `Arc`). Opaque outside
+/// the crate: tests reach its clock, journal and scenarios through the admin API.
 #[derive(Debug, Clone)]
 pub struct AppState {
-    pub config: Arc<Config>,
-    pub store: Store,
-    pub clock: Clock,
+    pub(crate) config: Arc<Config>,
+    pub(crate) store: Store,
+    pub(crate) clock: Clock,
     /// Server-wide randomness (tokens, correlation ids). Orgs have their own streams for ids.
-    pub rng: Seeded,
+    pub(crate) rng: Seeded,
     /// Per-token request windows (`--rate-limit`).
-    pub limiter: Arc<RateLimiter>,
+    pub(crate) limiter: Arc<RateLimiter>,
     /// The bounded request log (`--journal-size`).
-    pub journal: Journal,
+    pub(crate) journal: Journal,
     /// Loaded scenarios (`--scenario` and the admin API).
-    pub scenarios: Scenarios,
+    pub(crate) scenarios: Scenarios,
     /// The fixture each org was last loaded from, for per-org reset and export.
-    pub sources: crate::fixtures::sources::Sources,
+    pub(crate) sources: crate::fixtures::sources::Sources,
     /// The address the server listens on, once it does (see [`AppState::origin`]).
-    pub bound: Arc<std::sync::OnceLock<std::net::SocketAddr>>,
+    pub(crate) bound: Arc<std::sync::OnceLock<std::net::SocketAddr>>,
 }
 
 impl AppState {
@@ -36,7 +37,7 @@ impl AppState {
     /// `--public-url` when set, else the address bound. Never a request header: `Host` and
     /// `X-Forwarded-*` are the client's to set, and echoing them lets any caller put any
     /// URL (`javascript://...`) into answers and the journal.
-    pub fn origin(&self) -> String {
+    pub(crate) fn origin(&self) -> String {
         match (&self.config.public_url, self.bound.get()) {
             (Some(url), _) => url.clone(),
             (None, Some(addr)) => format!("http://{addr}"),
@@ -45,7 +46,7 @@ impl AppState {
     }
 
     /// The bounds a request body is read within (see [`crate::upload`]).
-    pub fn upload_limits(&self) -> crate::upload::UploadLimits {
+    pub(crate) fn upload_limits(&self) -> crate::upload::UploadLimits {
         crate::upload::UploadLimits {
             max_bytes: self.config.max_body_bytes,
             pause: self.config.body_timeout,
@@ -54,23 +55,23 @@ impl AppState {
     }
 
     /// Builds state from a validated config and loads the configured fixtures (or the
-    /// built-in default org).
-    pub fn new(config: Config) -> Result<Self, String> {
-        let clock = Clock::from_spec(&config.clock).map_err(|e| format!("--clock: {e}"))?;
+    /// built-in default org). The `Err` names the flag at fault (`--fixtures: ...`).
+    pub fn new(config: Config) -> Result<Self, SetupError> {
+        let clock = Clock::from_spec(&config.clock).map_err(SetupError::Clock)?;
         let store = Store::new();
         // Resets read the origins again (see `Sources`): nothing parsed is kept.
         let origins = crate::fixtures::defaults::origins(config.fixtures.as_deref())
-            .map_err(|e| format!("fixtures: {e}"))?;
+            .map_err(SetupError::Fixtures)?;
         let ids =
             crate::fixtures::defaults::load_origins(&store, &origins, config.seed, clock.now())
-                .map_err(|e| format!("fixtures: {e}"))?;
+                .map_err(SetupError::Fixtures)?;
         let sources =
             crate::fixtures::sources::Sources::configured(origins.into_iter().zip(ids).collect());
         apply_limit_flags(&store, &config);
         let scenarios = Scenarios::new(Seeded::derive(config.seed, "scenarios"));
         scenarios
             .load_files(&config.scenarios)
-            .map_err(|e| format!("--scenario: {e}"))?;
+            .map_err(SetupError::Scenario)?;
         Ok(Self {
             journal: Journal::with_limits(crate::journal::Limits {
                 entries: config.journal_size,
@@ -89,8 +90,24 @@ impl AppState {
     }
 }
 
+/// Why [`AppState::new`] refused a config: which setting, and the cause. The message names the
+/// flag (`--clock: ...`), as start-up errors do; the variant lets a caller tell them apart, and
+/// a fixture error keeps its file, record and field.
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    /// `--clock` is not `real` or `frozen:<RFC 3339>`.
+    #[error("--clock: {0}")]
+    Clock(String),
+    /// A fixture document could not be read or loaded.
+    #[error("fixtures: {0}")]
+    Fixtures(#[from] crate::fixtures::Error),
+    /// A `--scenario` file could not be read or is not a valid scenario.
+    #[error("--scenario: {0}")]
+    Scenario(String),
+}
+
 /// Applies the limit flags to every org in `store` (start-up, and after fixtures are loaded).
-pub fn apply_limit_flags(store: &Store, config: &Config) {
+pub(crate) fn apply_limit_flags(store: &Store, config: &Config) {
     for id in store.org_ids() {
         if let Some(org) = store.org(&id) {
             let mut org = org.write();

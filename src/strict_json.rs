@@ -13,7 +13,7 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
 /// Parses `bytes` as JSON, failing on a duplicate key in any object.
-pub fn parse(bytes: &[u8]) -> serde_json::Result<Value> {
+pub(crate) fn parse(bytes: &[u8]) -> serde_json::Result<Value> {
     serde_json::from_slice::<Strict>(bytes).map(|s| s.0)
 }
 

@@ -29,7 +29,7 @@ pub const MAX_TOKENS: usize = 200_000;
 
 /// An issued bearer token.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Token {
+pub(crate) struct Token {
     pub org_id: String,
     pub client_id: String,
     /// Expiry in clock milliseconds.
@@ -38,7 +38,7 @@ pub struct Token {
 
 /// The table holds [`MAX_TOKENS`] unexpired tokens: no room without logging someone out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TableFull;
+pub(crate) struct TableFull;
 
 /// Orders tokens by expiry; the issue sequence number breaks ties and keeps keys unique.
 type Key = (i64, u64);
@@ -90,7 +90,7 @@ impl Inner {
 
 /// The token table. [`crate::store::Store`] shares one behind an `Arc`.
 #[derive(Debug)]
-pub struct TokenTable {
+pub(crate) struct TokenTable {
     inner: RwLock<Inner>,
     per_client: usize,
     total: usize,
@@ -104,7 +104,7 @@ impl Default for TokenTable {
 
 impl TokenTable {
     /// A table with other bounds than the defaults (tests, benchmarks).
-    pub fn with_bounds(per_client: usize, total: usize) -> Self {
+    pub(crate) fn with_bounds(per_client: usize, total: usize) -> Self {
         Self {
             inner: RwLock::default(),
             per_client: per_client.max(1),
@@ -115,7 +115,7 @@ impl TokenTable {
     /// Records an issued token. At the client's bound its soonest-expiring token makes room;
     /// at the total bound expired tokens are swept, and if none had expired the token is
     /// refused.
-    pub fn insert(&self, value: String, token: Token, now_ms: i64) -> Result<(), TableFull> {
+    pub(crate) fn insert(&self, value: String, token: Token, now_ms: i64) -> Result<(), TableFull> {
         let mut t = self.inner.write();
         if let Some(old) = t.by_value.get(&value).map(|e| e.key) {
             t.remove_key(old);
@@ -147,7 +147,7 @@ impl TokenTable {
     }
 
     /// A token by value, expired or not.
-    pub fn get(&self, value: &str) -> Option<Token> {
+    pub(crate) fn get(&self, value: &str) -> Option<Token> {
         self.inner
             .read()
             .by_value
@@ -156,17 +156,20 @@ impl TokenTable {
     }
 
     /// Tokens held, expired ones included.
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
         self.inner.read().by_value.len()
     }
 
     /// Whether no token is held.
-    pub fn is_empty(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
     /// Tokens held for one client.
-    pub fn len_of_client(&self, client_id: &str) -> usize {
+    #[cfg(test)]
+    pub(crate) fn len_of_client(&self, client_id: &str) -> usize {
         self.inner
             .read()
             .by_client
@@ -175,7 +178,7 @@ impl TokenTable {
     }
 
     /// Drops every token of an org.
-    pub fn remove_org(&self, org_id: &str) {
+    pub(crate) fn remove_org(&self, org_id: &str) {
         let mut t = self.inner.write();
         let keys: Vec<Key> = t
             .by_value
@@ -189,7 +192,7 @@ impl TokenTable {
     }
 
     /// Drops every token.
-    pub fn clear(&self) {
+    pub(crate) fn clear(&self) {
         *self.inner.write() = Inner::default();
     }
 }
@@ -261,3 +264,6 @@ mod tests {
         assert!(table.is_empty());
     }
 }
+
+#[cfg(test)]
+mod tests_bench;

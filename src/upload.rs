@@ -24,7 +24,7 @@ use crate::error::ApiError;
 
 /// The bounds one body is read within.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct UploadLimits {
+pub(crate) struct UploadLimits {
     pub max_bytes: usize,
     pub pause: Duration,
     pub total: Duration,

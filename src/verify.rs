@@ -17,11 +17,11 @@ use crate::expect::{self, Verdict};
 
 /// The largest expectation file read (the server's own body limit is usually far lower and
 /// answers 413 with its limit).
-pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+pub(crate) const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// What a verify run printed and concluded.
 #[derive(Debug, Clone)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     /// Whether the state is as expected.
     pub ok: bool,
     /// What to print on stdout.
@@ -29,7 +29,7 @@ pub struct Outcome {
 }
 
 /// Reads and checks an expectation file; errors name the file, the record and the field.
-pub fn read_file(path: &Path) -> Result<(String, expect::Expectation), String> {
+pub(crate) fn read_file(path: &Path) -> Result<(String, expect::Expectation), String> {
     let shown = path.display().to_string();
     let len = std::fs::metadata(path)
         .map_err(|e| format!("--expect {shown}: {e}"))?
@@ -45,7 +45,7 @@ pub fn read_file(path: &Path) -> Result<(String, expect::Expectation), String> {
 }
 
 /// Runs `verify`: `Ok` with the outcome when the check ran, `Err` when it could not.
-pub async fn run(args: &VerifyArgs) -> Result<Outcome, String> {
+pub(crate) async fn run(args: &VerifyArgs) -> Result<Outcome, String> {
     let base = BaseUrl::parse(&args.server.url).map_err(|e| format!("--url: {e}"))?;
     let (text, _) = read_file(&args.expect)?;
     let answer = client::send(

@@ -69,6 +69,8 @@ const LAYERS: &[&str] = &[
     "end_state",
     "grade",
     "exec",
+    // The command line: every subcommand, for the binary's one call.
+    "cli",
 ];
 
 /// One source file: its module path (`["scenario", "engine"]`) and its non-test text.

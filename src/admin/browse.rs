@@ -27,13 +27,13 @@ use crate::request::ApiRequest;
 use crate::state::AppState;
 
 /// Rows per page when `limit` is not given.
-pub const DEFAULT_LIMIT: usize = 25;
+pub(crate) const DEFAULT_LIMIT: usize = 25;
 /// The most rows one page holds.
-pub const MAX_LIMIT: usize = 200;
+pub(crate) const MAX_LIMIT: usize = 200;
 /// Members listed per group in both forms; `memberCount` gives the total.
-pub const MAX_MEMBERS_SHOWN: usize = 100;
+pub(crate) const MAX_MEMBERS_SHOWN: usize = 100;
 /// The longest search text, in bytes.
-pub const MAX_QUERY: usize = 200;
+pub(crate) const MAX_QUERY: usize = 200;
 
 /// The SCIM base the views render `meta.location` and `$ref` against.
 const SCIM_BASE: &str = "/api/v2/scim/v2";
@@ -118,7 +118,7 @@ fn org_or_404(state: &AppState, id: &str) -> ApiResult<crate::store::OrgHandle> 
 /// `GET /__admin/orgs/{id}/users`: `{total, offset, users: [{id, userName, displayName, state,
 /// scim, genesys}]}`. `q` searches userName, displayName, id and externalId; deleted users are
 /// listed only with `deleted=true`.
-pub fn users(state: &AppState, req: &ApiRequest, org_id: &str) -> ApiResult<Response<Body>> {
+pub(crate) fn users(state: &AppState, req: &ApiRequest, org_id: &str) -> ApiResult<Response<Body>> {
     let p = params(req, &["q", "offset", "limit", "deleted"])?;
     let handle = org_or_404(state, org_id)?;
     let org = handle.read();
@@ -161,7 +161,11 @@ pub fn users(state: &AppState, req: &ApiRequest, org_id: &str) -> ApiResult<Resp
 
 /// `GET /__admin/orgs/{id}/groups`: `{total, offset, groups: [{id, name, visibility,
 /// memberCount, scim, genesys}]}`; `scim` is null for groups SCIM cannot see.
-pub fn groups(state: &AppState, req: &ApiRequest, org_id: &str) -> ApiResult<Response<Body>> {
+pub(crate) fn groups(
+    state: &AppState,
+    req: &ApiRequest,
+    org_id: &str,
+) -> ApiResult<Response<Body>> {
     let p = params(req, &["q", "offset", "limit"])?;
     let handle = org_or_404(state, org_id)?;
     let org = handle.read();
@@ -215,7 +219,7 @@ fn group_row(org: &Org, g: &Group) -> Value {
 /// timestamp, method, path, route, status, durationMs, org, client, scenario, rule, fault}`.
 /// `before` pages back (rows with a smaller `seq`); `q` searches method, path, route, status,
 /// scenario and rule.
-pub fn timeline(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
+pub(crate) fn timeline(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
     let p = params(req, &["q", "limit", "before", "org"])?;
     let keep = p.limit + 1;
     let ((mut page, newest), _) = state.journal.scan(0, p.before.unwrap_or(u64::MAX), |it| {

@@ -21,7 +21,7 @@ const USAGE: &str = "send exactly one of {\"advance\": \"61s\"}, {\"set\": \"202
 const COMMANDS: &[&str] = &["advance", "set", "freeze", "resume"];
 
 /// Serves the admin routes under `clock`; `None` when `segs` is not a clock route.
-pub fn endpoint(
+pub(crate) fn endpoint(
     state: &AppState,
     req: &ApiRequest,
     segs: &[String],

@@ -19,7 +19,7 @@ const STYLE: &str = include_str!("dashboard/dashboard.css");
 const POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /// The asset at `/__admin/ui[/NAME]`, or `None` for any other name.
-pub fn asset(name: Option<&str>) -> Option<Response<Body>> {
+pub(crate) fn asset(name: Option<&str>) -> Option<Response<Body>> {
     let (body, content_type) = match name {
         None | Some("" | "index.html") => (INDEX, "text/html; charset=utf-8"),
         Some("dashboard.js") => (SCRIPT, "text/javascript; charset=utf-8"),

@@ -16,7 +16,7 @@ use crate::request::ApiRequest;
 use crate::state::AppState;
 
 /// `POST /__admin/expect[?format=json|junit]`.
-pub fn check(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
+pub(crate) fn check(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
     let mut junit = false;
     for (k, v) in req.query_pairs() {
         match (k.as_str(), v.as_str()) {

@@ -20,7 +20,7 @@ struct NewMark {
 
 /// `POST /__admin/marks {"name": "..."}`: a mark at the current end of the journal. Names may
 /// repeat; a report naming one uses the latest.
-pub fn add(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
+pub(crate) fn add(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
     let m: NewMark = super::document::parse(req, "mark").map_err(|e| {
         ApiError::bad_request(format!("{}; expected {{\"name\": \"...\"}}", e.detail))
     })?;
@@ -35,6 +35,6 @@ pub fn add(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
 }
 
 /// `GET /__admin/marks`: every mark held, oldest first.
-pub fn list(state: &AppState) -> Response<Body> {
+pub(crate) fn list(state: &AppState) -> Response<Body> {
     json(StatusCode::OK, &json!({"marks": state.journal.marks()}))
 }

@@ -3,16 +3,16 @@
 //! (`docs/admin-openapi.json`). Admin errors use the platform shape; admin routes are not part
 //! of the emulated Genesys surface. [`dispatch`] checks `--admin` and the admin token first.
 
-pub mod browse;
-pub mod clock;
-pub mod dashboard;
+pub(crate) mod browse;
+pub(crate) mod clock;
+pub(crate) mod dashboard;
 pub(crate) mod document;
-pub mod expect;
-pub mod marks;
-pub mod orgs;
-pub mod report;
-pub mod requests;
-pub mod scenarios;
+pub(crate) mod expect;
+pub(crate) mod marks;
+pub(crate) mod orgs;
+pub(crate) mod report;
+pub(crate) mod requests;
+pub(crate) mod scenarios;
 
 use http::{Method, Response, StatusCode};
 
@@ -22,11 +22,11 @@ use crate::request::ApiRequest;
 use crate::state::AppState;
 
 /// The OpenAPI 3 document of the admin API.
-pub const OPENAPI: &str = include_str!("../../docs/admin-openapi.json");
+pub(crate) const OPENAPI: &str = include_str!("../../docs/admin-openapi.json");
 
 /// `GET /__admin/health`: readiness. Always served (even with `--admin off`) so container
 /// health checks work; any other method is answered 405.
-pub fn health(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
+pub(crate) fn health(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
     if req.method != Method::GET {
         return Err(not_allowed("GET", req, &["health".to_owned()]));
     }
@@ -65,7 +65,11 @@ fn not_allowed(allow: &'static str, req: &ApiRequest, segs: &[String]) -> ApiErr
 }
 
 /// Every other `/__admin` route.
-pub fn dispatch(state: &AppState, req: &ApiRequest, segs: &[String]) -> ApiResult<Response<Body>> {
+pub(crate) fn dispatch(
+    state: &AppState,
+    req: &ApiRequest,
+    segs: &[String],
+) -> ApiResult<Response<Body>> {
     if !state.config.admin_enabled {
         return Err(ApiError::not_found("The admin API is off (--admin off)."));
     }
@@ -80,11 +84,7 @@ pub fn dispatch(state: &AppState, req: &ApiRequest, segs: &[String]) -> ApiResul
         return file.ok_or_else(|| ApiError::not_found("No such dashboard file."));
     }
     if let Some(expected) = &state.config.admin_token {
-        let given = req
-            .header(http::header::AUTHORIZATION)
-            .and_then(|h| h.split_once(' '))
-            .filter(|(s, _)| s.eq_ignore_ascii_case("bearer"))
-            .map(|(_, t)| t.trim());
+        let given = req.caller.bearer();
         if !given.is_some_and(|g| crate::secret::matches(g, expected)) {
             return Err(ApiError::unauthorized(
                 "bad.credentials",

@@ -20,12 +20,12 @@ use crate::state::AppState;
 use crate::store::{MAX_ORGS, Store};
 
 /// `GET /__admin/orgs`.
-pub fn list(state: &AppState) -> Response<Body> {
+pub(crate) fn list(state: &AppState) -> Response<Body> {
     json(StatusCode::OK, &json!({"orgs": state.store.org_ids()}))
 }
 
 /// `POST /__admin/orgs`: a fixture org; a missing `id` or OAuth client is generated.
-pub fn create(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
+pub(crate) fn create(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
     let mut obj = super::document::object(req, "org")?.clone();
     if !obj.contains_key("id") {
         obj.insert("id".into(), json!(format!("org-{}", state.rng.uuid())));
@@ -65,7 +65,7 @@ pub fn create(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
 }
 
 /// `DELETE /__admin/orgs/{id}`: the org, its clients and their tokens.
-pub fn delete(state: &AppState, id: &str) -> ApiResult<Response<Body>> {
+pub(crate) fn delete(state: &AppState, id: &str) -> ApiResult<Response<Body>> {
     if state.store.remove_org(id) {
         state.sources.remove(id);
         Ok(status_response(StatusCode::NO_CONTENT))
@@ -77,7 +77,7 @@ pub fn delete(state: &AppState, id: &str) -> ApiResult<Response<Body>> {
 /// `POST /__admin/reset`: everything back to the configured fixtures, journal cleared,
 /// scenario counters and states reset. `?org=ID`: only that org, back to the fixture it was
 /// last loaded from; nothing else is touched.
-pub fn reset(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
+pub(crate) fn reset(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
     super::document::known_params(req, &["org"])?;
     super::document::none(req, "POST /__admin/reset")?;
     let org = req
@@ -117,14 +117,14 @@ pub fn reset(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
 }
 
 /// `GET /__admin/orgs/{id}/export`: the org as one fixture org.
-pub fn export(state: &AppState, id: &str) -> ApiResult<Response<Body>> {
+pub(crate) fn export(state: &AppState, id: &str) -> ApiResult<Response<Body>> {
     let fixture = export_fixture(state, id)?;
     let value = serde_json::to_value(&fixture).map_err(|_| ApiError::internal())?;
     Ok(json(StatusCode::OK, &value))
 }
 
 /// `POST|PUT /__admin/orgs/{id}/import`: replaces (or creates) the org from a fixture org.
-pub fn import(state: &AppState, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
+pub(crate) fn import(state: &AppState, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let mut obj = super::document::object(req, "org")?.clone();
     match obj.get("id").and_then(Value::as_str) {
         Some(given) if given != id => {

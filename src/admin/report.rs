@@ -21,14 +21,14 @@ const PARAMS: &str = "format, org, from, to, idempotent, rules, level, threshold
 
 /// What a report query asks for.
 #[derive(Debug, Clone)]
-pub struct Query {
+pub(crate) struct Query {
     pub request: Request,
     pub format: Format,
     pub options: Options,
 }
 
 /// Parses the query of `GET /__admin/report` over the server's settings layers.
-pub fn parse(state: &AppState, pairs: &[(String, String)]) -> Result<Query, String> {
+pub(crate) fn parse(state: &AppState, pairs: &[(String, String)]) -> Result<Query, String> {
     let mut settings = Settings::default();
     settings.apply(&state.config.report)?;
     for layer in state.scenarios.report_layers() {
@@ -90,7 +90,7 @@ pub fn parse(state: &AppState, pairs: &[(String, String)]) -> Result<Query, Stri
 }
 
 /// `GET /__admin/report`.
-pub fn get(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
+pub(crate) fn get(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
     let mut q = parse(state, req.query_pairs()).map_err(ApiError::bad_request)?;
     q.options.base_url = Some(state.origin());
     let report = report::build(&state.journal, &q.request, state.clock.now())

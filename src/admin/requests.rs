@@ -19,10 +19,10 @@ use crate::state::AppState;
 const NEAREST: usize = 3;
 
 /// Entries per page of `GET /__admin/requests` unless `limit` says otherwise.
-pub const DEFAULT_PAGE: usize = 1000;
+pub(crate) const DEFAULT_PAGE: usize = 1000;
 
 /// The largest `limit`.
-pub const MAX_PAGE: usize = 10_000;
+pub(crate) const MAX_PAGE: usize = 10_000;
 
 /// Entries serialised per chunk of a streamed page: at most a few MiB in memory at a time.
 const BATCH: usize = 32;
@@ -33,7 +33,7 @@ const BATCH: usize = 32;
 /// [`MAX_PAGE`]). The cursor for the next page is `next` in the JSON body and the
 /// `X-Journal-Next` header in both formats; it is absent on the last page. The page is
 /// streamed in batches, so a large journal never has to fit in memory twice.
-pub fn list(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
+pub(crate) fn list(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
     let mut m = Matcher::default();
     let mut jsonl = false;
     let mut after = 0;
@@ -136,7 +136,7 @@ pub fn list(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
 }
 
 /// `POST /__admin/requests/count` with a matcher; near misses when nothing matches.
-pub fn count(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
+pub(crate) fn count(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
     super::document::known_params(req, &[])?;
     let m: Matcher = if super::document::is_blank(req) {
         Matcher::default()
@@ -152,7 +152,7 @@ pub fn count(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
 }
 
 /// `DELETE /__admin/requests`.
-pub fn clear(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
+pub(crate) fn clear(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
     super::document::known_params(req, &[])?;
     super::document::none(req, "DELETE /__admin/requests")?;
     state.journal.clear();

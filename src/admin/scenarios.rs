@@ -12,7 +12,7 @@ use crate::scenario::engine::MAX_SCENARIOS;
 use crate::state::AppState;
 
 /// `GET /__admin/scenarios`.
-pub fn list(state: &AppState) -> Response<Body> {
+pub(crate) fn list(state: &AppState) -> Response<Body> {
     json(
         StatusCode::OK,
         &json!({"scenarios": state.scenarios.snapshot()}),
@@ -20,7 +20,7 @@ pub fn list(state: &AppState) -> Response<Body> {
 }
 
 /// `POST /__admin/scenarios`: 201 when new, 200 when it replaced one of the same name.
-pub fn add(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
+pub(crate) fn add(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
     let value = Value::Object(super::document::object(req, "scenario")?.clone());
     let s = Scenario::from_value(value)
         .map_err(|e| ApiError::bad_request(format!("invalid scenario: {e}")))?;
@@ -39,7 +39,7 @@ pub fn add(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
 }
 
 /// `DELETE /__admin/scenarios/{name}`.
-pub fn remove(state: &AppState, name: &str) -> ApiResult<Response<Body>> {
+pub(crate) fn remove(state: &AppState, name: &str) -> ApiResult<Response<Body>> {
     if state.scenarios.remove(name) {
         Ok(status_response(StatusCode::NO_CONTENT))
     } else {
@@ -48,7 +48,7 @@ pub fn remove(state: &AppState, name: &str) -> ApiResult<Response<Body>> {
 }
 
 /// `POST /__admin/scenarios/reset`: counters to zero, states to `start`.
-pub fn reset(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
+pub(crate) fn reset(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
     super::document::known_params(req, &[])?;
     super::document::none(req, "POST /__admin/scenarios/reset")?;
     state.scenarios.reset(None);

@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 
 /// One differing field.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Difference {
+pub(crate) struct Difference {
     /// e.g. `displayName`, `urn:...:enterprise:2.0:User:division`, `phones`.
     pub field: String,
     pub expected: Value,
@@ -25,7 +25,11 @@ pub struct Difference {
 }
 
 /// Compares `expected` (an object of fields) with `actual`, appending every difference.
-pub fn compare_fields(expected: &Map<String, Value>, actual: &Value, out: &mut Vec<Difference>) {
+pub(crate) fn compare_fields(
+    expected: &Map<String, Value>,
+    actual: &Value,
+    out: &mut Vec<Difference>,
+) {
     compare_object(expected, actual.as_object(), "", out);
 }
 
@@ -67,7 +71,7 @@ fn compare(want: &Value, got: Option<&Value>, field: &str, out: &mut Vec<Differe
 }
 
 /// Whether `got` satisfies `want` by the rules in the module docs.
-pub fn matches(want: &Value, got: Option<&Value>) -> bool {
+pub(crate) fn matches(want: &Value, got: Option<&Value>) -> bool {
     match (want, got) {
         (Value::Null, None | Some(Value::Null)) => true,
         (Value::Object(w), Some(Value::Object(g))) => {

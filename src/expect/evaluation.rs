@@ -20,7 +20,7 @@ use crate::genesys::user::User;
 use crate::store::Store;
 
 /// Checks every org of the expectation.
-pub fn check(store: &Store, exp: &Expectation) -> Verdict {
+pub(crate) fn check(store: &Store, exp: &Expectation) -> Verdict {
     let mut checks = Vec::new();
     for spec in &exp.orgs {
         match store.org(&spec.id) {

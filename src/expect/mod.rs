@@ -10,11 +10,11 @@
 //! - [`evaluation`]: the walk over the store;
 //! - [`verdict`]: the result and its JSON, JUnit and text renderings.
 
-pub mod comparison;
-pub mod evaluation;
-pub mod spec;
-pub mod verdict;
+pub(crate) mod comparison;
+pub(crate) mod evaluation;
+pub(crate) mod spec;
+pub(crate) mod verdict;
 
-pub use evaluation::check;
-pub use spec::{Expectation, parse};
-pub use verdict::Verdict;
+pub(crate) use evaluation::check;
+pub(crate) use spec::{Expectation, parse};
+pub(crate) use verdict::Verdict;

@@ -31,13 +31,13 @@ const GROUP_KEYS: &[&str] = &[
 
 /// A parsed, checked expectation.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Expectation {
+pub(crate) struct Expectation {
     pub orgs: Vec<OrgSpec>,
 }
 
 /// What one org must look like.
 #[derive(Debug, Clone, PartialEq)]
-pub struct OrgSpec {
+pub(crate) struct OrgSpec {
     pub id: String,
     /// `orgs[0]`, for messages.
     pub place: String,
@@ -49,7 +49,7 @@ pub struct OrgSpec {
 
 /// How a record names the user or group it is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Key {
+pub(crate) enum Key {
     Id(String),
     /// A user's `userName` (case-insensitive) or a group's `name` (case-insensitive).
     Name(String),
@@ -57,7 +57,7 @@ pub enum Key {
 
 /// One expected user.
 #[derive(Debug, Clone, PartialEq)]
-pub struct UserSpec {
+pub(crate) struct UserSpec {
     /// `orgs[0].users[2] (userName "ada@example.com")`.
     pub place: String,
     pub key: Key,
@@ -71,7 +71,7 @@ pub struct UserSpec {
 
 /// One expected group.
 #[derive(Debug, Clone, PartialEq)]
-pub struct GroupSpec {
+pub(crate) struct GroupSpec {
     pub place: String,
     pub key: Key,
     /// Fixture-form fields to compare (`description`, `type`, `visibility`, `externalId`, and
@@ -84,12 +84,12 @@ pub struct GroupSpec {
 }
 
 /// Parses and checks an expectation document. `file` names it in errors.
-pub fn parse(file: &str, text: &str) -> Result<Expectation, Error> {
+pub(crate) fn parse(file: &str, text: &str) -> Result<Expectation, Error> {
     from_value(file, &json_document(file, text)?)
 }
 
 /// Checks an already parsed document.
-pub fn from_value(file: &str, doc: &Value) -> Result<Expectation, Error> {
+pub(crate) fn from_value(file: &str, doc: &Value) -> Result<Expectation, Error> {
     let obj = doc
         .as_object()
         .ok_or_else(|| err(file, "(document)", None, "must be a JSON object"))?;

@@ -11,7 +11,7 @@ use super::comparison::Difference;
 
 /// Which form a differing field was compared in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Form {
+pub(crate) enum Form {
     /// The SCIM view (`GET /Users/{id}`).
     Scim,
     /// The Genesys form (what a Genesys-form fixture writes; what Genesys stored).
@@ -20,7 +20,7 @@ pub enum Form {
 
 impl Form {
     /// Its name in the JSON.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Scim => "scim",
             Self::Genesys => "genesys",
@@ -30,7 +30,7 @@ impl Form {
 
 /// One thing that is not as expected.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Problem {
+pub(crate) enum Problem {
     /// An expected org, user, group or member is not there.
     Missing {
         kind: &'static str,
@@ -49,7 +49,7 @@ pub enum Problem {
 
 impl Problem {
     /// One line, for text and JUnit.
-    pub fn line(&self) -> String {
+    pub(crate) fn line(&self) -> String {
         match self {
             Self::Missing { kind, key, note } => {
                 let mut s = format!("missing {kind} {key:?}");
@@ -76,7 +76,7 @@ impl Problem {
 
 /// One expected record, or one "exactly these" clause, and what is wrong with it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Check {
+pub(crate) struct Check {
     pub org: String,
     /// `orgs[0].users[1] (userName "ada@example.com")`, as the expectation's errors name it.
     pub record: String,
@@ -88,11 +88,11 @@ pub struct Check {
 
 /// The most problems one check lists, so `exactUsers` over a 100 000-user org answers a
 /// bounded diff; `omitted` counts the rest.
-pub const MAX_PROBLEMS: usize = 1000;
+pub(crate) const MAX_PROBLEMS: usize = 1000;
 
 impl Check {
     /// A check of `record`, listing at most [`MAX_PROBLEMS`] of `problems`.
-    pub fn new(org: &str, record: &str, mut problems: Vec<Problem>) -> Self {
+    pub(crate) fn new(org: &str, record: &str, mut problems: Vec<Problem>) -> Self {
         let omitted = problems.len().saturating_sub(MAX_PROBLEMS) as u64;
         problems.truncate(MAX_PROBLEMS);
         Self {
@@ -106,13 +106,13 @@ impl Check {
 
 /// Every check of one expectation.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Verdict {
+pub(crate) struct Verdict {
     pub checks: Vec<Check>,
 }
 
 impl Verdict {
     /// Whether the state is as expected.
-    pub fn ok(&self) -> bool {
+    pub(crate) fn ok(&self) -> bool {
         self.checks.iter().all(|c| c.problems.is_empty())
     }
 
@@ -124,7 +124,7 @@ impl Verdict {
 
     /// The structured diff: `ok`, a summary, and the `missing`, `unexpected` and `differing`
     /// lists, each entry naming its org and record.
-    pub fn to_json(&self) -> Value {
+    pub(crate) fn to_json(&self) -> Value {
         let (mut missing, mut unexpected, mut differing) = (Vec::new(), Vec::new(), Vec::new());
         for (c, p) in self.problems() {
             match p {
@@ -174,7 +174,7 @@ impl Verdict {
     /// Reads back what [`Verdict::to_json`] wrote (a client renders JUnit and text from the
     /// one answer it got). A record's problems come back grouped: missing, unexpected,
     /// differing. `None` when the value is not such a diff.
-    pub fn from_json(v: &Value) -> Option<Self> {
+    pub(crate) fn from_json(v: &Value) -> Option<Self> {
         let text = |e: &Value, k: &str| e.get(k).and_then(Value::as_str).map(str::to_owned);
         let mut checks: Vec<Check> = v
             .get("checks")?
@@ -233,7 +233,7 @@ impl Verdict {
     }
 
     /// JUnit XML: a suite per org, a test case per check, each failure listing its problems.
-    pub fn to_junit(&self) -> String {
+    pub(crate) fn to_junit(&self) -> String {
         let mut report = Report::new("genesys-scim-mock expect");
         let mut orgs: Vec<&str> = self.checks.iter().map(|c| c.org.as_str()).collect();
         orgs.dedup();
@@ -264,7 +264,7 @@ impl Verdict {
     }
 
     /// Text: a line per failed problem, then a summary line.
-    pub fn to_text(&self) -> String {
+    pub(crate) fn to_text(&self) -> String {
         let mut s = String::new();
         for (c, p) in self.problems() {
             let _ = writeln!(s, "FAIL {} {}: {}", c.org, c.record, p.line());

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 /// Genesys group type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
-pub enum GroupType {
+pub(crate) enum GroupType {
     #[default]
     Official,
     Social,
@@ -16,7 +16,7 @@ pub enum GroupType {
 /// Genesys group visibility.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-pub enum Visibility {
+pub(crate) enum Visibility {
     #[default]
     Public,
     MembersOnly,
@@ -25,7 +25,7 @@ pub enum Visibility {
 
 impl Visibility {
     /// The name Genesys uses in platform JSON.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Public => "public",
             Self::MembersOnly => "members",
@@ -37,7 +37,7 @@ impl Visibility {
 /// A group as Genesys stores it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Group {
+pub(crate) struct Group {
     pub id: String,
     pub name: String,
     pub description: Option<String>,
@@ -57,7 +57,7 @@ pub struct Group {
 impl Group {
     /// Whether SCIM can see this group. Genesys syncs membership only for public groups
     /// (seed 003: "Groups must be set to public").
-    pub fn scim_visible(&self) -> bool {
+    pub(crate) fn scim_visible(&self) -> bool {
         self.visibility == Visibility::Public
     }
 }

@@ -21,7 +21,7 @@ use crate::genesys::user::{User, UserState};
 /// employee number, a userName hash) name one user, which is kept inline without a heap
 /// allocation.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum Posting {
+pub(crate) enum Posting {
     #[default]
     Empty,
     One(u32),
@@ -30,7 +30,7 @@ pub enum Posting {
 
 impl Posting {
     /// Adds a position, keeping the order. New users append, which is O(1).
-    pub fn insert(&mut self, pos: u32) {
+    pub(crate) fn insert(&mut self, pos: u32) {
         match self {
             Self::Empty => *self = Self::One(pos),
             Self::One(p) if *p == pos => {}
@@ -50,7 +50,7 @@ impl Posting {
     }
 
     /// Removes a position if present.
-    pub fn remove(&mut self, pos: u32) {
+    pub(crate) fn remove(&mut self, pos: u32) {
         match self {
             Self::One(p) if *p == pos => *self = Self::Empty,
             Self::Many(v) => {
@@ -66,7 +66,7 @@ impl Posting {
     }
 
     /// The positions, in creation order.
-    pub fn as_slice(&self) -> &[u32] {
+    pub(crate) fn as_slice(&self) -> &[u32] {
         match self {
             Self::Empty => &[],
             Self::One(p) => std::slice::from_ref(p),
@@ -75,7 +75,7 @@ impl Posting {
     }
 
     /// Whether no user is listed.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.as_slice().is_empty()
     }
 }
@@ -92,7 +92,7 @@ struct Keys {
 
 /// The indexes of one org.
 #[derive(Debug, Clone, Default)]
-pub struct UserIndexes {
+pub(crate) struct UserIndexes {
     hasher: RandomState,
     active: Posting,
     inactive: Posting,
@@ -108,7 +108,7 @@ pub struct UserIndexes {
 
 /// Which text index a lookup reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TextKey {
+pub(crate) enum TextKey {
     /// `email` / `emails.value`: lower-cased.
     Email,
     /// `employeeNumber`: lower-cased.
@@ -166,7 +166,7 @@ impl UserIndexes {
 
     /// Moves the user at `pos` from what `before` was indexed under to what `after` is.
     /// Either may be `None` (a new user; a user leaving the table does not happen).
-    pub fn update(&mut self, pos: u32, before: Option<&User>, after: &User) {
+    pub(crate) fn update(&mut self, pos: u32, before: Option<&User>, after: &User) {
         let old = before.map(|u| self.keys(u));
         let new = self.keys(after);
         if old.as_ref() == Some(&new) {
@@ -220,7 +220,7 @@ impl UserIndexes {
     }
 
     /// Live users in a state (`Active` or `Inactive`; `Deleted` lists nobody).
-    pub fn in_state(&self, state: UserState) -> &[u32] {
+    pub(crate) fn in_state(&self, state: UserState) -> &[u32] {
         match state {
             UserState::Active => self.active.as_slice(),
             UserState::Inactive => self.inactive.as_slice(),
@@ -229,13 +229,13 @@ impl UserIndexes {
     }
 
     /// Whether two texts share an index entry (equal, or a hash collision).
-    pub fn same_entry(&self, key: TextKey, a: &str, b: &str) -> bool {
+    pub(crate) fn same_entry(&self, key: TextKey, a: &str, b: &str) -> bool {
         self.hash(key, a) == self.hash(key, b)
     }
 
     /// Candidates for a text key: every live user indexed under it, and possibly a few
     /// others (hash collisions), which the caller filters out.
-    pub fn candidates(&self, key: TextKey, text: &str) -> &[u32] {
+    pub(crate) fn candidates(&self, key: TextKey, text: &str) -> &[u32] {
         let map = match key {
             TextKey::Email => &self.email,
             TextKey::Employee => &self.employee,

@@ -27,7 +27,7 @@ use crate::compat::ReadLag;
 use crate::genesys::user::User;
 
 /// The most recent writes an org remembers for the lag.
-pub const MAX_RECENT: usize = 4096;
+pub(crate) const MAX_RECENT: usize = 4096;
 
 /// What a remembered write did.
 #[derive(Debug)]
@@ -48,19 +48,19 @@ struct Write {
 
 /// An org's recent creates and deletes, and its count of user reads.
 #[derive(Debug, Default)]
-pub struct RecentWrites {
+pub(crate) struct RecentWrites {
     writes: VecDeque<Write>,
     reads: AtomicU64,
 }
 
 impl RecentWrites {
     /// Remembers that `id` was created (or revived) at clock time `now_ms`.
-    pub fn created(&mut self, id: &str, now_ms: i64) {
+    pub(crate) fn created(&mut self, id: &str, now_ms: i64) {
         self.push(id, Kind::Created, now_ms);
     }
 
     /// Remembers that `before` was deleted at clock time `now_ms`.
-    pub fn deleted(&mut self, before: User, now_ms: i64) {
+    pub(crate) fn deleted(&mut self, before: User, now_ms: i64) {
         let id = before.id.clone();
         self.push(&id, Kind::Deleted(Box::new(before)), now_ms);
     }
@@ -78,17 +78,17 @@ impl RecentWrites {
     }
 
     /// Forgets every write (fixture loading: what an org starts with is visible at once).
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.writes.clear();
     }
 
     /// Counts one user read and returns its number (1 for the first read).
-    pub fn count_read(&self) -> u64 {
+    pub(crate) fn count_read(&self) -> u64 {
         self.reads.fetch_add(1, Ordering::Relaxed) + 1
     }
 
     /// Ids of users created within the lag of read `read` at `now_ms`.
-    pub fn unseen_creates(&self, lag: ReadLag, now_ms: i64, read: u64) -> Vec<&str> {
+    pub(crate) fn unseen_creates(&self, lag: ReadLag, now_ms: i64, read: u64) -> Vec<&str> {
         self.within(lag, now_ms, read)
             .filter(|w| matches!(w.kind, Kind::Created))
             .map(|w| w.id.as_str())
@@ -97,7 +97,7 @@ impl RecentWrites {
 
     /// Users deleted within the lag, as they were before the delete (the latest delete of
     /// each id).
-    pub fn unseen_deletes(&self, lag: ReadLag, now_ms: i64, read: u64) -> Vec<&User> {
+    pub(crate) fn unseen_deletes(&self, lag: ReadLag, now_ms: i64, read: u64) -> Vec<&User> {
         let mut out: Vec<&User> = Vec::new();
         for w in self
             .within(lag, now_ms, read)

@@ -18,7 +18,7 @@ use crate::genesys::user::User;
 /// Per-org limits (Genesys defaults; fixtures and flags may change them).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
-pub struct Limits {
+pub(crate) struct Limits {
     /// External ids per user ("Limit 100 per entity").
     pub external_ids_per_user: usize,
     /// Routing skills per user (SCIM model: max 50).
@@ -58,7 +58,7 @@ impl Default for Limits {
 impl Limits {
     /// The per-user limits: external ids, routing skills, routing languages. Checked by
     /// `Org::put_user`, so every write path (not only SCIM mapping) honours them.
-    pub fn check_user(&self, user: &User) -> ApiResult<()> {
+    pub(crate) fn check_user(&self, user: &User) -> ApiResult<()> {
         for (what, count, max) in [
             (
                 "external ids",
@@ -82,7 +82,7 @@ impl Limits {
     }
 
     /// The number of operations in a SCIM PATCH body, checked against `patchOperations`.
-    pub fn check_patch_operations(&self, body: &Value) -> ApiResult<()> {
+    pub(crate) fn check_patch_operations(&self, body: &Value) -> ApiResult<()> {
         let ops = body
             .get("Operations")
             .or_else(|| body.get("operations"))
@@ -100,7 +100,7 @@ impl Limits {
     /// The limits in force: for each, the fixture's setting, else the server's flag (for the
     /// two limits that have one), else the built-in default. A fixture that sets a limit wins
     /// over the flag even when it sets it to the default value.
-    pub fn resolve(settings: &LimitSettings, flags: LimitFlags) -> Self {
+    pub(crate) fn resolve(settings: &LimitSettings, flags: LimitFlags) -> Self {
         let d = Self::default();
         Self {
             external_ids_per_user: settings
@@ -127,7 +127,7 @@ impl Limits {
 /// or to the built-in default (see [`Limits::resolve`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
-pub struct LimitSettings {
+pub(crate) struct LimitSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_ids_per_user: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -148,7 +148,7 @@ pub struct LimitSettings {
 
 impl LimitSettings {
     /// The first limit set to zero (which would refuse every write), by its fixture name.
-    pub fn first_zero(&self) -> Option<&'static str> {
+    pub(crate) fn first_zero(&self) -> Option<&'static str> {
         [
             ("externalIdsPerUser", self.external_ids_per_user),
             ("skillsPerUser", self.skills_per_user),
@@ -168,7 +168,7 @@ impl LimitSettings {
 /// The limits the server's flags set (`--max-group-members`, `--max-patch-operations`);
 /// `None` when the flag is not given.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct LimitFlags {
+pub(crate) struct LimitFlags {
     pub members_per_group: Option<usize>,
     pub patch_operations: Option<usize>,
 }

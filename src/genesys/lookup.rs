@@ -26,7 +26,7 @@ use crate::scim::schema::{self, AttrPath, ResourceKind};
 
 /// Candidates found from the indexes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Candidates<'a> {
+pub(crate) struct Candidates<'a> {
     /// Positions of live users, in creation order.
     pub positions: Cow<'a, [u32]>,
     /// Whether every candidate matches (no evaluation needed).
@@ -43,7 +43,7 @@ impl<'a> Candidates<'a> {
 }
 
 /// Positions of the live users matching `filter`, in creation order.
-pub fn matching<'a>(org: &'a Org, filter: &Filter, view: &View<'_>) -> Cow<'a, [u32]> {
+pub(crate) fn matching<'a>(org: &'a Org, filter: &Filter, view: &View<'_>) -> Cow<'a, [u32]> {
     match candidates(org, filter) {
         None => Cow::Owned(scan(org, filter, view)),
         Some(found) if found.exact => found.positions,
@@ -59,7 +59,7 @@ pub fn matching<'a>(org: &'a Org, filter: &Filter, view: &View<'_>) -> Cow<'a, [
 }
 
 /// Positions of the live users matching `filter`, found by rendering and evaluating each one.
-pub fn scan(org: &Org, filter: &Filter, view: &View<'_>) -> Vec<u32> {
+pub(crate) fn scan(org: &Org, filter: &Filter, view: &View<'_>) -> Vec<u32> {
     org.users()
         .enumerate()
         .filter(|(_, u)| u.is_live() && evaluate(filter, u, view))
@@ -77,7 +77,7 @@ fn evaluate(filter: &Filter, user: &User, view: &View<'_>) -> bool {
 
 /// The candidates for `filter`, or `None` when no index applies and every user must be
 /// evaluated.
-pub fn candidates<'a>(org: &'a Org, filter: &Filter) -> Option<Candidates<'a>> {
+pub(crate) fn candidates<'a>(org: &'a Org, filter: &Filter) -> Option<Candidates<'a>> {
     match filter {
         Filter::Compare {
             path,
@@ -261,7 +261,7 @@ fn external_ids<'a>(org: &'a Org, path: &AttrPath, inner: &Filter) -> Option<Can
 }
 
 /// The sorted union of two sorted position lists.
-pub fn union(a: &[u32], b: &[u32]) -> Vec<u32> {
+pub(crate) fn union(a: &[u32], b: &[u32]) -> Vec<u32> {
     let mut out = Vec::with_capacity(a.len() + b.len());
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {
@@ -287,7 +287,7 @@ pub fn union(a: &[u32], b: &[u32]) -> Vec<u32> {
 }
 
 /// The sorted positions of `a` that are not in `b` (both sorted).
-pub fn difference(a: &[u32], b: &[u32]) -> Vec<u32> {
+pub(crate) fn difference(a: &[u32], b: &[u32]) -> Vec<u32> {
     let mut out = Vec::with_capacity(a.len());
     let mut j = 0;
     for &x in a {

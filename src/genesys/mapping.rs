@@ -26,7 +26,7 @@ use crate::scim::schema::{self, ENTERPRISE_USER, GENESYS_USER, PHONE_TYPES, UNSU
 /// SCIM base URL of this request (for `meta.location` and `$ref`), and the switches that
 /// change what is rendered.
 #[derive(Debug, Clone, Copy)]
-pub struct View<'a> {
+pub(crate) struct View<'a> {
     pub org: &'a Org,
     /// e.g. `http://127.0.0.1:8080/api/v2/scim/v2`
     pub base: &'a str,
@@ -37,7 +37,7 @@ pub struct View<'a> {
 impl<'a> View<'a> {
     /// A view as Genesys renders it (no `meta.created`), for code that has no request switches
     /// at hand (exports, comparisons, tests).
-    pub fn new(org: &'a Org, base: &'a str) -> Self {
+    pub(crate) fn new(org: &'a Org, base: &'a str) -> Self {
         Self {
             org,
             base,
@@ -71,7 +71,7 @@ fn meta(
 
 /// Which write is being mapped. They differ only in what an absent attribute means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
+pub(crate) enum Mode {
     /// POST: absent attributes take their defaults; `userName` and `displayName` are required.
     Create,
     /// PUT: absent attributes are cleared, except `userName`, `displayName`, `active`,
@@ -84,7 +84,7 @@ pub enum Mode {
 
 /// What writing needs besides the user.
 #[derive(Debug, Clone, Copy)]
-pub struct WriteCtx<'a> {
+pub(crate) struct WriteCtx<'a> {
     pub org: &'a Org,
     pub compat: &'a Compat,
     pub mode: Mode,
@@ -97,14 +97,22 @@ type Writer = fn(&mut User, Option<&Value>, &WriteCtx<'_>) -> ApiResult<()>;
 
 /// One mapping rule.
 #[derive(Debug, Clone, Copy)]
-pub struct Row {
+pub(crate) struct Row {
     /// The schema URN whose object holds the attribute; [`schema::USER`] for core attributes.
     pub schema: &'static str,
     /// The attribute name inside that schema.
     pub attr: &'static str,
     /// The Genesys field, as the mapping article names it.
+    #[allow(
+        dead_code,
+        reason = "documentation: read by the test that writes docs/mapping.md"
+    )]
     pub genesys: &'static str,
     /// Notes for the mapping table in `docs/mapping.md`.
+    #[allow(
+        dead_code,
+        reason = "documentation: read by the test that writes docs/mapping.md"
+    )]
     pub notes: &'static str,
     pub read: Reader,
     pub write: Writer,
@@ -112,7 +120,7 @@ pub struct Row {
 
 /// The table. Order is render order and write order (`emails` needs `userName` written first,
 /// the Genesys `externalIds` need `externalId` written first).
-pub const ROWS: &[Row] = &[
+pub(crate) const ROWS: &[Row] = &[
     Row {
         schema: schema::USER,
         attr: "externalId",
@@ -318,7 +326,7 @@ fn user_meta(user: &User, view: &View<'_>) -> Value {
 }
 
 /// Renders the SCIM view of a user.
-pub fn user_to_scim(user: &User, view: &View<'_>) -> Value {
+pub(crate) fn user_to_scim(user: &User, view: &View<'_>) -> Value {
     let mut out = Map::new();
     out.insert(
         "schemas".into(),
@@ -348,7 +356,7 @@ pub fn user_to_scim(user: &User, view: &View<'_>) -> Value {
 /// `excludedAttributes`) use it; the rows still render their own small values, so each rule
 /// stays in [`ROWS`] alone.
 #[derive(Debug, Clone, Copy)]
-pub struct UserDocument<'a> {
+pub(crate) struct UserDocument<'a> {
     pub user: &'a User,
     pub view: &'a View<'a>,
 }
@@ -392,7 +400,7 @@ impl serde::Serialize for UserDocument<'_> {
 }
 
 /// Writes a SCIM user body into a user: a copy of `ctx.previous`, or a blank user with `id`.
-pub fn user_from_scim(input: &Value, id: &str, ctx: &WriteCtx<'_>) -> ApiResult<User> {
+pub(crate) fn user_from_scim(input: &Value, id: &str, ctx: &WriteCtx<'_>) -> ApiResult<User> {
     let obj = input
         .as_object()
         .ok_or_else(|| ApiError::invalid_syntax("The request body must be a JSON object."))?;
@@ -440,14 +448,14 @@ pub fn user_from_scim(input: &Value, id: &str, ctx: &WriteCtx<'_>) -> ApiResult<
 }
 
 /// Renders the SCIM view of a group.
-pub fn group_to_scim(group: &Group, view: &View<'_>) -> Value {
+pub(crate) fn group_to_scim(group: &Group, view: &View<'_>) -> Value {
     group_to_scim_with(group, view, true)
 }
 
 /// Renders the SCIM view of a group, with its members only when `members` is true: a group
 /// may have 10,000 of them, and a list that pages, a filter that does not name them or an
 /// `excludedAttributes=members` does not need them built.
-pub fn group_to_scim_with(group: &Group, view: &View<'_>, members: bool) -> Value {
+pub(crate) fn group_to_scim_with(group: &Group, view: &View<'_>, members: bool) -> Value {
     let members: Vec<Value> = if members {
         group
             .members
@@ -483,7 +491,7 @@ pub fn group_to_scim_with(group: &Group, view: &View<'_>, members: bool) -> Valu
 /// Writes a SCIM group body (PUT, or the JSON after a PATCH) into a copy of `previous`.
 /// `displayName` is read-only and ignored here (RFC 7644 §3.5.1: read-only values in a PUT are
 /// ignored); PATCH rejects changing it before this point.
-pub fn group_from_scim(input: &Value, previous: &Group) -> ApiResult<Group> {
+pub(crate) fn group_from_scim(input: &Value, previous: &Group) -> ApiResult<Group> {
     let obj = input
         .as_object()
         .ok_or_else(|| ApiError::invalid_syntax("The request body must be a JSON object."))?;
@@ -519,7 +527,7 @@ fn member_id(m: &Value) -> Option<String> {
 }
 
 /// A key looked up case-insensitively: SCIM attribute names are case-insensitive (RFC 7643 §2.1).
-pub fn get_ci<'a>(obj: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+pub(crate) fn get_ci<'a>(obj: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
     obj.get(key).or_else(|| {
         obj.iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(key))
@@ -552,7 +560,7 @@ fn check_unsupported(obj: &Map<String, Value>, compat: &Compat) -> ApiResult<()>
 /// schemas, and extension keys the extension does not define (as `urn:...:key`). With
 /// `unsupported-attributes=drop` (the default) these are accepted and dropped; the client
 /// report's `dropped-attributes` rule lists them.
-pub fn unsupported_attributes(obj: &Map<String, Value>) -> Vec<String> {
+pub(crate) fn unsupported_attributes(obj: &Map<String, Value>) -> Vec<String> {
     let mut unsupported = Vec::new();
     for (key, value) in obj {
         if key.eq_ignore_ascii_case("schemas")
@@ -582,7 +590,7 @@ pub fn unsupported_attributes(obj: &Map<String, Value>) -> Vec<String> {
 }
 
 /// Whether a top-level key names an attribute Genesys documents as unsupported.
-pub fn is_documented_unsupported(key: &str) -> bool {
+pub(crate) fn is_documented_unsupported(key: &str) -> bool {
     UNSUPPORTED_USER.iter().any(|u| u.eq_ignore_ascii_case(key))
 }
 
@@ -600,7 +608,7 @@ fn opt_string(name: &str, v: Option<&Value>) -> ApiResult<Option<String>> {
 }
 
 /// A boolean, with Entra's `"True"`/`"False"` accepted under `coerce-string-booleans`.
-pub fn boolean(name: &str, v: &Value, compat: &Compat) -> ApiResult<bool> {
+pub(crate) fn boolean(name: &str, v: &Value, compat: &Compat) -> ApiResult<bool> {
     match v {
         Value::Bool(b) => Ok(*b),
         Value::String(s) if compat.coerce_string_booleans && s.eq_ignore_ascii_case("true") => {

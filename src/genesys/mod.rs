@@ -3,13 +3,13 @@
 //! differs from the RFC live one layer down, in [`crate::compat`], because the SCIM protocol
 //! code reads them too.
 
-pub mod group;
-pub mod index;
-pub mod lag;
-pub mod limits;
-pub mod lookup;
-pub mod mapping;
-pub mod org;
-pub mod platform;
-pub mod user;
-pub mod user_input;
+pub(crate) mod group;
+pub(crate) mod index;
+pub(crate) mod lag;
+pub(crate) mod limits;
+pub(crate) mod lookup;
+pub(crate) mod mapping;
+pub(crate) mod org;
+pub(crate) mod platform;
+pub(crate) mod user;
+pub(crate) mod user_input;

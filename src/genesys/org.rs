@@ -25,7 +25,7 @@ use crate::rng::Seeded;
 /// A named reference record (role, skill, language).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Named {
+pub(crate) struct Named {
     pub id: String,
     pub name: String,
 }
@@ -33,7 +33,7 @@ pub struct Named {
 /// A division. Exactly one is the home division.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Division {
+pub(crate) struct Division {
     pub id: String,
     pub name: String,
     #[serde(default)]
@@ -42,7 +42,7 @@ pub struct Division {
 
 /// An org and everything in it.
 #[derive(Debug)]
-pub struct Org {
+pub(crate) struct Org {
     pub id: String,
     pub name: String,
     pub divisions: Vec<Division>,
@@ -210,7 +210,7 @@ fn pos32(i: usize) -> u32 {
 
 impl Org {
     /// An empty org.
-    pub fn new(id: &str, name: &str, rng: Seeded) -> Self {
+    pub(crate) fn new(id: &str, name: &str, rng: Seeded) -> Self {
         Self {
             id: id.to_owned(),
             name: name.to_owned(),
@@ -233,14 +233,14 @@ impl Org {
     }
 
     /// A fresh id for a record created at run time.
-    pub fn new_id(&self) -> String {
+    pub(crate) fn new_id(&self) -> String {
         self.rng.uuid().to_string()
     }
 
     // ---- reference data ----
 
     /// The home division: the one flagged `home`, else the one named "Home", else the first.
-    pub fn home_division(&self) -> Option<&Division> {
+    pub(crate) fn home_division(&self) -> Option<&Division> {
         self.divisions
             .iter()
             .find(|d| d.home)
@@ -249,100 +249,101 @@ impl Org {
     }
 
     /// A division by id.
-    pub fn division(&self, id: &str) -> Option<&Division> {
+    pub(crate) fn division(&self, id: &str) -> Option<&Division> {
         self.divisions.iter().find(|d| d.id == id)
     }
 
     /// A division by name, case-insensitively (Entra maps names; it never creates divisions).
-    pub fn division_by_name(&self, name: &str) -> Option<&Division> {
+    pub(crate) fn division_by_name(&self, name: &str) -> Option<&Division> {
         self.divisions
             .iter()
             .find(|d| d.name.eq_ignore_ascii_case(name))
     }
 
     /// A role by id.
-    pub fn role(&self, id: &str) -> Option<&Named> {
+    pub(crate) fn role(&self, id: &str) -> Option<&Named> {
         self.roles.iter().find(|r| r.id == id)
     }
 
     /// A role by name, case-insensitively.
-    pub fn role_by_name(&self, name: &str) -> Option<&Named> {
+    pub(crate) fn role_by_name(&self, name: &str) -> Option<&Named> {
         self.roles
             .iter()
             .find(|r| r.name.eq_ignore_ascii_case(name))
     }
 
     /// The role new users get when a create names none ("employee").
-    pub fn default_role(&self) -> Option<&Named> {
+    pub(crate) fn default_role(&self) -> Option<&Named> {
         self.role_by_name("employee")
     }
 
     /// A skill by exact (case-sensitive) name.
-    pub fn skill_by_name(&self, name: &str) -> Option<&Named> {
+    pub(crate) fn skill_by_name(&self, name: &str) -> Option<&Named> {
         self.skills.iter().find(|s| s.name == name)
     }
 
     /// A skill by id.
-    pub fn skill(&self, id: &str) -> Option<&Named> {
+    pub(crate) fn skill(&self, id: &str) -> Option<&Named> {
         self.skills.iter().find(|s| s.id == id)
     }
 
     /// A language by exact (case-sensitive) name.
-    pub fn language_by_name(&self, name: &str) -> Option<&Named> {
+    pub(crate) fn language_by_name(&self, name: &str) -> Option<&Named> {
         self.languages.iter().find(|s| s.name == name)
     }
 
     /// A language by id.
-    pub fn language(&self, id: &str) -> Option<&Named> {
+    pub(crate) fn language(&self, id: &str) -> Option<&Named> {
         self.languages.iter().find(|s| s.id == id)
     }
 
     // ---- users ----
 
     /// Any user by id, deleted or not.
-    pub fn user_any(&self, id: &str) -> Option<&User> {
+    pub(crate) fn user_any(&self, id: &str) -> Option<&User> {
         self.users.get(id)
     }
 
     /// A non-deleted user by id.
-    pub fn user(&self, id: &str) -> Option<&User> {
+    pub(crate) fn user(&self, id: &str) -> Option<&User> {
         self.users.get(id).filter(|u| u.is_live())
     }
 
     /// Every user, deleted ones included, in creation order.
-    pub fn users(&self) -> impl Iterator<Item = &User> {
+    pub(crate) fn users(&self) -> impl Iterator<Item = &User> {
         self.users.values()
     }
 
     /// The user at a table position (positions are creation order and never change).
-    pub fn user_at(&self, pos: u32) -> Option<&User> {
+    pub(crate) fn user_at(&self, pos: u32) -> Option<&User> {
         self.users.get_index(pos as usize).map(|(_, u)| u)
     }
 
     /// The table position of a user, deleted or not.
-    pub fn user_position(&self, id: &str) -> Option<u32> {
+    pub(crate) fn user_position(&self, id: &str) -> Option<u32> {
         self.users.get_index_of(id).map(pos32)
     }
 
     /// The secondary indexes over live users.
-    pub fn indexes(&self) -> &UserIndexes {
+    pub(crate) fn indexes(&self) -> &UserIndexes {
         &self.indexes
     }
 
     /// Number of users, deleted ones included.
-    pub fn user_count(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn user_count(&self) -> usize {
         self.users.len()
     }
 
     /// The non-deleted user with this userName (case-insensitive).
-    pub fn user_by_name(&self, user_name: &str) -> Option<&User> {
+    pub(crate) fn user_by_name(&self, user_name: &str) -> Option<&User> {
         self.keys
             .named(&self.users, &user_name.to_lowercase())
             .map(|(_, u)| u)
     }
 
     /// The most recently deleted user with this userName.
-    pub fn deleted_user_by_name(&self, user_name: &str) -> Option<&User> {
+    pub(crate) fn deleted_user_by_name(&self, user_name: &str) -> Option<&User> {
         self.keys
             .deleted_by_name
             .get(&user_name.to_lowercase())
@@ -351,27 +352,22 @@ impl Org {
     }
 
     /// The non-deleted user holding this external id (case-sensitive).
-    pub fn user_by_external(&self, authority: &str, key: &str) -> Option<&User> {
+    pub(crate) fn user_by_external(&self, authority: &str, key: &str) -> Option<&User> {
         self.keys
             .holder(&self.users, authority, key)
             .map(|(_, u)| u)
     }
 
     /// Whether any non-deleted user has an external id under this authority.
-    pub fn knows_authority(&self, authority: &str) -> bool {
+    pub(crate) fn knows_authority(&self, authority: &str) -> bool {
         self.keys.authorities.contains_key(authority)
-    }
-
-    /// Every authority name in use, sorted, for routing URL-shaped authorities.
-    pub fn authorities(&self) -> Vec<String> {
-        self.keys.authorities.keys().cloned().collect()
     }
 
     /// Stores `user` (new or changed), enforcing uniqueness, and keeps the indexes true.
     ///
     /// Returns the stored user and whether anything changed. The version is bumped and
     /// `dateModified` set only when the content changed.
-    pub fn put_user(&mut self, user: User, now: DateTime<Utc>) -> ApiResult<(User, bool)> {
+    pub(crate) fn put_user(&mut self, user: User, now: DateTime<Utc>) -> ApiResult<(User, bool)> {
         let id = user.id.clone();
         let changed = self.store_user(user, now)?;
         let stored = self
@@ -384,7 +380,7 @@ impl Org {
 
     /// [`Org::put_user`] without handing a copy back: the write path itself clones nothing
     /// (fixture loading stores 100,000 users this way). Returns whether anything changed.
-    pub fn store_user(&mut self, mut user: User, now: DateTime<Utc>) -> ApiResult<bool> {
+    pub(crate) fn store_user(&mut self, mut user: User, now: DateTime<Utc>) -> ApiResult<bool> {
         let pos = self.users.get_index_of(&user.id);
         let previous = pos.map(|i| &self.users[i]);
         if previous.is_some_and(|prev| prev.same_content(&user)) {
@@ -437,7 +433,7 @@ impl Org {
 
     /// Sets every record's version to 1. Fixture loading writes some records twice (managers
     /// are linked in a second pass); a freshly loaded org should still start at version 1.
-    pub fn settle_fixture_versions(&mut self) {
+    pub(crate) fn settle_fixture_versions(&mut self) {
         // What an org starts with is visible at once, whatever `read-lag` says.
         self.recent.clear();
         for u in self.users.values_mut() {
@@ -451,17 +447,20 @@ impl Org {
     // ---- groups ----
 
     /// A group by id.
-    pub fn group(&self, id: &str) -> Option<&Group> {
+    pub(crate) fn group(&self, id: &str) -> Option<&Group> {
         self.groups.get(id)
     }
 
     /// Every group in creation order.
-    pub fn groups(&self) -> impl Iterator<Item = &Group> {
+    pub(crate) fn groups(&self) -> impl Iterator<Item = &Group> {
         self.groups.values()
     }
 
     /// The groups a user belongs to, in group creation order (from the reverse index).
-    pub fn groups_of<'a>(&'a self, user_id: &'a str) -> impl Iterator<Item = &'a Group> + 'a {
+    pub(crate) fn groups_of<'a>(
+        &'a self,
+        user_id: &'a str,
+    ) -> impl Iterator<Item = &'a Group> + 'a {
         self.users
             .get_index_of(user_id)
             .and_then(|pos| self.member_of.get(pos))
@@ -497,7 +496,11 @@ impl Org {
 
     /// Stores a group (new or changed), checking that members exist and limits hold. The
     /// version is bumped only when the content changed.
-    pub fn put_group(&mut self, mut group: Group, now: DateTime<Utc>) -> ApiResult<(Group, bool)> {
+    pub(crate) fn put_group(
+        &mut self,
+        mut group: Group,
+        now: DateTime<Utc>,
+    ) -> ApiResult<(Group, bool)> {
         let mut seen = std::collections::HashSet::new();
         group.members.retain(|m| seen.insert(m.clone()));
         for m in &group.members {

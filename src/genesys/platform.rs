@@ -8,7 +8,7 @@ use crate::genesys::org::{Named, Org};
 use crate::genesys::user::User;
 
 /// The platform `User` (`genesys-api.md` §9 lists its fields).
-pub fn user(u: &User, org: &Org) -> Value {
+pub(crate) fn user(u: &User, org: &Org) -> Value {
     let mut addresses = Vec::new();
     let mut primary = vec![json!({"address": u.email, "mediaType": "EMAIL", "type": "PRIMARY"})];
     if let Some(w) = &u.work_email {
@@ -68,7 +68,7 @@ pub fn user(u: &User, org: &Org) -> Value {
 
 /// Expansions on a platform user (`?expand=`): skills, languages, groups, authorization.
 /// Unknown expansions are ignored, as Genesys ignores what it cannot expand for a caller.
-pub fn expand(out: &mut Value, u: &User, org: &Org, expand: &[String]) {
+pub(crate) fn expand(out: &mut Value, u: &User, org: &Org, expand: &[String]) {
     for e in expand {
         match e.as_str() {
             "skills" => {
@@ -93,7 +93,7 @@ pub fn expand(out: &mut Value, u: &User, org: &Org, expand: &[String]) {
 }
 
 /// A platform `Group`.
-pub fn group(g: &Group) -> Value {
+pub(crate) fn group(g: &Group) -> Value {
     json!({
         "id": g.id,
         "name": g.name,
@@ -108,6 +108,6 @@ pub fn group(g: &Group) -> Value {
 }
 
 /// A named reference record (role, skill, language) under a platform path.
-pub fn named(n: &Named, path: &str) -> Value {
+pub(crate) fn named(n: &Named, path: &str) -> Value {
     json!({"id": n.id, "name": n.name, "selfUri": format!("{path}/{}", n.id)})
 }

@@ -10,12 +10,12 @@ use serde::{Deserialize, Serialize};
 use crate::scim::schema::PHONE_TYPES;
 
 /// The authority that carries the SCIM `externalId` in the external-id store.
-pub const SCIM_AUTHORITY: &str = "x-pc:scimv2:v1";
+pub(crate) const SCIM_AUTHORITY: &str = "x-pc:scimv2:v1";
 
 /// Genesys `User.state`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
-pub enum UserState {
+pub(crate) enum UserState {
     #[default]
     Active,
     Inactive,
@@ -25,7 +25,7 @@ pub enum UserState {
 
 impl UserState {
     /// The name Genesys uses.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Active => "active",
             Self::Inactive => "inactive",
@@ -36,7 +36,7 @@ impl UserState {
 
 /// A phone number: an E.164 number, an extension, or both (seed 003's `tel:+...;ext=...`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PhoneNumber {
+pub(crate) struct PhoneNumber {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub number: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -46,7 +46,7 @@ pub struct PhoneNumber {
 impl PhoneNumber {
     /// Parses `+13175550123`, `tel:+13175550123`, `tel:+13175550123;ext=12` or `tel:;ext=12`
     /// (extension only). Spaces are not allowed: Genesys asks Entra users to `StripSpaces`.
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub(crate) fn parse(text: &str) -> Result<Self, String> {
         let (num, ext) = match text.get(..4) {
             Some(p) if p.eq_ignore_ascii_case("tel:") => {
                 let rest = &text[4..];
@@ -78,7 +78,7 @@ impl PhoneNumber {
     }
 
     /// The SCIM value: the bare number, or a tel URI when there is an extension.
-    pub fn to_scim(&self) -> String {
+    pub(crate) fn to_scim(&self) -> String {
         match (&self.number, &self.extension) {
             (Some(n), None) => n.clone(),
             (n, Some(e)) => format!("tel:{};ext={e}", n.as_deref().unwrap_or("")),
@@ -96,7 +96,7 @@ fn is_e164(s: &str) -> bool {
 
 /// One phone slot (`phone_work`, `phone_mobile`, ...).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Phone {
+pub(crate) struct Phone {
     /// The SCIM type, one of [`PHONE_TYPES`].
     #[serde(rename = "type")]
     pub kind: String,
@@ -107,14 +107,14 @@ pub struct Phone {
 /// An (authority, key) pair in the external-id store.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ExternalId {
+pub(crate) struct ExternalId {
     pub authority_name: String,
     pub external_key: String,
 }
 
 /// A skill or language with a proficiency.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Proficiency {
+pub(crate) struct Proficiency {
     /// The skill or language id.
     pub id: String,
     /// 0.0 to 5.0.
@@ -124,7 +124,7 @@ pub struct Proficiency {
 /// A user as Genesys stores it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct User {
+pub(crate) struct User {
     pub id: String,
     pub state: UserState,
     /// `general.name`: the SCIM `displayName`.
@@ -162,7 +162,7 @@ pub struct User {
 
 impl User {
     /// The SCIM `externalId`: the key under [`SCIM_AUTHORITY`].
-    pub fn scim_external_id(&self) -> Option<&str> {
+    pub(crate) fn scim_external_id(&self) -> Option<&str> {
         self.external_ids
             .iter()
             .find(|e| e.authority_name == SCIM_AUTHORITY)
@@ -170,7 +170,7 @@ impl User {
     }
 
     /// Sets or clears the SCIM `externalId`, keeping it first in the list.
-    pub fn set_scim_external_id(&mut self, value: Option<String>) {
+    pub(crate) fn set_scim_external_id(&mut self, value: Option<String>) {
         self.external_ids
             .retain(|e| e.authority_name != SCIM_AUTHORITY);
         if let Some(v) = value {
@@ -185,7 +185,7 @@ impl User {
     }
 
     /// Puts phones in the canonical slot order so renders are stable.
-    pub fn sort_phones(&mut self) {
+    pub(crate) fn sort_phones(&mut self) {
         self.phones.sort_by_key(|p| {
             PHONE_TYPES
                 .iter()
@@ -196,7 +196,7 @@ impl User {
 
     /// Whether two users hold the same data, ignoring version and modification time. A write
     /// that changes nothing must not bump the version.
-    pub fn same_content(&self, other: &Self) -> bool {
+    pub(crate) fn same_content(&self, other: &Self) -> bool {
         // Destructured without `..`, so a new field cannot be forgotten here.
         let Self {
             id,
@@ -242,7 +242,7 @@ impl User {
     }
 
     /// Whether the user is visible to SCIM (not soft-deleted).
-    pub fn is_live(&self) -> bool {
+    pub(crate) fn is_live(&self) -> bool {
         self.state != UserState::Deleted
     }
 }

@@ -20,10 +20,10 @@ use crate::error::{ApiError, ApiResult};
 use crate::scim::schema::is_known_schema_urn;
 
 /// The longest `userName`, in bytes.
-pub const MAX_USER_NAME_BYTES: usize = 254;
+pub(crate) const MAX_USER_NAME_BYTES: usize = 254;
 
 /// The longest other string value, in bytes.
-pub const MAX_STRING_BYTES: usize = 128 * 1024;
+pub(crate) const MAX_STRING_BYTES: usize = 128 * 1024;
 
 /// Core attributes whose values are lists of objects.
 const COMPLEX_LISTS: &[&str] = &[
@@ -39,7 +39,7 @@ const COMPLEX_LISTS: &[&str] = &[
 ];
 
 /// Checks a user body (an object) against the bounds above.
-pub fn check(obj: &Map<String, Value>) -> ApiResult<()> {
+pub(crate) fn check(obj: &Map<String, Value>) -> ApiResult<()> {
     for (key, value) in obj {
         if key.eq_ignore_ascii_case("userName") {
             if let Some(name) = value.as_str() {

@@ -53,7 +53,7 @@ impl Session {
         route: &Route,
     ) -> ApiResult<Self> {
         let caller = &req.caller;
-        if caller.bearer.is_none() {
+        if caller.bearer().is_none() {
             return Err(ApiError::unauthorized(
                 "bad.credentials",
                 "No authentication bearer token specified in authorization header.",

@@ -4,13 +4,12 @@
 //! `client_secret` in the form body. Errors use the OAuth shape (`error`, `description`), as
 //! Genesys' login service does, not the platform `ErrorBody`.
 
-use base64::Engine;
 use http::{HeaderValue, Method, Response, StatusCode, header};
 use serde_json::json;
 
 use crate::error::{ApiError, ApiResult};
 use crate::http::{Body, JSON, json_response};
-use crate::request::ApiRequest;
+use crate::request::{ApiRequest, Credentials};
 use crate::state::AppState;
 use crate::store::Token;
 
@@ -40,31 +39,27 @@ pub(crate) fn token(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Bo
     let form: Vec<(String, String)> = form_urlencoded::parse(&req.body).into_owned().collect();
     let field = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     let (mut id, mut secret) = (field("client_id"), field("client_secret"));
-    if let Some(auth) = req.header(header::AUTHORIZATION) {
-        let Some(encoded) = auth
-            .split_once(' ')
-            .filter(|(s, _)| s.eq_ignore_ascii_case("basic"))
-            .map(|(_, e)| e.trim())
-        else {
-            return Ok(oauth_error(
-                StatusCode::UNAUTHORIZED,
-                "invalid_client",
-                "Authorization must use the Basic scheme.",
-            ));
-        };
-        let decoded = base64::engine::general_purpose::STANDARD
-            .decode(encoded)
-            .ok()
-            .and_then(|b| String::from_utf8(b).ok());
-        let Some((i, s)) = decoded.as_deref().and_then(|d| d.split_once(':')) else {
+    // The header was parsed once, with the request (`request::Credentials`).
+    match &req.caller.credentials {
+        Credentials::None => {}
+        Credentials::Basic { id: i, secret: s } => {
+            id = Some(i.clone());
+            secret = Some(s.clone());
+        }
+        Credentials::BadBasic => {
             return Ok(oauth_error(
                 StatusCode::UNAUTHORIZED,
                 "invalid_client",
                 "Basic credentials are not valid base64 of client_id:client_secret.",
             ));
-        };
-        id = Some(i.to_owned());
-        secret = Some(s.to_owned());
+        }
+        Credentials::Bearer(_) | Credentials::Other => {
+            return Ok(oauth_error(
+                StatusCode::UNAUTHORIZED,
+                "invalid_client",
+                "Authorization must use the Basic scheme.",
+            ));
+        }
     }
     match field("grant_type").as_deref() {
         Some("client_credentials") => {}
@@ -147,4 +142,84 @@ pub(crate) fn issue(
         now,
     )?;
     Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use bytes::Bytes;
+    use http::Request;
+    use http_body_util::BodyExt;
+
+    use crate::config::Config;
+    use crate::state::AppState;
+    use crate::store::Token;
+    use crate::tokens::{MAX_TOKENS, MAX_TOKENS_PER_CLIENT};
+
+    const FORM: &str =
+        "grant_type=client_credentials&client_id=mock-client-id&client_secret=mock-client-secret";
+
+    async fn send(state: &AppState, req: Request<Bytes>) -> (u16, serde_json::Value) {
+        let resp = crate::router::handle(state, req).await;
+        let status = resp.status().as_u16();
+        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+        (status, serde_json::from_slice(&bytes).unwrap_or_default())
+    }
+
+    async fn issue(state: &AppState) -> (u16, serde_json::Value) {
+        let req = Request::post("/oauth/token")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Bytes::from_static(FORM.as_bytes()))
+            .unwrap();
+        send(state, req).await
+    }
+
+    async fn read_with(state: &AppState, token: &str) -> u16 {
+        let req = Request::get("/api/v2/scim/v2/Users/a1b2c3d4-0001-4000-8000-000000000001")
+            .header("authorization", format!("Bearer {token}"))
+            .body(Bytes::new())
+            .unwrap();
+        send(state, req).await.0
+    }
+
+    #[tokio::test]
+    async fn a_flood_of_tokens_never_logs_out_another_client() {
+        let state = AppState::new(Config {
+            seed: Some(42),
+            rate_limit_per_minute: None,
+            ..Config::default()
+        })
+        .unwrap();
+        let (status, first) = issue(&state).await;
+        assert_eq!(status, 200);
+        let first = first["access_token"].as_str().unwrap().to_owned();
+        // Other clients fill the table to its total bound, each to its own bound.
+        let now = state.clock.now_millis();
+        let fillers = MAX_TOKENS / MAX_TOKENS_PER_CLIENT;
+        for n in 0..fillers {
+            for i in 0..MAX_TOKENS_PER_CLIENT {
+                let token = Token {
+                    org_id: format!("flood-org-{n}"),
+                    client_id: format!("flood-client-{n}"),
+                    expires_at_ms: now + 3_600_000,
+                };
+                let _ = state
+                    .store
+                    .insert_token(format!("flood-{n}-{i}"), token, now);
+            }
+        }
+        // The table is full of live tokens: a new one is refused, not made by evicting.
+        let (status, body) = issue(&state).await;
+        assert_eq!(status, 503, "{body}");
+        assert_eq!(body["error"], "temporarily_unavailable");
+        assert_eq!(
+            read_with(&state, &first).await,
+            200,
+            "the first token still works"
+        );
+        // Once the flood expires, issuance resumes and the first token still works.
+        state.clock.advance(chrono::Duration::seconds(3_601));
+        assert_eq!(issue(&state).await.0, 200);
+        assert_eq!(read_with(&state, &first).await, 200);
+        assert!(state.store.token_count() <= MAX_TOKENS);
+    }
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 /// One answered request.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Entry {
+pub(crate) struct Entry {
     /// Position in the journal since the server started: never reused, and not restarted by a
     /// clear (paged reads, marks and report links name entries by it).
     pub seq: u64,

@@ -22,11 +22,11 @@ pub const MAX_BODY_TEXT: usize = 64 * 1024;
 pub const MAX_HEADER_VALUE: usize = 4 * 1024;
 
 /// All of one entry's header names and values together, in bytes.
-pub const MAX_HEADERS_TEXT: usize = 16 * 1024;
+pub(crate) const MAX_HEADERS_TEXT: usize = 16 * 1024;
 
 /// The default `--journal-bytes`: 64 MiB, about 450 entries at the per-entry maximum and tens
 /// of thousands of ordinary ones.
-pub const DEFAULT_JOURNAL_BYTES: usize = 64 * 1024 * 1024;
+pub(crate) const DEFAULT_JOURNAL_BYTES: usize = 64 * 1024 * 1024;
 
 /// The smallest `--journal-bytes`: one entry at its largest (two bodies and the headers).
 pub const MIN_JOURNAL_BYTES: usize = 2 * MAX_BODY_TEXT + MAX_HEADERS_TEXT + 64 * 1024;
@@ -36,7 +36,7 @@ const ENTRY_OVERHEAD: usize = 256;
 
 /// The journal's configured bounds.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Limits {
+pub(crate) struct Limits {
     /// `--journal-size`: entries held.
     pub entries: usize,
     /// `--journal-bytes`: bytes held, as [`weight`] counts them.
@@ -47,7 +47,8 @@ pub struct Limits {
 
 impl Limits {
     /// The defaults with `entries` entries.
-    pub fn with_entries(entries: usize) -> Self {
+    #[cfg(test)]
+    pub(crate) fn with_entries(entries: usize) -> Self {
         Self {
             entries,
             bytes: DEFAULT_JOURNAL_BYTES,
@@ -57,7 +58,7 @@ impl Limits {
 }
 
 /// Redacts and cuts `e` in place. Returns whether anything was cut.
-pub fn shape(e: &mut Entry, redaction: &Redaction) -> bool {
+pub(crate) fn shape(e: &mut Entry, redaction: &Redaction) -> bool {
     if let Some(q) = &mut e.query {
         *q = redaction.form(q);
     }
@@ -91,7 +92,7 @@ pub fn shape(e: &mut Entry, redaction: &Redaction) -> bool {
 }
 
 /// What an entry counts against `--journal-bytes`: its text plus a fixed overhead.
-pub fn weight(e: &Entry) -> usize {
+pub(crate) fn weight(e: &Entry) -> usize {
     let text = |s: &Option<String>| s.as_ref().map_or(0, String::len);
     ENTRY_OVERHEAD
         + e.correlation_id.len()

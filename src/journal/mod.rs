@@ -23,14 +23,14 @@ use serde::{Deserialize, Serialize};
 use crate::http::{Body, full};
 use crate::request::ApiRequest;
 
-pub mod entry;
-pub mod limits;
+pub(crate) mod entry;
+pub(crate) mod limits;
 
-pub use entry::Entry;
-pub use limits::{Limits, MAX_BODY_TEXT};
+pub(crate) use entry::Entry;
+pub(crate) use limits::{Limits, MAX_BODY_TEXT};
 
 /// Cuts body bytes to text of at most [`MAX_BODY_TEXT`] bytes. Returns whether it cut.
-pub fn body_text(bytes: &[u8]) -> (String, bool) {
+pub(crate) fn body_text(bytes: &[u8]) -> (String, bool) {
     let cut = bytes.len() > MAX_BODY_TEXT;
     let slice = if cut { &bytes[..MAX_BODY_TEXT] } else { bytes };
     (String::from_utf8_lossy(slice).into_owned(), cut)
@@ -39,7 +39,7 @@ pub fn body_text(bytes: &[u8]) -> (String, bool) {
 /// A short, stable-within-a-run fingerprint of a bearer token (`tok-` and 12 hex digits of a
 /// 64-bit hash). It tells tokens apart in the journal and in reports without revealing them:
 /// the token cannot be recovered from it.
-pub fn token_fingerprint(token: &str) -> String {
+pub(crate) fn token_fingerprint(token: &str) -> String {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     token.hash(&mut h);
@@ -48,7 +48,7 @@ pub fn token_fingerprint(token: &str) -> String {
 
 /// What the scenario engine did to a request, for its journal entry.
 #[derive(Debug, Clone, Default)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     pub scenario: Option<String>,
     pub rule: Option<String>,
     pub fault: Option<&'static str>,
@@ -62,7 +62,7 @@ pub struct Outcome {
 /// went away and hyper dropped the handler, e.g. during a `hang`) records the request with
 /// status 0, so every request appears exactly once.
 #[derive(Debug)]
-pub struct Pending {
+pub(crate) struct Pending {
     journal: Journal,
     req: ApiRequest,
     /// Whether the request is recorded at all (the control plane is not; see
@@ -79,7 +79,7 @@ pub struct Pending {
 
 impl Pending {
     /// Starts an entry for `req`, which arrived at `arrived` (server clock); `started` times it.
-    pub fn new(
+    pub(crate) fn new(
         journal: Journal,
         req: ApiRequest,
         arrived: DateTime<Utc>,
@@ -99,14 +99,14 @@ impl Pending {
     }
 
     /// The request, to answer it, and the outcome, for the router to fill in.
-    pub fn parts(&mut self) -> (&ApiRequest, &mut Outcome) {
+    pub(crate) fn parts(&mut self) -> (&ApiRequest, &mut Outcome) {
         (&self.req, &mut self.outcome)
     }
 
     /// Records the exchange (admin calls excepted) and hands the response back. Buffered
     /// bodies are read (they are in memory already) and put back; streamed and faulted ones
     /// are not touched.
-    pub async fn finish(mut self, resp: Response<Body>) -> Response<Body> {
+    pub(crate) async fn finish(mut self, resp: Response<Body>) -> Response<Body> {
         if !self.journalled {
             // Admin answers are not journaled, and some are streamed: leave them.
             self.written = true;
@@ -154,6 +154,7 @@ impl Pending {
             .collect();
         let outcome = std::mem::take(&mut self.outcome);
         let caller = req.caller;
+        let token = caller.bearer().map(token_fingerprint);
         self.journal.record(Entry {
             seq: 0,
             timestamp: self.arrived,
@@ -171,7 +172,7 @@ impl Pending {
             route: req.route_name.to_owned(),
             org: caller.org,
             client: caller.client,
-            token: caller.bearer.as_deref().map(token_fingerprint),
+            token,
             retry_after: self.retry_after.take(),
             scenario: outcome.scenario,
             rule: outcome.rule,
@@ -190,7 +191,7 @@ impl Drop for Pending {
 /// A filter over entries. Every field that is set must match.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct Matcher {
+pub(crate) struct Matcher {
     pub method: Option<String>,
     pub route: Option<String>,
     /// Exact raw path.
@@ -208,12 +209,12 @@ pub struct Matcher {
 
 impl Matcher {
     /// Whether `e` passes every set field.
-    pub fn matches(&self, e: &Entry) -> bool {
+    pub(crate) fn matches(&self, e: &Entry) -> bool {
         self.mismatches(e) == 0
     }
 
     /// How many set fields `e` fails: the distance used to find the nearest entries.
-    pub fn mismatches(&self, e: &Entry) -> usize {
+    pub(crate) fn mismatches(&self, e: &Entry) -> usize {
         let mut n = 0;
         let mut check = |ok: bool| n += usize::from(!ok);
         if let Some(m) = &self.method {
@@ -266,15 +267,15 @@ struct Inner {
 }
 
 /// The most marks kept; the oldest is dropped past it.
-pub const MAX_MARKS: usize = 1000;
+pub(crate) const MAX_MARKS: usize = 1000;
 
 /// The longest mark name accepted, in bytes.
-pub const MAX_MARK_NAME: usize = 200;
+pub(crate) const MAX_MARK_NAME: usize = 200;
 
 /// A named position in the journal: every entry with `seq >= mark.seq` came after it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Mark {
+pub(crate) struct Mark {
     pub name: String,
     /// The `seq` the next entry after the mark gets.
     pub seq: u64,
@@ -285,7 +286,7 @@ pub struct Mark {
 /// Which entries a scan saw, and how many in its range the journal no longer holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Coverage {
+pub(crate) struct Coverage {
     /// Entries in range that were passed to the scan.
     pub examined: u64,
     /// Entries in range recorded but dropped before the scan (oldest-first eviction).
@@ -294,7 +295,7 @@ pub struct Coverage {
 
 /// The shared journal. Cloning shares it.
 #[derive(Debug, Clone)]
-pub struct Journal {
+pub(crate) struct Journal {
     inner: Arc<Mutex<Inner>>,
     /// Outside the lock: redaction runs before it is taken.
     redaction: Arc<crate::redaction::Redaction>,
@@ -302,7 +303,7 @@ pub struct Journal {
 
 /// The end of a page of entries ([`Journal::page_end`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PageEnd {
+pub(crate) struct PageEnd {
     /// The `seq` of the page's last entry.
     pub last: u64,
     /// The `after` of the next page, when entries remain past this one.
@@ -312,7 +313,7 @@ pub struct PageEnd {
 /// What `GET /__admin/requests` reports besides the entries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Stats {
+pub(crate) struct Stats {
     pub held: usize,
     /// `--journal-size`.
     pub capacity: usize,
@@ -329,12 +330,13 @@ pub struct Stats {
 impl Journal {
     /// A journal keeping at most `capacity` entries (at least one), with the default byte
     /// budget and redaction list.
-    pub fn new(capacity: usize) -> Self {
+    #[cfg(test)]
+    pub(crate) fn new(capacity: usize) -> Self {
         Self::with_limits(Limits::with_entries(capacity))
     }
 
     /// A journal with the given bounds and redaction list.
-    pub fn with_limits(mut limits: Limits) -> Self {
+    pub(crate) fn with_limits(mut limits: Limits) -> Self {
         limits.entries = limits.entries.max(1);
         Self {
             redaction: Arc::new(limits.redaction.clone()),
@@ -354,7 +356,7 @@ impl Journal {
 
     /// Redacts and cuts an entry, then appends it, dropping the oldest entries while either
     /// bound would be passed. The entry's `seq` is assigned here.
-    pub fn record(&self, mut entry: Entry) {
+    pub(crate) fn record(&self, mut entry: Entry) {
         let cut = limits::shape(&mut entry, &self.redaction);
         let weight = limits::weight(&entry);
         let mut inner = self.inner.lock();
@@ -376,7 +378,8 @@ impl Journal {
     }
 
     /// Entries passing `m`, oldest first.
-    pub fn find(&self, m: &Matcher) -> Vec<Entry> {
+    #[cfg(test)]
+    pub(crate) fn find(&self, m: &Matcher) -> Vec<Entry> {
         self.inner
             .lock()
             .entries
@@ -389,7 +392,7 @@ impl Journal {
     /// Where a page of entries passing `m` with `seq > after` ends: the `seq` of its last
     /// entry (`after` when it is empty), and a cursor for the next page when more remain.
     /// Counts without copying, so a caller can announce the page before streaming it.
-    pub fn page_end(&self, m: &Matcher, after: u64, limit: usize) -> PageEnd {
+    pub(crate) fn page_end(&self, m: &Matcher, after: u64, limit: usize) -> PageEnd {
         let inner = self.inner.lock();
         let start = inner.entries.partition_point(|e| e.seq <= after);
         let mut matching = inner.entries.range(start..).filter(|e| m.matches(e));
@@ -406,7 +409,7 @@ impl Journal {
 
     /// Up to `max` entries passing `m` with `after < seq <= through`, oldest first: one
     /// batch of a streamed page.
-    pub fn batch(&self, m: &Matcher, after: u64, through: u64, max: usize) -> Vec<Entry> {
+    pub(crate) fn batch(&self, m: &Matcher, after: u64, through: u64, max: usize) -> Vec<Entry> {
         let inner = self.inner.lock();
         let start = inner.entries.partition_point(|e| e.seq <= after);
         inner
@@ -420,7 +423,7 @@ impl Journal {
     }
 
     /// How many entries pass `m`.
-    pub fn count(&self, m: &Matcher) -> usize {
+    pub(crate) fn count(&self, m: &Matcher) -> usize {
         self.inner
             .lock()
             .entries
@@ -431,7 +434,7 @@ impl Journal {
 
     /// Up to `limit` entries closest to `m` (fewest mismatching fields, newest first among
     /// equals), never including exact matches. What a failing verification shows.
-    pub fn nearest(&self, m: &Matcher, limit: usize) -> Vec<Entry> {
+    pub(crate) fn nearest(&self, m: &Matcher, limit: usize) -> Vec<Entry> {
         let inner = self.inner.lock();
         let mut scored: Vec<(usize, &Entry)> = inner
             .entries
@@ -449,7 +452,7 @@ impl Journal {
 
     /// Removes every entry and mark (the dropped counter restarts too). Sequence numbers go on
     /// from where they were: a `seq` never names two entries.
-    pub fn clear(&self) {
+    pub(crate) fn clear(&self) {
         let mut inner = self.inner.lock();
         inner.entries.clear();
         inner.weights.clear();
@@ -461,7 +464,7 @@ impl Journal {
     }
 
     /// Sets a mark at the current end of the journal.
-    pub fn mark(&self, name: String, timestamp: DateTime<Utc>) -> Mark {
+    pub(crate) fn mark(&self, name: String, timestamp: DateTime<Utc>) -> Mark {
         let mut inner = self.inner.lock();
         let mark = Mark {
             name,
@@ -476,12 +479,12 @@ impl Journal {
     }
 
     /// Every mark held, oldest first.
-    pub fn marks(&self) -> Vec<Mark> {
+    pub(crate) fn marks(&self) -> Vec<Mark> {
         self.inner.lock().marks.iter().cloned().collect()
     }
 
     /// The latest mark called `name`.
-    pub fn find_mark(&self, name: &str) -> Option<Mark> {
+    pub(crate) fn find_mark(&self, name: &str) -> Option<Mark> {
         self.inner
             .lock()
             .marks
@@ -494,7 +497,7 @@ impl Journal {
     /// Runs `f` over the entries with `from <= seq < to`, oldest first, under the journal's
     /// lock (so nothing is copied: `f` should be a single linear pass). Also says how many
     /// entries of that range were dropped before the scan.
-    pub fn scan<R>(
+    pub(crate) fn scan<R>(
         &self,
         from: u64,
         to: u64,
@@ -516,7 +519,7 @@ impl Journal {
     }
 
     /// Size, capacity and drops.
-    pub fn stats(&self) -> Stats {
+    pub(crate) fn stats(&self) -> Stats {
         let inner = self.inner.lock();
         Stats {
             held: inner.entries.len(),

@@ -6,7 +6,7 @@ use super::severity::Severity;
 
 /// One rule's description.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RuleInfo {
+pub(crate) struct RuleInfo {
     /// Stable id, used in queries, flags, scenario files and every output format.
     pub id: &'static str,
     pub severity: Severity,
@@ -24,7 +24,7 @@ pub struct RuleInfo {
 }
 
 /// Every rule, in report order.
-pub const RULES: &[RuleInfo] = &[
+pub(crate) const RULES: &[RuleInfo] = &[
     RuleInfo {
         id: "retry-after",
         severity: Severity::Error,
@@ -249,12 +249,12 @@ pub const RULES: &[RuleInfo] = &[
 ];
 
 /// The rule with this id.
-pub fn rule(id: &str) -> Option<&'static RuleInfo> {
+pub(crate) fn rule(id: &str) -> Option<&'static RuleInfo> {
     RULES.iter().find(|r| r.id == id)
 }
 
 /// Every rule id, comma-separated: what an error about an unknown id lists.
-pub fn ids() -> String {
+pub(crate) fn ids() -> String {
     RULES.iter().map(|r| r.id).collect::<Vec<_>>().join(", ")
 }
 

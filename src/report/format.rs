@@ -9,13 +9,13 @@
 use std::fmt::Write as _;
 
 use super::model::{Report, RuleResult, Status};
-pub use super::options::Options;
+pub(crate) use super::options::Options;
 use super::severity::Severity;
 use quick_junit::{NonSuccessKind, Property, TestCase, TestCaseStatus, TestSuite};
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     Json,
     Junit,
     Markdown,
@@ -23,11 +23,11 @@ pub enum Format {
 }
 
 /// Every format name, as the error for an unknown one lists them.
-pub const FORMATS: &[&str] = &["json", "junit", "markdown", "sarif"];
+pub(crate) const FORMATS: &[&str] = &["json", "junit", "markdown", "sarif"];
 
 impl Format {
     /// Parses a format name.
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub(crate) fn parse(text: &str) -> Result<Self, String> {
         match text.trim().to_ascii_lowercase().as_str() {
             "json" => Ok(Self::Json),
             "junit" | "xml" => Ok(Self::Junit),
@@ -41,7 +41,7 @@ impl Format {
     }
 
     /// The name used in queries and flags.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Self::Json => "json",
             Self::Junit => "junit",
@@ -51,7 +51,7 @@ impl Format {
     }
 
     /// The response content type.
-    pub fn content_type(self) -> &'static str {
+    pub(crate) fn content_type(self) -> &'static str {
         match self {
             Self::Json => "application/json",
             Self::Junit => "application/xml",
@@ -62,7 +62,7 @@ impl Format {
 }
 
 /// Renders `report` as `format`.
-pub fn render(report: &Report, format: Format, opts: &Options) -> String {
+pub(crate) fn render(report: &Report, format: Format, opts: &Options) -> String {
     match format {
         Format::Json => serde_json::to_string_pretty(report).unwrap_or_default() + "\n",
         // Serializing into memory cannot fail on I/O.
@@ -107,7 +107,7 @@ pub(super) fn findings_text(r: &RuleResult, opts: &Options) -> String {
 /// Broken rules at or above the fail-on level are failures; below it they pass with their
 /// findings in `system-out`; rules that are off or cannot run are skipped; incomplete or
 /// unchecked results say so in `system-err`.
-pub fn to_junit(report: &Report, opts: &Options) -> quick_junit::Report {
+pub(crate) fn to_junit(report: &Report, opts: &Options) -> quick_junit::Report {
     let threshold = opts.threshold();
     let classname = format!(
         "genesys-scim-mock.report.{}",

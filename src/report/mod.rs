@@ -12,16 +12,16 @@
 //! under the journal's lock, so requests arriving meanwhile wait for it (a few milliseconds
 //! per thousand entries).
 
-pub mod catalogue;
-pub mod format;
+pub(crate) mod catalogue;
+pub(crate) mod format;
 mod markdown;
-pub mod model;
-pub mod options;
+pub(crate) mod model;
+pub(crate) mod options;
 mod rules;
 mod sarif;
 mod seen;
-pub mod settings;
-pub mod severity;
+pub(crate) mod settings;
+pub(crate) mod severity;
 mod sink;
 
 use chrono::{DateTime, Utc};
@@ -32,7 +32,7 @@ use settings::Settings;
 
 /// What to report on.
 #[derive(Debug, Clone, Default)]
-pub struct Request {
+pub(crate) struct Request {
     /// Only entries of this org.
     pub org: Option<String>,
     /// Start at this mark (default: the oldest entry held).
@@ -63,7 +63,11 @@ fn bound(journal: &Journal, name: &Option<String>) -> Result<Option<Bound>, Stri
 
 /// Checks every rule that is on over the requested entries. Errors (unknown marks, a range
 /// that ends before it starts) are for a 400.
-pub fn build(journal: &Journal, req: &Request, now: DateTime<Utc>) -> Result<Report, String> {
+pub(crate) fn build(
+    journal: &Journal,
+    req: &Request,
+    now: DateTime<Utc>,
+) -> Result<Report, String> {
     let from = bound(journal, &req.from)?;
     let to = bound(journal, &req.to)?;
     let idempotent = bound(journal, &req.idempotent)?;
@@ -151,3 +155,6 @@ pub fn build(journal: &Journal, req: &Request, now: DateTime<Utc>) -> Result<Rep
         rules,
     })
 }
+
+#[cfg(test)]
+mod tests_bench;

@@ -8,15 +8,15 @@ use super::severity::Severity;
 use crate::journal::Entry;
 
 /// The most findings a rule keeps; past it they are counted in `moreFindings`.
-pub const MAX_FINDINGS_PER_RULE: usize = 50;
+pub(crate) const MAX_FINDINGS_PER_RULE: usize = 50;
 
 /// The most journal entries one finding links; past it they are counted in `moreEntries`.
-pub const MAX_ENTRIES_PER_FINDING: usize = 20;
+pub(crate) const MAX_ENTRIES_PER_FINDING: usize = 20;
 
 /// A journal entry a finding points at.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct EntryRef {
+pub(crate) struct EntryRef {
     pub seq: u64,
     pub method: String,
     /// Path and query as sent.
@@ -31,7 +31,7 @@ pub struct EntryRef {
 
 impl EntryRef {
     /// The reference to `e`.
-    pub fn of(e: &Entry) -> Self {
+    pub(crate) fn of(e: &Entry) -> Self {
         let target = match &e.query {
             Some(q) => format!("{}?{q}", e.path),
             None => e.path.clone(),
@@ -51,7 +51,7 @@ impl EntryRef {
 /// One way the client broke a rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Finding {
+pub(crate) struct Finding {
     pub message: String,
     /// The entries that broke it, oldest first (at most [`MAX_ENTRIES_PER_FINDING`]).
     pub entries: Vec<EntryRef>,
@@ -62,7 +62,7 @@ pub struct Finding {
 /// Requests a rule could not check (a truncated or unreadable body, no response body).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Unchecked {
+pub(crate) struct Unchecked {
     pub count: u64,
     /// Why, for the first one.
     pub reason: String,
@@ -73,7 +73,7 @@ pub struct Unchecked {
 /// What a rule concluded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub enum Status {
+pub(crate) enum Status {
     /// Ran and found nothing.
     Passed,
     /// Ran and found something.
@@ -87,7 +87,7 @@ pub enum Status {
 /// One rule's result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct RuleResult {
+pub(crate) struct RuleResult {
     pub id: &'static str,
     /// The severity it reports at in this run (after re-levelling); `None` when off.
     pub severity: Option<Severity>,
@@ -110,7 +110,7 @@ pub struct RuleResult {
 
 impl RuleResult {
     /// A result for `info` with nothing in it yet.
-    pub fn new(info: &'static RuleInfo, severity: Option<Severity>) -> Self {
+    pub(crate) fn new(info: &'static RuleInfo, severity: Option<Severity>) -> Self {
         Self {
             id: info.id,
             severity,
@@ -132,17 +132,17 @@ impl RuleResult {
     }
 
     /// Every finding, kept or only counted.
-    pub fn finding_count(&self) -> u64 {
+    pub(crate) fn finding_count(&self) -> u64 {
         self.findings.len() as u64 + self.more_findings
     }
 
     /// Whether this rule fails a gate at `threshold`.
-    pub fn fails_at(&self, threshold: Severity) -> bool {
+    pub(crate) fn fails_at(&self, threshold: Severity) -> bool {
         self.status == Status::Failed && self.severity.is_some_and(|s| s >= threshold)
     }
 
     /// One line for stderr: `error retry-after: 2 findings: <first message>`.
-    pub fn one_line(&self) -> String {
+    pub(crate) fn one_line(&self) -> String {
         let n = self.finding_count();
         let first = self.findings.first().map_or("", |f| f.message.as_str());
         format!(
@@ -157,7 +157,7 @@ impl RuleResult {
 /// A mark the report's range starts or ends at.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Bound {
+pub(crate) struct Bound {
     pub mark: String,
     pub seq: u64,
 }
@@ -165,7 +165,7 @@ pub struct Bound {
 /// Which entries the report covers and whether the journal still had them all.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Scope {
+pub(crate) struct Scope {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub org: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -189,7 +189,7 @@ pub struct Scope {
 /// Counts over the rules.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Summary {
+pub(crate) struct Summary {
     pub rules: u32,
     pub passed: u32,
     pub failed: u32,
@@ -205,7 +205,7 @@ pub struct Summary {
 /// The whole report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Report {
+pub(crate) struct Report {
     /// Mock-clock time the report was made.
     pub generated_at: DateTime<Utc>,
     pub scope: Scope,
@@ -215,7 +215,7 @@ pub struct Report {
 
 impl Report {
     /// Builds the summary from the rules.
-    pub fn summarise(rules: &[RuleResult]) -> Summary {
+    pub(crate) fn summarise(rules: &[RuleResult]) -> Summary {
         let mut s = Summary::default();
         for r in rules {
             s.rules += 1;
@@ -236,16 +236,6 @@ impl Report {
             }
         }
         s
-    }
-
-    /// The rules that fail a gate at `threshold`, in report order.
-    pub fn failing(&self, threshold: Severity) -> impl Iterator<Item = &RuleResult> {
-        self.rules.iter().filter(move |r| r.fails_at(threshold))
-    }
-
-    /// The result of one rule.
-    pub fn rule(&self, id: &str) -> Option<&RuleResult> {
-        self.rules.iter().find(|r| r.id == id)
     }
 }
 

@@ -5,7 +5,7 @@ use super::severity::Severity;
 
 /// How to render.
 #[derive(Debug, Clone, Default)]
-pub struct Options {
+pub(crate) struct Options {
     /// Rules failing at or above this severity are failures (JUnit) or called out
     /// (Markdown); below it they are reported but pass. Default: `error`.
     pub fail_on: Option<Severity>,

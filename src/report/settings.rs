@@ -14,7 +14,7 @@ use super::severity::{Level, Severity};
 
 /// Thresholds of the rules that count. Every field has a documented default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Thresholds {
+pub(crate) struct Thresholds {
     /// `retry-storm`: more than this many immediate retries of one operation.
     pub retry_storm: u32,
     /// `token-churn`: more than this many tokens per client in any minute (mock clock).
@@ -34,11 +34,11 @@ impl Default for Thresholds {
 }
 
 /// The threshold names accepted in flags, queries and scenario files.
-pub const THRESHOLDS: &[&str] = &["retry-storm", "token-churn", "page-size"];
+pub(crate) const THRESHOLDS: &[&str] = &["retry-storm", "token-churn", "page-size"];
 
 impl Thresholds {
     /// Sets one threshold by name.
-    pub fn set(&mut self, name: &str, value: u32) -> Result<(), String> {
+    pub(crate) fn set(&mut self, name: &str, value: u32) -> Result<(), String> {
         match name {
             "retry-storm" => self.retry_storm = value,
             "token-churn" => self.tokens_per_minute = value,
@@ -105,14 +105,14 @@ fn split_assignment(text: &str) -> Result<(&str, &str), String> {
 }
 
 /// Errors unless `id` is in the catalogue.
-pub fn known_rule(id: &str) -> Result<&'static catalogue::RuleInfo, String> {
+pub(crate) fn known_rule(id: &str) -> Result<&'static catalogue::RuleInfo, String> {
     catalogue::rule(id)
         .ok_or_else(|| format!("unknown rule {id:?}; valid rules: {}", catalogue::ids()))
 }
 
 /// The merged settings of one report.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Settings {
+pub(crate) struct Settings {
     levels: BTreeMap<&'static str, Level>,
     pub thresholds: Thresholds,
 }
@@ -131,7 +131,7 @@ impl Default for Settings {
 
 impl Settings {
     /// Applies a layer over these settings (it must have been validated).
-    pub fn apply(&mut self, layer: &Layer) -> Result<(), String> {
+    pub(crate) fn apply(&mut self, layer: &Layer) -> Result<(), String> {
         for (id, level) in &layer.rules {
             let info = known_rule(id)?;
             self.levels.insert(info.id, *level);
@@ -143,7 +143,7 @@ impl Settings {
     }
 
     /// Keeps only these rules on (the others are off).
-    pub fn only(&mut self, ids: &[&'static str]) {
+    pub(crate) fn only(&mut self, ids: &[&'static str]) {
         for (id, level) in &mut self.levels {
             if !ids.contains(id) {
                 *level = Level::Off;
@@ -152,7 +152,7 @@ impl Settings {
     }
 
     /// The severity a rule reports at, or `None` when it is off.
-    pub fn severity(&self, id: &str) -> Option<Severity> {
+    pub(crate) fn severity(&self, id: &str) -> Option<Severity> {
         match self.levels.get(id) {
             Some(Level::On(s)) => Some(*s),
             _ => None,

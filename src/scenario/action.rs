@@ -18,7 +18,7 @@ use crate::rng::Seeded;
 
 /// What the router does next.
 #[derive(Debug)]
-pub enum Step<'a> {
+pub(crate) enum Step<'a> {
     /// Send this instead of asking the emulation. `status` is what the journal records (0 when
     /// no status line reaches the client).
     Answer { resp: Response<Body>, status: u16 },
@@ -34,7 +34,7 @@ pub enum Step<'a> {
 
 impl Step<'_> {
     /// Straight through.
-    pub fn pass() -> Self {
+    pub(crate) fn pass() -> Self {
         Self::Pass {
             compat: None,
             finish: None,
@@ -56,7 +56,7 @@ fn fail(error: ApiError) -> Step<'static> {
 
 /// Performs everything in `then` that happens before (or instead of) the emulation. Waits end
 /// early when the server shuts down (`scenarios`); garbage bytes come from `rng`.
-pub async fn perform<'a>(
+pub(crate) async fn perform<'a>(
     then: &'a Then,
     scenarios: &Scenarios,
     rng: &Seeded,
@@ -183,7 +183,7 @@ fn arm(conn: Option<&ConnFault>, bytes: Vec<u8>, reset: bool) -> Step<'static> {
 
 /// Breaks the emulation's response on its way out (`headersOnly`, `truncate`, `dribble`).
 /// Returns the response hyper should send and the status the client sees.
-pub async fn finish(
+pub(crate) async fn finish(
     scenarios: &Scenarios,
     resp: Response<Body>,
     then: &Then,

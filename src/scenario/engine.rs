@@ -15,7 +15,7 @@ use crate::rng::Seeded;
 
 /// The rule chosen for a request.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Plan {
+pub(crate) struct Plan {
     pub scenario: String,
     pub rule: String,
     /// `None`: the request goes through untouched (the rule only counted and moved state).
@@ -55,7 +55,7 @@ pub const MAX_SCENARIOS: usize = 256;
 
 /// Every loaded scenario. Cloning shares them.
 #[derive(Debug, Clone)]
-pub struct Scenarios {
+pub(crate) struct Scenarios {
     list: Arc<Mutex<Vec<Loaded>>>,
     rng: Seeded,
     stop: Arc<watch::Sender<bool>>,
@@ -63,7 +63,7 @@ pub struct Scenarios {
 
 impl Scenarios {
     /// An empty registry drawing probabilities from `rng`.
-    pub fn new(rng: Seeded) -> Self {
+    pub(crate) fn new(rng: Seeded) -> Self {
         Self {
             list: Arc::new(Mutex::new(Vec::new())),
             rng,
@@ -72,7 +72,7 @@ impl Scenarios {
     }
 
     /// Loads scenario files (`--scenario`). Errors name the file.
-    pub fn load_files(&self, paths: &[std::path::PathBuf]) -> Result<(), String> {
+    pub(crate) fn load_files(&self, paths: &[std::path::PathBuf]) -> Result<(), String> {
         for p in paths {
             let text = std::fs::read_to_string(p)
                 .map_err(|e| format!("{}: cannot read: {e}", p.display()))?;
@@ -83,7 +83,7 @@ impl Scenarios {
     }
 
     /// Adds a scenario, replacing one with the same name. Returns whether it replaced one.
-    pub fn add(&self, s: Scenario) -> bool {
+    pub(crate) fn add(&self, s: Scenario) -> bool {
         let mut list = self.list.lock();
         match list.iter_mut().find(|l| l.def.name == s.name) {
             Some(slot) => {
@@ -100,7 +100,7 @@ impl Scenarios {
     /// [`Scenarios::add`] for the admin API: `None` (nothing changed) when `s` is new and
     /// [`MAX_SCENARIOS`] are loaded. Every request is matched against every loaded rule, so
     /// the count bounds the per-request cost as well as the memory.
-    pub fn add_bounded(&self, s: Scenario) -> Option<bool> {
+    pub(crate) fn add_bounded(&self, s: Scenario) -> Option<bool> {
         let mut list = self.list.lock();
         let full = list.len() >= MAX_SCENARIOS;
         match list.iter_mut().find(|l| l.def.name == s.name) {
@@ -115,7 +115,7 @@ impl Scenarios {
     }
 
     /// Removes a scenario by name. Returns whether it existed.
-    pub fn remove(&self, name: &str) -> bool {
+    pub(crate) fn remove(&self, name: &str) -> bool {
         let mut list = self.list.lock();
         let before = list.len();
         list.retain(|l| l.def.name != name);
@@ -124,7 +124,7 @@ impl Scenarios {
 
     /// Puts every scenario (or the named one) back to `start` with zero counters. Returns
     /// whether anything was reset.
-    pub fn reset(&self, name: Option<&str>) -> bool {
+    pub(crate) fn reset(&self, name: Option<&str>) -> bool {
         let mut any = false;
         for l in self.list.lock().iter_mut() {
             if name.is_none_or(|n| n == l.def.name) {
@@ -136,7 +136,7 @@ impl Scenarios {
     }
 
     /// The `report` sections of the loaded scenarios, in load order.
-    pub fn report_layers(&self) -> Vec<crate::report::settings::Layer> {
+    pub(crate) fn report_layers(&self) -> Vec<crate::report::settings::Layer> {
         self.list
             .lock()
             .iter()
@@ -145,7 +145,7 @@ impl Scenarios {
     }
 
     /// Every scenario with its state and per-rule counters, for `GET /__admin/scenarios`.
-    pub fn snapshot(&self) -> serde_json::Value {
+    pub(crate) fn snapshot(&self) -> serde_json::Value {
         let list = self.list.lock();
         serde_json::Value::Array(
             list.iter()
@@ -173,7 +173,7 @@ impl Scenarios {
     /// Picks the rule for a request, counting every rule that matches. Rules are tried by
     /// priority (higher first), then scenario load order, then rule order; the first whose
     /// trigger fires wins and moves its scenario's state.
-    pub fn decide(&self, probe: &Probe<'_>) -> Option<Plan> {
+    pub(crate) fn decide(&self, probe: &Probe<'_>) -> Option<Plan> {
         let mut list = self.list.lock();
         if list.is_empty() {
             return None;
@@ -218,17 +218,17 @@ impl Scenarios {
     }
 
     /// Whether no scenario is loaded (the router then skips building a probe).
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.list.lock().is_empty()
     }
 
     /// Ends every delay and hang (server shutdown).
-    pub fn shutdown(&self) {
+    pub(crate) fn shutdown(&self) {
         self.stop.send_replace(true);
     }
 
     /// Completes when the server shuts down.
-    pub fn stopping(&self) -> impl Future<Output = ()> + Send + 'static {
+    pub(crate) fn stopping(&self) -> impl Future<Output = ()> + Send + 'static {
         let mut rx = self.stop.subscribe();
         async move {
             let _ = rx.wait_for(|stopped| *stopped).await;

@@ -8,7 +8,7 @@ use crate::request::ApiRequest;
 
 /// What the engine knows about a request when it decides.
 #[derive(Debug, Clone)]
-pub struct Probe<'a> {
+pub(crate) struct Probe<'a> {
     pub method: &'a str,
     /// The raw path.
     pub path: &'a str,
@@ -26,7 +26,7 @@ impl<'a> Probe<'a> {
     /// The probe for a request: everything borrowed from its context, where the query is
     /// decoded and the body parsed at most once per request (a handler reading them later
     /// gets the same values without decoding again).
-    pub fn of(req: &'a ApiRequest) -> Self {
+    pub(crate) fn of(req: &'a ApiRequest) -> Self {
         Self {
             method: req.method.as_str(),
             path: &req.path,
@@ -41,7 +41,7 @@ impl<'a> Probe<'a> {
 }
 
 /// `*` matches any run of characters (including none); everything else is literal.
-pub fn wildcard(pattern: &str, text: &str) -> bool {
+pub(crate) fn wildcard(pattern: &str, text: &str) -> bool {
     let p: Vec<char> = pattern.chars().collect();
     let t: Vec<char> = text.chars().collect();
     // Iterative matcher with backtracking to the last star: linear in practice, no recursion.
@@ -66,7 +66,7 @@ pub fn wildcard(pattern: &str, text: &str) -> bool {
 }
 
 /// A path glob: `*` within one segment, `**` for any number of segments.
-pub fn path_glob(pattern: &str, path: &str) -> bool {
+pub(crate) fn path_glob(pattern: &str, path: &str) -> bool {
     let p: Vec<&str> = pattern.trim_start_matches('/').split('/').collect();
     let s: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     segments_match(&p, &s)
@@ -95,7 +95,7 @@ fn segments_match(p: &[&str], s: &[&str]) -> bool {
 
 impl When {
     /// Whether `probe` passes every field given.
-    pub fn matches(&self, probe: &Probe<'_>) -> bool {
+    pub(crate) fn matches(&self, probe: &Probe<'_>) -> bool {
         if let Some(m) = &self.method
             && !m.eq_ignore_ascii_case(probe.method)
         {

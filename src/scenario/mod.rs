@@ -9,11 +9,11 @@
 //! The router asks [`engine::Scenarios::decide`] once per request, after routing and before the
 //! emulation; the journal records the rule that fired.
 
-pub mod action;
-pub mod engine;
-pub mod matcher;
-pub mod rule;
+pub(crate) mod action;
+pub(crate) mod engine;
+pub(crate) mod matcher;
+pub(crate) mod rule;
 
-pub use engine::{Plan, Scenarios};
-pub use matcher::Probe;
-pub use rule::{Scenario, Then};
+pub(crate) use engine::{Plan, Scenarios};
+pub(crate) use matcher::Probe;
+pub(crate) use rule::Scenario;

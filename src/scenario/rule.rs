@@ -10,24 +10,24 @@ use serde_json::Value;
 use crate::overrides::Overrides;
 
 /// The longest a `delay` or `hang` may hold a request: five minutes.
-pub const MAX_HOLD_MS: u64 = 300_000;
+pub(crate) const MAX_HOLD_MS: u64 = 300_000;
 
 /// The longest pause between `dribble` chunks.
-pub const MAX_DRIBBLE_INTERVAL_MS: u64 = 10_000;
+pub(crate) const MAX_DRIBBLE_INTERVAL_MS: u64 = 10_000;
 
 /// The most random bytes a `garbage` fault may send.
-pub const MAX_GARBAGE_BYTES: usize = 1 << 20;
+pub(crate) const MAX_GARBAGE_BYTES: usize = 1 << 20;
 
 /// Rules one scenario may have: each is matched against every request. Chosen.
 pub const MAX_RULES: usize = 256;
 
 /// The state every scenario starts in (and returns to on reset).
-pub const START_STATE: &str = "start";
+pub(crate) const START_STATE: &str = "start";
 
 /// A scenario: rules sharing one state machine.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Scenario {
+pub(crate) struct Scenario {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -41,7 +41,7 @@ pub struct Scenario {
 /// One rule.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Rule {
+pub(crate) struct Rule {
     pub name: String,
     /// Higher wins when several rules match one request; ties go to the earlier rule.
     #[serde(default)]
@@ -64,7 +64,7 @@ pub struct Rule {
 /// Which requests a rule matches. Every field given must match.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct When {
+pub(crate) struct When {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
     /// A glob over the raw path: `*` within a segment, `**` across segments.
@@ -91,7 +91,7 @@ pub struct When {
 /// A test on the value at a JSON pointer. Every field given must hold.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct BodyPredicate {
+pub(crate) struct BodyPredicate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub equals: Option<Value>,
     /// A substring of a string value, or an element of an array value.
@@ -108,7 +108,7 @@ pub struct BodyPredicate {
     rename_all_fields = "camelCase",
     deny_unknown_fields
 )]
-pub enum Then {
+pub(crate) enum Then {
     /// Answer with this status (and body; an error status without one gets the Genesys or
     /// SCIM error body for the route).
     Respond {
@@ -151,7 +151,7 @@ pub enum Then {
 
 impl Then {
     /// The action's name, as the journal and the docs write it.
-    pub fn name(&self) -> &'static str {
+    pub(crate) fn name(&self) -> &'static str {
         match self {
             Self::Respond { .. } => "respond",
             Self::Throttle { .. } => "throttle",
@@ -169,7 +169,7 @@ impl Then {
     }
 
     /// Whether this is a fault below the status line (the journal's `fault` field).
-    pub fn is_fault(&self) -> bool {
+    pub(crate) fn is_fault(&self) -> bool {
         !matches!(
             self,
             Self::Respond { .. } | Self::Throttle { .. } | Self::Delay { .. } | Self::Compat(_)
@@ -181,7 +181,7 @@ impl Then {
 /// request matching the rule's `when` and `requireState`, whether or not this rule fired.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub enum Trigger {
+pub(crate) enum Trigger {
     #[default]
     Always,
     FirstN {
@@ -225,7 +225,7 @@ fn normalise(value: &mut Value) {
 
 impl Scenario {
     /// Parses and checks a scenario document.
-    pub fn from_value(mut value: Value) -> Result<Self, String> {
+    pub(crate) fn from_value(mut value: Value) -> Result<Self, String> {
         normalise(&mut value);
         let s: Self = serde_json::from_value(value).map_err(|e| e.to_string())?;
         s.check()?;
@@ -233,7 +233,7 @@ impl Scenario {
     }
 
     /// Parses and checks scenario JSON text.
-    pub fn from_text(text: &str) -> Result<Self, String> {
+    pub(crate) fn from_text(text: &str) -> Result<Self, String> {
         let value: Value = serde_json::from_str(text).map_err(|e| {
             format!(
                 "invalid JSON at line {} column {}: {e}",
@@ -245,7 +245,7 @@ impl Scenario {
     }
 
     /// Checks every bound, so nothing a scenario says can panic or wedge the server.
-    pub fn check(&self) -> Result<(), String> {
+    pub(crate) fn check(&self) -> Result<(), String> {
         if self.name.trim().is_empty() {
             return Err("name: must not be empty".to_owned());
         }

@@ -6,7 +6,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::scim::schema;
 
 /// The default page size (Genesys SDK docs).
-pub const DEFAULT_COUNT: usize = 25;
+pub(crate) const DEFAULT_COUNT: usize = 25;
 
 /// The largest page served: a larger `count` is clamped to it, as RFC 7644 §3.4.2.4 allows
 /// ("the service provider MAY return fewer results than requested"; `itemsPerPage` says how
@@ -17,7 +17,7 @@ pub const MAX_COUNT: usize = 1000;
 
 /// A validated page request. `start_index` is 1-based.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Page {
+pub(crate) struct Page {
     pub start_index: usize,
     pub count: usize,
 }
@@ -27,7 +27,7 @@ impl Page {
     /// treated as 1 and a negative `count` as 0; text that is not a number is `invalidValue`.
     /// A `count` over [`MAX_COUNT`] is served as [`MAX_COUNT`] (but still counts as over 25
     /// for `large-count-429`).
-    pub fn parse(start_index: Option<&str>, count: Option<&str>) -> ApiResult<Self> {
+    pub(crate) fn parse(start_index: Option<&str>, count: Option<&str>) -> ApiResult<Self> {
         fn int(name: &str, text: Option<&str>) -> ApiResult<Option<i64>> {
             text.map(|t| {
                 t.trim().parse::<i64>().map_err(|_| {
@@ -46,7 +46,7 @@ impl Page {
     }
 
     /// The slice of `items` this page covers.
-    pub fn slice<T>(&self, items: &[T]) -> std::ops::Range<usize> {
+    pub(crate) fn slice<T>(&self, items: &[T]) -> std::ops::Range<usize> {
         let from = (self.start_index - 1).min(items.len());
         let to = from.saturating_add(self.count).min(items.len());
         from..to
@@ -54,7 +54,7 @@ impl Page {
 }
 
 /// The `ListResponse` envelope (`Resources` with a capital R, as Genesys sends it).
-pub fn response(total: usize, page: Page, resources: Vec<Value>) -> Value {
+pub(crate) fn response(total: usize, page: Page, resources: Vec<Value>) -> Value {
     json!({
         "schemas": [schema::LIST_RESPONSE],
         "totalResults": total,
@@ -67,7 +67,7 @@ pub fn response(total: usize, page: Page, resources: Vec<Value>) -> Value {
 /// The `ListResponse` envelope over resources a serializer writes as they are (the same
 /// document as [`response`], without a tree of the page).
 #[derive(Debug, serde::Serialize)]
-pub struct Envelope<'a, T> {
+pub(crate) struct Envelope<'a, T> {
     schemas: [&'static str; 1],
     #[serde(rename = "totalResults")]
     total_results: usize,
@@ -81,7 +81,7 @@ pub struct Envelope<'a, T> {
 
 impl<'a, T> Envelope<'a, T> {
     /// The envelope of one page.
-    pub fn new(total: usize, page: Page, resources: &'a [T]) -> Self {
+    pub(crate) fn new(total: usize, page: Page, resources: &'a [T]) -> Self {
         Self {
             schemas: [schema::LIST_RESPONSE],
             total_results: total,

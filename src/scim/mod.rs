@@ -1,8 +1,8 @@
 //! The SCIM protocol: schemas, filters, PATCH, projection and list paging. Nothing here knows
 //! about Genesys storage; it works on the SCIM JSON view of a resource.
 
-pub mod filter;
-pub mod list;
-pub mod patch;
-pub mod projection;
-pub mod schema;
+pub(crate) mod filter;
+pub(crate) mod list;
+pub(crate) mod patch;
+pub(crate) mod projection;
+pub(crate) mod schema;

@@ -12,7 +12,7 @@ use crate::scim::schema::{self, AttrPath, Attribute, ResourceKind, Returned};
 
 /// Which attributes a request asked for.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Projection {
+pub(crate) struct Projection {
     pub attributes: Vec<AttrPath>,
     pub excluded: Vec<AttrPath>,
 }
@@ -80,7 +80,7 @@ impl Selector {
 impl Projection {
     /// Builds a projection from the raw parameter values, each of which may be comma-separated
     /// and may repeat.
-    pub fn from_params(attributes: &[String], excluded: &[String]) -> Self {
+    pub(crate) fn from_params(attributes: &[String], excluded: &[String]) -> Self {
         let split = |v: &[String]| -> Vec<AttrPath> {
             v.iter()
                 .flat_map(|s| s.split(','))
@@ -96,7 +96,7 @@ impl Projection {
     }
 
     /// Whether the projection leaves the default attribute set unchanged.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.attributes.is_empty() && self.excluded.is_empty()
     }
 
@@ -104,7 +104,7 @@ impl Projection {
     /// building what would be dropped (a group's 10,000 members under
     /// `excludedAttributes=members`). Answered by projecting a one-attribute probe, so it
     /// follows exactly the rules of [`Projection::apply`].
-    pub fn keeps(&self, key: &str, kind: ResourceKind) -> bool {
+    pub(crate) fn keeps(&self, key: &str, kind: ResourceKind) -> bool {
         if self.is_empty() {
             return true;
         }
@@ -122,7 +122,7 @@ impl Projection {
     }
 
     /// Applies the projection to a full SCIM resource.
-    pub fn apply(&self, resource: Value, kind: ResourceKind) -> Value {
+    pub(crate) fn apply(&self, resource: Value, kind: ResourceKind) -> Value {
         // No parameter: the renderers already produce the default set (they never emit
         // `returned: never` attributes or empty extension objects; a test in
         // `genesys::lookup` checks rendered users), so there is nothing to rebuild.

@@ -13,33 +13,37 @@
 use std::fmt;
 
 /// `urn:ietf:params:scim:schemas:core:2.0:User`
-pub const USER: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
+pub(crate) const USER: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
 /// `urn:ietf:params:scim:schemas:core:2.0:Group`
-pub const GROUP: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
+pub(crate) const GROUP: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
 /// The RFC 7643 enterprise user extension.
-pub const ENTERPRISE_USER: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+pub(crate) const ENTERPRISE_USER: &str =
+    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 /// Genesys' own user extension: routing skills, languages and external ids.
-pub const GENESYS_USER: &str = "urn:ietf:params:scim:schemas:extension:genesys:purecloud:2.0:User";
+pub(crate) const GENESYS_USER: &str =
+    "urn:ietf:params:scim:schemas:extension:genesys:purecloud:2.0:User";
 /// `urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig`
-pub const SERVICE_PROVIDER_CONFIG: &str =
+pub(crate) const SERVICE_PROVIDER_CONFIG: &str =
     "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig";
 /// `urn:ietf:params:scim:schemas:core:2.0:ResourceType`
-pub const RESOURCE_TYPE: &str = "urn:ietf:params:scim:schemas:core:2.0:ResourceType";
+pub(crate) const RESOURCE_TYPE: &str = "urn:ietf:params:scim:schemas:core:2.0:ResourceType";
 /// `urn:ietf:params:scim:schemas:core:2.0:Schema`
-pub const SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:Schema";
+pub(crate) const SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:Schema";
 /// List responses.
-pub const LIST_RESPONSE: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
+pub(crate) const LIST_RESPONSE: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
 /// PATCH requests.
-pub const PATCH_OP: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
-/// Error bodies (defined with the error type, which renders them, one layer down).
-pub const ERROR: &str = crate::error::SCIM_ERROR_SCHEMA;
+pub(crate) const PATCH_OP: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
 /// A SCIM attribute type (RFC 7643 §2.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AttrType {
+pub(crate) enum AttrType {
     String,
     Boolean,
     Decimal,
+    #[allow(
+        dead_code,
+        reason = "RFC 7643 §2.3's full type set: filters and PATCH compare integers; no core attribute is one yet"
+    )]
     Integer,
     DateTime,
     Reference,
@@ -48,7 +52,7 @@ pub enum AttrType {
 
 impl AttrType {
     /// The name used in schema documents.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::String => "string",
             Self::Boolean => "boolean",
@@ -63,7 +67,7 @@ impl AttrType {
 
 /// RFC 7643 §7 `mutability`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mutability {
+pub(crate) enum Mutability {
     ReadOnly,
     ReadWrite,
     Immutable,
@@ -72,7 +76,7 @@ pub enum Mutability {
 
 impl Mutability {
     /// The name used in schema documents.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::ReadOnly => "readOnly",
             Self::ReadWrite => "readWrite",
@@ -84,16 +88,20 @@ impl Mutability {
 
 /// RFC 7643 §7 `returned`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Returned {
+pub(crate) enum Returned {
     Always,
     Never,
     Default,
+    #[allow(
+        dead_code,
+        reason = "RFC 7643 §7's full value set: projection handles it; no attribute is returned only on request yet"
+    )]
     Request,
 }
 
 impl Returned {
     /// The name used in schema documents.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Always => "always",
             Self::Never => "never",
@@ -105,15 +113,19 @@ impl Returned {
 
 /// RFC 7643 §7 `uniqueness`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Uniqueness {
+pub(crate) enum Uniqueness {
     None,
     Server,
+    #[allow(
+        dead_code,
+        reason = "RFC 7643 §7's full value set: no attribute is unique across tenants here"
+    )]
     Global,
 }
 
 impl Uniqueness {
     /// The name used in schema documents.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::None => "none",
             Self::Server => "server",
@@ -124,7 +136,7 @@ impl Uniqueness {
 
 /// One attribute definition (RFC 7643 §7).
 #[derive(Debug, Clone, Copy)]
-pub struct Attribute {
+pub(crate) struct Attribute {
     pub name: &'static str,
     pub kind: AttrType,
     pub multi_valued: bool,
@@ -141,7 +153,7 @@ pub struct Attribute {
 
 impl Attribute {
     /// A sub-attribute by name, matched case-insensitively as RFC 7643 §2.1 requires.
-    pub fn sub(&self, name: &str) -> Option<&'static Attribute> {
+    pub(crate) fn sub(&self, name: &str) -> Option<&'static Attribute> {
         self.sub_attributes
             .iter()
             .find(|a| a.name.eq_ignore_ascii_case(name))
@@ -194,7 +206,7 @@ const fn complex(
 
 /// A schema: its URN, name and attributes.
 #[derive(Debug, Clone, Copy)]
-pub struct Schema {
+pub(crate) struct Schema {
     pub id: &'static str,
     pub name: &'static str,
     pub description: &'static str,
@@ -203,7 +215,7 @@ pub struct Schema {
 
 impl Schema {
     /// An attribute by name, matched case-insensitively.
-    pub fn attribute(&self, name: &str) -> Option<&'static Attribute> {
+    pub(crate) fn attribute(&self, name: &str) -> Option<&'static Attribute> {
         self.attributes
             .iter()
             .find(|a| a.name.eq_ignore_ascii_case(name))
@@ -211,7 +223,7 @@ impl Schema {
 }
 
 /// Phone types Genesys accepts (`ScimPhoneNumber.type`).
-pub const PHONE_TYPES: &[&str] = &[
+pub(crate) const PHONE_TYPES: &[&str] = &[
     "work",
     "work2",
     "work3",
@@ -226,7 +238,7 @@ pub const PHONE_TYPES: &[&str] = &[
 ];
 
 /// Email types Genesys stores (`ScimEmail.type`).
-pub const EMAIL_TYPES: &[&str] = &["work", "other"];
+pub(crate) const EMAIL_TYPES: &[&str] = &["work", "other"];
 
 const ID: Attribute = Attribute {
     case_exact: true,
@@ -502,7 +514,7 @@ const GROUP_ATTRIBUTES: &[Attribute] = &[
 ];
 
 /// Core User schema.
-pub const USER_SCHEMA: Schema = Schema {
+pub(crate) const USER_SCHEMA: Schema = Schema {
     id: USER,
     name: "User",
     description: "User Account",
@@ -510,7 +522,7 @@ pub const USER_SCHEMA: Schema = Schema {
 };
 
 /// Enterprise User extension.
-pub const ENTERPRISE_SCHEMA: Schema = Schema {
+pub(crate) const ENTERPRISE_SCHEMA: Schema = Schema {
     id: ENTERPRISE_USER,
     name: "EnterpriseUser",
     description: "Enterprise User",
@@ -518,7 +530,7 @@ pub const ENTERPRISE_SCHEMA: Schema = Schema {
 };
 
 /// Genesys Cloud user extension.
-pub const GENESYS_SCHEMA: Schema = Schema {
+pub(crate) const GENESYS_SCHEMA: Schema = Schema {
     id: GENESYS_USER,
     name: "GenesysUser",
     description: "Genesys Cloud user extension",
@@ -526,7 +538,7 @@ pub const GENESYS_SCHEMA: Schema = Schema {
 };
 
 /// Core Group schema.
-pub const GROUP_SCHEMA: Schema = Schema {
+pub(crate) const GROUP_SCHEMA: Schema = Schema {
     id: GROUP,
     name: "Group",
     description: "Group",
@@ -534,12 +546,12 @@ pub const GROUP_SCHEMA: Schema = Schema {
 };
 
 /// Every resource schema served under `/Schemas`, in the order they are listed.
-pub const RESOURCE_SCHEMAS: &[Schema] =
+pub(crate) const RESOURCE_SCHEMAS: &[Schema] =
     &[USER_SCHEMA, ENTERPRISE_SCHEMA, GENESYS_SCHEMA, GROUP_SCHEMA];
 
 /// User attributes Genesys documents as unsupported (seed 004) or simply does not model. They
 /// are accepted and dropped on write unless `Compat::unsupported_attributes` is `reject`.
-pub const UNSUPPORTED_USER: &[&str] = &[
+pub(crate) const UNSUPPORTED_USER: &[&str] = &[
     "name",
     "nickName",
     "profileUrl",
@@ -556,14 +568,14 @@ pub const UNSUPPORTED_USER: &[&str] = &[
 
 /// Which kind of resource a path is resolved against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ResourceKind {
+pub(crate) enum ResourceKind {
     User,
     Group,
 }
 
 impl ResourceKind {
     /// The core schema of this resource kind.
-    pub fn core(self) -> &'static Schema {
+    pub(crate) fn core(self) -> &'static Schema {
         match self {
             Self::User => &USER_SCHEMA,
             Self::Group => &GROUP_SCHEMA,
@@ -571,7 +583,7 @@ impl ResourceKind {
     }
 
     /// The extension schemas this resource kind carries.
-    pub fn extensions(self) -> &'static [Schema] {
+    pub(crate) fn extensions(self) -> &'static [Schema] {
         match self {
             Self::User => &[ENTERPRISE_SCHEMA, GENESYS_SCHEMA],
             Self::Group => &[],
@@ -579,7 +591,7 @@ impl ResourceKind {
     }
 
     /// The schema with this URN (case-insensitive), core or extension.
-    pub fn schema(self, urn: &str) -> Option<&'static Schema> {
+    pub(crate) fn schema(self, urn: &str) -> Option<&'static Schema> {
         let core = self.core();
         if core.id.eq_ignore_ascii_case(urn) {
             return Some(core);
@@ -593,7 +605,7 @@ impl ResourceKind {
 /// An attribute path as written in filters, PATCH paths and `attributes=`:
 /// `[urn ":"] name ["." sub]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AttrPath {
+pub(crate) struct AttrPath {
     /// The schema URN prefix, if the path was written fully qualified.
     pub urn: Option<String>,
     /// The attribute name.
@@ -604,7 +616,7 @@ pub struct AttrPath {
 
 impl AttrPath {
     /// A path with no URN and no sub-attribute.
-    pub fn simple(name: &str) -> Self {
+    pub(crate) fn simple(name: &str) -> Self {
         Self {
             urn: None,
             name: name.to_owned(),
@@ -618,7 +630,7 @@ impl AttrPath {
     /// A URN is recognised when the text starts with `urn:` (any case): the URN is everything up
     /// to the last `:`, and the rest is `name[.sub]`. When the text is exactly a known schema URN
     /// (e.g. `urn:...:enterprise:2.0:User`), the whole text is the URN and the name is empty.
-    pub fn parse(text: &str) -> Self {
+    pub(crate) fn parse(text: &str) -> Self {
         let (urn, rest) = if text
             .get(..4)
             .is_some_and(|p| p.eq_ignore_ascii_case("urn:"))
@@ -656,7 +668,7 @@ impl fmt::Display for AttrPath {
 }
 
 /// Whether `urn` names one of the schemas this mock serves.
-pub fn is_known_schema_urn(urn: &str) -> bool {
+pub(crate) fn is_known_schema_urn(urn: &str) -> bool {
     RESOURCE_SCHEMAS
         .iter()
         .any(|s| s.id.eq_ignore_ascii_case(urn))
@@ -664,7 +676,7 @@ pub fn is_known_schema_urn(urn: &str) -> bool {
 
 /// An attribute path resolved against the schemas of a resource kind.
 #[derive(Debug, Clone, Copy)]
-pub struct ResolvedPath {
+pub(crate) struct ResolvedPath {
     /// The schema that defines the attribute.
     pub schema: &'static Schema,
     /// The attribute.
@@ -675,12 +687,13 @@ pub struct ResolvedPath {
 
 impl ResolvedPath {
     /// Whether the attribute lives in an extension (and so under its URN key in JSON).
-    pub fn is_extension(&self) -> bool {
+    pub(crate) fn is_extension(&self) -> bool {
         self.schema.id != USER && self.schema.id != GROUP
     }
 
     /// The definition that governs the value: the sub-attribute if named, else the attribute.
-    pub fn leaf(&self) -> &'static Attribute {
+    #[cfg(test)]
+    pub(crate) fn leaf(&self) -> &'static Attribute {
         self.sub.unwrap_or(self.attribute)
     }
 }
@@ -688,7 +701,7 @@ impl ResolvedPath {
 /// Resolves a path against a resource kind's schemas. Without a URN, the core schema is tried
 /// first and then each extension (RFC 7644 §3.10 allows unqualified extension attributes when
 /// they are unambiguous). Names are case-insensitive.
-pub fn resolve(kind: ResourceKind, path: &AttrPath) -> Option<ResolvedPath> {
+pub(crate) fn resolve(kind: ResourceKind, path: &AttrPath) -> Option<ResolvedPath> {
     let schemas: Vec<&'static Schema> = match &path.urn {
         Some(urn) => vec![kind.schema(urn)?],
         None => std::iter::once(kind.core())

@@ -2,13 +2,13 @@
 //! orgs driven in parallel, and the OpenAPI document.
 
 use crate::helpers::*;
-use genesys_scim_mock::config::Config;
+use genesys_scim_mock::Config;
 use reqwest::Client;
 use serde_json::{Value, json};
 
 /// One fixture org copied from the built-in default org, under a new id and without clients.
 fn org_fixture(id: Option<&str>) -> Value {
-    let doc: Value = serde_json::from_str(genesys_scim_mock::fixtures::DEFAULT_ORG).unwrap();
+    let doc: Value = serde_json::from_str(genesys_scim_mock::DEFAULT_ORG).unwrap();
     let mut org = doc["orgs"][0].clone();
     let obj = org.as_object_mut().unwrap();
     obj.remove("oauthClients");

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 /// A fixture org copied from the built-in default org under `id`, without clients.
 fn org(id: &str) -> Value {
-    let doc: Value = serde_json::from_str(genesys_scim_mock::fixtures::DEFAULT_ORG).unwrap();
+    let doc: Value = serde_json::from_str(genesys_scim_mock::DEFAULT_ORG).unwrap();
     let mut org = doc["orgs"][0].clone();
     org.as_object_mut().unwrap().remove("oauthClients");
     org["id"] = json!(id);

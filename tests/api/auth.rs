@@ -97,7 +97,7 @@ async fn missing_unknown_and_expired_tokens_get_platform_401() {
     .await;
     assert_platform_error(s, &b, 401, "bad.credentials");
     // Expiry follows the controllable clock.
-    app.state.clock.advance(chrono::Duration::seconds(86_401));
+    app.advance_clock(chrono::Duration::seconds(86_401)).await;
     let (s, b) = status_json(app.get(&format!("{SCIM}/Users")).send().await.unwrap()).await;
     assert_platform_error(s, &b, 401, "bad.credentials");
     assert!(b["message"].as_str().unwrap().contains("expired"));

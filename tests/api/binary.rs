@@ -144,9 +144,17 @@ fn top_level_flags_serve_and_healthcheck_finds_the_address_on_the_server_command
         .status()
         .unwrap();
     assert!(status.success(), "host names resolve");
-    // Without --pid pointing at the server, the environment decides (and is wrong here).
+    // Without --pid pointing at the server, the environment decides (and is wrong here). The
+    // pid names no process: the default, PID 1, may have other servers of this machine among
+    // its children (orphans of other test runs), and the probe would rightly find them.
     let probe = Command::new(BIN)
-        .args(["healthcheck", "--timeout-ms", "300"])
+        .args([
+            "healthcheck",
+            "--timeout-ms",
+            "300",
+            "--pid",
+            &u32::MAX.to_string(),
+        ])
         .env("GENESYS_MOCK_BIND", "127.0.0.1:1")
         .output()
         .unwrap();

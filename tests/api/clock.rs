@@ -2,7 +2,7 @@
 //! rate windows, `meta.lastModified`).
 
 use crate::helpers::*;
-use genesys_scim_mock::config::Config;
+use genesys_scim_mock::Config;
 use serde_json::{Value, json};
 
 const T0: &str = "2026-01-01T00:00:00.000Z";
@@ -52,7 +52,7 @@ async fn the_admin_api_reads_advances_sets_freezes_and_resumes_the_clock() {
         json!({"now": "2026-01-01T00:01:01.000Z", "frozen": true})
     );
     assert_eq!(
-        app.state.clock.status().now,
+        app.clock_now().await,
         "2026-01-01T00:01:01.000Z",
         "the server's clock moved, not a copy"
     );

@@ -2,7 +2,7 @@
 //! the admin token asked for by the page and required by the data, `--admin off`.
 
 use crate::helpers::*;
-use genesys_scim_mock::config::Config;
+use genesys_scim_mock::Config;
 use serde_json::{Value, json};
 
 async fn get(app: &TestApp, path: &str, token: Option<&str>) -> reqwest::Response {

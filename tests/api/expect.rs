@@ -5,7 +5,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::helpers::*;
-use genesys_scim_mock::config::Config;
+use genesys_scim_mock::Config;
 use serde_json::{Value, json};
 
 const BIN: &str = env!("CARGO_BIN_EXE_genesys-scim-mock");

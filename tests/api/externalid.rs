@@ -4,8 +4,8 @@
 
 use std::path::PathBuf;
 
+use genesys_scim_mock::Config;
 use genesys_scim_mock::compat::{Compat, ExternalIdRepost, RawSlashAuthority};
-use genesys_scim_mock::config::Config;
 use reqwest::RequestBuilder;
 use serde_json::{Value, json};
 
@@ -707,7 +707,7 @@ async fn changes_show_across_scim_and_the_external_id_api() {
 
 #[test]
 fn the_forum_fixture_loads() {
-    let orgs = genesys_scim_mock::fixtures::validate(&fixture_path())
+    let orgs = genesys_scim_mock::validate(&fixture_path())
         .unwrap_or_else(|e| panic!("fixture does not load: {e}"));
     assert_eq!(orgs, 1);
 }

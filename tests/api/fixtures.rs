@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use genesys_scim_mock::fixtures;
+use genesys_scim_mock as fixtures;
 use serde_json::{Value, json};
 
 use crate::helpers::*;
@@ -260,35 +260,6 @@ fn every_class_of_fixture_error_names_file_record_and_field() {
     assert!(e.message.contains("no *.json"), "{e}");
 }
 
-#[test]
-fn a_genesys_form_user_loads_like_its_scim_twin() {
-    let doc = org(
-        json!({"divisions": [{"id": "d1", "name": "Home"}, {"id": "d2", "name": "Sales"}], "users": [
-            {"id": "m", "userName": "m@x.org", "displayName": "M"},
-            {"id": "g", "genesys": {"name": "G", "email": "g@x.org", "state": "inactive", "divisionName": "Sales",
-                "managerId": "m", "phones": [{"type": "work2", "number": "+13175550100", "extension": "9", "primary": true}],
-                "skills": [{"name": "Billing", "proficiency": 2}], "externalId": "ext-g"}},
-            {"id": "d", "genesys": {"name": "D", "email": "d@x.org", "state": "deleted"}}
-        ]}),
-    );
-    let path = scratch("g.json", &doc.to_string());
-    assert_eq!(fixtures::validate(&path).unwrap(), 1);
-    let store = genesys_scim_mock::store::Store::new();
-    let docs = fixtures::read_path(&path).unwrap();
-    fixtures::load(&store, &docs, Some(1), chrono::Utc::now()).unwrap();
-    let org = store.org("t").unwrap();
-    let org = org.read();
-    let g = org.user_any("g").unwrap();
-    assert_eq!(g.state.as_str(), "inactive");
-    assert_eq!(g.division_id, "d2");
-    assert_eq!(g.manager_id.as_deref(), Some("m"));
-    assert_eq!(g.phones[0].value.to_scim(), "tel:+13175550100;ext=9");
-    assert_eq!(g.primary_phone.as_deref(), Some("work2"));
-    assert_eq!(g.scim_external_id(), Some("ext-g"));
-    assert_eq!(g.role_ids, ["r1"], "default role");
-    assert_eq!(org.user_any("d").unwrap().state.as_str(), "deleted");
-}
-
 fn shipped() -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(Path::new(ROOT).join("fixtures"))
         .unwrap()
@@ -494,7 +465,10 @@ async fn the_large_org_serves_its_own_client_and_data() {
     assert_eq!(revived["id"], gone.as_str());
 
     // The default org's client is not loaded alongside.
-    assert!(app.state.store.client(CLIENT_ID).is_none());
+    assert!(
+        app.try_token(CLIENT_ID, CLIENT_SECRET).await.is_none(),
+        "the default org's client gets no token"
+    );
 }
 
 /// `generate-fixture` writes what `validate` accepts, the same file for the same seed.

@@ -2,9 +2,7 @@
 
 use std::sync::LazyLock;
 
-use genesys_scim_mock::config::Config;
-use genesys_scim_mock::server;
-use genesys_scim_mock::state::AppState;
+use genesys_scim_mock::{AppState, Config};
 use reqwest::{Client, RequestBuilder, Response};
 use serde_json::Value;
 use tokio::net::TcpListener;
@@ -37,10 +35,10 @@ pub struct TestApp {
     pub base: String,
     pub addr: std::net::SocketAddr,
     pub client: Client,
-    /// A token for the default org's client.
+    /// A token for the default org's client (empty when the fixtures have no such client).
     pub token: String,
-    /// The server's state, for tests that need to reach behind the API (e.g. the clock).
-    pub state: AppState,
+    /// The admin token the server was started with, sent by the admin helpers.
+    pub admin_token: Option<String>,
     _stop: oneshot::Sender<()>,
 }
 
@@ -60,15 +58,20 @@ pub async fn spawn_app() -> TestApp {
 /// Starts a server with `config` (its `bind` is ignored: tests always use 127.0.0.1:0).
 pub async fn spawn_with(config: Config) -> TestApp {
     LazyLock::force(&TRACING);
+    let admin_token = config.admin_token.clone();
     let state = AppState::new(config).expect("test config is valid");
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind 127.0.0.1:0");
     let addr = listener.local_addr().expect("bound address");
     let (stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(server::run(listener, state.clone(), async move {
-        let _ = stopped.await;
-    }));
+    tokio::spawn(genesys_scim_mock::serve(
+        listener,
+        state.clone(),
+        async move {
+            let _ = stopped.await;
+        },
+    ));
     let client = Client::builder().build().expect("client");
     let base = format!("http://{addr}");
     let mut app = TestApp {
@@ -76,11 +79,11 @@ pub async fn spawn_with(config: Config) -> TestApp {
         addr,
         client,
         token: String::new(),
-        state,
+        admin_token,
         _stop: stop,
     };
-    if app.state.store.client(CLIENT_ID).is_some() {
-        app.token = app.token_for(CLIENT_ID, CLIENT_SECRET).await;
+    if let Some(token) = app.try_token(CLIENT_ID, CLIENT_SECRET).await {
+        app.token = token;
     }
     app
 }
@@ -93,6 +96,13 @@ impl TestApp {
 
     /// Gets a token for a client through `POST /oauth/token` (HTTP Basic).
     pub async fn token_for(&self, id: &str, secret: &str) -> String {
+        self.try_token(id, secret)
+            .await
+            .expect("token request failed")
+    }
+
+    /// A token for a client, or `None` when the server refuses (no such client).
+    pub async fn try_token(&self, id: &str, secret: &str) -> Option<String> {
         let resp = self
             .client
             .post(self.url("/oauth/token"))
@@ -101,12 +111,47 @@ impl TestApp {
             .send()
             .await
             .expect("token request");
-        assert_eq!(resp.status(), 200, "token request failed");
+        if resp.status() != 200 {
+            return None;
+        }
         let body: Value = resp.json().await.expect("token json");
-        body["access_token"]
-            .as_str()
-            .expect("access_token")
-            .to_owned()
+        Some(
+            body["access_token"]
+                .as_str()
+                .expect("access_token")
+                .to_owned(),
+        )
+    }
+
+    /// A request to the admin API, with the admin token when the server has one.
+    pub fn admin(&self, method: reqwest::Method, path: &str) -> RequestBuilder {
+        let b = self.client.request(method, self.url(path));
+        match &self.admin_token {
+            Some(t) => b.bearer_auth(t),
+            None => b,
+        }
+    }
+
+    /// Moves the server's clock on through `POST /__admin/clock`, as any client would.
+    pub async fn advance_clock(&self, by: chrono::Duration) {
+        let resp = self
+            .admin(reqwest::Method::POST, "/__admin/clock")
+            .json(&serde_json::json!({"advance": format!("{}ms", by.num_milliseconds())}))
+            .send()
+            .await
+            .expect("clock request");
+        assert_eq!(resp.status(), 200, "advancing the clock failed");
+    }
+
+    /// The server's clock (`GET /__admin/clock`'s `now`).
+    pub async fn clock_now(&self) -> String {
+        let resp = self
+            .admin(reqwest::Method::GET, "/__admin/clock")
+            .send()
+            .await
+            .expect("clock request");
+        let body: Value = resp.json().await.expect("clock json");
+        body["now"].as_str().expect("now").to_owned()
     }
 
     fn authed(&self, b: RequestBuilder) -> RequestBuilder {

@@ -93,41 +93,8 @@ async fn unknown_clients_and_wrong_secrets_get_the_same_answer() {
 }
 
 #[tokio::test]
-async fn a_flood_of_tokens_never_logs_out_another_client() {
-    use genesys_scim_mock::store::Token;
-    use genesys_scim_mock::tokens::{MAX_TOKENS, MAX_TOKENS_PER_CLIENT};
-    let app = spawn_app().await;
-    // `app.token` was the first token issued: the oldest in the table.
-    let now = app.state.clock.now_millis();
-    // Other clients fill the table to its total bound, each to its own bound.
-    let fillers = MAX_TOKENS / MAX_TOKENS_PER_CLIENT;
-    for (n, i) in (0..fillers).flat_map(|c| (0..MAX_TOKENS_PER_CLIENT).map(move |i| (c, i))) {
-        let token = Token {
-            org_id: format!("flood-org-{n}"),
-            client_id: format!("flood-client-{n}"),
-            expires_at_ms: now + 3_600_000,
-        };
-        let _ = app
-            .state
-            .store
-            .insert_token(format!("flood-{n}-{i}"), token, now);
-    }
-    // The table is full of live tokens: a new one is refused, not made by evicting.
-    let (status, body) = token_answer(&app, CLIENT_ID, CLIENT_SECRET).await;
-    assert_eq!(status, 503, "{body}");
-    assert_eq!(body["error"], "temporarily_unavailable");
-    still_serving(&app).await;
-    // Once the flood expires, issuance resumes and the first token still works.
-    app.state.clock.advance(chrono::Duration::seconds(3_601));
-    let (status, _) = token_answer(&app, CLIENT_ID, CLIENT_SECRET).await;
-    assert_eq!(status, 200);
-    still_serving(&app).await;
-    assert!(app.state.store.token_count() <= MAX_TOKENS);
-}
-
-#[tokio::test]
 async fn a_huge_count_is_clamped_to_the_largest_page() {
-    use genesys_scim_mock::scim::list::MAX_COUNT;
+    use genesys_scim_mock::bounds::MAX_COUNT;
     let dir = std::env::temp_dir().join(format!("gsm-count-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("big.json");

@@ -125,7 +125,7 @@ async fn count_answers_and_shows_nearest_on_a_miss() {
 
 #[tokio::test]
 async fn journal_is_bounded_and_counts_drops_and_can_be_cleared() {
-    let app = spawn_with(genesys_scim_mock::config::Config {
+    let app = spawn_with(genesys_scim_mock::Config {
         journal_size: 3,
         ..test_config()
     })

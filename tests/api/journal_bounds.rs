@@ -1,7 +1,7 @@
 //! The journal's byte budget, per-entry cuts, redaction and paging, through the real server.
 
-use genesys_scim_mock::journal::limits::{MAX_HEADER_VALUE, MIN_JOURNAL_BYTES};
-use genesys_scim_mock::redaction::Redaction;
+use genesys_scim_mock::Redaction;
+use genesys_scim_mock::bounds::{MAX_HEADER_VALUE, MIN_JOURNAL_BYTES};
 use serde_json::{Value, json};
 
 use crate::helpers::*;

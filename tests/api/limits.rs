@@ -3,7 +3,7 @@
 //! group, PATCH operations).
 
 use crate::helpers::*;
-use genesys_scim_mock::config::Config;
+use genesys_scim_mock::{Config, SetupError};
 use serde_json::{Value, json};
 
 const FROZEN: &str = "frozen:2026-01-01T00:00:00Z";
@@ -49,9 +49,8 @@ async fn a_client_over_the_limit_gets_429_until_exactly_retry_after_has_passed()
     let token = app.token.clone();
     spend(&app, &token, 1).await;
     // Part-way into the window, so Retry-After is not simply 60.
-    app.state
-        .clock
-        .advance(chrono::Duration::milliseconds(20_500));
+    app.advance_clock(chrono::Duration::milliseconds(20_500))
+        .await;
     spend(&app, &token, 4).await;
 
     let resp = get_users(&app, &token).await;
@@ -59,14 +58,13 @@ async fn a_client_over_the_limit_gets_429_until_exactly_retry_after_has_passed()
     let n = retry_after(&resp);
     assert_eq!(n, 40, "39.5 s of the window are left, rounded up");
 
-    app.state
-        .clock
-        .advance(chrono::Duration::seconds(n as i64 - 1));
+    app.advance_clock(chrono::Duration::seconds(n as i64 - 1))
+        .await;
     let resp = get_users(&app, &token).await;
     assert_eq!(resp.status(), 429, "one second short of Retry-After");
     assert_eq!(retry_after(&resp), 1);
 
-    app.state.clock.advance(chrono::Duration::seconds(1));
+    app.advance_clock(chrono::Duration::seconds(1)).await;
     spend(&app, &token, 5).await;
     assert_eq!(
         get_users(&app, &token).await.status(),
@@ -134,7 +132,7 @@ async fn ratelimit_headers_switch_emits_the_historic_headers() {
     assert_eq!(header(&first, "inin-ratelimit-allowed"), "3");
     assert_eq!(header(&first, "inin-ratelimit-count"), "1");
     assert_eq!(header(&first, "inin-ratelimit-reset"), "60");
-    app.state.clock.advance(chrono::Duration::seconds(10));
+    app.advance_clock(chrono::Duration::seconds(10)).await;
     spend(&app, &app.token, 2).await;
     let refused = get_users(&app, &app.token).await;
     assert_eq!(refused.status(), 429);
@@ -537,18 +535,21 @@ async fn patch_operation_limit_applies_to_users_and_groups() {
 async fn zero_limits_in_fixtures_are_refused_at_load() {
     let dir = FixtureDir::new("zero-limit");
     let path = dir.write(&org_fixture(json!({"membersPerGroup": 0}), None));
-    let err = genesys_scim_mock::state::AppState::new(Config {
+    let err = genesys_scim_mock::AppState::new(Config {
         fixtures: Some(path),
         ..test_config()
     })
     .unwrap_err();
+    assert!(matches!(err, SetupError::Fixtures(_)), "{err}");
+    let err = err.to_string();
     assert!(err.contains("limits.membersPerGroup"), "{err}");
     let path = dir.write(&org_fixture(json!({}), Some(0)));
-    let err = genesys_scim_mock::state::AppState::new(Config {
+    let err = genesys_scim_mock::AppState::new(Config {
         fixtures: Some(path),
         ..test_config()
     })
-    .unwrap_err();
+    .unwrap_err()
+    .to_string();
     assert!(err.contains("rateLimitPerMinute"), "{err}");
 }
 

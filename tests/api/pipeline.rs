@@ -4,11 +4,7 @@
 //! prove the same paths through a real socket.)
 
 use bytes::Bytes;
-use genesys_scim_mock::config::Config;
-use genesys_scim_mock::journal::Matcher;
-use genesys_scim_mock::router;
-use genesys_scim_mock::scenario::Scenario;
-use genesys_scim_mock::state::AppState;
+use genesys_scim_mock::{AppState, Config};
 use http::{HeaderMap, Method, Request, StatusCode};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
@@ -46,7 +42,7 @@ impl Local {
             b = b.header(*k, *v);
         }
         let req = b.body(Bytes::from(body.to_owned())).expect("request");
-        let resp = router::handle(&self.state, req).await;
+        let resp = genesys_scim_mock::handle(&self.state, req).await;
         let (parts, body) = resp.into_parts();
         let bytes = body.collect().await.expect("body").to_bytes();
         Answer {
@@ -54,6 +50,42 @@ impl Local {
             headers: parts.headers,
             body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
         }
+    }
+
+    /// The journal through `GET /__admin/requests?{query}`, as a client reads it.
+    async fn journal(&self, query: &str) -> Vec<Value> {
+        let a = self
+            .send(Method::GET, &format!("/__admin/requests?{query}"), &[], "")
+            .await;
+        assert_eq!(a.status, 200, "{}", a.body);
+        a.body["requests"].as_array().expect("requests").clone()
+    }
+
+    /// Loads a scenario through `POST /__admin/scenarios`.
+    async fn add_scenario(&self, text: &str) {
+        let a = self
+            .send(
+                Method::POST,
+                "/__admin/scenarios",
+                &[("content-type", "application/json")],
+                text,
+            )
+            .await;
+        assert_eq!(a.status, 201, "{}", a.body);
+    }
+
+    /// Moves the clock on through `POST /__admin/clock`.
+    async fn advance_clock(&self, by: chrono::TimeDelta) {
+        let body = json!({"advance": format!("{}ms", by.num_milliseconds())}).to_string();
+        let a = self
+            .send(
+                Method::POST,
+                "/__admin/clock",
+                &[("content-type", "application/json")],
+                &body,
+            )
+            .await;
+        assert_eq!(a.status, 200, "{}", a.body);
     }
 
     async fn token(&self, id: &str, secret: &str) -> String {
@@ -157,7 +189,7 @@ async fn authentication_needs_a_known_unexpired_bearer_token() {
     assert_eq!(unknown.status, 401);
     let token = app.token(CLIENT_ID, CLIENT_SECRET).await;
     assert_eq!(app.get(&format!("{SCIM}/Users"), &token).await.status, 200);
-    app.state.clock.advance(chrono::TimeDelta::seconds(86_401));
+    app.advance_clock(chrono::TimeDelta::seconds(86_401)).await;
     let expired = app.get(&format!("{SCIM}/Users"), &token).await;
     assert_eq!(expired.status, 401);
     assert!(
@@ -197,37 +229,37 @@ async fn the_journal_records_each_exchange_once_and_leaves_out_the_control_plane
     app.get(&format!("{SCIM}/Users?filter=userName+eq+%22x%22"), &token)
         .await;
     app.send(Method::GET, "/__admin/requests", &[], "").await;
-    let all = app.state.journal.find(&Matcher::default());
-    let routes: Vec<&str> = all.iter().map(|e| e.route.as_str()).collect();
-    assert_eq!(routes, ["oauth.token", "users.list"]);
-    let list = &all[1];
-    assert_eq!(list.query.as_deref(), Some("filter=userName+eq+%22x%22"));
-    assert_eq!(list.org.as_deref(), Some("default"));
-    assert_eq!(list.client.as_deref(), Some(CLIENT_ID));
-    assert!(list.token.as_deref().unwrap().starts_with("tok-"));
-    let auth = list
-        .headers
-        .iter()
-        .find(|(k, _)| k == "authorization")
-        .map(|(_, v)| v.as_str());
-    assert_eq!(auth, Some("<redacted>"));
+    let all = app.journal("").await;
+    let routes: Vec<&str> = all.iter().map(|e| e["route"].as_str().unwrap()).collect();
     assert_eq!(
-        all[0].client.as_deref(),
-        Some(CLIENT_ID),
-        "Basic names the client"
+        routes,
+        ["oauth.token", "users.list"],
+        "the second GET /__admin/requests is not journalled either"
     );
+    let list = &all[1];
+    assert_eq!(list["query"], "filter=userName+eq+%22x%22");
+    assert_eq!(list["org"], "default");
+    assert_eq!(list["client"], CLIENT_ID);
+    assert!(list["token"].as_str().unwrap().starts_with("tok-"));
+    let auth = list["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|kv| kv[0] == "authorization")
+        .map(|kv| kv[1].clone());
+    assert_eq!(auth, Some(json!("<redacted>")));
+    assert_eq!(all[0]["client"], CLIENT_ID, "Basic names the client");
 }
 
 #[tokio::test]
 async fn a_scenario_rule_answers_and_is_journalled_with_its_name() {
     let app = Local::new(config());
-    let s = Scenario::from_text(
+    app.add_scenario(
         r#"{"name": "s", "rules": [{"name": "boom", "when": {"route": "users.get",
             "body": {"/x": {"equals": 1}}},
             "then": {"respond": {"status": 503, "headers": {"x-why": "rule"}}}}]}"#,
     )
-    .expect("scenario");
-    app.state.scenarios.add(s);
+    .await;
     let token = app.token(CLIENT_ID, CLIENT_SECRET).await;
     let auth = format!("Bearer {token}");
     let path = format!("{SCIM}/Users/{JAMES}");
@@ -241,6 +273,11 @@ async fn a_scenario_rule_answers_and_is_journalled_with_its_name() {
         .await;
     assert_eq!(hit.status, 503);
     assert_eq!(hit.headers["x-why"], "rule");
+    assert_eq!(
+        hit.headers.get_all("inin-correlation-id").iter().count(),
+        1,
+        "a scenario's answer is stamped like any other"
+    );
     assert_eq!(hit.body["status"], "503", "rendered in the SCIM shape");
     let miss = app
         .send(
@@ -251,12 +288,9 @@ async fn a_scenario_rule_answers_and_is_journalled_with_its_name() {
         )
         .await;
     assert_eq!(miss.status, 200);
-    let fired = app.state.journal.find(&Matcher {
-        rule: Some("s/boom".into()),
-        ..Matcher::default()
-    });
+    let fired = app.journal("rule=s/boom").await;
     assert_eq!(fired.len(), 1);
-    assert_eq!(fired[0].status, 503);
+    assert_eq!(fired[0]["status"], 503);
 }
 
 /// An org whose fixture sets one switch, with its own client and one user.
@@ -334,12 +368,11 @@ async fn switch_layer_scenario_rule_overrides_the_org() {
     c.compat.ratelimit_headers = true;
     let app = Local::new(c);
     let token = layered_org(&app, json!({"version-mismatch-status": "412"})).await;
-    let s = Scenario::from_text(
+    app.add_scenario(
         r#"{"name": "s", "rules": [{"name": "r", "when": {"route": "users.patch"},
             "then": {"compat": {"version-mismatch-status": 409}}}]}"#,
     )
-    .expect("scenario");
-    app.state.scenarios.add(s);
+    .await;
     let a = app.stale_patch(&token, "lu1").await;
     assert_eq!(a.status, 409, "the rule's key wins over the org's");
     assert!(a.headers.contains_key("inin-ratelimit-count"));
@@ -354,9 +387,9 @@ async fn a_body_over_the_cap_is_413_and_journalled() {
         .send(Method::POST, &format!("{SCIM}/Users"), &[], "0123456789")
         .await;
     assert_eq!(a.status, 413);
-    let all = app.state.journal.find(&Matcher::default());
+    let all = app.journal("").await;
     assert_eq!(all.len(), 1);
-    assert_eq!(all[0].status, 413);
+    assert_eq!(all[0]["status"], 413);
 }
 
 #[tokio::test]
@@ -364,12 +397,11 @@ async fn a_delay_runs_in_real_time_under_a_frozen_clock() {
     let mut c = config();
     c.clock = "frozen:2026-01-01T00:00:00Z".into();
     let app = Local::new(c);
-    let s = Scenario::from_text(
+    app.add_scenario(
         r#"{"name": "s", "rules": [{"name": "slow", "when": {"route": "users.list"},
             "then": {"delay": {"ms": 20}}}]}"#,
     )
-    .expect("scenario");
-    app.state.scenarios.add(s);
+    .await;
     let token = app.token(CLIENT_ID, CLIENT_SECRET).await;
     let answered = tokio::time::timeout(
         std::time::Duration::from_secs(10),
@@ -387,7 +419,7 @@ async fn service_provider_config_reports_the_page_cap_it_enforces() {
     let spc = app
         .get(&format!("{SCIM}/ServiceProviderConfig"), &token)
         .await;
-    let cap = genesys_scim_mock::scim::list::MAX_COUNT;
+    let cap = genesys_scim_mock::bounds::MAX_COUNT;
     assert_eq!(spc.body["filter"]["maxResults"], cap);
     let page = app
         .get(&format!("{SCIM}/Users?count={}", cap + 5), &token)
@@ -401,7 +433,7 @@ async fn a_full_reset_that_cannot_reload_changes_nothing() {
     let dir = std::env::temp_dir().join(format!("pipeline-reset-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("org.json");
-    std::fs::write(&file, genesys_scim_mock::fixtures::DEFAULT_ORG).unwrap();
+    std::fs::write(&file, genesys_scim_mock::DEFAULT_ORG).unwrap();
     let mut c = config();
     c.fixtures = Some(file.clone());
     let app = Local::new(c);
@@ -414,7 +446,7 @@ async fn a_full_reset_that_cannot_reload_changes_nothing() {
         still.status, 200,
         "the orgs and the token survive a failed reset"
     );
-    std::fs::write(&file, genesys_scim_mock::fixtures::DEFAULT_ORG).unwrap();
+    std::fs::write(&file, genesys_scim_mock::DEFAULT_ORG).unwrap();
     let ok = app.send(Method::POST, "/__admin/reset", &[], "").await;
     assert_eq!(ok.status, 204);
     assert_eq!(

@@ -1,8 +1,8 @@
 //! `--profile rfc`: every Genesys-vs-RFC switch at its RFC value, and the layering of explicit
 //! switches over the preset (README, "Compatibility switches and the two profiles").
 
+use genesys_scim_mock::Config;
 use genesys_scim_mock::compat::{Compat, Profile};
-use genesys_scim_mock::config::Config;
 use serde_json::{Value, json};
 
 use crate::helpers::*;
@@ -37,7 +37,7 @@ async fn rfc_accepts_any_user_name_and_renders_meta_created_genesys_does_neither
     let created = user["meta"]["created"].as_str().expect("meta.created");
     assert_eq!(created, user["meta"]["lastModified"].as_str().unwrap());
     // A later change moves lastModified, never created.
-    rfc.state.clock.advance(chrono::Duration::seconds(5));
+    rfc.advance_clock(chrono::Duration::seconds(5)).await;
     let (s, after) = patch(
         &rfc,
         user["id"].as_str().unwrap(),
@@ -134,28 +134,8 @@ async fn rfc_lists_every_user_and_a_deleted_user_name_makes_a_new_user() {
 
 #[tokio::test]
 async fn named_switches_win_over_the_profile_set_beside_them() {
-    // From flags: --profile rfc --compat version-mismatch-status=400.
-    let config = genesys_scim_mock::config::Config::from_args({
-        use clap::Parser;
-        let cli = genesys_scim_mock::config::Cli::try_parse_from([
-            "genesys-scim-mock",
-            "serve",
-            "--compat",
-            "version-mismatch-status=400",
-            "--profile",
-            "rfc",
-        ])
-        .unwrap();
-        match cli.into_command() {
-            genesys_scim_mock::config::Command::Serve(a) => *a,
-            _ => unreachable!(),
-        }
-    })
-    .unwrap();
-    assert_eq!(config.compat.profile, Profile::Rfc);
-    assert_eq!(config.compat.version_mismatch_status, 400);
-    assert!(config.compat.meta_created);
-
+    // From flags (`--profile rfc --compat version-mismatch-status=400`): a unit test in
+    // src/config.rs, `named_switches_win_over_the_profile_flag_beside_them`.
     // From a scenario rule: `meta-created` sorts before `profile` and still wins.
     let app = spawn_app().await;
     let rule = json!({"name": "rfc-for-one", "rules": [{"name": "rfc", "when": {"route": "users.*"},

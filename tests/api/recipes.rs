@@ -110,12 +110,12 @@ fn every_variable_named_is_real_and_every_setting_is_in_the_table() {
     known.extend(help_envs("exec"));
     known.extend(
         [
-            genesys_scim_mock::exec::ENV_URL,
-            genesys_scim_mock::exec::ENV_SCIM_URL,
-            genesys_scim_mock::exec::ENV_ADMIN_URL,
-            genesys_scim_mock::exec::ENV_CLIENT_ID,
-            genesys_scim_mock::exec::ENV_CLIENT_SECRET,
-            genesys_scim_mock::exec::ENV_TOKEN,
+            genesys_scim_mock::cli::ENV_URL,
+            genesys_scim_mock::cli::ENV_SCIM_URL,
+            genesys_scim_mock::cli::ENV_ADMIN_URL,
+            genesys_scim_mock::cli::ENV_CLIENT_ID,
+            genesys_scim_mock::cli::ENV_CLIENT_SECRET,
+            genesys_scim_mock::cli::ENV_TOKEN,
         ]
         .map(str::to_owned),
     );

@@ -3,7 +3,7 @@
 
 use crate::helpers::*;
 use crate::scenarios::add_scenario;
-use genesys_scim_mock::config::Config;
+use genesys_scim_mock::Config;
 use serde_json::{Value, json};
 
 const T0: &str = "2026-01-01T00:00:00.000Z";
@@ -115,10 +115,9 @@ async fn get(app: &TestApp, path: &str) -> u16 {
     app.get(path).send().await.unwrap().status().as_u16()
 }
 
-fn advance(app: &TestApp, secs: u64) {
-    app.state
-        .clock
-        .advance(chrono::Duration::seconds(secs as i64));
+async fn advance(app: &TestApp, secs: u64) {
+    app.advance_clock(chrono::Duration::seconds(secs as i64))
+        .await;
 }
 
 async fn with_token(app: &TestApp, token: &str, path: &str) -> u16 {
@@ -168,7 +167,7 @@ pub async fn break_rule(id: &str) -> (TestApp, &'static str) {
             for _ in 0..3 {
                 get(&app, &users()).await;
             }
-            advance(&app, 10);
+            advance(&app, 10).await;
             assert_eq!(get(&app, &users()).await, 429);
             (app, "")
         }
@@ -202,13 +201,13 @@ pub async fn break_rule(id: &str) -> (TestApp, &'static str) {
             for _ in 0..4 {
                 let t = app.token_for(CLIENT_ID, CLIENT_SECRET).await;
                 assert_eq!(with_token(&app, &t, &users()).await, 200);
-                advance(&app, 30);
+                advance(&app, 30).await;
             }
             (app, "")
         }
         "expired-token-reuse" => {
             let app = spawn_with(frozen()).await;
-            advance(&app, 86_401);
+            advance(&app, 86_401).await;
             assert_eq!(get(&app, &users()).await, 401);
             assert_eq!(get(&app, &users()).await, 401);
             (app, "")
@@ -429,7 +428,7 @@ async fn retry_after_is_kept_by_a_client_that_waits() {
     for _ in 0..3 {
         get(&app, &users()).await;
     }
-    advance(&app, 60);
+    advance(&app, 60).await;
     assert_eq!(get(&app, &users()).await, 200);
     kept(&app, "retry-after").await;
 }
@@ -488,7 +487,7 @@ async fn retry_storm_is_kept_by_exponential_backoff() {
     let app = spawn_with(frozen()).await;
     fail_creates(&app, 100).await;
     for wait in [0, 1, 2, 4, 8, 16] {
-        advance(&app, wait);
+        advance(&app, wait).await;
         app.post_json(&users(), &user("backoff@example.com"))
             .send()
             .await
@@ -521,7 +520,7 @@ async fn token_churn_is_kept_by_reusing_one_token() {
     let app = spawn_with(frozen()).await;
     for _ in 0..6 {
         get(&app, &users()).await;
-        advance(&app, 30);
+        advance(&app, 30).await;
     }
     kept(&app, "token-churn").await;
 }
@@ -536,7 +535,7 @@ async fn expired_token_reuse_is_broken_by_resending_an_expired_token() {
 #[tokio::test]
 async fn expired_token_reuse_is_kept_by_renewing() {
     let app = spawn_with(frozen()).await;
-    advance(&app, 86_401);
+    advance(&app, 86_401).await;
     assert_eq!(get(&app, &users()).await, 401);
     let t = app.token_for(CLIENT_ID, CLIENT_SECRET).await;
     assert_eq!(with_token(&app, &t, &users()).await, 200);
@@ -1152,7 +1151,7 @@ async fn a_report_over_a_journal_that_dropped_entries_says_which_rules_may_be_in
 #[tokio::test]
 async fn a_truncated_body_is_reported_as_unchecked_not_as_a_finding() {
     let app = spawn_app().await;
-    let big = "x".repeat(genesys_scim_mock::journal::MAX_BODY_TEXT + 10);
+    let big = "x".repeat(genesys_scim_mock::bounds::MAX_BODY_TEXT + 10);
     app.create_user(
         &json!({"userName": "big@example.com", "displayName": big, "name": {"givenName": "B"}}),
     )
@@ -1217,22 +1216,26 @@ const END: &str = "<!-- rules:end -->\n";
 
 /// The generated part of docs/report.md: every rule with a real finding from its script.
 async fn rules_section() -> String {
-    use genesys_scim_mock::report::catalogue::RULES;
     use std::fmt::Write as _;
+    // Every rule, in catalogue order, with its default severity: a fresh server's report.
+    let fresh = report(&spawn_app().await, "").await;
     let mut out = String::new();
-    for r in RULES {
-        let (app, query) = break_rule(r.id).await;
+    for r in fresh["rules"].as_array().expect("rules") {
+        let text = |k: &str| r[k].as_str().unwrap_or_else(|| panic!("rule {k}: {r}"));
+        let (id, severity, title, why) = (text("id"), text("severity"), text("title"), text("why"));
+        let (source, hint) = (text("source"), text("hint"));
+        let (app, query) = break_rule(id).await;
         let report = report(&app, query).await;
-        let finding = &rule(&report, r.id)["findings"][0];
+        let finding = &rule(&report, id)["findings"][0];
         let _ = write!(
             out,
             "### `{}` ({})\n\n**{}.**\n\n{}\n\n- **Source:** {}\n- **Fix:** {}\n",
-            r.id,
-            r.severity,
-            r.title,
-            r.why.split_whitespace().collect::<Vec<_>>().join(" "),
-            r.source,
-            r.hint
+            id,
+            severity,
+            title,
+            why.split_whitespace().collect::<Vec<_>>().join(" "),
+            source,
+            hint
         );
         if !query.is_empty() {
             let _ = writeln!(out, "- **Needs:** `?{query}`");
@@ -1240,7 +1243,7 @@ async fn rules_section() -> String {
         let _ = write!(
             out,
             "\nExample finding (`break_rule(\"{}\")` in tests/api/report.rs):\n\n```text\n{}\n",
-            r.id,
+            id,
             finding["message"].as_str().unwrap()
         );
         for e in finding["entries"].as_array().unwrap() {

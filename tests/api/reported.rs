@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use genesys_scim_mock::config::Config;
+use genesys_scim_mock::Config;
 use serde_json::{Value, json};
 
 use crate::helpers::*;
@@ -495,8 +495,7 @@ async fn layers_from_flags_apply_to_every_org_and_the_default_stays_300_per_toke
     let config = Config {
         clock: "frozen:2026-03-27T10:00:00Z".to_owned(),
         rate_layers: vec![
-            genesys_scim_mock::rate_layer::RateLayer::parse("org.user.rate.per.minute=org:5")
-                .unwrap(),
+            genesys_scim_mock::RateLayer::parse("org.user.rate.per.minute=org:5").unwrap(),
         ],
         ..test_config()
     };
@@ -524,11 +523,10 @@ async fn layers_from_flags_apply_to_every_org_and_the_default_stays_300_per_toke
     assert_eq!(statuses(second, 3).await, [200, 200, 429]);
 
     // Without layers the documented default holds: 300 per token per minute.
-    let plain = spawn_with(Config {
+    let plain = Config {
         clock: "frozen:2026-03-27T10:00:00Z".to_owned(),
         ..test_config()
-    })
-    .await;
-    assert_eq!(plain.state.config.rate_limit_per_minute, Some(300));
-    assert!(plain.state.config.rate_layers.is_empty());
+    };
+    assert_eq!(plain.rate_limit_per_minute, Some(300));
+    assert!(plain.rate_layers.is_empty());
 }

@@ -353,7 +353,7 @@ async fn scenario_files_load_at_start_and_bad_ones_fail_start_up() {
     std::fs::create_dir_all(&dir).unwrap();
     let good = dir.join("good.json");
     std::fs::write(&good, one_rule(json!({"firstN": {"n": 1}})).to_string()).unwrap();
-    let app = spawn_with(genesys_scim_mock::config::Config {
+    let app = spawn_with(genesys_scim_mock::Config {
         scenarios: vec![good],
         ..test_config()
     })
@@ -361,11 +361,16 @@ async fn scenario_files_load_at_start_and_bad_ones_fail_start_up() {
     assert_eq!(list_statuses(&app, 2).await, [500, 200]);
     let bad = dir.join("bad.json");
     std::fs::write(&bad, "{\"name\": 1}").unwrap();
-    let err = genesys_scim_mock::state::AppState::new(genesys_scim_mock::config::Config {
+    let err = genesys_scim_mock::AppState::new(genesys_scim_mock::Config {
         scenarios: vec![bad],
         ..test_config()
     })
     .unwrap_err();
+    assert!(
+        matches!(err, genesys_scim_mock::SetupError::Scenario(_)),
+        "{err}"
+    );
+    let err = err.to_string();
     assert!(
         err.contains("--scenario") && err.contains("bad.json"),
         "{err}"
@@ -392,14 +397,17 @@ async fn every_shipped_scenario_loads_and_has_a_readme() {
             if !(name.starts_with("scenario") && name.ends_with(".json")) {
                 continue;
             }
-            let text = std::fs::read_to_string(&file).unwrap();
-            genesys_scim_mock::scenario::Scenario::from_text(&text)
-                .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            // Loaded the way `--scenario` loads it: a bad file fails start-up.
+            genesys_scim_mock::AppState::new(genesys_scim_mock::Config {
+                scenarios: vec![file.clone()],
+                ..test_config()
+            })
+            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
             scenarios += 1;
         }
         let fixture = dir.join("fixture.json");
         if fixture.exists() {
-            genesys_scim_mock::fixtures::validate(&fixture)
+            genesys_scim_mock::validate(&fixture)
                 .unwrap_or_else(|e| panic!("{}: {e}", fixture.display()));
             fixtures += 1;
         }
@@ -417,13 +425,13 @@ fn shipped(name: &str) -> std::path::PathBuf {
 
 #[tokio::test]
 async fn shipped_flaky_and_throttle_behave_as_documented() {
-    let app = spawn_with(genesys_scim_mock::config::Config {
+    let app = spawn_with(genesys_scim_mock::Config {
         scenarios: vec![shipped("flaky-5xx")],
         ..test_config()
     })
     .await;
     assert_eq!(list_statuses(&app, 3).await, [503, 500, 200]);
-    let app = spawn_with(genesys_scim_mock::config::Config {
+    let app = spawn_with(genesys_scim_mock::Config {
         scenarios: vec![shipped("throttle-burst")],
         ..test_config()
     })
@@ -437,7 +445,7 @@ async fn shipped_flaky_and_throttle_behave_as_documented() {
 
 #[tokio::test]
 async fn shipped_eventual_consistency_hides_new_users_for_two_lookups() {
-    let app = spawn_with(genesys_scim_mock::config::Config {
+    let app = spawn_with(genesys_scim_mock::Config {
         scenarios: vec![shipped("eventual-consistency")],
         ..test_config()
     })

@@ -4,48 +4,76 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use genesys_scim_mock::config::Config;
-use genesys_scim_mock::state::AppState;
-use genesys_scim_mock::store::Token;
+use bytes::Bytes;
+use genesys_scim_mock::{AppState, Config};
+use http_body_util::BodyExt;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
 
 use crate::helpers::*;
 
-const TOKEN: &str = "socket-test-token";
-
 /// A server with no client connections of its own (the shared test client would hold one of
-/// the capped connections), and a token put straight into its store.
-async fn start(config: Config) -> (SocketAddr, oneshot::Sender<()>) {
-    let (addr, stop, _) = start_with_state(config).await;
-    (addr, stop)
+/// the capped connections), and a token for it, issued in-process before it listens.
+async fn start(config: Config) -> (SocketAddr, oneshot::Sender<()>, String) {
+    start_with(config, None).await
 }
 
-async fn start_with_state(config: Config) -> (SocketAddr, oneshot::Sender<()>, AppState) {
+/// [`start`], with `scenario` loaded (in-process, through the admin API) first.
+async fn start_with(
+    config: Config,
+    scenario: Option<serde_json::Value>,
+) -> (SocketAddr, oneshot::Sender<()>, String) {
     let state = AppState::new(config).expect("config");
-    let now = state.clock.now_millis();
-    let token = Token {
-        org_id: "default".into(),
-        client_id: CLIENT_ID.into(),
-        expires_at_ms: now + 3_600_000,
-    };
-    state.store.insert_token(TOKEN.into(), token, now).unwrap();
+    let form = format!(
+        "grant_type=client_credentials&client_id={CLIENT_ID}&client_secret={CLIENT_SECRET}"
+    );
+    let issued = in_process(
+        &state,
+        "/oauth/token",
+        "application/x-www-form-urlencoded",
+        form,
+    )
+    .await;
+    let token = issued["access_token"].as_str().expect("a token").to_owned();
+    if let Some(scenario) = scenario {
+        in_process(
+            &state,
+            "/__admin/scenarios",
+            "application/json",
+            scenario.to_string(),
+        )
+        .await;
+    }
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(genesys_scim_mock::server::run(
-        listener,
-        state.clone(),
-        async move {
-            let _ = stopped.await;
-        },
-    ));
-    (addr, stop, state)
+    tokio::spawn(genesys_scim_mock::serve(listener, state, async move {
+        let _ = stopped.await;
+    }));
+    (addr, stop, token)
 }
 
-fn get_request() -> String {
-    format!("GET {SCIM}/Users/{MARIA} HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer {TOKEN}\r\n\r\n")
+/// `POST path` through the socket-free entry; the answer's JSON, asserting success.
+async fn in_process(
+    state: &AppState,
+    path: &str,
+    content_type: &str,
+    body: String,
+) -> serde_json::Value {
+    let req = http::Request::post(path)
+        .header("content-type", content_type)
+        .body(Bytes::from(body))
+        .unwrap();
+    let resp = genesys_scim_mock::handle(state, req).await;
+    let status = resp.status();
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    assert!(status.is_success(), "{path}: {status} {bytes:?}");
+    serde_json::from_slice(&bytes).unwrap()
+}
+
+fn get_request(token: &str) -> String {
+    format!("GET {SCIM}/Users/{MARIA} HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer {token}\r\n\r\n")
 }
 
 /// Reads until the server closes or `within` passes; returns what arrived.
@@ -95,18 +123,18 @@ fn timeouts(pause: u64, total: u64) -> Config {
     c
 }
 
-fn upload_head(length: u64) -> String {
+fn upload_head(length: u64, token: &str) -> String {
     format!(
-        "POST {SCIM}/Users HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer {TOKEN}\r\n\
+        "POST {SCIM}/Users HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer {token}\r\n\
          Content-Type: application/scim+json\r\nContent-Length: {length}\r\n\r\n"
     )
 }
 
 #[tokio::test]
 async fn a_stalled_upload_gets_408_and_the_connection_closes() {
-    let (addr, _stop) = start(timeouts(1, 30)).await;
+    let (addr, _stop, token) = start(timeouts(1, 30)).await;
     let mut s = TcpStream::connect(addr).await.unwrap();
-    s.write_all(format!("{}{{\"user", upload_head(100)).as_bytes())
+    s.write_all(format!("{}{{\"user", upload_head(100, &token)).as_bytes())
         .await
         .unwrap();
     let answer = read_all(&mut s, Duration::from_secs(10)).await;
@@ -116,10 +144,12 @@ async fn a_stalled_upload_gets_408_and_the_connection_closes() {
 
 #[tokio::test]
 async fn a_trickling_upload_hits_the_total_deadline() {
-    let (addr, _stop) = start(timeouts(2, 2)).await;
+    let (addr, _stop, token) = start(timeouts(2, 2)).await;
     let s = TcpStream::connect(addr).await.unwrap();
     let (mut rd, mut wr) = s.into_split();
-    wr.write_all(upload_head(1_000).as_bytes()).await.unwrap();
+    wr.write_all(upload_head(1_000, &token).as_bytes())
+        .await
+        .unwrap();
     // One byte every 300 ms: never a 2 s pause, but 1000 bytes would take 5 minutes.
     let writer = tokio::spawn(async move {
         for _ in 0..1_000 {
@@ -138,16 +168,18 @@ async fn a_trickling_upload_hits_the_total_deadline() {
 
 #[tokio::test]
 async fn a_declared_oversize_body_gets_413_without_100_continue() {
-    let (addr, _stop) = start(test_config()).await;
+    let (addr, _stop, token) = start(test_config()).await;
     let mut s = TcpStream::connect(addr).await.unwrap();
-    let head =
-        upload_head(1_000_000_000_000).replace("\r\n\r\n", "\r\nExpect: 100-continue\r\n\r\n");
+    let head = upload_head(1_000_000_000_000, &token)
+        .replace("\r\n\r\n", "\r\nExpect: 100-continue\r\n\r\n");
     s.write_all(head.as_bytes()).await.unwrap();
     let first = read_head(&mut s, Duration::from_secs(10)).await;
     assert!(first.starts_with("HTTP/1.1 413 "), "{first}");
     // Without Expect, too: refused on the declared length, before any body byte.
     let mut s = TcpStream::connect(addr).await.unwrap();
-    s.write_all(upload_head(600_000).as_bytes()).await.unwrap();
+    s.write_all(upload_head(600_000, &token).as_bytes())
+        .await
+        .unwrap();
     let first = read_head(&mut s, Duration::from_secs(10)).await;
     assert!(first.starts_with("HTTP/1.1 413 "), "{first}");
 }
@@ -156,12 +188,12 @@ async fn a_declared_oversize_body_gets_413_without_100_continue() {
 async fn past_the_connection_cap_new_clients_get_503_and_open_ones_keep_working() {
     let mut config = test_config();
     config.max_connections = 3;
-    let (addr, _stop) = start(config).await;
+    let (addr, _stop, token) = start(config).await;
     let mut open = Vec::new();
     for _ in 0..3 {
         let mut s = TcpStream::connect(addr).await.unwrap();
         // A round trip proves the server accepted (and counted) this connection.
-        s.write_all(get_request().as_bytes()).await.unwrap();
+        s.write_all(get_request(&token).as_bytes()).await.unwrap();
         assert!(read_response(&mut s).await.starts_with("HTTP/1.1 200 "));
         open.push(s);
     }
@@ -171,7 +203,7 @@ async fn past_the_connection_cap_new_clients_get_503_and_open_ones_keep_working(
     assert!(refused.contains("--max-connections"), "{refused}");
     // The ones already open still work.
     for s in &mut open {
-        s.write_all(get_request().as_bytes()).await.unwrap();
+        s.write_all(get_request(&token).as_bytes()).await.unwrap();
         assert!(read_response(s).await.starts_with("HTTP/1.1 200 "));
     }
     // Closing one frees its place.
@@ -179,7 +211,7 @@ async fn past_the_connection_cap_new_clients_get_503_and_open_ones_keep_working(
     let mut again = None;
     for _ in 0..50 {
         let mut s = TcpStream::connect(addr).await.unwrap();
-        s.write_all(get_request().as_bytes()).await.unwrap();
+        s.write_all(get_request(&token).as_bytes()).await.unwrap();
         if read_head(&mut s, Duration::from_secs(5))
             .await
             .starts_with("HTTP/1.1 200 ")
@@ -194,14 +226,13 @@ async fn past_the_connection_cap_new_clients_get_503_and_open_ones_keep_working(
 
 #[tokio::test]
 async fn half_closed_clients_get_their_response() {
-    let (addr, _stop, state) = start_with_state(test_config()).await;
     // A handler that takes a moment: the client's EOF arrives while it runs.
     let slow = serde_json::json!({"name": "slow", "rules": [{"name": "wait",
         "when": {"route": "users.get"}, "then": {"delay": {"ms": 50}}}]});
-    state.scenarios.add(serde_json::from_value(slow).unwrap());
+    let (addr, _stop, token) = start_with(test_config(), Some(slow)).await;
     for attempt in 0..20 {
         let mut s = TcpStream::connect(addr).await.unwrap();
-        s.write_all(get_request().as_bytes()).await.unwrap();
+        s.write_all(get_request(&token).as_bytes()).await.unwrap();
         s.shutdown().await.unwrap();
         let answer = read_all(&mut s, Duration::from_secs(10)).await;
         assert!(

@@ -2,17 +2,14 @@
 //! the admin API may add, scenarios and rules per scenario. Past each bound the answer is a
 //! clean 4xx naming it, and nothing already there is touched.
 
-use genesys_scim_mock::fixtures::build::MAX_CLIENTS_PER_ORG;
-use genesys_scim_mock::scenario::engine::MAX_SCENARIOS;
-use genesys_scim_mock::scenario::rule::MAX_RULES;
-use genesys_scim_mock::store::MAX_ORGS;
+use genesys_scim_mock::bounds::{MAX_CLIENTS_PER_ORG, MAX_ORGS, MAX_RULES, MAX_SCENARIOS};
 use serde_json::{Value, json};
 
 use crate::helpers::*;
 
 /// The built-in default org (with its client, so the app's token stays valid on import).
 fn default_org() -> Value {
-    let doc: Value = serde_json::from_str(genesys_scim_mock::fixtures::DEFAULT_ORG).unwrap();
+    let doc: Value = serde_json::from_str(genesys_scim_mock::DEFAULT_ORG).unwrap();
     doc["orgs"][0].clone()
 }
 
@@ -150,7 +147,8 @@ async fn the_admin_api_adds_orgs_up_to_max_orgs() {
     assert_eq!(resp.status(), 204);
     let (s, b) = admin_post(&app, "/__admin/orgs", &minimal("one-more".into())).await;
     assert_eq!(s, 201, "{b}");
-    assert_eq!(app.state.store.org_count(), MAX_ORGS);
+    let (_, orgs) = app.get_json("/__admin/orgs").await;
+    assert_eq!(orgs["orgs"].as_array().unwrap().len(), MAX_ORGS);
 }
 
 #[tokio::test]

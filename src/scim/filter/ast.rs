@@ -8,7 +8,7 @@ use crate::scim::schema::AttrPath;
 
 /// Comparison operators (RFC 7644 §3.4.2.2, table 3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CompareOp {
+pub(crate) enum CompareOp {
     Eq,
     Ne,
     Co,
@@ -22,7 +22,7 @@ pub enum CompareOp {
 
 impl CompareOp {
     /// Every comparison operator, for lookups and generated tests.
-    pub const ALL: [CompareOp; 9] = [
+    pub(crate) const ALL: [CompareOp; 9] = [
         Self::Eq,
         Self::Ne,
         Self::Co,
@@ -35,7 +35,7 @@ impl CompareOp {
     ];
 
     /// The operator as written in filters (lower case).
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Eq => "eq",
             Self::Ne => "ne",
@@ -51,7 +51,7 @@ impl CompareOp {
 
     /// The operator named by `word`, case-insensitively (operators are ABNF literals, which
     /// RFC 5234 makes case-insensitive).
-    pub fn from_word(word: &str) -> Option<Self> {
+    pub(crate) fn from_word(word: &str) -> Option<Self> {
         Self::ALL
             .into_iter()
             .find(|op| op.as_str().eq_ignore_ascii_case(word))
@@ -66,7 +66,7 @@ impl fmt::Display for CompareOp {
 
 /// A filter tree.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Filter {
+pub(crate) enum Filter {
     /// `path op value`
     Compare {
         path: AttrPath,
@@ -87,7 +87,7 @@ pub enum Filter {
 
 impl Filter {
     /// Visits this node and every node below it, parents first.
-    pub fn walk<'a>(&'a self, visit: &mut impl FnMut(&'a Filter)) {
+    pub(crate) fn walk<'a>(&'a self, visit: &mut impl FnMut(&'a Filter)) {
         visit(self);
         match self {
             Self::And(a, b) | Self::Or(a, b) => {
@@ -100,12 +100,12 @@ impl Filter {
     }
 
     /// `a and b`, boxed.
-    pub fn and(a: Filter, b: Filter) -> Self {
+    pub(crate) fn and(a: Filter, b: Filter) -> Self {
         Self::And(Box::new(a), Box::new(b))
     }
 
     /// `a or b`, boxed.
-    pub fn or(a: Filter, b: Filter) -> Self {
+    pub(crate) fn or(a: Filter, b: Filter) -> Self {
         Self::Or(Box::new(a), Box::new(b))
     }
 }
@@ -136,7 +136,7 @@ impl fmt::Display for Filter {
 /// A PATCH operation path (RFC 7644 §3.5.2): `attr`, `attr.sub`, `urn:attr`, `attr[filter]`,
 /// `attr[filter].sub` and the URN-qualified forms of each.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PatchPath {
+pub(crate) struct PatchPath {
     /// The attribute, with its URN and sub-attribute. For `attr[filter].sub` the sub-attribute
     /// after the bracket is stored here too. A bare schema URN leaves `name` empty.
     pub attr: AttrPath,

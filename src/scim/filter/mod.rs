@@ -15,7 +15,7 @@ mod profile;
 
 use serde_json::Value;
 
-pub use ast::{CompareOp, Filter, PatchPath};
+pub(crate) use ast::{CompareOp, Filter, PatchPath};
 
 use crate::compat::Profile;
 use crate::error::ApiError;
@@ -24,7 +24,7 @@ use crate::scim::schema::{Attribute, ResourceKind};
 /// A filter or path that could not be parsed: where and why. Malformed text is an error of its
 /// own; a well-formed filter the profile refuses is reported by [`check_profile`] instead.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParseError {
+pub(crate) struct ParseError {
     /// Byte offset into the filter text.
     pub at: usize,
     pub reason: String,
@@ -53,7 +53,7 @@ impl ParseError {
 
 /// The start of filter or path text for an error message: hostile text can be hundreds of
 /// kilobytes, and echoing it whole would make the error as large as the request.
-pub fn excerpt(text: &str) -> String {
+pub(crate) fn excerpt(text: &str) -> String {
     const SHOWN: usize = 120;
     match text.char_indices().nth(SHOWN) {
         None => text.to_owned(),
@@ -70,24 +70,24 @@ impl std::fmt::Display for ParseError {
 impl std::error::Error for ParseError {}
 
 /// Parses filter text.
-pub fn parse(input: &str) -> Result<Filter, ParseError> {
+pub(crate) fn parse(input: &str) -> Result<Filter, ParseError> {
     parser::filter(input)
 }
 
 /// Parses a PATCH operation path (RFC 7644 §3.5.2 `PATH`): `attr`, `attr.sub`, `urn:attr`,
 /// `attr[filter]`, `attr[filter].sub`, `urn:attr[filter].sub`, or a bare schema URN.
-pub fn parse_patch_path(input: &str) -> Result<PatchPath, ParseError> {
+pub(crate) fn parse_patch_path(input: &str) -> Result<PatchPath, ParseError> {
     parser::patch_path(input)
 }
 
 /// Whether `resource` (the SCIM JSON view) matches `filter`.
-pub fn matches(filter: &Filter, resource: &Value, kind: ResourceKind) -> bool {
+pub(crate) fn matches(filter: &Filter, resource: &Value, kind: ResourceKind) -> bool {
     eval::matches(filter, resource, kind)
 }
 
 /// Whether one element of a multi-valued attribute matches the filter inside `attr[...]`.
 /// `parent` is the attribute's definition, when it is in the schema, for case rules and types.
-pub fn matches_element(
+pub(crate) fn matches_element(
     filter: &Filter,
     element: &Value,
     parent: Option<&'static Attribute>,
@@ -96,7 +96,7 @@ pub fn matches_element(
 }
 
 /// Checks that `filter` is one the profile accepts for `kind`; see [`profile`].
-pub fn check_profile(
+pub(crate) fn check_profile(
     filter: &Filter,
     kind: ResourceKind,
     profile: Profile,

@@ -63,7 +63,7 @@ pub(crate) struct PatchEnv<'a> {
 /// `schemas` is not checked: Genesys accepts a body whose `schemas` lists the core and Genesys
 /// extension URNs instead of `PatchOp` (seed 000). `Operations` may also be spelled
 /// `operations`.
-pub fn apply(
+pub(crate) fn apply(
     resource: &mut Value,
     body: &Value,
     kind: ResourceKind,

@@ -1,7 +1,9 @@
 //! Token issuance at the table's bounds, against the same issuance on an empty table, in one
 //! run, so the result is a ratio that survives a noisy machine.
 //!
-//! Run: `cargo run --release --example tokens -- [SECONDS] [CONNECTIONS]` (defaults 3 and 8).
+//! Run: `cargo test --release --lib tokens::tests_bench -- --ignored --nocapture`, with
+//! `BENCH_SECONDS` and `BENCH_CONNECTIONS` (defaults 3 and 8). It lives in the crate, not in
+//! `examples/`, because it drives the token table itself, which is not public.
 //!
 //! Two measurements, each unloaded then loaded:
 //! - the table alone: inserts per second into an empty table, then into one where other
@@ -10,30 +12,36 @@
 //! - `POST /oauth/token` over loopback against the real server, the table empty, then filled
 //!   the same way; and `GET /Users/{id}` of another org's client while the table is full.
 
-#![deny(warnings)]
-
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use genesys_scim_mock::config::Config;
-use genesys_scim_mock::state::AppState;
-use genesys_scim_mock::tokens::{MAX_TOKENS, MAX_TOKENS_PER_CLIENT, Token, TokenTable};
 use http_body_util::{BodyExt, Full};
 use hyper_util::rt::TokioIo;
 use tokio::net::{TcpListener, TcpStream};
+
+use crate::config::Config;
+use crate::state::AppState;
+use crate::tokens::{MAX_TOKENS, MAX_TOKENS_PER_CLIENT, Token, TokenTable};
 
 const CLIENT: &str = "mock-client-id";
 const FORM: &[u8] =
     b"grant_type=client_credentials&client_id=mock-client-id&client_secret=mock-client-secret";
 
-#[tokio::main]
-async fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let secs: u64 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(3);
-    let conns: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(8);
+fn setting<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "a benchmark: run it with --release --ignored --nocapture"]
+async fn token_issuance_at_the_bounds() {
+    let secs: u64 = setting("BENCH_SECONDS", 3);
+    let conns: usize = setting("BENCH_CONNECTIONS", 8);
     let duration = Duration::from_secs(secs);
 
     let empty = TokenTable::default();
@@ -65,7 +73,7 @@ async fn main() {
     let state = AppState::new(config).expect("state");
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind mock");
     let addr = listener.local_addr().expect("addr");
-    tokio::spawn(genesys_scim_mock::server::run(
+    tokio::spawn(crate::server::run(
         listener,
         state.clone(),
         std::future::pending(),

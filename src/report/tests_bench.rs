@@ -2,19 +2,18 @@
 //! 100,000 entries, timed in one run, so the result is a ratio per entry that survives a noisy
 //! machine. Linear time means the time per entry stays flat as the journal grows.
 //!
-//! Run: `cargo run --release --example report_scaling`
+//! Run: `cargo test --release --lib report::tests_bench -- --ignored --nocapture`. It lives in
+//! the crate, not in `examples/`, because it builds journal entries itself, which are not public.
 //!
 //! The mix per 10 entries: a token request, list pages (with response bodies of 25 users),
 //! user creates (some failed with 503, some answered 409), PATCHes (some without the PatchOp
 //! schema or with a bare extension path), a throttled request and an early retry.
 
-#![deny(warnings)]
-
 use std::time::Instant;
 
+use crate::journal::{Entry, Journal};
+use crate::report::{self, Request};
 use chrono::{DateTime, Duration, Utc};
-use genesys_scim_mock::journal::{Entry, Journal};
-use genesys_scim_mock::report::{self, Request};
 use serde_json::json;
 
 fn entry(i: u64, t0: DateTime<Utc>) -> Entry {
@@ -81,7 +80,9 @@ fn per_entry(n: u64, runs: u32) -> (f64, usize) {
     (best, findings)
 }
 
-fn main() {
+#[test]
+#[ignore = "a benchmark: run it with --release --ignored --nocapture"]
+fn report_time_per_entry_as_the_journal_grows() {
     let (base, _) = per_entry(1_000, 5);
     println!(
         "{:>8}  {:>12}  {:>8}  {:>14}",
