@@ -51,6 +51,45 @@ pub enum RawSlashAuthority {
     MatchKnown,
 }
 
+/// `reference-values`: what a user's `roles`, `division` and `manager` must name.
+///
+/// Genesys stores roles and divisions by id and a manager as a user id, so a name or id that
+/// is not in the org is refused (`invalidValue`; "SCIM never creates divisions", genesys-api.md
+/// §6). RFC 7643 §4.1.2 gives roles "no vocabulary or syntax", and §4.3 makes `division` a
+/// plain string and `manager.value` an id with no check that it exists: an RFC server keeps
+/// whatever it is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum References {
+    /// Names and ids must exist in the org (Genesys).
+    #[default]
+    Existing,
+    /// Unknown role and division names are kept as given, and any `manager.value` is kept; the
+    /// `$ref` of a manager that names no user is left out, since there is no resource to point
+    /// at (RFC).
+    Any,
+}
+
+/// `contact-lists`: how `emails` and `phoneNumbers` are stored.
+///
+/// Genesys keeps contact details in fixed slots (field-mapping article, seed 004): `userName`
+/// is the main email and comes back as a read-only `other` email, one `work` email, one phone
+/// per Genesys type, E.164 or `tel:` values, and `primary` only as the primary phone's type. An
+/// RFC 7643 server (§4.1.2) keeps the lists as sent: any value format (the RFC says SHOULD for
+/// RFC 3966), `primary` as given, and emails independent of `userName`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum ContactLists {
+    /// Genesys' slots.
+    #[default]
+    Genesys,
+    /// Both lists stored and returned as sent (at most
+    /// [`crate::genesys::user::SENT_CONTACTS_MAX`] elements each); the Genesys form (the
+    /// platform view) still gets `userName` as the main email, the work email and the phones it
+    /// can parse.
+    AsSent,
+}
+
 /// `read-lag`: how late new and deleted users reach reads (see `crate::genesys::lag`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
@@ -142,6 +181,32 @@ pub struct Compat {
     /// and filters, for this lag (Genesys' Terraform provider retries for both). Genesys
     /// publishes no figure; default off.
     pub read_lag: ReadLag,
+    /// `genesys-attributes`: offer what Genesys adds to the RFC user: the
+    /// `urn:ietf:params:scim:schemas:extension:genesys:purecloud:2.0:User` extension
+    /// (`routingSkills`, `routingLanguages`, `externalIds`) and the enterprise extension's
+    /// `dateHire`. Genesys documents both (field-mapping article, seed 004). Off, they are not
+    /// in `/Schemas`, `/ResourceTypes` or any user, and a body that sends them is treated like
+    /// any unsupported attribute (`unsupported-attributes`): the plain RFC 7643 user of core
+    /// and enterprise schemas that other SCIM servers offer. The rfc profile turns it off for
+    /// that reason, and because the declared schema stays true in both profiles: the extension's
+    /// `proficiency` is a `decimal`, as in Genesys, and is never re-declared to suit a suite
+    /// (docs/conformance.md). Default true.
+    pub genesys_attributes: bool,
+    /// `reference-values`: see [`References`]. Default `existing`.
+    pub reference_values: References,
+    /// `contact-lists`: see [`ContactLists`]. Default `genesys`.
+    pub contact_lists: ContactLists,
+    /// `genesys-defaults`: every Genesys user has a division and roles, so what a client leaves
+    /// out (or removes) takes Genesys' value: the Home division, and the `employee` role on
+    /// create (genesys-api.md §6). RFC 7644 §3.3 and §3.5.2.2 keep an absent attribute absent:
+    /// off, such a user renders no division and no roles (the platform view shows no
+    /// division). `active` is not covered: it stays `returned: always` in both profiles, as
+    /// every Genesys user has a state (docs/conformance.md). Default true.
+    pub genesys_defaults: bool,
+    /// `dot-search`: the status of `POST /.search`, which Genesys does not serve. Genesys
+    /// answers an unknown path 404; RFC 7644 §3.12 answers an unsupported operation 501, which
+    /// is how an RFC server that does not search across resource types says so. Default 404.
+    pub dot_search_status: u16,
 }
 
 /// `revive-deleted`: a create whose userName belongs to a deleted user.
@@ -202,6 +267,11 @@ impl Default for Compat {
             meta_created: false,
             list_active_only: true,
             read_lag: ReadLag::Off,
+            genesys_attributes: true,
+            reference_values: References::Existing,
+            contact_lists: ContactLists::Genesys,
+            genesys_defaults: true,
+            dot_search_status: 404,
         }
     }
 }
@@ -345,6 +415,41 @@ pub const SWITCHES: &[Switch] = &[
         "off",
         "new users miss SCIM reads, deleted ones stay in lists, for N user reads or a clock duration",
     ),
+    switch(
+        "genesys-attributes",
+        "true|false",
+        "true",
+        "false",
+        "offer the Genesys user extension (routingSkills, routingLanguages, externalIds) and enterprise dateHire",
+    ),
+    switch(
+        "reference-values",
+        "existing|any",
+        "existing",
+        "any",
+        "user roles, division and manager must name something in the org, or are kept as given",
+    ),
+    switch(
+        "contact-lists",
+        "genesys|as-sent",
+        "genesys",
+        "as-sent",
+        "emails and phoneNumbers in Genesys' slots (userName mirrored, E.164), or kept as sent",
+    ),
+    switch(
+        "genesys-defaults",
+        "true|false",
+        "true",
+        "false",
+        "an absent or removed division is Home, a create without roles gets employee",
+    ),
+    switch(
+        "dot-search",
+        "404|501",
+        "404",
+        "501",
+        "status of POST /.search, which Genesys does not serve",
+    ),
 ];
 
 impl Compat {
@@ -424,6 +529,17 @@ impl Compat {
             "meta-created" => self.meta_created = boolean(name, value)?,
             "list-active-only" => self.list_active_only = boolean(name, value)?,
             "read-lag" => self.read_lag = ReadLag::parse(value)?,
+            "genesys-attributes" => self.genesys_attributes = boolean(name, value)?,
+            "reference-values" => self.reference_values = choice(name, value)?,
+            "contact-lists" => self.contact_lists = choice(name, value)?,
+            "genesys-defaults" => self.genesys_defaults = boolean(name, value)?,
+            "dot-search" => {
+                self.dot_search_status = match value {
+                    "404" => 404,
+                    "501" => 501,
+                    _ => return Err(format!("{name}: expected 404 or 501, got {value:?}")),
+                }
+            }
             _ => {
                 let names: Vec<&str> = SWITCHES.iter().map(|s| s.name).collect();
                 return Err(format!(
@@ -477,6 +593,9 @@ mod tests {
         assert!(!rfc.username_must_be_email && rfc.meta_created);
         assert!(!rfc.patch_extension_needs_urn && !rfc.coerce_string_booleans);
         assert!(rfc.revive_deleted == Revive::New && !rfc.patch_replace_creates);
+        assert!(!rfc.genesys_attributes && rfc.reference_values == References::Any);
+        assert_eq!(rfc.contact_lists, ContactLists::AsSent);
+        assert!(!rfc.genesys_defaults && rfc.dot_search_status == 501);
         // Switching back restores every Genesys value.
         let mut c = rfc.clone();
         c.set("profile", "genesys").unwrap();

@@ -158,6 +158,11 @@ impl ApiError {
         e.with(detail)
     }
 
+    /// 501: an operation this server does not support (RFC 7644 §3.12).
+    pub(crate) fn not_implemented(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_IMPLEMENTED, None, "not.implemented").with(detail)
+    }
+
     /// 403.
     pub(crate) fn forbidden(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::FORBIDDEN, None, "missing.permissions").with(detail)

@@ -41,6 +41,8 @@ pub(crate) enum ScimRoute {
     ResourceType(String),
     Schemas,
     Schema(String),
+    /// `/.search` at the root (RFC 7644 §3.4.3), which Genesys does not serve.
+    Search,
 }
 
 /// A platform (non-SCIM) endpoint.
@@ -136,6 +138,7 @@ impl Route {
                 ScimRoute::ServiceProviderConfig => "serviceproviderconfig.get",
                 ScimRoute::ResourceTypes | ScimRoute::ResourceType(_) => "resourcetypes.get",
                 ScimRoute::Schemas | ScimRoute::Schema(_) => "schemas.get",
+                ScimRoute::Search => "search",
             },
             Self::Platform(p) => match p {
                 PlatformRoute::Users => "platform.users.list",
@@ -221,6 +224,7 @@ fn scim(tree: ScimTree, rest: &[&str]) -> Route {
         (Some("resourcetypes"), Some(id), 2) => ScimRoute::ResourceType((*id).to_owned()),
         (Some("schemas"), _, 1) => ScimRoute::Schemas,
         (Some("schemas"), Some(id), 2) => ScimRoute::Schema((*id).to_owned()),
+        (Some(".search"), _, 1) => ScimRoute::Search,
         _ => return Route::ScimUnknown,
     };
     Route::Scim(tree, r)

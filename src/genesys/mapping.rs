@@ -13,12 +13,13 @@ use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
 use crate::clock::format_time;
-use crate::compat::{Compat, Unsupported};
+use crate::compat::{Compat, ContactLists, References, Unsupported};
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::group::{Group, GroupType};
 use crate::genesys::org::Org;
 use crate::genesys::user::{
-    ExternalId, Phone, PhoneNumber, Proficiency, SCIM_AUTHORITY, User, UserState,
+    ExternalId, Phone, PhoneNumber, Proficiency, SCIM_AUTHORITY, SENT_CONTACTS_MAX, SentContact,
+    SentContacts, User, UserState,
 };
 use crate::scim::schema::{self, ENTERPRISE_USER, GENESYS_USER, PHONE_TYPES, UNSUPPORTED_USER};
 
@@ -32,16 +33,45 @@ pub(crate) struct View<'a> {
     pub base: &'a str,
     /// `meta-created`: render `meta.created` (RFC 7643 §3.1; Genesys does not).
     pub meta_created: bool,
+    /// `genesys-attributes`: render the Genesys extension and `dateHire`.
+    pub genesys_attributes: bool,
+    /// `contact-lists=as-sent`: render `emails` and `phoneNumbers` as sent, where stored.
+    pub contacts_as_sent: bool,
+    /// `reference-values=any`: roles and divisions may hold names the org does not have, and
+    /// a manager's `$ref` is rendered only for a live user.
+    pub any_references: bool,
 }
 
 impl<'a> View<'a> {
-    /// A view as Genesys renders it (no `meta.created`), for code that has no request switches
-    /// at hand (exports, comparisons, tests).
+    /// A view as Genesys renders it (every switch at its Genesys value), for code that has no
+    /// request switches at hand (exports, comparisons, tests).
     pub(crate) fn new(org: &'a Org, base: &'a str) -> Self {
+        Self::with(org, base, &Compat::default())
+    }
+
+    /// A view under these switches.
+    pub(crate) fn with(org: &'a Org, base: &'a str, compat: &Compat) -> Self {
         Self {
             org,
             base,
-            meta_created: false,
+            meta_created: compat.meta_created,
+            genesys_attributes: compat.genesys_attributes,
+            contacts_as_sent: compat.contact_lists == ContactLists::AsSent,
+            any_references: compat.reference_values == References::Any,
+        }
+    }
+
+    /// Whether this view renders a row (`genesys-attributes` withdraws Genesys' additions).
+    fn renders(&self, row: &Row) -> bool {
+        self.genesys_attributes || !schema::is_genesys_addition(row.schema, row.attr)
+    }
+
+    /// The `schemas` of a user in this view.
+    fn user_schemas(&self) -> &'static [&'static str] {
+        if self.genesys_attributes {
+            &[schema::USER, ENTERPRISE_USER, GENESYS_USER]
+        } else {
+            &[schema::USER, ENTERPRISE_USER]
         }
     }
 }
@@ -214,7 +244,11 @@ pub(crate) const ROWS: &[Row] = &[
         attr: "division",
         genesys: "divisionId",
         notes: "a division name; unknown names are rejected, never created; absent means Home",
-        read: |u, v| v.org.division(&u.division_id).map(|d| json!(d.name)),
+        read: |u, v| match v.org.division(&u.division_id) {
+            Some(d) => Some(json!(d.name)),
+            // `reference-values=any` keeps an unknown division's name where the id would be.
+            None => (v.any_references && !u.division_id.is_empty()).then(|| json!(u.division_id)),
+        },
         write: write_division,
     },
     Row {
@@ -234,9 +268,14 @@ pub(crate) const ROWS: &[Row] = &[
         genesys: "relationships.manager",
         notes: "value must be the id of another non-deleted user in the org (an unchanged manager is kept even if since deleted); a bare string is taken as the value",
         read: |u, v| {
-            u.manager_id
-                .as_ref()
-                .map(|m| json!({"value": m, "$ref": format!("{}/Users/{m}", v.base)}))
+            u.manager_id.as_ref().map(|m| {
+                // Under `reference-values=any` the id may name no user: no resource, no `$ref`.
+                if v.any_references && v.org.user(m).is_none() {
+                    json!({"value": m})
+                } else {
+                    json!({"value": m, "$ref": format!("{}/Users/{m}", v.base)})
+                }
+            })
         },
         write: write_manager,
     },
@@ -328,12 +367,9 @@ fn user_meta(user: &User, view: &View<'_>) -> Value {
 /// Renders the SCIM view of a user.
 pub(crate) fn user_to_scim(user: &User, view: &View<'_>) -> Value {
     let mut out = Map::new();
-    out.insert(
-        "schemas".into(),
-        json!([schema::USER, ENTERPRISE_USER, GENESYS_USER]),
-    );
+    out.insert("schemas".into(), json!(view.user_schemas()));
     out.insert("id".into(), json!(user.id));
-    for row in ROWS {
+    for row in ROWS.iter().filter(|r| view.renders(r)) {
         let Some(value) = (row.read)(user, view) else {
             continue;
         };
@@ -366,7 +402,7 @@ impl serde::Serialize for UserDocument<'_> {
         use serde::ser::SerializeMap;
         let (user, view) = (self.user, self.view);
         let mut map = s.serialize_map(None)?;
-        map.serialize_entry("schemas", &[schema::USER, ENTERPRISE_USER, GENESYS_USER])?;
+        map.serialize_entry("schemas", view.user_schemas())?;
         map.serialize_entry("id", &user.id)?;
         // Rows are grouped by schema (core first), so each extension is one run of rows,
         // written as one object when any of its rows has a value, where the tree puts it.
@@ -379,7 +415,7 @@ impl serde::Serialize for UserDocument<'_> {
             let (group, tail) = rest.split_at(run);
             rest = tail;
             if first.schema == schema::USER {
-                for row in group {
+                for row in group.iter().filter(|r| view.renders(r)) {
                     if let Some(v) = (row.read)(user, view) {
                         map.serialize_entry(row.attr, &v)?;
                     }
@@ -387,6 +423,7 @@ impl serde::Serialize for UserDocument<'_> {
             } else {
                 let values: Map<String, Value> = group
                     .iter()
+                    .filter(|r| view.renders(r))
                     .filter_map(|r| (r.read)(user, view).map(|v| (r.attr.to_owned(), v)))
                     .collect();
                 if !values.is_empty() {
@@ -430,9 +467,15 @@ pub(crate) fn user_from_scim(input: &Value, id: &str, ctx: &WriteCtx<'_>) -> Api
             version: 0,
             date_modified: chrono::DateTime::UNIX_EPOCH,
             date_created: chrono::DateTime::UNIX_EPOCH,
+            sent_contacts: None,
         },
     };
-    for row in ROWS {
+    // Withdrawn rows (`genesys-attributes=false`) are neither written nor cleared: the body's
+    // values for them were unsupported attributes, dropped or rejected above.
+    let offered = |row: &&Row| {
+        ctx.compat.genesys_attributes || !schema::is_genesys_addition(row.schema, row.attr)
+    };
+    for row in ROWS.iter().filter(offered) {
         let container = if row.schema == schema::USER {
             Some(obj)
         } else {
@@ -444,6 +487,10 @@ pub(crate) fn user_from_scim(input: &Value, id: &str, ctx: &WriteCtx<'_>) -> Api
         (row.write)(&mut user, value, ctx).map_err(|e| e.at(row.attr))?;
     }
     user.sort_phones();
+    if ctx.compat.contact_lists == ContactLists::Genesys {
+        // The slots were just written: they are the truth now.
+        user.sent_contacts = None;
+    }
     Ok(user)
 }
 
@@ -546,7 +593,7 @@ fn check_unsupported(obj: &Map<String, Value>, compat: &Compat) -> ApiResult<()>
             )));
         }
     }
-    let unsupported = unsupported_attributes(obj);
+    let unsupported = unsupported_attributes_with(obj, compat.genesys_attributes);
     if compat.unsupported_attributes == Unsupported::Reject && !unsupported.is_empty() {
         return Err(ApiError::invalid_value(format!(
             "Attributes not supported by Genesys Cloud: {} (unsupported-attributes=reject)",
@@ -561,6 +608,15 @@ fn check_unsupported(obj: &Map<String, Value>, compat: &Compat) -> ApiResult<()>
 /// `unsupported-attributes=drop` (the default) these are accepted and dropped; the client
 /// report's `dropped-attributes` rule lists them.
 pub(crate) fn unsupported_attributes(obj: &Map<String, Value>) -> Vec<String> {
+    unsupported_attributes_with(obj, true)
+}
+
+/// [`unsupported_attributes`], counting Genesys' additions to the RFC user among them when
+/// `genesys_attributes` (the switch) is off.
+pub(crate) fn unsupported_attributes_with(
+    obj: &Map<String, Value>,
+    genesys_attributes: bool,
+) -> Vec<String> {
     let mut unsupported = Vec::new();
     for (key, value) in obj {
         if key.eq_ignore_ascii_case("schemas")
@@ -574,10 +630,14 @@ pub(crate) fn unsupported_attributes(obj: &Map<String, Value>) -> Vec<String> {
             .into_iter()
             .find(|s| s.id.eq_ignore_ascii_case(key));
         match ext {
+            Some(s) if !genesys_attributes && s.id == GENESYS_USER => {
+                unsupported.push(key.clone());
+            }
             Some(s) => {
                 if let Some(inner) = value.as_object() {
                     for k in inner.keys() {
-                        if s.attribute(k).is_none() {
+                        let withdrawn = !genesys_attributes && schema::is_genesys_addition(s.id, k);
+                        if s.attribute(k).is_none() || withdrawn {
                             unsupported.push(format!("{}:{k}", s.id));
                         }
                     }
@@ -686,7 +746,10 @@ fn write_active(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResul
     Ok(())
 }
 
-fn read_emails(u: &User, _: &View<'_>) -> Option<Value> {
+fn read_emails(u: &User, view: &View<'_>) -> Option<Value> {
+    if let Some(sent) = sent_contacts(u, view) {
+        return render_sent(&sent.emails);
+    }
     let mut list = vec![json!({"value": u.email, "type": "other", "primary": true})];
     if let Some(w) = &u.work_email {
         list.push(json!({"value": w, "type": "work"}));
@@ -696,6 +759,20 @@ fn read_emails(u: &User, _: &View<'_>) -> Option<Value> {
 
 fn write_emails(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResult<()> {
     let items = array("emails", v)?;
+    if ctx.compat.contact_lists == ContactLists::AsSent {
+        let sent = write_sent("emails", items, ctx)?;
+        // The Genesys form keeps what it has a slot for: the first work email.
+        u.work_email = sent
+            .iter()
+            .find(|e| {
+                e.kind
+                    .as_deref()
+                    .is_some_and(|k| k.eq_ignore_ascii_case("work"))
+            })
+            .map(|e| e.value.clone());
+        u.sent_contacts.get_or_insert_default().emails = sent;
+        return Ok(());
+    }
     let mut work = None;
     for item in items {
         let kind = item.get("type").and_then(Value::as_str).unwrap_or("");
@@ -731,7 +808,10 @@ fn array<'a>(name: &str, v: Option<&'a Value>) -> ApiResult<&'a [Value]> {
     }
 }
 
-fn read_phones(u: &User, _: &View<'_>) -> Option<Value> {
+fn read_phones(u: &User, view: &View<'_>) -> Option<Value> {
+    if let Some(sent) = sent_contacts(u, view) {
+        return render_sent(&sent.phone_numbers);
+    }
     (!u.phones.is_empty()).then(|| {
         Value::Array(
             u.phones
@@ -750,6 +830,33 @@ fn read_phones(u: &User, _: &View<'_>) -> Option<Value> {
 
 fn write_phones(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResult<()> {
     let items = array("phoneNumbers", v)?;
+    if ctx.compat.contact_lists == ContactLists::AsSent {
+        let sent = write_sent("phoneNumbers", items, ctx)?;
+        // The Genesys form keeps the numbers it can hold: a known type, E.164 or a tel URI.
+        u.phones.clear();
+        u.primary_phone = None;
+        for p in &sent {
+            let kind = p
+                .kind
+                .as_deref()
+                .and_then(|k| PHONE_TYPES.iter().find(|t| t.eq_ignore_ascii_case(k)));
+            let (Some(kind), Ok(number)) = (kind, PhoneNumber::parse(p.value.trim())) else {
+                continue;
+            };
+            if u.phones.iter().any(|q| q.kind == *kind) {
+                continue;
+            }
+            if p.primary == Some(true) {
+                u.primary_phone = Some((*kind).to_owned());
+            }
+            u.phones.push(Phone {
+                kind: (*kind).to_owned(),
+                value: number,
+            });
+        }
+        u.sent_contacts.get_or_insert_default().phone_numbers = sent;
+        return Ok(());
+    }
     let mut phones: Vec<Phone> = Vec::new();
     let mut primary = None;
     for item in items {
@@ -793,6 +900,70 @@ fn write_phones(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResul
     Ok(())
 }
 
+/// The lists as sent, when this view renders them and the user has them.
+fn sent_contacts<'u>(u: &'u User, view: &View<'_>) -> Option<&'u SentContacts> {
+    u.sent_contacts.as_deref().filter(|_| view.contacts_as_sent)
+}
+
+fn render_sent(list: &[SentContact]) -> Option<Value> {
+    (!list.is_empty()).then(|| {
+        Value::Array(
+            list.iter()
+                .map(|c| {
+                    let mut o = json!({"value": c.value});
+                    if let Some(k) = &c.kind {
+                        o["type"] = json!(k);
+                    }
+                    if let Some(p) = c.primary {
+                        o["primary"] = json!(p);
+                    }
+                    o
+                })
+                .collect(),
+        )
+    })
+}
+
+/// `contact-lists=as-sent`: an `emails` or `phoneNumbers` list kept as sent. Each element
+/// needs a string `value` (an empty one is skipped, as in the slots); `type` is any string and
+/// `primary` a boolean; RFC 7643 §2.4 allows `primary: true` once per list. At most
+/// [`SENT_CONTACTS_MAX`] elements.
+fn write_sent(name: &str, items: &[Value], ctx: &WriteCtx<'_>) -> ApiResult<Vec<SentContact>> {
+    if items.len() > SENT_CONTACTS_MAX {
+        return Err(ApiError::invalid_value(format!(
+            "{name}: at most {SENT_CONTACTS_MAX} elements are kept, got {}",
+            items.len()
+        )));
+    }
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        let Some(obj) = item.as_object() else {
+            return Err(ApiError::invalid_value(format!(
+                "{name}: each element must be an object, got {item}"
+            )));
+        };
+        let Some(value) = opt_string(&format!("{name}.value"), get_ci(obj, "value"))? else {
+            continue;
+        };
+        let kind = opt_string(&format!("{name}.type"), get_ci(obj, "type"))?;
+        let primary = get_ci(obj, "primary")
+            .filter(|p| !p.is_null())
+            .map(|p| boolean(&format!("{name}.primary"), p, ctx.compat))
+            .transpose()?;
+        out.push(SentContact {
+            value,
+            kind,
+            primary,
+        });
+    }
+    if out.iter().filter(|c| c.primary == Some(true)).count() > 1 {
+        return Err(ApiError::invalid_value(format!(
+            "{name}: \"primary\": true may appear once (RFC 7643 §2.4)"
+        )));
+    }
+    Ok(out)
+}
+
 fn read_groups(u: &User, view: &View<'_>) -> Option<Value> {
     let groups: Vec<Value> = view
         .org
@@ -808,8 +979,10 @@ fn read_roles(u: &User, view: &View<'_>) -> Option<Value> {
     let roles: Vec<Value> = u
         .role_ids
         .iter()
-        .filter_map(|id| view.org.role(id))
-        .map(|r| json!({"value": r.name}))
+        .filter_map(|id| match view.org.role(id) {
+            Some(r) => Some(json!({"value": r.name})),
+            None => view.any_references.then(|| json!({"value": id})),
+        })
         .collect();
     (!roles.is_empty()).then_some(Value::Array(roles))
 }
@@ -817,6 +990,7 @@ fn read_roles(u: &User, view: &View<'_>) -> Option<Value> {
 fn write_roles(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResult<()> {
     let Some(v) = v else {
         match ctx.mode {
+            Mode::Create if !ctx.compat.genesys_defaults => u.role_ids.clear(),
             Mode::Create => {
                 u.role_ids = ctx
                     .org
@@ -845,16 +1019,23 @@ fn write_roles(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResult
         if let Some(p) = item.get("primary") {
             boolean("roles.primary", p, ctx.compat)?;
         }
-        let role = ctx.org.role_by_name(name).ok_or_else(|| {
-            ApiError::invalid_value(format!(
-                "roles: no role named {name:?} exists in this organization"
-            ))
-        })?;
-        if !ids.contains(&role.id) {
-            ids.push(role.id.clone());
+        let id = match ctx.org.role_by_name(name) {
+            Some(role) => role.id.clone(),
+            // `reference-values=any`: kept as given, rendered back by name.
+            None if ctx.compat.reference_values == References::Any && !name.is_empty() => {
+                name.to_owned()
+            }
+            None => {
+                return Err(ApiError::invalid_value(format!(
+                    "roles: no role named {name:?} exists in this organization (reference-values=any keeps unknown names)"
+                )));
+            }
+        };
+        if !ids.contains(&id) {
+            ids.push(id);
         }
     }
-    if ids.is_empty() && ctx.mode == Mode::Create {
+    if ids.is_empty() && ctx.mode == Mode::Create && ctx.compat.genesys_defaults {
         // "A user created with no groups or roles gets only the default employee role"
         // (genesys-api.md §6): an empty list on create is no roles, like an absent one.
         ids.extend(ctx.org.default_role().map(|r| r.id.clone()));
@@ -865,14 +1046,18 @@ fn write_roles(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResult
 
 fn write_division(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResult<()> {
     match opt_string("division", v)? {
-        Some(name) => {
-            let d = ctx.org.division_by_name(&name).ok_or_else(|| {
-                ApiError::invalid_value(format!(
-                    "division: no division named {name:?} exists in this organization (SCIM never creates divisions)"
-                ))
-            })?;
-            u.division_id = d.id.clone();
-        }
+        Some(name) => match ctx.org.division_by_name(&name) {
+            Some(d) => u.division_id = d.id.clone(),
+            // `reference-values=any`: kept as given in place of an id, rendered back as is.
+            None if ctx.compat.reference_values == References::Any => u.division_id = name,
+            None => {
+                return Err(ApiError::invalid_value(format!(
+                    "division: no division named {name:?} exists in this organization (SCIM never creates divisions; reference-values=any keeps unknown names)"
+                )));
+            }
+        },
+        // `genesys-defaults=false`: no division, as sent (RFC 7644 §3.5.2.2 for a removal).
+        None if !ctx.compat.genesys_defaults => u.division_id.clear(),
         None => {
             if let Some(home) = ctx.org.home_division() {
                 u.division_id = home.id.clone();
@@ -903,7 +1088,8 @@ fn write_manager(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResu
         // A manager that is unchanged is kept even if it has since been deleted: otherwise
         // deleting a manager would make every write to their reports fail.
         let unchanged = ctx.previous.and_then(|p| p.manager_id.as_deref()) == Some(m.as_str());
-        if !unchanged && ctx.org.user(m).is_none() {
+        let any = ctx.compat.reference_values == References::Any;
+        if !unchanged && !any && ctx.org.user(m).is_none() {
             return Err(ApiError::invalid_value(format!(
                 "manager: {m:?} is not the id of a user in this organization"
             )));

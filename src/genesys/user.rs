@@ -112,6 +112,29 @@ pub(crate) struct ExternalId {
     pub external_key: String,
 }
 
+/// Most elements kept per list under `contact-lists=as-sent`. Genesys has 11 phone slots and
+/// 2 email slots; an RFC server stores what it gets, so this bounds what one user can hold.
+pub(crate) const SENT_CONTACTS_MAX: usize = 20;
+
+/// One `emails` or `phoneNumbers` element as the client sent it (`contact-lists=as-sent`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct SentContact {
+    pub value: String,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none", default)]
+    pub kind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub primary: Option<bool>,
+}
+
+/// The SCIM `emails` and `phoneNumbers` lists as sent, kept beside the Genesys slots when
+/// `contact-lists=as-sent` wrote them; the SCIM view renders these instead of the slots.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct SentContacts {
+    pub emails: Vec<SentContact>,
+    pub phone_numbers: Vec<SentContact>,
+}
+
 /// A skill or language with a proficiency.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Proficiency {
@@ -158,6 +181,9 @@ pub(crate) struct User {
     /// When the record was first stored (SCIM `meta.created`, behind the `meta-created` switch).
     #[serde(default)]
     pub date_created: DateTime<Utc>,
+    /// The SCIM contact lists as sent (`contact-lists=as-sent` only; `None` otherwise).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub sent_contacts: Option<Box<SentContacts>>,
 }
 
 impl User {
@@ -220,6 +246,7 @@ impl User {
             version: _,
             date_modified: _,
             date_created: _,
+            sent_contacts,
         } = self;
         *id == other.id
             && *state == other.state
@@ -239,6 +266,7 @@ impl User {
             && *languages == other.languages
             && *external_ids == other.external_ids
             && *password == other.password
+            && *sent_contacts == other.sent_contacts
     }
 
     /// Whether the user is visible to SCIM (not soft-deleted).

@@ -39,14 +39,14 @@ pub(crate) fn service_provider_config(ctx: &Session) -> ApiResult<Response<Body>
 }
 
 fn resource_type_json(ctx: &Session, id: &str) -> Option<Value> {
+    let user_extensions: &[&str] = if ctx.compat.genesys_attributes {
+        &[schema::ENTERPRISE_USER, schema::GENESYS_USER]
+    } else {
+        &[schema::ENTERPRISE_USER]
+    };
     let (name, endpoint, schema, extensions): (&str, &str, &str, &[&str]) =
         match id.to_ascii_lowercase().as_str() {
-            "user" => (
-                "User",
-                "/Users",
-                schema::USER,
-                &[schema::ENTERPRISE_USER, schema::GENESYS_USER],
-            ),
+            "user" => ("User", "/Users", schema::USER, user_extensions),
             "group" => ("Group", "/Groups", schema::GROUP, &[]),
             _ => return None,
         };
@@ -112,13 +112,24 @@ fn attribute_json(a: &Attribute) -> Value {
     v
 }
 
+/// The schemas this request offers: all of them, less what Genesys adds to the RFC user when
+/// `genesys-attributes` is off (the `schemas_follow_genesys_attributes` test).
+fn offered(ctx: &Session) -> impl Iterator<Item = &'static Schema> + '_ {
+    RESOURCE_SCHEMAS.iter().filter(|s| {
+        ctx.compat.genesys_attributes || !s.id.eq_ignore_ascii_case(schema::GENESYS_USER)
+    })
+}
+
 fn schema_json(ctx: &Session, s: &Schema) -> Value {
+    let offered = |a: &&Attribute| {
+        ctx.compat.genesys_attributes || !schema::is_genesys_addition(s.id, a.name)
+    };
     json!({
         "schemas": [schema::SCHEMA],
         "id": s.id,
         "name": s.name,
         "description": s.description,
-        "attributes": s.attributes.iter().filter(|a| a.name != "id" && a.name != "meta").map(attribute_json).collect::<Vec<_>>(),
+        "attributes": s.attributes.iter().filter(|a| a.name != "id" && a.name != "meta").filter(offered).map(attribute_json).collect::<Vec<_>>(),
         "meta": {"resourceType": "Schema", "location": format!("{}/Schemas/{}", ctx.scim_base, s.id)},
     })
 }
@@ -131,17 +142,13 @@ pub(crate) fn schemas(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Bod
             "Filtered results are invalid for Schemas.",
         ));
     }
-    let list: Vec<Value> = RESOURCE_SCHEMAS
-        .iter()
-        .map(|s| schema_json(ctx, s))
-        .collect();
+    let list: Vec<Value> = offered(ctx).map(|s| schema_json(ctx, s)).collect();
     Ok(json_response(StatusCode::OK, SCIM_JSON, &list_of(list)))
 }
 
 /// `GET /Schemas/{urn}`.
 pub(crate) fn schema(ctx: &Session, id: &str) -> ApiResult<Response<Body>> {
-    let s = RESOURCE_SCHEMAS
-        .iter()
+    let s = offered(ctx)
         .find(|s| s.id.eq_ignore_ascii_case(id))
         .ok_or_else(|| ApiError::not_found(format!("Schema {id} not found.")))?;
     Ok(json_response(

@@ -94,11 +94,7 @@ impl Session {
 impl Session {
     /// How this request renders resources of `org` (which the caller has locked).
     pub(crate) fn view<'a>(&'a self, org: &'a Org) -> View<'a> {
-        View {
-            org,
-            base: &self.scim_base,
-            meta_created: self.compat.meta_created,
-        }
+        View::with(org, &self.scim_base, &self.compat)
     }
 }
 
@@ -151,6 +147,15 @@ pub(crate) fn scim(
         ScimRoute::ResourceType(id) => get_only(m, || discovery::resource_type(ctx, id)),
         ScimRoute::Schemas => get_only(m, || discovery::schemas(ctx, req)),
         ScimRoute::Schema(id) => get_only(m, || discovery::schema(ctx, id)),
+        ScimRoute::Search => match (m, ctx.compat.dot_search_status) {
+            (&Method::POST, 501) => Err(ApiError::not_implemented(
+                "POST /.search (a search across resource types) is not supported (dot-search=501).",
+            )),
+            _ => Err(ApiError::not_found(format!(
+                "No resource at {m} {}.",
+                req.path
+            ))),
+        },
     }
 }
 

@@ -549,6 +549,15 @@ pub(crate) const GROUP_SCHEMA: Schema = Schema {
 pub(crate) const RESOURCE_SCHEMAS: &[Schema] =
     &[USER_SCHEMA, ENTERPRISE_SCHEMA, GENESYS_SCHEMA, GROUP_SCHEMA];
 
+/// Whether an attribute (by schema URN and name) is one Genesys adds to the RFC 7643 user:
+/// anything in its own extension, and `dateHire` in the enterprise one. The
+/// `genesys-attributes` switch offers or withdraws exactly these (discovery, rendering,
+/// writes), so the list lives here, beside the schemas it names.
+pub(crate) fn is_genesys_addition(urn: &str, attr: &str) -> bool {
+    urn.eq_ignore_ascii_case(GENESYS_USER)
+        || (urn.eq_ignore_ascii_case(ENTERPRISE_USER) && attr.eq_ignore_ascii_case("dateHire"))
+}
+
 /// User attributes Genesys documents as unsupported (seed 004) or simply does not model. They
 /// are accepted and dropped on write unless `Compat::unsupported_attributes` is `reject`.
 pub(crate) const UNSUPPORTED_USER: &[&str] = &[

@@ -153,3 +153,193 @@ async fn named_switches_win_over_the_profile_set_beside_them() {
     assert_eq!(s, 201, "the rfc preset applies: {user}");
     assert!(user["meta"].get("created").is_none(), "{user}");
 }
+
+const GENESYS_EXT: &str = "urn:ietf:params:scim:schemas:extension:genesys:purecloud:2.0:User";
+
+#[tokio::test]
+async fn rfc_offers_no_genesys_additions_genesys_offers_them() {
+    let rfc = spawn_with(profile(Profile::Rfc)).await;
+    let (_, schemas) = rfc.get_json(&format!("{SCIM}/Schemas")).await;
+    let ids: Vec<&str> = schemas["Resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert!(!ids.contains(&GENESYS_EXT), "{ids:?}");
+    let (s, _) = rfc.get_json(&format!("{SCIM}/Schemas/{GENESYS_EXT}")).await;
+    assert_eq!(s, 404);
+    let (_, ent) = rfc.get_json(&format!("{SCIM}/Schemas/{ENT}")).await;
+    let names: Vec<&str> = ent["attributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        !names.contains(&"dateHire") && names.contains(&"division"),
+        "{names:?}"
+    );
+    let (_, rt) = rfc.get_json(&format!("{SCIM}/ResourceTypes/User")).await;
+    assert_eq!(
+        rt["schemaExtensions"],
+        json!([{"schema": ENT, "required": false}])
+    );
+    // A body that sends them has them dropped, like any unsupported attribute.
+    let (s, user) = create(
+        &rfc,
+        json!({"userName": "u1", "displayName": "U",
+               ENT: {"dateHire": "2020-01-02", "department": "R&D"},
+               GENESYS_EXT: {"routingSkills": [{"name": "Billing", "proficiency": 2.5}]}}),
+    )
+    .await;
+    assert_eq!(s, 201, "{user}");
+    assert!(user.get(GENESYS_EXT).is_none(), "{user}");
+    assert_eq!(user[ENT], json!({"department": "R&D"}));
+    assert_eq!(
+        user["schemas"],
+        json!(["urn:ietf:params:scim:schemas:core:2.0:User", ENT])
+    );
+
+    let genesys = spawn_with(profile(Profile::Genesys)).await;
+    let (_, rt) = genesys
+        .get_json(&format!("{SCIM}/ResourceTypes/User"))
+        .await;
+    assert_eq!(rt["schemaExtensions"].as_array().unwrap().len(), 2);
+    let (_, maria) = genesys.get_json(&format!("{SCIM}/Users/{MARIA}")).await;
+    assert!(maria[GENESYS_EXT]["externalIds"].is_array(), "{maria}");
+}
+
+#[tokio::test]
+async fn rfc_keeps_unknown_roles_divisions_and_managers_genesys_refuses_them() {
+    let body = json!({"userName": "r@x.org", "displayName": "R", "roles": [{"value": "Auditor"}],
+                      ENT: {"division": "Atlantis", "manager": {"value": "no-such-user"}}});
+    let rfc = spawn_with(profile(Profile::Rfc)).await;
+    let (s, user) = create(&rfc, body.clone()).await;
+    assert_eq!(s, 201, "{user}");
+    assert_eq!(user["roles"], json!([{"value": "Auditor"}]));
+    assert_eq!(user[ENT]["division"], "Atlantis");
+    // No resource behind the id, so no `$ref`; a real manager keeps its `$ref`.
+    assert_eq!(user[ENT]["manager"], json!({"value": "no-such-user"}));
+    let id = user["id"].as_str().unwrap();
+    let (s, after) = patch(
+        &rfc,
+        id,
+        json!([{"op": "replace", "path": format!("{ENT}:manager"), "value": {"value": MARIA}}]),
+    )
+    .await;
+    assert_eq!(s, 200, "{after}");
+    assert!(
+        after[ENT]["manager"]["$ref"]
+            .as_str()
+            .unwrap()
+            .ends_with(MARIA)
+    );
+    // Filters see the kept division as rendered.
+    let (_, found) = rfc
+        .get_json(&format!("{SCIM}/Users?filter=urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:division%20eq%20%22Atlantis%22"))
+        .await;
+    assert_eq!(found["totalResults"], 1, "{found}");
+
+    let genesys = spawn_with(profile(Profile::Genesys)).await;
+    for bad in [
+        json!({"userName": "r@x.org", "displayName": "R", "roles": [{"value": "Auditor"}]}),
+        json!({"userName": "r@x.org", "displayName": "R", ENT: {"division": "Atlantis"}}),
+        json!({"userName": "r@x.org", "displayName": "R", ENT: {"manager": {"value": "nobody"}}}),
+    ] {
+        let (s, err) = create(&genesys, bad).await;
+        assert_scim_error(s, &err, 400, Some("invalidValue"));
+    }
+}
+
+#[tokio::test]
+async fn rfc_keeps_contact_lists_as_sent_genesys_maps_them_to_slots() {
+    let emails = json!([{"value": "home@x.org", "type": "home", "primary": false}]);
+    let phones = json!([{"value": "555-0100", "type": "work", "primary": false}]);
+    let body = json!({"userName": "c@x.org", "displayName": "C",
+                      "emails": emails, "phoneNumbers": phones});
+    let rfc = spawn_with(profile(Profile::Rfc)).await;
+    let (s, user) = create(&rfc, body.clone()).await;
+    assert_eq!(s, 201, "{user}");
+    assert_eq!(
+        user["emails"], emails,
+        "no userName mirror, primary false kept"
+    );
+    assert_eq!(user["phoneNumbers"], phones, "a free-form number is kept");
+    let id = user["id"].as_str().unwrap();
+    let (_, got) = rfc.get_json(&format!("{SCIM}/Users/{id}")).await;
+    assert_eq!(got["emails"], emails);
+    // `primary: true` at most once (RFC 7643 §2.4); too many elements are refused, not stored.
+    let two = json!([{"value": "a@x.org", "primary": true}, {"value": "b@x.org", "primary": true}]);
+    let (s, err) = patch(
+        &rfc,
+        id,
+        json!([{"op": "replace", "path": "emails", "value": two}]),
+    )
+    .await;
+    assert_scim_error(s, &err, 400, Some("invalidValue"));
+    let many: Vec<Value> = (0..21)
+        .map(|i| json!({"value": format!("{i}@x.org")}))
+        .collect();
+    let (s, err) = patch(
+        &rfc,
+        id,
+        json!([{"op": "add", "path": "emails", "value": many}]),
+    )
+    .await;
+    assert_scim_error(s, &err, 400, Some("invalidValue"));
+    let (_, platform) = rfc.get_json(&format!("/api/v2/users/{id}")).await;
+    assert_eq!(platform["email"], "c@x.org", "{platform}");
+
+    let genesys = spawn_with(profile(Profile::Genesys)).await;
+    let (s, err) = create(&genesys, body).await;
+    assert_scim_error(s, &err, 400, Some("invalidValue"));
+    let (_, maria) = genesys.get_json(&format!("{SCIM}/Users/{MARIA}")).await;
+    assert_eq!(maria["emails"][0]["type"], "other", "{maria}");
+    assert_eq!(maria["emails"][0]["value"], maria["userName"]);
+}
+
+#[tokio::test]
+async fn rfc_fills_no_defaults_genesys_gives_home_and_employee() {
+    let body = json!({"userName": "d@x.org", "displayName": "D"});
+    let rfc = spawn_with(profile(Profile::Rfc)).await;
+    let (_, user) = create(&rfc, body.clone()).await;
+    assert!(user.get("roles").is_none(), "{user}");
+    assert!(user.get(ENT).is_none(), "{user}");
+    let (_, with_div) = create(
+        &rfc,
+        json!({"userName": "e@x.org", "displayName": "E", ENT: {"division": "Sales"}}),
+    )
+    .await;
+    let id = with_div["id"].as_str().unwrap();
+    let (s, after) = patch(
+        &rfc,
+        id,
+        json!([{"op": "remove", "path": format!("{ENT}:division")}]),
+    )
+    .await;
+    assert_eq!(s, 200, "{after}");
+    assert!(after.get(ENT).is_none(), "{after}");
+
+    let genesys = spawn_with(profile(Profile::Genesys)).await;
+    let (_, user) = create(&genesys, body).await;
+    assert_eq!(user["roles"], json!([{"value": "employee"}]));
+    assert_eq!(user[ENT]["division"], "Home");
+}
+
+#[tokio::test]
+async fn dot_search_is_501_under_rfc_and_404_under_genesys() {
+    for (p, want) in [(Profile::Rfc, 501), (Profile::Genesys, 404)] {
+        let app = spawn_with(profile(p)).await;
+        let resp = app
+            .post_json(
+                &format!("{SCIM}/.search"),
+                &json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"]}),
+            )
+            .send()
+            .await
+            .unwrap();
+        let (s, body) = status_json(resp).await;
+        assert_scim_error(s, &body, want, None);
+    }
+}
