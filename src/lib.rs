@@ -62,7 +62,9 @@
 //! - [`cli`] (feature `cli`): the binary's one call, and the environment names `exec` sets.
 //!
 //! The state's fields and everything behind them are crate-private, so rustc reports what is
-//! unused; code kept on purpose says why in an `allow` reason.
+//! unused; code kept on purpose says why in an `allow` reason. `tests/public_api.rs` fails when
+//! a `pub` line here changes without its list, or a public name is missing from
+//! `docs/pipeline.md`.
 
 // Without the command line, what only its subcommands use (parts of the HTTP client, the
 // `exec` step trait, `expect`'s report types) is unused; the default build, which clippy
