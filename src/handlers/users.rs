@@ -95,7 +95,7 @@ pub(crate) fn list(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>>
         v.dedup();
         Cow::Owned(v)
     };
-    let proj = projection(req);
+    let proj = projection(ctx, req);
     let users = matched[page.slice(&matched)].iter().filter_map(|p| {
         ghosts
             .iter()
@@ -167,7 +167,7 @@ pub(crate) fn get(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Respon
         return Ok(resp);
     }
     let view = ctx.view(&org);
-    let proj = projection(req);
+    let proj = projection(ctx, req);
     if proj.is_empty() {
         let doc = UserDocument { user, view: &view };
         return Ok(scim_document(StatusCode::OK, &doc, user.version));
