@@ -152,7 +152,7 @@ async fn serve(config: Config) -> ExitCode {
     logging::init(config.log_format);
     let instance = match Instance::start(config).await {
         Ok(i) => i,
-        Err(e) => return fail(&e),
+        Err(e) => return fail(&e.to_string()),
     };
     let addr = instance.addr();
     let config = &instance.state().config;

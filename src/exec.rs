@@ -93,7 +93,7 @@ pub(crate) async fn run(mut args: ExecArgs) -> i32 {
     crate::logging::init(config.log_format);
     let instance = match Instance::start(config).await {
         Ok(i) => i,
-        Err(e) => return fail(&e, SERVER_FAILED),
+        Err(e) => return fail(&e.to_string(), SERVER_FAILED),
     };
     let client = instance.client();
     let env = match environment(&instance, &client).await {

@@ -50,6 +50,15 @@ pub(crate) fn serialized_response(
 ) -> Response<Body> {
     // Serializing these types cannot fail (string keys, no non-finite floats).
     let bytes = serde_json::to_vec(value).unwrap_or_default();
+    bytes_response(status, content_type, bytes.into())
+}
+
+/// A response whose body is JSON text already written (a cached render).
+pub(crate) fn bytes_response(
+    status: StatusCode,
+    content_type: &'static str,
+    bytes: Bytes,
+) -> Response<Body> {
     let mut resp = Response::new(full(bytes));
     *resp.status_mut() = status;
     resp.headers_mut()

@@ -11,7 +11,22 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::config::Config;
-use crate::state::AppState;
+use crate::state::{AppState, SetupError};
+
+/// Why a server did not start. The message names the flag at fault, as start-up errors do;
+/// the variant says whose fault it is.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The configuration was refused: clock, fixtures or scenarios ([`SetupError`]).
+    #[error(transparent)]
+    Setup(#[from] SetupError),
+    /// The machine refused the listener or the port file.
+    #[error("{0}")]
+    Listen(String),
+    /// No thread or runtime for the server (the test handle's own).
+    #[error("{0}")]
+    Runtime(String),
+}
 
 /// A running server. Dropping it asks the accept loop to stop (without waiting for the drain);
 /// [`Instance::stop`] stops and waits.
@@ -26,18 +41,18 @@ pub(crate) struct Instance {
 impl Instance {
     /// Builds the state from `config`, binds `config.bind`, writes `config.port_file`, and
     /// spawns the accept loop. Errors name the flag at fault.
-    pub(crate) async fn start(config: Config) -> Result<Self, String> {
-        let state = AppState::new(config).map_err(|e| e.to_string())?;
+    pub(crate) async fn start(config: Config) -> Result<Self, StartError> {
+        let state = AppState::new(config)?;
         let config = &state.config;
         let listener = TcpListener::bind(config.bind)
             .await
-            .map_err(|e| format!("--bind {}: {e}", config.bind))?;
+            .map_err(|e| StartError::Listen(format!("--bind {}: {e}", config.bind)))?;
         let addr = listener
             .local_addr()
-            .map_err(|e| format!("cannot read the bound address: {e}"))?;
+            .map_err(|e| StartError::Listen(format!("cannot read the bound address: {e}")))?;
         if let Some(path) = &config.port_file {
             std::fs::write(path, addr.to_string())
-                .map_err(|e| format!("--port-file {}: {e}", path.display()))?;
+                .map_err(|e| StartError::Listen(format!("--port-file {}: {e}", path.display())))?;
         }
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(crate::server::run(listener, state.clone(), async move {

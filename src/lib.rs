@@ -48,8 +48,9 @@
 //! Every module is crate-private except [`compat`] (the switch table [`Config`] names) and
 //! [`cli`]; what a user of the library needs is re-exported here, chosen on purpose:
 //!
-//! - [`MockServer`], its [`Builder`], [`Credentials`] and [`StartError`]: a server per test, on
-//!   its own thread, driven through the admin API the way a test in any language drives it.
+//! - [`MockServer`], its [`Builder`], [`Credentials`] and [`StartError`] (a refused
+//!   configuration or a refusing machine): a server per test, on its own thread, driven
+//!   through the admin API the way a test in any language drives it.
 //! - [`Config`] (what the `serve` flags fill in, for [`Builder::config`]) and the types its
 //!   fields name: [`compat`], [`LogFormat`], [`RateLayer`], [`Redaction`].
 //! - [`AppState`] (built from a [`Config`], or a [`SetupError`]), [`handle`] and [`serve`]: the socket-free testing

@@ -1,25 +1,5 @@
-//! [`MockServer`]: the mock as a Rust test handle, for a client crate's own tests.
-//!
-//! Each handle runs a real server on `127.0.0.1:0` on a thread of its own with its own Tokio
-//! runtime, so it works the same from a plain `#[test]` and from `#[tokio::test]` (whatever
-//! runtime flavour), many handles run side by side in one test binary, and dropping the handle
-//! stops its server and frees the port. The admin helpers go through the server's own
-//! `/__admin` API, so they do exactly what a test in another language would do over HTTP.
-//!
-//! The helpers panic with a message naming the call when the server refuses it: they are
-//! meant for tests, where a panic is a failed test with a reason.
-//!
-//! ```
-//! use genesys_scim_mock::MockServer;
-//!
-//! let server = MockServer::start();
-//! let creds = server.credentials();
-//! assert_eq!(creds.client_id, "mock-client-id");
-//! assert!(server.base_url().starts_with("http://127.0.0.1:"));
-//! assert!(!server.token().is_empty());
-//! // The journal counts what the client under test sent (nothing yet).
-//! assert_eq!(server.journal_count(&serde_json::json!({"route": "users.create"})), 0);
-//! ```
+//! [`MockServer`]: the mock as a Rust test handle, for a client crate's own tests (its
+//! documentation is on the type, which the crate root re-exports).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -34,6 +14,7 @@ use tokio::sync::oneshot;
 use crate::client::{Answer, Client};
 use crate::config::Config;
 use crate::instance::Instance;
+pub use crate::instance::StartError;
 use crate::state::AppState;
 
 /// An OAuth client of the mock: what a Genesys SDK is configured with.
@@ -42,18 +23,6 @@ pub struct Credentials {
     pub client_id: String,
     pub client_secret: String,
 }
-
-/// Why a server could not start (bad fixtures, a bad scenario, a bad clock spec).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StartError(pub String);
-
-impl std::fmt::Display for StartError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "the mock server did not start: {}", self.0)
-    }
-}
-
-impl std::error::Error for StartError {}
 
 /// Configures a [`MockServer`] before it starts: fixtures, scenarios, seed, clock.
 ///
@@ -119,7 +88,28 @@ impl Builder {
     }
 }
 
-/// A running mock server, stopped when dropped. See the [module documentation](self).
+/// A running mock server, stopped when dropped: the mock as a Rust test handle.
+///
+/// Each handle runs a real server on `127.0.0.1:0` on a thread of its own with its own Tokio
+/// runtime, so it works the same from a plain `#[test]` and from `#[tokio::test]` (whatever
+/// runtime flavour), many handles run side by side in one test binary, and dropping the handle
+/// stops its server and frees the port. The admin helpers go through the server's own
+/// `/__admin` API, so they do exactly what a test in another language would do over HTTP.
+///
+/// The helpers panic with a message naming the call when the server refuses it: they are
+/// meant for tests, where a panic is a failed test with a reason.
+///
+/// ```
+/// use genesys_scim_mock::MockServer;
+///
+/// let server = MockServer::start();
+/// let creds = server.credentials();
+/// assert_eq!(creds.client_id, "mock-client-id");
+/// assert!(server.base_url().starts_with("http://127.0.0.1:"));
+/// assert!(!server.token().is_empty());
+/// // The journal counts what the client under test sent (nothing yet).
+/// assert_eq!(server.journal_count(&serde_json::json!({"route": "users.create"})), 0);
+/// ```
 #[derive(Debug)]
 pub struct MockServer {
     addr: SocketAddr,
@@ -137,7 +127,9 @@ impl MockServer {
     ///
     /// When no server can start (no thread, no loopback port): the environment is broken.
     pub fn start() -> Self {
-        Self::builder().start().unwrap_or_else(|e| panic!("{e}"))
+        Self::builder()
+            .start()
+            .unwrap_or_else(|e| panic!("the mock server did not start: {e}"))
     }
 
     /// A [`Builder`] for fixtures, scenarios, seed and clock.
@@ -161,7 +153,7 @@ impl MockServer {
                 {
                     Ok(r) => r,
                     Err(e) => {
-                        let _ = ready_tx.send(Err(format!("no runtime: {e}")));
+                        let _ = ready_tx.send(Err(StartError::Runtime(format!("no runtime: {e}"))));
                         return;
                     }
                 };
@@ -186,11 +178,10 @@ impl MockServer {
                     instance.stop().await;
                 });
             })
-            .map_err(|e| StartError(format!("no thread: {e}")))?;
+            .map_err(|e| StartError::Runtime(format!("no thread: {e}")))?;
         let (addr, state, client, runtime) = ready_rx
             .recv()
-            .map_err(|_| StartError("the server thread ended".to_owned()))?
-            .map_err(StartError)?;
+            .map_err(|_| StartError::Runtime("the server thread ended".to_owned()))??;
         let server = Self {
             addr,
             state,
@@ -202,7 +193,7 @@ impl MockServer {
         let client = server.client.clone();
         server
             .run(async move { client.health().await })
-            .map_err(|e| StartError(format!("not ready: {e}")))?;
+            .map_err(|e| StartError::Runtime(format!("not ready: {e}")))?;
         Ok(server)
     }
 

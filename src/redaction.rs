@@ -11,6 +11,8 @@
 //! key order and duplicate keys survive, and a body that is not valid JSON (or was cut) is
 //! still scanned, so a secret cannot leak through a syntax error.
 
+use std::borrow::Cow;
+
 /// What a redacted value is replaced with.
 pub(crate) const REDACTED: &str = "<redacted>";
 
@@ -61,32 +63,37 @@ impl Redaction {
         self.names.iter().any(|n| n.eq_ignore_ascii_case(name))
     }
 
-    /// A header value as stored.
-    pub(crate) fn header(&self, name: &str, value: &str) -> String {
+    /// A header value as stored: `value` itself unless the header is covered.
+    pub(crate) fn header(&self, name: &str, value: String) -> String {
         if self.covers(name) {
             REDACTED.to_owned()
         } else {
-            value.to_owned()
+            value
         }
     }
 
     /// A body as stored: JSON keys redacted if it looks like JSON, form fields if it looks
-    /// like a form, unchanged otherwise.
-    pub(crate) fn body(&self, text: &str) -> String {
+    /// like a form, unchanged otherwise. Borrowed when nothing is redacted, which is almost
+    /// every body: the journal then keeps the text it has without another copy.
+    pub(crate) fn body<'t>(&self, text: &'t str) -> Cow<'t, str> {
         if self.names.is_empty() {
-            return text.to_owned();
+            return Cow::Borrowed(text);
         }
         match text.trim_start().as_bytes().first() {
             Some(b'{' | b'[') => self.json(text),
             Some(_) if text.contains('=') && !text.contains(char::is_whitespace) => self.form(text),
-            _ => text.to_owned(),
+            _ => Cow::Borrowed(text),
         }
     }
 
     /// `a=1&client_secret=s` with the values of covered fields replaced (query strings too).
-    pub(crate) fn form(&self, text: &str) -> String {
-        if self.names.is_empty() {
-            return text.to_owned();
+    pub(crate) fn form<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        let covered = |pair: &str| {
+            pair.split_once('=')
+                .is_some_and(|(key, _)| self.covers(&decode_form_key(key)))
+        };
+        if self.names.is_empty() || !text.split('&').any(covered) {
+            return Cow::Borrowed(text);
         }
         let mut out = String::with_capacity(text.len());
         for (i, pair) in text.split('&').enumerate() {
@@ -94,7 +101,7 @@ impl Redaction {
                 out.push('&');
             }
             match pair.split_once('=') {
-                Some((key, _)) if self.covers(&decode_form_key(key)) => {
+                Some((key, _)) if covered(pair) => {
                     out.push_str(key);
                     out.push('=');
                     out.push_str(REDACTED);
@@ -102,38 +109,64 @@ impl Redaction {
                 _ => out.push_str(pair),
             }
         }
-        out
+        Cow::Owned(out)
     }
 
     /// JSON text with the value of every covered key replaced by `"<redacted>"`. Only the
-    /// value is touched; a value that is an object or array is replaced whole.
-    pub(crate) fn json(&self, text: &str) -> String {
+    /// value is touched; a value that is an object or array is replaced whole. One `memchr`
+    /// pass finds every quote and backslash, and a string is compared only when a `:` follows
+    /// it and its length is a listed name's (or it has escapes), so a body with nothing to
+    /// hide costs that pass and no allocation.
+    pub(crate) fn json<'t>(&self, text: &'t str) -> Cow<'t, str> {
         let bytes = text.as_bytes();
-        let mut out = String::with_capacity(text.len());
+        let mut out: Option<String> = None;
         let mut copied = 0;
-        let mut i = 0;
-        while i < bytes.len() {
-            if bytes[i] != b'"' {
-                i += 1;
+        // Where the open string started, and the first byte not yet consumed by an escape or
+        // a replaced value.
+        let mut open: Option<usize> = None;
+        let mut next = 0;
+        for at in memchr::memchr2_iter(b'"', b'\\', bytes) {
+            if at < next {
                 continue;
             }
-            let end = string_end(bytes, i);
-            let after = skip_ws(bytes, end);
-            if bytes.get(after) == Some(&b':') && self.covers(&unescape(&text[i + 1..end - 1])) {
-                let start = skip_ws(bytes, after + 1);
-                let stop = value_end(bytes, start);
-                out.push_str(&text[copied..start]);
-                out.push('"');
-                out.push_str(REDACTED);
-                out.push('"');
-                copied = stop;
-                i = stop;
-            } else {
-                i = end;
+            match (bytes[at], open) {
+                (b'\\', Some(_)) => next = at + 2,
+                (b'\\', None) => {}
+                (_, None) => open = Some(at),
+                (_, Some(start)) => {
+                    open = None;
+                    let after = skip_ws(bytes, at + 1);
+                    if bytes.get(after) != Some(&b':') || !self.covers_key(&text[start + 1..at]) {
+                        continue;
+                    }
+                    let from = skip_ws(bytes, after + 1);
+                    let stop = value_end(bytes, from);
+                    let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
+                    o.push_str(&text[copied..from]);
+                    o.push('"');
+                    o.push_str(REDACTED);
+                    o.push('"');
+                    copied = stop;
+                    next = stop;
+                }
             }
         }
-        out.push_str(&text[copied..]);
-        out
+        match out {
+            None => Cow::Borrowed(text),
+            Some(mut o) => {
+                o.push_str(&text[copied..]);
+                Cow::Owned(o)
+            }
+        }
+    }
+
+    /// Whether a JSON key, as written between its quotes, is covered once unescaped.
+    fn covers_key(&self, raw: &str) -> bool {
+        if raw.contains('\\') {
+            return self.covers(&unescape(raw));
+        }
+        // Without escapes the key is its own text: compare only keys of a listed length.
+        self.names.iter().any(|n| n.len() == raw.len()) && self.covers(raw)
     }
 }
 
@@ -199,9 +232,6 @@ fn value_end(bytes: &[u8], start: usize) -> usize {
 
 /// A JSON key's text, for matching: the common escapes decoded; others kept as written.
 fn unescape(raw: &str) -> String {
-    if !raw.contains('\\') {
-        return raw.to_owned();
-    }
     serde_json::from_str::<String>(&format!("\"{raw}\"")).unwrap_or_else(|_| raw.to_owned())
 }
 
@@ -259,18 +289,54 @@ mod tests {
             r.form("filter=x&CLIENT_SECRET=s"),
             "filter=x&CLIENT_SECRET=<redacted>"
         );
-        assert_eq!(r.header("X-Api-Key", "k"), REDACTED);
-        assert_eq!(r.header("Cookie", "a=b"), REDACTED);
-        assert_eq!(r.header("Accept", "*/*"), "*/*");
+        assert_eq!(r.header("X-Api-Key", "k".into()), REDACTED);
+        assert_eq!(r.header("Cookie", "a=b".into()), REDACTED);
+        assert_eq!(r.header("Accept", "*/*".into()), "*/*");
         assert_eq!(r.body("plain text = here"), "plain text = here");
     }
 
     #[test]
     fn the_list_is_configurable_and_can_be_empty() {
         let r = Redaction::new(["X-Secret"]);
-        assert_eq!(r.header("x-secret", "v"), REDACTED);
-        assert_eq!(r.header("authorization", "Bearer t"), "Bearer t");
+        assert_eq!(r.header("x-secret", "v".into()), REDACTED);
+        assert_eq!(r.header("authorization", "Bearer t".into()), "Bearer t");
         let none = Redaction::new([]);
         assert_eq!(none.body(r#"{"password":"p"}"#), r#"{"password":"p"}"#);
+    }
+
+    proptest::proptest! {
+        /// The scanner agrees with a parser: every covered key's value, at any depth and
+        /// whatever its case, is hidden; everything else parses back as it was sent.
+        #[test]
+        fn redacted_json_parses_back_with_only_covered_values_hidden(
+            pairs in proptest::collection::vec(
+                (proptest::sample::select(vec![
+                    "password", "PassWord", "access_token", "userName", "pass", "x\\\"y", "é",
+                ]), "[a-z\"\\\\ é]{0,8}", proptest::bool::ANY),
+                0..8,
+            ),
+        ) {
+            let r = Redaction::default();
+            let mut doc = serde_json::Map::new();
+            for (k, v, nest) in &pairs {
+                let v = serde_json::Value::String(v.clone());
+                let v = if *nest { serde_json::json!({ *k: [v] }) } else { v };
+                doc.insert((*k).to_owned(), v);
+            }
+            let text = serde_json::Value::Object(doc.clone()).to_string();
+            let out: serde_json::Value = serde_json::from_str(&r.json(&text)).unwrap();
+            for (k, v) in &doc {
+                let expect = if r.covers(k) {
+                    serde_json::json!(REDACTED)
+                } else if let Some(inner) = v.as_object() {
+                    let (ik, iv) = inner.iter().next().unwrap();
+                    let iv = if r.covers(ik) { serde_json::json!(REDACTED) } else { iv.clone() };
+                    serde_json::json!({ ik: iv })
+                } else {
+                    v.clone()
+                };
+                proptest::prop_assert_eq!(&out[k], &expect);
+            }
+        }
     }
 }

@@ -46,8 +46,8 @@ pub(crate) async fn receive(state: &AppState, req: Request<Incoming>) -> Respons
 }
 
 /// Answers one request whose body is already in memory, without a socket: the same pipeline
-/// as [`receive`], body cap included. Connection faults need a [`ConnFault`] in the request's
-/// extensions (the server puts one there); without one they answer 500.
+/// as `receive` (the socket's entry), body cap included. Connection faults need a `ConnFault`
+/// in the request's extensions (the server puts one there); without one they answer 500.
 ///
 /// Public on purpose (`genesys_scim_mock::handle`): the in-process testing entry, as axum's
 /// `oneshot` is. A test builds an [`AppState`] from a `Config`, sends requests built in memory,

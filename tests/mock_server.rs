@@ -158,6 +158,13 @@ fn fixtures_come_from_the_builder_and_bad_ones_are_a_start_error() {
         .fixtures("/nonexistent/org.json")
         .start()
         .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            genesys_scim_mock::StartError::Setup(genesys_scim_mock::SetupError::Fixtures(_))
+        ),
+        "a refused configuration, not the machine: {err}"
+    );
     assert!(err.to_string().contains("/nonexistent/org.json"), "{err}");
 }
 

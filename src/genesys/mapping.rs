@@ -9,6 +9,7 @@
 //! What is not in the table is not stored: attributes Genesys does not support are dropped, or
 //! rejected when `Compat::unsupported_attributes` is `reject`.
 
+use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
@@ -62,6 +63,15 @@ impl<'a> View<'a> {
             any_references: compat.reference_values == References::Any,
             genesys_defaults: compat.genesys_defaults,
         }
+    }
+
+    /// Whether the render cache may hold this view's documents: its key is the base and
+    /// `meta-created`, so the views the other rfc switches change are rendered every time.
+    fn cacheable(&self) -> bool {
+        self.genesys_attributes
+            && !self.contacts_as_sent
+            && !self.any_references
+            && self.genesys_defaults
     }
 
     /// Whether this view renders a row (`genesys-attributes` withdraws Genesys' additions).
@@ -439,6 +449,23 @@ impl serde::Serialize for UserDocument<'_> {
         map.serialize_entry("meta", &user_meta(user, view))?;
         map.end()
     }
+}
+
+/// The bytes of [`UserDocument`] for the user at table position `pos`: from the org's
+/// [`render_cache`](crate::genesys::render_cache) when it holds them for this view, else
+/// rendered and kept there. `user` must be the user stored at `pos`.
+pub(crate) fn user_bytes(pos: u32, user: &User, view: &View<'_>) -> Bytes {
+    if !view.cacheable() {
+        return Bytes::from(serde_json::to_vec(&UserDocument { user, view }).unwrap_or_default());
+    }
+    let cache = view.org.renders();
+    if let Some(bytes) = cache.get(pos, view.base, view.meta_created) {
+        return bytes;
+    }
+    // Serializing a document cannot fail (string keys, finite numbers).
+    let bytes = Bytes::from(serde_json::to_vec(&UserDocument { user, view }).unwrap_or_default());
+    cache.put(pos, view.base, view.meta_created, &bytes);
+    bytes
 }
 
 /// Writes a SCIM user body into a user: a copy of `ctx.previous`, or a blank user with `id`.

@@ -11,5 +11,6 @@ pub(crate) mod lookup;
 pub(crate) mod mapping;
 pub(crate) mod org;
 pub(crate) mod platform;
+pub(crate) mod render_cache;
 pub(crate) mod user;
 pub(crate) mod user_input;

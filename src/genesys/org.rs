@@ -17,6 +17,7 @@ use crate::genesys::group::Group;
 use crate::genesys::index::{Posting, UserIndexes};
 use crate::genesys::lag::RecentWrites;
 use crate::genesys::limits::{LimitSettings, Limits};
+use crate::genesys::render_cache::RenderCache;
 use crate::genesys::user::{User, UserState};
 use crate::overrides::Overrides;
 use crate::rate_layer::RateLayer;
@@ -67,6 +68,9 @@ pub(crate) struct Org {
     /// User position → positions of the groups it is a member of, sorted: a user's groups
     /// without a scan of every group's members. Bounded by the groups-per-user limit.
     member_of: Vec<Vec<u32>>,
+    /// Users' rendered documents, invalidated by every write below (bounded, see
+    /// [`crate::genesys::render_cache`]).
+    renders: RenderCache,
     /// Recent creates and deletes, for the `read-lag` switch (bounded, see
     /// [`crate::genesys::lag`]).
     pub recent: RecentWrites,
@@ -227,6 +231,7 @@ impl Org {
             keys: Keys::default(),
             indexes: UserIndexes::default(),
             member_of: Vec::new(),
+            renders: RenderCache::default(),
             recent: RecentWrites::default(),
             rate_layers: Vec::new(),
         }
@@ -329,6 +334,11 @@ impl Org {
         &self.indexes
     }
 
+    /// The cache of rendered user documents (see `mapping::user_bytes`).
+    pub(crate) fn renders(&self) -> &RenderCache {
+        &self.renders
+    }
+
     /// Number of users, deleted ones included.
     #[cfg(test)]
     pub(crate) fn user_count(&self) -> usize {
@@ -397,6 +407,7 @@ impl Org {
             self.limits.check_user(&user)?;
             self.keys.check_unique(&self.users, &user)?;
         }
+        self.renders.invalidate();
         user.version = previous.map_or(1, |p| p.version + 1);
         user.date_modified = now;
         user.date_created = previous.as_ref().map_or(now, |p| p.date_created);
@@ -430,6 +441,7 @@ impl Org {
     pub(crate) fn settle_fixture_versions(&mut self) {
         // What an org starts with is visible at once, whatever `read-lag` says.
         self.recent.clear();
+        self.renders.invalidate();
         for u in self.users.values_mut() {
             u.version = 1;
         }
@@ -495,6 +507,7 @@ impl Org {
         mut group: Group,
         now: DateTime<Utc>,
     ) -> ApiResult<(Group, bool)> {
+        self.renders.invalidate();
         let mut seen = std::collections::HashSet::new();
         group.members.retain(|m| seen.insert(m.clone()));
         for m in &group.members {

@@ -245,13 +245,9 @@ pub(crate) fn scim_resource(status: StatusCode, body: &Value, version: u64) -> R
     resp
 }
 
-/// A SCIM JSON response with an ETag, from a document a serializer writes as it is.
-pub(crate) fn scim_document(
-    status: StatusCode,
-    body: &impl serde::Serialize,
-    version: u64,
-) -> Response<Body> {
-    let mut resp = crate::http::serialized_response(status, SCIM_JSON, body);
+/// A SCIM JSON response with an ETag, from a document's bytes (`mapping::user_bytes`).
+pub(crate) fn scim_bytes(status: StatusCode, body: bytes::Bytes, version: u64) -> Response<Body> {
+    let mut resp = crate::http::bytes_response(status, SCIM_JSON, body);
     set_etag(&mut resp, version);
     resp
 }

@@ -2,20 +2,21 @@
 
 use std::borrow::Cow;
 
+use bytes::Bytes;
 use http::{HeaderValue, Response, StatusCode, header};
 use serde_json::Value;
 
 use crate::compat::Revive;
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::lookup;
-use crate::genesys::mapping::{self, Mode, UserDocument, WriteCtx};
+use crate::genesys::mapping::{self, Mode, UserDocument, View, WriteCtx};
 use crate::genesys::org::Org;
 use crate::genesys::user::{User, UserState};
 use crate::handlers::{
-    Session, check_if_match, json_body, list_query, not_modified, projection, scim_document,
+    Session, check_if_match, json_body, list_query, not_modified, projection, scim_bytes,
     scim_resource,
 };
-use crate::http::{Body, SCIM_JSON, json_response, serialized_response, status_response};
+use crate::http::{Body, SCIM_JSON, bytes_response, json_response, status_response};
 use crate::request::ApiRequest;
 use crate::scim::filter::{self, Filter};
 use crate::scim::list;
@@ -96,20 +97,23 @@ pub(crate) fn list(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>>
         Cow::Owned(v)
     };
     let proj = projection(ctx, req);
-    let users = matched[page.slice(&matched)].iter().filter_map(|p| {
-        ghosts
-            .iter()
-            .find(|(g, _)| g == p)
-            .map(|(_, u)| *u)
-            .or_else(|| org.user_at(*p))
-    });
+    // A `read-lag` ghost is the user as it was before its delete, not the stored one.
+    let ghost = |p: u32| ghosts.iter().find(|(g, _)| *g == p).map(|(_, u)| *u);
+    let positions = &matched[page.slice(&matched)];
     if proj.is_empty() {
-        let docs: Vec<UserDocument<'_>> = users
-            .map(|user| UserDocument { user, view: &view })
+        let docs: Vec<Bytes> = positions
+            .iter()
+            .filter_map(|&p| match ghost(p) {
+                Some(user) => Some(document_bytes(&UserDocument { user, view: &view })),
+                None => org.user_at(p).map(|u| mapping::user_bytes(p, u, &view)),
+            })
             .collect();
-        let envelope = list::Envelope::new(matched.len(), page, &docs);
-        return Ok(serialized_response(StatusCode::OK, SCIM_JSON, &envelope));
+        let body = list::envelope_bytes(matched.len(), page, &docs);
+        return Ok(bytes_response(StatusCode::OK, SCIM_JSON, body.into()));
     }
+    let users = positions
+        .iter()
+        .filter_map(|&p| ghost(p).or_else(|| org.user_at(p)));
     let resources: Vec<Value> = users
         .map(|u| proj.apply(mapping::user_to_scim(u, &view), ResourceKind::User))
         .collect();
@@ -169,8 +173,7 @@ pub(crate) fn get(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Respon
     let view = ctx.view(&org);
     let proj = projection(ctx, req);
     if proj.is_empty() {
-        let doc = UserDocument { user, view: &view };
-        return Ok(scim_document(StatusCode::OK, &doc, user.version));
+        return Ok(rendered(&org, user, &view, StatusCode::OK));
     }
     let body = proj.apply(mapping::user_to_scim(user, &view), ResourceKind::User);
     Ok(scim_resource(StatusCode::OK, &body, user.version))
@@ -229,8 +232,7 @@ pub(crate) fn create(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body
     org.store_user(user, ctx.now)?;
     let user = org.user(&id).ok_or_else(|| not_found(&id))?;
     let view = ctx.view(&org);
-    let doc = UserDocument { user, view: &view };
-    let mut resp = scim_document(StatusCode::CREATED, &doc, user.version);
+    let mut resp = rendered(&org, user, &view, StatusCode::CREATED);
     // The same URL as `meta.location`.
     if let Ok(loc) = HeaderValue::from_str(&format!("{}/Users/{}", view.base, user.id)) {
         resp.headers_mut().insert(header::LOCATION, loc);
@@ -286,8 +288,21 @@ fn write(
     org.store_user(user, ctx.now)?;
     let user = org.user(id).ok_or_else(|| not_found(id))?;
     let view = ctx.view(&org);
-    let doc = UserDocument { user, view: &view };
-    Ok(scim_document(StatusCode::OK, &doc, user.version))
+    Ok(rendered(&org, user, &view, StatusCode::OK))
+}
+
+/// A stored user's document with its ETag, through the org's render cache.
+fn rendered(org: &Org, user: &User, view: &View<'_>, status: StatusCode) -> Response<Body> {
+    let body = match org.user_position(&user.id) {
+        Some(pos) => mapping::user_bytes(pos, user, view),
+        None => document_bytes(&UserDocument { user, view }),
+    };
+    scim_bytes(status, body, user.version)
+}
+
+/// A document rendered now, as bytes (serializing one cannot fail).
+fn document_bytes(doc: &UserDocument<'_>) -> Bytes {
+    serde_json::to_vec(doc).unwrap_or_default().into()
 }
 
 /// `DELETE /Users/{id}`: a soft delete. The userName and external ids are freed.

@@ -12,6 +12,8 @@
 //! that redaction would have hidden; the scanner also hides unterminated values, for bodies
 //! that were already cut on the way in.
 
+use std::borrow::Cow;
+
 use super::entry::Entry;
 use crate::redaction::Redaction;
 
@@ -60,12 +62,14 @@ impl Limits {
 /// Redacts and cuts `e` in place. Returns whether anything was cut.
 pub(crate) fn shape(e: &mut Entry, redaction: &Redaction) -> bool {
     if let Some(q) = &mut e.query {
-        *q = redaction.form(q);
+        if let Cow::Owned(redacted) = redaction.form(q) {
+            *q = redacted;
+        }
     }
     let mut room = MAX_HEADERS_TEXT;
     let mut kept = Vec::with_capacity(e.headers.len());
     for (name, value) in std::mem::take(&mut e.headers) {
-        let mut value = redaction.header(&name, &value);
+        let mut value = redaction.header(&name, value);
         if cut(&mut value, MAX_HEADER_VALUE) {
             e.headers_truncated = true;
         }
@@ -78,12 +82,16 @@ pub(crate) fn shape(e: &mut Entry, redaction: &Redaction) -> bool {
         kept.push((name, value));
     }
     e.headers = kept;
-    e.body = redaction.body(&e.body);
+    if let Cow::Owned(redacted) = redaction.body(&e.body) {
+        e.body = redacted;
+    }
     if cut(&mut e.body, MAX_BODY_TEXT) {
         e.body_truncated = true;
     }
     if let Some(body) = &mut e.response_body {
-        *body = redaction.body(body);
+        if let Cow::Owned(redacted) = redaction.body(body) {
+            *body = redacted;
+        }
         if cut(body, MAX_BODY_TEXT) {
             e.response_body_truncated = true;
         }

@@ -33,7 +33,16 @@ pub(crate) use limits::{Limits, MAX_BODY_TEXT};
 pub(crate) fn body_text(bytes: &[u8]) -> (String, bool) {
     let cut = bytes.len() > MAX_BODY_TEXT;
     let slice = if cut { &bytes[..MAX_BODY_TEXT] } else { bytes };
-    (String::from_utf8_lossy(slice).into_owned(), cut)
+    (text(slice), cut)
+}
+
+/// Bytes as text, invalid UTF-8 replaced. Checked with `str::from_utf8` first, which is many
+/// times faster than the lossy decoder on the valid text nearly every body is.
+fn text(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_owned(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    }
 }
 
 /// A short, stable-within-a-run fingerprint of a bearer token (`tok-` and 12 hex digits of a
@@ -124,7 +133,7 @@ impl Pending {
                 Ok(c) => {
                     let bytes = c.to_bytes();
                     // Cut (and flagged) when the journal stores it, after redaction.
-                    let text = String::from_utf8_lossy(&bytes).into_owned();
+                    let text = text(&bytes);
                     (Response::from_parts(parts, full(bytes)), Some(text))
                 }
                 Err(_) => (Response::from_parts(parts, full(Bytes::new())), None),
@@ -147,10 +156,7 @@ impl Pending {
         let headers = req
             .headers
             .iter()
-            .map(|(k, v)| {
-                let value = String::from_utf8_lossy(v.as_bytes()).into_owned();
-                (k.as_str().to_owned(), value)
-            })
+            .map(|(k, v)| (k.as_str().to_owned(), text(v.as_bytes())))
             .collect();
         let outcome = std::mem::take(&mut self.outcome);
         let caller = req.caller;

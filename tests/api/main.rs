@@ -31,6 +31,7 @@ mod platform;
 mod process_limits;
 mod profile;
 mod recipes;
+mod render_cache;
 mod report;
 mod reported;
 mod scenarios;

@@ -269,6 +269,17 @@ async fn rfc_keeps_contact_lists_as_sent_genesys_maps_them_to_slots() {
     let id = user["id"].as_str().unwrap();
     let (_, got) = rfc.get_json(&format!("{SCIM}/Users/{id}")).await;
     assert_eq!(got["emails"], emails);
+    // Lists render the same (twice: a second read would come from a render cache).
+    for _ in 0..2 {
+        let (_, list) = rfc.get_json(&format!("{SCIM}/Users")).await;
+        let mine = list["Resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .cloned();
+        assert_eq!(mine.unwrap()["phoneNumbers"], phones, "{list}");
+    }
     // `primary: true` at most once (RFC 7643 §2.4); too many elements are refused, not stored.
     let two = json!([{"value": "a@x.org", "primary": true}, {"value": "b@x.org", "primary": true}]);
     let (s, err) = patch(
