@@ -1,7 +1,7 @@
 //! The request pipeline without a socket: requests are built in memory and handed to
-//! `genesys_scim_mock::handle`, so the router, authentication, the rate limiter, the journal, the
-//! scenario engine and the switch layering are tested in-process and fast. (The other modules
-//! prove the same paths through a real socket.)
+//! `genesys_scim_mock::handle`, so the router, authentication, the rate limiter, the journal,
+//! the scenario engine and the switch layering are tested in-process and fast. (The other
+//! modules prove the same paths through a real socket.)
 
 use bytes::Bytes;
 use genesys_scim_mock::{AppState, Config};
