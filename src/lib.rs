@@ -133,8 +133,12 @@ mod verify;
 
 /// The fixed bounds the server enforces (`docs/limits.md`), for tests that probe them.
 pub mod bounds {
+    pub use crate::fixtures::build::MAX_CLIENTS_PER_ORG;
     pub use crate::journal::limits::{MAX_BODY_TEXT, MAX_HEADER_VALUE, MIN_JOURNAL_BYTES};
+    pub use crate::scenario::engine::MAX_SCENARIOS;
+    pub use crate::scenario::rule::MAX_RULES;
     pub use crate::scim::list::MAX_COUNT;
+    pub use crate::store::MAX_ORGS;
     pub use crate::tokens::{MAX_TOKENS, MAX_TOKENS_PER_CLIENT};
 }
 
