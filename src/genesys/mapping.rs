@@ -41,6 +41,8 @@ pub(crate) struct View<'a> {
     /// `reference-values=any`: roles and divisions may hold names the org does not have, and
     /// a manager's `$ref` is rendered only for a live user.
     pub any_references: bool,
+    /// `genesys-defaults`: render `active` even where the client left it out or removed it.
+    pub genesys_defaults: bool,
 }
 
 impl<'a> View<'a> {
@@ -59,7 +61,17 @@ impl<'a> View<'a> {
             genesys_attributes: compat.genesys_attributes,
             contacts_as_sent: compat.contact_lists == ContactLists::AsSent,
             any_references: compat.reference_values == References::Any,
+            genesys_defaults: compat.genesys_defaults,
         }
+    }
+
+    /// Whether the render cache may hold this view's documents: its key is the base and
+    /// `meta-created`, so the views the other rfc switches change are rendered every time.
+    fn cacheable(&self) -> bool {
+        self.genesys_attributes
+            && !self.contacts_as_sent
+            && !self.any_references
+            && self.genesys_defaults
     }
 
     /// Whether this view renders a row (`genesys-attributes` withdraws Genesys' additions).
@@ -192,7 +204,9 @@ pub(crate) const ROWS: &[Row] = &[
         attr: "active",
         genesys: "state (active / inactive)",
         notes: "\"True\"/\"False\" strings accepted (coerce-string-booleans); deletion is separate",
-        read: |u, _| Some(json!(u.state == UserState::Active)),
+        read: |u, v| {
+            (!u.active_unset || v.genesys_defaults).then(|| json!(u.state == UserState::Active))
+        },
         write: write_active,
     },
     Row {
@@ -441,6 +455,9 @@ impl serde::Serialize for UserDocument<'_> {
 /// [`render_cache`](crate::genesys::render_cache) when it holds them for this view, else
 /// rendered and kept there. `user` must be the user stored at `pos`.
 pub(crate) fn user_bytes(pos: u32, user: &User, view: &View<'_>) -> Bytes {
+    if !view.cacheable() {
+        return Bytes::from(serde_json::to_vec(&UserDocument { user, view }).unwrap_or_default());
+    }
     let cache = view.org.renders();
     if let Some(bytes) = cache.get(pos, view.base, view.meta_created) {
         return bytes;
@@ -483,6 +500,7 @@ pub(crate) fn user_from_scim(input: &Value, id: &str, ctx: &WriteCtx<'_>) -> Api
             date_modified: chrono::DateTime::UNIX_EPOCH,
             date_created: chrono::DateTime::UNIX_EPOCH,
             sent_contacts: None,
+            active_unset: false,
         },
     };
     // Withdrawn rows (`genesys-attributes=false`) are neither written nor cleared: the body's
@@ -750,6 +768,14 @@ fn write_display_name(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> Ap
 }
 
 fn write_active(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResult<()> {
+    // `genesys-defaults=false`: left out on create or removed by a PATCH, `active` is absent
+    // from the SCIM view (RFC 7644 §3.5.2.2: "unassigned"); a PUT that omits it keeps it, as
+    // in the Genesys profile. The Genesys state stays as it was (active on create).
+    if !ctx.compat.genesys_defaults && ctx.mode != Mode::Replace {
+        u.active_unset = v.is_none();
+    } else if v.is_some() {
+        u.active_unset = false;
+    }
     if let Some(v) = v {
         let active = boolean("active", v, ctx.compat)?;
         u.state = if active {
