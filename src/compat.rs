@@ -196,12 +196,14 @@ pub struct Compat {
     pub reference_values: References,
     /// `contact-lists`: see [`ContactLists`]. Default `genesys`.
     pub contact_lists: ContactLists,
-    /// `genesys-defaults`: every Genesys user has a division and roles, so what a client leaves
-    /// out (or removes) takes Genesys' value: the Home division, and the `employee` role on
-    /// create (genesys-api.md §6). RFC 7644 §3.3 and §3.5.2.2 keep an absent attribute absent:
-    /// off, such a user renders no division and no roles (the platform view shows no
-    /// division). `active` is not covered: it stays `returned: always` in both profiles, as
-    /// every Genesys user has a state (docs/conformance.md). Default true.
+    /// `genesys-defaults`: every Genesys user has a division, roles and a state, so what a
+    /// client leaves out (or removes) takes Genesys' value: the Home division, the `employee`
+    /// role on create (genesys-api.md §6), and `active` is always returned (PY-SCIM: users
+    /// always return `id, userName, active, meta`). RFC 7644 §3.3 and §3.5.2.2 keep an absent
+    /// attribute absent, and RFC 7643 §8.7.1 declares `active` `returned: default`: off, such a
+    /// user renders no division, no roles and no `active` (the platform view still shows its
+    /// state, and no division), and `/Schemas` declares `active` `returned: default`.
+    /// Default true.
     pub genesys_defaults: bool,
     /// `dot-search`: the status of `POST /.search`, which Genesys does not serve. Genesys
     /// answers an unknown path 404; RFC 7644 §3.12 answers an unsupported operation 501, which
@@ -441,7 +443,7 @@ pub const SWITCHES: &[Switch] = &[
         "true|false",
         "true",
         "false",
-        "an absent or removed division is Home, a create without roles gets employee",
+        "an absent or removed division is Home, a create without roles gets employee, active is always returned",
     ),
     switch(
         "dot-search",

@@ -62,7 +62,9 @@
 //! - [`cli`] (feature `cli`): the binary's one call, and the environment names `exec` sets.
 //!
 //! The state's fields and everything behind them are crate-private, so rustc reports what is
-//! unused; code kept on purpose says why in an `allow` reason.
+//! unused; code kept on purpose says why in an `allow` reason. `tests/public_api.rs` fails when
+//! a `pub` line here changes without its list, or a public name is missing from
+//! `docs/pipeline.md`.
 
 // Without the command line, what only its subcommands use (parts of the HTTP client, the
 // `exec` step trait, `expect`'s report types) is unused; the default build, which clippy
@@ -131,8 +133,12 @@ mod verify;
 
 /// The fixed bounds the server enforces (`docs/limits.md`), for tests that probe them.
 pub mod bounds {
+    pub use crate::fixtures::build::MAX_CLIENTS_PER_ORG;
     pub use crate::journal::limits::{MAX_BODY_TEXT, MAX_HEADER_VALUE, MIN_JOURNAL_BYTES};
+    pub use crate::scenario::engine::MAX_SCENARIOS;
+    pub use crate::scenario::rule::MAX_RULES;
     pub use crate::scim::list::MAX_COUNT;
+    pub use crate::store::MAX_ORGS;
     pub use crate::tokens::{MAX_TOKENS, MAX_TOKENS_PER_CLIENT};
 }
 

@@ -37,6 +37,12 @@ pub(crate) struct OAuthClient {
 
 pub(crate) use crate::tokens::{TableFull, Token};
 
+/// Orgs the admin API may bring the store to (`POST /__admin/orgs`, an import of a new id).
+/// Configured fixtures load whatever they hold; an admin create past this bound is 409 until
+/// an org is deleted. Chosen: far more than parallel suites need, and it bounds every per-org
+/// table (users, groups, clients, fixture sources) by this many times its own bound.
+pub const MAX_ORGS: usize = 1000;
+
 /// Every org, client and token.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Store {
@@ -62,6 +68,11 @@ impl Store {
     /// An org by id.
     pub(crate) fn org(&self, id: &str) -> Option<OrgHandle> {
         self.orgs.read().get(id).cloned()
+    }
+
+    /// How many orgs the store holds.
+    pub(crate) fn org_count(&self) -> usize {
+        self.orgs.read().len()
     }
 
     /// Every org id, sorted.

@@ -12,6 +12,10 @@
 //! the request context landed (docs/pipeline.md lists before and after), so a change that
 //! brings the per-request copies back shows up here. Counts, not time: they do not depend on
 //! the machine's load.
+//!
+//! The list requests run over a generated org of `BIG_USERS` users and check bytes, not
+//! blocks: a request may allocate at most `LIST_FACTOR` times its response's bytes, and a
+//! one-user page over the large org at most twice what one user by id costs.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -26,6 +30,18 @@ static ALLOC: dhat::Alloc = dhat::Alloc;
 /// Requests of each kind that are counted (after `WARMUP` uncounted ones).
 const ROUNDS: u64 = 50;
 const WARMUP: usize = 5;
+
+/// Users in the generated org the list requests run over.
+const BIG_USERS: usize = 1500;
+/// List requests of each kind that are counted (each renders up to 1000 users).
+const LIST_ROUNDS: u64 = 3;
+/// The most bytes a list request may allocate, as a multiple of its response's bytes ("no
+/// request may allocate more than a small multiple of its response"). Measured 10.2 to 11.7
+/// (12:05, debug build): a page's users become `serde_json::Value` trees, are written into a
+/// growing buffer, and hyper copies nothing more; a one-user page is hyper's and the
+/// pipeline's fixed cost over a 1.1 KB answer. 16 leaves headroom, while rendering the whole
+/// org (1500 users, about 12 MB) for a small page would fail at once.
+const LIST_FACTOR: u64 = 16;
 
 const MARIA: &str = "a1b2c3d4-0001-4000-8000-000000000001";
 const JAMES: &str = "a1b2c3d4-0002-4000-8000-000000000002";
@@ -56,8 +72,9 @@ fn request(method: &str, path: &str, token: &str, body: Option<&str>) -> Vec<u8>
 }
 
 /// Sends `req` and reads one whole response (headers, then `content-length` bytes) into `buf`.
-/// Returns the status code. Allocates nothing: `buf` is reused.
-fn exchange(stream: &mut TcpStream, req: &[u8], buf: &mut [u8]) -> u16 {
+/// Returns the status code and the response's size in bytes (head and body). Allocates
+/// nothing: `buf` is reused.
+fn exchange(stream: &mut TcpStream, req: &[u8], buf: &mut [u8]) -> (u16, usize) {
     stream.write_all(req).expect("write request");
     let mut filled = 0;
     loop {
@@ -75,7 +92,7 @@ fn exchange(stream: &mut TcpStream, req: &[u8], buf: &mut [u8]) -> u16 {
                 assert!(n > 0, "server closed the connection mid-body");
                 filled += n;
             }
-            return status;
+            return (status, end + 4 + len);
         }
     }
 }
@@ -96,28 +113,61 @@ fn content_length(head: &[u8]) -> usize {
         .unwrap_or(0)
 }
 
-fn token(addr: SocketAddr) -> String {
+/// A token for a client, its credentials in the form body.
+fn token(addr: SocketAddr, client_id: &str, secret: &str) -> String {
     let mut s = TcpStream::connect(addr).expect("connect");
-    // mock-client-id:mock-client-secret, the default org's client.
-    let body = "grant_type=client_credentials";
+    let body =
+        format!("grant_type=client_credentials&client_id={client_id}&client_secret={secret}");
     let req = format!(
         "POST /oauth/token HTTP/1.1\r\nHost: 127.0.0.1\r\n\
-         Authorization: Basic bW9jay1jbGllbnQtaWQ6bW9jay1jbGllbnQtc2VjcmV0\r\n\
          Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
     );
     let mut buf = vec![0u8; 64 * 1024];
-    assert_eq!(exchange(&mut s, req.as_bytes(), &mut buf), 200);
+    assert_eq!(exchange(&mut s, req.as_bytes(), &mut buf).0, 200);
     let text = String::from_utf8_lossy(&buf);
     let start = text.find("\"access_token\":\"").expect("access_token") + 16;
     let len = text[start..].find('"').expect("token end");
     text[start..start + len].to_owned()
 }
 
+/// A fixture directory with the built-in default org and a `big` org of `BIG_USERS` users
+/// (client `big-client-id` / `big-client-secret`).
+fn fixture_dir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("alloc-fixtures-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("fixture dir");
+    std::fs::write(dir.join("default.json"), genesys_scim_mock::DEFAULT_ORG).expect("write");
+    let users: Vec<serde_json::Value> = (0..BIG_USERS)
+        .map(|i| {
+            serde_json::json!({
+                "id": format!("00000000-0000-4000-8000-{i:012}"),
+                "userName": format!("user{i:05}@big.example.com"),
+                "displayName": format!("User {i:05} Example"),
+                "name": {"givenName": "User", "familyName": format!("Example {i:05}")},
+                "title": "Agent",
+                "emails": [{"type": "work", "value": format!("user{i:05}@work.big.example.com")}],
+                "phoneNumbers": [{"type": "work", "value": format!("+1555{i:07}")}],
+                "active": i % 10 != 0
+            })
+        })
+        .collect();
+    let big = serde_json::json!({"version": 1, "orgs": [{
+        "id": "big",
+        "divisions": [{"id": "d-home", "name": "Home"}],
+        "roles": [{"id": "r-employee", "name": "employee"}],
+        "oauthClients": [{"id": "big-client-id", "secret": "big-client-secret"}],
+        "users": users
+    }]});
+    std::fs::write(dir.join("big.json"), big.to_string()).expect("write");
+    dir
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
 async fn allocations_per_request() {
+    let fixtures = fixture_dir();
     let config = Config {
         seed: Some(7),
+        fixtures: Some(fixtures.clone()),
         ..Config::default()
     };
     let state = AppState::new(config).expect("config");
@@ -128,8 +178,9 @@ async fn allocations_per_request() {
         let _ = stopped.await;
     }));
 
-    let rows = tokio::task::spawn_blocking(move || {
-        let token = token(addr);
+    let (rows, list_rows) = tokio::task::spawn_blocking(move || {
+        let big_token = token(addr, "big-client-id", "big-client-secret");
+        let token = token(addr, "mock-client-id", "mock-client-secret");
         let patch = r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"title","value":"Engineer"}]}"#;
         let kinds = [
             Kind {
@@ -183,18 +234,39 @@ async fn allocations_per_request() {
             let before = dhat::HeapStats::get();
             let mut status = 0;
             for _ in 0..ROUNDS {
-                status = exchange(&mut stream, &k.request, &mut buf);
+                status = exchange(&mut stream, &k.request, &mut buf).0;
             }
             let after = dhat::HeapStats::get();
             let blocks = (after.total_blocks - before.total_blocks) / ROUNDS;
             let bytes = (after.total_bytes - before.total_bytes) / ROUNDS;
             rows.push((k.name, status, blocks, bytes, k.budget));
         }
-        rows
+        let lists = [
+            ("GET /Users?count=1000 (1500 users)", "?count=1000"),
+            ("GET /Users?startIndex=1001&count=1000", "?startIndex=1001&count=1000"),
+            ("GET /Users?count=1 (1500 users)", "?count=1"),
+            ("GET /Users?filter=active eq true&count=1 (filtered)", "?filter=active%20eq%20true&count=1"),
+        ];
+        let mut big_buf = vec![0u8; 16 << 20];
+        let mut list_rows = Vec::new();
+        for (name, query) in lists {
+            let req = request("GET", &format!("/api/v2/scim/v2/Users{query}"), &big_token, None);
+            exchange(&mut stream, &req, &mut big_buf);
+            let before = dhat::HeapStats::get();
+            let mut answer = (0, 0);
+            for _ in 0..LIST_ROUNDS {
+                answer = exchange(&mut stream, &req, &mut big_buf);
+            }
+            let after = dhat::HeapStats::get();
+            let bytes = (after.total_bytes - before.total_bytes) / LIST_ROUNDS;
+            list_rows.push((name, answer.0, answer.1 as u64, bytes));
+        }
+        (rows, list_rows)
     })
     .await
     .expect("client thread");
     let _ = stop.send(());
+    let _ = std::fs::remove_dir_all(&fixtures);
 
     println!(
         "{:<32} {:>6} {:>14} {:>14}",
@@ -208,6 +280,31 @@ async fn allocations_per_request() {
         assert!(
             blocks <= budget,
             "{name}: {blocks} allocations per request, budget {budget}"
+        );
+    }
+
+    println!(
+        "\n{:<52} {:>6} {:>14} {:>14} {:>7}",
+        "list request", "status", "response bytes", "bytes/req", "ratio"
+    );
+    for (name, status, response, bytes) in &list_rows {
+        let ratio = *bytes as f64 / *response as f64;
+        println!("{name:<52} {status:>6} {response:>14} {bytes:>14} {ratio:>7.2}");
+    }
+    // A one-user page over the large org costs what one user by id costs in the small
+    // org, give or take: nothing in it grows with the org.
+    let by_id = rows[0].3;
+    for (name, _, _, bytes) in list_rows.iter().filter(|r| r.0.contains("count=1 ")) {
+        assert!(
+            *bytes <= 2 * by_id,
+            "{name}: {bytes} bytes, more than twice a GET by id ({by_id})"
+        );
+    }
+    for (name, status, response, bytes) in &list_rows {
+        assert_eq!(*status, 200, "{name}");
+        assert!(
+            *bytes <= LIST_FACTOR * response,
+            "{name}: {bytes} bytes allocated for a {response}-byte response (more than {LIST_FACTOR}x)"
         );
     }
 }

@@ -17,6 +17,9 @@ use crate::state::AppState;
 /// What a `POST /__admin/clock` body accepts, for error messages.
 const USAGE: &str = "send exactly one of {\"advance\": \"61s\"}, {\"set\": \"2026-01-01T00:00:00Z\"}, {\"freeze\": true} or {\"resume\": true}";
 
+/// The fields a `POST /__admin/clock` body may have (exactly one of them).
+const COMMANDS: &[&str] = &["advance", "set", "freeze", "resume"];
+
 /// Serves the admin routes under `clock`; `None` when `segs` is not a clock route.
 pub(crate) fn endpoint(
     state: &AppState,
@@ -50,19 +53,18 @@ fn parse_body(req: &ApiRequest) -> ApiResult<Map<String, Value>> {
             "The request body is empty: {USAGE}."
         )));
     }
-    match serde_json::from_slice::<Value>(&req.body) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(ApiError::bad_request(format!(
-            "The body must be a JSON object: {USAGE}."
-        ))),
-        Err(e) => Err(ApiError::bad_request(format!(
-            "The body is not valid JSON ({e}): {USAGE}."
-        ))),
-    }
+    super::document::object(req, "clock command")
+        .cloned()
+        .map_err(|e| ApiError::bad_request(format!("{}: {USAGE}.", e.detail)))
 }
 
 /// Applies one clock command. The body is checked whole before the clock is touched.
 fn apply(clock: &Clock, body: &Map<String, Value>) -> ApiResult<()> {
+    if let Some(k) = body.keys().find(|k| !COMMANDS.contains(&k.as_str())) {
+        return Err(ApiError::bad_request(format!(
+            "unknown field {k:?}: {USAGE}."
+        )));
+    }
     let mut keys = body.iter();
     let (Some((key, value)), None) = (keys.next(), keys.next()) else {
         return Err(ApiError::bad_request(format!(

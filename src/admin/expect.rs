@@ -6,6 +6,7 @@
 //! its message naming the record and the field.
 
 use http::{HeaderValue, Response, StatusCode, header};
+use serde_json::Value;
 
 use super::json;
 use crate::error::{ApiError, ApiResult};
@@ -33,9 +34,8 @@ pub(crate) fn check(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Bo
             }
         }
     }
-    let text = std::str::from_utf8(&req.body)
-        .map_err(|_| ApiError::bad_request("The expectation must be UTF-8 JSON."))?;
-    let exp = expect::parse("(request body)", text)
+    let doc = Value::Object(super::document::object(req, "expectation")?.clone());
+    let exp = expect::spec::from_value("(request body)", &doc)
         .map_err(|e| ApiError::bad_request(format!("invalid expectation: {e}")))?;
     let verdict = expect::check(&state.store, &exp);
     if junit {

@@ -21,8 +21,8 @@ struct NewMark {
 /// `POST /__admin/marks {"name": "..."}`: a mark at the current end of the journal. Names may
 /// repeat; a report naming one uses the latest.
 pub(crate) fn add(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
-    let m: NewMark = serde_json::from_slice(&req.body).map_err(|e| {
-        ApiError::bad_request(format!("invalid mark: {e}; expected {{\"name\": \"...\"}}"))
+    let m: NewMark = super::document::parse(req, "mark").map_err(|e| {
+        ApiError::bad_request(format!("{}; expected {{\"name\": \"...\"}}", e.detail))
     })?;
     let name = m.name.trim();
     if name.is_empty() || name.len() > MAX_MARK_NAME {

@@ -6,6 +6,7 @@
 pub(crate) mod browse;
 pub(crate) mod clock;
 pub(crate) mod dashboard;
+pub(crate) mod document;
 pub(crate) mod expect;
 pub(crate) mod marks;
 pub(crate) mod orgs;
@@ -117,7 +118,7 @@ fn endpoint(
     let m = &req.method;
     Some(match (m, s.as_slice()) {
         (&Method::GET, ["requests"]) => requests::list(state, req),
-        (&Method::DELETE, ["requests"]) => Ok(requests::clear(state)),
+        (&Method::DELETE, ["requests"]) => requests::clear(state, req),
         (&Method::POST, ["requests", "count"]) => requests::count(state, req),
         (&Method::GET, ["marks"]) => Ok(marks::list(state)),
         (&Method::POST, ["marks"]) => marks::add(state, req),
@@ -133,7 +134,7 @@ fn endpoint(
         (&Method::POST | &Method::PUT, ["orgs", id, "import"]) => orgs::import(state, req, id),
         (&Method::GET, ["scenarios"]) => Ok(scenarios::list(state)),
         (&Method::POST, ["scenarios"]) => scenarios::add(state, req),
-        (&Method::POST, ["scenarios", "reset"]) => Ok(scenarios::reset(state)),
+        (&Method::POST, ["scenarios", "reset"]) => scenarios::reset(state, req),
         (&Method::DELETE, ["scenarios", name]) => scenarios::remove(state, name),
         (&Method::POST, ["expect"]) => expect::check(state, req),
         (&Method::GET, ["openapi.json"]) => {

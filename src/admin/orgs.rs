@@ -17,7 +17,7 @@ use crate::http::{Body, status_response};
 use crate::request::ApiRequest;
 use crate::scim::schema::ENTERPRISE_USER;
 use crate::state::AppState;
-use crate::store::Store;
+use crate::store::{MAX_ORGS, Store};
 
 /// `GET /__admin/orgs`.
 pub(crate) fn list(state: &AppState) -> Response<Body> {
@@ -26,11 +26,7 @@ pub(crate) fn list(state: &AppState) -> Response<Body> {
 
 /// `POST /__admin/orgs`: a fixture org; a missing `id` or OAuth client is generated.
 pub(crate) fn create(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
-    let mut value: Value = serde_json::from_slice(&req.body)
-        .map_err(|e| ApiError::bad_request(format!("invalid org JSON: {e}")))?;
-    let obj = value
-        .as_object_mut()
-        .ok_or_else(|| ApiError::bad_request("the body must be one fixture org (an object)"))?;
+    let mut obj = super::document::object(req, "org")?.clone();
     if !obj.contains_key("id") {
         obj.insert("id".into(), json!(format!("org-{}", state.rng.uuid())));
     }
@@ -47,7 +43,7 @@ pub(crate) fn create(state: &AppState, req: &ApiRequest) -> ApiResult<Response<B
             json!([{"id": state.rng.uuid().to_string(), "secret": state.rng.token()}]),
         );
     }
-    let fixture: OrgFixture = serde_json::from_value(value)
+    let fixture: OrgFixture = serde_json::from_value(Value::Object(obj))
         .map_err(|e| ApiError::bad_request(format!("invalid org fixture: {e}")))?;
     if state.store.org(&fixture.id).is_some() {
         return Err(ApiError::conflict(format!(
@@ -55,6 +51,7 @@ pub(crate) fn create(state: &AppState, req: &ApiRequest) -> ApiResult<Response<B
             fixture.id
         )));
     }
+    room_for(state, &fixture.id)?;
     load_one(state, &fixture)?;
     let clients: Vec<Value> = fixture
         .oauth_clients
@@ -81,6 +78,8 @@ pub(crate) fn delete(state: &AppState, id: &str) -> ApiResult<Response<Body>> {
 /// scenario counters and states reset. `?org=ID`: only that org, back to the fixture it was
 /// last loaded from; nothing else is touched.
 pub(crate) fn reset(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
+    super::document::known_params(req, &["org"])?;
+    super::document::none(req, "POST /__admin/reset")?;
     let org = req
         .query_pairs()
         .iter()
@@ -126,26 +125,33 @@ pub(crate) fn export(state: &AppState, id: &str) -> ApiResult<Response<Body>> {
 
 /// `POST|PUT /__admin/orgs/{id}/import`: replaces (or creates) the org from a fixture org.
 pub(crate) fn import(state: &AppState, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
-    let mut value: Value = serde_json::from_slice(&req.body)
-        .map_err(|e| ApiError::bad_request(format!("invalid org JSON: {e}")))?;
-    match value.as_object_mut() {
-        Some(obj) => match obj.get("id").and_then(Value::as_str) {
-            Some(given) if given != id => {
-                return Err(ApiError::bad_request(format!(
-                    "the body's id {given:?} differs from the path's {id:?}"
-                )));
-            }
-            Some(_) => {}
-            None => {
-                obj.insert("id".into(), json!(id));
-            }
-        },
-        None => return Err(ApiError::bad_request("the body must be one fixture org")),
+    let mut obj = super::document::object(req, "org")?.clone();
+    match obj.get("id").and_then(Value::as_str) {
+        Some(given) if given != id => {
+            return Err(ApiError::bad_request(format!(
+                "the body's id {given:?} differs from the path's {id:?}"
+            )));
+        }
+        Some(_) => {}
+        None => {
+            obj.insert("id".into(), json!(id));
+        }
     }
-    let fixture: OrgFixture = serde_json::from_value(value)
+    let fixture: OrgFixture = serde_json::from_value(Value::Object(obj))
         .map_err(|e| ApiError::bad_request(format!("invalid org fixture: {e}")))?;
+    room_for(state, &fixture.id)?;
     load_one(state, &fixture)?;
     Ok(status_response(StatusCode::NO_CONTENT))
+}
+
+/// 409 when `id` would be a new org and the store already holds [`MAX_ORGS`].
+fn room_for(state: &AppState, id: &str) -> ApiResult<()> {
+    if state.store.org(id).is_none() && state.store.org_count() >= MAX_ORGS {
+        return Err(ApiError::conflict(format!(
+            "The mock holds {MAX_ORGS} orgs, its bound; DELETE one before adding another."
+        )));
+    }
+    Ok(())
 }
 
 /// Loads (or replaces) one org. It is first loaded into a scratch store, so a bad fixture

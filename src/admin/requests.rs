@@ -137,11 +137,11 @@ pub(crate) fn list(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Bod
 
 /// `POST /__admin/requests/count` with a matcher; near misses when nothing matches.
 pub(crate) fn count(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
-    let m: Matcher = if req.body.iter().all(u8::is_ascii_whitespace) {
+    super::document::known_params(req, &[])?;
+    let m: Matcher = if super::document::is_blank(req) {
         Matcher::default()
     } else {
-        serde_json::from_slice(&req.body)
-            .map_err(|e| ApiError::bad_request(format!("invalid matcher: {e}")))?
+        super::document::parse(req, "matcher")?
     };
     let n = state.journal.count(&m);
     let mut body = json!({"count": n});
@@ -152,7 +152,9 @@ pub(crate) fn count(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Bo
 }
 
 /// `DELETE /__admin/requests`.
-pub(crate) fn clear(state: &AppState) -> Response<Body> {
+pub(crate) fn clear(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
+    super::document::known_params(req, &[])?;
+    super::document::none(req, "DELETE /__admin/requests")?;
     state.journal.clear();
-    crate::http::status_response(StatusCode::NO_CONTENT)
+    Ok(crate::http::status_response(StatusCode::NO_CONTENT))
 }

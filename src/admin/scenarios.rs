@@ -8,6 +8,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::{Body, status_response};
 use crate::request::ApiRequest;
 use crate::scenario::Scenario;
+use crate::scenario::engine::MAX_SCENARIOS;
 use crate::state::AppState;
 
 /// `GET /__admin/scenarios`.
@@ -20,12 +21,15 @@ pub(crate) fn list(state: &AppState) -> Response<Body> {
 
 /// `POST /__admin/scenarios`: 201 when new, 200 when it replaced one of the same name.
 pub(crate) fn add(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
-    let value: Value = serde_json::from_slice(&req.body)
-        .map_err(|e| ApiError::bad_request(format!("invalid scenario JSON: {e}")))?;
+    let value = Value::Object(super::document::object(req, "scenario")?.clone());
     let s = Scenario::from_value(value)
         .map_err(|e| ApiError::bad_request(format!("invalid scenario: {e}")))?;
     let name = s.name.clone();
-    let replaced = state.scenarios.add(s);
+    let replaced = state.scenarios.add_bounded(s).ok_or_else(|| {
+        ApiError::conflict(format!(
+            "{MAX_SCENARIOS} scenarios are loaded, the bound; DELETE one before adding another."
+        ))
+    })?;
     let status = if replaced {
         StatusCode::OK
     } else {
@@ -44,7 +48,9 @@ pub(crate) fn remove(state: &AppState, name: &str) -> ApiResult<Response<Body>> 
 }
 
 /// `POST /__admin/scenarios/reset`: counters to zero, states to `start`.
-pub(crate) fn reset(state: &AppState) -> Response<Body> {
+pub(crate) fn reset(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
+    super::document::known_params(req, &[])?;
+    super::document::none(req, "POST /__admin/scenarios/reset")?;
     state.scenarios.reset(None);
-    status_response(StatusCode::NO_CONTENT)
+    Ok(status_response(StatusCode::NO_CONTENT))
 }

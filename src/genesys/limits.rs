@@ -31,6 +31,13 @@ pub(crate) struct Limits {
     pub members_per_group: usize,
     /// Operations per PATCH request. Undocumented in Genesys; a chosen default.
     pub patch_operations: usize,
+    /// Users an org holds, soft-deleted ones included (they keep their record). Genesys
+    /// publishes no such limit; a chosen bound so that a create loop cannot grow the mock
+    /// without end (about 2.7 KB per user: 1,000,000 users is about 2.7 GB).
+    pub users_per_org: usize,
+    /// Groups an org holds. Genesys recommends at most 500 [C, HELP-GROUPS] but enforces none
+    /// it documents; a chosen bound well above the recommendation.
+    pub groups_per_org: usize,
 }
 
 impl Default for Limits {
@@ -42,6 +49,8 @@ impl Default for Limits {
             groups_per_user: 100,
             members_per_group: 10_000,
             patch_operations: 1_000,
+            users_per_org: 1_000_000,
+            groups_per_org: 10_000,
         }
     }
 }
@@ -108,6 +117,8 @@ impl Limits {
                 .patch_operations
                 .or(flags.patch_operations)
                 .unwrap_or(d.patch_operations),
+            users_per_org: settings.users_per_org.unwrap_or(d.users_per_org),
+            groups_per_org: settings.groups_per_org.unwrap_or(d.groups_per_org),
         }
     }
 }
@@ -129,6 +140,10 @@ pub(crate) struct LimitSettings {
     pub members_per_group: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub patch_operations: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub users_per_org: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups_per_org: Option<usize>,
 }
 
 impl LimitSettings {
@@ -141,6 +156,8 @@ impl LimitSettings {
             ("groupsPerUser", self.groups_per_user),
             ("membersPerGroup", self.members_per_group),
             ("patchOperations", self.patch_operations),
+            ("usersPerOrg", self.users_per_org),
+            ("groupsPerOrg", self.groups_per_org),
         ]
         .into_iter()
         .find(|(_, v)| *v == Some(0))

@@ -145,7 +145,9 @@ fn compare_eq<'a>(
     view: &View<'_>,
 ) -> Option<Candidates<'a>> {
     let ix = org.indexes();
-    if names(path, schema::USER, "active", None) {
+    // Under `genesys-defaults=false` a user may render no `active`, which the state index
+    // cannot tell: evaluated instead.
+    if names(path, schema::USER, "active", None) && view.genesys_defaults {
         let wanted = match value {
             Value::Bool(b) => *b,
             Value::String(s) if s.eq_ignore_ascii_case("true") => true,

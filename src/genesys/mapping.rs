@@ -41,6 +41,8 @@ pub(crate) struct View<'a> {
     /// `reference-values=any`: roles and divisions may hold names the org does not have, and
     /// a manager's `$ref` is rendered only for a live user.
     pub any_references: bool,
+    /// `genesys-defaults`: render `active` even where the client left it out or removed it.
+    pub genesys_defaults: bool,
 }
 
 impl<'a> View<'a> {
@@ -59,6 +61,7 @@ impl<'a> View<'a> {
             genesys_attributes: compat.genesys_attributes,
             contacts_as_sent: compat.contact_lists == ContactLists::AsSent,
             any_references: compat.reference_values == References::Any,
+            genesys_defaults: compat.genesys_defaults,
         }
     }
 
@@ -73,11 +76,13 @@ impl<'a> View<'a> {
             genesys_attributes,
             contacts_as_sent,
             any_references,
+            genesys_defaults,
         } = *self;
         u8::from(meta_created)
             | u8::from(genesys_attributes) << 1
             | u8::from(contacts_as_sent) << 2
             | u8::from(any_references) << 3
+            | u8::from(genesys_defaults) << 4
     }
 
     /// Whether this view renders a row (`genesys-attributes` withdraws Genesys' additions).
@@ -210,7 +215,9 @@ pub(crate) const ROWS: &[Row] = &[
         attr: "active",
         genesys: "state (active / inactive)",
         notes: "\"True\"/\"False\" strings accepted (coerce-string-booleans); deletion is separate",
-        read: |u, _| Some(json!(u.state == UserState::Active)),
+        read: |u, v| {
+            (!u.active_unset || v.genesys_defaults).then(|| json!(u.state == UserState::Active))
+        },
         write: write_active,
     },
     Row {
@@ -501,6 +508,7 @@ pub(crate) fn user_from_scim(input: &Value, id: &str, ctx: &WriteCtx<'_>) -> Api
             date_modified: chrono::DateTime::UNIX_EPOCH,
             date_created: chrono::DateTime::UNIX_EPOCH,
             sent_contacts: None,
+            active_unset: false,
         },
     };
     // Withdrawn rows (`genesys-attributes=false`) are neither written nor cleared: the body's
@@ -768,6 +776,14 @@ fn write_display_name(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> Ap
 }
 
 fn write_active(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResult<()> {
+    // `genesys-defaults=false`: left out on create or removed by a PATCH, `active` is absent
+    // from the SCIM view (RFC 7644 §3.5.2.2: "unassigned"); a PUT that omits it keeps it, as
+    // in the Genesys profile. The Genesys state stays as it was (active on create).
+    if !ctx.compat.genesys_defaults && ctx.mode != Mode::Replace {
+        u.active_unset = v.is_none();
+    } else if v.is_some() {
+        u.active_unset = false;
+    }
     if let Some(v) = v {
         let active = boolean("active", v, ctx.compat)?;
         u.state = if active {

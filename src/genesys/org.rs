@@ -403,6 +403,12 @@ impl Org {
             .then(|| previous.cloned())
             .flatten();
         let created = (!was_live && user.is_live()).then(|| user.id.clone());
+        if pos.is_none() && self.users.len() >= self.limits.users_per_org {
+            return Err(ApiError::invalid_value(format!(
+                "An organization can hold at most {} users (deleted ones included); this one is full.",
+                self.limits.users_per_org
+            )));
+        }
         if user.is_live() {
             self.limits.check_user(&user)?;
             self.keys.check_unique(&self.users, &user)?;
@@ -525,6 +531,12 @@ impl Org {
             )));
         }
         let previous = self.groups.get(&group.id);
+        if previous.is_none() && self.groups.len() >= self.limits.groups_per_org {
+            return Err(ApiError::invalid_value(format!(
+                "An organization can hold at most {} groups; this one is full.",
+                self.limits.groups_per_org
+            )));
+        }
         if let Some(prev) = previous {
             let mut probe = group.clone();
             probe.version = prev.version;

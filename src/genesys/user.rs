@@ -184,6 +184,10 @@ pub(crate) struct User {
     /// The SCIM contact lists as sent (`contact-lists=as-sent` only; `None` otherwise).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub sent_contacts: Option<Box<SentContacts>>,
+    /// `active` was left out on create or removed, under `genesys-defaults=false`: the SCIM
+    /// view has no `active`; `state` still holds what the platform view shows.
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub active_unset: bool,
 }
 
 impl User {
@@ -247,6 +251,7 @@ impl User {
             date_modified: _,
             date_created: _,
             sent_contacts,
+            active_unset,
         } = self;
         *id == other.id
             && *state == other.state
@@ -267,6 +272,7 @@ impl User {
             && *external_ids == other.external_ids
             && *password == other.password
             && *sent_contacts == other.sent_contacts
+            && *active_unset == other.active_unset
     }
 
     /// Whether the user is visible to SCIM (not soft-deleted).

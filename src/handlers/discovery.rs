@@ -124,12 +124,17 @@ fn schema_json(ctx: &Session, s: &Schema) -> Value {
     let offered = |a: &&Attribute| {
         ctx.compat.genesys_attributes || !schema::is_genesys_addition(s.id, a.name)
     };
+    // `genesys-defaults` changes how `active` is returned; the projection reads the same.
+    let as_served = |a: &'static Attribute| match s.id {
+        schema::USER => schema::user_attribute(a.name, ctx.compat.genesys_defaults).unwrap_or(a),
+        _ => a,
+    };
     json!({
         "schemas": [schema::SCHEMA],
         "id": s.id,
         "name": s.name,
         "description": s.description,
-        "attributes": s.attributes.iter().filter(|a| a.name != "id" && a.name != "meta").filter(offered).map(attribute_json).collect::<Vec<_>>(),
+        "attributes": s.attributes.iter().filter(|a| a.name != "id" && a.name != "meta").filter(offered).map(|a| attribute_json(as_served(a))).collect::<Vec<_>>(),
         "meta": {"resourceType": "Schema", "location": format!("{}/Schemas/{}", ctx.scim_base, s.id)},
     })
 }

@@ -48,7 +48,7 @@ pub(crate) fn list(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>>
             })
         })
         .collect();
-    let proj = projection(req);
+    let proj = projection(ctx, req);
     let members = proj.keeps("members", ResourceKind::Group);
     let resources: Vec<Value> = matched[page.slice(&matched)]
         .iter()
@@ -80,7 +80,7 @@ pub(crate) fn get(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Respon
         return Ok(resp);
     }
     let view = ctx.view(&org);
-    let proj = projection(req);
+    let proj = projection(ctx, req);
     let members = proj.keeps("members", ResourceKind::Group);
     let body = proj.apply(
         mapping::group_to_scim_with(group, &view, members),

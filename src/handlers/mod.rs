@@ -289,11 +289,15 @@ pub(crate) fn list_query(
     Ok((page, filter))
 }
 
-/// `attributes` / `excludedAttributes` from the query (comma-separated or repeated).
-pub(crate) fn projection(req: &ApiRequest) -> Projection {
+/// `attributes` / `excludedAttributes` from the query (comma-separated or repeated), under
+/// this request's switches.
+pub(crate) fn projection(ctx: &Session, req: &ApiRequest) -> Projection {
     let q = req.query_map();
     let get = |k: &str| q.get(&k.to_ascii_lowercase()).cloned().unwrap_or_default();
-    Projection::from_params(&get("attributes"), &get("excludedAttributes"))
+    Projection {
+        optional_active: !ctx.compat.genesys_defaults,
+        ..Projection::from_params(&get("attributes"), &get("excludedAttributes"))
+    }
 }
 
 #[cfg(test)]

@@ -96,7 +96,7 @@ pub(crate) fn list(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>>
         v.dedup();
         Cow::Owned(v)
     };
-    let proj = projection(req);
+    let proj = projection(ctx, req);
     // A `read-lag` ghost is the user as it was before its delete, not the stored one.
     let ghost = |p: u32| ghosts.iter().find(|(g, _)| *g == p).map(|(_, u)| *u);
     let positions = &matched[page.slice(&matched)];
@@ -171,7 +171,7 @@ pub(crate) fn get(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Respon
         return Ok(resp);
     }
     let view = ctx.view(&org);
-    let proj = projection(req);
+    let proj = projection(ctx, req);
     if proj.is_empty() {
         return Ok(rendered(&org, user, &view, StatusCode::OK));
     }

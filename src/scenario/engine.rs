@@ -49,6 +49,10 @@ impl Loaded {
     }
 }
 
+/// Scenarios the admin API may load at once (files given with `--scenario` are not counted
+/// against it). Chosen.
+pub const MAX_SCENARIOS: usize = 256;
+
 /// Every loaded scenario. Cloning shares them.
 #[derive(Debug, Clone)]
 pub(crate) struct Scenarios {
@@ -91,6 +95,23 @@ impl Scenarios {
                 false
             }
         }
+    }
+
+    /// [`Scenarios::add`] for the admin API: `None` (nothing changed) when `s` is new and
+    /// [`MAX_SCENARIOS`] are loaded. Every request is matched against every loaded rule, so
+    /// the count bounds the per-request cost as well as the memory.
+    pub(crate) fn add_bounded(&self, s: Scenario) -> Option<bool> {
+        let mut list = self.list.lock();
+        let full = list.len() >= MAX_SCENARIOS;
+        match list.iter_mut().find(|l| l.def.name == s.name) {
+            Some(slot) => *slot = Loaded::new(s),
+            None if full => return None,
+            None => {
+                list.push(Loaded::new(s));
+                return Some(false);
+            }
+        }
+        Some(true)
     }
 
     /// Removes a scenario by name. Returns whether it existed.

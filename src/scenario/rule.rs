@@ -18,6 +18,9 @@ pub(crate) const MAX_DRIBBLE_INTERVAL_MS: u64 = 10_000;
 /// The most random bytes a `garbage` fault may send.
 pub(crate) const MAX_GARBAGE_BYTES: usize = 1 << 20;
 
+/// Rules one scenario may have: each is matched against every request. Chosen.
+pub const MAX_RULES: usize = 256;
+
 /// The state every scenario starts in (and returns to on reset).
 pub(crate) const START_STATE: &str = "start";
 
@@ -251,6 +254,12 @@ impl Scenario {
         }
         if let Some(r) = &self.report {
             r.validate().map_err(|e| format!("report: {e}"))?;
+        }
+        if self.rules.len() > MAX_RULES {
+            return Err(format!(
+                "rules: at most {MAX_RULES} rules per scenario, got {}",
+                self.rules.len()
+            ));
         }
         let mut names = std::collections::HashSet::new();
         for (i, r) in self.rules.iter().enumerate() {

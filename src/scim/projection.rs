@@ -15,6 +15,9 @@ use crate::scim::schema::{self, AttrPath, Attribute, ResourceKind, Returned};
 pub(crate) struct Projection {
     pub attributes: Vec<AttrPath>,
     pub excluded: Vec<AttrPath>,
+    /// `genesys-defaults=false`: a user's `active` is `returned: default`
+    /// ([`schema::user_attribute`]).
+    pub optional_active: bool,
 }
 
 /// A requested name, located: which object holds it and which key.
@@ -92,6 +95,7 @@ impl Projection {
         Self {
             attributes: split(attributes),
             excluded: split(excluded),
+            optional_active: false,
         }
     }
 
@@ -138,16 +142,42 @@ impl Projection {
                 .iter()
                 .filter_map(|p| Selector::locate(p, kind))
                 .collect();
-            select(map, &sels, kind)
+            select(map, &sels, kind, self.top_level(kind))
         } else {
             let sels: Vec<Selector> = self
                 .excluded
                 .iter()
                 .filter_map(|p| Selector::locate(p, kind))
                 .collect();
-            exclude(map, &sels, kind)
+            exclude(map, &sels, kind, self.top_level(kind))
         };
         Value::Object(out)
+    }
+}
+
+impl Projection {
+    /// How top-level keys are defined for `kind` under this projection's switches.
+    fn top_level(&self, kind: ResourceKind) -> TopLevel {
+        TopLevel {
+            kind,
+            genesys_defaults: !self.optional_active,
+        }
+    }
+}
+
+/// The definitions of a resource's top-level keys.
+#[derive(Debug, Clone, Copy)]
+struct TopLevel {
+    kind: ResourceKind,
+    genesys_defaults: bool,
+}
+
+impl TopLevel {
+    fn definition(self, key: &str) -> Option<&'static Attribute> {
+        match self.kind {
+            ResourceKind::User => schema::user_attribute(key, self.genesys_defaults),
+            ResourceKind::Group => definition(self.kind, None, key),
+        }
     }
 }
 
@@ -178,7 +208,12 @@ fn returned(def: Option<&'static Attribute>) -> Returned {
 }
 
 /// `attributes=`: only the selected attributes, plus `schemas` and `returned: always` ones.
-fn select(map: Map<String, Value>, sels: &[Selector], kind: ResourceKind) -> Map<String, Value> {
+fn select(
+    map: Map<String, Value>,
+    sels: &[Selector],
+    kind: ResourceKind,
+    top: TopLevel,
+) -> Map<String, Value> {
     let mut out = Map::new();
     for (key, v) in map {
         if key.eq_ignore_ascii_case("schemas") {
@@ -194,7 +229,7 @@ fn select(map: Map<String, Value>, sels: &[Selector], kind: ResourceKind) -> Map
                 }
             }
         } else {
-            let def = definition(kind, None, &key);
+            let def = top.definition(&key);
             if let Some(v) = pick(v, def, None, &key, sels) {
                 out.insert(key, v);
             }
@@ -268,7 +303,12 @@ fn pick(
 
 /// `excludedAttributes=`: the default set minus the named attributes; `returned: always`
 /// attributes (and their sub-attributes) stay.
-fn exclude(map: Map<String, Value>, sels: &[Selector], kind: ResourceKind) -> Map<String, Value> {
+fn exclude(
+    map: Map<String, Value>,
+    sels: &[Selector],
+    kind: ResourceKind,
+    top: TopLevel,
+) -> Map<String, Value> {
     let mut out = Map::new();
     for (key, v) in map {
         if key.eq_ignore_ascii_case("schemas") {
@@ -287,7 +327,7 @@ fn exclude(map: Map<String, Value>, sels: &[Selector], kind: ResourceKind) -> Ma
                 }
             }
         } else {
-            let def = definition(kind, None, &key);
+            let def = top.definition(&key);
             if let Some(v) = drop_excluded(v, def, None, &key, sels) {
                 out.insert(key, v);
             }

@@ -311,16 +311,7 @@ const USER_ATTRIBUTES: &[Attribute] = &[
         ..string("displayName", "The user's name as shown in Genesys Cloud.")
     },
     string("title", "The user's job title."),
-    Attribute {
-        returned: Returned::Always,
-        ..typed(
-            string(
-                "active",
-                "Whether the user is active (Genesys state active) or inactive.",
-            ),
-            AttrType::Boolean,
-        )
-    },
+    ACTIVE,
     Attribute {
         mutability: Mutability::WriteOnly,
         returned: Returned::Never,
@@ -549,6 +540,36 @@ pub(crate) const GROUP_SCHEMA: Schema = Schema {
 pub(crate) const RESOURCE_SCHEMAS: &[Schema] =
     &[USER_SCHEMA, ENTERPRISE_SCHEMA, GENESYS_SCHEMA, GROUP_SCHEMA];
 
+/// `active`: always returned, as Genesys documents for users (`id, userName, active, meta`),
+/// since every Genesys user has a state.
+const ACTIVE: Attribute = Attribute {
+    returned: Returned::Always,
+    ..typed(
+        string(
+            "active",
+            "Whether the user is active (Genesys state active) or inactive.",
+        ),
+        AttrType::Boolean,
+    )
+};
+
+/// `active` under `genesys-defaults=false`: `returned: default`, as RFC 7643 §8.7.1 declares
+/// it, because there it can be left out or removed.
+const ACTIVE_OPTIONAL: Attribute = Attribute {
+    returned: Returned::Default,
+    ..ACTIVE
+};
+
+/// A core user attribute as a request under these switches sees it: the table's, except
+/// `active`, which is optional when `genesys_defaults` is off. Discovery and projection both
+/// read it, so `/Schemas` says what `attributes=` does.
+pub(crate) fn user_attribute(key: &str, genesys_defaults: bool) -> Option<&'static Attribute> {
+    if !genesys_defaults && key.eq_ignore_ascii_case(ACTIVE.name) {
+        return Some(&ACTIVE_OPTIONAL);
+    }
+    USER_SCHEMA.attribute(key)
+}
+
 /// Whether an attribute (by schema URN and name) is one Genesys adds to the RFC 7643 user:
 /// anything in its own extension, and `dateHire` in the enterprise one. The
 /// `genesys-attributes` switch offers or withdraws exactly these (discovery, rendering,
@@ -766,5 +787,26 @@ mod tests {
         assert!(r.leaf().case_exact);
         assert!(resolve(ResourceKind::User, &AttrPath::parse("name.givenName")).is_none());
         assert!(resolve(ResourceKind::Group, &AttrPath::parse("department")).is_none());
+    }
+
+    #[test]
+    fn genesys_additions_and_the_optional_active_are_named_in_one_place() {
+        assert!(is_genesys_addition(GENESYS_USER, "routingSkills"));
+        assert!(is_genesys_addition(ENTERPRISE_USER, "DATEHIRE"));
+        assert!(!is_genesys_addition(ENTERPRISE_USER, "division"));
+        assert!(!is_genesys_addition(USER, "dateHire"));
+        assert_eq!(
+            user_attribute("active", true).unwrap().returned,
+            Returned::Always
+        );
+        assert_eq!(
+            user_attribute("Active", false).unwrap().returned,
+            Returned::Default
+        );
+        assert_eq!(
+            user_attribute("userName", false).unwrap().returned,
+            Returned::Always
+        );
+        assert!(user_attribute("name", false).is_none());
     }
 }

@@ -4,6 +4,7 @@
 #![allow(unreachable_pub)]
 
 mod admin;
+mod admin_bodies;
 mod auth;
 mod binary;
 mod clock;
@@ -37,4 +38,5 @@ mod reported;
 mod scenarios;
 mod smoke;
 mod sockets;
+mod table_bounds;
 mod users;

@@ -269,6 +269,17 @@ async fn rfc_keeps_contact_lists_as_sent_genesys_maps_them_to_slots() {
     let id = user["id"].as_str().unwrap();
     let (_, got) = rfc.get_json(&format!("{SCIM}/Users/{id}")).await;
     assert_eq!(got["emails"], emails);
+    // Lists render the same (twice: a second read would come from a render cache).
+    for _ in 0..2 {
+        let (_, list) = rfc.get_json(&format!("{SCIM}/Users")).await;
+        let mine = list["Resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .cloned();
+        assert_eq!(mine.unwrap()["phoneNumbers"], phones, "{list}");
+    }
     // `primary: true` at most once (RFC 7643 §2.4); too many elements are refused, not stored.
     let two = json!([{"value": "a@x.org", "primary": true}, {"value": "b@x.org", "primary": true}]);
     let (s, err) = patch(
@@ -321,10 +332,71 @@ async fn rfc_fills_no_defaults_genesys_gives_home_and_employee() {
     assert_eq!(s, 200, "{after}");
     assert!(after.get(ENT).is_none(), "{after}");
 
+    // `active`: absent when left out or removed, `returned: default`, and so not in a
+    // projection that does not ask for it; a user that has it keeps the Genesys state.
+    assert!(user.get("active").is_none(), "{user}");
+    let uid = user["id"].as_str().unwrap();
+    let (_, on) = patch(
+        &rfc,
+        uid,
+        json!([{"op": "add", "path": "active", "value": false}]),
+    )
+    .await;
+    assert_eq!(on["active"], false, "{on}");
+    let (_, listed) = rfc
+        .get_json(&format!(
+            "{SCIM}/Users?filter=active%20eq%20false&attributes=userName"
+        ))
+        .await;
+    let hit = &listed["Resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == uid)
+        .cloned();
+    assert!(
+        hit.as_ref().is_some_and(|h| h.get("active").is_none()),
+        "{listed}"
+    );
+    let (s, off) = patch(&rfc, uid, json!([{"op": "remove", "path": "active"}])).await;
+    assert_eq!(s, 200, "{off}");
+    assert!(off.get("active").is_none(), "{off}");
+    let (_, again) = rfc
+        .get_json(&format!("{SCIM}/Users?filter=active%20eq%20false"))
+        .await;
+    assert!(
+        !again["Resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["id"] == uid),
+        "{again}"
+    );
+    let returned = |schema: &Value| {
+        schema["attributes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["name"] == "active")
+            .unwrap()["returned"]
+            .clone()
+    };
+    let core = format!("{SCIM}/Schemas/urn:ietf:params:scim:schemas:core:2.0:User");
+    assert_eq!(returned(&rfc.get_json(&core).await.1), "default");
+
     let genesys = spawn_with(profile(Profile::Genesys)).await;
     let (_, user) = create(&genesys, body).await;
     assert_eq!(user["roles"], json!([{"value": "employee"}]));
     assert_eq!(user[ENT]["division"], "Home");
+    assert_eq!(user["active"], true);
+    let uid = user["id"].as_str().unwrap();
+    let (_, kept) = patch(&genesys, uid, json!([{"op": "remove", "path": "active"}])).await;
+    assert_eq!(kept["active"], true, "{kept}");
+    let (_, one) = genesys
+        .get_json(&format!("{SCIM}/Users/{uid}?attributes=userName"))
+        .await;
+    assert_eq!(one["active"], true, "always returned: {one}");
+    assert_eq!(returned(&genesys.get_json(&core).await.1), "always");
 }
 
 #[tokio::test]

@@ -1,0 +1,101 @@
+//! The library's public API is chosen on purpose: [`PUBLIC`] is the list, read from
+//! `src/lib.rs`, and every name in it appears in the "Public API" section of
+//! `docs/pipeline.md`. A module made `pub` by accident would make everything in it public and
+//! hide its dead code from rustc; this test says so instead.
+
+use std::path::Path;
+
+/// Every `pub` line of `src/lib.rs`, in order (the `bounds` module's re-exports included).
+const PUBLIC: &[&str] = &[
+    "pub mod cli;",
+    "pub mod compat;",
+    "pub mod bounds {",
+    "pub use crate::fixtures::build::MAX_CLIENTS_PER_ORG;",
+    "pub use crate::journal::limits::{MAX_BODY_TEXT, MAX_HEADER_VALUE, MIN_JOURNAL_BYTES};",
+    "pub use crate::scenario::engine::MAX_SCENARIOS;",
+    "pub use crate::scenario::rule::MAX_RULES;",
+    "pub use crate::scim::list::MAX_COUNT;",
+    "pub use crate::store::MAX_ORGS;",
+    "pub use crate::tokens::{MAX_TOKENS, MAX_TOKENS_PER_CLIENT};",
+    "pub use config::{Config, LogFormat};",
+    "pub use fixtures::{DEFAULT_ORG, Error as FixtureError, validate};",
+    "pub use http::Body;",
+    "pub use mock_server::{Builder, Credentials, MockServer, StartError};",
+    "pub use rate_layer::RateLayer;",
+    "pub use redaction::Redaction;",
+    "pub use router::handle;",
+    "pub use server::run as serve;",
+    "pub use state::{AppState, SetupError};",
+];
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
+        .unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The names a `pub` line makes public (`Error as FixtureError` makes `FixtureError`).
+fn names(line: &str) -> Vec<String> {
+    let body = line
+        .trim_start_matches("pub mod ")
+        .trim_start_matches("pub use ")
+        .trim_end_matches([';', '{', ' ']);
+    let list = match body.split_once('{') {
+        Some((_, inner)) => inner.trim_end_matches('}').to_owned(),
+        None => body.rsplit("::").next().unwrap_or(body).to_owned(),
+    };
+    list.split(',')
+        .map(|item| item.trim())
+        .filter(|item| !item.is_empty())
+        .map(|item| item.rsplit(" as ").next().unwrap_or(item).to_owned())
+        .collect()
+}
+
+#[test]
+fn the_public_items_of_lib_rs_are_the_chosen_ones() {
+    let lib = read("src/lib.rs");
+    let found: Vec<&str> = lib
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("pub ") || l.starts_with("pub("))
+        .filter(|l| !l.starts_with("pub(crate)"))
+        .collect();
+    assert_eq!(
+        found, PUBLIC,
+        "the public API of src/lib.rs changed: if on purpose, update PUBLIC in \
+         tests/public_api.rs and the table in docs/pipeline.md (\"Public API\")"
+    );
+    assert!(
+        !lib.contains("pub(crate) mod"),
+        "top-level modules are plain `mod` (crate-private) or listed in PUBLIC"
+    );
+}
+
+#[test]
+fn every_public_name_is_in_the_docs() {
+    let doc = read("docs/pipeline.md");
+    let section = doc
+        .split_once("## Public API")
+        .and_then(|(_, rest)| rest.split("\n## ").next())
+        .expect("docs/pipeline.md has a Public API section");
+    let missing: Vec<String> = PUBLIC
+        .iter()
+        .flat_map(|line| names(line))
+        .filter(|name| !section.contains(&format!("`{name}")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "docs/pipeline.md's Public API section does not name {missing:?}"
+    );
+}
+
+#[test]
+fn names_reads_each_form_of_pub_line() {
+    assert_eq!(names("pub mod compat;"), ["compat"]);
+    assert_eq!(names("pub mod bounds {"), ["bounds"]);
+    assert_eq!(names("pub use router::handle;"), ["handle"]);
+    assert_eq!(names("pub use server::run as serve;"), ["serve"]);
+    assert_eq!(
+        names("pub use fixtures::{DEFAULT_ORG, Error as FixtureError, validate};"),
+        ["DEFAULT_ORG", "FixtureError", "validate"]
+    );
+}
