@@ -200,6 +200,25 @@ async fn rfc_offers_no_genesys_additions_genesys_offers_them() {
         user["schemas"],
         json!(["urn:ietf:params:scim:schemas:core:2.0:User", ENT])
     );
+    // With unsupported-attributes=reject they are refused, naming the switch.
+    let mut strict = Compat::preset(Profile::Rfc);
+    strict.set("unsupported-attributes", "reject").unwrap();
+    let app = spawn_with(Config {
+        compat: strict,
+        ..test_config()
+    })
+    .await;
+    let (s, err) = create(
+        &app,
+        json!({"userName": "u2", "displayName": "U", ENT: {"dateHire": "2020-01-02"}}),
+    )
+    .await;
+    assert_scim_error(s, &err, 400, Some("invalidValue"));
+    let detail = err["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("genesys-attributes=false") && detail.contains("dateHire"),
+        "{detail}"
+    );
 
     let genesys = spawn_with(profile(Profile::Genesys)).await;
     let (_, rt) = genesys
