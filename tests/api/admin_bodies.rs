@@ -123,6 +123,9 @@ async fn arrays_repeated_keys_and_unknown_fields_are_refused_on_every_admin_body
     for (pointer, key, value) in [
         ("/limits", "bogusLimit", json!(1)),
         ("/groups/0", "bogusGroupField", json!(1)),
+        ("/users/0", "bogusUserField", json!(1)),
+        ("/divisions/0", "bogusDivisionField", json!(1)),
+        ("/roles/0", "bogusRoleField", json!(1)),
         (
             "",
             "oauthClients",

@@ -1,7 +1,7 @@
 //! The request pipeline without a socket: requests are built in memory and handed to
-//! `router::handle`, so the router, authentication, the rate limiter, the journal, the
-//! scenario engine and the switch layering are tested in-process and fast. (The other modules
-//! prove the same paths through a real socket.)
+//! `genesys_scim_mock::handle`, so the router, authentication, the rate limiter, the journal,
+//! the scenario engine and the switch layering are tested in-process and fast. (The other
+//! modules prove the same paths through a real socket.)
 
 use bytes::Bytes;
 use genesys_scim_mock::{AppState, Config};
@@ -135,6 +135,54 @@ fn config() -> Config {
     Config {
         seed: Some(3),
         ..Config::default()
+    }
+}
+
+/// The `Authorization` header is parsed once, with the request; the token endpoint and the
+/// admin token check answer from that parse, each scheme as before.
+#[tokio::test]
+async fn every_reader_of_the_authorization_header_sees_the_same_parse() {
+    let form = [("content-type", "application/x-www-form-urlencoded")];
+    let token_with = |auth: &'static str| {
+        let mut headers = form.to_vec();
+        headers.push(("authorization", auth));
+        headers
+    };
+    let app = Local::new(Config {
+        admin_token: Some("s3cret".into()),
+        ..config()
+    });
+    for (auth, why) in [
+        ("Bearer abc", "must use the Basic scheme"),
+        ("Digest x", "must use the Basic scheme"),
+        ("Basic !!!", "not valid base64"),
+    ] {
+        let a = app
+            .send(
+                Method::POST,
+                "/oauth/token",
+                &token_with(auth),
+                "grant_type=client_credentials",
+            )
+            .await;
+        assert_eq!(
+            (a.status.as_u16(), &a.body["error"]),
+            (401, &json!("invalid_client"))
+        );
+        let said = a.body["error_description"].as_str().unwrap_or_default();
+        assert!(said.contains(why), "{auth}: {}", a.body);
+    }
+    // A lower-case scheme and padding are the same bearer token; Basic is not a bearer.
+    for (auth, status) in [
+        ("bearer   s3cret ", 200),
+        ("Bearer s3cret", 200),
+        ("Basic czNjcmV0", 401),
+        ("Bearer nope", 401),
+    ] {
+        let a = app
+            .send(Method::GET, "/__admin/orgs", &[("authorization", auth)], "")
+            .await;
+        assert_eq!(a.status.as_u16(), status, "{auth}");
     }
 }
 
