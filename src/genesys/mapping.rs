@@ -65,13 +65,24 @@ impl<'a> View<'a> {
         }
     }
 
-    /// Whether the render cache may hold this view's documents: its key is the base and
-    /// `meta-created`, so the views the other rfc switches change are rendered every time.
-    fn cacheable(&self) -> bool {
-        self.genesys_attributes
-            && !self.contacts_as_sent
-            && !self.any_references
-            && self.genesys_defaults
+    /// The switches of this view as bits: with the base URL and the org, all a rendered
+    /// document depends on (the render cache's key). Destructured without `..`, so a new
+    /// switch cannot be left out of the key.
+    pub(crate) fn switches(&self) -> u8 {
+        let Self {
+            org: _,
+            base: _,
+            meta_created,
+            genesys_attributes,
+            contacts_as_sent,
+            any_references,
+            genesys_defaults,
+        } = *self;
+        u8::from(meta_created)
+            | u8::from(genesys_attributes) << 1
+            | u8::from(contacts_as_sent) << 2
+            | u8::from(any_references) << 3
+            | u8::from(genesys_defaults) << 4
     }
 
     /// Whether this view renders a row (`genesys-attributes` withdraws Genesys' additions).
@@ -455,16 +466,13 @@ impl serde::Serialize for UserDocument<'_> {
 /// [`render_cache`](crate::genesys::render_cache) when it holds them for this view, else
 /// rendered and kept there. `user` must be the user stored at `pos`.
 pub(crate) fn user_bytes(pos: u32, user: &User, view: &View<'_>) -> Bytes {
-    if !view.cacheable() {
-        return Bytes::from(serde_json::to_vec(&UserDocument { user, view }).unwrap_or_default());
-    }
     let cache = view.org.renders();
-    if let Some(bytes) = cache.get(pos, view.base, view.meta_created) {
+    if let Some(bytes) = cache.get(pos, view.base, view.switches()) {
         return bytes;
     }
     // Serializing a document cannot fail (string keys, finite numbers).
     let bytes = Bytes::from(serde_json::to_vec(&UserDocument { user, view }).unwrap_or_default());
-    cache.put(pos, view.base, view.meta_created, &bytes);
+    cache.put(pos, view.base, view.switches(), &bytes);
     bytes
 }
 
