@@ -83,8 +83,8 @@ pub enum ContactLists {
     /// Genesys' slots.
     #[default]
     Genesys,
-    /// Both lists stored and returned as sent (at most
-    /// [`crate::genesys::user::SENT_CONTACTS_MAX`] elements each); the Genesys form (the
+    /// Both lists stored and returned as sent (at most `genesys::user::SENT_CONTACTS_MAX`
+    /// elements each); the Genesys form (the
     /// platform view) still gets `userName` as the main email, the work email and the phones it
     /// can parse.
     AsSent,
