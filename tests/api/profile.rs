@@ -260,12 +260,7 @@ async fn rfc_keeps_unknown_roles_divisions_and_managers_genesys_refuses_them() {
         .await;
     assert_eq!(found["totalResults"], 1, "{found}");
     // An export keeps them by name, as they render.
-    let resp = rfc
-        .get("/__admin/orgs/default/export")
-        .send()
-        .await
-        .unwrap();
-    let (_, export) = status_json(resp).await;
+    let (_, export) = rfc.get_json("/__admin/orgs/default/export").await;
     let text = export.to_string();
     assert!(
         text.contains("\"Atlantis\"") && text.contains("\"Auditor\""),
@@ -332,12 +327,7 @@ async fn rfc_keeps_contact_lists_as_sent_genesys_maps_them_to_slots() {
     assert_scim_error(s, &err, 400, Some("invalidValue"));
     let (_, platform) = rfc.get_json(&format!("/api/v2/users/{id}")).await;
     assert_eq!(platform["email"], "c@x.org", "{platform}");
-    let resp = rfc
-        .get("/__admin/orgs/default/export")
-        .send()
-        .await
-        .unwrap();
-    let (_, export) = status_json(resp).await;
+    let (_, export) = rfc.get_json("/__admin/orgs/default/export").await;
     assert!(
         export.to_string().contains("\"555-0100\""),
         "an export keeps the list as sent"
