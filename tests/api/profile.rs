@@ -259,6 +259,13 @@ async fn rfc_keeps_unknown_roles_divisions_and_managers_genesys_refuses_them() {
         .get_json(&format!("{SCIM}/Users?filter=urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:division%20eq%20%22Atlantis%22"))
         .await;
     assert_eq!(found["totalResults"], 1, "{found}");
+    // An export keeps them by name, as they render.
+    let (_, export) = rfc.get_json("/__admin/orgs/default/export").await;
+    let text = export.to_string();
+    assert!(
+        text.contains("\"Atlantis\"") && text.contains("\"Auditor\""),
+        "{text}"
+    );
 
     let genesys = spawn_with(profile(Profile::Genesys)).await;
     for bad in [
@@ -320,6 +327,11 @@ async fn rfc_keeps_contact_lists_as_sent_genesys_maps_them_to_slots() {
     assert_scim_error(s, &err, 400, Some("invalidValue"));
     let (_, platform) = rfc.get_json(&format!("/api/v2/users/{id}")).await;
     assert_eq!(platform["email"], "c@x.org", "{platform}");
+    let (_, export) = rfc.get_json("/__admin/orgs/default/export").await;
+    assert!(
+        export.to_string().contains("\"555-0100\""),
+        "an export keeps the list as sent"
+    );
 
     let genesys = spawn_with(profile(Profile::Genesys)).await;
     let (s, err) = create(&genesys, body).await;
