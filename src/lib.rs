@@ -55,12 +55,13 @@
 //!   through the admin API the way a test in any language drives it.
 //! - [`Config`] (what the `serve` flags fill in, for [`Builder::config`]) and the types its
 //!   fields name: [`compat`], [`LogFormat`], [`RateLayer`], [`Redaction`].
-//! - [`AppState`] (built from a [`Config`], or a [`SetupError`]), [`handle`] and [`serve`]: the socket-free testing
-//!   entry. `handle` runs one `http::Request<Bytes>` through the whole pipeline without a
-//!   listener (admin routes included, so a test sets the clock or loads a scenario the way a
-//!   client does); `serve` runs the accept loop on a listener the caller owns.
+//! - [`AppState`] (built from a [`Config`], or a [`SetupError`]), [`handle`] and [`serve`]:
+//!   the socket-free testing entry. `handle` runs one `http::Request<Bytes>` through the whole
+//!   pipeline without a listener and answers an `http::Response<`[`Body`]`>` (admin routes
+//!   included, so a test sets the clock or loads a scenario the way a client does); `serve`
+//!   runs the accept loop on a listener the caller owns.
 //! - [`validate`] and [`FixtureError`], [`DEFAULT_ORG`]: checking fixtures, and the built-in org.
-//! - [`bounds`]: the fixed limits (page size, token table, journal cuts).
+//! - [`bounds`]: the fixed limits (page size, the token and admin tables, journal cuts).
 //! - [`cli`] (feature `cli`): the binary's one call, and the environment names `exec` sets.
 //!
 //! The state's fields and everything behind them are crate-private, so rustc reports what is

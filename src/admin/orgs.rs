@@ -219,7 +219,15 @@ fn export_fixture(state: &AppState, id: &str) -> ApiResult<OrgFixture> {
         .org(id)
         .ok_or_else(|| ApiError::not_found(format!("No org {id:?}.")))?;
     let org = handle.read();
-    let view = View::new(&org, "");
+    // Rendered under the org's switches, so what a client stored (an as-sent contact list, a
+    // role kept by name) is what the fixture holds; the Genesys extension always, since it is
+    // stored whatever `genesys-attributes` shows.
+    let mut compat = state.config.compat.clone();
+    org.compat.apply(&mut compat);
+    let view = View {
+        genesys_attributes: true,
+        ..View::with(&org, "", &compat)
+    };
     let users = org
         .users()
         .map(|u| {

@@ -701,7 +701,12 @@ fn check_unsupported(obj: &Map<String, Value>, compat: &Compat) -> ApiResult<()>
     let unsupported = unsupported_attributes_with(obj, compat.genesys_attributes);
     if compat.unsupported_attributes == Unsupported::Reject && !unsupported.is_empty() {
         return Err(ApiError::invalid_value(format!(
-            "Attributes not supported by Genesys Cloud: {} (unsupported-attributes=reject)",
+            "Attributes not supported by Genesys Cloud{}: {} (unsupported-attributes=reject)",
+            if compat.genesys_attributes {
+                ""
+            } else {
+                " or withdrawn by genesys-attributes=false"
+            },
             unsupported.join(", ")
         )));
     }
