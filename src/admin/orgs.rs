@@ -222,11 +222,9 @@ fn export_fixture(state: &AppState, id: &str) -> ApiResult<OrgFixture> {
     // Rendered under the org's switches, so what a client stored (an as-sent contact list, a
     // role kept by name) is what the fixture holds; the Genesys extension always, since it is
     // stored whatever `genesys-attributes` shows.
-    let mut compat = state.config.compat.clone();
-    org.compat.apply(&mut compat);
     let view = View {
         genesys_attributes: true,
-        ..View::with(&org, "", &compat)
+        ..View::with(&org, "", &state.compat_for(&org))
     };
     let users = org
         .users()

@@ -74,8 +74,7 @@ impl Session {
             ));
         }
         let org = state.store.org(org_id).ok_or_else(invalid)?;
-        let mut compat = state.config.compat.clone();
-        org.read().compat.apply(&mut compat);
+        let compat = state.compat_for(&org.read());
         let origin = state.origin();
         let tree = match route {
             Route::Scim(tree, _) => *tree,

@@ -327,6 +327,11 @@ async fn rfc_keeps_contact_lists_as_sent_genesys_maps_them_to_slots() {
     assert_scim_error(s, &err, 400, Some("invalidValue"));
     let (_, platform) = rfc.get_json(&format!("/api/v2/users/{id}")).await;
     assert_eq!(platform["email"], "c@x.org", "{platform}");
+    let (_, shown) = rfc.get_json("/__admin/orgs/default/users?q=c@x.org").await;
+    assert_eq!(
+        shown["users"][0]["scim"]["emails"], emails,
+        "the dashboard: {shown}"
+    );
     let (_, export) = rfc.get_json("/__admin/orgs/default/export").await;
     assert!(
         export.to_string().contains("\"555-0100\""),
