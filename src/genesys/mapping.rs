@@ -1348,7 +1348,7 @@ mod rfc_switch_tests {
                                     {"value": "ext 7", "type": "desk"}]}),
             &Compat {
                 coerce_string_booleans: true,
-                ..rfc.clone()
+                ..rfc
             },
         )
         .unwrap();
