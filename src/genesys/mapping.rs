@@ -1507,3 +1507,60 @@ mod in_place_tests {
         }
     }
 }
+
+#[cfg(test)]
+mod rfc_switch_tests {
+    use super::*;
+    use crate::compat::Profile;
+    use crate::rng::Seeded;
+
+    fn write(body: Value, compat: &Compat) -> ApiResult<User> {
+        let org = Org::new("o", "O", Seeded::new(Some(1)));
+        let ctx = WriteCtx {
+            org: &org,
+            compat,
+            mode: Mode::Create,
+            previous: None,
+        };
+        user_from_scim(&body, "u1", &ctx)
+    }
+
+    #[test]
+    fn as_sent_lists_keep_what_came_and_feed_the_slots_they_fit() {
+        let rfc = Compat::preset(Profile::Rfc);
+        let u = write(
+            json!({"userName": "a", "displayName": "A",
+                   "emails": [{"value": "w@x.org", "type": "WORK"}, {"value": ""}],
+                   "phoneNumbers": [{"value": "+13175550100", "type": "mobile", "primary": "true"},
+                                    {"value": "ext 7", "type": "desk"}]}),
+            &Compat {
+                coerce_string_booleans: true,
+                ..rfc
+            },
+        )
+        .unwrap();
+        let sent = u.sent_contacts.as_deref().unwrap();
+        assert_eq!(sent.emails.len(), 1, "an empty value is skipped");
+        assert_eq!(u.work_email.as_deref(), Some("w@x.org"));
+        assert_eq!(sent.phone_numbers[1].value, "ext 7");
+        assert_eq!(sent.phone_numbers[0].primary, Some(true));
+        // Only the phone Genesys can hold reaches its slots.
+        assert_eq!(u.phones.len(), 1);
+        assert_eq!(u.primary_phone.as_deref(), Some("mobile"));
+        for bad in [
+            json!({"userName": "a", "displayName": "A", "emails": ["w@x.org"]}),
+            json!({"userName": "a", "displayName": "A", "emails": [{"value": 5}]}),
+            json!({"userName": "a", "displayName": "A", "emails": [{"value": "a", "primary": 1}]}),
+        ] {
+            let err = write(bad.clone(), &rfc).unwrap_err();
+            assert_eq!(err.scim_type, Some("invalidValue"), "{bad}");
+        }
+        // Written under the Genesys switches, the slots are the truth again.
+        let genesys = write(
+            json!({"userName": "a@x.org", "displayName": "A", "emails": [{"value": "w@x.org", "type": "work"}]}),
+            &Compat::default(),
+        )
+        .unwrap();
+        assert!(genesys.sent_contacts.is_none());
+    }
+}
