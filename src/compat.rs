@@ -83,11 +83,28 @@ pub enum ContactLists {
     /// Genesys' slots.
     #[default]
     Genesys,
-    /// Both lists stored and returned as sent (at most
-    /// [`crate::genesys::user::SENT_CONTACTS_MAX`] elements each); the Genesys form (the
+    /// Both lists stored and returned as sent (at most `genesys::user::SENT_CONTACTS_MAX`
+    /// elements each); the Genesys form (the
     /// platform view) still gets `userName` as the main email, the work email and the phones it
     /// can parse.
     AsSent,
+}
+
+/// `dot-search`: `POST /.search` at the root, a search across resource types (RFC 7644
+/// §3.4.3), which Genesys' SCIM API does not list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum DotSearch {
+    /// 404, as for any path Genesys does not serve (the default).
+    #[default]
+    #[serde(rename = "404")]
+    NotFound,
+    /// 501, RFC 7644 §3.12's answer for an operation a server does not support.
+    #[serde(rename = "501")]
+    NotImplemented,
+    /// Served: users, then groups, each as its own list would show them (the rfc profile:
+    /// a full RFC server, and what generic suites probe).
+    #[serde(rename = "serve")]
+    Serve,
 }
 
 /// `read-lag`: how late new and deleted users reach reads (see `crate::genesys::lag`).
@@ -205,10 +222,8 @@ pub struct Compat {
     /// state, and no division), and `/Schemas` declares `active` `returned: default`.
     /// Default true.
     pub genesys_defaults: bool,
-    /// `dot-search`: the status of `POST /.search`, which Genesys does not serve. Genesys
-    /// answers an unknown path 404; RFC 7644 §3.12 answers an unsupported operation 501, which
-    /// is how an RFC server that does not search across resource types says so. Default 404.
-    pub dot_search_status: u16,
+    /// `dot-search`: see [`DotSearch`]. Default `404`.
+    pub dot_search: DotSearch,
 }
 
 /// `revive-deleted`: a create whose userName belongs to a deleted user.
@@ -273,7 +288,7 @@ impl Default for Compat {
             reference_values: References::Existing,
             contact_lists: ContactLists::Genesys,
             genesys_defaults: true,
-            dot_search_status: 404,
+            dot_search: DotSearch::NotFound,
         }
     }
 }
@@ -447,10 +462,10 @@ pub const SWITCHES: &[Switch] = &[
     ),
     switch(
         "dot-search",
-        "404|501",
+        "404|501|serve",
         "404",
-        "501",
-        "status of POST /.search, which Genesys does not serve",
+        "serve",
+        "POST /.search, which Genesys does not serve: 404, 501, or searched across users and groups",
     ),
 ];
 
@@ -535,13 +550,7 @@ impl Compat {
             "reference-values" => self.reference_values = choice(name, value)?,
             "contact-lists" => self.contact_lists = choice(name, value)?,
             "genesys-defaults" => self.genesys_defaults = boolean(name, value)?,
-            "dot-search" => {
-                self.dot_search_status = match value {
-                    "404" => 404,
-                    "501" => 501,
-                    _ => return Err(format!("{name}: expected 404 or 501, got {value:?}")),
-                }
-            }
+            "dot-search" => self.dot_search = choice(name, value)?,
             _ => {
                 let names: Vec<&str> = SWITCHES.iter().map(|s| s.name).collect();
                 return Err(format!(
@@ -597,7 +606,7 @@ mod tests {
         assert!(rfc.revive_deleted == Revive::New && !rfc.patch_replace_creates);
         assert!(!rfc.genesys_attributes && rfc.reference_values == References::Any);
         assert_eq!(rfc.contact_lists, ContactLists::AsSent);
-        assert!(!rfc.genesys_defaults && rfc.dot_search_status == 501);
+        assert!(!rfc.genesys_defaults && rfc.dot_search == DotSearch::Serve);
         // Switching back restores every Genesys value.
         let mut c = rfc.clone();
         c.set("profile", "genesys").unwrap();

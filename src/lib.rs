@@ -24,20 +24,22 @@
 //!   limits (token, client, org, route) checked together.
 //! - `secret`: constant-time comparison of client secrets and the admin token.
 //! - `scenario`, `fault` and `journal`: scripted behaviour, socket-level faults, and
-//!   the bounded request log; `admin` serves them (and health and the clock) under
-//!   `/__admin`.
+//!   the bounded request log (`redaction`: what it never stores in clear); `admin` serves
+//!   them (and health and the clock) under `/__admin`.
+//! - `state`: [`AppState`], the one cheap-to-clone handle every handler receives.
 //! - `expect`: end-state assertions (`/__admin/expect`, `verify`), a structured diff.
 //! - `error`: the one client-visible error type and its two renderings (SCIM and platform).
 //! - `http`: request buffering and response helpers; `upload`: reading a body within its
-//!   size and time bounds.
+//!   size and time bounds; `strict_json`: JSON parsing that refuses duplicate keys.
 //! - `instance`: a started server (state, listener, accept loop), shared by `serve`, `exec`
 //!   and the test handle; `client`: the small HTTP client `verify`, `healthcheck`, `exec`
 //!   and the test handle use to talk to a server.
 //! - [`MockServer`] (`mock_server`): the server as a Rust test handle.
 //! - [`bounds`]: the fixed bounds, re-exported for tests that probe them.
-//! - `exec` (with `export`, `grade` and the step trait in `after_child`), `healthcheck`,
-//!   `verify`, `gate` (the `report` subcommand) and `logging`: the command-line modes, all
-//!   crate-private; [`cli`] (feature `cli`) runs them, and is all the binary calls.
+//! - `exec` (with `export`, `grade`, `end_state` and the step trait in `after_child`),
+//!   `healthcheck`, `verify`, `gate` (the `report` subcommand) and `logging`: the
+//!   command-line modes, all crate-private; [`cli`] (feature `cli`) runs them, and is all the
+//!   binary calls.
 //! - `report`: the client report, rules over the journal in every format.
 //!
 //! Modules only import modules below them; the order is `LAYERS` in `tests/layering.rs`, which
@@ -53,12 +55,13 @@
 //!   through the admin API the way a test in any language drives it.
 //! - [`Config`] (what the `serve` flags fill in, for [`Builder::config`]) and the types its
 //!   fields name: [`compat`], [`LogFormat`], [`RateLayer`], [`Redaction`].
-//! - [`AppState`] (built from a [`Config`], or a [`SetupError`]), [`handle`] and [`serve`]: the socket-free testing
-//!   entry. `handle` runs one `http::Request<Bytes>` through the whole pipeline without a
-//!   listener (admin routes included, so a test sets the clock or loads a scenario the way a
-//!   client does); `serve` runs the accept loop on a listener the caller owns.
+//! - [`AppState`] (built from a [`Config`], or a [`SetupError`]), [`handle`] and [`serve`]:
+//!   the socket-free testing entry. `handle` runs one `http::Request<Bytes>` through the whole
+//!   pipeline without a listener and answers an `http::Response<`[`Body`]`>` (admin routes
+//!   included, so a test sets the clock or loads a scenario the way a client does); `serve`
+//!   runs the accept loop on a listener the caller owns.
 //! - [`validate`] and [`FixtureError`], [`DEFAULT_ORG`]: checking fixtures, and the built-in org.
-//! - [`bounds`]: the fixed limits (page size, token table, journal cuts).
+//! - [`bounds`]: the fixed limits (page size, the token and admin tables, journal cuts).
 //! - [`cli`] (feature `cli`): the binary's one call, and the environment names `exec` sets.
 //!
 //! The state's fields and everything behind them are crate-private, so rustc reports what is

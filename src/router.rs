@@ -53,6 +53,23 @@ pub(crate) async fn receive(state: &AppState, req: Request<Incoming>) -> Respons
 /// `oneshot` is. A test builds an [`AppState`] from a `Config`, sends requests built in memory,
 /// and reaches the clock, the journal and the scenarios through the admin routes, exactly as a
 /// client over a socket would.
+///
+/// ```
+/// use genesys_scim_mock::{AppState, Config, handle};
+///
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// let state = AppState::new(Config::default()).expect("the default org loads");
+/// let form = "grant_type=client_credentials&client_id=mock-client-id&client_secret=mock-client-secret";
+/// let token = http::Request::post("/oauth/token")
+///     .header("content-type", "application/x-www-form-urlencoded")
+///     .body(bytes::Bytes::from(form))
+///     .unwrap();
+/// assert_eq!(handle(&state, token).await.status(), 200);
+/// // The control plane answers the same way: here, the clock.
+/// let clock = http::Request::get("/__admin/clock").body(bytes::Bytes::new()).unwrap();
+/// assert_eq!(handle(&state, clock).await.status(), 200);
+/// # });
+/// ```
 pub async fn handle(state: &AppState, req: Request<Bytes>) -> Response<Body> {
     let started = crate::clock::stopwatch();
     let (parts, body) = req.into_parts();

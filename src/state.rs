@@ -33,6 +33,15 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The switches that apply to `org`: the server's (`--compat`, `--profile`) with the org's
+    /// fixture layer on top. A request starts from these (a scenario rule may override some);
+    /// the admin API renders an org's users under them.
+    pub(crate) fn compat_for(&self, org: &crate::genesys::org::Org) -> crate::compat::Compat {
+        let mut compat = self.config.compat.clone();
+        org.compat.apply(&mut compat);
+        compat
+    }
+
     /// Where clients reach the server, for `Location`, `meta.location` and `$ref`:
     /// `--public-url` when set, else the address bound. Never a request header: `Host` and
     /// `X-Forwarded-*` are the client's to set, and echoing them lets any caller put any

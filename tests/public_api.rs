@@ -1,7 +1,8 @@
 //! The library's public API is chosen on purpose: [`PUBLIC`] is the list, read from
 //! `src/lib.rs`, and every name in it appears in the "Public API" section of
 //! `docs/pipeline.md`. A module made `pub` by accident would make everything in it public and
-//! hide its dead code from rustc; this test says so instead.
+//! hide its dead code from rustc; this test says so instead. It also keeps the crate
+//! documentation's Layout naming every module.
 
 use std::path::Path;
 
@@ -85,6 +86,29 @@ fn every_public_name_is_in_the_docs() {
     assert!(
         missing.is_empty(),
         "docs/pipeline.md's Public API section does not name {missing:?}"
+    );
+}
+
+#[test]
+fn every_module_is_in_the_layout() {
+    let lib = read("src/lib.rs");
+    let (layout, items) = lib
+        .split_once("\n// ")
+        .or_else(|| lib.split_once("\nmod "))
+        .expect("src/lib.rs has module declarations after its documentation");
+    let missing: Vec<&str> = items
+        .lines()
+        .filter_map(|l| {
+            let l = l.trim();
+            l.strip_prefix("pub mod ")
+                .or_else(|| l.strip_prefix("mod "))
+                .map(|rest| rest.trim_end_matches([';', '{', ' ']))
+        })
+        .filter(|m| !layout.contains(&format!("`{m}`")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "src/lib.rs's Layout does not describe {missing:?}"
     );
 }
 

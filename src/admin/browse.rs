@@ -122,7 +122,8 @@ pub(crate) fn users(state: &AppState, req: &ApiRequest, org_id: &str) -> ApiResu
     let p = params(req, &["q", "offset", "limit", "deleted"])?;
     let handle = org_or_404(state, org_id)?;
     let org = handle.read();
-    let view = View::new(&org, SCIM_BASE);
+    // The SCIM form as this org's clients see it.
+    let view = View::with(&org, SCIM_BASE, &state.compat_for(&org));
     let mut total = 0;
     let mut rows = Vec::new();
     for u in org.users() {

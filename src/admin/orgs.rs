@@ -224,7 +224,13 @@ fn export_fixture(state: &AppState, id: &str) -> ApiResult<OrgFixture> {
         .org(id)
         .ok_or_else(|| ApiError::not_found(format!("No org {id:?}.")))?;
     let org = handle.read();
-    let view = View::new(&org, "");
+    // Rendered under the org's switches, so what a client stored (an as-sent contact list, a
+    // role kept by name) is what the fixture holds; the Genesys extension always, since it is
+    // stored whatever `genesys-attributes` shows.
+    let view = View {
+        genesys_attributes: true,
+        ..View::with(&org, "", &state.compat_for(&org))
+    };
     let users = org
         .users()
         .map(|u| {

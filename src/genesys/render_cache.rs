@@ -6,7 +6,7 @@
 //! users in the org's table (not the `read-lag` ghosts of deleted users), as the bytes a
 //! response sends. A document depends on the user, on the org (division, role, skill and
 //! language names, group memberships) and on the view (the request's SCIM base URL and the
-//! `meta-created` switch). The view is part of each entry's key; the org's part is a
+//! switches that change rendering, `View::switches`). The view is part of each entry's key; the org's part is a
 //! generation that every write to the org bumps ([`RenderCache::invalidate`], called by every
 //! `Org` method that changes a user or a group), so an entry is never served after anything it
 //! was rendered from changed. That is coarse on purpose: one rule, no dependency tracking, and
@@ -33,7 +33,7 @@ pub(crate) const MAX_DOCUMENT: usize = 4 * 1024;
 struct Entry {
     pos: u32,
     generation: u64,
-    meta_created: bool,
+    switches: u8,
     base: Box<str>,
     bytes: Bytes,
 }
@@ -61,20 +61,20 @@ impl RenderCache {
     }
 
     /// The document of the user at `pos` for this view, if it is cached and current.
-    pub(crate) fn get(&self, pos: u32, base: &str, meta_created: bool) -> Option<Bytes> {
+    pub(crate) fn get(&self, pos: u32, base: &str, switches: u8) -> Option<Bytes> {
         let slot = self.slot(pos).lock();
         slot.as_ref()
             .filter(|e| {
                 e.pos == pos
                     && e.generation == self.generation
-                    && e.meta_created == meta_created
+                    && e.switches == switches
                     && *e.base == *base
             })
             .map(|e| e.bytes.clone())
     }
 
     /// Keeps the document of the user at `pos` for this view (unless it is too large).
-    pub(crate) fn put(&self, pos: u32, base: &str, meta_created: bool, bytes: &Bytes) {
+    pub(crate) fn put(&self, pos: u32, base: &str, switches: u8, bytes: &Bytes) {
         if bytes.len() > MAX_DOCUMENT {
             return;
         }
@@ -87,7 +87,7 @@ impl RenderCache {
         *slot = Some(Entry {
             pos,
             generation: self.generation,
-            meta_created,
+            switches,
             base,
             bytes: bytes.clone(),
         });
@@ -102,33 +102,25 @@ mod tests {
     fn entries_are_keyed_by_position_view_and_generation() {
         let mut c = RenderCache::default();
         let doc = Bytes::from_static(b"{\"id\":\"a\"}");
-        assert_eq!(c.get(3, "http://h/scim", false), None);
-        c.put(3, "http://h/scim", false, &doc);
-        assert_eq!(c.get(3, "http://h/scim", false), Some(doc));
-        assert_eq!(c.get(3, "http://other/scim", false), None, "another base");
+        assert_eq!(c.get(3, "http://h/scim", 0), None);
+        c.put(3, "http://h/scim", 0, &doc);
+        assert_eq!(c.get(3, "http://h/scim", 0), Some(doc));
+        assert_eq!(c.get(3, "http://other/scim", 0), None, "another base");
+        assert_eq!(c.get(3, "http://h/scim", 1), None, "other switches");
         assert_eq!(
-            c.get(3, "http://h/scim", true),
-            None,
-            "meta-created differs"
-        );
-        assert_eq!(
-            c.get(3 + SLOTS as u32, "http://h/scim", false),
+            c.get(3 + SLOTS as u32, "http://h/scim", 0),
             None,
             "same slot"
         );
         c.invalidate();
-        assert_eq!(
-            c.get(3, "http://h/scim", false),
-            None,
-            "a write makes it stale"
-        );
+        assert_eq!(c.get(3, "http://h/scim", 0), None, "a write makes it stale");
     }
 
     #[test]
     fn large_documents_are_not_kept() {
         let c = RenderCache::default();
         let big = Bytes::from(vec![b' '; MAX_DOCUMENT + 1]);
-        c.put(1, "b", false, &big);
-        assert_eq!(c.get(1, "b", false), None);
+        c.put(1, "b", 0, &big);
+        assert_eq!(c.get(1, "b", 0), None);
     }
 }

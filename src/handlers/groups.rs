@@ -16,17 +16,35 @@ use crate::request::ApiRequest;
 use crate::scim::filter::{self, Filter};
 use crate::scim::list;
 use crate::scim::patch;
+use crate::scim::projection::Projection;
 use crate::scim::schema::ResourceKind;
 
 /// `GET /Groups`, optionally filtered (`displayName eq "Sales"` matches case-insensitively,
 /// as Entra needs).
 pub(crate) fn list(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
     let (page, filter) = list_query(ctx, req, ResourceKind::Group)?;
+    let proj = projection(ctx, req);
+    let (total, resources) = search_page(ctx, filter.as_ref(), &proj, page);
+    Ok(json_response(
+        StatusCode::OK,
+        SCIM_JSON,
+        &list::response(total, page, resources),
+    ))
+}
+
+/// One page of groups, and how many match in all: `GET /Groups`, and the groups of
+/// `POST /.search` (`handlers::search`).
+pub(crate) fn search_page(
+    ctx: &Session,
+    filter: Option<&Filter>,
+    proj: &Projection,
+    page: list::Page,
+) -> (usize, Vec<Value>) {
     let org = ctx.org.read();
     let view = ctx.view(&org);
     // Members are built only where they can matter: for a filter that names them, and for
     // the page, when the projection keeps them.
-    let filter_needs_members = filter.as_ref().is_some_and(|f| {
+    let filter_needs_members = filter.is_some_and(|f| {
         let mut named = false;
         f.walk(&mut |node| {
             named |= match node {
@@ -42,13 +60,12 @@ pub(crate) fn list(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>>
         .groups()
         .filter(|g| g.scim_visible())
         .filter(|g| {
-            filter.as_ref().is_none_or(|f| {
+            filter.is_none_or(|f| {
                 let json = mapping::group_to_scim_with(g, &view, filter_needs_members);
                 filter::matches(f, &json, ResourceKind::Group)
             })
         })
         .collect();
-    let proj = projection(ctx, req);
     let members = proj.keeps("members", ResourceKind::Group);
     let resources: Vec<Value> = matched[page.slice(&matched)]
         .iter()
@@ -59,11 +76,7 @@ pub(crate) fn list(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>>
             )
         })
         .collect();
-    Ok(json_response(
-        StatusCode::OK,
-        SCIM_JSON,
-        &list::response(matched.len(), page, resources),
-    ))
+    (matched.len(), resources)
 }
 
 fn find<'a>(org: &'a Org, id: &str) -> ApiResult<&'a Group> {

@@ -8,13 +8,14 @@ pub(crate) mod groups;
 pub(crate) mod oauth;
 pub(crate) mod platform;
 pub(crate) mod platform_user;
+pub(crate) mod search;
 pub(crate) mod users;
 
 use chrono::{DateTime, Utc};
 use http::{HeaderValue, Method, Response, StatusCode, header};
 use serde_json::Value;
 
-use crate::compat::Compat;
+use crate::compat::{Compat, DotSearch};
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::mapping::View;
 use crate::genesys::org::Org;
@@ -73,8 +74,7 @@ impl Session {
             ));
         }
         let org = state.store.org(org_id).ok_or_else(invalid)?;
-        let mut compat = state.config.compat.clone();
-        org.read().compat.apply(&mut compat);
+        let compat = state.compat_for(&org.read());
         let origin = state.origin();
         let tree = match route {
             Route::Scim(tree, _) => *tree,
@@ -147,8 +147,9 @@ pub(crate) fn scim(
         ScimRoute::ResourceType(id) => get_only(m, || discovery::resource_type(ctx, id)),
         ScimRoute::Schemas => get_only(m, || discovery::schemas(ctx, req)),
         ScimRoute::Schema(id) => get_only(m, || discovery::schema(ctx, id)),
-        ScimRoute::Search => match (m, ctx.compat.dot_search_status) {
-            (&Method::POST, 501) => Err(ApiError::not_implemented(
+        ScimRoute::Search => match (m, ctx.compat.dot_search) {
+            (&Method::POST, DotSearch::Serve) => search::root(ctx, req),
+            (&Method::POST, DotSearch::NotImplemented) => Err(ApiError::not_implemented(
                 "POST /.search (a search across resource types) is not supported (dot-search=501).",
             )),
             _ => Err(ApiError::not_found(format!(

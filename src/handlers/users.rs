@@ -21,6 +21,7 @@ use crate::request::ApiRequest;
 use crate::scim::filter::{self, Filter};
 use crate::scim::list;
 use crate::scim::patch;
+use crate::scim::projection::Projection;
 use crate::scim::schema::ResourceKind;
 
 /// Attributes that name one user: a filter on them finds the user whether active or not
@@ -41,69 +42,14 @@ pub(crate) fn list(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>>
     let (page, filter) = list_query(ctx, req, ResourceKind::User)?;
     let org = ctx.org.read();
     let view = ctx.view(&org);
-    let only_active = ctx.compat.list_active_only
-        && filter
-            .as_ref()
-            .is_none_or(|f| !mentions_any(f, &["active"]) && !mentions_any(f, IDENTIFYING));
-    let index = org.indexes();
-    let matched: Cow<'_, [u32]> = match &filter {
-        None if only_active => Cow::Borrowed(index.in_state(UserState::Active)),
-        // `list-active-only=false` (rfc): every live user.
-        None => Cow::Owned(lookup::union(
-            index.in_state(UserState::Active),
-            index.in_state(UserState::Inactive),
-        )),
-        Some(f) => {
-            let found = lookup::matching(&org, f, &view);
-            if only_active {
-                Cow::Owned(lookup::difference(
-                    &found,
-                    index.in_state(UserState::Inactive),
-                ))
-            } else {
-                found
-            }
-        }
-    };
-    let lag = Lagging::of(ctx, &org);
-    let ghosts: Vec<(u32, &User)> = lag
-        .deleted
-        .iter()
-        .filter(|g| org.user(&g.id).is_none())
-        .filter(|g| !only_active || g.state == UserState::Active)
-        .filter(|g| {
-            filter.as_ref().is_none_or(|f| {
-                filter::matches(f, &mapping::user_to_scim(g, &view), ResourceKind::User)
-            })
-        })
-        .filter_map(|g| org.user_position(&g.id).map(|p| (p, *g)))
-        .collect();
-    let matched: Cow<'_, [u32]> = if lag.created.is_empty() && ghosts.is_empty() {
-        matched
-    } else {
-        let hidden: Vec<u32> = lag
-            .created
-            .iter()
-            .filter_map(|id| org.user_position(id))
-            .collect();
-        let mut v: Vec<u32> = matched
-            .iter()
-            .copied()
-            .filter(|p| !hidden.contains(p))
-            .chain(ghosts.iter().map(|(p, _)| *p))
-            .collect();
-        v.sort_unstable();
-        v.dedup();
-        Cow::Owned(v)
-    };
+    let found = Matched::of(ctx, &org, &view, filter.as_ref());
+    let matched = &found.positions;
     let proj = projection(ctx, req);
-    // A `read-lag` ghost is the user as it was before its delete, not the stored one.
-    let ghost = |p: u32| ghosts.iter().find(|(g, _)| *g == p).map(|(_, u)| *u);
-    let positions = &matched[page.slice(&matched)];
+    let positions = &matched[page.slice(matched)];
     if proj.is_empty() {
         let docs: Vec<Bytes> = positions
             .iter()
-            .filter_map(|&p| match ghost(p) {
+            .filter_map(|&p| match found.ghost(p) {
                 Some(user) => Some(document_bytes(&UserDocument { user, view: &view })),
                 None => org.user_at(p).map(|u| mapping::user_bytes(p, u, &view)),
             })
@@ -111,17 +57,117 @@ pub(crate) fn list(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>>
         let body = list::envelope_bytes(matched.len(), page, &docs);
         return Ok(bytes_response(StatusCode::OK, SCIM_JSON, body.into()));
     }
-    let users = positions
-        .iter()
-        .filter_map(|&p| ghost(p).or_else(|| org.user_at(p)));
-    let resources: Vec<Value> = users
-        .map(|u| proj.apply(mapping::user_to_scim(u, &view), ResourceKind::User))
-        .collect();
+    let resources = found.render(&org, positions, &view, &proj);
     Ok(json_response(
         StatusCode::OK,
         SCIM_JSON,
         &list::response(matched.len(), page, resources),
     ))
+}
+
+/// One page of users for `POST /.search` (`handlers::search`): the users `GET /Users` with
+/// this filter would list, and how many there are in all.
+pub(crate) fn search_page(
+    ctx: &Session,
+    filter: Option<&Filter>,
+    proj: &Projection,
+    page: list::Page,
+) -> (usize, Vec<Value>) {
+    let org = ctx.org.read();
+    let view = ctx.view(&org);
+    let found = Matched::of(ctx, &org, &view, filter);
+    let positions = &found.positions[page.slice(&found.positions)];
+    (
+        found.positions.len(),
+        found.render(&org, positions, &view, proj),
+    )
+}
+
+/// The users a list shows, by table position in creation order, with the `read-lag` ghosts
+/// (users deleted too recently to be gone, shown as they were before the delete).
+struct Matched<'a> {
+    positions: Cow<'a, [u32]>,
+    ghosts: Vec<(u32, &'a User)>,
+}
+
+impl<'a> Matched<'a> {
+    fn of(ctx: &Session, org: &'a Org, view: &View<'_>, filter: Option<&Filter>) -> Self {
+        let only_active = ctx.compat.list_active_only
+            && filter
+                .as_ref()
+                .is_none_or(|f| !mentions_any(f, &["active"]) && !mentions_any(f, IDENTIFYING));
+        let index = org.indexes();
+        let matched: Cow<'a, [u32]> = match filter {
+            None if only_active => Cow::Borrowed(index.in_state(UserState::Active)),
+            // `list-active-only=false` (rfc): every live user.
+            None => Cow::Owned(lookup::union(
+                index.in_state(UserState::Active),
+                index.in_state(UserState::Inactive),
+            )),
+            Some(f) => {
+                let found = lookup::matching(org, f, view);
+                if only_active {
+                    Cow::Owned(lookup::difference(
+                        &found,
+                        index.in_state(UserState::Inactive),
+                    ))
+                } else {
+                    found
+                }
+            }
+        };
+        let lag = Lagging::of(ctx, org);
+        let ghosts: Vec<(u32, &'a User)> = lag
+            .deleted
+            .iter()
+            .filter(|g| org.user(&g.id).is_none())
+            .filter(|g| !only_active || g.state == UserState::Active)
+            .filter(|g| {
+                filter.is_none_or(|f| {
+                    filter::matches(f, &mapping::user_to_scim(g, view), ResourceKind::User)
+                })
+            })
+            .filter_map(|g| org.user_position(&g.id).map(|p| (p, *g)))
+            .collect();
+        let positions: Cow<'a, [u32]> = if lag.created.is_empty() && ghosts.is_empty() {
+            matched
+        } else {
+            let hidden: Vec<u32> = lag
+                .created
+                .iter()
+                .filter_map(|id| org.user_position(id))
+                .collect();
+            let mut v: Vec<u32> = matched
+                .iter()
+                .copied()
+                .filter(|p| !hidden.contains(p))
+                .chain(ghosts.iter().map(|(p, _)| *p))
+                .collect();
+            v.sort_unstable();
+            v.dedup();
+            Cow::Owned(v)
+        };
+        Self { positions, ghosts }
+    }
+
+    /// A `read-lag` ghost is the user as it was before its delete, not the stored one.
+    fn ghost(&self, p: u32) -> Option<&'a User> {
+        self.ghosts.iter().find(|(g, _)| *g == p).map(|(_, u)| *u)
+    }
+
+    fn render(
+        &self,
+        org: &'a Org,
+        positions: &[u32],
+        view: &View<'_>,
+        proj: &Projection,
+    ) -> Vec<Value> {
+        positions
+            .iter()
+            .filter_map(|&p| self.ghost(p).or_else(|| org.user_at(p)))
+            .map(|u| proj.apply(mapping::user_to_scim(u, view), ResourceKind::User))
+            .collect()
+    }
 }
 
 /// Whether the filter mentions any of these attribute names (lower-case) anywhere.
@@ -254,20 +300,25 @@ pub(crate) fn replace(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Re
     })
 }
 
-/// `PATCH /Users/{id}`: applied to the SCIM view, then mapped back as a whole. All or nothing.
+/// `PATCH /Users/{id}`: applied to the SCIM view, then mapped back as a whole (a lone
+/// `replace` of a plain string attribute is written in place: `mapping::patch_in_place`).
+/// All or nothing.
 pub(crate) fn patch(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
     write(ctx, req, id, |org, previous| {
         org.limits.check_patch_operations(body)?;
-        let view = ctx.view(org);
-        let mut json = mapping::user_to_scim(previous, &view);
-        patch::apply(&mut json, body, ResourceKind::User, &ctx.compat)?;
         let ctx_w = WriteCtx {
             org,
             compat: &ctx.compat,
             mode: Mode::Patch,
             previous: Some(previous),
         };
+        if let Some(user) = mapping::patch_in_place(body, &ctx_w) {
+            return user;
+        }
+        let view = ctx.view(org);
+        let mut json = mapping::user_to_scim(previous, &view);
+        patch::apply(&mut json, body, ResourceKind::User, &ctx.compat)?;
         mapping::user_from_scim(&json, id, &ctx_w)
     })
 }

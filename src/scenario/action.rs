@@ -264,3 +264,145 @@ fn head(parts: &http::response::Parts, len: usize) -> Vec<u8> {
     out.extend_from_slice(format!("content-length: {len}\r\n\r\n").as_bytes());
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn then(json: serde_json::Value) -> Then {
+        serde_json::from_value(json).expect("a valid then")
+    }
+
+    fn scenarios() -> Scenarios {
+        Scenarios::new(Seeded::new(Some(1)))
+    }
+
+    async fn step(t: &Then, surface: Surface) -> Step<'_> {
+        perform(t, &scenarios(), &Seeded::new(Some(1)), surface, None).await
+    }
+
+    #[tokio::test]
+    async fn respond_answers_in_the_surface_content_type_or_fails_with_its_headers() {
+        let t = then(
+            serde_json::json!({"respond": {"status": 201, "body": {"a": 1},
+            "headers": {"x-why": "rule", "bad header": "dropped"}}}),
+        );
+        for (surface, ct) in [(Surface::Scim, SCIM_JSON), (Surface::Platform, JSON)] {
+            let Step::Answer { resp, status } = step(&t, surface).await else {
+                panic!("an answer");
+            };
+            assert_eq!((status, resp.status().as_u16()), (201, 201));
+            assert_eq!(resp.headers()[header::CONTENT_TYPE], ct);
+            assert_eq!(resp.headers()["x-why"], "rule");
+            assert_eq!(
+                resp.headers().len(),
+                2,
+                "content-type and x-why: a bad name is dropped"
+            );
+        }
+        let t =
+            then(serde_json::json!({"respond": {"status": 503, "headers": {"retry-after": "2"}}}));
+        let Step::Fail { error, headers } = step(&t, Surface::Scim).await else {
+            panic!("an error body for an error status without a body");
+        };
+        assert_eq!(error.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(headers["retry-after"], "2");
+    }
+
+    #[tokio::test]
+    async fn throttle_is_a_429_error_with_retry_after() {
+        let t = then(serde_json::json!({"throttle": {"retryAfter": 7}}));
+        let Step::Fail { error, .. } = step(&t, Surface::Platform).await else {
+            panic!("an error");
+        };
+        assert_eq!((error.status.as_u16(), error.retry_after), (429, Some(7)));
+    }
+
+    #[tokio::test]
+    async fn switch_layers_and_response_faults_pass_to_the_emulation() {
+        let t = then(serde_json::json!({"compat": {"meta-created": false}}));
+        assert!(matches!(
+            step(&t, Surface::Scim).await,
+            Step::Pass {
+                compat: Some(_),
+                finish: None
+            }
+        ));
+        let t = then(serde_json::json!({"truncate": {"bytes": 3}}));
+        assert!(matches!(
+            step(&t, Surface::Scim).await,
+            Step::Pass {
+                compat: None,
+                finish: Some(Then::Truncate { bytes: 3 })
+            }
+        ));
+    }
+
+    #[tokio::test]
+    async fn connection_faults_without_a_connection_answer_500() {
+        for t in [
+            serde_json::json!({"reset": {}}),
+            serde_json::json!({"empty": {}}),
+            serde_json::json!({"garbage": {"bytes": 10}}),
+        ] {
+            let t = then(t);
+            let Step::Answer { status, .. } = step(&t, Surface::Scim).await else {
+                panic!("an answer");
+            };
+            assert_eq!(status, 500, "{t:?}");
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_hang_ends_at_its_bound_with_504_or_at_shutdown_with_503() {
+        let t = then(serde_json::json!({"hang": {"maxMs": 1000}}));
+        let Step::Fail { error, .. } = step(&t, Surface::Scim).await else {
+            panic!("an error");
+        };
+        assert_eq!(error.status, StatusCode::GATEWAY_TIMEOUT);
+        let s = scenarios();
+        let t = then(serde_json::json!({"hang": {}}));
+        let rng = Seeded::new(Some(1));
+        let hung = perform(&t, &s, &rng, Surface::Scim, None);
+        let stop = async {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            s.shutdown();
+            std::future::pending::<()>().await
+        };
+        let ended = tokio::select! { st = hung => st, () = stop => unreachable!() };
+        let Step::Fail { error, .. } = ended else {
+            panic!("an error");
+        };
+        assert_eq!(error.status, StatusCode::SERVICE_UNAVAILABLE);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_delay_waits_its_time_then_passes() {
+        let t = then(serde_json::json!({"delay": {"ms": 250}}));
+        let before = tokio::time::Instant::now();
+        assert!(matches!(
+            step(&t, Surface::Scim).await,
+            Step::Pass {
+                compat: None,
+                finish: None
+            }
+        ));
+        assert_eq!(before.elapsed(), Duration::from_millis(250));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn dribble_sends_the_same_bytes_in_chunks_and_truncate_needs_a_connection() {
+        let t = then(serde_json::json!({"dribble": {"chunkBytes": 3, "intervalMs": 5}}));
+        let resp = finish(&scenarios(), Response::new(full("abcdefg")), &t, None).await;
+        assert!(resp.headers().get(header::CONTENT_LENGTH).is_none());
+        let mut body = resp.into_body();
+        let mut chunks = Vec::new();
+        while let Some(frame) = body.frame().await {
+            chunks.push(frame.unwrap().into_data().unwrap());
+        }
+        assert_eq!(chunks, ["abc", "def", "g"]);
+        let t = then(serde_json::json!({"truncate": {"bytes": 2}}));
+        let resp = finish(&scenarios(), Response::new(full("abc")), &t, None).await;
+        assert_eq!(resp.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+}

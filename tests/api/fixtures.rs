@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use genesys_scim_mock as fixtures;
+use genesys_scim_mock::validate;
 use serde_json::{Value, json};
 
 use crate::helpers::*;
@@ -51,7 +51,7 @@ fn user(extra: Value) -> Value {
 /// Validates `doc` written to a file and returns the error, asserting record and field.
 fn fails(text: &str, record: &str, field: Option<&str>, message: &str) {
     let path = scratch("f.json", text);
-    let e = fixtures::validate(&path).expect_err(text);
+    let e = validate(&path).expect_err(text);
     assert_eq!(e.file, path.display().to_string(), "{e}");
     assert!(e.record.contains(record), "record {record:?}: {e}");
     assert_eq!(e.field.as_deref(), field, "{e}");
@@ -255,7 +255,7 @@ fn every_class_of_fixture_error_names_file_record_and_field() {
     );
     // A directory with no fixtures.
     let dir = scratch("notes.txt", "nothing").parent().unwrap().to_owned();
-    let e = fixtures::validate(&dir).unwrap_err();
+    let e = validate(&dir).unwrap_err();
     assert_eq!(e.file, dir.display().to_string());
     assert!(e.message.contains("no *.json"), "{e}");
 }
@@ -493,7 +493,7 @@ fn the_binary_generates_a_valid_deterministic_fixture() {
     let text = std::fs::read_to_string(&a).unwrap();
     assert_eq!(text, std::fs::read_to_string(&b).unwrap());
     assert_ne!(text, std::fs::read_to_string(&c).unwrap());
-    assert_eq!(fixtures::validate(&a).unwrap(), 1);
+    assert_eq!(validate(&a).unwrap(), 1);
     let out = std::process::Command::new(bin)
         .args(["generate-fixture", "--users", "0"])
         .output()
@@ -512,7 +512,7 @@ fn the_example_in_docs_fixtures_md_is_valid() {
         .expect("an example");
     assert!(example.contains("\"orgs\""), "{example}");
     let path = scratch("example.json", example);
-    assert_eq!(fixtures::validate(&path).unwrap(), 1);
+    assert_eq!(validate(&path).unwrap(), 1);
 }
 
 /// The server keeps where its fixtures came from, not the parsed documents: a reset reads the

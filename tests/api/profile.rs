@@ -200,6 +200,25 @@ async fn rfc_offers_no_genesys_additions_genesys_offers_them() {
         user["schemas"],
         json!(["urn:ietf:params:scim:schemas:core:2.0:User", ENT])
     );
+    // With unsupported-attributes=reject they are refused, naming the switch.
+    let mut strict = Compat::preset(Profile::Rfc);
+    strict.set("unsupported-attributes", "reject").unwrap();
+    let app = spawn_with(Config {
+        compat: strict,
+        ..test_config()
+    })
+    .await;
+    let (s, err) = create(
+        &app,
+        json!({"userName": "u2", "displayName": "U", ENT: {"dateHire": "2020-01-02"}}),
+    )
+    .await;
+    assert_scim_error(s, &err, 400, Some("invalidValue"));
+    let detail = err["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("genesys-attributes=false") && detail.contains("dateHire"),
+        "{detail}"
+    );
 
     let genesys = spawn_with(profile(Profile::Genesys)).await;
     let (_, rt) = genesys
@@ -240,6 +259,13 @@ async fn rfc_keeps_unknown_roles_divisions_and_managers_genesys_refuses_them() {
         .get_json(&format!("{SCIM}/Users?filter=urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:division%20eq%20%22Atlantis%22"))
         .await;
     assert_eq!(found["totalResults"], 1, "{found}");
+    // An export keeps them by name, as they render.
+    let (_, export) = rfc.get_json("/__admin/orgs/default/export").await;
+    let text = export.to_string();
+    assert!(
+        text.contains("\"Atlantis\"") && text.contains("\"Auditor\""),
+        "{text}"
+    );
 
     let genesys = spawn_with(profile(Profile::Genesys)).await;
     for bad in [
@@ -301,6 +327,16 @@ async fn rfc_keeps_contact_lists_as_sent_genesys_maps_them_to_slots() {
     assert_scim_error(s, &err, 400, Some("invalidValue"));
     let (_, platform) = rfc.get_json(&format!("/api/v2/users/{id}")).await;
     assert_eq!(platform["email"], "c@x.org", "{platform}");
+    let (_, shown) = rfc.get_json("/__admin/orgs/default/users?q=c@x.org").await;
+    assert_eq!(
+        shown["users"][0]["scim"]["emails"], emails,
+        "the dashboard: {shown}"
+    );
+    let (_, export) = rfc.get_json("/__admin/orgs/default/export").await;
+    assert!(
+        export.to_string().contains("\"555-0100\""),
+        "an export keeps the list as sent"
+    );
 
     let genesys = spawn_with(profile(Profile::Genesys)).await;
     let (s, err) = create(&genesys, body).await;
@@ -399,19 +435,105 @@ async fn rfc_fills_no_defaults_genesys_gives_home_and_employee() {
     assert_eq!(returned(&genesys.get_json(&core).await.1), "always");
 }
 
+async fn search(app: &TestApp, body: Value) -> (u16, Value) {
+    let resp = app
+        .post_json(&format!("{SCIM}/.search"), &body)
+        .send()
+        .await
+        .unwrap();
+    status_json(resp).await
+}
+
+const SEARCH: &str = "urn:ietf:params:scim:api:messages:2.0:SearchRequest";
+
 #[tokio::test]
-async fn dot_search_is_501_under_rfc_and_404_under_genesys() {
-    for (p, want) in [(Profile::Rfc, 501), (Profile::Genesys, 404)] {
-        let app = spawn_with(profile(p)).await;
-        let resp = app
-            .post_json(
-                &format!("{SCIM}/.search"),
-                &json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"]}),
-            )
-            .send()
-            .await
-            .unwrap();
-        let (s, body) = status_json(resp).await;
-        assert_scim_error(s, &body, want, None);
-    }
+async fn dot_search_is_served_under_rfc_501_on_request_and_404_under_genesys() {
+    let rfc = spawn_with(profile(Profile::Rfc)).await;
+    // Users (5 in the default org), then the 3 public groups, paged over both.
+    let (s, all) = search(&rfc, json!({"schemas": [SEARCH]})).await;
+    assert_eq!(s, 200, "{all}");
+    assert_eq!(all["totalResults"], 8, "{all}");
+    let kinds: Vec<&str> = all["Resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["meta"]["resourceType"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "User", "User", "User", "User", "User", "Group", "Group", "Group"
+        ]
+    );
+    let (_, window) = search(
+        &rfc,
+        json!({"schemas": [SEARCH], "startIndex": 5, "count": 2}),
+    )
+    .await;
+    let ids: Vec<&str> = window["Resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [OLIVIA, SALES_TEAM], "{window}");
+    assert_eq!(window["startIndex"], 5);
+    assert_eq!(window["itemsPerPage"], 2);
+    // A filter and a projection, as a list would apply them.
+    let (_, found) = search(
+        &rfc,
+        json!({"schemas": [SEARCH], "filter": "userName eq \"james.smith@example.com\"",
+               "attributes": ["displayName"]}),
+    )
+    .await;
+    assert_eq!(found["totalResults"], 1, "{found}");
+    let james = &found["Resources"][0];
+    assert_eq!(james["id"], JAMES);
+    assert!(
+        james.get("title").is_none() && james["displayName"].is_string(),
+        "{james}"
+    );
+    // Bad bodies are SCIM errors.
+    let (s, err) = search(&rfc, json!({"filter": "userName eq \"x\""})).await;
+    assert_scim_error(s, &err, 400, Some("invalidSyntax"));
+    let (s, err) = search(&rfc, json!({"schemas": [SEARCH], "filter": "userName eq"})).await;
+    assert_scim_error(s, &err, 400, Some("invalidFilter"));
+    let (s, err) = search(&rfc, json!({"schemas": [SEARCH], "count": "many"})).await;
+    assert_scim_error(s, &err, 400, Some("invalidValue"));
+
+    let mut not_implemented = Compat::preset(Profile::Rfc);
+    not_implemented.set("dot-search", "501").unwrap();
+    let app = spawn_with(Config {
+        compat: not_implemented,
+        ..test_config()
+    })
+    .await;
+    let (s, err) = search(&app, json!({"schemas": [SEARCH]})).await;
+    assert_scim_error(s, &err, 501, None);
+
+    let genesys = spawn_with(profile(Profile::Genesys)).await;
+    let (s, err) = search(&genesys, json!({"schemas": [SEARCH]})).await;
+    assert_scim_error(s, &err, 404, None);
+    // Served under the Genesys filter rules: one that only groups allow finds groups only,
+    // one that no type allows is invalidFilter.
+    let mut served = Compat::default();
+    served.set("dot-search", "serve").unwrap();
+    let app = spawn_with(Config {
+        compat: served,
+        ..test_config()
+    })
+    .await;
+    let (_, groups) = search(
+        &app,
+        json!({"schemas": [SEARCH], "filter": "displayName eq \"Sales Team\""}),
+    )
+    .await;
+    assert_eq!(groups["totalResults"], 1, "{groups}");
+    assert_eq!(groups["Resources"][0]["id"], SALES_TEAM);
+    let (s, err) = search(
+        &app,
+        json!({"schemas": [SEARCH], "filter": "title co \"x\""}),
+    )
+    .await;
+    assert_scim_error(s, &err, 400, Some("invalidFilter"));
 }
