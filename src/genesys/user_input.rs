@@ -89,6 +89,11 @@ fn strings(path: &str, value: &Value) -> ApiResult<()> {
     }
 }
 
+/// Whether one string value passes the string bounds above.
+pub(crate) fn string_ok(value: &Value) -> bool {
+    bad_string(value).is_none()
+}
+
 /// The first string under `value` past a bound: where it is (`[0].value`) and what is wrong.
 fn bad_string(value: &Value) -> Option<(String, String)> {
     match value {

@@ -300,20 +300,25 @@ pub(crate) fn replace(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Re
     })
 }
 
-/// `PATCH /Users/{id}`: applied to the SCIM view, then mapped back as a whole. All or nothing.
+/// `PATCH /Users/{id}`: applied to the SCIM view, then mapped back as a whole (a lone
+/// `replace` of a plain string attribute is written in place: `mapping::patch_in_place`).
+/// All or nothing.
 pub(crate) fn patch(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
     write(ctx, req, id, |org, previous| {
         org.limits.check_patch_operations(body)?;
-        let view = ctx.view(org);
-        let mut json = mapping::user_to_scim(previous, &view);
-        patch::apply(&mut json, body, ResourceKind::User, &ctx.compat)?;
         let ctx_w = WriteCtx {
             org,
             compat: &ctx.compat,
             mode: Mode::Patch,
             previous: Some(previous),
         };
+        if let Some(user) = mapping::patch_in_place(body, &ctx_w) {
+            return user;
+        }
+        let view = ctx.view(org);
+        let mut json = mapping::user_to_scim(previous, &view);
+        patch::apply(&mut json, body, ResourceKind::User, &ctx.compat)?;
         mapping::user_from_scim(&json, id, &ctx_w)
     })
 }

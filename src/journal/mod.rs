@@ -94,7 +94,7 @@ impl Pending {
         arrived: DateTime<Utc>,
         started: std::time::Instant,
     ) -> Self {
-        let journalled = req.route.as_ref().map_or(true, |r| !r.is_control_plane());
+        let journalled = !journal.off && req.route.as_ref().map_or(true, |r| !r.is_control_plane());
         Self {
             journal,
             req,
@@ -303,6 +303,8 @@ pub(crate) struct Coverage {
 #[derive(Debug, Clone)]
 pub(crate) struct Journal {
     inner: Arc<Mutex<Inner>>,
+    /// `--journal-size 0`: nothing is recorded (and no body is read to record it).
+    off: bool,
     /// Outside the lock: redaction runs before it is taken.
     redaction: Arc<crate::redaction::Redaction>,
 }
@@ -343,8 +345,10 @@ impl Journal {
 
     /// A journal with the given bounds and redaction list.
     pub(crate) fn with_limits(mut limits: Limits) -> Self {
+        let off = limits.entries == 0;
         limits.entries = limits.entries.max(1);
         Self {
+            off,
             redaction: Arc::new(limits.redaction.clone()),
             inner: Arc::new(Mutex::new(Inner {
                 entries: VecDeque::with_capacity(limits.entries.min(1024)),
@@ -363,6 +367,9 @@ impl Journal {
     /// Redacts and cuts an entry, then appends it, dropping the oldest entries while either
     /// bound would be passed. The entry's `seq` is assigned here.
     pub(crate) fn record(&self, mut entry: Entry) {
+        if self.off {
+            return;
+        }
         let cut = limits::shape(&mut entry, &self.redaction);
         let weight = limits::weight(&entry);
         let mut inner = self.inner.lock();
@@ -529,7 +536,7 @@ impl Journal {
         let inner = self.inner.lock();
         Stats {
             held: inner.entries.len(),
-            capacity: inner.limits.entries,
+            capacity: if self.off { 0 } else { inner.limits.entries },
             bytes: inner.bytes,
             byte_budget: inner.limits.bytes,
             dropped: inner.dropped,

@@ -124,6 +124,21 @@ async fn count_answers_and_shows_nearest_on_a_miss() {
 }
 
 #[tokio::test]
+async fn journal_size_zero_records_nothing() {
+    let app = spawn_with(genesys_scim_mock::Config {
+        journal_size: 0,
+        ..test_config()
+    })
+    .await;
+    let (s, _) = app.get_json(&format!("{SCIM}/Users")).await;
+    assert_eq!(s, 200, "the server answers as before");
+    let body = admin_get(&app, "/__admin/requests").await;
+    assert_eq!(body["requests"].as_array().unwrap().len(), 0, "{body}");
+    assert_eq!(body["journal"]["capacity"], 0);
+    assert_eq!(body["journal"]["dropped"], 0);
+}
+
+#[tokio::test]
 async fn journal_is_bounded_and_counts_drops_and_can_be_cleared() {
     let app = spawn_with(genesys_scim_mock::Config {
         journal_size: 3,
