@@ -3,8 +3,10 @@
 //! Genesys answers in two shapes. SCIM routes use the RFC 7644 §3.12 error (`schemas`, `status`
 //! as a *string*, `scimType`, `detail`); everything else (OAuth-protected platform routes, 401,
 //! 429) uses the platform `ErrorBody` (`message`, `code`, `status` as a number, `contextId`,
-//! `details`, `errors`). An [`ApiError`] carries enough to render either, and [`ApiError::render`]
-//! is the only place either body is built, so both shapes stay consistent everywhere.
+//! `details`, `errors`). The token endpoint's own refusals use the OAuth shape (RFC 6749 §5.2:
+//! `error`, `error_description`; [`ApiError::oauth`]). An [`ApiError`] carries enough to render
+//! each, and [`ApiError::render`] is the only place any of these bodies is built, so the shapes
+//! stay consistent everywhere.
 
 use bytes::Bytes;
 use http::{HeaderValue, Response, StatusCode, header};
@@ -47,6 +49,9 @@ pub(crate) struct ApiError {
     /// sets its row's attribute). Not rendered; fixture errors report it as their field, so
     /// nobody has to recover it from `detail`.
     pub attribute: Option<&'static str>,
+    /// A token endpoint error (RFC 6749 §5.2): rendered as `{error, error_description}` with
+    /// `code` as the OAuth `error`, whatever the surface (see [`ApiError::oauth`]).
+    pub oauth: bool,
 }
 
 impl ApiError {
@@ -60,6 +65,21 @@ impl ApiError {
             allow: None,
             platform_only: false,
             attribute: None,
+            oauth: false,
+        }
+    }
+
+    /// A token endpoint error: `error` is the RFC 6749 §5.2 code (`invalid_client`, ...). The
+    /// body carries the description twice, as `description` (Genesys' login service) and
+    /// `error_description` (the RFC); a 401 adds `WWW-Authenticate: Basic`.
+    pub(crate) fn oauth(
+        status: StatusCode,
+        error: &'static str,
+        description: impl Into<String>,
+    ) -> Self {
+        Self {
+            oauth: true,
+            ..Self::new(status, None, error).with(description)
         }
     }
 
@@ -267,6 +287,13 @@ impl ApiError {
     /// The JSON body in the shape for `surface`, echoing `correlation_id` as `contextId` in the
     /// platform shape (Genesys does; the SCIM shape has no such field).
     pub(crate) fn body(&self, surface: Surface, correlation_id: &str) -> Value {
+        if self.oauth {
+            return json!({
+                "error": self.code,
+                "description": self.detail,
+                "error_description": self.detail,
+            });
+        }
         if surface == Surface::Scim && !self.platform_only {
             let mut body = json!({
                 "schemas": [SCIM_ERROR_SCHEMA],
@@ -306,6 +333,12 @@ impl ApiError {
         }
         if let Some(allow) = self.allow {
             headers.insert(header::ALLOW, HeaderValue::from_static(allow));
+        }
+        if self.oauth && self.status == StatusCode::UNAUTHORIZED {
+            headers.insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Basic realm=\"oauth\""),
+            );
         }
         resp
     }

@@ -28,7 +28,7 @@
 //!   them (and health and the clock) under `/__admin`.
 //! - `state`: [`AppState`], the one cheap-to-clone handle every handler receives.
 //! - `expect`: end-state assertions (`/__admin/expect`, `verify`), a structured diff.
-//! - `error`: the one client-visible error type and its two renderings (SCIM and platform).
+//! - `error`: the one client-visible error type and its renderings (SCIM, platform, OAuth).
 //! - `http`: request buffering and response helpers; `upload`: reading a body within its
 //!   size and time bounds; `strict_json`: JSON parsing that refuses duplicate keys.
 //! - `instance`: a started server (state, listener, accept loop), shared by `serve`, `exec`

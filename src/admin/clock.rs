@@ -88,17 +88,20 @@ fn apply(clock: &Clock, body: &Map<String, Value>) -> ApiResult<()> {
                 }
             };
             // Checked first: moving past chrono's range would panic inside the clock.
-            clock
+            let to = clock
                 .now()
                 .checked_add_signed(by)
                 .ok_or_else(|| bad("the clock would leave the representable range".to_owned()))?;
+            within_rfc3339(to).map_err(bad)?;
             clock.advance(by);
         }
         "set" => {
             let text = value
                 .as_str()
                 .ok_or_else(|| bad(format!("expected an RFC 3339 time string, got {value}")))?;
-            clock.set(parse_time(text).map_err(bad)?);
+            let to = parse_time(text).map_err(bad)?;
+            within_rfc3339(to).map_err(bad)?;
+            clock.set(to);
         }
         "freeze" | "resume" if *value != Value::Bool(true) => {
             return Err(bad(format!("expected true, got {value}")));
@@ -108,6 +111,20 @@ fn apply(clock: &Clock, body: &Map<String, Value>) -> ApiResult<()> {
         other => return Err(bad(format!("unknown field {other:?}"))),
     }
     Ok(())
+}
+
+/// RFC 3339 writes four-digit years, so every time the clock reports (`now`, `meta`
+/// timestamps, token expiry) must fall in years 0000 to 9999.
+fn within_rfc3339(t: chrono::DateTime<chrono::Utc>) -> Result<(), String> {
+    use chrono::Datelike;
+    if (0..=9999).contains(&t.year()) {
+        Ok(())
+    } else {
+        Err(format!(
+            "the clock would reach the year {}; RFC 3339 times need years 0000 to 9999",
+            t.year()
+        ))
+    }
 }
 
 #[cfg(test)]
@@ -145,6 +162,8 @@ mod tests {
             (json!({"set": "yesterday"}), "set"),
             (json!({"freeze": false}), "freeze"),
             (json!({"rewind": "1s"}), "rewind"),
+            (json!({"advance": 300_000_000_000_i64}), "year"),
+            (json!({"advance": "-3000000d"}), "year"),
         ] {
             let e = apply(&c, &body(b.clone())).unwrap_err();
             assert_eq!(e.status, StatusCode::BAD_REQUEST, "{b}");

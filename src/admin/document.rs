@@ -12,9 +12,9 @@ use serde_json::{Map, Value};
 use crate::error::{ApiError, ApiResult};
 use crate::request::ApiRequest;
 
-/// Whether the body is empty or only whitespace.
+/// Whether the request has no body at all. Whitespace is a body, and not JSON.
 pub(crate) fn is_blank(req: &ApiRequest) -> bool {
-    req.body.iter().all(u8::is_ascii_whitespace)
+    req.body.is_empty()
 }
 
 /// The body as one JSON object. `what` names the document in errors ("matcher", "org").
@@ -35,7 +35,7 @@ pub(crate) fn parse<T: DeserializeOwned>(req: &ApiRequest, what: &str) -> ApiRes
         .map_err(|e| ApiError::bad_request(format!("invalid {what}: {e}")))
 }
 
-/// For routes that take no body: blank, or an empty object (`{}`), is accepted.
+/// For routes that take no body: none, or an empty object (`{}`), is accepted.
 pub(crate) fn none(req: &ApiRequest, route: &str) -> ApiResult<()> {
     if is_blank(req) {
         return Ok(());

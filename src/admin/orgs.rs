@@ -126,15 +126,20 @@ pub(crate) fn export(state: &AppState, id: &str) -> ApiResult<Response<Body>> {
 /// `POST|PUT /__admin/orgs/{id}/import`: replaces (or creates) the org from a fixture org.
 pub(crate) fn import(state: &AppState, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let mut obj = super::document::object(req, "org")?.clone();
-    match obj.get("id").and_then(Value::as_str) {
-        Some(given) if given != id => {
+    match obj.get("id") {
+        Some(Value::String(given)) if given != id => {
             return Err(ApiError::bad_request(format!(
                 "the body's id {given:?} differs from the path's {id:?}"
             )));
         }
-        Some(_) => {}
+        Some(Value::String(_)) => {}
         None => {
             obj.insert("id".into(), json!(id));
+        }
+        Some(other) => {
+            return Err(ApiError::bad_request(format!(
+                "id: expected the org id (a string), got {other}"
+            )));
         }
     }
     let fixture: OrgFixture = serde_json::from_value(Value::Object(obj))

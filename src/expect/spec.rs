@@ -94,6 +94,14 @@ pub(crate) fn from_value(file: &str, doc: &Value) -> Result<Expectation, Error> 
         .as_object()
         .ok_or_else(|| err(file, "(document)", None, "must be a JSON object"))?;
     unknown_keys(file, "(document)", obj, &["$schema", "version", "orgs"])?;
+    if obj.get("$schema").is_some_and(|s| !s.is_string()) {
+        return Err(err(
+            file,
+            "(document)",
+            Some("$schema"),
+            "must be a string (the schema's URL or path)",
+        ));
+    }
     if obj.get("version").and_then(Value::as_u64) != Some(u64::from(FORMAT_VERSION)) {
         let got = obj
             .get("version")

@@ -4,7 +4,7 @@
 //! `client_secret` in the form body. Errors use the OAuth shape (`error`, `description`), as
 //! Genesys' login service does, not the platform `ErrorBody`.
 
-use http::{HeaderValue, Method, Response, StatusCode, header};
+use http::{Method, Response, StatusCode};
 use serde_json::json;
 
 use crate::error::{ApiError, ApiResult};
@@ -12,21 +12,6 @@ use crate::http::{Body, JSON, json_response};
 use crate::request::{ApiRequest, Credentials};
 use crate::state::AppState;
 use crate::store::Token;
-
-fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response<Body> {
-    let mut resp = json_response(
-        status,
-        JSON,
-        &json!({"error": error, "description": description, "error_description": description}),
-    );
-    if status == StatusCode::UNAUTHORIZED {
-        resp.headers_mut().insert(
-            header::WWW_AUTHENTICATE,
-            HeaderValue::from_static("Basic realm=\"oauth\""),
-        );
-    }
-    resp
-}
 
 /// Issues a bearer token bound to the client's org, valid for the client's TTL on the clock.
 pub(crate) fn token(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
@@ -47,14 +32,14 @@ pub(crate) fn token(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Bo
             secret = Some(s.clone());
         }
         Credentials::BadBasic => {
-            return Ok(oauth_error(
+            return Err(ApiError::oauth(
                 StatusCode::UNAUTHORIZED,
                 "invalid_client",
                 "Basic credentials are not valid base64 of client_id:client_secret.",
             ));
         }
         Credentials::Bearer(_) | Credentials::Other => {
-            return Ok(oauth_error(
+            return Err(ApiError::oauth(
                 StatusCode::UNAUTHORIZED,
                 "invalid_client",
                 "Authorization must use the Basic scheme.",
@@ -64,24 +49,24 @@ pub(crate) fn token(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Bo
     match field("grant_type").as_deref() {
         Some("client_credentials") => {}
         None => {
-            return Ok(oauth_error(
+            return Err(ApiError::oauth(
                 StatusCode::BAD_REQUEST,
                 "invalid_request",
                 "grant_type is required (client_credentials).",
             ));
         }
         Some(other) => {
-            return Ok(oauth_error(
+            return Err(ApiError::oauth(
                 StatusCode::BAD_REQUEST,
                 "unsupported_grant_type",
-                &format!(
+                format!(
                     "grant_type {other:?} is not supported by this mock; use client_credentials."
                 ),
             ));
         }
     }
     let (Some(id), Some(secret)) = (id, secret) else {
-        return Ok(oauth_error(
+        return Err(ApiError::oauth(
             StatusCode::UNAUTHORIZED,
             "invalid_client",
             "Client credentials are required (HTTP Basic or client_id and client_secret).",
@@ -94,7 +79,7 @@ pub(crate) fn token(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Bo
         .client(&id)
         .filter(|c| crate::secret::matches(&secret, &c.secret));
     let Some(client) = client else {
-        return Ok(oauth_error(
+        return Err(ApiError::oauth(
             StatusCode::UNAUTHORIZED,
             "invalid_client",
             "Client authentication failed: unknown client or wrong secret.",
@@ -102,10 +87,10 @@ pub(crate) fn token(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Bo
     };
     let ttl = client.token_ttl_secs;
     let Ok(value) = issue(state, client) else {
-        return Ok(oauth_error(
+        return Err(ApiError::oauth(
             StatusCode::SERVICE_UNAVAILABLE,
             "temporarily_unavailable",
-            &format!(
+            format!(
                 "The token table holds {} unexpired tokens; try again when some expire, \
                  or reset the mock.",
                 crate::tokens::MAX_TOKENS

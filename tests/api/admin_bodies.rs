@@ -1,5 +1,6 @@
-//! Every admin document is one JSON object with known fields: an array, a repeated key or an
-//! unknown field (at any level the route reads) is a 400 platform error that changes nothing.
+//! Every admin document is one JSON object with known fields: an array, a repeated key, an
+//! unknown field (at any level the route reads) or whitespace alone is a 400 platform error
+//! that changes nothing.
 
 use crate::helpers::*;
 use serde_json::{Value, json};
@@ -149,6 +150,26 @@ async fn arrays_repeated_keys_and_unknown_fields_are_refused_on_every_admin_body
         };
         refused(&app, Method::POST, "/__admin/orgs", &doc.to_string(), name).await;
     }
+    // Fields of the wrong type that a route reads itself.
+    let mut bad_id = org("o-new");
+    bad_id["id"] = json!({});
+    refused(
+        &app,
+        Method::PUT,
+        "/__admin/orgs/o-new/import",
+        &bad_id.to_string(),
+        "id",
+    )
+    .await;
+    let bad_schema = with(expectation.clone(), "", "$schema", json!({}));
+    refused(
+        &app,
+        Method::POST,
+        "/__admin/expect",
+        &bad_schema.to_string(),
+        "$schema",
+    )
+    .await;
     // Nested scenario and expectation fields.
     let bad_rule = with(scenario.clone(), "/rules/0", "bogusRuleField", json!(1));
     refused(
@@ -192,7 +213,8 @@ async fn arrays_repeated_keys_and_unknown_fields_are_refused_on_every_admin_body
             "bogusParam",
         )
         .await;
-        for ok in ["", "{}", " \n"] {
+        refused(&app, method.clone(), path, " \n", "JSON").await;
+        for ok in ["", "{}"] {
             let (s, b) = send(&app, method.clone(), path, ok).await;
             assert_eq!(s, 204, "{method} {path} {ok:?}: {b}");
         }

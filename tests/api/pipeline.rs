@@ -171,6 +171,12 @@ async fn every_reader_of_the_authorization_header_sees_the_same_parse() {
         );
         let said = a.body["error_description"].as_str().unwrap_or_default();
         assert!(said.contains(why), "{auth}: {}", a.body);
+        assert_eq!(
+            a.body["description"], a.body["error_description"],
+            "both spellings"
+        );
+        assert_eq!(a.headers["www-authenticate"], "Basic realm=\"oauth\"");
+        assert_eq!(a.headers["content-type"], "application/json");
     }
     // A lower-case scheme and padding are the same bearer token; Basic is not a bearer.
     for (auth, status) in [
