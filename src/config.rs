@@ -20,6 +20,7 @@ use crate::compat::Compat;
 use crate::compat::SWITCHES;
 use crate::genesys::limits::LimitFlags;
 use crate::redaction::Redaction;
+use crate::secret::Hidden;
 
 /// Default bind address: loopback only, as a test tool should.
 pub(crate) const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -45,7 +46,7 @@ pub(crate) const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 30;
 
 /// Top-level command line.
 #[cfg(feature = "cli")]
-#[derive(Debug, Parser)]
+#[derive(Parser)]
 #[command(
     name = "genesys-scim-mock",
     version,
@@ -77,7 +78,7 @@ impl Cli {
 
 /// Subcommands.
 #[cfg(feature = "cli")]
-#[derive(Debug, Subcommand)]
+#[derive(Subcommand)]
 pub(crate) enum Command {
     /// Start the server (the default when no subcommand is named).
     Serve(Box<ServeArgs>),
@@ -125,7 +126,7 @@ pub enum LogFormat {
 
 /// Flags of `serve`.
 #[cfg(feature = "cli")]
-#[derive(Debug, Clone, Args)]
+#[derive(Clone, Args)]
 pub(crate) struct ServeArgs {
     /// Address to listen on [default: 127.0.0.1:8080; for `exec`, 127.0.0.1:0]. Port 0 picks a
     /// free port (see --port-file).
@@ -239,7 +240,12 @@ pub(crate) struct ServeArgs {
     pub admin: String,
 
     /// Require `Authorization: Bearer <TOKEN>` on /__admin calls (except health).
-    #[arg(long, env = "GENESYS_MOCK_ADMIN_TOKEN", value_name = "TOKEN")]
+    #[arg(
+        long,
+        env = "GENESYS_MOCK_ADMIN_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
     pub admin_token: Option<String>,
 
     /// Scenario file to load at start (repeatable).
@@ -336,7 +342,7 @@ fn compat_help() -> String {
 
 /// Flags of `exec`.
 #[cfg(feature = "cli")]
-#[derive(Debug, Clone, Args)]
+#[derive(Clone, Args)]
 pub(crate) struct ExecArgs {
     #[command(flatten)]
     pub serve: ServeArgs,
@@ -395,7 +401,7 @@ pub(crate) struct ValidateArgs {
 
 /// How subcommands reach a running server (`verify`, `report`).
 #[cfg(feature = "cli")]
-#[derive(Debug, Clone, Args)]
+#[derive(Clone, Args)]
 pub(crate) struct ServerFlags {
     /// Base URL of the running server.
     #[arg(
@@ -430,7 +436,7 @@ pub(crate) enum VerifyFormat {
 
 /// Flags of `verify`.
 #[cfg(feature = "cli")]
-#[derive(Debug, Clone, Args)]
+#[derive(Clone, Args)]
 pub(crate) struct VerifyArgs {
     #[command(flatten)]
     pub server: ServerFlags,
@@ -486,7 +492,7 @@ impl GateFlags {
 
 /// Flags of `report`.
 #[cfg(feature = "cli")]
-#[derive(Debug, Clone, Args)]
+#[derive(Clone, Args)]
 pub(crate) struct ReportArgs {
     #[command(flatten)]
     pub server: ServerFlags,
@@ -527,8 +533,9 @@ pub(crate) struct GenerateArgs {
     pub out: Option<PathBuf>,
 }
 
-/// Validated server configuration. Plain data, so tests build one and change fields.
-#[derive(Debug, Clone)]
+/// Validated server configuration. Plain data, so tests build one and change fields. Its
+/// `Debug` hides `admin_token` ([`Hidden`]).
+#[derive(Clone)]
 pub struct Config {
     pub bind: SocketAddr,
     pub fixtures: Option<PathBuf>,
@@ -565,6 +572,63 @@ pub struct Config {
     pub journal_redact: Redaction,
     /// `--report-rule` and `--report-threshold`: the client report's server-wide settings.
     pub report: crate::report::settings::Layer,
+}
+
+/// Every field but the admin token as it is. The destructuring makes a new field a compile
+/// error here, so none is left out (or shown) by accident.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Config {
+            bind,
+            fixtures,
+            seed,
+            log_format,
+            port_file,
+            compat,
+            clock,
+            rate_limit_per_minute,
+            rate_layers,
+            max_body_bytes,
+            max_connections,
+            public_url,
+            body_timeout,
+            request_timeout,
+            max_group_members,
+            max_patch_operations,
+            admin_enabled,
+            admin_token,
+            scenarios,
+            journal_size,
+            journal_bytes,
+            journal_redact,
+            report,
+        } = self;
+        f.debug_struct("Config")
+            .field("bind", bind)
+            .field("fixtures", fixtures)
+            .field("seed", seed)
+            .field("log_format", log_format)
+            .field("port_file", port_file)
+            .field("compat", compat)
+            .field("clock", clock)
+            .field("rate_limit_per_minute", rate_limit_per_minute)
+            .field("rate_layers", rate_layers)
+            .field("max_body_bytes", max_body_bytes)
+            .field("max_connections", max_connections)
+            .field("public_url", public_url)
+            .field("body_timeout", body_timeout)
+            .field("request_timeout", request_timeout)
+            .field("max_group_members", max_group_members)
+            .field("max_patch_operations", max_patch_operations)
+            .field("admin_enabled", admin_enabled)
+            .field("admin_token", &Hidden(admin_token))
+            .field("scenarios", scenarios)
+            .field("journal_size", journal_size)
+            .field("journal_bytes", journal_bytes)
+            .field("journal_redact", journal_redact)
+            .field("report", report)
+            .finish()
+    }
 }
 
 impl Default for Config {
@@ -758,6 +822,22 @@ pub(crate) fn parse_flag(flag: &str, value: Option<&str>) -> Result<Option<usize
 #[cfg(all(test, feature = "cli"))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_hides_the_admin_token_but_shows_the_rest() {
+        let config = Config {
+            admin_token: Some("s3cret-admin".into()),
+            max_connections: 7,
+            ..Config::default()
+        };
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("s3cret-admin"), "{shown}");
+        assert!(
+            shown.contains("admin_token: Some(\"<redacted>\")"),
+            "{shown}"
+        );
+        assert!(shown.contains("max_connections: 7"), "{shown}");
+    }
 
     #[test]
     fn public_urls_are_checked_and_lose_their_trailing_slash() {

@@ -20,7 +20,7 @@ use crate::tokens::TokenTable;
 pub(crate) type OrgHandle = Arc<RwLock<Org>>;
 
 /// An OAuth client (client-credentials grant), bound to one org.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct OAuthClient {
     pub id: String,
@@ -33,6 +33,28 @@ pub(crate) struct OAuthClient {
     /// Requests per minute per token, overriding the server default.
     #[serde(default)]
     pub rate_limit_per_minute: Option<u32>,
+}
+
+/// Every field but the secret as it is.
+impl std::fmt::Debug for OAuthClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let OAuthClient {
+            id,
+            secret,
+            org_id,
+            name,
+            token_ttl_secs,
+            rate_limit_per_minute,
+        } = self;
+        f.debug_struct("OAuthClient")
+            .field("id", id)
+            .field("secret", &crate::secret::REDACTED)
+            .field("org_id", org_id)
+            .field("name", name)
+            .field("token_ttl_secs", token_ttl_secs)
+            .field("rate_limit_per_minute", rate_limit_per_minute)
+            .finish()
+    }
 }
 
 pub(crate) use crate::tokens::{TableFull, Token};
@@ -159,5 +181,28 @@ impl Store {
     #[cfg(test)]
     pub(crate) fn token_count(&self) -> usize {
         self.tokens.len()
+    }
+}
+
+#[cfg(test)]
+mod debug_tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_the_client_secret() {
+        let shown = format!(
+            "{:?}",
+            OAuthClient {
+                id: "c1".into(),
+                secret: "s3cret-client".into(),
+                org_id: "o1".into(),
+                name: None,
+                token_ttl_secs: 300,
+                rate_limit_per_minute: None,
+            }
+        );
+        assert!(!shown.contains("s3cret-client"), "{shown}");
+        assert!(shown.contains("secret: \"<redacted>\""), "{shown}");
+        assert!(shown.contains("id: \"c1\""), "{shown}");
     }
 }
