@@ -462,6 +462,49 @@ impl serde::Serialize for UserDocument<'_> {
     }
 }
 
+/// Every object key a user document or a list of them can hold, under every switch (a test
+/// walks the documents of generated orgs under both profiles): what `http::OwnKeys` names.
+pub(crate) const DOCUMENT_KEYS: &[&str] = &[
+    "$ref",
+    "Resources",
+    "active",
+    "authority",
+    "created",
+    "dateHire",
+    "department",
+    "displayName",
+    "division",
+    "emails",
+    "employeeNumber",
+    "externalId",
+    "externalIds",
+    "groups",
+    "id",
+    "itemsPerPage",
+    "lastModified",
+    "location",
+    "manager",
+    "meta",
+    "name",
+    "phoneNumbers",
+    "primary",
+    "proficiency",
+    "resourceType",
+    "roles",
+    "routingLanguages",
+    "routingSkills",
+    "schemas",
+    "startIndex",
+    "title",
+    "totalResults",
+    "type",
+    ENTERPRISE_USER,
+    GENESYS_USER,
+    "userName",
+    "value",
+    "version",
+];
+
 /// The bytes of [`UserDocument`] for the user at table position `pos`: from the org's
 /// [`render_cache`](crate::genesys::render_cache) when it holds them for this view, else
 /// rendered and kept there. `user` must be the user stored at `pos`.
@@ -1461,6 +1504,65 @@ mod in_place_tests {
             }
         }
         assert!(compared > 1000, "{compared}");
+    }
+
+    /// Every key of every rendered document is in [`DOCUMENT_KEYS`], under both profiles and
+    /// the switches between them, so the journal may rely on the list.
+    #[test]
+    fn document_keys_list_every_key_rendered() {
+        fn walk(v: &Value, seen: &mut Vec<String>) {
+            match v {
+                Value::Object(m) => {
+                    for (k, x) in m {
+                        if !DOCUMENT_KEYS.contains(&k.as_str()) {
+                            seen.push(k.clone());
+                        }
+                        walk(x, seen);
+                    }
+                }
+                Value::Array(a) => a.iter().for_each(|x| walk(x, seen)),
+                _ => {}
+            }
+        }
+        let text = crate::fixtures::generator::to_string(&crate::fixtures::generator::Spec {
+            org: "g".into(),
+            users: 300,
+            groups: 6,
+            seed: 2,
+        });
+        let doc = crate::fixtures::read::parse("g.json", &text).unwrap();
+        let org = crate::fixtures::build::build_org(
+            "g.json",
+            0,
+            &doc.orgs[0],
+            Some(1),
+            chrono::Utc::now(),
+        )
+        .unwrap();
+        let mut unknown = Vec::new();
+        let mut created = Compat::preset(Profile::Rfc);
+        created.meta_created = true;
+        for compat in [Compat::default(), Compat::preset(Profile::Rfc), created] {
+            let view = View::with(&org, "http://h/api/v2/scim/v2", &compat);
+            for u in org.users() {
+                walk(&user_to_scim(u, &view), &mut unknown);
+            }
+        }
+        walk(
+            &crate::scim::list::response(
+                1,
+                crate::scim::list::Page {
+                    start_index: 1,
+                    count: 1,
+                },
+                vec![],
+            ),
+            &mut unknown,
+        );
+        assert!(
+            unknown.is_empty(),
+            "keys missing from DOCUMENT_KEYS: {unknown:?}"
+        );
     }
 
     #[test]

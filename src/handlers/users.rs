@@ -16,7 +16,7 @@ use crate::handlers::{
     Session, check_if_match, json_body, list_query, not_modified, projection, scim_bytes,
     scim_resource,
 };
-use crate::http::{Body, SCIM_JSON, bytes_response, json_response, status_response};
+use crate::http::{Body, OwnKeys, SCIM_JSON, bytes_response, json_response, status_response};
 use crate::request::ApiRequest;
 use crate::scim::filter::{self, Filter};
 use crate::scim::list;
@@ -55,7 +55,11 @@ pub(crate) fn list(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>>
             })
             .collect();
         let body = list::envelope_bytes(matched.len(), page, &docs);
-        return Ok(bytes_response(StatusCode::OK, SCIM_JSON, body.into()));
+        let len = body.len();
+        return Ok(own_keys(
+            bytes_response(StatusCode::OK, SCIM_JSON, body.into()),
+            len,
+        ));
     }
     let resources = found.render(&org, positions, &view, &proj);
     Ok(json_response(
@@ -348,7 +352,18 @@ fn rendered(org: &Org, user: &User, view: &View<'_>, status: StatusCode) -> Resp
         Some(pos) => mapping::user_bytes(pos, user, view),
         None => document_bytes(&UserDocument { user, view }),
     };
-    scim_bytes(status, body, user.version)
+    let len = body.len();
+    own_keys(scim_bytes(status, body, user.version), len)
+}
+
+/// Marks a response whose body is user documents (`http::OwnKeys`), so the journal decides
+/// its redaction from the key list instead of scanning it.
+fn own_keys(mut resp: Response<Body>, len: usize) -> Response<Body> {
+    resp.extensions_mut().insert(OwnKeys {
+        keys: mapping::DOCUMENT_KEYS,
+        len,
+    });
+    resp
 }
 
 /// A document rendered now, as bytes (serializing one cannot fail).

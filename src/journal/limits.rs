@@ -60,7 +60,9 @@ impl Limits {
 }
 
 /// Redacts and cuts `e` in place. Returns whether anything was cut.
-pub(crate) fn shape(e: &mut Entry, redaction: &Redaction) -> bool {
+/// `response_clean`: the response body holds no covered key (the mock's own documents, see
+/// `http::OwnKeys`), so it is only cut.
+pub(crate) fn shape(e: &mut Entry, redaction: &Redaction, response_clean: bool) -> bool {
     if let Some(q) = &mut e.query {
         if let Cow::Owned(redacted) = redaction.form(q) {
             *q = redacted;
@@ -89,8 +91,10 @@ pub(crate) fn shape(e: &mut Entry, redaction: &Redaction) -> bool {
         e.body_truncated = true;
     }
     if let Some(body) = &mut e.response_body {
-        if let Cow::Owned(redacted) = redaction.body(body) {
-            *body = redacted;
+        if !response_clean {
+            if let Cow::Owned(redacted) = redaction.body(body) {
+                *body = redacted;
+            }
         }
         if cut(body, MAX_BODY_TEXT) {
             e.response_body_truncated = true;

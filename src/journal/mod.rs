@@ -84,6 +84,9 @@ pub(crate) struct Pending {
     /// What the scenario engine did; the router fills it in.
     outcome: Outcome,
     retry_after: Option<String>,
+    /// The response body needs no redaction: it is the mock's own documents
+    /// (`http::OwnKeys`) and no key they can hold is on the redaction list.
+    response_clean: bool,
 }
 
 impl Pending {
@@ -104,6 +107,7 @@ impl Pending {
             started,
             outcome: Outcome::default(),
             retry_after: None,
+            response_clean: false,
         }
     }
 
@@ -128,10 +132,15 @@ impl Pending {
         let (resp, response_body) = if self.outcome.fault.is_some() {
             (resp, None)
         } else {
+            let own = resp.extensions().get::<crate::http::OwnKeys>().copied();
             let (parts, body) = resp.into_parts();
             match body.collect().await {
                 Ok(c) => {
                     let bytes = c.to_bytes();
+                    self.response_clean = own.is_some_and(|o| {
+                        o.len == bytes.len()
+                            && !o.keys.iter().any(|k| self.journal.redaction.covers(k))
+                    });
                     // Cut (and flagged) when the journal stores it, after redaction.
                     let text = text(&bytes);
                     (Response::from_parts(parts, full(bytes)), Some(text))
@@ -161,30 +170,33 @@ impl Pending {
         let outcome = std::mem::take(&mut self.outcome);
         let caller = req.caller;
         let token = caller.bearer().map(token_fingerprint);
-        self.journal.record(Entry {
-            seq: 0,
-            timestamp: self.arrived,
-            correlation_id: req.correlation_id,
-            method: req.method.to_string(),
-            path: req.path,
-            query: req.query,
-            headers,
-            headers_truncated: false,
-            body,
-            body_truncated,
-            status,
-            response_body,
-            response_body_truncated: false,
-            route: req.route_name.to_owned(),
-            org: caller.org,
-            client: caller.client,
-            token,
-            retry_after: self.retry_after.take(),
-            scenario: outcome.scenario,
-            rule: outcome.rule,
-            fault: outcome.fault.map(str::to_owned),
-            duration_ms: self.started.elapsed().as_secs_f64() * 1000.0,
-        });
+        self.journal.record_shaped(
+            self.response_clean,
+            Entry {
+                seq: 0,
+                timestamp: self.arrived,
+                correlation_id: req.correlation_id,
+                method: req.method.to_string(),
+                path: req.path,
+                query: req.query,
+                headers,
+                headers_truncated: false,
+                body,
+                body_truncated,
+                status,
+                response_body,
+                response_body_truncated: false,
+                route: req.route_name.to_owned(),
+                org: caller.org,
+                client: caller.client,
+                token,
+                retry_after: self.retry_after.take(),
+                scenario: outcome.scenario,
+                rule: outcome.rule,
+                fault: outcome.fault.map(str::to_owned),
+                duration_ms: self.started.elapsed().as_secs_f64() * 1000.0,
+            },
+        );
     }
 }
 
@@ -366,11 +378,18 @@ impl Journal {
 
     /// Redacts and cuts an entry, then appends it, dropping the oldest entries while either
     /// bound would be passed. The entry's `seq` is assigned here.
-    pub(crate) fn record(&self, mut entry: Entry) {
+    #[cfg(test)]
+    pub(crate) fn record(&self, entry: Entry) {
+        self.record_shaped(false, entry);
+    }
+
+    /// [`Journal::record`], told whether the response body can skip redaction (see
+    /// `Pending::response_clean`).
+    fn record_shaped(&self, response_clean: bool, mut entry: Entry) {
         if self.off {
             return;
         }
-        let cut = limits::shape(&mut entry, &self.redaction);
+        let cut = limits::shape(&mut entry, &self.redaction, response_clean);
         let weight = limits::weight(&entry);
         let mut inner = self.inner.lock();
         entry.seq = inner.next_seq;

@@ -83,6 +83,44 @@ async fn the_redaction_list_is_configurable() {
     assert!(text.contains("now-visible"), "{text}");
 }
 
+/// The mock's own user documents skip the body scan only while no key they can hold is on
+/// the list: a list naming `userName` still hides it in every rendered answer (a cached
+/// document, a list, a write's answer).
+#[tokio::test]
+async fn own_documents_are_redacted_when_the_list_names_their_keys() {
+    let mut config = test_config();
+    config.journal_redact = Redaction::new(["userName"]);
+    let app = spawn_with(config).await;
+    for _ in 0..2 {
+        app.get(&format!("{SCIM}/Users/{MARIA}"))
+            .send()
+            .await
+            .unwrap();
+        app.get(&format!("{SCIM}/Users?count=2"))
+            .send()
+            .await
+            .unwrap();
+    }
+    let text = journal(&app, "").await.to_string();
+    assert!(!text.contains(r#"\"userName\":\"maria"#), "{text}");
+    assert_eq!(
+        text.matches(r#"\"userName\":\"<redacted>\""#).count(),
+        6,
+        "{text}"
+    );
+    // With the default list, the same answers are stored as sent.
+    let app = spawn_app().await;
+    app.get(&format!("{SCIM}/Users/{MARIA}"))
+        .send()
+        .await
+        .unwrap();
+    let text = journal(&app, "?route=users.get").await.to_string();
+    assert!(
+        text.contains(r#"\"userName\":\"maria.garcia@example.com\""#),
+        "{text}"
+    );
+}
+
 #[tokio::test]
 async fn huge_headers_are_cut_flagged_counted_and_the_byte_budget_holds() {
     let mut config = test_config();
