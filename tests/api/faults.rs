@@ -212,10 +212,22 @@ async fn no_fault_leaves_the_server_unusable() {
         json!({"hang": {"maxMs": 0}}),
         json!({"delay": {"ms": 0}}),
     ];
+    // The check after each fault goes over a new connection: a `reset` or `truncate` closes
+    // the faulted one, and a pooled client can pick it up again before it sees the close,
+    // which would test the client's pool rather than the server.
+    let fresh = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap();
     for then in thens {
         fault(&app, then.clone()).await;
         let _ = tokio::time::timeout(Duration::from_secs(5), user_get(&app)).await;
-        let resp = app.get(&format!("{SCIM}/Users")).send().await.unwrap();
+        let resp = fresh
+            .get(app.url(&format!("{SCIM}/Users")))
+            .bearer_auth(&app.token)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status(), 200, "after {then}");
     }
     let resp = app
