@@ -40,7 +40,7 @@ impl std::fmt::Debug for OAuthClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let OAuthClient {
             id,
-            secret,
+            secret: _,
             org_id,
             name,
             token_ttl_secs,
