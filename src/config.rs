@@ -534,7 +534,7 @@ pub(crate) struct GenerateArgs {
 }
 
 /// Validated server configuration. Plain data, so tests build one and change fields. Its
-/// `Debug` hides `admin_token` ([`Hidden`]).
+/// `Debug` hides `admin_token` (`secret::Hidden`).
 #[derive(Clone)]
 pub struct Config {
     pub bind: SocketAddr,
