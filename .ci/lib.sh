@@ -8,7 +8,11 @@ mkdir -p "$CI_CACHE"
 # apt_install PKG...: installs Debian packages, running `apt-get update` once per run.
 apt_install() {
   local missing=()
-  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  # Only "install ok installed" counts: a removed package leaves its config files behind,
+  # and `dpkg -s` still answers 0 for it.
+  for p in "$@"; do
+    [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] || missing+=("$p")
+  done
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ ! -f "$CI_CACHE/apt-updated.${CI_RUN_ID:-$$}" ]; then
     apt-get update -qq
@@ -38,11 +42,17 @@ static_binary() {
   echo "$bin"
 }
 
-# docker_engine: installs Debian's docker.io and starts dockerd in the background unless an
-# engine already answers; waits up to 30 s and fails loudly (with the daemon's log) if it
-# does not come up. Prints nothing on success.
+# docker_engine: installs the engine and starts it. A fresh machine has only a docker client
+# (/usr/local/bin/docker) and no daemon, so this installs Debian's engine packages: docker.io
+# (which ships /usr/sbin/dockerd), containerd, runc and iptables. It then starts dockerd in the
+# background unless an engine already answers, waits up to 30 s, and fails loudly (with the
+# daemon's log) if it does not come up. Prints nothing on success.
 docker_engine() {
-  apt_install docker.io
+  apt_install docker.io containerd runc iptables
+  if ! command -v dockerd >/dev/null 2>&1; then
+    echo "dockerd is not on PATH after installing docker.io" >&2
+    return 1
+  fi
   docker info >/dev/null 2>&1 && return 0
   local log="$CI_CACHE/dockerd.log"
   nohup dockerd >"$log" 2>&1 &

