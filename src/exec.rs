@@ -163,7 +163,7 @@ async fn environment(
         .find_map(|org| store.clients_of(org).into_iter().next());
     if let Some(c) = first {
         env.push((ENV_CLIENT_ID, c.id.clone()));
-        env.push((ENV_CLIENT_SECRET, c.secret.clone()));
+        env.push((ENV_CLIENT_SECRET, c.secret.expose().to_owned()));
         let token = crate::handlers::oauth::issue(instance.state(), c)
             .map_err(|_| "the token table is full".to_owned())?;
         env.push((ENV_TOKEN, token));

@@ -242,7 +242,7 @@ impl MockServer {
         self.first_client()
             .map(|c| Credentials {
                 client_id: c.id,
-                client_secret: c.secret,
+                client_secret: c.secret.expose().to_owned(),
             })
             .expect("the fixtures define no OAuth client")
     }

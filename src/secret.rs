@@ -16,6 +16,38 @@ pub(crate) fn matches(given: &str, expected: &str) -> bool {
 /// What a `Debug` impl prints in place of a secret.
 pub(crate) const REDACTED: &str = "<redacted>";
 
+/// A client secret: it reads, compares and (de)serializes as its text, and its `Debug` is
+/// [`REDACTED`], so a type holding one can derive `Debug` without leaking it.
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub(crate) struct Secret(String);
+
+impl Secret {
+    /// The text, for the places that hand it on on purpose (exec's environment, the test
+    /// handle's credentials, the admin API's org creation answer).
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for Secret {
+    fn from(s: String) -> Self {
+        Secret(s)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(s: &str) -> Self {
+        Secret(s.to_owned())
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        REDACTED.fmt(f)
+    }
+}
+
 /// Shows an optional secret as `Some("<redacted>")` or `None`: whether one is set is worth
 /// seeing in a log, its value never is. A `Debug` of a config or client lands in logs and
 /// panic messages, which a CI system keeps and shows to anyone who can read the build.
@@ -36,6 +68,15 @@ mod tests {
             "Some(\"<redacted>\")"
         );
         assert_eq!(format!("{:?}", super::Hidden(&None)), "None");
+    }
+
+    #[test]
+    fn a_secret_debugs_as_redacted_and_serializes_as_its_text() {
+        let s = super::Secret::from("s3cret");
+        assert_eq!(format!("{s:?}"), "\"<redacted>\"");
+        assert_eq!(serde_json::to_string(&s).unwrap(), "\"s3cret\"");
+        let back: super::Secret = serde_json::from_str("\"s3cret\"").unwrap();
+        assert_eq!(back.expose(), "s3cret");
     }
 
     #[test]

@@ -14,17 +14,18 @@ use parking_lot::RwLock;
 use serde::{Deserialize, Serialize};
 
 use crate::genesys::org::Org;
+use crate::secret::Secret;
 use crate::tokens::TokenTable;
 
 /// A shared handle to one org.
 pub(crate) type OrgHandle = Arc<RwLock<Org>>;
 
 /// An OAuth client (client-credentials grant), bound to one org.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct OAuthClient {
     pub id: String,
-    pub secret: String,
+    pub secret: Secret,
     pub org_id: String,
     #[serde(default)]
     pub name: Option<String>,
@@ -33,28 +34,6 @@ pub(crate) struct OAuthClient {
     /// Requests per minute per token, overriding the server default.
     #[serde(default)]
     pub rate_limit_per_minute: Option<u32>,
-}
-
-/// Every field but the secret as it is.
-impl std::fmt::Debug for OAuthClient {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let OAuthClient {
-            id,
-            secret: _,
-            org_id,
-            name,
-            token_ttl_secs,
-            rate_limit_per_minute,
-        } = self;
-        f.debug_struct("OAuthClient")
-            .field("id", id)
-            .field("secret", &crate::secret::REDACTED)
-            .field("org_id", org_id)
-            .field("name", name)
-            .field("token_ttl_secs", token_ttl_secs)
-            .field("rate_limit_per_minute", rate_limit_per_minute)
-            .finish()
-    }
 }
 
 pub(crate) use crate::tokens::{TableFull, Token};

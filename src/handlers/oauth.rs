@@ -77,7 +77,7 @@ pub(crate) fn token(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Bo
     let client = state
         .store
         .client(&id)
-        .filter(|c| crate::secret::matches(&secret, &c.secret));
+        .filter(|c| crate::secret::matches(&secret, c.secret.expose()));
     let Some(client) = client else {
         return Err(ApiError::oauth(
             StatusCode::UNAUTHORIZED,
