@@ -1,25 +1,10 @@
 //! The binary itself: flags, environment, port file, health check, graceful shutdown.
 
+use crate::helpers::wait_for_port_file;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_genesys-scim-mock");
-
-fn wait_for_file(path: &std::path::Path) -> String {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        if let Ok(s) = std::fs::read_to_string(path)
-            && !s.is_empty()
-        {
-            return s;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the server never wrote its port file"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
 
 #[test]
 fn serve_writes_its_port_answers_healthcheck_and_stops_on_sigterm() {
@@ -37,7 +22,7 @@ fn serve_writes_its_port_answers_healthcheck_and_stops_on_sigterm() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let addr = wait_for_file(&port_file);
+    let addr = wait_for_port_file(&port_file);
     assert!(
         addr.starts_with("127.0.0.1:") && !addr.ends_with(":0"),
         "{addr}"
@@ -125,7 +110,7 @@ fn top_level_flags_serve_and_healthcheck_finds_the_address_on_the_server_command
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let addr = wait_for_file(&port_file);
+    let addr = wait_for_port_file(&port_file);
     // The probe's own environment points elsewhere; the server's command line wins.
     let probe = Command::new(BIN)
         .args(["healthcheck", "--pid", &child.id().to_string()])
@@ -314,7 +299,7 @@ fn healthcheck_finds_the_server_behind_an_init_process() {
         .env_remove("GENESYS_MOCK_BIND")
         .spawn()
         .unwrap();
-    wait_for_file(&port_file);
+    wait_for_port_file(&port_file);
     let probe = Command::new(BIN)
         .args(["healthcheck", "--pid", &init.id().to_string()])
         .env("GENESYS_MOCK_BIND", "127.0.0.1:1")

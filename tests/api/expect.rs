@@ -275,16 +275,7 @@ fn serve(dir: &std::path::Path, extra: &[&str]) -> Served {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let addr = loop {
-        if let Ok(s) = std::fs::read_to_string(&port_file)
-            && !s.is_empty()
-        {
-            break s;
-        }
-        assert!(Instant::now() < deadline, "the server never wrote its port");
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let addr = wait_for_port_file(&port_file);
     Served {
         child,
         url: format!("http://{addr}"),

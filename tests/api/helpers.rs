@@ -42,6 +42,25 @@ pub struct TestApp {
     _stop: oneshot::Sender<()>,
 }
 
+/// Waits (up to 10 s) for a server started as a process to write its `--port-file`, and
+/// returns what it wrote: the `host:port` it listens on.
+pub fn wait_for_port_file(path: &std::path::Path) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        if let Ok(s) = std::fs::read_to_string(path)
+            && !s.is_empty()
+        {
+            return s;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server never wrote its port file {}",
+            path.display()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
 /// A test config: default org, seeded, rate limit as configured by default.
 pub fn test_config() -> Config {
     Config {

@@ -1,5 +1,6 @@
 //! The binary under hostile conditions: out of file descriptors, and stopped mid-upload.
 
+use crate::helpers::wait_for_port_file;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
@@ -31,16 +32,7 @@ fn serve(name: &str, fd_limit: Option<u32>) -> (Child, String) {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let addr = loop {
-        if let Ok(s) = std::fs::read_to_string(&port_file)
-            && !s.is_empty()
-        {
-            break s;
-        }
-        assert!(Instant::now() < deadline, "no port file");
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let addr = wait_for_port_file(&port_file);
     (child, addr)
 }
 
