@@ -234,6 +234,16 @@ impl TestApp {
         assert_eq!(status, 201, "create failed: {json}");
         json
     }
+
+    /// Deletes a user through SCIM, asserting 204.
+    pub async fn delete_user(&self, id: &str) {
+        let resp = self
+            .delete(&format!("{SCIM}/Users/{id}"))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(resp.status(), 204, "delete of {id} failed");
+    }
 }
 
 /// Status and parsed JSON body of a response (Null for an empty body).

@@ -363,14 +363,7 @@ async fn re_creating_a_deleted_user_follows_each_revive_value() {
             let app = spawn_with(config).await;
             let first = app.create_user(&sales_agent).await;
             let id = first["id"].as_str().unwrap().to_owned();
-            assert_eq!(
-                app.delete(&format!("{SCIM}/Users/{id}"))
-                    .send()
-                    .await
-                    .unwrap()
-                    .status(),
-                204
-            );
+            app.delete_user(&id).await;
             let body = if body.is_null() { again } else { body };
             let (s, user) = app.post_status(&format!("{SCIM}/Users"), &body).await;
             (s, user, id)
