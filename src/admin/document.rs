@@ -17,21 +17,31 @@ pub(crate) fn is_blank(req: &ApiRequest) -> bool {
     req.body.is_empty()
 }
 
-/// The body as one JSON object. `what` names the document in errors ("matcher", "org").
+/// The body, checked to be one JSON object. `what` names the document in errors ("matcher",
+/// "org").
+pub(crate) fn value<'a>(req: &'a ApiRequest, what: &str) -> ApiResult<&'a Value> {
+    object(req, what).and_then(|_| req.json().map_err(|e| invalid_json(what, e)))
+}
+
+/// The body as one JSON object's map.
 pub(crate) fn object<'a>(req: &'a ApiRequest, what: &str) -> ApiResult<&'a Map<String, Value>> {
     match req.json() {
         Ok(Value::Object(map)) => Ok(map),
         Ok(_) => Err(ApiError::bad_request(format!(
             "invalid {what}: the body must be a JSON object"
         ))),
-        Err(e) => Err(ApiError::bad_request(format!("invalid {what} JSON: {e}"))),
+        Err(e) => Err(invalid_json(what, e)),
     }
 }
 
+fn invalid_json(what: &str, e: impl std::fmt::Display) -> ApiError {
+    ApiError::bad_request(format!("invalid {what} JSON: {e}"))
+}
+
 /// The body as `T`, which should refuse unknown fields (`#[serde(deny_unknown_fields)]`).
+/// It reads the request's one parsed tree in place rather than a copy of it.
 pub(crate) fn parse<T: DeserializeOwned>(req: &ApiRequest, what: &str) -> ApiResult<T> {
-    let map = object(req, what)?;
-    serde_json::from_value(Value::Object(map.clone()))
+    T::deserialize(value(req, what)?)
         .map_err(|e| ApiError::bad_request(format!("invalid {what}: {e}")))
 }
 

@@ -6,7 +6,6 @@
 //! its message naming the record and the field.
 
 use http::{HeaderValue, Response, StatusCode, header};
-use serde_json::Value;
 
 use super::json;
 use crate::error::{ApiError, ApiResult};
@@ -34,8 +33,8 @@ pub(crate) fn check(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Bo
             }
         }
     }
-    let doc = Value::Object(super::document::object(req, "expectation")?.clone());
-    let exp = expect::spec::from_value("(request body)", &doc)
+    let doc = super::document::value(req, "expectation")?;
+    let exp = expect::spec::from_value("(request body)", doc)
         .map_err(|e| ApiError::bad_request(format!("invalid expectation: {e}")))?;
     let verdict = expect::check(&state.store, &exp);
     if junit {
