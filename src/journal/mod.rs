@@ -25,6 +25,8 @@ use crate::request::ApiRequest;
 
 pub(crate) mod entry;
 pub(crate) mod limits;
+#[cfg(test)]
+mod tests_json;
 
 pub(crate) use entry::Entry;
 pub(crate) use limits::{Limits, MAX_BODY_TEXT};
