@@ -509,13 +509,25 @@ pub(crate) const DOCUMENT_KEYS: &[&str] = &[
 /// [`render_cache`](crate::genesys::render_cache) when it holds them for this view, else
 /// rendered and kept there. `user` must be the user stored at `pos`.
 pub(crate) fn user_bytes(pos: u32, user: &User, view: &View<'_>) -> Bytes {
+    user_bytes_at(pos, user, view, view.org.renders().generation())
+}
+
+/// [`user_bytes`] for `user` as it was stored at `generation` (a write's answer, rendered
+/// after its write lock is released): the cache is read and filled only for that state.
+pub(crate) fn user_bytes_at(pos: u32, user: &User, view: &View<'_>, generation: u64) -> Bytes {
     let cache = view.org.renders();
-    if let Some(bytes) = cache.get(pos, view.base, view.switches()) {
+    let switches = view.switches();
+    if let Some(bytes) = cache.get(pos, generation, view.base, switches) {
         return bytes;
     }
-    // Serializing a document cannot fail (string keys, finite numbers).
-    let bytes = Bytes::from(serde_json::to_vec(&UserDocument { user, view }).unwrap_or_default());
-    cache.put(pos, view.base, view.switches(), &bytes);
+    // Serializing a document cannot fail (string keys, finite numbers). Most documents are
+    // 1 to 3 KB: one allocation instead of a doubling series.
+    let mut out = Vec::with_capacity(2048);
+    if serde_json::to_writer(&mut out, &UserDocument { user, view }).is_err() {
+        out.clear();
+    }
+    let bytes = Bytes::from(out);
+    cache.put(pos, generation, view.base, switches, &bytes);
     bytes
 }
 
