@@ -280,7 +280,7 @@ pub(crate) fn create(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body
         }
     }
     org.store_user(user, ctx.now)?;
-    let stored = Stored::of(&org, &id)?;
+    let stored = Stored::of(ctx, &org, &id)?;
     drop(org);
     let mut resp = stored.answer(ctx, StatusCode::CREATED);
     // The same URL as `meta.location`.
@@ -343,12 +343,12 @@ fn write(
         check_if_match(req, ctx, previous.version)?;
         let user = build(&org, previous)?;
         org.store_user(user, ctx.now)?;
-        Stored::of(&org, id)?
+        Stored::of(ctx, &org, id)?
     };
     Ok(stored.answer(ctx, StatusCode::OK))
 }
 
-/// A user as a write stored it, copied under the write lock with its table position and the
+/// A user as a write stored it, taken under the write lock with its table position and the
 /// org's generation just after the write. The answer is rendered from it under a read lock
 /// taken afterwards, so the next write of the org need not wait for a render (most of a
 /// write's work): the answer shows what this write stored (fields, version, ETag), never a
@@ -356,29 +356,52 @@ fn write(
 /// (`mapping::user_bytes_at`). Names of divisions, roles and groups come from the org as it
 /// is at render time, which differs only if another write ran in between.
 struct Stored {
-    user: User,
     pos: u32,
     generation: u64,
+    version: u64,
+    copy: Copy,
+}
+
+/// What a [`Stored`] keeps of the user.
+enum Copy {
+    /// The cached document, when the write changed nothing (an IdP sending the same PATCH
+    /// again): no copy of the user at all.
+    Rendered(Bytes),
+    User(Box<User>),
 }
 
 impl Stored {
-    fn of(org: &Org, id: &str) -> ApiResult<Self> {
-        let user = org.user(id).cloned().ok_or_else(|| not_found(id))?;
+    fn of(ctx: &Session, org: &Org, id: &str) -> ApiResult<Self> {
+        let user = org.user(id).ok_or_else(|| not_found(id))?;
         let pos = org.user_position(id).ok_or_else(ApiError::internal)?;
         let generation = org.renders().generation();
+        let view = ctx.view(org);
+        let copy = match org
+            .renders()
+            .get(pos, generation, view.base, view.switches())
+        {
+            Some(bytes) => Copy::Rendered(bytes),
+            None => Copy::User(Box::new(user.clone())),
+        };
         Ok(Self {
-            user,
             pos,
             generation,
+            version: user.version,
+            copy,
         })
     }
 
-    fn answer(&self, ctx: &Session, status: StatusCode) -> Response<Body> {
-        let org = ctx.org.read();
-        let view = ctx.view(&org);
-        let body = mapping::user_bytes_at(self.pos, &self.user, &view, self.generation);
+    fn answer(self, ctx: &Session, status: StatusCode) -> Response<Body> {
+        let body = match self.copy {
+            Copy::Rendered(bytes) => bytes,
+            Copy::User(user) => {
+                let org = ctx.org.read();
+                let view = ctx.view(&org);
+                mapping::user_bytes_at(self.pos, &user, &view, self.generation)
+            }
+        };
         let len = body.len();
-        own_keys(scim_bytes(status, body, self.user.version), len)
+        own_keys(scim_bytes(status, body, self.version), len)
     }
 }
 
