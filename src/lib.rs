@@ -137,6 +137,7 @@ mod verify;
 /// The fixed bounds the server enforces (`docs/limits.md`), for tests that probe them.
 pub mod bounds {
     pub use crate::fixtures::build::MAX_CLIENTS_PER_ORG;
+    pub use crate::genesys::user_budget::MAX_USERS;
     pub use crate::journal::limits::{MAX_BODY_TEXT, MAX_HEADER_VALUE, MIN_JOURNAL_BYTES};
     pub use crate::scenario::engine::MAX_SCENARIOS;
     pub use crate::scenario::rule::MAX_RULES;

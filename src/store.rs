@@ -14,6 +14,7 @@ use parking_lot::RwLock;
 use serde::{Deserialize, Serialize};
 
 use crate::genesys::org::Org;
+use crate::genesys::user_budget::UserBudget;
 use crate::secret::Secret;
 use crate::tokens::TokenTable;
 
@@ -51,6 +52,8 @@ pub(crate) struct Store {
     orgs: Arc<RwLock<HashMap<String, OrgHandle>>>,
     clients: Arc<DashMap<String, OAuthClient>>,
     tokens: Arc<TokenTable>,
+    /// Users summed over every org ([`crate::genesys::user_budget`]).
+    users: Arc<UserBudget>,
 }
 
 impl Store {
@@ -59,11 +62,31 @@ impl Store {
         Self::default()
     }
 
-    /// Adds or replaces an org.
-    pub(crate) fn insert_org(&self, org: Org) -> OrgHandle {
+    /// A store holding at most `max` users across its orgs (tests of the bound).
+    #[cfg(test)]
+    pub(crate) fn with_user_bound(max: usize) -> Self {
+        Self {
+            users: Arc::new(UserBudget::with_max(max)),
+            ..Self::default()
+        }
+    }
+
+    /// Users held across every org, and the bound.
+    #[cfg(test)]
+    pub(crate) fn user_budget(&self) -> (usize, usize) {
+        (self.users.held(), self.users.max())
+    }
+
+    /// Adds or replaces an org. Its users count in the store's user budget from now on; a
+    /// replaced org's stop counting.
+    pub(crate) fn insert_org(&self, mut org: Org) -> OrgHandle {
         let id = org.id.clone();
+        self.users.add(org.join_budget(&self.users));
         let handle = Arc::new(RwLock::new(org));
-        self.orgs.write().insert(id, handle.clone());
+        let old = self.orgs.write().insert(id, handle.clone());
+        if let Some(old) = old {
+            self.users.release(old.write().leave_budget());
+        }
         handle
     }
 
@@ -86,7 +109,11 @@ impl Store {
 
     /// Removes an org with its clients and tokens. Returns whether it existed.
     pub(crate) fn remove_org(&self, id: &str) -> bool {
-        let existed = self.orgs.write().remove(id).is_some();
+        let removed = self.orgs.write().remove(id);
+        let existed = removed.is_some();
+        if let Some(old) = removed {
+            self.users.release(old.write().leave_budget());
+        }
         self.clients.retain(|_, c| c.org_id != id);
         self.tokens.remove_org(id);
         existed
@@ -97,8 +124,15 @@ impl Store {
     /// the old orgs or the new ones, never none; a load that fails on the side changes nothing.
     pub(crate) fn replace_with(&self, other: &Store) {
         let fresh = other.orgs.read().clone();
-        let mut orgs = self.orgs.write();
-        *orgs = fresh;
+        for o in fresh.values() {
+            self.users.add(o.write().join_budget(&self.users));
+        }
+        let old = std::mem::replace(&mut *self.orgs.write(), fresh);
+        // Each under its own lock, after the table's is released: what an org gives back is
+        // exactly what it holds, however many writes were in flight.
+        for o in old.values() {
+            self.users.release(o.write().leave_budget());
+        }
         self.clients.clear();
         for c in other.clients.iter() {
             self.clients.insert(c.key().clone(), c.value().clone());
@@ -108,7 +142,10 @@ impl Store {
 
     /// Removes everything.
     pub(crate) fn clear(&self) {
-        self.orgs.write().clear();
+        let old = std::mem::take(&mut *self.orgs.write());
+        for o in old.values() {
+            self.users.release(o.write().leave_budget());
+        }
         self.clients.clear();
         self.tokens.clear();
     }
@@ -160,6 +197,87 @@ impl Store {
     #[cfg(test)]
     pub(crate) fn token_count(&self) -> usize {
         self.tokens.len()
+    }
+}
+
+#[cfg(test)]
+mod budget_tests {
+    use chrono::Utc;
+
+    use super::*;
+    use crate::genesys::user::User;
+    use crate::rng::Seeded;
+
+    fn org_with(id: &str, users: usize) -> Org {
+        let mut org = Org::new(id, id, Seeded::new(Some(1)));
+        for i in 0..users {
+            org.store_user(User::sample(&format!("{id}-{i}")), Utc::now())
+                .unwrap();
+        }
+        org
+    }
+
+    fn create(store: &Store, org: &str, user: &str) -> bool {
+        let handle = store.org(org).unwrap();
+        handle
+            .write()
+            .store_user(User::sample(user), Utc::now())
+            .is_ok()
+    }
+
+    #[test]
+    fn users_across_orgs_are_bounded_and_leaving_orgs_make_room() {
+        let store = Store::with_user_bound(4);
+        store.insert_org(org_with("a", 2));
+        store.insert_org(org_with("b", 1));
+        assert_eq!(store.user_budget(), (3, 4));
+        assert!(create(&store, "b", "b-new"));
+        assert!(
+            !create(&store, "a", "a-new"),
+            "the fifth user in all is refused"
+        );
+        // A change to a user already there still works at the bound.
+        let a = store.org("a").unwrap();
+        let mut changed = a.read().user("a-0").unwrap().clone();
+        changed.title = Some("Lead".into());
+        assert!(a.write().store_user(changed, Utc::now()).unwrap());
+
+        assert!(store.remove_org("b"));
+        assert_eq!(store.user_budget().0, 2);
+        assert!(create(&store, "a", "a-new"));
+        // A request still holding the removed org counts against nothing of the store's.
+        drop(a);
+
+        // Replacing an org counts the new one instead of the old.
+        store.insert_org(org_with("a", 1));
+        assert_eq!(store.user_budget().0, 1);
+
+        // A reload swaps every org and the count with it.
+        let side = Store::new();
+        side.insert_org(org_with("c", 3));
+        store.replace_with(&side);
+        assert_eq!(store.user_budget().0, 3);
+        assert!(create(&store, "c", "c-new"));
+        assert!(!create(&store, "c", "c-more"));
+        store.clear();
+        assert_eq!(store.user_budget().0, 0);
+    }
+
+    #[test]
+    fn the_refusal_names_the_bound() {
+        let store = Store::with_user_bound(0);
+        store.insert_org(org_with("a", 0));
+        let handle = store.org("a").unwrap();
+        let err = handle
+            .write()
+            .store_user(User::sample("x"), Utc::now())
+            .unwrap_err();
+        let shown = format!("{err:?}");
+        assert!(
+            shown.contains("at most 0 users across all its orgs"),
+            "{shown}"
+        );
+        assert!(handle.read().user("x").is_none(), "nothing stored");
     }
 }
 

@@ -10,7 +10,8 @@
 //! change an answer.
 //!
 //! Bounds: one posting entry per live user per key kind (state, up to two emails, employee
-//! number, division, manager), so the indexes grow with the user table and nothing else.
+//! number, division, manager) and one more per active user (its division among active users),
+//! so the indexes grow with the user table and nothing else.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};
@@ -102,6 +103,10 @@ pub(crate) struct UserIndexes {
     employee: HashMap<u64, Posting>,
     /// Division id.
     division: HashMap<u64, Posting>,
+    /// Division id, active users only: the default list shows active users, so `division eq`
+    /// there is this posting as it is (its total a length) rather than the division's users
+    /// minus the inactive ones.
+    active_division: HashMap<u64, Posting>,
     /// Manager id (case-exact).
     manager: HashMap<u64, Posting>,
 }
@@ -133,6 +138,8 @@ impl UserIndexes {
         self.hasher.hash_one(key.normalise(text).as_ref())
     }
 
+    /// The fields read here are the ones `org::same_index_keys` compares before a write
+    /// skips the index update: a field added here must be added there.
     fn keys(&self, user: &User) -> Keys {
         if !user.is_live() {
             return Keys {
@@ -195,7 +202,9 @@ impl UserIndexes {
                 self.email.entry(h).or_default().insert(pos);
             }
         }
+        let active = |k: &Keys| k.division.filter(|_| k.state == Some(UserState::Active));
         for (map, o, n) in [
+            (&mut self.active_division, active(&old), active(&new)),
             (&mut self.employee, old.employee, new.employee),
             (&mut self.division, old.division, new.division),
             (&mut self.manager, old.manager, new.manager),
@@ -243,6 +252,13 @@ impl UserIndexes {
             TextKey::Manager => &self.manager,
         };
         map.get(&self.hash(key, text)).map_or(&[], |p| p.as_slice())
+    }
+
+    /// [`UserIndexes::candidates`] for a division id, active users only.
+    pub(crate) fn active_in_division(&self, id: &str) -> &[u32] {
+        self.active_division
+            .get(&self.hash(TextKey::Division, id))
+            .map_or(&[], |p| p.as_slice())
     }
 }
 

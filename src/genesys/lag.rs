@@ -128,16 +128,7 @@ mod tests {
     use super::*;
 
     fn user(id: &str) -> User {
-        let mut u: User = serde_json::from_value(serde_json::json!({
-            "id": id, "state": "active", "name": "N", "title": null, "department": null,
-            "divisionId": "d", "email": "n@example.com", "workEmail": null, "phones": [],
-            "primaryPhone": null, "managerId": null, "employeeId": null, "dateHire": null,
-            "roleIds": [], "skills": [], "languages": [], "externalIds": [], "version": 1,
-            "dateModified": "2026-01-01T00:00:00Z"
-        }))
-        .unwrap();
-        u.id = id.to_owned();
-        u
+        User::sample(id)
     }
 
     #[test]

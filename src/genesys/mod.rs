@@ -14,4 +14,5 @@ pub(crate) mod org;
 pub(crate) mod platform;
 pub(crate) mod render_cache;
 pub(crate) mod user;
+pub(crate) mod user_budget;
 pub(crate) mod user_input;

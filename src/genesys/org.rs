@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasher, RandomState};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use indexmap::IndexMap;
@@ -19,6 +20,7 @@ use crate::genesys::lag::RecentWrites;
 use crate::genesys::limits::{LimitSettings, Limits};
 use crate::genesys::render_cache::RenderCache;
 use crate::genesys::user::{User, UserState};
+use crate::genesys::user_budget::UserBudget;
 use crate::overrides::Overrides;
 use crate::rate_layer::RateLayer;
 use crate::rng::Seeded;
@@ -76,6 +78,9 @@ pub(crate) struct Org {
     pub recent: RecentWrites,
     /// The org's named rate limits (fixture `rateLimits`), on top of the server's.
     pub rate_layers: Vec<RateLayer>,
+    /// The users of every org of the store, counted together ([`crate::genesys::user_budget`]): a user created
+    /// here reserves a slot in it.
+    budget: Arc<UserBudget>,
 }
 
 /// The maps that keep userName and external ids unique, apart from the user table so a
@@ -250,7 +255,22 @@ impl Org {
             renders: RenderCache::default(),
             recent: RecentWrites::default(),
             rate_layers: Vec::new(),
+            budget: UserBudget::standalone(),
         }
+    }
+
+    /// Counts this org's users in `budget` from now on (the store adopting the org), and
+    /// returns how many it brought.
+    pub(crate) fn join_budget(&mut self, budget: &Arc<UserBudget>) -> usize {
+        self.budget = Arc::clone(budget);
+        self.users.len()
+    }
+
+    /// Stops counting this org's users in the store's budget (the org left the store), and
+    /// returns how many it held. A request still holding the org writes to a budget of its own.
+    pub(crate) fn leave_budget(&mut self) -> usize {
+        self.budget = UserBudget::standalone();
+        self.users.len()
     }
 
     /// An org for unit tests: these divisions (ids `d0`, `d1`, ...; the first is home) and
@@ -474,6 +494,13 @@ impl Org {
         if user.is_live() {
             self.limits.check_user(&user)?;
             self.keys.check_unique(&self.users, &user)?;
+        }
+        // Last of the checks: nothing below fails, so a reserved slot is always used.
+        if pos.is_none() && !self.budget.reserve() {
+            return Err(ApiError::invalid_value(format!(
+                "The mock holds at most {} users across all its orgs (deleted ones included); DELETE or reset an org to make room.",
+                self.budget.max()
+            )));
         }
         self.renders.invalidate();
         user.version = previous.map_or(1, |p| p.version + 1);

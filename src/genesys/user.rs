@@ -191,6 +191,19 @@ pub(crate) struct User {
 }
 
 impl User {
+    /// A minimal active user for tests: `id`, its email `<id>@example.com`, division `d`.
+    #[cfg(test)]
+    pub(crate) fn sample(id: &str) -> User {
+        serde_json::from_value(serde_json::json!({
+            "id": id, "state": "active", "name": "N", "title": null, "department": null,
+            "divisionId": "d", "email": format!("{id}@example.com"), "workEmail": null,
+            "phones": [], "primaryPhone": null, "managerId": null, "employeeId": null,
+            "dateHire": null, "roleIds": [], "skills": [], "languages": [], "externalIds": [],
+            "version": 1, "dateModified": "2026-01-01T00:00:00Z"
+        }))
+        .expect("a valid stored user")
+    }
+
     /// The SCIM `externalId`: the key under [`SCIM_AUTHORITY`].
     pub(crate) fn scim_external_id(&self) -> Option<&str> {
         self.external_ids

@@ -108,17 +108,8 @@ impl<'a> Matched<'a> {
                 index.in_state(UserState::Active),
                 index.in_state(UserState::Inactive),
             )),
-            Some(f) => {
-                let found = lookup::matching(org, f, view);
-                if only_active {
-                    Cow::Owned(lookup::difference(
-                        &found,
-                        index.in_state(UserState::Inactive),
-                    ))
-                } else {
-                    found
-                }
-            }
+            Some(f) if only_active => lookup::matching_active(org, f, view),
+            Some(f) => lookup::matching(org, f, view),
         };
         let lag = Lagging::of(ctx, org);
         let ghosts: Vec<(u32, &'a User)> = lag
