@@ -116,11 +116,10 @@ impl AsyncRead for FaultIo {
     ) -> Poll<io::Result<()>> {
         loop {
             ready!(self.stream.poll_read_ready(cx))?;
-            match self.stream.try_read(buf.initialize_unfilled()) {
-                Ok(n) => {
-                    buf.advance(n);
-                    return Poll::Ready(Ok(()));
-                }
+            // Into the unfilled part as it is: `initialize_unfilled` zeroed hyper's whole read
+            // buffer on every read (about 10,000 instructions a request, a sixth of a GET).
+            match self.stream.try_read_buf(buf) {
+                Ok(_) => return Poll::Ready(Ok(())),
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
                 Err(e) => return Poll::Ready(Err(e)),
             }

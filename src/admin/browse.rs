@@ -260,9 +260,9 @@ fn row_matches(e: &Entry, p: &Params) -> bool {
             contains(
                 q,
                 &[
-                    Some(&e.method),
+                    Some(e.method.as_str()),
                     Some(&e.path),
-                    Some(&e.route),
+                    Some(e.route),
                     Some(&status),
                     e.scenario.as_deref(),
                     e.rule.as_deref(),
@@ -275,7 +275,7 @@ fn row(e: &Entry) -> Value {
     json!({
         "seq": e.seq,
         "timestamp": e.timestamp,
-        "method": e.method,
+        "method": e.method.as_str(),
         "path": e.path,
         "query": e.query,
         "route": e.route,

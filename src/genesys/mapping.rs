@@ -564,31 +564,7 @@ pub(crate) fn user_from_scim(input: &Value, id: &str, ctx: &WriteCtx<'_>) -> Api
     check_unsupported(obj, ctx.compat)?;
     let mut user = match ctx.previous {
         Some(p) => p.clone(),
-        None => User {
-            id: id.to_owned(),
-            state: UserState::Active,
-            name: String::new(),
-            title: None,
-            department: None,
-            division_id: String::new(),
-            email: String::new(),
-            work_email: None,
-            phones: Vec::new(),
-            primary_phone: None,
-            manager_id: None,
-            employee_id: None,
-            date_hire: None,
-            role_ids: Vec::new(),
-            skills: Vec::new(),
-            languages: Vec::new(),
-            external_ids: Vec::new(),
-            password: None,
-            version: 0,
-            date_modified: chrono::DateTime::UNIX_EPOCH,
-            date_created: chrono::DateTime::UNIX_EPOCH,
-            sent_contacts: None,
-            active_unset: false,
-        },
+        None => User::blank(id),
     };
     // Withdrawn rows (`genesys-attributes=false`) are neither written nor cleared: the body's
     // values for them were unsupported attributes, dropped or rejected above.
@@ -902,12 +878,7 @@ fn write_user_name(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiRe
         if name.is_empty() {
             return Err(ApiError::invalid_value("userName must not be empty."));
         }
-        let valid = !ctx.compat.username_must_be_email
-            || name
-                .split_once('@')
-                .is_some_and(|(a, d)| !a.is_empty() && !d.is_empty() && !d.contains('@'))
-                && !name.contains(char::is_whitespace);
-        if !valid {
+        if !user_name_valid(&name, ctx.compat) {
             return Err(ApiError::invalid_value(format!(
                 "userName must be an email address (it becomes the main email in Genesys Cloud; username-must-be-email=false lifts this), got {name:?}"
             )));
@@ -915,6 +886,16 @@ fn write_user_name(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiRe
         u.email = name;
     }
     Ok(())
+}
+
+/// Whether a trimmed, non-empty `userName` is acceptable: under `username-must-be-email`, an
+/// address (one `@` with text on both sides, no whitespace).
+pub(crate) fn user_name_valid(name: &str, compat: &Compat) -> bool {
+    !compat.username_must_be_email
+        || name
+            .split_once('@')
+            .is_some_and(|(a, d)| !a.is_empty() && !d.is_empty() && !d.contains('@'))
+            && !name.contains(char::is_whitespace)
 }
 
 fn write_display_name(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResult<()> {
@@ -1324,21 +1305,22 @@ fn write_manager(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResu
 fn write_date_hire(u: &mut User, v: Option<&Value>, _: &WriteCtx<'_>) -> ApiResult<()> {
     u.date_hire = match opt_string("dateHire", v)? {
         None => None,
-        Some(text) => {
-            let date_part = text.get(..10).unwrap_or(&text);
-            let parsed = chrono::NaiveDate::parse_from_str(date_part, "%Y-%m-%d").ok();
-            let tail_ok = text.len() == 10 || chrono::DateTime::parse_from_rfc3339(&text).is_ok();
-            match parsed {
-                Some(d) if tail_ok => Some(d.format("%Y-%m-%d").to_string()),
-                _ => {
-                    return Err(ApiError::invalid_value(format!(
-                        "dateHire must be YYYY-MM-DD (or an ISO-8601 date-time), got {text:?}"
-                    )));
-                }
-            }
-        }
+        Some(text) => Some(hire_date(&text).ok_or_else(|| {
+            ApiError::invalid_value(format!(
+                "dateHire must be YYYY-MM-DD (or an ISO-8601 date-time), got {text:?}"
+            ))
+        })?),
     };
     Ok(())
+}
+
+/// The stored `hr.dateHire` of a SCIM `dateHire`: `YYYY-MM-DD`, or the date part of an RFC 3339
+/// date-time; `None` for anything else.
+pub(crate) fn hire_date(text: &str) -> Option<String> {
+    let date_part = text.get(..10).unwrap_or(text);
+    let parsed = chrono::NaiveDate::parse_from_str(date_part, "%Y-%m-%d").ok()?;
+    let tail_ok = text.len() == 10 || chrono::DateTime::parse_from_rfc3339(text).is_ok();
+    tail_ok.then(|| parsed.format("%Y-%m-%d").to_string())
 }
 
 fn read_proficiencies<'a>(

@@ -24,26 +24,20 @@ use crate::http::{Body, full};
 use crate::request::ApiRequest;
 
 pub(crate) mod entry;
+pub(crate) mod headers;
 pub(crate) mod limits;
+#[cfg(test)]
+mod tests_json;
+pub(crate) mod text;
 
 pub(crate) use entry::Entry;
-pub(crate) use limits::{Limits, MAX_BODY_TEXT};
-
-/// Cuts body bytes to text of at most [`MAX_BODY_TEXT`] bytes. Returns whether it cut.
-pub(crate) fn body_text(bytes: &[u8]) -> (String, bool) {
-    let cut = bytes.len() > MAX_BODY_TEXT;
-    let slice = if cut { &bytes[..MAX_BODY_TEXT] } else { bytes };
-    (text(slice), cut)
-}
-
-/// Bytes as text, invalid UTF-8 replaced. Checked with `str::from_utf8` first, which is many
-/// times faster than the lossy decoder on the valid text nearly every body is.
-fn text(bytes: &[u8]) -> String {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_owned(),
-        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
-    }
-}
+#[cfg(test)]
+pub(crate) use headers::Headers;
+pub(crate) use limits::Limits;
+#[cfg(test)]
+pub(crate) use limits::MAX_BODY_TEXT;
+#[cfg(test)]
+pub(crate) use text::Text;
 
 /// A short, stable-within-a-run fingerprint of a bearer token (`tok-` and 12 hex digits of a
 /// 64-bit hash). It tells tokens apart in the journal and in reports without revealing them:
@@ -141,9 +135,9 @@ impl Pending {
                         o.len == bytes.len()
                             && !o.keys.iter().any(|k| self.journal.redaction.covers(k))
                     });
-                    // Cut (and flagged) when the journal stores it, after redaction.
-                    let text = text(&bytes);
-                    (Response::from_parts(parts, full(bytes)), Some(text))
+                    // Redacted, cut and flagged when the journal stores it.
+                    let kept = bytes.clone();
+                    (Response::from_parts(parts, full(bytes)), Some(kept))
                 }
                 Err(_) => (Response::from_parts(parts, full(Bytes::new())), None),
             }
@@ -156,47 +150,54 @@ impl Pending {
         resp
     }
 
-    fn write(&mut self, status: u16, response_body: Option<String>) {
+    /// Shapes the exchange into an entry (redacted, cut: see [`limits`]) and records it.
+    /// Everything shaping does runs here, outside the journal's lock.
+    fn write(&mut self, status: u16, response_body: Option<Bytes>) {
         if std::mem::replace(&mut self.written, true) || !self.journalled {
             return;
         }
         let req = std::mem::take(&mut self.req);
-        let (body, body_truncated) = body_text(&req.body);
-        let headers = req
-            .headers
-            .iter()
-            .map(|(k, v)| (k.as_str().to_owned(), text(v.as_bytes())))
-            .collect();
+        let redaction = &*self.journal.redaction;
+        let (headers, headers_truncated) = limits::headers(&req.headers, redaction);
+        let (body, body_truncated) = limits::request_body(&req.body, redaction);
+        let (response_body, response_body_truncated) = match &response_body {
+            Some(sent) => {
+                let (text, cut) = limits::response_body(sent, redaction, self.response_clean);
+                (Some(text), cut)
+            }
+            None => (None, false),
+        };
+        let query = req.query.map(|q| match redaction.form(&q) {
+            std::borrow::Cow::Owned(redacted) => redacted,
+            std::borrow::Cow::Borrowed(_) => q,
+        });
         let outcome = std::mem::take(&mut self.outcome);
         let caller = req.caller;
         let token = caller.bearer().map(token_fingerprint);
-        self.journal.record_shaped(
-            self.response_clean,
-            Entry {
-                seq: 0,
-                timestamp: self.arrived,
-                correlation_id: req.correlation_id,
-                method: req.method.to_string(),
-                path: req.path,
-                query: req.query,
-                headers,
-                headers_truncated: false,
-                body,
-                body_truncated,
-                status,
-                response_body,
-                response_body_truncated: false,
-                route: req.route_name.to_owned(),
-                org: caller.org,
-                client: caller.client,
-                token,
-                retry_after: self.retry_after.take(),
-                scenario: outcome.scenario,
-                rule: outcome.rule,
-                fault: outcome.fault.map(str::to_owned),
-                duration_ms: self.started.elapsed().as_secs_f64() * 1000.0,
-            },
-        );
+        self.journal.push(Entry {
+            seq: 0,
+            timestamp: self.arrived,
+            correlation_id: req.correlation_id,
+            method: req.method,
+            path: req.path,
+            query,
+            headers,
+            headers_truncated,
+            body,
+            body_truncated,
+            status,
+            response_body,
+            response_body_truncated,
+            route: req.route_name,
+            org: caller.org,
+            client: caller.client,
+            token,
+            retry_after: self.retry_after.take(),
+            scenario: outcome.scenario,
+            rule: outcome.rule,
+            fault: outcome.fault,
+            duration_ms: self.started.elapsed().as_secs_f64() * 1000.0,
+        });
     }
 }
 
@@ -236,7 +237,7 @@ impl Matcher {
         let mut n = 0;
         let mut check = |ok: bool| n += usize::from(!ok);
         if let Some(m) = &self.method {
-            check(m.eq_ignore_ascii_case(&e.method));
+            check(m.eq_ignore_ascii_case(e.method.as_str()));
         }
         if let Some(r) = &self.route {
             check(*r == e.route);
@@ -376,37 +377,50 @@ impl Journal {
         }
     }
 
-    /// Redacts and cuts an entry, then appends it, dropping the oldest entries while either
-    /// bound would be passed. The entry's `seq` is assigned here.
+    /// Redacts and cuts an entry built whole, then appends it ([`Journal::push`]).
     #[cfg(test)]
-    pub(crate) fn record(&self, entry: Entry) {
-        self.record_shaped(false, entry);
+    pub(crate) fn record(&self, mut entry: Entry) {
+        limits::shape(&mut entry, &self.redaction);
+        self.push(entry);
     }
 
-    /// [`Journal::record`], told whether the response body can skip redaction (see
-    /// `Pending::response_clean`).
-    fn record_shaped(&self, response_clean: bool, mut entry: Entry) {
+    /// Appends an entry already shaped, dropping the oldest entries while either bound would
+    /// be passed. The entry's `seq` is assigned here. The lock covers only the bookkeeping:
+    /// the entries dropped are freed after it is released (each holds a few allocations,
+    /// cold by now, which the other core would otherwise wait for).
+    fn push(&self, mut entry: Entry) {
         if self.off {
             return;
         }
-        let cut = limits::shape(&mut entry, &self.redaction, response_clean);
+        let cut = entry.body_truncated || entry.response_body_truncated || entry.headers_truncated;
         let weight = limits::weight(&entry);
-        let mut inner = self.inner.lock();
-        entry.seq = inner.next_seq;
-        inner.next_seq += 1;
-        inner.truncated += u64::from(cut);
-        while !inner.entries.is_empty()
-            && (inner.entries.len() >= inner.limits.entries
-                || inner.bytes + weight > inner.limits.bytes)
+        // At steady state each entry pushes out one: it needs no list.
+        let mut gone: Option<Entry> = None;
+        let mut more_gone = Vec::new();
         {
-            inner.entries.pop_front();
-            let gone = inner.weights.pop_front().unwrap_or(0);
-            inner.bytes -= gone;
-            inner.dropped += 1;
+            let mut inner = self.inner.lock();
+            entry.seq = inner.next_seq;
+            inner.next_seq += 1;
+            inner.truncated += u64::from(cut);
+            while !inner.entries.is_empty()
+                && (inner.entries.len() >= inner.limits.entries
+                    || inner.bytes + weight > inner.limits.bytes)
+            {
+                let old = inner.entries.pop_front();
+                let w = inner.weights.pop_front().unwrap_or(0);
+                inner.bytes -= w;
+                inner.dropped += 1;
+                match gone {
+                    None => gone = old,
+                    Some(_) => more_gone.extend(old),
+                }
+            }
+            inner.bytes += weight;
+            inner.weights.push_back(weight);
+            inner.entries.push_back(entry);
         }
-        inner.bytes += weight;
-        inner.weights.push_back(weight);
-        inner.entries.push_back(entry);
+        drop(gone);
+        drop(more_gone);
     }
 
     /// Entries passing `m`, oldest first.
@@ -568,22 +582,22 @@ impl Journal {
 mod tests {
     use super::*;
 
-    fn entry(method: &str, route: &str, status: u16) -> Entry {
+    fn entry(method: &str, route: &'static str, status: u16) -> Entry {
         Entry {
             seq: 0,
             timestamp: Utc::now(),
             correlation_id: String::new(),
-            method: method.into(),
+            method: method.parse().unwrap(),
             path: "/p".into(),
             query: None,
-            headers: Vec::new(),
+            headers: Headers::default(),
             headers_truncated: false,
-            body: String::new(),
+            body: Text::default(),
             body_truncated: false,
             status,
             response_body: None,
             response_body_truncated: false,
-            route: route.into(),
+            route,
             org: None,
             client: None,
             token: None,
@@ -715,7 +729,7 @@ mod tests {
         });
         for _ in 0..10 {
             let mut e = entry("POST", "users.create", 201);
-            e.body = "x".repeat(MAX_BODY_TEXT * 2);
+            e.body = Text::from("x".repeat(MAX_BODY_TEXT * 2));
             j.record(e);
         }
         let stats = j.stats();
@@ -728,7 +742,8 @@ mod tests {
 
     #[test]
     fn bodies_are_cut_at_the_limit() {
-        let (t, cut) = body_text(&vec![b'a'; MAX_BODY_TEXT + 5]);
+        let none = crate::redaction::Redaction::default();
+        let (t, cut) = limits::request_body(&vec![b'a'; MAX_BODY_TEXT + 5], &none);
         assert!(cut);
         assert_eq!(t.len(), MAX_BODY_TEXT);
     }

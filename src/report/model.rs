@@ -38,7 +38,7 @@ impl EntryRef {
         };
         Self {
             seq: e.seq,
-            method: e.method.clone(),
+            method: e.method.to_string(),
             target,
             status: e.status,
             correlation_id: e.correlation_id.clone(),

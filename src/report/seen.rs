@@ -52,7 +52,7 @@ impl<'a> Seen<'a> {
 
     /// The route name (`users.patch`, ...).
     pub(crate) fn route(&self) -> &str {
-        &self.e.route
+        self.e.route
     }
 
     /// Whether the route is a SCIM or platform API call (not a token request, not unknown).
@@ -127,20 +127,20 @@ impl<'a> Seen<'a> {
             .headers
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| v)
     }
 
     /// The request body.
     pub(crate) fn body(&self) -> &Body {
         self.body
-            .get_or_init(|| parse(&self.e.body, self.e.body_truncated))
+            .get_or_init(|| parse(&self.e.body.as_str(), self.e.body_truncated))
     }
 
     /// The response body.
     pub(crate) fn response(&self) -> &Body {
         self.response.get_or_init(|| match &self.e.response_body {
             None => Body::Unreadable("the journal holds no response body (a fault or a stream)"),
-            Some(text) => parse(text, self.e.response_body_truncated),
+            Some(text) => parse(&text.as_str(), self.e.response_body_truncated),
         })
     }
 

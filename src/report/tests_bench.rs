@@ -11,7 +11,7 @@
 
 use std::time::Instant;
 
-use crate::journal::{Entry, Journal};
+use crate::journal::{Entry, Journal, Text};
 use crate::report::{self, Request};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
@@ -37,20 +37,19 @@ fn entry(i: u64, t0: DateTime<Utc>) -> Entry {
         seq: 0,
         timestamp: t0 + Duration::milliseconds(i as i64 * 10),
         correlation_id: format!("c{i}"),
-        method: method.to_owned(),
+        method: method.parse().unwrap(),
         path: path.to_owned(),
         query,
-        headers: vec![(
-            "content-type".to_owned(),
-            "application/scim+json".to_owned(),
-        )],
+        headers: [("content-type", "application/scim+json")]
+            .into_iter()
+            .collect(),
         headers_truncated: false,
-        body,
+        body: Text::from(body),
         body_truncated: false,
         status,
-        response_body: response,
+        response_body: response.map(Text::from),
         response_body_truncated: false,
-        route: route.to_owned(),
+        route,
         org: Some("default".to_owned()),
         client: Some("mock-client-id".to_owned()),
         token: Some(format!("tok-{:012x}", i / 50)),

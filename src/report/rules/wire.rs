@@ -76,7 +76,7 @@ pub(crate) struct ContentType {
 
 impl Check for ContentType {
     fn observe(&mut self, s: &Seen<'_>, _out: &mut Sink) {
-        if s.e.body.trim().is_empty() {
+        if s.e.body.as_str().trim().is_empty() {
             return;
         }
         let is_token = s.route() == "oauth.token";
