@@ -735,12 +735,20 @@ fn member_id(m: &Value) -> Option<String> {
 }
 
 /// A key looked up case-insensitively: SCIM attribute names are case-insensitive (RFC 7643 §2.1).
+/// An exact match wins over one that differs in case. One pass over the keys: a SCIM body
+/// holds a few, and most lookups (one per mapping row) miss, where hashing the key first
+/// (SipHash) and scanning anyway cost twice.
 pub(crate) fn get_ci<'a>(obj: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
-    obj.get(key).or_else(|| {
-        obj.iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| v)
-    })
+    let mut folded = None;
+    for (k, v) in obj {
+        if k == key {
+            return Some(v);
+        }
+        if folded.is_none() && k.eq_ignore_ascii_case(key) {
+            folded = Some(v);
+        }
+    }
+    folded
 }
 
 fn check_unsupported(obj: &Map<String, Value>, compat: &Compat) -> ApiResult<()> {
