@@ -50,7 +50,7 @@ pub(crate) fn list(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>>
         let docs: Vec<Bytes> = positions
             .iter()
             .filter_map(|&p| match found.ghost(p) {
-                Some(user) => Some(document_bytes(&UserDocument { user, view: &view })),
+                Some(user) => Some(UserDocument { user, view: &view }.to_bytes()),
                 None => org.user_at(p).map(|u| mapping::user_bytes(p, u, &view)),
             })
             .collect();
@@ -400,7 +400,7 @@ impl Stored {
 fn rendered(org: &Org, user: &User, view: &View<'_>, status: StatusCode) -> Response<Body> {
     let body = match org.user_position(&user.id) {
         Some(pos) => mapping::user_bytes(pos, user, view),
-        None => document_bytes(&UserDocument { user, view }),
+        None => UserDocument { user, view }.to_bytes(),
     };
     let len = body.len();
     own_keys(scim_bytes(status, body, user.version), len)
@@ -414,11 +414,6 @@ fn own_keys(mut resp: Response<Body>, len: usize) -> Response<Body> {
         len,
     });
     resp
-}
-
-/// A document rendered now, as bytes (serializing one cannot fail).
-fn document_bytes(doc: &UserDocument<'_>) -> Bytes {
-    serde_json::to_vec(doc).unwrap_or_default().into()
 }
 
 /// `DELETE /Users/{id}`: a soft delete. The userName and external ids are freed.
