@@ -138,6 +138,8 @@ impl UserIndexes {
         self.hasher.hash_one(key.normalise(text).as_ref())
     }
 
+    /// The fields read here are the ones `org::same_index_keys` compares before a write
+    /// skips the index update: a field added here must be added there.
     fn keys(&self, user: &User) -> Keys {
         if !user.is_live() {
             return Keys {

@@ -366,9 +366,6 @@ mod tests {
 
     use super::*;
     use crate::compat::Compat;
-    use crate::genesys::mapping::{Mode, WriteCtx};
-    use crate::genesys::org::{Division, Named};
-    use crate::rng::Seeded;
 
     const EMAILS: &[&str] = &["a@x.org", "A@X.org", "b@x.org", "Ça@x.org", "ça@x.org"];
     const EMPLOYEE: &[&str] = &["E1", "e1", "E2", "İ3"];
@@ -425,21 +422,7 @@ mod tests {
     }
 
     fn org() -> Org {
-        let mut org = Org::new("p", "P", Seeded::new(Some(1)));
-        org.divisions = DIVISIONS
-            .iter()
-            .enumerate()
-            .map(|(i, d)| Division {
-                id: format!("d{i}"),
-                name: (*d).to_owned(),
-                home: i == 0,
-            })
-            .collect();
-        org.roles = vec![Named {
-            id: "r".into(),
-            name: "employee".into(),
-        }];
-        org
+        Org::for_tests(DIVISIONS)
     }
 
     /// Applies a write through the same mapping and `put_user` the API uses; writes the API
@@ -475,20 +458,7 @@ mod tests {
                     }
                     None => {}
                 }
-                let previous = org.user(&id).cloned();
-                let ctx = WriteCtx {
-                    org,
-                    compat: &compat,
-                    mode: if previous.is_some() {
-                        Mode::Replace
-                    } else {
-                        Mode::Create
-                    },
-                    previous: previous.as_ref(),
-                };
-                if let Ok(user) = mapping::user_from_scim(&body, &id, &ctx) {
-                    let _ = org.put_user(user, Utc::now());
-                }
+                let _ = org.write_scim_for_tests(&id, &body, &compat);
             }
             Op::Delete { slot } => {
                 if let Some(mut u) = org.user(&format!("u{slot}")).cloned() {

@@ -16,6 +16,7 @@ use serde_json::{Map, Value, json};
 use crate::clock::format_time;
 use crate::compat::{Compat, ContactLists, References, Unsupported};
 use crate::error::{ApiError, ApiResult};
+use crate::genesys::doc_value::DocValue;
 use crate::genesys::group::{Group, GroupType};
 use crate::genesys::org::Org;
 use crate::genesys::user::{
@@ -102,25 +103,32 @@ impl<'a> View<'a> {
 
 /// The SCIM `meta` object: what Genesys renders (`resourceType`, `lastModified`, `location`,
 /// `version`), plus `created` when the view asks for it.
-fn meta(
-    view: &View<'_>,
-    kind: &str,
-    endpoint: &str,
-    id: &str,
+fn meta<'a>(
+    view: &View<'a>,
+    kind: &'static str,
+    endpoint: &'static str,
+    id: &'a str,
     version: u64,
     created: DateTime<Utc>,
     modified: DateTime<Utc>,
-) -> Value {
-    let mut meta = json!({
-        "resourceType": kind,
-        "lastModified": format_time(modified),
-        "location": format!("{}/{endpoint}/{id}", view.base),
-        "version": version.to_string(),
-    });
+) -> DocValue<'a> {
+    let mut meta = vec![
+        ("resourceType", DocValue::Str(kind)),
+        ("lastModified", DocValue::String(format_time(modified))),
+        (
+            "location",
+            DocValue::Url {
+                base: view.base,
+                collection: endpoint,
+                id,
+            },
+        ),
+        ("version", DocValue::String(version.to_string())),
+    ];
     if view.meta_created {
-        meta["created"] = json!(format_time(created));
+        meta.push(("created", DocValue::String(format_time(created))));
     }
-    meta
+    DocValue::Object(meta)
 }
 
 /// Which write is being mapped. They differ only in what an absent attribute means.
@@ -146,7 +154,8 @@ pub(crate) struct WriteCtx<'a> {
     pub previous: Option<&'a User>,
 }
 
-type Reader = fn(&User, &View<'_>) -> Option<Value>;
+/// Renders a row's value from the user and the view, borrowing from both.
+type Reader = for<'a> fn(&'a User, &View<'a>) -> Option<DocValue<'a>>;
 type Writer = fn(&mut User, Option<&Value>, &WriteCtx<'_>) -> ApiResult<()>;
 
 /// One mapping rule.
@@ -180,7 +189,7 @@ pub(crate) const ROWS: &[Row] = &[
         attr: "externalId",
         genesys: "external id with authority x-pc:scimv2:v1",
         notes: "case-exact; also visible in the Genesys extension's externalIds and the external-id API",
-        read: |u, _| u.scim_external_id().map(|v| json!(v)),
+        read: |u, _| u.scim_external_id().map(DocValue::Str),
         write: write_external_id,
     },
     Row {
@@ -188,7 +197,7 @@ pub(crate) const ROWS: &[Row] = &[
         attr: "userName",
         genesys: "contactInfo.email_main",
         notes: "required; unique among non-deleted users, case-insensitively",
-        read: |u, _| Some(json!(u.email)),
+        read: |u, _| Some(DocValue::Str(&u.email)),
         write: write_user_name,
     },
     Row {
@@ -196,7 +205,7 @@ pub(crate) const ROWS: &[Row] = &[
         attr: "displayName",
         genesys: "general.name",
         notes: "required",
-        read: |u, _| Some(json!(u.name)),
+        read: |u, _| Some(DocValue::Str(&u.name)),
         write: write_display_name,
     },
     Row {
@@ -204,7 +213,7 @@ pub(crate) const ROWS: &[Row] = &[
         attr: "title",
         genesys: "general.title",
         notes: "",
-        read: |u, _| u.title.as_ref().map(|t| json!(t)),
+        read: |u, _| u.title.as_deref().map(DocValue::Str),
         write: |u, v, _| {
             u.title = opt_string("title", v)?;
             Ok(())
@@ -216,7 +225,8 @@ pub(crate) const ROWS: &[Row] = &[
         genesys: "state (active / inactive)",
         notes: "\"True\"/\"False\" strings accepted (coerce-string-booleans); deletion is separate",
         read: |u, v| {
-            (!u.active_unset || v.genesys_defaults).then(|| json!(u.state == UserState::Active))
+            (!u.active_unset || v.genesys_defaults)
+                .then_some(DocValue::Bool(u.state == UserState::Active))
         },
         write: write_active,
     },
@@ -271,9 +281,10 @@ pub(crate) const ROWS: &[Row] = &[
         genesys: "divisionId",
         notes: "a division name; unknown names are rejected, never created; absent means Home",
         read: |u, v| match v.org.division(&u.division_id) {
-            Some(d) => Some(json!(d.name)),
+            Some(d) => Some(DocValue::Str(&d.name)),
             // `reference-values=any` keeps an unknown division's name where the id would be.
-            None => (v.any_references && !u.division_id.is_empty()).then(|| json!(u.division_id)),
+            None => (v.any_references && !u.division_id.is_empty())
+                .then_some(DocValue::Str(&u.division_id)),
         },
         write: write_division,
     },
@@ -282,7 +293,7 @@ pub(crate) const ROWS: &[Row] = &[
         attr: "department",
         genesys: "general.department",
         notes: "",
-        read: |u, _| u.department.as_ref().map(|d| json!(d)),
+        read: |u, _| u.department.as_deref().map(DocValue::Str),
         write: |u, v, _| {
             u.department = opt_string("department", v)?;
             Ok(())
@@ -294,13 +305,20 @@ pub(crate) const ROWS: &[Row] = &[
         genesys: "relationships.manager",
         notes: "value must be the id of another non-deleted user in the org (an unchanged manager is kept even if since deleted); a bare string is taken as the value",
         read: |u, v| {
-            u.manager_id.as_ref().map(|m| {
+            u.manager_id.as_deref().map(|m| {
+                let mut manager = vec![("value", DocValue::Str(m))];
                 // Under `reference-values=any` the id may name no user: no resource, no `$ref`.
-                if v.any_references && v.org.user(m).is_none() {
-                    json!({"value": m})
-                } else {
-                    json!({"value": m, "$ref": format!("{}/Users/{m}", v.base)})
+                if !(v.any_references && v.org.user(m).is_none()) {
+                    manager.push((
+                        "$ref",
+                        DocValue::Url {
+                            base: v.base,
+                            collection: "Users",
+                            id: m,
+                        },
+                    ));
                 }
+                DocValue::Object(manager)
             })
         },
         write: write_manager,
@@ -310,7 +328,7 @@ pub(crate) const ROWS: &[Row] = &[
         attr: "employeeNumber",
         genesys: "hr.empId",
         notes: "",
-        read: |u, _| u.employee_id.as_ref().map(|e| json!(e)),
+        read: |u, _| u.employee_id.as_deref().map(DocValue::Str),
         write: |u, v, _| {
             u.employee_id = opt_string("employeeNumber", v)?;
             Ok(())
@@ -321,7 +339,7 @@ pub(crate) const ROWS: &[Row] = &[
         attr: "dateHire",
         genesys: "hr.dateHire",
         notes: "YYYY-MM-DD; an ISO-8601 date-time keeps its date part",
-        read: |u, _| u.date_hire.as_ref().map(|d| json!(d)),
+        read: |u, _| u.date_hire.as_deref().map(DocValue::Str),
         write: write_date_hire,
     },
     Row {
@@ -365,10 +383,15 @@ pub(crate) const ROWS: &[Row] = &[
         notes: "always includes the immutable x-pc:scimv2:v1 entry carrying externalId; at most 100",
         read: |u, _| {
             (!u.external_ids.is_empty()).then(|| {
-                Value::Array(
+                DocValue::Array(
                     u.external_ids
                         .iter()
-                        .map(|e| json!({"authority": e.authority_name, "value": e.external_key}))
+                        .map(|e| {
+                            DocValue::Object(vec![
+                                ("authority", DocValue::Str(&e.authority_name)),
+                                ("value", DocValue::Str(&e.external_key)),
+                            ])
+                        })
                         .collect(),
                 )
             })
@@ -378,7 +401,7 @@ pub(crate) const ROWS: &[Row] = &[
 ];
 
 /// A user's `meta` object.
-fn user_meta(user: &User, view: &View<'_>) -> Value {
+fn user_meta<'a>(user: &'a User, view: &View<'a>) -> DocValue<'a> {
     meta(
         view,
         "User",
@@ -399,6 +422,7 @@ pub(crate) fn user_to_scim(user: &User, view: &View<'_>) -> Value {
         let Some(value) = (row.read)(user, view) else {
             continue;
         };
+        let value = value.into_value();
         if row.schema == schema::USER {
             out.insert(row.attr.into(), value);
         } else {
@@ -408,7 +432,7 @@ pub(crate) fn user_to_scim(user: &User, view: &View<'_>) -> Value {
                 .map(|ext| ext.insert(row.attr.into(), value));
         }
     }
-    out.insert("meta".into(), user_meta(user, view));
+    out.insert("meta".into(), user_meta(user, view).into_value());
     Value::Object(out)
 }
 
@@ -447,13 +471,13 @@ impl serde::Serialize for UserDocument<'_> {
                     }
                 }
             } else {
-                let values: Map<String, Value> = group
+                let values: Vec<(&'static str, DocValue<'_>)> = group
                     .iter()
                     .filter(|r| view.renders(r))
-                    .filter_map(|r| (r.read)(user, view).map(|v| (r.attr.to_owned(), v)))
+                    .filter_map(|r| (r.read)(user, view).map(|v| (r.attr, v)))
                     .collect();
                 if !values.is_empty() {
-                    map.serialize_entry(first.schema, &values)?;
+                    map.serialize_entry(first.schema, &DocValue::Object(values))?;
                 }
             }
         }
@@ -509,13 +533,25 @@ pub(crate) const DOCUMENT_KEYS: &[&str] = &[
 /// [`render_cache`](crate::genesys::render_cache) when it holds them for this view, else
 /// rendered and kept there. `user` must be the user stored at `pos`.
 pub(crate) fn user_bytes(pos: u32, user: &User, view: &View<'_>) -> Bytes {
+    user_bytes_at(pos, user, view, view.org.renders().generation())
+}
+
+/// [`user_bytes`] for `user` as it was stored at `generation` (a write's answer, rendered
+/// after its write lock is released): the cache is read and filled only for that state.
+pub(crate) fn user_bytes_at(pos: u32, user: &User, view: &View<'_>, generation: u64) -> Bytes {
     let cache = view.org.renders();
-    if let Some(bytes) = cache.get(pos, view.base, view.switches()) {
+    let switches = view.switches();
+    if let Some(bytes) = cache.get(pos, generation, view.base, switches) {
         return bytes;
     }
-    // Serializing a document cannot fail (string keys, finite numbers).
-    let bytes = Bytes::from(serde_json::to_vec(&UserDocument { user, view }).unwrap_or_default());
-    cache.put(pos, view.base, view.switches(), &bytes);
+    // Serializing a document cannot fail (string keys, finite numbers). Most documents are
+    // 1 to 3 KB: one allocation instead of a doubling series.
+    let mut out = Vec::with_capacity(2048);
+    if serde_json::to_writer(&mut out, &UserDocument { user, view }).is_err() {
+        out.clear();
+    }
+    let bytes = Bytes::from(out);
+    cache.put(pos, generation, view.base, switches, &bytes);
     bytes
 }
 
@@ -528,31 +564,7 @@ pub(crate) fn user_from_scim(input: &Value, id: &str, ctx: &WriteCtx<'_>) -> Api
     check_unsupported(obj, ctx.compat)?;
     let mut user = match ctx.previous {
         Some(p) => p.clone(),
-        None => User {
-            id: id.to_owned(),
-            state: UserState::Active,
-            name: String::new(),
-            title: None,
-            department: None,
-            division_id: String::new(),
-            email: String::new(),
-            work_email: None,
-            phones: Vec::new(),
-            primary_phone: None,
-            manager_id: None,
-            employee_id: None,
-            date_hire: None,
-            role_ids: Vec::new(),
-            skills: Vec::new(),
-            languages: Vec::new(),
-            external_ids: Vec::new(),
-            password: None,
-            version: 0,
-            date_modified: chrono::DateTime::UNIX_EPOCH,
-            date_created: chrono::DateTime::UNIX_EPOCH,
-            sent_contacts: None,
-            active_unset: false,
-        },
+        None => User::blank(id),
     };
     // Withdrawn rows (`genesys-attributes=false`) are neither written nor cleared: the body's
     // values for them were unsupported attributes, dropped or rejected above.
@@ -675,7 +687,8 @@ pub(crate) fn group_to_scim_with(group: &Group, view: &View<'_>, members: bool) 
             group.version,
             group.date_created,
             group.date_modified,
-        ),
+        )
+        .into_value(),
     });
     if let Some(e) = &group.external_id {
         out["externalId"] = json!(e);
@@ -865,12 +878,7 @@ fn write_user_name(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiRe
         if name.is_empty() {
             return Err(ApiError::invalid_value("userName must not be empty."));
         }
-        let valid = !ctx.compat.username_must_be_email
-            || name
-                .split_once('@')
-                .is_some_and(|(a, d)| !a.is_empty() && !d.is_empty() && !d.contains('@'))
-                && !name.contains(char::is_whitespace);
-        if !valid {
+        if !user_name_valid(&name, ctx.compat) {
             return Err(ApiError::invalid_value(format!(
                 "userName must be an email address (it becomes the main email in Genesys Cloud; username-must-be-email=false lifts this), got {name:?}"
             )));
@@ -878,6 +886,16 @@ fn write_user_name(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiRe
         u.email = name;
     }
     Ok(())
+}
+
+/// Whether a trimmed, non-empty `userName` is acceptable: under `username-must-be-email`, an
+/// address (one `@` with text on both sides, no whitespace).
+pub(crate) fn user_name_valid(name: &str, compat: &Compat) -> bool {
+    !compat.username_must_be_email
+        || name
+            .split_once('@')
+            .is_some_and(|(a, d)| !a.is_empty() && !d.is_empty() && !d.contains('@'))
+            && !name.contains(char::is_whitespace)
 }
 
 fn write_display_name(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResult<()> {
@@ -907,15 +925,22 @@ fn write_active(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResul
     Ok(())
 }
 
-fn read_emails(u: &User, view: &View<'_>) -> Option<Value> {
+fn read_emails<'a>(u: &'a User, view: &View<'a>) -> Option<DocValue<'a>> {
     if let Some(sent) = sent_contacts(u, view) {
         return render_sent(&sent.emails);
     }
-    let mut list = vec![json!({"value": u.email, "type": "other", "primary": true})];
+    let mut list = vec![DocValue::Object(vec![
+        ("value", DocValue::Str(&u.email)),
+        ("type", DocValue::Str("other")),
+        ("primary", DocValue::Bool(true)),
+    ])];
     if let Some(w) = &u.work_email {
-        list.push(json!({"value": w, "type": "work"}));
+        list.push(DocValue::Object(vec![
+            ("value", DocValue::Str(w)),
+            ("type", DocValue::Str("work")),
+        ]));
     }
-    Some(Value::Array(list))
+    Some(DocValue::Array(list))
 }
 
 fn write_emails(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResult<()> {
@@ -969,20 +994,23 @@ fn array<'a>(name: &str, v: Option<&'a Value>) -> ApiResult<&'a [Value]> {
     }
 }
 
-fn read_phones(u: &User, view: &View<'_>) -> Option<Value> {
+fn read_phones<'a>(u: &'a User, view: &View<'a>) -> Option<DocValue<'a>> {
     if let Some(sent) = sent_contacts(u, view) {
         return render_sent(&sent.phone_numbers);
     }
     (!u.phones.is_empty()).then(|| {
-        Value::Array(
+        DocValue::Array(
             u.phones
                 .iter()
                 .map(|p| {
-                    let mut o = json!({"value": p.value.to_scim(), "type": p.kind});
+                    let mut o = vec![
+                        ("value", DocValue::String(p.value.to_scim())),
+                        ("type", DocValue::Str(&p.kind)),
+                    ];
                     if u.primary_phone.as_deref() == Some(p.kind.as_str()) {
-                        o["primary"] = json!(true);
+                        o.push(("primary", DocValue::Bool(true)));
                     }
-                    o
+                    DocValue::Object(o)
                 })
                 .collect(),
         )
@@ -1066,19 +1094,19 @@ fn sent_contacts<'u>(u: &'u User, view: &View<'_>) -> Option<&'u SentContacts> {
     u.sent_contacts.as_deref().filter(|_| view.contacts_as_sent)
 }
 
-fn render_sent(list: &[SentContact]) -> Option<Value> {
+fn render_sent(list: &[SentContact]) -> Option<DocValue<'_>> {
     (!list.is_empty()).then(|| {
-        Value::Array(
+        DocValue::Array(
             list.iter()
                 .map(|c| {
-                    let mut o = json!({"value": c.value});
+                    let mut o = vec![("value", DocValue::Str(&c.value))];
                     if let Some(k) = &c.kind {
-                        o["type"] = json!(k);
+                        o.push(("type", DocValue::Str(k)));
                     }
                     if let Some(p) = c.primary {
-                        o["primary"] = json!(p);
+                        o.push(("primary", DocValue::Bool(p)));
                     }
-                    o
+                    DocValue::Object(o)
                 })
                 .collect(),
         )
@@ -1125,27 +1153,41 @@ fn write_sent(name: &str, items: &[Value], ctx: &WriteCtx<'_>) -> ApiResult<Vec<
     Ok(out)
 }
 
-fn read_groups(u: &User, view: &View<'_>) -> Option<Value> {
-    let groups: Vec<Value> = view
+fn read_groups<'a>(u: &'a User, view: &View<'a>) -> Option<DocValue<'a>> {
+    let groups: Vec<DocValue<'a>> = view
         .org
         .groups_of(&u.id)
         // Seed 004: `groups` is "UserProfile.groups[type eq official]"; social groups stay out.
         .filter(|g| g.kind == GroupType::Official && g.scim_visible())
-        .map(|g| json!({"value": g.id, "$ref": format!("{}/Groups/{}", view.base, g.id), "type": "Group"}))
+        .map(|g| {
+            DocValue::Object(vec![
+                ("value", DocValue::Str(&g.id)),
+                (
+                    "$ref",
+                    DocValue::Url {
+                        base: view.base,
+                        collection: "Groups",
+                        id: &g.id,
+                    },
+                ),
+                ("type", DocValue::Str("Group")),
+            ])
+        })
         .collect();
-    (!groups.is_empty()).then_some(Value::Array(groups))
+    (!groups.is_empty()).then_some(DocValue::Array(groups))
 }
 
-fn read_roles(u: &User, view: &View<'_>) -> Option<Value> {
-    let roles: Vec<Value> = u
+fn read_roles<'a>(u: &'a User, view: &View<'a>) -> Option<DocValue<'a>> {
+    let roles: Vec<DocValue<'a>> = u
         .role_ids
         .iter()
         .filter_map(|id| match view.org.role(id) {
-            Some(r) => Some(json!({"value": r.name})),
-            None => view.any_references.then(|| json!({"value": id})),
+            Some(r) => Some(&r.name),
+            None => view.any_references.then_some(id),
         })
+        .map(|name| DocValue::Object(vec![("value", DocValue::Str(name))]))
         .collect();
-    (!roles.is_empty()).then_some(Value::Array(roles))
+    (!roles.is_empty()).then_some(DocValue::Array(roles))
 }
 
 fn write_roles(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResult<()> {
@@ -1263,32 +1305,38 @@ fn write_manager(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResu
 fn write_date_hire(u: &mut User, v: Option<&Value>, _: &WriteCtx<'_>) -> ApiResult<()> {
     u.date_hire = match opt_string("dateHire", v)? {
         None => None,
-        Some(text) => {
-            let date_part = text.get(..10).unwrap_or(&text);
-            let parsed = chrono::NaiveDate::parse_from_str(date_part, "%Y-%m-%d").ok();
-            let tail_ok = text.len() == 10 || chrono::DateTime::parse_from_rfc3339(&text).is_ok();
-            match parsed {
-                Some(d) if tail_ok => Some(d.format("%Y-%m-%d").to_string()),
-                _ => {
-                    return Err(ApiError::invalid_value(format!(
-                        "dateHire must be YYYY-MM-DD (or an ISO-8601 date-time), got {text:?}"
-                    )));
-                }
-            }
-        }
+        Some(text) => Some(hire_date(&text).ok_or_else(|| {
+            ApiError::invalid_value(format!(
+                "dateHire must be YYYY-MM-DD (or an ISO-8601 date-time), got {text:?}"
+            ))
+        })?),
     };
     Ok(())
+}
+
+/// The stored `hr.dateHire` of a SCIM `dateHire`: `YYYY-MM-DD`, or the date part of an RFC 3339
+/// date-time; `None` for anything else.
+pub(crate) fn hire_date(text: &str) -> Option<String> {
+    let date_part = text.get(..10).unwrap_or(text);
+    let parsed = chrono::NaiveDate::parse_from_str(date_part, "%Y-%m-%d").ok()?;
+    let tail_ok = text.len() == 10 || chrono::DateTime::parse_from_rfc3339(text).is_ok();
+    tail_ok.then(|| parsed.format("%Y-%m-%d").to_string())
 }
 
 fn read_proficiencies<'a>(
     list: &[Proficiency],
     name: impl Fn(&str) -> Option<&'a str>,
-) -> Option<Value> {
+) -> Option<DocValue<'a>> {
     (!list.is_empty()).then(|| {
-        Value::Array(
+        DocValue::Array(
             list.iter()
                 .filter_map(|p| {
-                    name(&p.id).map(|n| json!({"name": n, "proficiency": p.proficiency}))
+                    name(&p.id).map(|n| {
+                        DocValue::Object(vec![
+                            ("name", DocValue::Str(n)),
+                            ("proficiency", DocValue::F64(p.proficiency)),
+                        ])
+                    })
                 })
                 .collect(),
         )

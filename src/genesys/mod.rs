@@ -3,6 +3,7 @@
 //! differs from the RFC live one layer down, in [`crate::compat`], because the SCIM protocol
 //! code reads them too.
 
+pub(crate) mod doc_value;
 pub(crate) mod group;
 pub(crate) mod index;
 pub(crate) mod lag;

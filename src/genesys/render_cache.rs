@@ -60,22 +60,32 @@ impl RenderCache {
         &slots[pos as usize % SLOTS]
     }
 
-    /// The document of the user at `pos` for this view, if it is cached and current.
-    pub(crate) fn get(&self, pos: u32, base: &str, switches: u8) -> Option<Bytes> {
+    /// The org's current generation: what a write that just stored a user records, so its
+    /// answer, rendered after the write lock is released, reads and fills only entries of
+    /// the state it wrote.
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// The document of the user at `pos` for this view, as rendered from the org at
+    /// `generation` (the current one, for a read under the org's lock), if it is cached.
+    pub(crate) fn get(&self, pos: u32, generation: u64, base: &str, switches: u8) -> Option<Bytes> {
         let slot = self.slot(pos).lock();
         slot.as_ref()
             .filter(|e| {
                 e.pos == pos
-                    && e.generation == self.generation
+                    && e.generation == generation
                     && e.switches == switches
                     && *e.base == *base
             })
             .map(|e| e.bytes.clone())
     }
 
-    /// Keeps the document of the user at `pos` for this view (unless it is too large).
-    pub(crate) fn put(&self, pos: u32, base: &str, switches: u8, bytes: &Bytes) {
-        if bytes.len() > MAX_DOCUMENT {
+    /// Keeps the document of the user at `pos` for this view, rendered from the org at
+    /// `generation`: only while that is the current generation (a later write makes it stale
+    /// at once), and unless it is too large.
+    pub(crate) fn put(&self, pos: u32, generation: u64, base: &str, switches: u8, bytes: &Bytes) {
+        if bytes.len() > MAX_DOCUMENT || generation != self.generation {
             return;
         }
         let mut slot = self.slot(pos).lock();
@@ -86,7 +96,7 @@ impl RenderCache {
         };
         *slot = Some(Entry {
             pos,
-            generation: self.generation,
+            generation,
             switches,
             base,
             bytes: bytes.clone(),
@@ -102,25 +112,42 @@ mod tests {
     fn entries_are_keyed_by_position_view_and_generation() {
         let mut c = RenderCache::default();
         let doc = Bytes::from_static(b"{\"id\":\"a\"}");
-        assert_eq!(c.get(3, "http://h/scim", 0), None);
-        c.put(3, "http://h/scim", 0, &doc);
-        assert_eq!(c.get(3, "http://h/scim", 0), Some(doc));
-        assert_eq!(c.get(3, "http://other/scim", 0), None, "another base");
-        assert_eq!(c.get(3, "http://h/scim", 1), None, "other switches");
+        let g = c.generation();
+        assert_eq!(c.get(3, g, "http://h/scim", 0), None);
+        c.put(3, g, "http://h/scim", 0, &doc);
+        assert_eq!(c.get(3, g, "http://h/scim", 0), Some(doc.clone()));
+        assert_eq!(c.get(3, g, "http://other/scim", 0), None, "another base");
+        assert_eq!(c.get(3, g, "http://h/scim", 1), None, "other switches");
         assert_eq!(
-            c.get(3 + SLOTS as u32, "http://h/scim", 0),
+            c.get(3 + SLOTS as u32, g, "http://h/scim", 0),
             None,
             "same slot"
         );
         c.invalidate();
-        assert_eq!(c.get(3, "http://h/scim", 0), None, "a write makes it stale");
+        let now = c.generation();
+        assert_eq!(
+            c.get(3, now, "http://h/scim", 0),
+            None,
+            "a write makes it stale"
+        );
+        assert_eq!(
+            c.get(3, g, "http://h/scim", 0),
+            Some(doc.clone()),
+            "still the document of the state it was rendered from"
+        );
+        c.put(4, g, "http://h/scim", 0, &doc);
+        assert_eq!(
+            c.get(4, g, "http://h/scim", 0),
+            None,
+            "a render of an older state is not kept"
+        );
     }
 
     #[test]
     fn large_documents_are_not_kept() {
         let c = RenderCache::default();
         let big = Bytes::from(vec![b' '; MAX_DOCUMENT + 1]);
-        c.put(1, "b", 0, &big);
-        assert_eq!(c.get(1, "b", 0), None);
+        c.put(1, c.generation(), "b", 0, &big);
+        assert_eq!(c.get(1, c.generation(), "b", 0), None);
     }
 }

@@ -191,6 +191,35 @@ pub(crate) struct User {
 }
 
 impl User {
+    /// A user with only its id: what a create writes its attributes into.
+    pub(crate) fn blank(id: &str) -> Self {
+        Self {
+            id: id.to_owned(),
+            state: UserState::Active,
+            name: String::new(),
+            title: None,
+            department: None,
+            division_id: String::new(),
+            email: String::new(),
+            work_email: None,
+            phones: Vec::new(),
+            primary_phone: None,
+            manager_id: None,
+            employee_id: None,
+            date_hire: None,
+            role_ids: Vec::new(),
+            skills: Vec::new(),
+            languages: Vec::new(),
+            external_ids: Vec::new(),
+            password: None,
+            version: 0,
+            date_modified: chrono::DateTime::UNIX_EPOCH,
+            date_created: chrono::DateTime::UNIX_EPOCH,
+            sent_contacts: None,
+            active_unset: false,
+        }
+    }
+
     /// A minimal active user for tests: `id`, its email `<id>@example.com`, division `d`.
     #[cfg(test)]
     pub(crate) fn sample(id: &str) -> User {

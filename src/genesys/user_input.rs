@@ -94,6 +94,20 @@ pub(crate) fn string_ok(value: &Value) -> bool {
     bad_string(value).is_none()
 }
 
+/// Whether a string passes the string bounds above (length and control characters).
+pub(crate) fn text_ok(s: &str) -> bool {
+    s.len() <= MAX_STRING_BYTES
+        && !s
+            .chars()
+            .any(|c| c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
+/// Whether a `userName` passes its bounds: at most [`MAX_USER_NAME_BYTES`] bytes, no control
+/// character at all.
+pub(crate) fn user_name_ok(name: &str) -> bool {
+    name.len() <= MAX_USER_NAME_BYTES && !name.chars().any(|c| c.is_ascii_control())
+}
+
 /// The first string under `value` past a bound: where it is (`[0].value`) and what is wrong.
 fn bad_string(value: &Value) -> Option<(String, String)> {
     match value {
@@ -104,15 +118,11 @@ fn bad_string(value: &Value) -> Option<(String, String)> {
                 s.len()
             ),
         )),
-        Value::String(s)
-            if s.chars()
-                .any(|c| c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r')) =>
-        {
-            Some((
-                String::new(),
-                "contains a control character (NUL, ESC, ...).".to_owned(),
-            ))
-        }
+        // Within the length bound (the arm above), so only a control character fails.
+        Value::String(s) if !text_ok(s) => Some((
+            String::new(),
+            "contains a control character (NUL, ESC, ...).".to_owned(),
+        )),
         Value::Array(items) => items
             .iter()
             .enumerate()

@@ -270,11 +270,11 @@ pub(crate) fn create(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body
         }
     }
     org.store_user(user, ctx.now)?;
-    let user = org.user(&id).ok_or_else(|| not_found(&id))?;
-    let view = ctx.view(&org);
-    let mut resp = rendered(&org, user, &view, StatusCode::CREATED);
+    let stored = Stored::of(ctx, &org, &id)?;
+    drop(org);
+    let mut resp = stored.answer(ctx, StatusCode::CREATED);
     // The same URL as `meta.location`.
-    if let Ok(loc) = HeaderValue::from_str(&format!("{}/Users/{}", view.base, user.id)) {
+    if let Ok(loc) = HeaderValue::from_str(&format!("{}/Users/{id}", ctx.scim_base)) {
         resp.headers_mut().insert(header::LOCATION, loc);
     }
     Ok(resp)
@@ -317,23 +317,82 @@ pub(crate) fn patch(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Resp
     })
 }
 
-/// Shared by PUT and PATCH: lock, check the version, build the new user, store, render.
+/// Shared by PUT and PATCH: lock, check the version, build the new user, store; render the
+/// answer once the write lock is released.
 fn write(
     ctx: &Session,
     req: &ApiRequest,
     id: &str,
     build: impl FnOnce(&Org, &User) -> ApiResult<User>,
 ) -> ApiResult<Response<Body>> {
-    let mut org = ctx.org.write();
-    // The stored user is read in place and the new one built from it: one copy per write
-    // (inside the mapping), none here.
-    let previous = org.user(id).ok_or_else(|| not_found(id))?;
-    check_if_match(req, ctx, previous.version)?;
-    let user = build(&org, previous)?;
-    org.store_user(user, ctx.now)?;
-    let user = org.user(id).ok_or_else(|| not_found(id))?;
-    let view = ctx.view(&org);
-    Ok(rendered(&org, user, &view, StatusCode::OK))
+    let stored = {
+        let mut org = ctx.org.write();
+        // The stored user is read in place and the new one built from it: one copy per write
+        // (inside the mapping), none here.
+        let previous = org.user(id).ok_or_else(|| not_found(id))?;
+        check_if_match(req, ctx, previous.version)?;
+        let user = build(&org, previous)?;
+        org.store_user(user, ctx.now)?;
+        Stored::of(ctx, &org, id)?
+    };
+    Ok(stored.answer(ctx, StatusCode::OK))
+}
+
+/// A user as a write stored it, taken under the write lock with its table position and the
+/// org's generation just after the write. The answer is rendered from it under a read lock
+/// taken afterwards, so the next write of the org need not wait for a render (most of a
+/// write's work): the answer shows what this write stored (fields, version, ETag), never a
+/// later write's user, and it reads or fills the render cache only for that generation
+/// (`mapping::user_bytes_at`). Names of divisions, roles and groups come from the org as it
+/// is at render time, which differs only if another write ran in between.
+struct Stored {
+    pos: u32,
+    generation: u64,
+    version: u64,
+    copy: Copy,
+}
+
+/// What a [`Stored`] keeps of the user.
+enum Copy {
+    /// The cached document, when the write changed nothing (an IdP sending the same PATCH
+    /// again): no copy of the user at all.
+    Rendered(Bytes),
+    User(Box<User>),
+}
+
+impl Stored {
+    fn of(ctx: &Session, org: &Org, id: &str) -> ApiResult<Self> {
+        let user = org.user(id).ok_or_else(|| not_found(id))?;
+        let pos = org.user_position(id).ok_or_else(ApiError::internal)?;
+        let generation = org.renders().generation();
+        let view = ctx.view(org);
+        let copy = match org
+            .renders()
+            .get(pos, generation, view.base, view.switches())
+        {
+            Some(bytes) => Copy::Rendered(bytes),
+            None => Copy::User(Box::new(user.clone())),
+        };
+        Ok(Self {
+            pos,
+            generation,
+            version: user.version,
+            copy,
+        })
+    }
+
+    fn answer(self, ctx: &Session, status: StatusCode) -> Response<Body> {
+        let body = match self.copy {
+            Copy::Rendered(bytes) => bytes,
+            Copy::User(user) => {
+                let org = ctx.org.read();
+                let view = ctx.view(&org);
+                mapping::user_bytes_at(self.pos, &user, &view, self.generation)
+            }
+        };
+        let len = body.len();
+        own_keys(scim_bytes(status, body, self.version), len)
+    }
 }
 
 /// A stored user's document with its ETag, through the org's render cache.

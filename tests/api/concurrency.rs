@@ -13,6 +13,11 @@ async fn app_without_rate_limit() -> TestApp {
     spawn_with(config).await
 }
 
+/// A user document's `meta.version` as a number.
+fn version(user: &Value) -> u64 {
+    user["meta"]["version"].as_str().unwrap().parse().unwrap()
+}
+
 fn replace_title(title: &str) -> Value {
     json!({
         "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
@@ -62,14 +67,72 @@ async fn of_64_patches_with_the_same_if_match_exactly_one_succeeds_and_is_kept()
         "the winner's value is stored"
     );
     assert_eq!(after["meta"]["version"], won["meta"]["version"]);
-    let v = |j: &Value| {
-        j["meta"]["version"]
-            .as_str()
-            .unwrap()
-            .parse::<u64>()
-            .unwrap()
-    };
-    assert_eq!(v(&after), v(&before) + 1, "one write, one version");
+    assert_eq!(
+        version(&after),
+        version(&before) + 1,
+        "one write, one version"
+    );
+}
+
+/// Writes render their answer after the org's write lock is released: each answer must
+/// still be the user its own write stored (its title, its version, an ETag naming that
+/// version), never a later write's, and what a read sends afterwards is the last write's.
+#[tokio::test]
+async fn of_64_unconditional_patches_each_answer_shows_its_own_write() {
+    let app = app_without_rate_limit().await;
+    let url = format!("{SCIM}/Users/{JAMES}");
+    let (_, before) = status_json(app.get(&url).send().await.unwrap()).await;
+    let sends = (0..64).map(|i| {
+        app.patch_json(&url, &replace_title(&format!("Title {i}")))
+            .send()
+    });
+    let mut versions = Vec::new();
+    let mut last = None;
+    for (i, resp) in join_all(sends).await.into_iter().enumerate() {
+        let resp = resp.unwrap();
+        let etag = resp.headers()["etag"].to_str().unwrap().to_owned();
+        let (status, body) = status_json(resp).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["title"], format!("Title {i}"), "answer {i}: {body}");
+        let v = version(&body);
+        assert_eq!(etag, format!("\"{v}\""), "answer {i}");
+        if last.as_ref().is_none_or(|(lv, _)| v > *lv) {
+            last = Some((v, body["title"].clone()));
+        }
+        versions.push(v);
+    }
+    versions.sort_unstable();
+    let want: Vec<u64> = (1..=64).map(|n| version(&before) + n).collect();
+    assert_eq!(versions, want, "one version per write, none shared");
+    let (_, after) = status_json(app.get(&url).send().await.unwrap()).await;
+    let (v, title) = last.unwrap();
+    assert_eq!(version(&after), v);
+    assert_eq!(after["title"], title, "a read sends the last write's user");
+}
+
+/// The same for creates: each 201 is the user its own POST created.
+#[tokio::test]
+async fn of_32_concurrent_creates_each_answer_is_its_own_user() {
+    let app = app_without_rate_limit().await;
+    let sends = (0..32).map(|i| {
+        app.post_json(
+            &format!("{SCIM}/Users"),
+            &json!({"userName": format!("own{i}@example.com"), "displayName": format!("Own {i}")}),
+        )
+        .send()
+    });
+    let mut ids = std::collections::HashSet::new();
+    for (i, resp) in join_all(sends).await.into_iter().enumerate() {
+        let resp = resp.unwrap();
+        let location = resp.headers()["location"].to_str().unwrap().to_owned();
+        let (status, body) = status_json(resp).await;
+        assert_eq!(status, 201, "{body}");
+        assert_eq!(body["userName"], format!("own{i}@example.com"));
+        assert_eq!(body["displayName"], format!("Own {i}"));
+        assert_eq!(body["meta"]["version"], "1");
+        assert_eq!(body["meta"]["location"], location.as_str());
+        assert!(ids.insert(body["id"].as_str().unwrap().to_owned()));
+    }
 }
 
 #[tokio::test]
