@@ -390,8 +390,7 @@ impl Stored {
                 mapping::user_bytes_at(self.pos, &user, &view, self.generation)
             }
         };
-        let len = body.len();
-        own_keys(scim_bytes(status, body, self.version), len)
+        own_keys(scim_bytes(status, body.clone(), self.version), body)
     }
 }
 
