@@ -213,7 +213,7 @@ fn division<'a>(org: &'a Org, name: &str, posting: impl Fn(&str) -> &'a [u32]) -
         .divisions
         .iter()
         .filter(|d| d.name.to_lowercase() == lv)
-        .map(|d| d.id.as_str())
+        .map(|d| &*d.id)
         .collect();
     // Users can only hold the org's division ids, so a division's entry is exact unless
     // another division's id shares it: then, and only then, each candidate is checked.
@@ -222,9 +222,9 @@ fn division<'a>(org: &'a Org, name: &str, posting: impl Fn(&str) -> &'a [u32]) -
         let shared = org
             .divisions
             .iter()
-            .any(|d| d.id != id && ix.same_entry(TextKey::Division, &d.id, id));
+            .any(|d| *d.id != *id && ix.same_entry(TextKey::Division, &d.id, id));
         if shared {
-            verified(org, entry, |u| u.division_id == id)
+            verified(org, entry, |u| *u.division_id == *id)
         } else {
             Candidates::exact(entry)
         }

@@ -9,6 +9,8 @@
 //! What is not in the table is not stored: attributes Genesys does not support are dropped, or
 //! rejected when `Compat::unsupported_attributes` is `reject`.
 
+use std::sync::Arc;
+
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
@@ -20,8 +22,8 @@ use crate::genesys::doc_value::DocValue;
 use crate::genesys::group::{Group, GroupType};
 use crate::genesys::org::Org;
 use crate::genesys::user::{
-    ExternalId, Phone, PhoneNumber, Proficiency, SCIM_AUTHORITY, SENT_CONTACTS_MAX, SentContact,
-    SentContacts, User, UserState,
+    ExternalId, Phone, PhoneKind, PhoneNumber, Proficiency, SCIM_AUTHORITY, SENT_CONTACTS_MAX,
+    SentContact, SentContacts, User, UserState,
 };
 use crate::scim::schema::{self, ENTERPRISE_USER, GENESYS_USER, PHONE_TYPES, UNSUPPORTED_USER};
 
@@ -1018,9 +1020,9 @@ fn read_phones<'a>(u: &'a User, view: &View<'a>) -> Option<DocValue<'a>> {
                 .map(|p| {
                     let mut o = vec![
                         ("value", DocValue::String(p.value.to_scim())),
-                        ("type", DocValue::Str(&p.kind)),
+                        ("type", DocValue::Str(p.kind.as_str())),
                     ];
-                    if u.primary_phone.as_deref() == Some(p.kind.as_str()) {
+                    if u.primary_phone == Some(p.kind) {
                         o.push(("primary", DocValue::Bool(true)));
                     }
                     DocValue::Object(o)
@@ -1038,21 +1040,18 @@ fn write_phones(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResul
         u.phones.clear();
         u.primary_phone = None;
         for p in &sent {
-            let kind = p
-                .kind
-                .as_deref()
-                .and_then(|k| PHONE_TYPES.iter().find(|t| t.eq_ignore_ascii_case(k)));
+            let kind = p.kind.as_deref().and_then(PhoneKind::parse);
             let (Some(kind), Ok(number)) = (kind, PhoneNumber::parse(p.value.trim())) else {
                 continue;
             };
-            if u.phones.iter().any(|q| q.kind == *kind) {
+            if u.phones.iter().any(|q| q.kind == kind) {
                 continue;
             }
             if p.primary == Some(true) {
-                u.primary_phone = Some((*kind).to_owned());
+                u.primary_phone = Some(kind);
             }
             u.phones.push(Phone {
-                kind: (*kind).to_owned(),
+                kind,
                 value: number,
             });
         }
@@ -1067,15 +1066,12 @@ fn write_phones(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResul
                 "phoneNumbers: each element needs a type; got {item}"
             ))
         })?;
-        let kind = PHONE_TYPES
-            .iter()
-            .find(|t| t.eq_ignore_ascii_case(kind))
-            .ok_or_else(|| {
-                ApiError::invalid_value(format!(
-                    "phoneNumbers: unknown type {kind:?} in {item}; allowed: {}",
-                    PHONE_TYPES.join(", ")
-                ))
-            })?;
+        let kind = PhoneKind::parse(kind).ok_or_else(|| {
+            ApiError::invalid_value(format!(
+                "phoneNumbers: unknown type {kind:?} in {item}; allowed: {}",
+                PHONE_TYPES.join(", ")
+            ))
+        })?;
         let Some(text) = opt_string("phoneNumbers.value", item.get("value"))? else {
             // Empty values are ignored, as Entra's sync ignores them (seed 003).
             continue;
@@ -1085,18 +1081,17 @@ fn write_phones(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResul
         if let Some(p) = item.get("primary")
             && boolean("phoneNumbers.primary", p, ctx.compat)?
         {
-            primary = Some((*kind).to_owned());
+            primary = Some(kind);
         }
-        phones.retain(|p| p.kind != *kind);
+        phones.retain(|p| p.kind != kind);
         phones.push(Phone {
-            kind: (*kind).to_owned(),
+            kind,
             value: number,
         });
     }
     u.primary_phone = primary.or_else(|| {
         u.primary_phone
-            .clone()
-            .filter(|k| phones.iter().any(|p| &p.kind == k))
+            .filter(|k| phones.iter().any(|p| p.kind == *k))
     });
     u.phones = phones;
     Ok(())
@@ -1195,8 +1190,8 @@ fn read_roles<'a>(u: &'a User, view: &View<'a>) -> Option<DocValue<'a>> {
         .role_ids
         .iter()
         .filter_map(|id| match view.org.role(id) {
-            Some(r) => Some(&r.name),
-            None => view.any_references.then_some(id),
+            Some(r) => Some(r.name.as_str()),
+            None => view.any_references.then_some(&**id),
         })
         .map(|name| DocValue::Object(vec![("value", DocValue::Str(name))]))
         .collect();
@@ -1239,7 +1234,7 @@ fn write_roles(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResult
             Some(role) => role.id.clone(),
             // `reference-values=any`: kept as given, rendered back by name.
             None if ctx.compat.reference_values == References::Any && !name.is_empty() => {
-                name.to_owned()
+                name.into()
             }
             None => {
                 return Err(ApiError::invalid_value(format!(
@@ -1265,7 +1260,9 @@ fn write_division(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiRes
         Some(name) => match ctx.org.division_by_name(&name) {
             Some(d) => u.division_id = d.id.clone(),
             // `reference-values=any`: kept as given in place of an id, rendered back as is.
-            None if ctx.compat.reference_values == References::Any => u.division_id = name,
+            None if ctx.compat.reference_values == References::Any => {
+                u.division_id = name.into();
+            }
             None => {
                 return Err(ApiError::invalid_value(format!(
                     "division: no division named {name:?} exists in this organization (SCIM never creates divisions; reference-values=any keeps unknown names)"
@@ -1273,7 +1270,7 @@ fn write_division(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiRes
             }
         },
         // `genesys-defaults=false`: no division, as sent (RFC 7644 §3.5.2.2 for a removal).
-        None if !ctx.compat.genesys_defaults => u.division_id.clear(),
+        None if !ctx.compat.genesys_defaults => u.division_id = Arc::default(),
         None => {
             if let Some(home) = ctx.org.home_division() {
                 u.division_id = home.id.clone();
@@ -1360,7 +1357,7 @@ fn write_proficiencies(
     attr: &str,
     v: Option<&Value>,
     max: usize,
-    lookup: impl Fn(&str) -> Option<String>,
+    lookup: impl Fn(&str) -> Option<Arc<str>>,
 ) -> ApiResult<Vec<Proficiency>> {
     let items = array(attr, v)?;
     if items.len() > max {
@@ -1709,7 +1706,7 @@ mod rfc_switch_tests {
         assert_eq!(sent.phone_numbers[0].primary, Some(true));
         // Only the phone Genesys can hold reaches its slots.
         assert_eq!(u.phones.len(), 1);
-        assert_eq!(u.primary_phone.as_deref(), Some("mobile"));
+        assert_eq!(u.primary_phone, Some(PhoneKind::Mobile));
         for bad in [
             json!({"userName": "a", "displayName": "A", "emails": ["w@x.org"]}),
             json!({"userName": "a", "displayName": "A", "emails": [{"value": 5}]}),

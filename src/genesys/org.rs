@@ -29,7 +29,8 @@ use crate::rng::Seeded;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Named {
-    pub id: String,
+    /// Shared by every user that holds it (role, skill and language ids of users).
+    pub id: Arc<str>,
     pub name: String,
 }
 
@@ -37,7 +38,8 @@ pub(crate) struct Named {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct Division {
-    pub id: String,
+    /// Shared by every user in the division.
+    pub id: Arc<str>,
     pub name: String,
     #[serde(default)]
     pub home: bool,
@@ -282,7 +284,7 @@ impl Org {
             .iter()
             .enumerate()
             .map(|(i, d)| Division {
-                id: format!("d{i}"),
+                id: format!("d{i}").into(),
                 name: (*d).to_owned(),
                 home: i == 0,
             })
@@ -337,7 +339,7 @@ impl Org {
 
     /// A division by id.
     pub(crate) fn division(&self, id: &str) -> Option<&Division> {
-        self.divisions.iter().find(|d| d.id == id)
+        self.divisions.iter().find(|d| *d.id == *id)
     }
 
     /// A division by name, case-insensitively (Entra maps names; it never creates divisions).
@@ -349,7 +351,7 @@ impl Org {
 
     /// A role by id.
     pub(crate) fn role(&self, id: &str) -> Option<&Named> {
-        self.roles.iter().find(|r| r.id == id)
+        self.roles.iter().find(|r| *r.id == *id)
     }
 
     /// A role by name, case-insensitively.
@@ -371,7 +373,7 @@ impl Org {
 
     /// A skill by id.
     pub(crate) fn skill(&self, id: &str) -> Option<&Named> {
-        self.skills.iter().find(|s| s.id == id)
+        self.skills.iter().find(|s| *s.id == *id)
     }
 
     /// A language by exact (case-sensitive) name.
@@ -381,7 +383,7 @@ impl Org {
 
     /// A language by id.
     pub(crate) fn language(&self, id: &str) -> Option<&Named> {
-        self.languages.iter().find(|s| s.id == id)
+        self.languages.iter().find(|s| *s.id == *id)
     }
 
     // ---- users ----

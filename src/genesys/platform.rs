@@ -15,7 +15,7 @@ pub(crate) fn user(u: &User, org: &Org) -> Value {
         addresses.push(json!({"address": w, "mediaType": "EMAIL", "type": "WORK"}));
     }
     for p in &u.phones {
-        let mut a = json!({"mediaType": "PHONE", "type": p.kind.to_ascii_uppercase()});
+        let mut a = json!({"mediaType": "PHONE", "type": p.kind.as_str().to_ascii_uppercase()});
         if let Some(n) = &p.value.number {
             a["address"] = json!(n);
             a["display"] = json!(n);
@@ -23,7 +23,7 @@ pub(crate) fn user(u: &User, org: &Org) -> Value {
         if let Some(e) = &p.value.extension {
             a["extension"] = json!(e);
         }
-        if u.primary_phone.as_deref() == Some(p.kind.as_str()) {
+        if u.primary_phone == Some(p.kind) {
             let mut pc = a.clone();
             pc["type"] = json!("PRIMARY");
             primary.push(pc);

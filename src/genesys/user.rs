@@ -4,6 +4,8 @@
 //! sends that has no field here is dropped by the mapping, which is the point: a client sees
 //! what Genesys keeps.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -94,12 +96,60 @@ fn is_e164(s: &str) -> bool {
     (2..=15).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit())
 }
 
+/// A phone slot's SCIM type: one of [`PHONE_TYPES`], in that order. A byte in every phone
+/// of every user, where the type's name was a `String` of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum PhoneKind {
+    Work,
+    Work2,
+    Work3,
+    Work4,
+    Home,
+    Mobile,
+    Other,
+    Microsoftteams,
+    Zoomphone,
+    Eightbyeight,
+    Ringcentral,
+}
+
+impl PhoneKind {
+    /// Every kind, in [`PHONE_TYPES`] order (the canonical slot order).
+    pub(crate) const ALL: [Self; 11] = [
+        Self::Work,
+        Self::Work2,
+        Self::Work3,
+        Self::Work4,
+        Self::Home,
+        Self::Mobile,
+        Self::Other,
+        Self::Microsoftteams,
+        Self::Zoomphone,
+        Self::Eightbyeight,
+        Self::Ringcentral,
+    ];
+
+    /// The SCIM name.
+    pub(crate) fn as_str(self) -> &'static str {
+        PHONE_TYPES[self as usize]
+    }
+
+    /// The kind a SCIM `type` names, case-insensitively.
+    pub(crate) fn parse(text: &str) -> Option<Self> {
+        PHONE_TYPES
+            .iter()
+            .position(|t| t.eq_ignore_ascii_case(text))
+            .map(|i| Self::ALL[i])
+    }
+}
+
 /// One phone slot (`phone_work`, `phone_mobile`, ...).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Phone {
-    /// The SCIM type, one of [`PHONE_TYPES`].
+    /// The SCIM type.
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: PhoneKind,
     #[serde(flatten)]
     pub value: PhoneNumber,
 }
@@ -138,8 +188,8 @@ pub(crate) struct SentContacts {
 /// A skill or language with a proficiency.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Proficiency {
-    /// The skill or language id.
-    pub id: String,
+    /// The skill or language id: shared with the org's table entry (see [`User::role_ids`]).
+    pub id: Arc<str>,
     /// 0.0 to 5.0.
     pub proficiency: f64,
 }
@@ -154,7 +204,9 @@ pub(crate) struct User {
     pub name: String,
     pub title: Option<String>,
     pub department: Option<String>,
-    pub division_id: String,
+    /// Shared with the org's division (`Division::id`), like every reference id here: one
+    /// allocation per org, not one per user.
+    pub division_id: Arc<str>,
     /// `contactInfo.email_main`: the SCIM `userName`.
     pub email: String,
     /// `contactInfo.email_work`.
@@ -162,13 +214,15 @@ pub(crate) struct User {
     /// Phone slots in [`PHONE_TYPES`] order, at most one per type.
     pub phones: Vec<Phone>,
     /// The type of the primary phone (`primaryContactInfo.voice`).
-    pub primary_phone: Option<String>,
+    pub primary_phone: Option<PhoneKind>,
     pub manager_id: Option<String>,
     /// `hr.empId`: the SCIM `employeeNumber`.
     pub employee_id: Option<String>,
     /// `YYYY-MM-DD`.
     pub date_hire: Option<String>,
-    pub role_ids: Vec<String>,
+    /// Shared with the org's roles (`Named::id`); a name kept under `reference-values=any`
+    /// has its own.
+    pub role_ids: Vec<Arc<str>>,
     pub skills: Vec<Proficiency>,
     pub languages: Vec<Proficiency>,
     /// Every external id, including the [`SCIM_AUTHORITY`] one that carries `externalId`.
@@ -199,7 +253,7 @@ impl User {
             name: String::new(),
             title: None,
             department: None,
-            division_id: String::new(),
+            division_id: Arc::default(),
             email: String::new(),
             work_email: None,
             phones: Vec::new(),
@@ -258,12 +312,7 @@ impl User {
 
     /// Puts phones in the canonical slot order so renders are stable.
     pub(crate) fn sort_phones(&mut self) {
-        self.phones.sort_by_key(|p| {
-            PHONE_TYPES
-                .iter()
-                .position(|t| *t == p.kind)
-                .unwrap_or(usize::MAX)
-        });
+        self.phones.sort_by_key(|p| p.kind);
     }
 
     /// Whether two users hold the same data, ignoring version and modification time. A write
@@ -326,6 +375,23 @@ impl User {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Phone kinds are the SCIM types, in slot order, and serialize as the names they replace.
+    #[test]
+    fn phone_kinds_are_the_scim_types_in_order() {
+        assert_eq!(PhoneKind::ALL.len(), PHONE_TYPES.len());
+        for (i, (kind, name)) in PhoneKind::ALL.iter().zip(PHONE_TYPES).enumerate() {
+            assert_eq!(kind.as_str(), *name);
+            assert_eq!(*kind as usize, i);
+            assert_eq!(serde_json::to_value(kind).unwrap(), *name);
+            assert_eq!(PhoneKind::parse(&name.to_uppercase()), Some(*kind));
+        }
+        assert!(
+            PhoneKind::ALL.is_sorted(),
+            "slot order is declaration order"
+        );
+        assert_eq!(PhoneKind::parse("pager"), None);
+    }
 
     #[test]
     fn phone_numbers_parse_in_every_documented_form() {
