@@ -18,6 +18,13 @@ pub(crate) fn parse(bytes: &[u8]) -> serde_json::Result<Value> {
     serde_json::from_slice::<Strict>(bytes).map(|s| s.0)
 }
 
+/// [`parse`] for a value inside a document serde is already reading
+/// (`#[serde(deserialize_with = "crate::strict_json::value")]`): fixture files' maps of
+/// free-form values.
+pub(crate) fn value<'de, D: Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
+    Strict::deserialize(d).map(|s| s.0)
+}
+
 struct Strict(Value);
 
 impl<'de> Deserialize<'de> for Strict {
