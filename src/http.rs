@@ -53,13 +53,14 @@ pub(crate) fn serialized_response(
     bytes_response(status, content_type, bytes.into())
 }
 
-/// A response extension: the body, of this many bytes, is JSON whose object keys are all in
-/// this list (the mock's own user documents and list envelopes). The journal then decides
-/// redaction from the list once instead of scanning the body (see `journal::Pending`).
-#[derive(Debug, Clone, Copy)]
+/// A response extension: the body, these bytes, is JSON whose object keys are all in this
+/// list (the mock's own user documents and list envelopes). The journal then decides
+/// redaction from the list once instead of scanning the body, and keeps these bytes (shared,
+/// not copied) without reading the body back out of the response (see `journal::Pending`).
+#[derive(Debug, Clone)]
 pub(crate) struct OwnKeys {
     pub(crate) keys: &'static [&'static str],
-    pub(crate) len: usize,
+    pub(crate) body: Bytes,
 }
 
 /// A response whose body is JSON text already written (a cached render).

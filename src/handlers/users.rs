@@ -50,15 +50,14 @@ pub(crate) fn list(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>>
         let docs: Vec<Bytes> = positions
             .iter()
             .filter_map(|&p| match found.ghost(p) {
-                Some(user) => Some(document_bytes(&UserDocument { user, view: &view })),
+                Some(user) => Some(UserDocument { user, view: &view }.to_bytes()),
                 None => org.user_at(p).map(|u| mapping::user_bytes(p, u, &view)),
             })
             .collect();
-        let body = list::envelope_bytes(matched.len(), page, &docs);
-        let len = body.len();
+        let body = Bytes::from(list::envelope_bytes(matched.len(), page, &docs));
         return Ok(own_keys(
-            bytes_response(StatusCode::OK, SCIM_JSON, body.into()),
-            len,
+            bytes_response(StatusCode::OK, SCIM_JSON, body.clone()),
+            body,
         ));
     }
     let resources = found.render(&org, positions, &view, &proj);
@@ -391,8 +390,7 @@ impl Stored {
                 mapping::user_bytes_at(self.pos, &user, &view, self.generation)
             }
         };
-        let len = body.len();
-        own_keys(scim_bytes(status, body, self.version), len)
+        own_keys(scim_bytes(status, body.clone(), self.version), body)
     }
 }
 
@@ -400,25 +398,19 @@ impl Stored {
 fn rendered(org: &Org, user: &User, view: &View<'_>, status: StatusCode) -> Response<Body> {
     let body = match org.user_position(&user.id) {
         Some(pos) => mapping::user_bytes(pos, user, view),
-        None => document_bytes(&UserDocument { user, view }),
+        None => UserDocument { user, view }.to_bytes(),
     };
-    let len = body.len();
-    own_keys(scim_bytes(status, body, user.version), len)
+    own_keys(scim_bytes(status, body.clone(), user.version), body)
 }
 
 /// Marks a response whose body is user documents (`http::OwnKeys`), so the journal decides
 /// its redaction from the key list instead of scanning it.
-fn own_keys(mut resp: Response<Body>, len: usize) -> Response<Body> {
+fn own_keys(mut resp: Response<Body>, body: Bytes) -> Response<Body> {
     resp.extensions_mut().insert(OwnKeys {
         keys: mapping::DOCUMENT_KEYS,
-        len,
+        body,
     });
     resp
-}
-
-/// A document rendered now, as bytes (serializing one cannot fail).
-fn document_bytes(doc: &UserDocument<'_>) -> Bytes {
-    serde_json::to_vec(doc).unwrap_or_default().into()
 }
 
 /// `DELETE /Users/{id}`: a soft delete. The userName and external ids are freed.

@@ -46,7 +46,16 @@ pub(crate) fn token_fingerprint(token: &str) -> String {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     token.hash(&mut h);
-    format!("tok-{:012x}", h.finish() & 0xffff_ffff_ffff)
+    // Written digit by digit: `format!` cost more than the hash (every request has a token).
+    let bits = h.finish();
+    let mut out = String::with_capacity(16);
+    out.push_str("tok-");
+    for shift in (0..48).step_by(4).rev() {
+        out.push(char::from(
+            b"0123456789abcdef"[(bits >> shift) as usize & 0xf],
+        ));
+    }
+    out
 }
 
 /// What the scenario engine did to a request, for its journal entry.
@@ -79,7 +88,8 @@ pub(crate) struct Pending {
     outcome: Outcome,
     retry_after: Option<String>,
     /// The response body needs no redaction: it is the mock's own documents
-    /// (`http::OwnKeys`) and no key they can hold is on the redaction list.
+    /// (`http::OwnKeys`, the body still of their length) and no key they can hold is on the
+    /// redaction list.
     response_clean: bool,
 }
 
@@ -123,19 +133,24 @@ impl Pending {
             .headers()
             .get(header::RETRY_AFTER)
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        // The mock's own documents carry their bytes (`http::OwnKeys`): while the body is
+        // still of their length (nothing replaced it on the way), they are what is sent, and
+        // the response is left as it is.
+        let own = resp.extensions().get::<crate::http::OwnKeys>().filter(|o| {
+            hyper::body::Body::size_hint(resp.body()).exact() == Some(o.body.len() as u64)
+        });
         let (resp, response_body) = if self.outcome.fault.is_some() {
             (resp, None)
+        } else if let Some(own) = own {
+            self.response_clean = !own.keys.iter().any(|k| self.journal.redaction.covers(k));
+            let sent = own.body.clone();
+            (resp, Some(sent))
         } else {
-            let own = resp.extensions().get::<crate::http::OwnKeys>().copied();
             let (parts, body) = resp.into_parts();
             match body.collect().await {
                 Ok(c) => {
-                    let bytes = c.to_bytes();
-                    self.response_clean = own.is_some_and(|o| {
-                        o.len == bytes.len()
-                            && !o.keys.iter().any(|k| self.journal.redaction.covers(k))
-                    });
                     // Redacted, cut and flagged when the journal stores it.
+                    let bytes = c.to_bytes();
                     let kept = bytes.clone();
                     (Response::from_parts(parts, full(bytes)), Some(kept))
                 }
@@ -651,6 +666,11 @@ mod tests {
         assert_eq!(a, token_fingerprint("secret-token-a"));
         assert_ne!(a, token_fingerprint("secret-token-b"));
         assert!(a.starts_with("tok-") && a.len() == 16 && !a.contains("secret"));
+        // The digits are the hash's low 48 bits, as `{:012x}` writes them.
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        "secret-token-a".hash(&mut h);
+        assert_eq!(a, format!("tok-{:012x}", h.finish() & 0xffff_ffff_ffff));
     }
 
     #[test]
