@@ -6,6 +6,8 @@
 //! `https%3A//idp/fas` splits into several segments while `https%3A%2F%2Fidp%2Ffas` stays one
 //! (seed 000).
 
+use std::borrow::Cow;
+
 use http::Method;
 
 use crate::error::Surface;
@@ -164,6 +166,11 @@ impl Route {
 
 /// Splits a raw path on `/` and percent-decodes each segment. A trailing slash is tolerated.
 pub(crate) fn segments(path: &str) -> Result<Vec<String>, String> {
+    Ok(decoded(path)?.into_iter().map(Cow::into_owned).collect())
+}
+
+/// [`segments`], borrowing every segment that has nothing to decode (nearly all).
+fn decoded(path: &str) -> Result<Vec<Cow<'_, str>>, String> {
     let trimmed = path.strip_prefix('/').unwrap_or(path);
     let trimmed = trimmed.strip_suffix('/').unwrap_or(trimmed);
     if trimmed.is_empty() {
@@ -174,7 +181,6 @@ pub(crate) fn segments(path: &str) -> Result<Vec<String>, String> {
         .map(|s| {
             percent_encoding::percent_decode_str(s)
                 .decode_utf8()
-                .map(|c| c.into_owned())
                 .map_err(|_| format!("path segment {s:?} is not valid percent-encoded UTF-8"))
         })
         .collect()
@@ -182,24 +188,25 @@ pub(crate) fn segments(path: &str) -> Result<Vec<String>, String> {
 
 /// Routes a raw path.
 pub(crate) fn route(path: &str) -> Result<Route, String> {
-    let segs = segments(path)?;
-    let s: Vec<&str> = segs.iter().map(String::as_str).collect();
-    let lower: Vec<String> = s.iter().map(|x| x.to_ascii_lowercase()).collect();
-    let l: Vec<&str> = lower.iter().map(String::as_str).collect();
+    let segs = decoded(path)?;
+    let s: Vec<&str> = segs.iter().map(|c| c.as_ref()).collect();
+    let lower: Vec<Cow<'_, str>> = s.iter().map(|x| lowered(x)).collect();
+    let l: Vec<&str> = lower.iter().map(|c| c.as_ref()).collect();
+    let owned = |from: usize| s[from..].iter().map(|x| (*x).to_owned()).collect();
     Ok(match l.as_slice() {
         ["__admin", "health"] => Route::Health,
-        ["__admin", ..] => Route::Admin(segs[1..].to_vec()),
+        ["__admin", ..] => Route::Admin(owned(1)),
         ["oauth", "token"] => Route::Token,
         ["api", "v2", "scim", "v2", ..] => scim(ScimTree::V2, &s[4..]),
         ["api", "v2", "scim", ..] => scim(ScimTree::Legacy, &s[3..]),
         ["api", "v2", "users"] => Route::Platform(PlatformRoute::Users),
         ["api", "v2", "users", "externalid", ..] => {
-            Route::Platform(PlatformRoute::ExternalIdLookup(segs[4..].to_vec()))
+            Route::Platform(PlatformRoute::ExternalIdLookup(owned(4)))
         }
-        ["api", "v2", "users", _] => Route::Platform(PlatformRoute::User(segs[3].clone())),
-        ["api", "v2", "users", _, "externalid", ..] => Route::Platform(
-            PlatformRoute::UserExternalIds(segs[3].clone(), segs[5..].to_vec()),
-        ),
+        ["api", "v2", "users", _] => Route::Platform(PlatformRoute::User(s[3].to_owned())),
+        ["api", "v2", "users", _, "externalid", ..] => {
+            Route::Platform(PlatformRoute::UserExternalIds(s[3].to_owned(), owned(5)))
+        }
         ["api", "v2", "authorization", "divisions"] => Route::Platform(PlatformRoute::Divisions),
         ["api", "v2", "authorization", "roles"] => Route::Platform(PlatformRoute::Roles),
         ["api", "v2", "routing", "skills"] => Route::Platform(PlatformRoute::Skills),
@@ -209,9 +216,18 @@ pub(crate) fn route(path: &str) -> Result<Route, String> {
     })
 }
 
+/// A segment in ASCII lower case, copied only when it has an upper-case letter.
+fn lowered(segment: &str) -> Cow<'_, str> {
+    if segment.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(segment.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(segment)
+    }
+}
+
 /// SCIM resource segments are matched case-insensitively: the SDKs send `users`, IdPs `Users`.
 fn scim(tree: ScimTree, rest: &[&str]) -> Route {
-    let first = rest.first().map(|f| f.to_ascii_lowercase());
+    let first = rest.first().map(|f| lowered(f));
     let r = match (first.as_deref(), rest.get(1), rest.len()) {
         (Some("users"), _, 1) => ScimRoute::Users,
         (Some("users"), Some(id), 2) => ScimRoute::User((*id).to_owned()),
