@@ -10,6 +10,7 @@
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::map::Entry;
 use serde_json::{Map, Number, Value};
 
 /// Parses `bytes` as JSON, failing on a duplicate key in any object.
@@ -80,11 +81,16 @@ impl<'de> Visitor<'de> for StrictVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut out = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            if out.contains_key(&key) {
-                return Err(de::Error::custom(format!("duplicate key {key:?}")));
+            // One hash per key: the free slot is held while the value is parsed.
+            match out.entry(key) {
+                Entry::Occupied(seen) => {
+                    return Err(de::Error::custom(format!("duplicate key {:?}", seen.key())));
+                }
+                Entry::Vacant(slot) => {
+                    let Strict(v) = map.next_value()?;
+                    slot.insert(v);
+                }
             }
-            let Strict(v) = map.next_value()?;
-            out.insert(key, v);
         }
         Ok(Value::Object(out))
     }
