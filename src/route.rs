@@ -169,7 +169,9 @@ pub(crate) fn segments(path: &str) -> Result<Vec<String>, String> {
     Ok(decoded(path)?.into_iter().map(Cow::into_owned).collect())
 }
 
-/// [`segments`], borrowing every segment that has nothing to decode (nearly all).
+/// [`segments`], borrowing every segment that holds no percent escape (nearly all): routing
+/// runs on every request, and copying each segment twice (decoded, then lower-cased) was a
+/// dozen allocations per request.
 fn decoded(path: &str) -> Result<Vec<Cow<'_, str>>, String> {
     let trimmed = path.strip_prefix('/').unwrap_or(path);
     let trimmed = trimmed.strip_suffix('/').unwrap_or(trimmed);
@@ -186,27 +188,41 @@ fn decoded(path: &str) -> Result<Vec<Cow<'_, str>>, String> {
         .collect()
 }
 
+/// Owned copies of some segments, for the routes that keep them.
+fn owned(segs: &[Cow<'_, str>]) -> Vec<String> {
+    segs.iter().map(|s| s.as_ref().to_owned()).collect()
+}
+
 /// Routes a raw path.
 pub(crate) fn route(path: &str) -> Result<Route, String> {
     let segs = decoded(path)?;
-    let s: Vec<&str> = segs.iter().map(|c| c.as_ref()).collect();
-    let lower: Vec<Cow<'_, str>> = s.iter().map(|x| lowered(x)).collect();
-    let l: Vec<&str> = lower.iter().map(|c| c.as_ref()).collect();
-    let owned = |from: usize| s[from..].iter().map(|x| (*x).to_owned()).collect();
+    let s: Vec<&str> = segs.iter().map(AsRef::as_ref).collect();
+    // Lower-cased copies only of the segments that have an upper-case letter.
+    let lower: Vec<Cow<'_, str>> = s
+        .iter()
+        .map(|x| {
+            if x.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(x.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(*x)
+            }
+        })
+        .collect();
+    let l: Vec<&str> = lower.iter().map(AsRef::as_ref).collect();
     Ok(match l.as_slice() {
         ["__admin", "health"] => Route::Health,
-        ["__admin", ..] => Route::Admin(owned(1)),
+        ["__admin", ..] => Route::Admin(owned(&segs[1..])),
         ["oauth", "token"] => Route::Token,
-        ["api", "v2", "scim", "v2", ..] => scim(ScimTree::V2, &s[4..]),
-        ["api", "v2", "scim", ..] => scim(ScimTree::Legacy, &s[3..]),
+        ["api", "v2", "scim", "v2", ..] => scim(ScimTree::V2, &s[4..], &l[4..]),
+        ["api", "v2", "scim", ..] => scim(ScimTree::Legacy, &s[3..], &l[3..]),
         ["api", "v2", "users"] => Route::Platform(PlatformRoute::Users),
         ["api", "v2", "users", "externalid", ..] => {
-            Route::Platform(PlatformRoute::ExternalIdLookup(owned(4)))
+            Route::Platform(PlatformRoute::ExternalIdLookup(owned(&segs[4..])))
         }
         ["api", "v2", "users", _] => Route::Platform(PlatformRoute::User(s[3].to_owned())),
-        ["api", "v2", "users", _, "externalid", ..] => {
-            Route::Platform(PlatformRoute::UserExternalIds(s[3].to_owned(), owned(5)))
-        }
+        ["api", "v2", "users", _, "externalid", ..] => Route::Platform(
+            PlatformRoute::UserExternalIds(s[3].to_owned(), owned(&segs[5..])),
+        ),
         ["api", "v2", "authorization", "divisions"] => Route::Platform(PlatformRoute::Divisions),
         ["api", "v2", "authorization", "roles"] => Route::Platform(PlatformRoute::Roles),
         ["api", "v2", "routing", "skills"] => Route::Platform(PlatformRoute::Skills),
@@ -216,19 +232,10 @@ pub(crate) fn route(path: &str) -> Result<Route, String> {
     })
 }
 
-/// A segment in ASCII lower case, copied only when it has an upper-case letter.
-fn lowered(segment: &str) -> Cow<'_, str> {
-    if segment.bytes().any(|b| b.is_ascii_uppercase()) {
-        Cow::Owned(segment.to_ascii_lowercase())
-    } else {
-        Cow::Borrowed(segment)
-    }
-}
-
 /// SCIM resource segments are matched case-insensitively: the SDKs send `users`, IdPs `Users`.
-fn scim(tree: ScimTree, rest: &[&str]) -> Route {
-    let first = rest.first().map(|f| lowered(f));
-    let r = match (first.as_deref(), rest.get(1), rest.len()) {
+/// `lower` is `rest` lower-cased; ids are taken from `rest` as sent.
+fn scim(tree: ScimTree, rest: &[&str], lower: &[&str]) -> Route {
+    let r = match (lower.first().copied(), rest.get(1), rest.len()) {
         (Some("users"), _, 1) => ScimRoute::Users,
         (Some("users"), Some(id), 2) => ScimRoute::User((*id).to_owned()),
         (Some("groups"), _, 1) => ScimRoute::Groups,
