@@ -8,6 +8,7 @@ use crate::genesys::limits::Limits;
 use crate::journal::Journal;
 use crate::ratelimit::RateLimiter;
 use crate::rng::Seeded;
+use crate::route::ScimTree;
 use crate::scenario::Scenarios;
 use crate::store::Store;
 
@@ -30,6 +31,32 @@ pub struct AppState {
     pub(crate) sources: crate::fixtures::sources::Sources,
     /// The address the server listens on, once it does (see [`AppState::origin`]).
     pub(crate) bound: Arc<std::sync::OnceLock<std::net::SocketAddr>>,
+    /// The SCIM bases under [`AppState::origin`], formatted once it is settled (a public URL
+    /// is given or the address is bound) rather than for every request.
+    bases: Arc<std::sync::OnceLock<ScimBases>>,
+}
+
+/// The two SCIM trees' base URLs, as every SCIM answer writes them.
+#[derive(Debug)]
+struct ScimBases {
+    v2: Arc<str>,
+    legacy: Arc<str>,
+}
+
+impl ScimBases {
+    fn under(origin: &str) -> Self {
+        Self {
+            v2: format!("{origin}{}", ScimTree::V2.prefix()).into(),
+            legacy: format!("{origin}{}", ScimTree::Legacy.prefix()).into(),
+        }
+    }
+
+    fn of(&self, tree: ScimTree) -> Arc<str> {
+        match tree {
+            ScimTree::V2 => Arc::clone(&self.v2),
+            ScimTree::Legacy => Arc::clone(&self.legacy),
+        }
+    }
 }
 
 impl AppState {
@@ -52,6 +79,19 @@ impl AppState {
             (None, Some(addr)) => format!("http://{addr}"),
             (None, None) => format!("http://{}", self.config.bind),
         }
+    }
+
+    /// The base URL of a SCIM tree under [`AppState::origin`] (`meta.location`, `$ref`).
+    pub(crate) fn scim_base(&self, tree: ScimTree) -> Arc<str> {
+        if let Some(bases) = self.bases.get() {
+            return bases.of(tree);
+        }
+        let bases = ScimBases::under(&self.origin());
+        if self.config.public_url.is_none() && self.bound.get().is_none() {
+            // Not bound yet (a socket-free call): the origin may still change.
+            return bases.of(tree);
+        }
+        self.bases.get_or_init(|| bases).of(tree)
     }
 
     /// The bounds a request body is read within (see [`crate::upload`]).
@@ -90,6 +130,7 @@ impl AppState {
             scenarios,
             sources,
             bound: Arc::default(),
+            bases: Arc::default(),
             rng: Seeded::derive(config.seed, "server"),
             config: Arc::new(config),
             store,
@@ -122,5 +163,37 @@ pub(crate) fn apply_limit_flags(store: &Store, config: &Config) {
             let mut org = org.write();
             org.limits = Limits::resolve(&org.limit_settings, config.limit_flags());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scim_bases_follow_the_bind_and_are_kept_once_it_is_known() {
+        let state = AppState::new(Config::default()).unwrap();
+        let before = format!("http://{}/api/v2/scim/v2", state.config.bind);
+        assert_eq!(&*state.scim_base(ScimTree::V2), before);
+        let addr: std::net::SocketAddr = "127.0.0.1:4321".parse().unwrap();
+        state.bound.set(addr).unwrap();
+        assert_eq!(
+            &*state.scim_base(ScimTree::V2),
+            "http://127.0.0.1:4321/api/v2/scim/v2"
+        );
+        assert_eq!(
+            &*state.scim_base(ScimTree::Legacy),
+            "http://127.0.0.1:4321/api/v2/scim"
+        );
+        let public = AppState::new(Config {
+            public_url: Some("https://mock.example".into()),
+            ..Config::default()
+        })
+        .unwrap();
+        public.bound.set(addr).unwrap();
+        assert_eq!(
+            &*public.scim_base(ScimTree::Legacy),
+            "https://mock.example/api/v2/scim"
+        );
     }
 }

@@ -10,11 +10,19 @@
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::map::Entry;
 use serde_json::{Map, Number, Value};
 
 /// Parses `bytes` as JSON, failing on a duplicate key in any object.
 pub(crate) fn parse(bytes: &[u8]) -> serde_json::Result<Value> {
     serde_json::from_slice::<Strict>(bytes).map(|s| s.0)
+}
+
+/// [`parse`] for a value inside a document serde is already reading
+/// (`#[serde(deserialize_with = "crate::strict_json::value")]`): fixture files' maps of
+/// free-form values.
+pub(crate) fn value<'de, D: Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
+    Strict::deserialize(d).map(|s| s.0)
 }
 
 struct Strict(Value);
@@ -73,11 +81,16 @@ impl<'de> Visitor<'de> for StrictVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut out = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            if out.contains_key(&key) {
-                return Err(de::Error::custom(format!("duplicate key {key:?}")));
+            // One hash per key: the free slot is held while the value is parsed.
+            match out.entry(key) {
+                Entry::Occupied(seen) => {
+                    return Err(de::Error::custom(format!("duplicate key {:?}", seen.key())));
+                }
+                Entry::Vacant(slot) => {
+                    let Strict(v) = map.next_value()?;
+                    slot.insert(v);
+                }
             }
-            let Strict(v) = map.next_value()?;
-            out.insert(key, v);
         }
         Ok(Value::Object(out))
     }

@@ -42,7 +42,7 @@ impl DocValue<'_> {
                 base,
                 collection,
                 id,
-            } => Value::String(format!("{base}/{collection}/{id}")),
+            } => Value::String(url(base, collection, id)),
             Self::Bool(b) => Value::Bool(b),
             Self::F64(f) => Value::from(f),
             Self::Object(pairs) => {
@@ -57,6 +57,89 @@ impl DocValue<'_> {
     }
 }
 
+impl DocValue<'_> {
+    /// Appends this value's JSON to `out`: the bytes `serde_json`'s compact writer produces
+    /// (a test and the mapping's property test compare them). Strings that need no escape,
+    /// nearly all of a user document, are copied as they are; any other string is escaped by
+    /// `serde_json` itself, so the two cannot disagree on an escape.
+    pub(crate) fn write_json(&self, out: &mut Vec<u8>) {
+        match self {
+            Self::Str(v) => write_str(out, v),
+            Self::String(v) => write_str(out, v),
+            Self::Url {
+                base,
+                collection,
+                id,
+            } => {
+                if [*base, collection, id].iter().all(|p| plain(p)) {
+                    out.push(b'"');
+                    for part in [*base, "/", collection, "/", id] {
+                        out.extend_from_slice(part.as_bytes());
+                    }
+                    out.push(b'"');
+                } else {
+                    write_str(out, &url(base, collection, id));
+                }
+            }
+            Self::Bool(true) => out.extend_from_slice(b"true"),
+            Self::Bool(false) => out.extend_from_slice(b"false"),
+            // A `Vec` takes every write, so serde_json cannot fail here.
+            Self::F64(f) if f.is_finite() => drop(serde_json::to_writer(&mut *out, f)),
+            Self::F64(_) => out.extend_from_slice(b"null"),
+            Self::Object(pairs) => {
+                out.push(b'{');
+                for (i, (k, v)) in pairs.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    write_str(out, k);
+                    out.push(b':');
+                    v.write_json(out);
+                }
+                out.push(b'}');
+            }
+            Self::Array(items) => {
+                out.push(b'[');
+                for (i, v) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    v.write_json(out);
+                }
+                out.push(b']');
+            }
+        }
+    }
+}
+
+/// Whether JSON writes `text` as it is between quotes: no control character, quote or
+/// backslash (`serde_json` escapes nothing else).
+fn plain(text: &str) -> bool {
+    text.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\')
+}
+
+/// A JSON string: copied when [`plain`], else escaped by `serde_json`.
+fn write_str(out: &mut Vec<u8>, text: &str) {
+    if plain(text) {
+        out.push(b'"');
+        out.extend_from_slice(text.as_bytes());
+        out.push(b'"');
+    } else {
+        // A `Vec` takes every write, so serde_json cannot fail here.
+        drop(serde_json::to_writer(&mut *out, text));
+    }
+}
+
+/// `{base}/{collection}/{id}`, joined into one buffer: cheaper than `format!` or than
+/// formatting the parts through the serializer's escaping writer (`collect_str`).
+fn url(base: &str, collection: &str, id: &str) -> String {
+    let mut url = String::with_capacity(base.len() + collection.len() + id.len() + 2);
+    for part in [base, "/", collection, "/", id] {
+        url.push_str(part);
+    }
+    url
+}
+
 impl Serialize for DocValue<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -66,7 +149,7 @@ impl Serialize for DocValue<'_> {
                 base,
                 collection,
                 id,
-            } => s.collect_str(&format_args!("{base}/{collection}/{id}")),
+            } => s.serialize_str(&url(base, collection, id)),
             Self::Bool(b) => s.serialize_bool(*b),
             Self::F64(f) if f.is_finite() => s.serialize_f64(*f),
             Self::F64(_) => s.serialize_unit(),
@@ -121,11 +204,49 @@ mod tests {
         let bytes = serde_json::to_string(&v).unwrap();
         let tree = v.clone().into_value();
         assert_eq!(bytes, serde_json::to_string(&tree).unwrap());
+        let mut written = Vec::new();
+        v.write_json(&mut written);
+        assert_eq!(String::from_utf8(written).unwrap(), bytes);
         assert_eq!(
             tree,
             json!({"value": "a\"b\\c\u{1}é", "$ref": "http://h/scim/Users/x\"y",
                    "list": [true, 2.5, 3.0, null, "s"], "empty": {}})
         );
         assert_eq!(serde_json::to_value(&v).unwrap(), tree);
+    }
+
+    /// Every character below 0x80 and a few beyond, alone and at every place of longer text, in a string and
+    /// in each part of a URL: the copied and the escaped paths write what serde_json writes.
+    #[test]
+    fn written_strings_match_serde_json_for_every_ascii_character() {
+        // Alone, and at each place of a word and of the tail in longer text.
+        let mut texts: Vec<String> = (0u8..0x80)
+            .flat_map(|b| {
+                let c = char::from(b);
+                [0, 3, 7, 8, 12, 15, 16, 20]
+                    .map(move |at| format!("{}{c}{}", "a".repeat(at), "b".repeat(20 - at)))
+            })
+            .collect();
+        texts.extend((0u8..0x80).map(|b| char::from(b).to_string()));
+        texts.extend(["é", "\u{2028}", "😀", "\u{7f}", ""].map(String::from));
+        for t in &texts {
+            for v in [
+                DocValue::Str(t),
+                DocValue::Url {
+                    base: t,
+                    collection: "Users",
+                    id: "x",
+                },
+                DocValue::Url {
+                    base: "http://h",
+                    collection: "Users",
+                    id: t,
+                },
+            ] {
+                let mut written = Vec::new();
+                v.write_json(&mut written);
+                assert_eq!(written, serde_json::to_vec(&v).unwrap(), "{t:?}");
+            }
+        }
     }
 }

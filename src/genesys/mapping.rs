@@ -438,24 +438,25 @@ pub(crate) fn user_to_scim(user: &User, view: &View<'_>) -> Value {
     Value::Object(out)
 }
 
-/// The SCIM view of a user as a serializer writes it: the same document as [`user_to_scim`]
-/// (a test compares the bytes for every user of a generated org), without building the outer
-/// tree and its extension objects. Responses sent as rendered (no `attributes` or
-/// `excludedAttributes`) use it; the rows still render their own small values, so each rule
-/// stays in [`ROWS`] alone.
+/// The SCIM view of a user as a response sends it: the same document as [`user_to_scim`]
+/// (a test compares the bytes for every user of a generated org), built as one [`DocValue`]
+/// and written straight to bytes ([`UserDocument::to_bytes`]) without a `Value` tree.
+/// Responses sent as rendered (no `attributes` or `excludedAttributes`) use it; the rows
+/// still render their own values, so each rule stays in [`ROWS`] alone.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct UserDocument<'a> {
     pub user: &'a User,
     pub view: &'a View<'a>,
 }
 
-impl serde::Serialize for UserDocument<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
+impl<'a> UserDocument<'a> {
+    /// The document's top-level object.
+    fn document(&self) -> DocValue<'a> {
         let (user, view) = (self.user, self.view);
-        let mut map = s.serialize_map(None)?;
-        map.serialize_entry("schemas", view.user_schemas())?;
-        map.serialize_entry("id", &user.id)?;
+        let mut out: Vec<(&'static str, DocValue<'a>)> = Vec::with_capacity(24);
+        let schemas = view.user_schemas().iter().copied().map(DocValue::Str);
+        out.push(("schemas", DocValue::Array(schemas.collect())));
+        out.push(("id", DocValue::Str(&user.id)));
         // Rows are grouped by schema (core first), so each extension is one run of rows,
         // written as one object when any of its rows has a value, where the tree puts it.
         let mut rest = ROWS;
@@ -466,25 +467,35 @@ impl serde::Serialize for UserDocument<'_> {
                 .unwrap_or(rest.len());
             let (group, tail) = rest.split_at(run);
             rest = tail;
+            let values = group
+                .iter()
+                .filter(|r| view.renders(r))
+                .filter_map(|r| (r.read)(user, view).map(|v| (r.attr, v)));
             if first.schema == schema::USER {
-                for row in group.iter().filter(|r| view.renders(r)) {
-                    if let Some(v) = (row.read)(user, view) {
-                        map.serialize_entry(row.attr, &v)?;
-                    }
-                }
+                out.extend(values);
             } else {
-                let values: Vec<(&'static str, DocValue<'_>)> = group
-                    .iter()
-                    .filter(|r| view.renders(r))
-                    .filter_map(|r| (r.read)(user, view).map(|v| (r.attr, v)))
-                    .collect();
+                let values: Vec<_> = values.collect();
                 if !values.is_empty() {
-                    map.serialize_entry(first.schema, &DocValue::Object(values))?;
+                    out.push((first.schema, DocValue::Object(values)));
                 }
             }
         }
-        map.serialize_entry("meta", &user_meta(user, view))?;
-        map.end()
+        out.push(("meta", user_meta(user, view)));
+        DocValue::Object(out)
+    }
+
+    /// The document's JSON, as `serde_json` writes it (compact).
+    pub(crate) fn to_bytes(self) -> Bytes {
+        // Most documents are 1 to 3 KB: one allocation instead of a doubling series.
+        let mut out = Vec::with_capacity(2048);
+        self.document().write_json(&mut out);
+        Bytes::from(out)
+    }
+}
+
+impl serde::Serialize for UserDocument<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.document().serialize(s)
     }
 }
 
@@ -546,13 +557,7 @@ pub(crate) fn user_bytes_at(pos: u32, user: &User, view: &View<'_>, generation: 
     if let Some(bytes) = cache.get(pos, generation, view.base, switches) {
         return bytes;
     }
-    // Serializing a document cannot fail (string keys, finite numbers). Most documents are
-    // 1 to 3 KB: one allocation instead of a doubling series.
-    let mut out = Vec::with_capacity(2048);
-    if serde_json::to_writer(&mut out, &UserDocument { user, view }).is_err() {
-        out.clear();
-    }
-    let bytes = Bytes::from(out);
+    let bytes = UserDocument { user, view }.to_bytes();
     cache.put(pos, generation, view.base, switches, &bytes);
     bytes
 }
@@ -737,12 +742,20 @@ fn member_id(m: &Value) -> Option<String> {
 }
 
 /// A key looked up case-insensitively: SCIM attribute names are case-insensitive (RFC 7643 §2.1).
+/// An exact match wins over one that differs in case. One pass over the keys: a SCIM body
+/// holds a few, and most lookups (one per mapping row) miss, where hashing the key first
+/// (SipHash) and scanning anyway cost twice.
 pub(crate) fn get_ci<'a>(obj: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
-    obj.get(key).or_else(|| {
-        obj.iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| v)
-    })
+    let mut folded = None;
+    for (k, v) in obj {
+        if k == key {
+            return Some(v);
+        }
+        if folded.is_none() && k.eq_ignore_ascii_case(key) {
+            folded = Some(v);
+        }
+    }
+    folded
 }
 
 fn check_unsupported(obj: &Map<String, Value>, compat: &Compat) -> ApiResult<()> {
@@ -1314,6 +1327,23 @@ fn write_date_hire(u: &mut User, v: Option<&Value>, _: &WriteCtx<'_>) -> ApiResu
 /// The stored `hr.dateHire` of a SCIM `dateHire`: `YYYY-MM-DD`, or the date part of an RFC 3339
 /// date-time; `None` for anything else.
 pub(crate) fn hire_date(text: &str) -> Option<String> {
+    // `YYYY-MM-DD`, the form every generated user has, is read digit by digit: chrono's
+    // format-string parser costs some 3,000 instructions a date. A valid one is its own
+    // canonical form.
+    if let [y @ .., b'-', m1, m2, b'-', d1, d2] = text.as_bytes()
+        && y.len() == 4
+        && y.iter().chain([m1, m2, d1, d2]).all(u8::is_ascii_digit)
+    {
+        let n = |ds: &[u8]| ds.iter().fold(0, |a, d| a * 10 + u32::from(d - b'0'));
+        let year = i32::try_from(n(y)).ok()?;
+        return chrono::NaiveDate::from_ymd_opt(year, n(&[*m1, *m2]), n(&[*d1, *d2]))
+            .map(|_| text.to_owned());
+    }
+    hire_date_parsed(text)
+}
+
+/// [`hire_date`] through chrono's parser: every other form.
+fn hire_date_parsed(text: &str) -> Option<String> {
     let date_part = text.get(..10).unwrap_or(text);
     let parsed = chrono::NaiveDate::parse_from_str(date_part, "%Y-%m-%d").ok()?;
     let tail_ok = text.len() == 10 || chrono::DateTime::parse_from_rfc3339(text).is_ok();
@@ -1709,5 +1739,36 @@ mod rfc_switch_tests {
         )
         .unwrap();
         assert!(genesys.sent_contacts.is_none());
+    }
+}
+
+#[cfg(test)]
+mod hire_date_tests {
+    use super::*;
+
+    /// The digit-by-digit reading of `YYYY-MM-DD` answers what chrono's parser answers, for
+    /// every day of leap and common years, impossible days, and other forms.
+    #[test]
+    fn plain_dates_read_as_chrono_reads_them() {
+        for year in ["0000", "1900", "1999", "2000", "2023", "2024", "9999"] {
+            for month in 0..=13 {
+                for day in 0..=32 {
+                    let text = format!("{year}-{month:02}-{day:02}");
+                    assert_eq!(hire_date(&text), hire_date_parsed(&text), "{text}");
+                }
+            }
+        }
+        for text in [
+            "2020-1-02",
+            "2020-01-2x",
+            "+2020-01-0",
+            "2020-01-02T10:00:00Z",
+            "",
+            "2020/01/02",
+        ] {
+            assert_eq!(hire_date(text), hire_date_parsed(text), "{text}");
+        }
+        assert_eq!(hire_date("2024-02-29").as_deref(), Some("2024-02-29"));
+        assert_eq!(hire_date("2023-02-29"), None);
     }
 }

@@ -96,16 +96,18 @@ pub(crate) fn string_ok(value: &Value) -> bool {
 
 /// Whether a string passes the string bounds above (length and control characters).
 pub(crate) fn text_ok(s: &str) -> bool {
+    // Bytes, not chars: every byte of a non-ASCII character is 0x80 or above, so a control
+    // character is exactly a control byte, and the byte loop needs no UTF-8 decoding.
     s.len() <= MAX_STRING_BYTES
         && !s
-            .chars()
-            .any(|c| c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r'))
+            .bytes()
+            .any(|b| b.is_ascii_control() && !matches!(b, b'\t' | b'\n' | b'\r'))
 }
 
 /// Whether a `userName` passes its bounds: at most [`MAX_USER_NAME_BYTES`] bytes, no control
 /// character at all.
 pub(crate) fn user_name_ok(name: &str) -> bool {
-    name.len() <= MAX_USER_NAME_BYTES && !name.chars().any(|c| c.is_ascii_control())
+    name.len() <= MAX_USER_NAME_BYTES && !name.bytes().any(|b| b.is_ascii_control())
 }
 
 /// The first string under `value` past a bound: where it is (`[0].value`) and what is wrong.
@@ -162,5 +164,32 @@ mod tests {
             "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"division": "Sales"}
         }))
         .unwrap();
+    }
+}
+
+#[cfg(test)]
+mod byte_tests {
+    use super::*;
+
+    /// The byte checks agree with the character rule they replace, for every character up to
+    /// U+00FF and a few beyond, alone and inside other text.
+    #[test]
+    fn byte_checks_match_the_character_rule() {
+        let chars = (0u32..=0xff)
+            .chain([0x2028, 0x1f600])
+            .filter_map(char::from_u32);
+        for c in chars {
+            for s in [c.to_string(), format!("a{c}é")] {
+                let text_rule = !s
+                    .chars()
+                    .any(|c| c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r'));
+                assert_eq!(text_ok(&s), text_rule, "{s:?}");
+                assert_eq!(
+                    user_name_ok(&s),
+                    !s.chars().any(|c| c.is_ascii_control()),
+                    "{s:?}"
+                );
+            }
+        }
     }
 }

@@ -11,6 +11,8 @@ pub(crate) mod platform_user;
 pub(crate) mod search;
 pub(crate) mod users;
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use http::{HeaderValue, Method, Response, StatusCode, header};
 use serde_json::Value;
@@ -39,7 +41,7 @@ pub(crate) struct Session {
     /// (and a firing scenario rule's, applied by the router).
     pub compat: Compat,
     /// The SCIM base URL of this request, e.g. `http://127.0.0.1:8080/api/v2/scim/v2`.
-    pub scim_base: String,
+    pub scim_base: Arc<str>,
     pub now: DateTime<Utc>,
 }
 
@@ -75,13 +77,12 @@ impl Session {
         }
         let org = state.store.org(org_id).ok_or_else(invalid)?;
         let compat = state.compat_for(&org.read());
-        let origin = state.origin();
         let tree = match route {
             Route::Scim(tree, _) => *tree,
             _ => ScimTree::V2,
         };
         Ok(Self {
-            scim_base: format!("{origin}{}", tree.prefix()),
+            scim_base: state.scim_base(tree),
             org,
             org_id: org_id.clone(),
             client_id: client_id.clone(),

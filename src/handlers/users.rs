@@ -50,7 +50,7 @@ pub(crate) fn list(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>>
         let docs: Vec<Bytes> = positions
             .iter()
             .filter_map(|&p| match found.ghost(p) {
-                Some(user) => Some(document_bytes(&UserDocument { user, view: &view })),
+                Some(user) => Some(UserDocument { user, view: &view }.to_bytes()),
                 None => org.user_at(p).map(|u| mapping::user_bytes(p, u, &view)),
             })
             .collect();
@@ -398,7 +398,7 @@ impl Stored {
 fn rendered(org: &Org, user: &User, view: &View<'_>, status: StatusCode) -> Response<Body> {
     let body = match org.user_position(&user.id) {
         Some(pos) => mapping::user_bytes(pos, user, view),
-        None => document_bytes(&UserDocument { user, view }),
+        None => UserDocument { user, view }.to_bytes(),
     };
     own_keys(scim_bytes(status, body.clone(), user.version), body)
 }
@@ -411,11 +411,6 @@ fn own_keys(mut resp: Response<Body>, body: Bytes) -> Response<Body> {
         body,
     });
     resp
-}
-
-/// A document rendered now, as bytes (serializing one cannot fail).
-fn document_bytes(doc: &UserDocument<'_>) -> Bytes {
-    serde_json::to_vec(doc).unwrap_or_default().into()
 }
 
 /// `DELETE /Users/{id}`: a soft delete. The userName and external ids are freed.
