@@ -6,6 +6,8 @@
 //! `https%3A//idp/fas` splits into several segments while `https%3A%2F%2Fidp%2Ffas` stays one
 //! (seed 000).
 
+use std::borrow::Cow;
+
 use http::Method;
 
 use crate::error::Surface;
@@ -164,6 +166,13 @@ impl Route {
 
 /// Splits a raw path on `/` and percent-decodes each segment. A trailing slash is tolerated.
 pub(crate) fn segments(path: &str) -> Result<Vec<String>, String> {
+    Ok(decoded(path)?.into_iter().map(Cow::into_owned).collect())
+}
+
+/// [`segments`], borrowing every segment that holds no percent escape (nearly all): routing
+/// runs on every request, and copying each segment twice (decoded, then lower-cased) was a
+/// dozen allocations per request.
+fn decoded(path: &str) -> Result<Vec<Cow<'_, str>>, String> {
     let trimmed = path.strip_prefix('/').unwrap_or(path);
     let trimmed = trimmed.strip_suffix('/').unwrap_or(trimmed);
     if trimmed.is_empty() {
@@ -174,31 +183,45 @@ pub(crate) fn segments(path: &str) -> Result<Vec<String>, String> {
         .map(|s| {
             percent_encoding::percent_decode_str(s)
                 .decode_utf8()
-                .map(|c| c.into_owned())
                 .map_err(|_| format!("path segment {s:?} is not valid percent-encoded UTF-8"))
         })
         .collect()
 }
 
+/// Owned copies of some segments, for the routes that keep them.
+fn owned(segs: &[Cow<'_, str>]) -> Vec<String> {
+    segs.iter().map(|s| s.as_ref().to_owned()).collect()
+}
+
 /// Routes a raw path.
 pub(crate) fn route(path: &str) -> Result<Route, String> {
-    let segs = segments(path)?;
-    let s: Vec<&str> = segs.iter().map(String::as_str).collect();
-    let lower: Vec<String> = s.iter().map(|x| x.to_ascii_lowercase()).collect();
-    let l: Vec<&str> = lower.iter().map(String::as_str).collect();
+    let segs = decoded(path)?;
+    let s: Vec<&str> = segs.iter().map(AsRef::as_ref).collect();
+    // Lower-cased copies only of the segments that have an upper-case letter.
+    let lower: Vec<Cow<'_, str>> = s
+        .iter()
+        .map(|x| {
+            if x.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(x.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(*x)
+            }
+        })
+        .collect();
+    let l: Vec<&str> = lower.iter().map(AsRef::as_ref).collect();
     Ok(match l.as_slice() {
         ["__admin", "health"] => Route::Health,
-        ["__admin", ..] => Route::Admin(segs[1..].to_vec()),
+        ["__admin", ..] => Route::Admin(owned(&segs[1..])),
         ["oauth", "token"] => Route::Token,
-        ["api", "v2", "scim", "v2", ..] => scim(ScimTree::V2, &s[4..]),
-        ["api", "v2", "scim", ..] => scim(ScimTree::Legacy, &s[3..]),
+        ["api", "v2", "scim", "v2", ..] => scim(ScimTree::V2, &s[4..], &l[4..]),
+        ["api", "v2", "scim", ..] => scim(ScimTree::Legacy, &s[3..], &l[3..]),
         ["api", "v2", "users"] => Route::Platform(PlatformRoute::Users),
         ["api", "v2", "users", "externalid", ..] => {
-            Route::Platform(PlatformRoute::ExternalIdLookup(segs[4..].to_vec()))
+            Route::Platform(PlatformRoute::ExternalIdLookup(owned(&segs[4..])))
         }
-        ["api", "v2", "users", _] => Route::Platform(PlatformRoute::User(segs[3].clone())),
+        ["api", "v2", "users", _] => Route::Platform(PlatformRoute::User(s[3].to_owned())),
         ["api", "v2", "users", _, "externalid", ..] => Route::Platform(
-            PlatformRoute::UserExternalIds(segs[3].clone(), segs[5..].to_vec()),
+            PlatformRoute::UserExternalIds(s[3].to_owned(), owned(&segs[5..])),
         ),
         ["api", "v2", "authorization", "divisions"] => Route::Platform(PlatformRoute::Divisions),
         ["api", "v2", "authorization", "roles"] => Route::Platform(PlatformRoute::Roles),
@@ -210,9 +233,9 @@ pub(crate) fn route(path: &str) -> Result<Route, String> {
 }
 
 /// SCIM resource segments are matched case-insensitively: the SDKs send `users`, IdPs `Users`.
-fn scim(tree: ScimTree, rest: &[&str]) -> Route {
-    let first = rest.first().map(|f| f.to_ascii_lowercase());
-    let r = match (first.as_deref(), rest.get(1), rest.len()) {
+/// `lower` is `rest` lower-cased; ids are taken from `rest` as sent.
+fn scim(tree: ScimTree, rest: &[&str], lower: &[&str]) -> Route {
+    let r = match (lower.first().copied(), rest.get(1), rest.len()) {
         (Some("users"), _, 1) => ScimRoute::Users,
         (Some("users"), Some(id), 2) => ScimRoute::User((*id).to_owned()),
         (Some("groups"), _, 1) => ScimRoute::Groups,
