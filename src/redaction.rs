@@ -66,6 +66,13 @@ impl Redaction {
         self.names.iter().any(|n| n.eq_ignore_ascii_case(name))
     }
 
+    /// Whether any of `keys` is redacted: what the journal asks of every own document's key
+    /// list (some fifty keys), most of them ruled out by their length alone.
+    pub(crate) fn covers_any(&self, keys: &[&str]) -> bool {
+        keys.iter()
+            .any(|k| self.lengths & length_bit(k.len()) != 0 && self.covers(k))
+    }
+
     /// A body as stored: JSON keys redacted if it looks like JSON, form fields if it looks
     /// like a form, unchanged otherwise. Borrowed when nothing is redacted, which is almost
     /// every body: the journal then keeps the text it has without another copy.
@@ -325,6 +332,7 @@ mod tests {
             "filter=x&CLIENT_SECRET=<redacted>"
         );
         assert!(r.covers("X-Api-Key") && r.covers("Cookie") && !r.covers("Accept"));
+        assert!(r.covers_any(&["id", "PASSWORD"]) && !r.covers_any(&["id", "userName", "pass"]));
         assert_eq!(r.body("plain text = here"), "plain text = here");
     }
 
