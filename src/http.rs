@@ -49,7 +49,10 @@ pub(crate) fn serialized_response(
     value: &impl serde::Serialize,
 ) -> Response<Body> {
     // Serializing these types cannot fail (string keys, no non-finite floats).
-    let bytes = serde_json::to_vec(value).unwrap_or_default();
+    let mut bytes = serde_json::to_vec(value).unwrap_or_default();
+    // Held to its length (an in-place shrink): the journal keeps these bytes and counts
+    // their length against `--journal-bytes`, which must be what they hold.
+    bytes.shrink_to_fit();
     bytes_response(status, content_type, bytes.into())
 }
 

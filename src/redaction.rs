@@ -61,9 +61,18 @@ impl Redaction {
         &self.names
     }
 
-    /// Whether a header, field or key called `name` is redacted.
+    /// Whether a header, field or key called `name` is redacted. Most names are ruled out by
+    /// their length alone (every header of every request, every key of an own document's
+    /// list is asked).
     pub(crate) fn covers(&self, name: &str) -> bool {
-        self.names.iter().any(|n| n.eq_ignore_ascii_case(name))
+        self.lengths & length_bit(name.len()) != 0
+            && self.names.iter().any(|n| n.eq_ignore_ascii_case(name))
+    }
+
+    /// Whether any of `keys` is redacted: what the journal asks of every own document's key
+    /// list (some fifty keys).
+    pub(crate) fn covers_any(&self, keys: &[&str]) -> bool {
+        keys.iter().any(|k| self.covers(k))
     }
 
     /// A body as stored: JSON keys redacted if it looks like JSON, form fields if it looks
@@ -325,7 +334,19 @@ mod tests {
             "filter=x&CLIENT_SECRET=<redacted>"
         );
         assert!(r.covers("X-Api-Key") && r.covers("Cookie") && !r.covers("Accept"));
+        assert!(r.covers_any(&["id", "PASSWORD"]) && !r.covers_any(&["id", "userName", "pass"]));
         assert_eq!(r.body("plain text = here"), "plain text = here");
+    }
+
+    #[test]
+    fn the_length_filter_never_hides_a_listed_name() {
+        let long = "x".repeat(70);
+        let r = Redaction::new([long.as_str(), "Ünï", "a"]);
+        assert!(r.covers(&long.to_uppercase()) && r.covers("Ünï") && r.covers("A"));
+        // Past 63 bytes lengths share one bit: the names are still compared.
+        assert!(!r.covers(&"x".repeat(64)) && !r.covers(&"x".repeat(71)));
+        assert!(!r.covers("ab") && !r.covers(""));
+        assert!(!Redaction::new([]).covers("a"));
     }
 
     #[test]

@@ -100,7 +100,7 @@ async fn answer(
         path = %request.path,
         id = %request.correlation_id
     );
-    let mut pending = Pending::new(state.journal.clone(), request, arrived, started);
+    let mut pending = Pending::new(&state.journal, request, arrived, started);
     async move {
         let (req, outcome) = pending.parts();
         let resp = respond(state, req, outcome, unreadable, conn.as_ref()).await;

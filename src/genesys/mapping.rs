@@ -489,6 +489,9 @@ impl<'a> UserDocument<'a> {
         // Most documents are 1 to 3 KB: one allocation instead of a doubling series.
         let mut out = Vec::with_capacity(2048);
         self.document().write_json(&mut out);
+        // Held to its length (an in-place shrink): the render cache and the journal keep
+        // these bytes, and the journal counts their length against `--journal-bytes`.
+        out.shrink_to_fit();
         Bytes::from(out)
     }
 }

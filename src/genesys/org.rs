@@ -538,6 +538,14 @@ impl Org {
         Ok(true)
     }
 
+    /// Makes room for `additional` more users in the user table and the userName map at once:
+    /// a fixture's users arrive together, and growing both one doubling at a time copied the
+    /// table over and over while it loaded.
+    pub(crate) fn reserve_users(&mut self, additional: usize) {
+        self.users.reserve(additional);
+        self.keys.by_name.reserve(additional);
+    }
+
     /// Sets every record's version to 1. Fixture loading writes some records twice (managers
     /// are linked in a second pass); a freshly loaded org should still start at version 1.
     pub(crate) fn settle_fixture_versions(&mut self) {

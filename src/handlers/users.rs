@@ -327,8 +327,9 @@ fn write(
 ) -> ApiResult<Response<Body>> {
     let stored = {
         let mut org = ctx.org.write();
-        // The stored user is read in place and the new one built from it: one copy per write
-        // (inside the mapping), none here.
+        // The stored user is read in place and the new one built from it (one copy, inside
+        // the mapping); `Stored` copies the result once more for the answer, unless the write
+        // changed nothing.
         let previous = org.user(id).ok_or_else(|| not_found(id))?;
         check_if_match(req, ctx, previous.version)?;
         let user = build(&org, previous)?;
@@ -349,11 +350,11 @@ struct Stored {
     pos: u32,
     generation: u64,
     version: u64,
-    copy: Copy,
+    kept: Kept,
 }
 
 /// What a [`Stored`] keeps of the user.
-enum Copy {
+enum Kept {
     /// The cached document, when the write changed nothing (an IdP sending the same PATCH
     /// again): no copy of the user at all.
     Rendered(Bytes),
@@ -366,25 +367,25 @@ impl Stored {
         let pos = org.user_position(id).ok_or_else(ApiError::internal)?;
         let generation = org.renders().generation();
         let view = ctx.view(org);
-        let copy = match org
+        let kept = match org
             .renders()
             .get(pos, generation, view.base, view.switches())
         {
-            Some(bytes) => Copy::Rendered(bytes),
-            None => Copy::User(Box::new(user.clone())),
+            Some(bytes) => Kept::Rendered(bytes),
+            None => Kept::User(Box::new(user.clone())),
         };
         Ok(Self {
             pos,
             generation,
             version: user.version,
-            copy,
+            kept,
         })
     }
 
     fn answer(self, ctx: &Session, status: StatusCode) -> Response<Body> {
-        let body = match self.copy {
-            Copy::Rendered(bytes) => bytes,
-            Copy::User(user) => {
+        let body = match self.kept {
+            Kept::Rendered(bytes) => bytes,
+            Kept::User(user) => {
                 let org = ctx.org.read();
                 let view = ctx.view(&org);
                 mapping::user_bytes_at(self.pos, &user, &view, self.generation)

@@ -2,11 +2,16 @@
 //!
 //! An entry used to hold a `String` for each name and each value, some fifteen allocations
 //! per request that were made, and later freed, by every request the journal recorded. Packed,
-//! the headers are two allocations whatever their number. They are bounded before they get
-//! here (`limits::MAX_HEADERS_TEXT` in all), so the offsets fit in `u32`.
+//! the headers are one allocation (the text), their offsets kept inline up to
+//! [`INLINE`] headers. They are bounded before they get here (`limits::MAX_HEADERS_TEXT` in
+//! all), so the offsets fit in `u32`.
 
 use serde::Serialize;
 use serde::ser::{SerializeSeq, Serializer};
+use smallvec::SmallVec;
+
+/// Headers whose offsets an entry holds without an allocation: more than most clients send.
+pub(crate) const INLINE: usize = 8;
 
 /// Header names and values in arrival order.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -14,7 +19,7 @@ pub(crate) struct Headers {
     /// Each name followed by its value, back to back.
     text: String,
     /// Where each header's name and value end in `text`.
-    ends: Vec<(u32, u32)>,
+    ends: SmallVec<[(u32, u32); INLINE]>,
 }
 
 impl Headers {
@@ -22,7 +27,7 @@ impl Headers {
     pub(crate) fn with_capacity(count: usize, bytes: usize) -> Self {
         Self {
             text: String::with_capacity(bytes),
-            ends: Vec::with_capacity(count),
+            ends: SmallVec::with_capacity(count),
         }
     }
 
@@ -100,5 +105,19 @@ mod tests {
             serde_json::to_string(&old).unwrap()
         );
         assert_eq!(serde_json::to_string(&Headers::default()).unwrap(), "[]");
+    }
+
+    #[test]
+    fn more_headers_than_fit_inline_keep_their_order() {
+        let names: Vec<String> = (0..INLINE * 2 + 1).map(|i| format!("x-{i}")).collect();
+        let h: Headers = names.iter().map(|n| (n.as_str(), n.as_str())).collect();
+        let back: Vec<&str> = h
+            .iter()
+            .map(|(n, v)| {
+                assert_eq!(n, v);
+                n
+            })
+            .collect();
+        assert_eq!(back, names);
     }
 }

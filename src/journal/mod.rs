@@ -74,8 +74,10 @@ pub(crate) struct Outcome {
 /// went away and hyper dropped the handler, e.g. during a `hang`) records the request with
 /// status 0, so every request appears exactly once.
 #[derive(Debug)]
-pub(crate) struct Pending {
-    journal: Journal,
+pub(crate) struct Pending<'j> {
+    /// Borrowed, not cloned: a clone per request is two reference counts that both cores
+    /// write.
+    journal: &'j Journal,
     req: ApiRequest,
     /// Whether the request is recorded at all (the control plane is not; see
     /// `Route::is_control_plane`).
@@ -93,10 +95,10 @@ pub(crate) struct Pending {
     response_clean: bool,
 }
 
-impl Pending {
+impl<'j> Pending<'j> {
     /// Starts an entry for `req`, which arrived at `arrived` (server clock); `started` times it.
     pub(crate) fn new(
-        journal: Journal,
+        journal: &'j Journal,
         req: ApiRequest,
         arrived: DateTime<Utc>,
         started: std::time::Instant,
@@ -142,7 +144,7 @@ impl Pending {
         let (resp, response_body) = if self.outcome.fault.is_some() {
             (resp, None)
         } else if let Some(own) = own {
-            self.response_clean = !own.keys.iter().any(|k| self.journal.redaction.covers(k));
+            self.response_clean = !self.journal.redaction.covers_any(own.keys);
             let sent = own.body.clone();
             (resp, Some(sent))
         } else {
@@ -216,7 +218,7 @@ impl Pending {
     }
 }
 
-impl Drop for Pending {
+impl Drop for Pending<'_> {
     fn drop(&mut self) {
         self.write(0, None);
     }

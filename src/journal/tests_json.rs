@@ -70,7 +70,7 @@ async fn record(journal: &Journal, n: u32, x: Exchange) {
     req.caller.client = Some("mock-client-id".into());
     let arrived =
         Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap() + chrono::Duration::seconds(n.into());
-    let mut pending = Pending::new(journal.clone(), req, arrived, std::time::Instant::now());
+    let mut pending = Pending::new(journal, req, arrived, std::time::Instant::now());
     if n == 3 {
         let (_, outcome) = pending.parts();
         outcome.scenario = Some("flaky".into());
