@@ -63,7 +63,9 @@ pub(crate) struct Org {
     pub compat: Overrides,
     /// Ids for records created at run time. Per org, so parallel suites stay deterministic.
     pub rng: Seeded,
-    users: IndexMap<String, User>,
+    /// Boxed, so the table is 40 bytes an entry: growing it past a power of two under the
+    /// write lock copies the entries, and with the users inline that was 450 bytes each.
+    users: IndexMap<String, Box<User>>,
     groups: IndexMap<String, Group>,
     /// userName and external id → user id, for uniqueness and exact lookups.
     keys: Keys,
@@ -105,7 +107,7 @@ struct Keys {
     authorities: BTreeMap<String, usize>,
 }
 
-type Users = IndexMap<String, User>;
+type Users = IndexMap<String, Box<User>>;
 
 impl Keys {
     fn name_hash(&self, lower: &str) -> u64 {
@@ -122,7 +124,7 @@ impl Keys {
             .get(&self.name_hash(lower))?
             .as_slice()
             .iter()
-            .filter_map(|p| users.get_index(*p as usize).map(|(_, u)| (*p, u)))
+            .filter_map(|p| users.get_index(*p as usize).map(|(_, u)| (*p, &**u)))
             .find(|(_, u)| u.is_live() && u.email.to_lowercase() == lower)
     }
 
@@ -132,7 +134,7 @@ impl Keys {
             .get(&self.external_hash(authority, key))?
             .as_slice()
             .iter()
-            .filter_map(|p| users.get_index(*p as usize).map(|(_, u)| (*p, u)))
+            .filter_map(|p| users.get_index(*p as usize).map(|(_, u)| (*p, &**u)))
             .find(|(_, u)| {
                 u.is_live()
                     && u.external_ids
@@ -390,22 +392,22 @@ impl Org {
 
     /// Any user by id, deleted or not.
     pub(crate) fn user_any(&self, id: &str) -> Option<&User> {
-        self.users.get(id)
+        self.users.get(id).map(|u| &**u)
     }
 
     /// A non-deleted user by id.
     pub(crate) fn user(&self, id: &str) -> Option<&User> {
-        self.users.get(id).filter(|u| u.is_live())
+        self.users.get(id).map(|u| &**u).filter(|u| u.is_live())
     }
 
     /// Every user, deleted ones included, in creation order.
     pub(crate) fn users(&self) -> impl Iterator<Item = &User> {
-        self.users.values()
+        self.users.values().map(|u| &**u)
     }
 
     /// The user at a table position (positions are creation order and never change).
     pub(crate) fn user_at(&self, pos: u32) -> Option<&User> {
-        self.users.get_index(pos as usize).map(|(_, u)| u)
+        self.users.get_index(pos as usize).map(|(_, u)| &**u)
     }
 
     /// The table position of a user, deleted or not.
@@ -441,7 +443,7 @@ impl Org {
         self.keys
             .deleted_by_name
             .get(&user_name.to_lowercase())
-            .and_then(|id| self.users.get(id))
+            .and_then(|id| self.users.get(id).map(|u| &**u))
             .filter(|u| u.state == UserState::Deleted)
     }
 
@@ -467,7 +469,7 @@ impl Org {
         let stored = self
             .users
             .get(&id)
-            .cloned()
+            .map(|u| User::clone(u))
             .ok_or_else(ApiError::internal)?;
         Ok((stored, changed))
     }
@@ -476,7 +478,7 @@ impl Org {
     /// (fixture loading stores 100,000 users this way). Returns whether anything changed.
     pub(crate) fn store_user(&mut self, mut user: User, now: DateTime<Utc>) -> ApiResult<bool> {
         let pos = self.users.get_index_of(&user.id);
-        let previous = pos.map(|i| &self.users[i]);
+        let previous = pos.map(|i| &*self.users[i]);
         if previous.is_some_and(|prev| prev.same_content(&user)) {
             return Ok(false);
         }
@@ -524,9 +526,9 @@ impl Org {
             self.drop_memberships(&user.id, now);
         }
         match pos {
-            Some(i) => self.users[i] = user,
+            Some(i) => *self.users[i] = user,
             None => {
-                self.users.insert(user.id.clone(), user);
+                self.users.insert(user.id.clone(), Box::new(user));
             }
         }
         let now_ms = now.timestamp_millis();
