@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Users summed over every org of one store, soft-deleted ones included (they keep their
-/// record). Chosen: at about 2.2 KB per loaded user, 2,000,000 users stay near 4.5 GB, twice
+/// record). Chosen: at about 1.7 KB per loaded user, 2,000,000 users stay near 3.4 GB, twice
 /// the largest single org (`usersPerOrg` defaults to 1,000,000).
 pub const MAX_USERS: usize = 2_000_000;
 
