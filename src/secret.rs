@@ -59,6 +59,15 @@ impl std::fmt::Debug for Hidden<'_> {
     }
 }
 
+/// Asserts that a record's `Debug` text (`shown`) hides `secret` behind the `<redacted>`
+/// marker and still names the record by `id`: what every type holding a [`Secret`] promises.
+#[cfg(test)]
+pub(crate) fn assert_hidden(shown: &str, secret: &str, id: &str) {
+    assert!(!shown.contains(secret), "{shown}");
+    assert!(shown.contains("secret: \"<redacted>\""), "{shown}");
+    assert!(shown.contains(&format!("id: \"{id}\"")), "{shown}");
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

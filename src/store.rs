@@ -298,8 +298,6 @@ mod debug_tests {
                 rate_limit_per_minute: None,
             }
         );
-        assert!(!shown.contains("s3cret-client"), "{shown}");
-        assert!(shown.contains("secret: \"<redacted>\""), "{shown}");
-        assert!(shown.contains("id: \"c1\""), "{shown}");
+        crate::secret::assert_hidden(&shown, "s3cret-client", "c1");
     }
 }
