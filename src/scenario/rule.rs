@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::matcher::MAX_PATH_GLOB_SEGMENTS;
 use crate::overrides::Overrides;
 
 /// The longest a `delay` or `hang` may hold a request: five minutes.
@@ -278,6 +279,14 @@ impl Scenario {
                     return Err(at(format!("{f}: must not be empty")));
                 }
             }
+            if let Some(p) = &r.when.path {
+                let segments = p.trim_start_matches('/').split('/').count();
+                if segments > MAX_PATH_GLOB_SEGMENTS {
+                    return Err(at(format!(
+                        "when.path: at most {MAX_PATH_GLOB_SEGMENTS} segments, got {segments}"
+                    )));
+                }
+            }
             for p in r.when.body.keys() {
                 if !(p.is_empty() || p.starts_with('/')) {
                     return Err(at(format!(
@@ -392,6 +401,15 @@ mod tests {
         assert!(
             Scenario::from_text(r#"{"name":"s","rules":[{"name":"r","then":{"boom":{}}}]}"#)
                 .is_err()
+        );
+        let long = "/*".repeat(MAX_PATH_GLOB_SEGMENTS + 1);
+        let bad = Scenario::from_value(
+            serde_json::json!({"name": "s", "rules": [{"name": "r", "when": {"path": long}}]}),
+        )
+        .unwrap_err();
+        assert!(
+            bad.contains("when.path") && bad.contains("segments"),
+            "{bad}"
         );
     }
 }
