@@ -164,6 +164,46 @@ impl Route {
     }
 }
 
+/// Every name [`Route::name`] gives, for scenario files to be checked against.
+pub(crate) const ROUTE_NAMES: &[&str] = &[
+    "users.list",
+    "users.get",
+    "users.create",
+    "users.replace",
+    "users.patch",
+    "users.delete",
+    "users.other",
+    "groups.list",
+    "groups.get",
+    "groups.create",
+    "groups.replace",
+    "groups.patch",
+    "groups.delete",
+    "groups.other",
+    "externalid.get",
+    "externalid.create",
+    "externalid.replace",
+    "externalid.patch",
+    "externalid.delete",
+    "externalid.other",
+    "externalid.lookup",
+    "serviceproviderconfig.get",
+    "resourcetypes.get",
+    "schemas.get",
+    "search",
+    "platform.users.list",
+    "platform.users.get",
+    "platform.divisions.list",
+    "platform.roles.list",
+    "platform.skills.list",
+    "platform.languages.list",
+    "platform.groups.list",
+    "oauth.token",
+    "admin.health",
+    "admin",
+    "unknown",
+];
+
 /// Splits a raw path on `/` and percent-decodes each segment. A trailing slash is tolerated.
 pub(crate) fn segments(path: &str) -> Result<Vec<String>, String> {
     Ok(decoded(path)?.into_iter().map(Cow::into_owned).collect())
@@ -295,6 +335,52 @@ mod tests {
             ]))
         );
         assert!(route("/api/v2/scim/v2/users/%FF").is_err());
+    }
+
+    #[test]
+    fn route_names_lists_every_name_a_route_gives() {
+        let paths = [
+            "/api/v2/scim/v2/Users",
+            "/api/v2/scim/v2/Users/x",
+            "/api/v2/scim/Groups",
+            "/api/v2/scim/v2/Groups/g",
+            "/api/v2/scim/v2/ServiceProviderConfig",
+            "/api/v2/scim/v2/ResourceTypes",
+            "/api/v2/scim/v2/ResourceTypes/User",
+            "/api/v2/scim/v2/Schemas",
+            "/api/v2/scim/v2/Schemas/x",
+            "/api/v2/scim/v2/.search",
+            "/api/v2/scim/v2/Bulk",
+            "/api/v2/users",
+            "/api/v2/users/u",
+            "/api/v2/users/externalid/a/b",
+            "/api/v2/users/u/externalid/a/b",
+            "/api/v2/authorization/divisions",
+            "/api/v2/authorization/roles",
+            "/api/v2/routing/skills",
+            "/api/v2/routing/languages",
+            "/api/v2/groups",
+            "/oauth/token",
+            "/__admin/health",
+            "/__admin/requests",
+            "/nowhere",
+        ];
+        let methods = [
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+            Method::HEAD,
+        ];
+        let mut given = std::collections::BTreeSet::new();
+        for p in paths {
+            for m in &methods {
+                given.insert(route(p).unwrap().name(m));
+            }
+        }
+        let listed: std::collections::BTreeSet<&str> = ROUTE_NAMES.iter().copied().collect();
+        assert_eq!(given, listed);
     }
 
     #[test]

@@ -122,18 +122,13 @@ impl<'p> Glob<'p> {
     }
 }
 
-/// The most segments a `when.path` glob may have (checked at load): matching compares each
-/// pattern segment with each path segment, so the pattern's segments multiply the path's.
-/// Real paths here have at most nine.
-pub(crate) const MAX_PATH_GLOB_SEGMENTS: usize = 32;
-
 /// A path glob: `*` within one segment, `**` for any number of segments.
 pub(crate) fn path_glob(pattern: &str, path: &str) -> bool {
     path_glob_counted(pattern, path, &mut 0)
 }
 
-/// [`path_glob`], adding its work to `work`: with the pattern's segments bounded, linear in the
-/// path. One row of reachable path positions per pattern segment, rolled over, so the memory
+/// [`path_glob`], adding its work to `work`: with the pattern's segments bounded (at load,
+/// `rule::MAX_PATH_GLOB_SEGMENTS`), linear in the path. One row of reachable path positions per pattern segment, rolled over, so the memory
 /// is the path's segment count, not its product with the pattern's.
 fn path_glob_counted(pattern: &str, path: &str, work: &mut usize) -> bool {
     let p: Vec<Option<Glob<'_>>> = pattern
@@ -253,6 +248,7 @@ impl BodyPredicate {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::rule::MAX_PATH_GLOB_SEGMENTS;
 
     #[test]
     fn globs() {

@@ -3,6 +3,7 @@
 //!
 //! - [`rule`]: the file format and its checks.
 //! - [`matcher`]: which requests a rule's `when` matches.
+//! - `document`: reading a scenario (files and the admin API), and saying what is wrong.
 //! - [`engine`]: the registry, counters, states, and the per-request decision.
 //! - [`action`]: carrying out the chosen rule's `then`.
 //!
@@ -10,6 +11,7 @@
 //! emulation; the journal records the rule that fired.
 
 pub(crate) mod action;
+mod document;
 pub(crate) mod engine;
 pub(crate) mod matcher;
 pub(crate) mod rule;

@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::matcher::MAX_PATH_GLOB_SEGMENTS;
 use crate::overrides::Overrides;
 
 /// The longest a `delay` or `hang` may hold a request: five minutes.
@@ -18,6 +17,11 @@ pub(crate) const MAX_DRIBBLE_INTERVAL_MS: u64 = 10_000;
 
 /// The most random bytes a `garbage` fault may send.
 pub(crate) const MAX_GARBAGE_BYTES: usize = 1 << 20;
+
+/// The most segments a `when.path` glob may have: matching compares each pattern segment
+/// with each path segment, so the pattern's segments multiply the path's. Real paths here
+/// have at most nine.
+pub(crate) const MAX_PATH_GLOB_SEGMENTS: usize = 32;
 
 /// Rules one scenario may have: each is matched against every request. Chosen.
 pub const MAX_RULES: usize = 256;
@@ -202,50 +206,9 @@ pub(crate) enum Trigger {
     },
 }
 
-/// Compact spellings are accepted: `"then": "reset"` for `{"reset": {}}` and `"trigger":
-/// "always"` for `{"always": null}`.
-fn normalise(value: &mut Value) {
-    let Some(rules) = value.get_mut("rules").and_then(Value::as_array_mut) else {
-        return;
-    };
-    for rule in rules {
-        if let Some(t) = rule.get_mut("then")
-            && let Value::String(s) = t
-        {
-            *t = serde_json::json!({ s.clone(): {} });
-        }
-        if let Some(t) = rule.get_mut("trigger")
-            && let Value::Object(map) = t
-            && let Some(Value::Object(inner)) = map.get("always")
-            && inner.is_empty()
-        {
-            *t = Value::String("always".to_owned());
-        }
-    }
-}
-
 impl Scenario {
-    /// Parses and checks a scenario document.
-    pub(crate) fn from_value(mut value: Value) -> Result<Self, String> {
-        normalise(&mut value);
-        let s: Self = serde_json::from_value(value).map_err(|e| e.to_string())?;
-        s.check()?;
-        Ok(s)
-    }
-
-    /// Parses and checks scenario JSON text.
-    pub(crate) fn from_text(text: &str) -> Result<Self, String> {
-        let value: Value = serde_json::from_str(text).map_err(|e| {
-            format!(
-                "invalid JSON at line {} column {}: {e}",
-                e.line(),
-                e.column()
-            )
-        })?;
-        Self::from_value(value)
-    }
-
-    /// Checks every bound, so nothing a scenario says can panic or wedge the server.
+    /// Checks every bound, so nothing a scenario says can panic or wedge the server. The
+    /// checks that need the matcher or the route table are `document`'s.
     pub(crate) fn check(&self) -> Result<(), String> {
         if self.name.trim().is_empty() {
             return Err("name: must not be empty".to_owned());

@@ -603,3 +603,140 @@ async fn scenario_answers_carry_a_sandbox_policy() {
     let resp = app.get(&format!("{SCIM}/Schemas")).send().await.unwrap();
     assert!(resp.headers().get("content-security-policy").is_none());
 }
+
+/// Posts a scenario and returns the status and the error message.
+async fn refused(app: &TestApp, s: &Value) -> (u16, String) {
+    let resp = app
+        .client
+        .post(app.url("/__admin/scenarios"))
+        .header("content-type", "application/json")
+        .body(s.to_string())
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = status_json(resp).await;
+    (
+        status,
+        body["message"].as_str().unwrap_or_default().to_owned(),
+    )
+}
+
+/// The same mistakes, from a `--scenario` file: the server does not start, and says why.
+fn refused_at_start(s: &Value) -> String {
+    let dir = std::env::temp_dir().join(format!(
+        "gsm-scenario-{}-{}",
+        std::process::id(),
+        s["name"].as_str().unwrap_or("x")
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("scenario.json");
+    std::fs::write(&file, s.to_string()).unwrap();
+    let config = genesys_scim_mock::Config {
+        scenarios: vec![file],
+        ..test_config()
+    };
+    let refused = genesys_scim_mock::AppState::new(config).map(|_| ());
+    std::fs::remove_dir_all(&dir).ok();
+    match refused {
+        Ok(()) => panic!("{s} loaded from a file"),
+        Err(e) => e.to_string(),
+    }
+}
+
+/// A route name that names no route never fires: refused at load, with the nearest name.
+#[tokio::test]
+async fn unknown_route_names_are_refused_with_the_nearest_one() {
+    let app = spawn_app().await;
+    for (route, nearest) in [
+        ("users.ptach", "users.patch"),
+        ("Users.patch", "users.patch"),
+        ("group.*", "groups.list"),
+        ("admin", "oauth.token"),
+    ] {
+        let s = json!({"name": "typo", "rules": [{"name": "fail-patches",
+            "when": {"route": route}, "then": {"respond": {"status": 500}}}]});
+        for message in [refused(&app, &s).await.1, refused_at_start(&s)] {
+            assert!(
+                message.contains("scenario \"typo\"")
+                    && message.contains("rules[0] (\"fail-patches\")")
+                    && message.contains("when.route")
+                    && message.contains(&format!("{route:?}")),
+                "{route}: {message}"
+            );
+            if route != "admin" && route != "group.*" {
+                assert!(
+                    message.contains(&format!("\"{nearest}\"")),
+                    "{route}: {message}"
+                );
+            }
+        }
+    }
+    // Patterns that match some route still load.
+    for route in ["users.*", "*.get", "*", "platform.users.list", "unknown"] {
+        let s = json!({"name": "ok", "rules": [{"name": "r", "when": {"route": route}}]});
+        assert_eq!(refused(&app, &s).await.0, 201, "{route}");
+        let resp = app
+            .client
+            .delete(app.url("/__admin/scenarios/ok"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 204);
+    }
+}
+
+/// A value of the wrong type names the scenario, the rule (index and name), the field and the
+/// shape it takes, from the admin API and from `--scenario` alike.
+#[tokio::test]
+async fn type_errors_name_the_rule_the_field_and_the_expected_shape() {
+    let app = spawn_app().await;
+    for (rule, field, shape) in [
+        (
+            json!({"name": "twice", "trigger": {"firstN": 2}, "then": "reset"}),
+            "trigger.firstN",
+            "{\"n\": N}",
+        ),
+        (
+            json!({"name": "twice", "trigger": "sometimes", "then": "reset"}),
+            "trigger",
+            "\"always\"",
+        ),
+        (
+            json!({"name": "twice", "then": {"respond": {"status": "503"}}}),
+            "then.respond",
+            "\"status\"",
+        ),
+        (
+            json!({"name": "twice", "when": {"header": {"x-a": 1}}}),
+            "when.header",
+            "strings",
+        ),
+        (
+            json!({"name": "twice", "priority": "high"}),
+            "priority",
+            "whole number",
+        ),
+    ] {
+        let s = json!({"name": "typed", "rules": [{"name": "first"}, rule]});
+        let (status, message) = refused(&app, &s).await;
+        assert_eq!(status, 400, "{message}");
+        for message in [message, refused_at_start(&s)] {
+            assert!(
+                message.contains("scenario \"typed\"")
+                    && message.contains("rules[1] (\"twice\")")
+                    && message.contains(&format!("{field}:"))
+                    && message.contains(shape),
+                "{field}: {message}"
+            );
+        }
+    }
+    // Outside the rules: the scenario's own fields.
+    let (status, message) = refused(&app, &json!({"name": "typed", "rules": {}})).await;
+    assert_eq!(status, 400);
+    assert!(
+        message.contains("scenario \"typed\"")
+            && message.contains("rules:")
+            && message.contains("array"),
+        "{message}"
+    );
+}
