@@ -75,10 +75,13 @@ impl Clock {
         }
     }
 
-    /// The current time.
+    /// The current time. A running clock stops at [`latest`]: RFC 3339 writes four-digit
+    /// years, and every time the mock reports must be one it can write.
     pub(crate) fn now(&self) -> DateTime<Utc> {
         match &*self.inner.lock() {
-            State::Running { offset } => Utc::now() + *offset,
+            State::Running { offset } => Utc::now()
+                .checked_add_signed(*offset)
+                .map_or_else(latest, |t| t.min(latest())),
             State::Frozen { at } => *at,
         }
     }
@@ -131,6 +134,12 @@ impl Clock {
             frozen: self.is_frozen(),
         }
     }
+}
+
+/// The last millisecond RFC 3339 can write: 9999-12-31T23:59:59.999Z. A running clock stops
+/// there; `POST /__admin/clock` refuses to move past it.
+pub(crate) fn latest() -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(253_402_300_799_999).unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
 /// Formats a time the way Genesys writes `lastModified`: `yyyy-MM-ddTHH:mm:ss.SSSZ`.
@@ -197,6 +206,17 @@ mod tests {
         c.resume();
         assert!(!c.is_frozen());
         assert!(c.now() >= t);
+    }
+
+    #[test]
+    fn a_running_clock_stops_at_the_last_millisecond_rfc_3339_writes() {
+        assert_eq!(format_time(latest()), "9999-12-31T23:59:59.999Z");
+        let c = Clock::real();
+        c.set(latest() - Duration::milliseconds(1));
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        assert_eq!(c.now(), latest());
+        c.advance(Duration::days(1));
+        assert_eq!(format_time(c.now()), "9999-12-31T23:59:59.999Z");
     }
 
     #[test]

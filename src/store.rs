@@ -188,6 +188,12 @@ impl Store {
         self.tokens.insert(value, token, now_ms)
     }
 
+    /// Marks every token expired by `now_ms` as expired for good (see
+    /// `TokenTable::expire_through`): the clock is about to move, maybe back.
+    pub(crate) fn expire_tokens_through(&self, now_ms: i64) {
+        self.tokens.expire_through(now_ms);
+    }
+
     /// A token by value.
     pub(crate) fn token(&self, value: &str) -> Option<Token> {
         self.tokens.get(value)

@@ -146,6 +146,38 @@ impl TokenTable {
         Ok(())
     }
 
+    /// Marks every token expired by `now_ms` as expired for good (its expiry becomes the
+    /// earliest instant), so a clock moved back afterwards does not make it valid again. Its
+    /// client still hears that it expired. Costs a tree update per token newly marked.
+    pub(crate) fn expire_through(&self, now_ms: i64) {
+        if now_ms == i64::MIN {
+            return;
+        }
+        let mut t = self.inner.write();
+        let due: Vec<Key> = t
+            .by_expiry
+            .range((i64::MIN + 1, 0)..=(now_ms, u64::MAX))
+            .map(|(k, _)| *k)
+            .collect();
+        for key in due {
+            let Some(value) = t.by_expiry.remove(&key) else {
+                continue;
+            };
+            let gone = (i64::MIN, key.1);
+            let Some(entry) = t.by_value.get_mut(&value) else {
+                continue;
+            };
+            entry.key = gone;
+            entry.token.expires_at_ms = i64::MIN;
+            let client = entry.token.client_id.clone();
+            t.by_expiry.insert(gone, value);
+            if let Some(keys) = t.by_client.get_mut(&client) {
+                keys.remove(&key);
+                keys.insert(gone);
+            }
+        }
+    }
+
     /// A token by value, expired or not.
     pub(crate) fn get(&self, value: &str) -> Option<Token> {
         self.inner
@@ -237,6 +269,28 @@ mod tests {
         table.insert("w".into(), token("d", 100), 5).unwrap();
         assert!(table.get("x").is_none());
         assert_eq!(table.len(), 3);
+    }
+
+    #[test]
+    fn tokens_marked_expired_stay_expired_and_go_first() {
+        let table = TokenTable::with_bounds(2, 10);
+        table.insert("soon".into(), token("a", 5), 0).unwrap();
+        table.insert("later".into(), token("a", 50), 0).unwrap();
+        table.expire_through(10);
+        assert_eq!(table.get("soon").map(|t| t.expires_at_ms), Some(i64::MIN));
+        assert_eq!(table.get("later").map(|t| t.expires_at_ms), Some(50));
+        table.expire_through(10);
+        assert_eq!(table.len_of_client("a"), 2);
+        // At the client's bound the marked token makes room first.
+        table.insert("next".into(), token("a", 60), 0).unwrap();
+        assert!(table.get("soon").is_none() && table.get("later").is_some());
+        // And the total bound sweeps it like any expired token.
+        table.expire_through(100);
+        let full = TokenTable::with_bounds(10, 1);
+        full.insert("x".into(), token("a", 5), 0).unwrap();
+        full.expire_through(6);
+        full.insert("y".into(), token("b", 500), 0).unwrap();
+        assert!(full.get("x").is_none() && full.get("y").is_some());
     }
 
     #[test]

@@ -35,7 +35,14 @@ pub(crate) fn endpoint(
 fn serve(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
     match req.method {
         Method::GET => {}
-        Method::POST => apply(&state.clock, &parse_body(req)?)?,
+        Method::POST => {
+            let body = parse_body(req)?;
+            // Tokens expired before the move stay expired whatever the move does, and so do
+            // those it expires: a clock moved back does not revive a token.
+            state.store.expire_tokens_through(state.clock.now_millis());
+            apply(&state.clock, &body)?;
+            state.store.expire_tokens_through(state.clock.now_millis());
+        }
         _ => {
             return Err(ApiError::method_not_allowed(
                 "GET, POST",
@@ -114,7 +121,8 @@ fn apply(clock: &Clock, body: &Map<String, Value>) -> ApiResult<()> {
 }
 
 /// RFC 3339 writes four-digit years, so every time the clock reports (`now`, `meta`
-/// timestamps, token expiry) must fall in years 0000 to 9999.
+/// timestamps, token expiry) must fall in years 0000 to 9999 (a running clock stops at
+/// [`crate::clock::latest`]).
 fn within_rfc3339(t: chrono::DateTime<chrono::Utc>) -> Result<(), String> {
     use chrono::Datelike;
     if (0..=9999).contains(&t.year()) {

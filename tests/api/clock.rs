@@ -205,3 +205,73 @@ async fn last_modified_follows_the_clock() {
         .await;
     assert_eq!(user["meta"]["lastModified"], "2026-01-01T05:06:07.000Z");
 }
+
+/// RFC 3339 writes four-digit years: a running clock set near the end of year 9999 stops at
+/// its last millisecond instead of reaching year 10000.
+#[tokio::test]
+async fn a_running_clock_stops_at_the_end_of_year_9999() {
+    let app = spawn_app().await;
+    let (s, b) = clock_post(&app, r#"{"set": "9999-12-31T23:59:59.990Z"}"#).await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["frozen"], false);
+    tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+    let (_, b) = clock_get(&app).await;
+    assert_eq!(b["now"], "9999-12-31T23:59:59.999Z");
+    // What reads the clock writes four-digit years too.
+    let (s, user) = app.get_json(&format!("{SCIM}/Users/{MARIA}")).await;
+    assert_eq!(
+        s, 401,
+        "the default client's tokens expired long before: {user}"
+    );
+    let token = app.token_for(CLIENT_ID, CLIENT_SECRET).await;
+    let resp = app
+        .client
+        .get(app.url(&format!("{SCIM}/Users/{MARIA}")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.status(),
+        200,
+        "a token issued at the end of time still works"
+    );
+}
+
+/// Moving the clock back does not bring an expired token back: once expired, always expired.
+#[tokio::test]
+async fn moving_the_clock_back_does_not_revive_expired_tokens() {
+    let app = spawn_with(frozen()).await;
+    let users = format!("{SCIM}/Users/{MARIA}");
+    assert_eq!(app.get_json(&users).await.0, 200);
+    for (forward, back) in [
+        (r#"{"advance": "2d"}"#, r#"{"advance": "-2d"}"#),
+        (
+            r#"{"set": "2026-01-03T00:00:00Z"}"#,
+            r#"{"set": "2026-01-01T00:00:00Z"}"#,
+        ),
+    ] {
+        let (s, b) = clock_post(&app, forward).await;
+        assert_eq!(s, 200, "{b}");
+        let (s, b) = app.get_json(&users).await;
+        assert_eq!(s, 401, "{b}");
+        let (s, b) = clock_post(&app, back).await;
+        assert_eq!(s, 200, "{b}");
+        let (s, b) = app.get_json(&users).await;
+        assert_eq!(s, 401, "{forward} then {back}: {b}");
+        assert!(
+            b["message"].as_str().unwrap_or("").contains("expired"),
+            "{b}"
+        );
+    }
+    // A token issued now works, and expires in its own time.
+    let fresh = app.token_for(CLIENT_ID, CLIENT_SECRET).await;
+    let resp = app
+        .client
+        .get(app.url(&users))
+        .bearer_auth(&fresh)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+}
