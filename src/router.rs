@@ -12,7 +12,6 @@
 use std::panic::AssertUnwindSafe;
 
 use bytes::Bytes;
-use futures_util::FutureExt;
 use http::{HeaderValue, Request, Response, header};
 use hyper::body::Incoming;
 use tracing::{Instrument, error, info_span};
@@ -102,9 +101,9 @@ async fn answer(
     );
     let mut pending = Pending::new(&state.journal, request, arrived, started);
     async move {
-        let (req, outcome) = pending.parts();
-        let resp = respond(state, req, outcome, unreadable, conn.as_ref()).await;
+        let resp = respond(state, &mut pending, unreadable, conn.as_ref()).await;
         // The one place the correlation id is stamped, whatever answered.
+        let (req, _) = pending.parts();
         let resp = stamp_correlation_id(resp, &req.correlation_id);
         pending.finish(resp).await
     }
@@ -116,11 +115,11 @@ async fn answer(
 /// its action, and the emulation. The caller stamps the correlation id on what comes back.
 async fn respond(
     state: &AppState,
-    req: &ApiRequest,
-    outcome: &mut Outcome,
+    pending: &mut Pending<'_>,
     unreadable: Option<ApiError>,
     conn: Option<&ConnFault>,
 ) -> Response<Body> {
+    let (req, outcome) = pending.parts();
     let route = match (&req.route, unreadable) {
         (_, Some(e)) => return render_error(req, e),
         (Err(msg), None) => return render_error(req, ApiError::bad_request(msg.clone())),
@@ -153,13 +152,86 @@ async fn respond(
         }
         Step::Pass { compat, finish } => (compat, finish),
     };
-    let resp = dispatch_caught(state, req, route, overrides).await;
+    let resp = if runs_long(state, req) {
+        emulate_aside(state, pending, overrides.cloned()).await
+    } else {
+        dispatch_caught(state, req, route, overrides)
+    };
     match finish {
         Some(then) => {
+            let (_, outcome) = pending.parts();
             outcome.status = Some(resp.status().as_u16());
             action::finish(&state.scenarios, resp, then, conn).await
         }
         None => resp,
+    }
+}
+
+/// A body this large takes the emulation long enough (parsing, a PATCH of thousands of
+/// members) to be answered on the blocking pool.
+const LONG_BODY: usize = 64 * 1024;
+
+/// An org this large makes a list or search long enough (every user is matched) to be
+/// answered on the blocking pool.
+const LARGE_ORG: usize = 10_000;
+
+/// Whether answering `req` may hold a thread long: a large body, a list or search over a
+/// large org (or one being written, whose lock would be waited for), and the admin calls
+/// that work on whole orgs. Handlers are synchronous, so such a request answered on a
+/// runtime worker holds the worker: two of them stalled `/__admin/health` for seconds on a
+/// two-core machine. The rest are answered where they are: moving a request to another
+/// thread costs more than most take.
+fn runs_long(state: &AppState, req: &ApiRequest) -> bool {
+    if req.body.len() >= LONG_BODY {
+        return true;
+    }
+    let scans_org = matches!(
+        req.route_name,
+        "users.list" | "groups.list" | "search" | "platform.users.list" | "platform.groups.list"
+    );
+    if scans_org {
+        let large = |org: &crate::store::OrgHandle| {
+            org.try_read().is_none_or(|o| o.user_count() >= LARGE_ORG)
+        };
+        return req
+            .caller
+            .org
+            .as_deref()
+            .and_then(|id| state.store.org(id))
+            .is_some_and(|org| large(&org));
+    }
+    matches!(&req.route, Ok(Route::Admin(segs))
+        if segs.first().is_some_and(|s| matches!(s.as_str(), "reset" | "orgs" | "expect" | "report")))
+}
+
+/// Answers the request on the blocking pool, so the runtime's workers stay free for the
+/// other requests (the health route among them) however long it takes. The request is lent
+/// to the pool's thread and put back for the journal.
+async fn emulate_aside(
+    state: &AppState,
+    pending: &mut Pending<'_>,
+    overrides: Option<Overrides>,
+) -> Response<Body> {
+    let req = pending.lend();
+    let surface = req.route.as_ref().map_or(Surface::Platform, Route::surface);
+    let correlation_id = req.correlation_id.clone();
+    let state = state.clone();
+    let answered = tokio::task::spawn_blocking(move || {
+        let resp = match &req.route {
+            Ok(route) => dispatch_caught(&state, &req, route, overrides.as_ref()),
+            Err(msg) => render_error(&req, ApiError::bad_request(msg.clone())),
+        };
+        (req, resp)
+    })
+    .await;
+    match answered {
+        Ok((req, resp)) => {
+            pending.put_back(req);
+            resp
+        }
+        // Only a runtime shutting down drops a blocking task before it runs (a panic in the
+        // handler is caught inside): the request is gone, and so is the client.
+        Err(_) => ApiError::internal().render(surface, &correlation_id),
     }
 }
 
@@ -181,15 +253,13 @@ pub(crate) fn render_error(req: &ApiRequest, error: ApiError) -> Response<Body> 
     error.render(surface, &req.correlation_id)
 }
 
-async fn dispatch_caught(
+fn dispatch_caught(
     state: &AppState,
     req: &ApiRequest,
     route: &Route,
     overrides: Option<&Overrides>,
 ) -> Response<Body> {
-    AssertUnwindSafe(dispatch(state, req, route, overrides))
-        .catch_unwind()
-        .await
+    std::panic::catch_unwind(AssertUnwindSafe(|| dispatch(state, req, route, overrides)))
         .unwrap_or_else(|panic| {
             let cause = panic
                 .downcast_ref::<&str>()
@@ -208,7 +278,8 @@ fn stamp_correlation_id(mut resp: Response<Body>, correlation_id: &str) -> Respo
     resp
 }
 
-async fn dispatch(
+/// The emulation: synchronous, so it runs on whichever thread answers (see [`runs_long`]).
+fn dispatch(
     state: &AppState,
     req: &ApiRequest,
     route: &Route,
@@ -274,4 +345,109 @@ async fn dispatch(
         crate::http::negotiate(req.header(header::ACCEPT), &mut resp);
     }
     resp
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use http::StatusCode;
+
+    use super::*;
+    use crate::config::Config;
+
+    fn request(method: &str, path: &str, token: Option<&str>, body: String) -> Request<Bytes> {
+        let mut b = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        if !body.is_empty() {
+            b = b.header(header::CONTENT_TYPE, "application/scim+json");
+        }
+        b.body(Bytes::from(body)).expect("a request")
+    }
+
+    /// One runtime worker, and a PATCH of 64 KiB that waits for its org (the test holds the
+    /// org's lock, standing in for work that takes long): the health route still answers,
+    /// because the PATCH waits on a thread of the blocking pool, not on the worker.
+    #[test]
+    fn a_request_that_runs_long_does_not_hold_up_the_health_route() {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        let state = AppState::new(Config::default()).expect("the default org");
+        let form = "grant_type=client_credentials&client_id=mock-client-id&client_secret=mock-client-secret";
+        let token = rt.block_on(async {
+            let mut r = request("POST", "/oauth/token", None, form.to_owned());
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/x-www-form-urlencoded"),
+            );
+            let resp = handle(&state, r).await;
+            let body = http_body_util::BodyExt::collect(resp.into_body())
+                .await
+                .expect("a body")
+                .to_bytes();
+            let json: serde_json::Value = serde_json::from_slice(&body).expect("json");
+            json["access_token"].as_str().expect("a token").to_owned()
+        });
+        let org = state.store.org("default").expect("the default org");
+        let held = org.write();
+        let mut body = r#"{"Operations": [{"op": "add", "path": "members",
+            "value": [{"value": "a1b2c3d4-0001-4000-8000-000000000001"}]}]}"#
+            .to_owned();
+        body.push_str(&" ".repeat(LONG_BODY));
+        let patch = request(
+            "PATCH",
+            "/api/v2/scim/v2/Groups/b2c3d4e5-0001-4000-8000-000000000001",
+            Some(&token),
+            body,
+        );
+        let s = state.clone();
+        let patched = rt.spawn(async move { handle(&s, patch).await.status() });
+        // Time for the PATCH to reach the org's lock (not a measurement: were it slower, the
+        // health request would simply be answered first).
+        std::thread::sleep(Duration::from_millis(200));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let s = state;
+        rt.spawn(async move {
+            let resp = handle(&s, request("GET", "/__admin/health", None, String::new())).await;
+            let _ = tx.send(resp.status());
+        });
+        let health = rx.recv_timeout(Duration::from_secs(10));
+        let still_waiting = !patched.is_finished();
+        drop(held);
+        assert_eq!(health, Ok(StatusCode::OK), "the health route was held up");
+        assert!(still_waiting, "the PATCH waited for the org");
+        assert_eq!(rt.block_on(patched).expect("joined"), StatusCode::OK);
+    }
+
+    #[test]
+    fn large_bodies_and_whole_org_admin_calls_run_aside() {
+        let state = AppState::new(Config::default()).expect("the default org");
+        let store = &state.store;
+        let req = |method: &str, path: &str, body: usize| {
+            let parts = request(method, path, None, String::new()).into_parts().0;
+            ApiRequest::new(parts, Bytes::from(vec![b' '; body]), String::new(), store)
+        };
+        assert!(runs_long(
+            &state,
+            &req("PATCH", "/api/v2/scim/v2/Users/x", LONG_BODY)
+        ));
+        assert!(!runs_long(
+            &state,
+            &req("PATCH", "/api/v2/scim/v2/Users/x", 100)
+        ));
+        assert!(runs_long(&state, &req("POST", "/__admin/reset", 0)));
+        assert!(runs_long(
+            &state,
+            &req("GET", "/__admin/orgs/default/export", 0)
+        ));
+        assert!(!runs_long(&state, &req("GET", "/__admin/health", 0)));
+        assert!(!runs_long(&state, &req("GET", "/__admin/clock", 0)));
+        // The default org is small: its lists are answered in place.
+        assert!(!runs_long(&state, &req("GET", "/api/v2/scim/v2/Users", 0)));
+    }
 }

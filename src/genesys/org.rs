@@ -426,7 +426,6 @@ impl Org {
     }
 
     /// Number of users, deleted ones included.
-    #[cfg(test)]
     pub(crate) fn user_count(&self) -> usize {
         self.users.len()
     }

@@ -122,6 +122,17 @@ impl<'j> Pending<'j> {
         (&self.req, &mut self.outcome)
     }
 
+    /// Lends the request out whole, for a thread of the blocking pool to answer; the router
+    /// puts it back ([`Pending::put_back`]) before the entry is finished.
+    pub(crate) fn lend(&mut self) -> ApiRequest {
+        std::mem::take(&mut self.req)
+    }
+
+    /// Takes back the request [`Pending::lend`] lent.
+    pub(crate) fn put_back(&mut self, req: ApiRequest) {
+        self.req = req;
+    }
+
     /// Records the exchange (admin calls excepted) and hands the response back. Buffered
     /// bodies are read (they are in memory already) and put back; streamed and faulted ones
     /// are not touched.
