@@ -38,7 +38,13 @@ pub(crate) async fn receive(state: &AppState, req: Request<Incoming>) -> Respons
     let started = crate::clock::stopwatch();
     let (parts, body) = req.into_parts();
     let limits = state.upload_limits();
-    let body = crate::upload::read(body, &limits, state.scenarios.stopping())
+    // A client that asked for `100 Continue` and hears 413 sends no body to throw away.
+    let refused = if parts.headers.contains_key(header::EXPECT) {
+        crate::upload::Refused::Leave
+    } else {
+        crate::upload::Refused::Discard
+    };
+    let body = crate::upload::read(body, &limits, state.scenarios.stopping(), refused)
         .await
         .map_err(|e| e.to_api_error(&limits));
     answer(state, parts, body, started).await

@@ -4,6 +4,10 @@
 //!   before the body is touched. hyper sends `100 Continue` only when a body is first read,
 //!   so a client that sent `Expect: 100-continue` hears 413 instead and never uploads. A body
 //!   without a declared length is counted as it arrives and refused at the limit.
+//! - **What was refused** is read and thrown away (up to [`MAX_DISCARD`] bytes, within the
+//!   same pause and total bounds) while the 413 goes out, unless the client asked for
+//!   `100 Continue`: a client that writes its whole body before reading (most do) would
+//!   otherwise write into a closed connection, and the reset that follows loses the 413.
 //! - **Pause** (`--body-timeout`): the longest wait for the next piece of the body.
 //! - **Total** (`--request-timeout`): the whole body must arrive within this, so a client
 //!   trickling a byte a second cannot hold a connection and its buffer forever.
@@ -62,45 +66,106 @@ impl UploadError {
     }
 }
 
+/// The most bytes of a refused body read and thrown away, so the client still sending it
+/// reads the 413 (a body longer than this gets the 413 and a closed connection). Nothing is
+/// kept: the bound is on the time and bandwidth a refused upload may use. Chosen.
+pub(crate) const MAX_DISCARD: u64 = 16 * 1024 * 1024;
+
+/// What happens to the rest of a body refused as too large.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Refused {
+    /// Read and thrown away while the 413 goes out (see [`MAX_DISCARD`]).
+    Discard,
+    /// Left unread: the client asked for `100 Continue` and, refused, sends no body.
+    Leave,
+}
+
 /// Reads `body` whole within `limits`, or says why not. `stop` completes when the server
-/// begins shutting down.
+/// begins shutting down. A body refused as too large is handled as `refused` says.
 pub(crate) async fn read<B>(
     body: B,
     limits: &UploadLimits,
     stop: impl Future<Output = ()>,
+    refused: Refused,
 ) -> Result<Bytes, UploadError>
 where
-    B: Body<Data = Bytes> + Unpin,
+    B: Body<Data = Bytes> + Unpin + Send + 'static,
 {
     if body.size_hint().lower() > limits.max_bytes as u64 {
-        return Err(UploadError::TooLarge);
+        return Err(too_large(body, 0, limits, refused));
     }
     if body.is_end_stream() {
         return Ok(Bytes::new());
     }
+    let mut body = body;
     tokio::select! {
-        read = tokio::time::timeout(limits.total, collect(body, limits)) => {
-            read.unwrap_or(Err(UploadError::TimedOut))
+        read = tokio::time::timeout(limits.total, collect(&mut body, limits)) => {
+            match read {
+                Ok(Err(Past(read))) => Err(too_large(body, read, limits, refused)),
+                Ok(Ok(bytes)) => Ok(bytes),
+                Ok(Err(Failed(e))) => Err(e),
+                Err(_) => Err(UploadError::TimedOut),
+            }
         }
         () = stop => Err(UploadError::Stopped),
     }
 }
 
-async fn collect<B>(mut body: B, limits: &UploadLimits) -> Result<Bytes, UploadError>
+/// Why [`collect`] stopped short.
+enum Short {
+    /// Past the limit, after this many bytes.
+    Past(u64),
+    Failed(UploadError),
+}
+use Short::{Failed, Past};
+
+/// [`UploadError::TooLarge`], after starting to throw away the rest of `body` (of which
+/// `read` bytes are gone already) when `refused` says so.
+fn too_large<B>(body: B, read: u64, limits: &UploadLimits, refused: Refused) -> UploadError
+where
+    B: Body<Data = Bytes> + Unpin + Send + 'static,
+{
+    if refused == Refused::Discard {
+        tokio::spawn(discard(body, read, *limits));
+    }
+    UploadError::TooLarge
+}
+
+/// Reads and drops what is left of a refused body, up to [`MAX_DISCARD`] bytes in all, with
+/// the same pause and total bounds as a body read for use. Ends (and drops the body, so
+/// hyper closes the connection if it is unfinished) at the first bound reached.
+async fn discard<B>(mut body: B, mut read: u64, limits: UploadLimits)
+where
+    B: Body<Data = Bytes> + Unpin,
+{
+    let _ = tokio::time::timeout(limits.total, async {
+        while read <= MAX_DISCARD {
+            match tokio::time::timeout(limits.pause, body.frame()).await {
+                Ok(Some(Ok(frame))) => {
+                    read += frame.data_ref().map_or(0, |d| d.len() as u64);
+                }
+                _ => return,
+            }
+        }
+    })
+    .await;
+}
+
+async fn collect<B>(body: &mut B, limits: &UploadLimits) -> Result<Bytes, Short>
 where
     B: Body<Data = Bytes> + Unpin,
 {
     let mut buf = BytesMut::new();
     loop {
         let frame = match tokio::time::timeout(limits.pause, body.frame()).await {
-            Err(_) => return Err(UploadError::TimedOut),
+            Err(_) => return Err(Failed(UploadError::TimedOut)),
             Ok(None) => return Ok(buf.freeze()),
-            Ok(Some(Err(_))) => return Err(UploadError::Broken),
+            Ok(Some(Err(_))) => return Err(Failed(UploadError::Broken)),
             Ok(Some(Ok(frame))) => frame,
         };
         if let Ok(data) = frame.into_data() {
             if buf.len() + data.len() > limits.max_bytes {
-                return Err(UploadError::TooLarge);
+                return Err(Past((buf.len() + data.len()) as u64));
             }
             buf.extend_from_slice(&data);
         }
@@ -144,12 +209,18 @@ mod tests {
     async fn small_bodies_are_read_and_large_ones_refused() {
         let never = std::future::pending();
         assert_eq!(
-            read(Full::new(Bytes::from_static(b"hello")), &limits(), never).await,
+            read(
+                Full::new(Bytes::from_static(b"hello")),
+                &limits(),
+                never,
+                Refused::Leave
+            )
+            .await,
             Ok(Bytes::from_static(b"hello"))
         );
         let big = Full::new(Bytes::from(vec![b'x'; 11]));
         assert_eq!(
-            read(big, &limits(), std::future::pending()).await,
+            read(big, &limits(), std::future::pending(), Refused::Leave).await,
             Err(UploadError::TooLarge)
         );
     }
@@ -158,7 +229,7 @@ mod tests {
     async fn a_pause_or_a_trickle_times_out() {
         let stalled = trickle(1, Duration::from_secs(2));
         assert_eq!(
-            read(stalled, &limits(), std::future::pending()).await,
+            read(stalled, &limits(), std::future::pending(), Refused::Leave).await,
             Err(UploadError::TimedOut)
         );
         // Never pausing a whole second, but slower than three seconds in all.
@@ -166,20 +237,44 @@ mod tests {
         slow.max_bytes = 100;
         let trickling = trickle(20, Duration::from_millis(500));
         assert_eq!(
-            read(trickling, &slow, std::future::pending()).await,
+            read(trickling, &slow, std::future::pending(), Refused::Leave).await,
             Err(UploadError::TimedOut)
         );
         let counted = trickle(11, Duration::from_millis(10));
         assert_eq!(
-            read(counted, &limits(), std::future::pending()).await,
+            read(counted, &limits(), std::future::pending(), Refused::Discard).await,
             Err(UploadError::TooLarge)
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_refused_body_is_thrown_away_up_to_its_bound() {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicU64, Ordering};
+        // An endless body of 1 MiB frames, counting what is pulled from it.
+        let pulled = Arc::new(AtomicU64::new(0));
+        let counter = Arc::clone(&pulled);
+        let endless = futures_util::stream::repeat_with(move || {
+            counter.fetch_add(1 << 20, Ordering::Relaxed);
+            Ok::<_, Infallible>(Frame::data(Bytes::from(vec![0u8; 1 << 20])))
+        });
+        discard(StreamBody::new(endless), 0, limits()).await;
+        let pulled = pulled.load(Ordering::Relaxed);
+        assert!(
+            (MAX_DISCARD..=MAX_DISCARD + (1 << 20)).contains(&pulled),
+            "{pulled} bytes pulled"
+        );
+        // A stalled one ends at the pause bound.
+        discard(trickle(5, Duration::from_secs(5)), 0, limits()).await;
     }
 
     #[tokio::test(start_paused = true)]
     async fn shutdown_abandons_an_upload() {
         let slow = trickle(5, Duration::from_millis(500));
         let stop = tokio::time::sleep(Duration::from_millis(100));
-        assert_eq!(read(slow, &limits(), stop).await, Err(UploadError::Stopped));
+        assert_eq!(
+            read(slow, &limits(), stop, Refused::Leave).await,
+            Err(UploadError::Stopped)
+        );
     }
 }

@@ -245,3 +245,53 @@ async fn half_closed_clients_get_their_response() {
         );
     }
 }
+
+/// Writes `body` in 64 KiB pieces with a pause between them (a slow client still sending when
+/// the server has answered), then reads one response head. Any write error is returned.
+async fn upload_then_read(addr: SocketAddr, head: String, body: &[u8]) -> Result<String, String> {
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    s.write_all(head.as_bytes())
+        .await
+        .map_err(|e| format!("head: {e}"))?;
+    for (i, piece) in body.chunks(64 * 1024).enumerate() {
+        s.write_all(piece)
+            .await
+            .map_err(|e| format!("piece {i} of the body: {e}"))?;
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    Ok(read_head(&mut s, Duration::from_secs(10)).await)
+}
+
+/// A client that writes its whole body before reading (Python's urllib, most clients without
+/// `Expect: 100-continue`) reads the 413: the server reads and throws away what it refused
+/// instead of closing on a client still sending (which reset the connection: a broken pipe
+/// where the 413 should be), whether the length was declared or counted.
+#[tokio::test]
+async fn a_client_still_sending_an_oversize_body_reads_the_413() {
+    let (addr, _stop, token) = start(test_config()).await;
+    let body = vec![b'x'; 2_000_000];
+    let declared = upload_then_read(addr, upload_head(body.len() as u64, &token), &body).await;
+    assert!(
+        declared
+            .as_deref()
+            .is_ok_and(|h| h.starts_with("HTTP/1.1 413 ")),
+        "declared: {declared:?}"
+    );
+    // Chunked: counted as it arrives, refused at the limit, the rest read and thrown away.
+    let head =
+        upload_head(0, &token).replace("Content-Length: 0\r\n", "Transfer-Encoding: chunked\r\n");
+    let mut chunked = Vec::new();
+    for piece in body.chunks(64 * 1024) {
+        chunked.extend_from_slice(format!("{:x}\r\n", piece.len()).as_bytes());
+        chunked.extend_from_slice(piece);
+        chunked.extend_from_slice(b"\r\n");
+    }
+    chunked.extend_from_slice(b"0\r\n\r\n");
+    let counted = upload_then_read(addr, head, &chunked).await;
+    assert!(
+        counted
+            .as_deref()
+            .is_ok_and(|h| h.starts_with("HTTP/1.1 413 ")),
+        "counted: {counted:?}"
+    );
+}
