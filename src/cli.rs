@@ -44,6 +44,7 @@ async fn run() -> ExitCode {
             Err(e) => fail(&e),
         },
         Command::Exec(args) => code(exec::run(*args).await),
+        Command::ExecChild(args) => code(exec::become_child(&args)),
         Command::Healthcheck(args) => {
             let checked = match healthcheck::target(&args) {
                 Ok(target) => {

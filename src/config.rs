@@ -106,6 +106,10 @@ Example: genesys-scim-mock exec --seed 1 -- pytest tests/scim"
     /// external ids, inactive and deleted users, large groups) as a fixture file. The same
     /// seed writes the same file; the result passes `validate`.
     GenerateFixture(GenerateArgs),
+    /// How `exec` starts its command: arms the parent-death signal, then becomes COMMAND.
+    /// Not for direct use.
+    #[command(name = "exec-child", hide = true)]
+    ExecChild(ExecChildArgs),
     /// Grade the SCIM client: fetch a running server's client report (docs/report.md), write it
     /// in the formats asked for, and exit 1 when the client broke a rule at or above
     /// --fail-on (one line per rule on stderr), 0 when it did not, 2 when the report could not
@@ -368,6 +372,18 @@ pub(crate) struct ExecArgs {
     pub expect_junit: Option<PathBuf>,
 
     /// The command to run, after `--`.
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    pub command: Vec<OsString>,
+}
+
+/// Arguments of the hidden `exec-child` (see `exec::spawn`).
+#[cfg(feature = "cli")]
+#[derive(Clone, Args)]
+pub(crate) struct ExecChildArgs {
+    /// The `exec` process the command must not outlive.
+    #[arg(long, value_name = "PID")]
+    pub parent: u32,
+    /// The command, after `--`.
     #[arg(last = true, required = true, value_name = "COMMAND")]
     pub command: Vec<OsString>,
 }

@@ -17,6 +17,12 @@
 //!
 //! Exit codes: the command's; 128+N when signal N ended it; 127 when it could not be started;
 //! 2 when the server could not start (the flag at fault is named).
+//!
+//! The command never outlives `exec`, even when `exec` is killed with a signal it cannot
+//! catch (`kill -9`, the OOM killer): on Linux and FreeBSD it is started through this binary's
+//! hidden `exec-child`, which arms the parent-death signal (SIGKILL) and then replaces itself
+//! with the command (same process, so signals and the exit status are the command's). Other
+//! systems have no such signal, and start the command directly.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -175,11 +181,65 @@ fn spawn(command: &[OsString], env: &[(&'static str, String)]) -> Result<Child, 
     let (program, rest) = command
         .split_first()
         .ok_or_else(|| "no command given after --".to_owned())?;
-    Command::new(program)
-        .args(rest)
-        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+    let mut cmd = match guarded() {
+        // This thread (the runtime's `block_on` thread) lives as long as `exec`: the
+        // parent-death signal follows the thread that started the child.
+        Some(me) => {
+            let mut c = Command::new(me);
+            c.arg("exec-child")
+                .arg("--parent")
+                .arg(std::process::id().to_string())
+                .arg("--")
+                .args(command);
+            c
+        }
+        None => {
+            let mut c = Command::new(program);
+            c.args(rest);
+            c
+        }
+    };
+    cmd.envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .spawn()
         .map_err(|e| format!("cannot run {}: {e}", PathBuf::from(program).display()))
+}
+
+/// This binary, when the system has a parent-death signal to start the command under.
+fn guarded() -> Option<PathBuf> {
+    if cfg!(any(target_os = "linux", target_os = "freebsd")) {
+        std::env::current_exe().ok()
+    } else {
+        None
+    }
+}
+
+/// The hidden `exec-child`: arms SIGKILL as the parent-death signal, checks the parent is
+/// still `exec` (it may have died before the signal was armed), then becomes the command.
+/// Returns only when the command cannot be run: 127, as `exec` says for that.
+pub(crate) fn become_child(args: &crate::config::ExecChildArgs) -> i32 {
+    #[cfg(any(target_os = "linux", target_os = "freebsd"))]
+    {
+        use rustix::process::{Signal, getppid, set_parent_process_death_signal};
+        if let Err(e) = set_parent_process_death_signal(Some(Signal::KILL)) {
+            return fail(
+                &format!("cannot arm the parent-death signal: {e}"),
+                CANNOT_START,
+            );
+        }
+        if getppid().map(|p| p.as_raw_nonzero().get().unsigned_abs()) != Some(args.parent) {
+            // `exec` is gone already: the command would run against nothing.
+            return 128 + 9;
+        }
+    }
+    let Some((program, rest)) = args.command.split_first() else {
+        return fail("no command given after --", CANNOT_START);
+    };
+    use std::os::unix::process::CommandExt;
+    let e = std::process::Command::new(program).args(rest).exec();
+    fail(
+        &format!("cannot run {}: {e}", PathBuf::from(program).display()),
+        CANNOT_START,
+    )
 }
 
 /// The signals a CI runner or a terminal sends, caught so they can be passed on to the child.

@@ -209,3 +209,46 @@ fn bad_exec_flags_fail_before_the_command_runs() {
     let out = exec(&["--seed", "1"], &dir);
     assert_eq!(out.status.code(), Some(2), "a command is required");
 }
+
+/// Whether process `pid` is gone (or a zombie nobody has reaped yet: it runs no more).
+fn gone(pid: &str) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Err(_) => true,
+        // `pid (comm) S ...`: the state follows the last `)`.
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .is_some_and(|(_, rest)| rest.trim_start().starts_with(['Z', 'X'])),
+    }
+}
+
+/// `kill -9` of exec cannot be forwarded: the child is started with a parent-death signal,
+/// so it ends with exec instead of running on against a server that is gone.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_command_dies_with_exec_even_under_kill_9() {
+    let dir = scratch("kill9");
+    let mut child = Command::new(BIN)
+        .args(["exec", "--", "sh", "-c", "echo $$ > pid; exec sleep 300"])
+        .current_dir(&dir)
+        .env_remove("GENESYS_MOCK_BIND")
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = wait_for(&dir.join("pid")).trim().to_owned();
+    assert!(!gone(&pid), "the command runs");
+    let status = Command::new("kill")
+        .args(["-KILL", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let _ = wait_exit(&mut child);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !gone(&pid) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let orphaned = !gone(&pid);
+    if orphaned {
+        let _ = Command::new("kill").args(["-KILL", &pid]).status();
+    }
+    assert!(!orphaned, "the command outlived exec");
+}
