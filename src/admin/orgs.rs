@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use super::json;
 use crate::error::{ApiError, ApiResult};
+use crate::fixtures::stamp::RecordMeta;
 use crate::fixtures::{self, ClientFixture, FORMAT_VERSION, FixtureFile, GroupFixture, OrgFixture};
 use crate::genesys::limits::Limits;
 use crate::genesys::mapping::{View, user_to_scim};
@@ -216,8 +217,9 @@ fn load_one(state: &AppState, fixture: &OrgFixture) -> ApiResult<()> {
     Ok(())
 }
 
-/// The fixture form of a live org: users as SCIM bodies (without `meta`, `groups` or
-/// rendered URLs), managers by id, deleted users flagged.
+/// The fixture form of a live org: users as SCIM bodies (without `groups` or rendered URLs;
+/// `meta` holds only the version and times), managers by id, deleted users flagged, groups
+/// with their version and times.
 fn export_fixture(state: &AppState, id: &str) -> ApiResult<OrgFixture> {
     let handle = state
         .store
@@ -236,7 +238,9 @@ fn export_fixture(state: &AppState, id: &str) -> ApiResult<OrgFixture> {
         .map(|u| {
             let mut v = user_to_scim(u, &view);
             if let Some(obj) = v.as_object_mut() {
-                obj.remove("meta");
+                // The version and times, for a restore to keep (`fixtures::stamp`).
+                let meta = RecordMeta::of(u.version, u.date_created, u.date_modified);
+                obj.insert("meta".into(), json!(meta));
                 obj.remove("groups");
                 obj.remove("schemas");
                 if u.state == UserState::Deleted {
@@ -261,6 +265,7 @@ fn export_fixture(state: &AppState, id: &str) -> ApiResult<OrgFixture> {
             visibility: g.visibility,
             external_id: g.external_id.clone(),
             members: g.members.clone(),
+            meta: Some(RecordMeta::of(g.version, g.date_created, g.date_modified)),
         })
         .collect();
     let compat = (!org.compat.is_empty()).then(|| org.compat.to_map());

@@ -45,6 +45,29 @@ pub(crate) struct Division {
     pub home: bool,
 }
 
+/// A record's version and times as an export wrote them (`meta` of a fixture record), for a
+/// restore to keep.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Stamp {
+    pub version: Option<u64>,
+    pub created: Option<DateTime<Utc>>,
+    pub modified: Option<DateTime<Utc>>,
+}
+
+impl Stamp {
+    fn apply(self, version: &mut u64, created: &mut DateTime<Utc>, modified: &mut DateTime<Utc>) {
+        if let Some(v) = self.version {
+            *version = v;
+        }
+        if let Some(c) = self.created {
+            *created = c;
+        }
+        if let Some(m) = self.modified {
+            *modified = m;
+        }
+    }
+}
+
 /// An org and everything in it.
 #[derive(Debug)]
 pub(crate) struct Org {
@@ -545,6 +568,23 @@ impl Org {
     pub(crate) fn reserve_users(&mut self, additional: usize) {
         self.users.reserve(additional);
         self.keys.by_name.reserve(additional);
+    }
+
+    /// Gives a loaded user the version and times an export recorded for it (`meta` in a
+    /// fixture record), so a restored org answers the ETags and `lastModified` its clients
+    /// saw. What the stamp leaves out stays as loaded.
+    pub(crate) fn restore_user_stamp(&mut self, id: &str, stamp: Stamp) {
+        if let Some(u) = self.users.get_mut(id) {
+            stamp.apply(&mut u.version, &mut u.date_created, &mut u.date_modified);
+        }
+        self.renders.invalidate();
+    }
+
+    /// [`Org::restore_user_stamp`] for a group.
+    pub(crate) fn restore_group_stamp(&mut self, id: &str, stamp: Stamp) {
+        if let Some(g) = self.groups.get_mut(id) {
+            stamp.apply(&mut g.version, &mut g.date_created, &mut g.date_modified);
+        }
     }
 
     /// Sets every record's version to 1. Fixture loading writes some records twice (managers
