@@ -351,8 +351,10 @@ pub(crate) struct ExecArgs {
     #[command(flatten)]
     pub serve: ServeArgs,
 
-    /// After COMMAND exits, write the final state (`orgs/<id>.json`, one fixture per org) and
-    /// the journal (`requests.json`) into DIR, for CI artifacts. DIR is created if missing.
+    /// After COMMAND exits, write the final state (`orgs/<id>.json`, one fixture document
+    /// per org, loadable with --fixtures), the whole journal (`requests.jsonl`) and
+    /// `index.json` (which file holds which org) into DIR, for CI artifacts. DIR is created if
+    /// missing; exec exits 1 when any file could not be written.
     #[arg(long, env = "GENESYS_MOCK_EXPORT_ON_EXIT", value_name = "DIR")]
     pub export_on_exit: Option<PathBuf>,
 

@@ -220,7 +220,7 @@ fn load_one(state: &AppState, fixture: &OrgFixture) -> ApiResult<()> {
 /// The fixture form of a live org: users as SCIM bodies (without `groups` or rendered URLs;
 /// `meta` holds only the version and times), managers by id, deleted users flagged, groups
 /// with their version and times.
-fn export_fixture(state: &AppState, id: &str) -> ApiResult<OrgFixture> {
+pub(crate) fn export_fixture(state: &AppState, id: &str) -> ApiResult<OrgFixture> {
     let handle = state
         .store
         .org(id)

@@ -252,3 +252,144 @@ fn the_command_dies_with_exec_even_under_kill_9() {
     }
     assert!(!orphaned, "the command outlived exec");
 }
+
+/// Starts `exec --export-on-exit <dir>/artifacts` around a command that waits for a `go` file;
+/// returns the process and the server's URL and token.
+fn exec_waiting(dir: &Path, extra: &[&str]) -> (Child, String, String) {
+    let script = "echo \"$GENESYS_MOCK_URL $GENESYS_MOCK_TOKEN\" > info; \
+                  while [ ! -e go ]; do sleep 0.02; done";
+    let child = Command::new(BIN)
+        .args([
+            "exec",
+            "--seed",
+            "3",
+            "--rate-limit",
+            "off",
+            "--export-on-exit",
+        ])
+        .arg(dir.join("artifacts"))
+        .args(extra)
+        .args(["--", "sh", "-c", script])
+        .current_dir(dir)
+        .env_remove("GENESYS_MOCK_BIND")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let info = wait_for(&dir.join("info"));
+    let (url, token) = info.trim().split_once(' ').unwrap();
+    (child, url.to_owned(), token.to_owned())
+}
+
+/// The whole journal (paged, past the 1,000 one call gives), every org in a file of its own
+/// even when ids clean to the same name, each file a fixture document `validate` and
+/// `--fixtures` load, and an index naming them.
+#[tokio::test]
+async fn export_on_exit_loses_nothing() {
+    let dir = scratch("export-all");
+    let export = dir.join("artifacts");
+    std::fs::create_dir_all(export.join("orgs")).unwrap();
+    std::fs::write(export.join("orgs/stale.json"), "{}").unwrap();
+    let (mut child, url, token) = exec_waiting(&dir, &[]);
+    let client = reqwest::Client::new();
+    let ids = ["a/b", "a b", "a_b", "A_B", "a_b-2"];
+    for id in ids {
+        let resp = client
+            .post(format!("{url}/__admin/orgs"))
+            .header("content-type", "application/json")
+            .body(
+                serde_json::json!({"id": id, "divisions": [{"id": "d", "name": "Home"}]})
+                    .to_string(),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 201, "{id}");
+    }
+    const REQUESTS: usize = 1_200;
+    for chunk in 0..REQUESTS / 100 {
+        let calls = (0..100).map(|i| {
+            client
+                .get(format!(
+                    "{url}/api/v2/scim/v2/Users?count=1&startIndex={}",
+                    chunk * 100 + i + 1
+                ))
+                .bearer_auth(&token)
+                .send()
+        });
+        for resp in futures_util::future::join_all(calls).await {
+            assert!(resp.unwrap().status().is_success());
+        }
+    }
+    std::fs::write(dir.join("go"), "").unwrap();
+    let status = wait_exit(&mut child);
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(status.success(), "{stderr}");
+
+    let index: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(export.join("index.json")).unwrap()).unwrap();
+    let orgs = index["orgs"].as_array().unwrap();
+    assert_eq!(orgs.len(), ids.len() + 1, "{index}");
+    let mut files = std::collections::HashSet::new();
+    for org in orgs {
+        let file = org["file"].as_str().unwrap();
+        assert!(
+            files.insert(file.to_ascii_lowercase()),
+            "{file} is written twice: {index}"
+        );
+        let doc: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(export.join(file)).unwrap()).unwrap();
+        assert_eq!(doc["version"], 1, "{file}");
+        assert_eq!(doc["orgs"][0]["id"], org["id"], "{file}");
+    }
+    assert!(
+        !export.join("orgs/stale.json").exists(),
+        "orgs/ holds this export only"
+    );
+    let journal = std::fs::read_to_string(export.join("requests.jsonl")).unwrap();
+    assert_eq!(journal.lines().count(), REQUESTS);
+    for line in journal.lines() {
+        serde_json::from_str::<serde_json::Value>(line).unwrap();
+    }
+    assert_eq!(index["requests"]["entries"], REQUESTS, "{index}");
+    assert_eq!(index["requests"]["dropped"], 0, "{index}");
+    // Every file loads, together, as fixtures.
+    let out = Command::new(BIN)
+        .arg("validate")
+        .arg(export.join("orgs"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{} {}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("(6 org(s))"));
+}
+
+/// A file the export cannot write fails exec (exit 1, the file named), after everything else
+/// was written.
+#[test]
+fn an_export_that_cannot_be_written_completely_fails_exec() {
+    let dir = scratch("export-fails");
+    let export = dir.join("artifacts");
+    // A directory where the journal's file goes.
+    std::fs::create_dir_all(export.join("requests.jsonl")).unwrap();
+    let out = Command::new(BIN)
+        .args(["exec", "--export-on-exit"])
+        .arg(&export)
+        .args(["--", "true"])
+        .current_dir(&dir)
+        .env_remove("GENESYS_MOCK_BIND")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("requests.jsonl"), "{stderr}");
+    assert!(
+        export.join("orgs/default.json").exists(),
+        "the orgs were still written"
+    );
+    assert!(export.join("index.json").exists(), "and the index");
+}
