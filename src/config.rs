@@ -219,9 +219,23 @@ pub(crate) struct ServeArgs {
 
     /// The URL clients reach the server at (`https://scim.test.example`, optionally with a
     /// path prefix), for `Location`, `meta.location` and `$ref`. Default: `http://` and the
-    /// address bound. Request headers (`Host`, `X-Forwarded-*`) are never used.
+    /// request's Host (when the server answers for it, see --allowed-host), else the address
+    /// bound. `X-Forwarded-*` headers are never used.
     #[arg(long, env = "GENESYS_MOCK_PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<String>,
+
+    /// A host name the server answers for, besides localhost, IP addresses, single-label
+    /// names (compose service names) and the host of --public-url (repeatable;
+    /// comma-separated in the environment variable). `.example.test` allows that domain and
+    /// its subdomains; `*` answers any Host. Requests for any other Host get 421: against DNS
+    /// rebinding, where a web page on an attacker's name reaches the mock (docs/security.md).
+    #[arg(
+        long = "allowed-host",
+        env = "GENESYS_MOCK_ALLOWED_HOST",
+        value_name = "NAME",
+        value_delimiter = ','
+    )]
+    pub allowed_hosts: Vec<String>,
 
     /// Most members a group may have, for orgs whose fixture `limits` do not set
     /// `membersPerGroup` (Genesys does not publish its SCIM limit; default 10000).
@@ -572,6 +586,9 @@ pub struct Config {
     pub max_connections: usize,
     /// `--public-url`, checked, without a trailing slash.
     pub public_url: Option<String>,
+    /// `--allowed-host`: names answered besides localhost, IP addresses, single-label names
+    /// and the public URL's host; `.DOMAIN` for a domain and its subdomains, `*` for any.
+    pub allowed_hosts: Vec<String>,
     /// `--body-timeout`: the longest pause inside a request body.
     pub body_timeout: Duration,
     /// `--request-timeout`: for the headers, then again for the whole body.
@@ -609,6 +626,7 @@ impl std::fmt::Debug for Config {
             max_body_bytes,
             max_connections,
             public_url,
+            allowed_hosts,
             body_timeout,
             request_timeout,
             max_group_members,
@@ -634,6 +652,7 @@ impl std::fmt::Debug for Config {
             .field("max_body_bytes", max_body_bytes)
             .field("max_connections", max_connections)
             .field("public_url", public_url)
+            .field("allowed_hosts", allowed_hosts)
             .field("body_timeout", body_timeout)
             .field("request_timeout", request_timeout)
             .field("max_group_members", max_group_members)
@@ -664,6 +683,7 @@ impl Default for Config {
             max_body_bytes: DEFAULT_MAX_BODY,
             max_connections: DEFAULT_MAX_CONNECTIONS,
             public_url: None,
+            allowed_hosts: Vec::new(),
             body_timeout: Duration::from_secs(DEFAULT_BODY_TIMEOUT_SECS),
             request_timeout: Duration::from_secs(DEFAULT_REQUEST_TIMEOUT_SECS),
             max_group_members: None,
@@ -781,6 +801,9 @@ impl Config {
             "off" | "false" => false,
             other => return Err(format!("--admin: expected on or off, got {other:?}")),
         };
+        let public_url = args.public_url.as_deref().map(public_url).transpose()?;
+        crate::allowed_hosts::AllowedHosts::new(&args.allowed_hosts, public_url.as_deref())
+            .map_err(|e| format!("--allowed-host: {e}"))?;
         let mut report = crate::report::settings::Layer::default();
         for r in args.report_rules.iter().filter(|a| !a.trim().is_empty()) {
             report
@@ -809,7 +832,8 @@ impl Config {
             rate_layers,
             max_body_bytes: args.max_body_bytes,
             max_connections: args.max_connections,
-            public_url: args.public_url.as_deref().map(public_url).transpose()?,
+            public_url,
+            allowed_hosts: args.allowed_hosts,
             body_timeout: Duration::from_secs(args.body_timeout),
             request_timeout: Duration::from_secs(args.request_timeout),
             max_group_members,

@@ -188,6 +188,13 @@ impl ApiError {
         Self::new(StatusCode::FORBIDDEN, None, "missing.permissions").with(detail)
     }
 
+    /// 421: a `Host` the server does not answer for (`allowed_hosts`). Misdirected Request
+    /// (RFC 9110 §15.5.20) says what happened: this server will not answer for that name. A
+    /// 403 would send the client looking at its token.
+    pub(crate) fn misdirected(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::MISDIRECTED_REQUEST, None, "misdirected.request").with(detail)
+    }
+
     /// 413, with the Genesys wording.
     pub(crate) fn payload_too_large(max: usize) -> Self {
         Self::new(

@@ -20,6 +20,7 @@
 //! - `fixtures`: the fixture format, its reader and org builder, the built-in default org,
 //!   and the record of which fixture each org came from.
 //! - `clock` and `rng`: the controllable clock and the seeded randomness.
+//! - `allowed_hosts`: which `Host` names the server answers for (against DNS rebinding).
 //! - `ratelimit`: request windows on the controllable clock; `rate_layer`: the named
 //!   limits (token, client, org, route) checked together.
 //! - `secret`: constant-time comparison of client secrets and the admin token.
@@ -83,6 +84,7 @@
 
 mod admin;
 mod after_child;
+mod allowed_hosts;
 #[cfg(feature = "cli")]
 pub mod cli;
 mod client;

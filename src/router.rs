@@ -126,6 +126,11 @@ async fn respond(
     conn: Option<&ConnFault>,
 ) -> Response<Body> {
     let (req, outcome) = pending.parts();
+    // Before anything else answers: a name the server does not answer for (DNS rebinding)
+    // gets nothing but the 421, whatever the route.
+    if let Some(e) = state.refuses_host(req) {
+        return render_error(req, e);
+    }
     let route = match (&req.route, unreadable) {
         (_, Some(e)) => return render_error(req, e),
         (Err(msg), None) => return render_error(req, ApiError::bad_request(msg.clone())),

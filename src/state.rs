@@ -2,11 +2,17 @@
 
 use std::sync::Arc;
 
+use http::header;
+use parking_lot::RwLock;
+
+use crate::allowed_hosts::{AllowedHosts, Authority};
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::error::ApiError;
 use crate::genesys::limits::Limits;
 use crate::journal::Journal;
 use crate::ratelimit::RateLimiter;
+use crate::request::ApiRequest;
 use crate::rng::Seeded;
 use crate::route::ScimTree;
 use crate::scenario::Scenarios;
@@ -34,7 +40,15 @@ pub struct AppState {
     /// The SCIM bases under [`AppState::origin`], formatted once it is settled (a public URL
     /// is given or the address is bound) rather than for every request.
     bases: Arc<std::sync::OnceLock<ScimBases>>,
+    /// The `Host` names answered (`--allowed-host`, see [`crate::allowed_hosts`]).
+    hosts: Arc<AllowedHosts>,
+    /// The last `Host` answered, as sent, and the SCIM bases under it: clients send one
+    /// `Host` over and over, so a request finds its URLs without a copy. One entry.
+    last_host: Arc<RwLock<Option<HostBases>>>,
 }
+
+/// A `Host` as sent, and the SCIM bases under it.
+type HostBases = (Box<str>, ScimBases);
 
 /// The two SCIM trees' base URLs, as every SCIM answer writes them.
 #[derive(Debug)]
@@ -69,10 +83,75 @@ impl AppState {
         compat
     }
 
-    /// Where clients reach the server, for `Location`, `meta.location` and `$ref`:
-    /// `--public-url` when set, else the address bound. Never a request header: `Host` and
-    /// `X-Forwarded-*` are the client's to set, and echoing them lets any caller put any
-    /// URL (`javascript://...`) into answers and the journal.
+    /// Why the server does not answer a request for its `Host` (421), or `None` when it
+    /// does: the name is on the allow-list ([`crate::allowed_hosts`]) and a well-formed
+    /// authority. A request without `Host` (HTTP/1.0, or built in memory for [`crate::handle`])
+    /// is answered.
+    pub(crate) fn refuses_host(&self, req: &ApiRequest) -> Option<ApiError> {
+        let value = req.headers.get(header::HOST)?;
+        if self.hosts.any() {
+            return None;
+        }
+        if let Ok(text) = value.to_str()
+            && let Some((last, _)) = &*self.last_host.read()
+            && **last == *text
+        {
+            return None;
+        }
+        let answered = value
+            .to_str()
+            .ok()
+            .and_then(Authority::parse)
+            .is_some_and(|a| self.hosts.allows(&a));
+        (!answered).then(|| {
+            let shown: String = String::from_utf8_lossy(value.as_bytes()).chars().take(100).collect();
+            ApiError::misdirected(format!(
+                "This server does not answer for Host {shown:?}: it answers localhost, IP addresses, \
+                 single-label names and the names given with --allowed-host (GENESYS_MOCK_ALLOWED_HOST); \
+                 a name a web page could point at the server is refused (docs/security.md)."
+            ))
+        })
+    }
+
+    /// Where the client reached the server, for `Location`, `meta.location` and `$ref`:
+    /// `--public-url` when set, else `http://` and the request's `Host` (checked by
+    /// [`AppState::refuses_host`] before anything answers, and well-formed, so it is safe in a
+    /// URL), else the address bound. `X-Forwarded-*` headers are never read.
+    pub(crate) fn origin_for(&self, req: &ApiRequest) -> String {
+        match self.request_host(req) {
+            Some(host) if self.config.public_url.is_none() => format!("http://{host}"),
+            _ => self.origin(),
+        }
+    }
+
+    /// The request's `Host` when it can go in a URL.
+    fn request_host<'r>(&self, req: &'r ApiRequest) -> Option<&'r str> {
+        let text = req.header(header::HOST)?;
+        Authority::parse(text).map(|_| text)
+    }
+
+    /// [`AppState::scim_base`] for this request: under its `Host` (see
+    /// [`AppState::origin_for`]).
+    pub(crate) fn scim_base_for(&self, tree: ScimTree, req: &ApiRequest) -> Arc<str> {
+        if self.config.public_url.is_some() {
+            return self.scim_base(tree);
+        }
+        let Some(host) = self.request_host(req) else {
+            return self.scim_base(tree);
+        };
+        if let Some((last, bases)) = &*self.last_host.read()
+            && **last == *host
+        {
+            return bases.of(tree);
+        }
+        let bases = ScimBases::under(&format!("http://{host}"));
+        let base = bases.of(tree);
+        *self.last_host.write() = Some((host.into(), bases));
+        base
+    }
+
+    /// Where clients reach the server when no request says: `--public-url` when set, else
+    /// the address bound.
     pub(crate) fn origin(&self) -> String {
         match (&self.config.public_url, self.bound.get()) {
             (Some(url), _) => url.clone(),
@@ -117,6 +196,8 @@ impl AppState {
         let sources =
             crate::fixtures::sources::Sources::configured(origins.into_iter().zip(ids).collect());
         apply_limit_flags(&store, &config);
+        let hosts = AllowedHosts::new(&config.allowed_hosts, config.public_url.as_deref())
+            .map_err(SetupError::AllowedHost)?;
         let scenarios = Scenarios::new(Seeded::derive(config.seed, "scenarios"));
         scenarios
             .load_files(&config.scenarios)
@@ -131,6 +212,8 @@ impl AppState {
             sources,
             bound: Arc::default(),
             bases: Arc::default(),
+            hosts: Arc::new(hosts),
+            last_host: Arc::default(),
             rng: Seeded::derive(config.seed, "server"),
             config: Arc::new(config),
             store,
@@ -154,6 +237,9 @@ pub enum SetupError {
     /// A `--scenario` file could not be read or is not a valid scenario.
     #[error("--scenario: {0}")]
     Scenario(String),
+    /// An `--allowed-host` entry is not a host name, `.DOMAIN` or `*`.
+    #[error("--allowed-host: {0}")]
+    AllowedHost(String),
 }
 
 /// Applies the limit flags to every org in `store` (start-up, and after fixtures are loaded).

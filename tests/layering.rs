@@ -27,6 +27,7 @@ const LAYERS: &[&str] = &[
     "overrides",
     "rate_layer",
     "http",
+    "allowed_hosts",
     "client",
     // The one error type (it renders both shapes).
     "error",

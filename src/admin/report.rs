@@ -92,7 +92,7 @@ pub(crate) fn parse(state: &AppState, pairs: &[(String, String)]) -> Result<Quer
 /// `GET /__admin/report`.
 pub(crate) fn get(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
     let mut q = parse(state, req.query_pairs()).map_err(ApiError::bad_request)?;
-    q.options.base_url = Some(state.origin());
+    q.options.base_url = Some(state.origin_for(req));
     let report = report::build(&state.journal, &q.request, state.clock.now())
         .map_err(ApiError::bad_request)?;
     let text = report::format::render(&report, q.format, &q.options);

@@ -82,7 +82,7 @@ impl Session {
             _ => ScimTree::V2,
         };
         Ok(Self {
-            scim_base: state.scim_base(tree),
+            scim_base: state.scim_base_for(tree, req),
             org,
             org_id: org_id.clone(),
             client_id: client_id.clone(),

@@ -121,30 +121,42 @@ async fn a_huge_count_is_clamped_to_the_largest_page() {
     assert!(body["totalResults"].as_u64().unwrap() > MAX_COUNT as u64);
 }
 
-async fn create_with_headers(app: &TestApp, user: &str) -> (Option<String>, Value) {
+/// Creates a user with this `Host` and hostile `X-Forwarded-*` headers.
+async fn create_with_headers(
+    app: &TestApp,
+    user: &str,
+    host: &str,
+) -> (u16, Option<String>, Value) {
     let resp = app
         .post_json(
             &format!("{SCIM}/Users"),
             &json!({"userName": user, "displayName": "Loc"}),
         )
-        .header("host", "evil.example")
+        .header("host", host)
         .header("x-forwarded-proto", "javascript")
         .header("x-forwarded-host", "evil.example")
         .send()
         .await
         .unwrap();
-    assert_eq!(resp.status(), 201);
+    let status = resp.status().as_u16();
     let location = resp
         .headers()
         .get("location")
         .map(|v| v.to_str().unwrap().to_owned());
-    (location, resp.json().await.unwrap())
+    (status, location, resp.json().await.unwrap())
 }
 
+/// A name the server does not answer for gets nothing but 421; a `Host` it answers for is
+/// what URLs are built on, and `X-Forwarded-*` never is.
 #[tokio::test]
-async fn locations_come_from_the_bound_address_never_from_request_headers() {
+async fn locations_come_from_an_answered_host_never_from_forwarded_headers() {
     let app = spawn_app().await;
-    let (location, body) = create_with_headers(&app, "loc@example.com").await;
+    let (status, location, body) =
+        create_with_headers(&app, "evil@example.com", "evil.example").await;
+    assert_eq!((status, location), (421, None), "{body}");
+    let host = app.addr.to_string();
+    let (status, location, body) = create_with_headers(&app, "loc@example.com", &host).await;
+    assert_eq!(status, 201, "{body}");
     let id = body["id"].as_str().unwrap();
     let want = format!("{}{SCIM}/Users/{id}", app.base);
     assert_eq!(location.as_deref(), Some(want.as_str()));
@@ -156,7 +168,8 @@ async fn locations_come_from_the_public_url_when_set() {
     let mut config = test_config();
     config.public_url = Some("https://scim.example.test/mock".into());
     let app = spawn_with(config).await;
-    let (location, body) = create_with_headers(&app, "pub@example.com").await;
+    let (status, location, body) = create_with_headers(&app, "pub@example.com", "gsm:8080").await;
+    assert_eq!(status, 201, "{body}");
     let id = body["id"].as_str().unwrap();
     let want = format!("https://scim.example.test/mock{SCIM}/Users/{id}");
     assert_eq!(location.as_deref(), Some(want.as_str()));

@@ -22,6 +22,7 @@ mod groups;
 #[allow(dead_code)] // each helper is used by some test modules, not all
 mod helpers;
 mod hostile;
+mod hosts;
 mod journal;
 mod journal_bounds;
 mod limits;
