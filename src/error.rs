@@ -195,6 +195,11 @@ impl ApiError {
         Self::new(StatusCode::MISDIRECTED_REQUEST, None, "misdirected.request").with(detail)
     }
 
+    /// 403 for an admin write a browser sent from another origin (`admin::forgery`).
+    pub(crate) fn cross_site(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, None, "cross.site.request").with(detail)
+    }
+
     /// 413, with the Genesys wording.
     pub(crate) fn payload_too_large(max: usize) -> Self {
         Self::new(

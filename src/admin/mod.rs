@@ -1,13 +1,15 @@
 //! The admin API under `/__admin`, the control plane: health, clock, request journal, orgs
 //! (create, delete, reset, export, import), scenarios, end-state expectations, and the OpenAPI document describing them
 //! (`docs/admin-openapi.json`). Admin errors use the platform shape; admin routes are not part
-//! of the emulated Genesys surface. [`dispatch`] checks `--admin` and the admin token first.
+//! of the emulated Genesys surface. [`dispatch`] checks `--admin`, that a write is not one a
+//! web page elsewhere sent ([`forgery`]), and the admin token first.
 
 pub(crate) mod browse;
 pub(crate) mod clock;
 pub(crate) mod dashboard;
 pub(crate) mod document;
 pub(crate) mod expect;
+pub(crate) mod forgery;
 pub(crate) mod marks;
 pub(crate) mod orgs;
 pub(crate) mod report;
@@ -83,6 +85,9 @@ pub(crate) fn dispatch(
         };
         return file.ok_or_else(|| ApiError::not_found("No such dashboard file."));
     }
+    // Before the token: with no token (the default) this is all that stands between the
+    // admin API and any web page the developer has open.
+    forgery::check(req)?;
     if let Some(expected) = &state.config.admin_token {
         let given = req.caller.bearer();
         if !given.is_some_and(|g| crate::secret::matches(g, expected)) {

@@ -31,7 +31,9 @@ async fn admin(
 ) -> (u16, Value) {
     let mut b = app.client.request(method, app.url(path));
     if let Some(body) = body {
-        b = b.body(body.to_string());
+        b = b
+            .header("content-type", "application/json")
+            .body(body.to_string());
     }
     status_json(b.send().await.unwrap()).await
 }

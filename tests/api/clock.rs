@@ -133,6 +133,7 @@ async fn the_clock_api_honours_admin_off_and_the_admin_token() {
         .client
         .post(guarded.url("/__admin/clock"))
         .bearer_auth("sesame")
+        .header("content-type", "application/json")
         .body(r#"{"advance": "1s"}"#)
         .send()
         .await

@@ -73,6 +73,7 @@ fn failing() -> Value {
 async fn expect(app: &TestApp, query: &str, body: &Value) -> reqwest::Response {
     app.client
         .post(app.url(&format!("/__admin/expect{query}")))
+        .header("content-type", "application/json")
         .body(body.to_string())
         .send()
         .await
@@ -196,6 +197,7 @@ async fn a_bad_expectation_is_400_naming_record_and_field() {
     let (s, err) = status_json(
         app.client
             .post(app.url("/__admin/expect"))
+            .header("content-type", "application/json")
             .body("{not json")
             .send()
             .await
@@ -221,6 +223,7 @@ async fn expect_honours_the_admin_token_and_admin_off() {
         .client
         .post(app.url("/__admin/expect"))
         .bearer_auth("s3cret")
+        .header("content-type", "application/json")
         .body(json!({"version": 1, "orgs": [{"id": "default"}]}).to_string())
         .send()
         .await

@@ -13,6 +13,7 @@ async fn count(app: &TestApp, matcher: Value) -> Value {
     let resp = app
         .client
         .post(app.url("/__admin/requests/count"))
+        .header("content-type", "application/json")
         .body(matcher.to_string())
         .send()
         .await
@@ -116,6 +117,7 @@ async fn count_answers_and_shows_nearest_on_a_miss() {
     let resp = app
         .client
         .post(app.url("/__admin/requests/count"))
+        .header("content-type", "application/json")
         .body(r#"{"verb":"GET"}"#)
         .send()
         .await
@@ -171,6 +173,7 @@ async fn marks_name_positions_and_entries_carry_token_fingerprints() {
     let resp = app
         .client
         .post(app.url("/__admin/marks"))
+        .header("content-type", "application/json")
         .body(r#"{"name": "second sync"}"#)
         .send()
         .await
@@ -194,6 +197,7 @@ async fn marks_name_positions_and_entries_carry_token_fingerprints() {
         let resp = app
             .client
             .post(app.url("/__admin/marks"))
+            .header("content-type", "application/json")
             .body(bad)
             .send()
             .await

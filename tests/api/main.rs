@@ -10,6 +10,7 @@ mod binary;
 mod clock;
 mod concurrency;
 mod conventions;
+mod cross_site;
 mod dashboard;
 mod discovery;
 mod exec;

@@ -357,7 +357,12 @@ async fn layered_org(app: &Local, compat: Value) -> String {
         "users": [{"id": "lu1", "userName": "l@x.org", "displayName": "L"}]
     });
     let a = app
-        .send(Method::POST, "/__admin/orgs", &[], &org.to_string())
+        .send(
+            Method::POST,
+            "/__admin/orgs",
+            &[("content-type", "application/json")],
+            &org.to_string(),
+        )
         .await;
     assert!(a.status.is_success(), "{}", a.body);
     app.token("layered-client", "layered-secret").await

@@ -150,6 +150,7 @@ async fn mark(app: &TestApp, name: &str) {
     let resp = app
         .client
         .post(app.url("/__admin/marks"))
+        .header("content-type", "application/json")
         .body(json!({"name": name}).to_string())
         .send()
         .await
@@ -1193,6 +1194,7 @@ async fn settings_layer_flag_then_scenario_then_query() {
     let resp = app
         .client
         .post(app.url("/__admin/scenarios"))
+        .header("content-type", "application/json")
         .body(
             json!({"name": "bad", "rules": [], "report": {"rules": {"page-sise": "off"}}})
                 .to_string(),

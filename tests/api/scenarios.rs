@@ -9,6 +9,7 @@ pub async fn add_scenario(app: &TestApp, s: &Value) {
     let resp = app
         .client
         .post(app.url("/__admin/scenarios"))
+        .header("content-type", "application/json")
         .body(s.to_string())
         .send()
         .await
@@ -118,6 +119,7 @@ async fn states_express_fail_twice_then_succeed_then_throttle() {
     let resp = app
         .client
         .post(app.url("/__admin/requests/count"))
+        .header("content-type", "application/json")
         .body(json!({"rule": "retry/fail", "status": 503}).to_string())
         .send()
         .await
@@ -337,6 +339,7 @@ async fn bad_scenarios_are_rejected_with_a_reason() {
         let resp = app
             .client
             .post(app.url("/__admin/scenarios"))
+            .header("content-type", "application/json")
             .body(bad.to_string())
             .send()
             .await

@@ -17,6 +17,7 @@ async fn admin_post(app: &TestApp, path: &str, body: &Value) -> (u16, Value) {
     let resp = app
         .client
         .post(app.url(path))
+        .header("content-type", "application/json")
         .body(body.to_string())
         .send()
         .await
@@ -37,6 +38,7 @@ async fn an_org_holds_at_most_users_per_org_users_deleted_ones_included() {
     let resp = app
         .client
         .put(app.url("/__admin/orgs/default/import"))
+        .header("content-type", "application/json")
         .body(org.to_string())
         .send()
         .await
@@ -118,6 +120,7 @@ async fn the_admin_api_adds_orgs_up_to_max_orgs() {
     let resp = app
         .client
         .put(app.url("/__admin/orgs/one-more/import"))
+        .header("content-type", "application/json")
         .body(minimal("one-more".into()).to_string())
         .send()
         .await
@@ -127,6 +130,7 @@ async fn the_admin_api_adds_orgs_up_to_max_orgs() {
     let resp = app
         .client
         .put(app.url("/__admin/orgs/o-1/import"))
+        .header("content-type", "application/json")
         .body(minimal("o-1".into()).to_string())
         .send()
         .await
