@@ -89,6 +89,11 @@ curl -sf -H "Authorization: Bearer $tok" "http://127.0.0.1:$p/api/v2/scim/v2/Use
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $tok" -H 'Content-Type: application/scim+json' \
   "http://127.0.0.1:$p/api/v2/scim/v2/Users" -d '{"userName":"ci@example.com","displayName":"C I"}')
 [ "$code" = 201 ] || fail "user create answered $code"
+# The image binds 0.0.0.0:8080; a Location read through the published port must name that port.
+loc=$(curl -s -o /dev/null -w '%header{location}' -H "Authorization: Bearer $tok" -H 'Content-Type: application/scim+json' \
+  "http://127.0.0.1:$p/api/v2/scim/v2/Users" -d '{"userName":"loc@example.com","displayName":"L C"}')
+case "$loc" in "http://127.0.0.1:$p/api/v2/scim/v2/Users/"*) ;; *) fail "Location $loc is not under the published port $p";; esac
+curl -sf -o /dev/null -H "Authorization: Bearer $tok" "$loc" || fail "Location $loc does not resolve"
 docker logs gsm-ci-default 2>&1 | grep -q $'\e' && fail "logs carry colour codes"
 
 echo "-- the dashboard is served from inside the image, with no external asset"

@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# The dashboard (/__admin/ui) in a real headless Chromium: Debian's chromium, driven by
-# playwright-core (npm, no browser download) from tests/browser/dashboard.test.mjs, against the
-# release binary with an admin token, a scenario and scripted client traffic. Screenshots land
-# in target/ci/artifacts/. Budget: about 2 minutes (most of it the shared release build).
+# A real headless Chromium (Debian's chromium, driven over CDP by playwright-core from npm, no
+# browser download; so no chromium-driver) against the release binary:
+# - tests/browser/dashboard.test.mjs: the dashboard (/__admin/ui) with an admin token, a
+#   scenario and scripted client traffic; screenshots land in target/ci/artifacts/;
+# - tests/browser/cross_site.test.mjs: with no admin token (the default), a page served from
+#   another loopback port tries every request a page can send to the admin API, and a
+#   scenario's text/html answer is opened; the mock's state must not change, and the mock
+#   reached under a foreign name (DNS rebinding, via --host-resolver-rules) must refuse.
+# Budget: about 2 minutes (most of it the shared release build).
 . "$(dirname "$0")/../lib.sh"
 cd "$ROOT"
 
@@ -20,4 +25,5 @@ bin=$(static_binary)
 mkdir -p target/ci/artifacts
 GSM_BIN="$bin" CHROMIUM="$CHROMIUM" ARTIFACTS="$ROOT/target/ci/artifacts" \
   timeout 120 node --test tests/browser/dashboard.test.mjs
+GSM_BIN="$bin" CHROMIUM="$CHROMIUM" timeout 120 node --test tests/browser/cross_site.test.mjs
 ls target/ci/artifacts/dashboard*.png
