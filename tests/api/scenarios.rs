@@ -6,6 +6,12 @@ use serde_json::{Value, json};
 
 /// Adds a scenario, asserting it was accepted.
 pub async fn add_scenario(app: &TestApp, s: &Value) {
+    let (status, message) = post_scenario(app, s).await;
+    assert!(status == 201 || status == 200, "{status} {message}");
+}
+
+/// Posts a scenario; the status and the error message (empty when accepted).
+async fn post_scenario(app: &TestApp, s: &Value) -> (u16, String) {
     let resp = app
         .client
         .post(app.url("/__admin/scenarios"))
@@ -15,7 +21,10 @@ pub async fn add_scenario(app: &TestApp, s: &Value) {
         .await
         .unwrap();
     let (status, body) = status_json(resp).await;
-    assert!(status == 201 || status == 200, "{status} {body}");
+    (
+        status,
+        body["message"].as_str().unwrap_or_default().to_owned(),
+    )
 }
 
 /// Sends `n` user lists and returns their statuses.
@@ -547,17 +556,8 @@ async fn framing_headers_are_refused_at_load() {
     ] {
         let s = json!({"name": "framing", "rules": [{"name": "r",
             "then": {"respond": {"status": 200, "body": {}, "headers": {name: "1"}}}}]});
-        let resp = app
-            .client
-            .post(app.url("/__admin/scenarios"))
-            .header("content-type", "application/json")
-            .body(s.to_string())
-            .send()
-            .await
-            .unwrap();
-        let (status, body) = status_json(resp).await;
-        assert_eq!(status, 400, "{name}: {body}");
-        let message = body["message"].as_str().unwrap_or_default();
+        let (status, message) = post_scenario(&app, &s).await;
+        assert_eq!(status, 400, "{name}: {message}");
         assert!(
             message.contains(&name.to_ascii_lowercase())
                 && message.contains("then.respond.headers"),
@@ -607,23 +607,6 @@ async fn scenario_answers_carry_a_sandbox_policy() {
     assert!(resp.headers().get("content-security-policy").is_none());
 }
 
-/// Posts a scenario and returns the status and the error message.
-async fn refused(app: &TestApp, s: &Value) -> (u16, String) {
-    let resp = app
-        .client
-        .post(app.url("/__admin/scenarios"))
-        .header("content-type", "application/json")
-        .body(s.to_string())
-        .send()
-        .await
-        .unwrap();
-    let (status, body) = status_json(resp).await;
-    (
-        status,
-        body["message"].as_str().unwrap_or_default().to_owned(),
-    )
-}
-
 /// The same mistakes, from a `--scenario` file: the server does not start, and says why.
 fn refused_at_start(s: &Value) -> String {
     let dir = std::env::temp_dir().join(format!(
@@ -658,7 +641,7 @@ async fn unknown_route_names_are_refused_with_the_nearest_one() {
     ] {
         let s = json!({"name": "typo", "rules": [{"name": "fail-patches",
             "when": {"route": route}, "then": {"respond": {"status": 500}}}]});
-        for message in [refused(&app, &s).await.1, refused_at_start(&s)] {
+        for message in [post_scenario(&app, &s).await.1, refused_at_start(&s)] {
             assert!(
                 message.contains("scenario \"typo\"")
                     && message.contains("rules[0] (\"fail-patches\")")
@@ -677,7 +660,7 @@ async fn unknown_route_names_are_refused_with_the_nearest_one() {
     // Patterns that match some route still load.
     for route in ["users.*", "*.get", "*", "platform.users.list", "unknown"] {
         let s = json!({"name": "ok", "rules": [{"name": "r", "when": {"route": route}}]});
-        assert_eq!(refused(&app, &s).await.0, 201, "{route}");
+        assert_eq!(post_scenario(&app, &s).await.0, 201, "{route}");
         let resp = app
             .client
             .delete(app.url("/__admin/scenarios/ok"))
@@ -721,7 +704,7 @@ async fn type_errors_name_the_rule_the_field_and_the_expected_shape() {
         ),
     ] {
         let s = json!({"name": "typed", "rules": [{"name": "first"}, rule]});
-        let (status, message) = refused(&app, &s).await;
+        let (status, message) = post_scenario(&app, &s).await;
         assert_eq!(status, 400, "{message}");
         for message in [message, refused_at_start(&s)] {
             assert!(
@@ -734,7 +717,7 @@ async fn type_errors_name_the_rule_the_field_and_the_expected_shape() {
         }
     }
     // Outside the rules: the scenario's own fields.
-    let (status, message) = refused(&app, &json!({"name": "typed", "rules": {}})).await;
+    let (status, message) = post_scenario(&app, &json!({"name": "typed", "rules": {}})).await;
     assert_eq!(status, 400);
     assert!(
         message.contains("scenario \"typed\"")

@@ -10,10 +10,11 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createServer, request } from "node:http";
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from "node:fs";
+import { mkdtempSync, existsSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
+import { waitForFile } from "./files.mjs";
 
 const BIN = process.env.GSM_BIN;
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
@@ -28,21 +29,6 @@ let attacker; // the other origin's server
 let attackerUrl;
 let scratch;
 let browser;
-
-function waitForFile(path, ms) {
-  const deadline = Date.now() + ms;
-  return new Promise((ok, fail) => {
-    const tick = () => {
-      if (existsSync(path)) {
-        const s = readFileSync(path, "utf8");
-        if (s) return ok(s);
-      }
-      if (Date.now() > deadline) return fail(new Error("the server never wrote " + path));
-      setTimeout(tick, 25);
-    };
-    tick();
-  });
-}
 
 /** An admin call from this test, a client that is not a browser (JSON, no Origin). */
 async function admin(method, path, body) {

@@ -8,11 +8,12 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, copyFileSync, rmSync, existsSync } from "node:fs";
+import { mkdtempSync, mkdirSync, writeFileSync, copyFileSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { waitForFile } from "./files.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const BIN = process.env.GSM_BIN;
@@ -38,21 +39,6 @@ let context;
 let page;
 const urls = [];
 const unauthorised = [];
-
-function waitForFile(path, ms) {
-  const deadline = Date.now() + ms;
-  return new Promise((ok, fail) => {
-    const tick = () => {
-      if (existsSync(path)) {
-        const s = readFileSync(path, "utf8");
-        if (s) return ok(s);
-      }
-      if (Date.now() > deadline) return fail(new Error("the server never wrote " + path));
-      setTimeout(tick, 25);
-    };
-    tick();
-  });
-}
 
 async function call(method, path, { token, body, type, basic } = {}) {
   const headers = {};
