@@ -14,13 +14,13 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[cfg(feature = "cli")]
-use crate::clock::Clock;
+use crate::base::clock::Clock;
+use crate::base::secret::Hidden;
 use crate::compat::Compat;
 #[cfg(feature = "cli")]
 use crate::compat::SWITCHES;
+use crate::control::journal::redaction::Redaction;
 use crate::genesys::limits::LimitFlags;
-use crate::redaction::Redaction;
-use crate::secret::Hidden;
 
 /// Default bind address: loopback only, as a test tool should.
 pub(crate) const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -273,7 +273,7 @@ pub(crate) struct ServeArgs {
     #[arg(
         long,
         env = "GENESYS_MOCK_JOURNAL_BYTES",
-        default_value_t = crate::journal::limits::DEFAULT_JOURNAL_BYTES,
+        default_value_t = crate::control::journal::limits::DEFAULT_JOURNAL_BYTES,
         value_name = "N"
     )]
     pub journal_bytes: usize,
@@ -548,7 +548,7 @@ pub struct Config {
     /// Requests per minute per token; `None` is off (every layer too).
     pub rate_limit_per_minute: Option<u32>,
     /// `--rate-limit-layer`: named limits for every org (at most `rate_layer::MAX_LAYERS`).
-    pub rate_layers: Vec<crate::rate_layer::RateLayer>,
+    pub rate_layers: Vec<crate::ratelimit::layer::RateLayer>,
     pub max_body_bytes: usize,
     /// `--max-connections`.
     pub max_connections: usize,
@@ -571,7 +571,7 @@ pub struct Config {
     /// `--journal-redact`.
     pub journal_redact: Redaction,
     /// `--report-rule` and `--report-threshold`: the client report's server-wide settings.
-    pub report: crate::report::settings::Layer,
+    pub report: crate::control::report::settings::Layer,
 }
 
 /// Every field but the admin token as it is. The destructuring makes a new field a compile
@@ -654,9 +654,9 @@ impl Default for Config {
             admin_token: None,
             scenarios: Vec::new(),
             journal_size: 10_000,
-            journal_bytes: crate::journal::limits::DEFAULT_JOURNAL_BYTES,
+            journal_bytes: crate::control::journal::limits::DEFAULT_JOURNAL_BYTES,
             journal_redact: Redaction::default(),
-            report: crate::report::settings::Layer::default(),
+            report: crate::control::report::settings::Layer::default(),
         }
     }
 }
@@ -717,14 +717,14 @@ impl Config {
             .iter()
             .filter(|l| !l.trim().is_empty())
             .map(|l| {
-                crate::rate_layer::RateLayer::parse(l)
+                crate::ratelimit::layer::RateLayer::parse(l)
                     .map_err(|e| format!("--rate-limit-layer: {e}"))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        if rate_layers.len() > crate::rate_layer::MAX_LAYERS {
+        if rate_layers.len() > crate::ratelimit::layer::MAX_LAYERS {
             return Err(format!(
                 "--rate-limit-layer: at most {} layers",
-                crate::rate_layer::MAX_LAYERS
+                crate::ratelimit::layer::MAX_LAYERS
             ));
         }
         if args.max_body_bytes == 0 {
@@ -747,10 +747,10 @@ impl Config {
             "--max-patch-operations",
             args.max_patch_operations.as_deref(),
         )?;
-        if args.journal_bytes < crate::journal::limits::MIN_JOURNAL_BYTES {
+        if args.journal_bytes < crate::control::journal::limits::MIN_JOURNAL_BYTES {
             return Err(format!(
                 "--journal-bytes: must be at least {} (one entry at its largest)",
-                crate::journal::limits::MIN_JOURNAL_BYTES
+                crate::control::journal::limits::MIN_JOURNAL_BYTES
             ));
         }
         let journal_redact = match args.journal_redact.as_deref().map(str::trim) {
@@ -763,7 +763,7 @@ impl Config {
             "off" | "false" => false,
             other => return Err(format!("--admin: expected on or off, got {other:?}")),
         };
-        let mut report = crate::report::settings::Layer::default();
+        let mut report = crate::control::report::settings::Layer::default();
         for r in args.report_rules.iter().filter(|a| !a.trim().is_empty()) {
             report
                 .assign_rule(r)

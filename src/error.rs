@@ -12,7 +12,7 @@ use bytes::Bytes;
 use http::{HeaderValue, Response, StatusCode, header};
 use serde_json::{Value, json};
 
-use crate::http::{Body, full};
+use crate::edge::response::{Body, full};
 
 /// The schema URN of a SCIM error body (RFC 7644 §3.12).
 pub(crate) const SCIM_ERROR_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
@@ -319,9 +319,9 @@ impl ApiError {
     /// Renders the full response: status, body, content type, `Retry-After`, `Allow`.
     pub(crate) fn render(&self, surface: Surface, correlation_id: &str) -> Response<Body> {
         let content_type = if surface == Surface::Scim && !self.platform_only {
-            crate::http::SCIM_JSON
+            crate::edge::response::SCIM_JSON
         } else {
-            crate::http::JSON
+            crate::edge::response::JSON
         };
         let bytes = Bytes::from(self.body(surface, correlation_id).to_string());
         let mut resp = Response::new(full(bytes));

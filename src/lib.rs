@@ -81,77 +81,42 @@
     )
 )]
 
-mod admin;
-mod after_child;
+mod api;
+mod base;
 #[cfg(feature = "cli")]
 pub mod cli;
-mod client;
-mod clock;
 pub mod compat;
 mod config;
-#[cfg(feature = "cli")]
-mod end_state;
+mod control;
+mod edge;
+mod embed;
 mod error;
-#[cfg(feature = "cli")]
-mod exec;
-mod expect;
-#[cfg(feature = "cli")]
-mod export;
-mod fault;
-mod fixtures;
-#[cfg(feature = "cli")]
-mod gate;
 mod genesys;
-#[cfg(feature = "cli")]
-mod grade;
-mod handlers;
-#[cfg(feature = "cli")]
-mod healthcheck;
-mod http;
-mod instance;
-mod journal;
-#[cfg(feature = "cli")]
-mod logging;
-mod mock_server;
-mod overrides;
-mod rate_layer;
+mod pipeline;
 mod ratelimit;
-mod redaction;
-mod report;
-mod request;
-mod rng;
-mod route;
-mod router;
-mod scenario;
 mod scim;
-mod secret;
-mod server;
+mod seed;
 mod state;
 mod store;
-mod strict_json;
-mod tokens;
-mod upload;
-#[cfg(feature = "cli")]
-mod verify;
 
 /// The fixed bounds the server enforces (`docs/limits.md`), for tests that probe them.
 pub mod bounds {
-    pub use crate::fixtures::build::MAX_CLIENTS_PER_ORG;
+    pub use crate::control::journal::limits::{MAX_BODY_TEXT, MAX_HEADER_VALUE, MIN_JOURNAL_BYTES};
+    pub use crate::control::scenario::engine::MAX_SCENARIOS;
+    pub use crate::control::scenario::rule::MAX_RULES;
     pub use crate::genesys::user_budget::MAX_USERS;
-    pub use crate::journal::limits::{MAX_BODY_TEXT, MAX_HEADER_VALUE, MIN_JOURNAL_BYTES};
-    pub use crate::scenario::engine::MAX_SCENARIOS;
-    pub use crate::scenario::rule::MAX_RULES;
     pub use crate::scim::list::MAX_COUNT;
+    pub use crate::seed::build::MAX_CLIENTS_PER_ORG;
     pub use crate::store::MAX_ORGS;
-    pub use crate::tokens::{MAX_TOKENS, MAX_TOKENS_PER_CLIENT};
+    pub use crate::store::tokens::{MAX_TOKENS, MAX_TOKENS_PER_CLIENT};
 }
 
 pub use config::{Config, LogFormat};
-pub use fixtures::{DEFAULT_ORG, Error as FixtureError, validate};
-pub use http::Body;
-pub use mock_server::{Builder, Credentials, MockServer, StartError};
-pub use rate_layer::RateLayer;
-pub use redaction::Redaction;
-pub use router::handle;
-pub use server::run as serve;
+pub use control::journal::redaction::Redaction;
+pub use edge::listener::run as serve;
+pub use edge::response::Body;
+pub use embed::mock_server::{Builder, Credentials, MockServer, StartError};
+pub use pipeline::dispatch::handle;
+pub use ratelimit::layer::RateLayer;
+pub use seed::{DEFAULT_ORG, Error as FixtureError, validate};
 pub use state::{AppState, SetupError};

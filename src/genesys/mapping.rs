@@ -15,7 +15,7 @@ use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
-use crate::clock::format_time;
+use crate::base::clock::format_time;
 use crate::compat::{Compat, ContactLists, References, Unsupported};
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::doc_value::DocValue;
@@ -1517,17 +1517,16 @@ mod in_place_tests {
     /// that are empty, padded, non-ASCII or equal to what is stored.
     #[test]
     fn in_place_patches_build_the_user_the_general_path_builds() {
-        let spec = crate::fixtures::generator::Spec {
+        let spec = crate::seed::generator::Spec {
             org: "g".into(),
             users: 120,
             groups: 4,
             seed: 5,
         };
-        let text = crate::fixtures::generator::to_string(&spec);
-        let doc = crate::fixtures::read::parse("g.json", &text).unwrap();
+        let text = crate::seed::generator::to_string(&spec);
+        let doc = crate::seed::read::parse("g.json", &text).unwrap();
         let now = chrono::Utc::now();
-        let org =
-            crate::fixtures::build::build_org("g.json", 0, &doc.orgs[0], Some(1), now).unwrap();
+        let org = crate::seed::build::build_org("g.json", 0, &doc.orgs[0], Some(1), now).unwrap();
         let ent = |attr: &str| format!("{ENTERPRISE_USER}:{attr}");
         let cases = [
             ("title".to_owned(), "Lead"),
@@ -1602,21 +1601,16 @@ mod in_place_tests {
                 _ => {}
             }
         }
-        let text = crate::fixtures::generator::to_string(&crate::fixtures::generator::Spec {
+        let text = crate::seed::generator::to_string(&crate::seed::generator::Spec {
             org: "g".into(),
             users: 300,
             groups: 6,
             seed: 2,
         });
-        let doc = crate::fixtures::read::parse("g.json", &text).unwrap();
-        let org = crate::fixtures::build::build_org(
-            "g.json",
-            0,
-            &doc.orgs[0],
-            Some(1),
-            chrono::Utc::now(),
-        )
-        .unwrap();
+        let doc = crate::seed::read::parse("g.json", &text).unwrap();
+        let org =
+            crate::seed::build::build_org("g.json", 0, &doc.orgs[0], Some(1), chrono::Utc::now())
+                .unwrap();
         let mut unknown = Vec::new();
         let mut created = Compat::preset(Profile::Rfc);
         created.meta_created = true;
@@ -1645,23 +1639,18 @@ mod in_place_tests {
 
     #[test]
     fn other_bodies_take_the_general_path() {
-        let org = Org::new("p", "P", crate::rng::Seeded::new(Some(1)));
+        let org = Org::new("p", "P", crate::base::rng::Seeded::new(Some(1)));
         let compat = Compat::default();
-        let text = crate::fixtures::generator::to_string(&crate::fixtures::generator::Spec {
+        let text = crate::seed::generator::to_string(&crate::seed::generator::Spec {
             org: "g".into(),
             users: 3,
             groups: 1,
             seed: 1,
         });
-        let doc = crate::fixtures::read::parse("g.json", &text).unwrap();
-        let full = crate::fixtures::build::build_org(
-            "g.json",
-            0,
-            &doc.orgs[0],
-            Some(1),
-            chrono::Utc::now(),
-        )
-        .unwrap();
+        let doc = crate::seed::read::parse("g.json", &text).unwrap();
+        let full =
+            crate::seed::build::build_org("g.json", 0, &doc.orgs[0], Some(1), chrono::Utc::now())
+                .unwrap();
         let u = full.users().next().unwrap();
         let ctx = WriteCtx {
             org: &org,
@@ -1691,8 +1680,8 @@ mod in_place_tests {
 #[cfg(test)]
 mod rfc_switch_tests {
     use super::*;
+    use crate::base::rng::Seeded;
     use crate::compat::Profile;
-    use crate::rng::Seeded;
 
     fn write(body: Value, compat: &Compat) -> ApiResult<User> {
         let org = Org::new("o", "O", Seeded::new(Some(1)));

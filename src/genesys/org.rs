@@ -13,6 +13,8 @@ use chrono::{DateTime, Utc};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
+use crate::base::rng::Seeded;
+use crate::compat::layer::Overrides;
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::group::Group;
 use crate::genesys::index::{Posting, UserIndexes};
@@ -21,9 +23,7 @@ use crate::genesys::limits::{LimitSettings, Limits};
 use crate::genesys::render_cache::RenderCache;
 use crate::genesys::user::{User, UserState};
 use crate::genesys::user_budget::UserBudget;
-use crate::overrides::Overrides;
-use crate::rate_layer::RateLayer;
-use crate::rng::Seeded;
+use crate::ratelimit::layer::RateLayer;
 
 /// A named reference record (role, skill, language).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,0 +1,142 @@
+//! SCIM Groups: list, get, replace and patch membership. Groups come only from the org's
+//! fixtures; POST and DELETE answer 405 (see `handlers::scim`).
+
+use http::{Response, StatusCode};
+use serde_json::Value;
+
+use crate::api::{
+    Session, check_if_match, json_body, list_query, not_modified, projection, scim_resource,
+};
+use crate::edge::response::{Body, SCIM_JSON, json_response};
+use crate::error::{ApiError, ApiResult};
+use crate::genesys::group::Group;
+use crate::genesys::mapping;
+use crate::genesys::org::Org;
+use crate::pipeline::context::ApiRequest;
+use crate::scim::filter::{self, Filter};
+use crate::scim::list;
+use crate::scim::patch;
+use crate::scim::projection::Projection;
+use crate::scim::schema::ResourceKind;
+
+/// `GET /Groups`, optionally filtered (`displayName eq "Sales"` matches case-insensitively,
+/// as Entra needs).
+pub(crate) fn list(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
+    let (page, filter) = list_query(ctx, req, ResourceKind::Group)?;
+    let proj = projection(ctx, req);
+    let (total, resources) = search_page(ctx, filter.as_ref(), &proj, page);
+    Ok(json_response(
+        StatusCode::OK,
+        SCIM_JSON,
+        &list::response(total, page, resources),
+    ))
+}
+
+/// One page of groups, and how many match in all: `GET /Groups`, and the groups of
+/// `POST /.search` (`handlers::search`).
+pub(crate) fn search_page(
+    ctx: &Session,
+    filter: Option<&Filter>,
+    proj: &Projection,
+    page: list::Page,
+) -> (usize, Vec<Value>) {
+    let org = ctx.org.read();
+    let view = ctx.view(&org);
+    // Members are built only where they can matter: for a filter that names them, and for
+    // the page, when the projection keeps them.
+    let filter_needs_members = filter.is_some_and(|f| {
+        let mut named = false;
+        f.walk(&mut |node| {
+            named |= match node {
+                Filter::Compare { path, .. }
+                | Filter::Present(path)
+                | Filter::ValuePath { path, .. } => path.name.eq_ignore_ascii_case("members"),
+                _ => false,
+            }
+        });
+        named
+    });
+    let matched: Vec<&Group> = org
+        .groups()
+        .filter(|g| g.scim_visible())
+        .filter(|g| {
+            filter.is_none_or(|f| {
+                let json = mapping::group_to_scim_with(g, &view, filter_needs_members);
+                filter::matches(f, &json, ResourceKind::Group)
+            })
+        })
+        .collect();
+    let members = proj.keeps("members", ResourceKind::Group);
+    let resources: Vec<Value> = matched[page.slice(&matched)]
+        .iter()
+        .map(|g| {
+            proj.apply(
+                mapping::group_to_scim_with(g, &view, members),
+                ResourceKind::Group,
+            )
+        })
+        .collect();
+    (matched.len(), resources)
+}
+
+fn find<'a>(org: &'a Org, id: &str) -> ApiResult<&'a Group> {
+    org.group(id)
+        .filter(|g| g.scim_visible())
+        .ok_or_else(|| ApiError::not_found(format!("Group {id} not found.")))
+}
+
+/// `GET /Groups/{id}`.
+pub(crate) fn get(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
+    let org = ctx.org.read();
+    let group = find(&org, id)?;
+    if let Some(resp) = not_modified(req, group.version) {
+        return Ok(resp);
+    }
+    let view = ctx.view(&org);
+    let proj = projection(ctx, req);
+    let members = proj.keeps("members", ResourceKind::Group);
+    let body = proj.apply(
+        mapping::group_to_scim_with(group, &view, members),
+        ResourceKind::Group,
+    );
+    Ok(scim_resource(StatusCode::OK, &body, group.version))
+}
+
+/// `PUT /Groups/{id}`: replaces the member set (and `externalId`).
+pub(crate) fn replace(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
+    let body = json_body(req)?;
+    write(ctx, req, id, |_, previous| {
+        mapping::group_from_scim(body, previous)
+    })
+}
+
+/// `PATCH /Groups/{id}`: membership changes in every form Entra, Okta and seed 002 send.
+pub(crate) fn patch(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
+    let body = json_body(req)?;
+    write(ctx, req, id, |org, previous| {
+        org.limits.check_patch_operations(body)?;
+        let view = ctx.view(org);
+        let mut json = mapping::group_to_scim(previous, &view);
+        patch::apply(&mut json, body, ResourceKind::Group, &ctx.compat)?;
+        mapping::group_from_scim(&json, previous)
+    })
+}
+
+fn write(
+    ctx: &Session,
+    req: &ApiRequest,
+    id: &str,
+    build: impl FnOnce(&Org, &Group) -> ApiResult<Group>,
+) -> ApiResult<Response<Body>> {
+    let mut org = ctx.org.write();
+    let previous = find(&org, id)?.clone();
+    check_if_match(req, ctx, previous.version)?;
+    let group = build(&org, &previous)?;
+    let (group, _) = org.put_group(group, ctx.now)?;
+    let view = ctx.view(&org);
+    Ok(scim_resource(
+        StatusCode::OK,
+        &mapping::group_to_scim(&group, &view),
+        group.version,
+    ))
+}
