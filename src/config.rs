@@ -273,7 +273,7 @@ pub(crate) struct ServeArgs {
     #[arg(
         long,
         env = "GENESYS_MOCK_JOURNAL_BYTES",
-        default_value_t = crate::control::journal::limits::DEFAULT_JOURNAL_BYTES,
+        default_value_t = crate::control::journal::truncation::DEFAULT_JOURNAL_BYTES,
         value_name = "N"
     )]
     pub journal_bytes: usize,
@@ -654,7 +654,7 @@ impl Default for Config {
             admin_token: None,
             scenarios: Vec::new(),
             journal_size: 10_000,
-            journal_bytes: crate::control::journal::limits::DEFAULT_JOURNAL_BYTES,
+            journal_bytes: crate::control::journal::truncation::DEFAULT_JOURNAL_BYTES,
             journal_redact: Redaction::default(),
             report: crate::control::report::settings::Layer::default(),
         }
@@ -747,10 +747,10 @@ impl Config {
             "--max-patch-operations",
             args.max_patch_operations.as_deref(),
         )?;
-        if args.journal_bytes < crate::control::journal::limits::MIN_JOURNAL_BYTES {
+        if args.journal_bytes < crate::control::journal::truncation::MIN_JOURNAL_BYTES {
             return Err(format!(
                 "--journal-bytes: must be at least {} (one entry at its largest)",
-                crate::control::journal::limits::MIN_JOURNAL_BYTES
+                crate::control::journal::truncation::MIN_JOURNAL_BYTES
             ));
         }
         let journal_redact = match args.journal_redact.as_deref().map(str::trim) {

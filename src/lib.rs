@@ -101,7 +101,9 @@ mod store;
 
 /// The fixed bounds the server enforces (`docs/limits.md`), for tests that probe them.
 pub mod bounds {
-    pub use crate::control::journal::limits::{MAX_BODY_TEXT, MAX_HEADER_VALUE, MIN_JOURNAL_BYTES};
+    pub use crate::control::journal::truncation::{
+        MAX_BODY_TEXT, MAX_HEADER_VALUE, MIN_JOURNAL_BYTES,
+    };
     pub use crate::control::scenario::engine::MAX_SCENARIOS;
     pub use crate::control::scenario::rule::MAX_RULES;
     pub use crate::genesys::user_budget::MAX_USERS;

@@ -121,7 +121,7 @@ impl AppState {
             .load_files(&config.scenarios)
             .map_err(SetupError::Scenario)?;
         Ok(Self {
-            journal: Journal::with_limits(crate::control::journal::Limits {
+            journal: Journal::with_limits(crate::control::journal::Capacity {
                 entries: config.journal_size,
                 bytes: config.journal_bytes,
                 redaction: config.journal_redact.clone(),

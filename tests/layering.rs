@@ -4,7 +4,7 @@
 //! [`LAYERS`] is the one place the layer order is written down. A new top-level module must
 //! be added to it (the test says so), at the lowest place whose imports it satisfies. What
 //! counts as an import: a `crate::…` path (in a `use` or inline), a `super::…` path, and a
-//! path through a child module the file declares (`pub use engine::Plan` in a `mod.rs`).
+//! path through a child module the file declares (`pub use engine::Firing` in a `mod.rs`).
 //! `mod` declarations themselves, comments, and `#[cfg(test)] mod tests` blocks (and the
 //! `tests*.rs` files they load) do not count: tests may reach anywhere.
 //!

@@ -13,7 +13,7 @@ use crate::scim::schema::{self, Attribute, RESOURCE_SCHEMAS, Schema};
 /// `GET /ServiceProviderConfig`. Genesys' actual values are undocumented; these describe what
 /// this mock (and, as far as is known, Genesys) supports: PATCH and ETags yes; bulk, sort and
 /// password change no; filters yes.
-pub(crate) fn service_provider_config(ctx: &Session) -> ApiResult<Response<Body>> {
+pub(crate) fn service_provider_config(session: &Session) -> ApiResult<Response<Body>> {
     let body = json!({
         "schemas": [schema::SERVICE_PROVIDER_CONFIG],
         "documentationUri": "https://developer.genesys.cloud/useragentmanagement/scim/",
@@ -32,14 +32,14 @@ pub(crate) fn service_provider_config(ctx: &Session) -> ApiResult<Response<Body>
         }],
         "meta": {
             "resourceType": "ServiceProviderConfig",
-            "location": format!("{}/ServiceProviderConfig", ctx.scim_base),
+            "location": format!("{}/ServiceProviderConfig", session.scim_base),
         }
     });
     Ok(json_response(StatusCode::OK, SCIM_JSON, &body))
 }
 
-fn resource_type_json(ctx: &Session, id: &str) -> Option<Value> {
-    let user_extensions: &[&str] = if ctx.compat.genesys_attributes {
+fn resource_type_json(session: &Session, id: &str) -> Option<Value> {
+    let user_extensions: &[&str] = if session.compat.genesys_attributes {
         &[schema::ENTERPRISE_USER, schema::GENESYS_USER]
     } else {
         &[schema::ENTERPRISE_USER]
@@ -58,22 +58,22 @@ fn resource_type_json(ctx: &Session, id: &str) -> Option<Value> {
         "endpoint": endpoint,
         "schema": schema,
         "schemaExtensions": extensions.iter().map(|e| json!({"schema": e, "required": false})).collect::<Vec<_>>(),
-        "meta": {"resourceType": "ResourceType", "location": format!("{}/ResourceTypes/{name}", ctx.scim_base)},
+        "meta": {"resourceType": "ResourceType", "location": format!("{}/ResourceTypes/{name}", session.scim_base)},
     }))
 }
 
 /// `GET /ResourceTypes`.
-pub(crate) fn resource_types(ctx: &Session) -> ApiResult<Response<Body>> {
+pub(crate) fn resource_types(session: &Session) -> ApiResult<Response<Body>> {
     let list: Vec<Value> = ["User", "Group"]
         .iter()
-        .filter_map(|r| resource_type_json(ctx, r))
+        .filter_map(|r| resource_type_json(session, r))
         .collect();
     Ok(json_response(StatusCode::OK, SCIM_JSON, &list_of(list)))
 }
 
 /// `GET /ResourceTypes/{id}`.
-pub(crate) fn resource_type(ctx: &Session, id: &str) -> ApiResult<Response<Body>> {
-    let body = resource_type_json(ctx, id)
+pub(crate) fn resource_type(session: &Session, id: &str) -> ApiResult<Response<Body>> {
+    let body = resource_type_json(session, id)
         .ok_or_else(|| ApiError::not_found(format!("ResourceType {id} not found.")))?;
     Ok(json_response(StatusCode::OK, SCIM_JSON, &body))
 }
@@ -114,19 +114,21 @@ fn attribute_json(a: &Attribute) -> Value {
 
 /// The schemas this request offers: all of them, less what Genesys adds to the RFC user when
 /// `genesys-attributes` is off (the `schemas_follow_genesys_attributes` test).
-fn offered(ctx: &Session) -> impl Iterator<Item = &'static Schema> + '_ {
+fn offered(session: &Session) -> impl Iterator<Item = &'static Schema> + '_ {
     RESOURCE_SCHEMAS.iter().filter(|s| {
-        ctx.compat.genesys_attributes || !s.id.eq_ignore_ascii_case(schema::GENESYS_USER)
+        session.compat.genesys_attributes || !s.id.eq_ignore_ascii_case(schema::GENESYS_USER)
     })
 }
 
-fn schema_json(ctx: &Session, s: &Schema) -> Value {
+fn schema_json(session: &Session, s: &Schema) -> Value {
     let offered = |a: &&Attribute| {
-        ctx.compat.genesys_attributes || !schema::is_genesys_addition(s.id, a.name)
+        session.compat.genesys_attributes || !schema::is_genesys_addition(s.id, a.name)
     };
     // `genesys-defaults` changes how `active` is returned; the projection reads the same.
     let as_served = |a: &'static Attribute| match s.id {
-        schema::USER => schema::user_attribute(a.name, ctx.compat.genesys_defaults).unwrap_or(a),
+        schema::USER => {
+            schema::user_attribute(a.name, session.compat.genesys_defaults).unwrap_or(a)
+        }
         _ => a,
     };
     json!({
@@ -135,30 +137,30 @@ fn schema_json(ctx: &Session, s: &Schema) -> Value {
         "name": s.name,
         "description": s.description,
         "attributes": s.attributes.iter().filter(|a| a.name != "id" && a.name != "meta").filter(offered).map(|a| attribute_json(as_served(a))).collect::<Vec<_>>(),
-        "meta": {"resourceType": "Schema", "location": format!("{}/Schemas/{}", ctx.scim_base, s.id)},
+        "meta": {"resourceType": "Schema", "location": format!("{}/Schemas/{}", session.scim_base, s.id)},
     })
 }
 
 /// `GET /Schemas`. A filter answers 403: Genesys documents "Filtered results are invalid and
 /// return 403 Unauthorized".
-pub(crate) fn schemas(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
+pub(crate) fn schemas(session: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
     if req.query_map().contains_key("filter") {
         return Err(ApiError::forbidden(
             "Filtered results are invalid for Schemas.",
         ));
     }
-    let list: Vec<Value> = offered(ctx).map(|s| schema_json(ctx, s)).collect();
+    let list: Vec<Value> = offered(session).map(|s| schema_json(session, s)).collect();
     Ok(json_response(StatusCode::OK, SCIM_JSON, &list_of(list)))
 }
 
 /// `GET /Schemas/{urn}`.
-pub(crate) fn schema(ctx: &Session, id: &str) -> ApiResult<Response<Body>> {
-    let s = offered(ctx)
+pub(crate) fn schema(session: &Session, id: &str) -> ApiResult<Response<Body>> {
+    let s = offered(session)
         .find(|s| s.id.eq_ignore_ascii_case(id))
         .ok_or_else(|| ApiError::not_found(format!("Schema {id} not found.")))?;
     Ok(json_response(
         StatusCode::OK,
         SCIM_JSON,
-        &schema_json(ctx, s),
+        &schema_json(session, s),
     ))
 }

@@ -44,7 +44,7 @@ enum Target {
 /// `GET /api/v2/users/externalid/{authorityName}/{externalKey}`: the platform user holding
 /// that pair, with `?expand=`.
 pub(crate) fn lookup(
-    ctx: &Session,
+    session: &Session,
     req: &ApiRequest,
     segs: &[String],
 ) -> ApiResult<Response<Body>> {
@@ -57,10 +57,10 @@ pub(crate) fn lookup(
             ),
         ));
     }
-    let org = ctx.org.read();
+    let org = session.org.read();
     let (authority, key) = match segs {
         [a, k] => (a.clone(), k.clone()),
-        _ => match_known_entry(segs, ctx, &org).ok_or_else(|| shape_not_found(req, segs))?,
+        _ => match_known_entry(segs, session, &org).ok_or_else(|| shape_not_found(req, segs))?,
     };
     let user = org.user_by_external(&authority, &key).ok_or_else(|| {
         ApiError::not_found(format!(
@@ -73,24 +73,24 @@ pub(crate) fn lookup(
 
 /// `/api/v2/users/{userId}/externalid[/{authorityName}[/{externalKey}]]`.
 pub(crate) fn for_user(
-    ctx: &Session,
+    session: &Session,
     req: &ApiRequest,
     user_id: &str,
     segs: &[String],
 ) -> ApiResult<Response<Body>> {
     let target = {
-        let org = ctx.org.read();
-        target(req, segs, ctx, &org)?
+        let org = session.org.read();
+        target(req, segs, session, &org)?
     };
     let m = &req.method;
     match (&target, m) {
-        (Target::List, &Method::GET) => list(ctx, user_id),
-        (Target::List, &Method::POST) => add(ctx, req, user_id),
+        (Target::List, &Method::GET) => list(session, user_id),
+        (Target::List, &Method::POST) => add(session, req, user_id),
         (Target::List, _) => Err(ApiError::method_not_allowed(
             "GET, POST",
             format!("{m} is not allowed on /api/v2/users/{{userId}}/externalid."),
         )),
-        (Target::Authority(a), &Method::GET) => get_one(ctx, user_id, a),
+        (Target::Authority(a), &Method::GET) => get_one(session, user_id, a),
         (Target::Authority(_), _) => Err(ApiError::method_not_allowed(
             "GET",
             format!(
@@ -98,7 +98,7 @@ pub(crate) fn for_user(
                  DELETE needs the key too: .../externalid/{{authorityName}}/{{externalKey}}."
             ),
         )),
-        (Target::Entry(a, k), &Method::DELETE) => delete(ctx, user_id, a, k),
+        (Target::Entry(a, k), &Method::DELETE) => delete(session, user_id, a, k),
         (Target::Entry(..), _) => Err(ApiError::method_not_allowed(
             "DELETE",
             format!(
@@ -110,13 +110,13 @@ pub(crate) fn for_user(
 
 /// Works out what the segments name. Two segments are an (authority, key) pair unless, under
 /// `match-known`, a GET names a known authority that contains one raw `/`.
-fn target(req: &ApiRequest, segs: &[String], ctx: &Session, org: &Org) -> ApiResult<Target> {
-    let match_known = ctx.compat.raw_slash_authority == RawSlashAuthority::MatchKnown;
+fn target(req: &ApiRequest, segs: &[String], session: &Session, org: &Org) -> ApiResult<Target> {
+    let match_known = session.compat.raw_slash_authority == RawSlashAuthority::MatchKnown;
     let whole = || {
         let joined = segs.join("/");
         (match_known && org.knows_authority(&joined)).then_some(Target::Authority(joined))
     };
-    let entry = || match_known_entry(segs, ctx, org).map(|(a, k)| Target::Entry(a, k));
+    let entry = || match_known_entry(segs, session, org).map(|(a, k)| Target::Entry(a, k));
     match segs {
         [] => Ok(Target::List),
         [a] => Ok(Target::Authority(a.clone())),
@@ -138,8 +138,8 @@ fn target(req: &ApiRequest, segs: &[String], ctx: &Session, org: &Org) -> ApiRes
 
 /// Under `match-known`: the longest run of leading segments that, joined with `/`, is an
 /// authority the org knows, and the rest (joined the same way) as the key.
-fn match_known_entry(segs: &[String], ctx: &Session, org: &Org) -> Option<(String, String)> {
-    if ctx.compat.raw_slash_authority != RawSlashAuthority::MatchKnown {
+fn match_known_entry(segs: &[String], session: &Session, org: &Org) -> Option<(String, String)> {
+    if session.compat.raw_slash_authority != RawSlashAuthority::MatchKnown {
         return None;
     }
     (1..segs.len()).rev().find_map(|n| {
@@ -196,15 +196,15 @@ fn identifiers(user: &User) -> Value {
 }
 
 /// `GET .../externalid`: every id of the user, the `x-pc:scimv2:v1` one included.
-fn list(ctx: &Session, user_id: &str) -> ApiResult<Response<Body>> {
-    let org = ctx.org.read();
+fn list(session: &Session, user_id: &str) -> ApiResult<Response<Body>> {
+    let org = session.org.read();
     let user = org.user(user_id).ok_or_else(|| user_not_found(user_id))?;
     Ok(json_response(StatusCode::OK, JSON, &identifiers(user)))
 }
 
 /// `GET .../externalid/{authorityName}`: the user's id under that authority.
-fn get_one(ctx: &Session, user_id: &str, authority: &str) -> ApiResult<Response<Body>> {
-    let org = ctx.org.read();
+fn get_one(session: &Session, user_id: &str, authority: &str) -> ApiResult<Response<Body>> {
+    let org = session.org.read();
     let user = org.user(user_id).ok_or_else(|| user_not_found(user_id))?;
     let e = user
         .external_ids
@@ -238,8 +238,8 @@ fn required(body: &Value, field: &str) -> ApiResult<String> {
 /// Re-POSTing an authority the user already has follows `Compat::external_id_repost`:
 /// `conflict` (default) answers 409, as the forum report found ("I can add all … but not update
 /// them"); `replace` swaps the key (and re-POSTing the same pair is then a no-op).
-fn add(ctx: &Session, req: &ApiRequest, user_id: &str) -> ApiResult<Response<Body>> {
-    let mut org = ctx.org.write();
+fn add(session: &Session, req: &ApiRequest, user_id: &str) -> ApiResult<Response<Body>> {
+    let mut org = session.org.write();
     let mut user = org
         .user(user_id)
         .cloned()
@@ -267,7 +267,7 @@ fn add(ctx: &Session, req: &ApiRequest, user_id: &str) -> ApiResult<Response<Bod
         .iter()
         .position(|e| e.authority_name == authority)
     {
-        Some(i) => match ctx.compat.external_id_repost {
+        Some(i) => match session.compat.external_id_repost {
             ExternalIdRepost::Conflict => {
                 return Err(ApiError::conflict(format!(
                     "User {user_id} already has an external id under authority {authority:?} \
@@ -295,7 +295,7 @@ fn add(ctx: &Session, req: &ApiRequest, user_id: &str) -> ApiResult<Response<Bod
             user.external_ids.push(pair);
         }
     }
-    let (user, _) = org.put_user(user, ctx.now)?;
+    let (user, _) = org.put_user(user, session.now)?;
     Ok(json_response(
         StatusCode::CREATED,
         JSON,
@@ -305,8 +305,13 @@ fn add(ctx: &Session, req: &ApiRequest, user_id: &str) -> ApiResult<Response<Bod
 
 /// `DELETE .../externalid/{authorityName}/{externalKey}`: 204, or 404 when the user has no
 /// such pair.
-fn delete(ctx: &Session, user_id: &str, authority: &str, key: &str) -> ApiResult<Response<Body>> {
-    let mut org = ctx.org.write();
+fn delete(
+    session: &Session,
+    user_id: &str,
+    authority: &str,
+    key: &str,
+) -> ApiResult<Response<Body>> {
+    let mut org = session.org.write();
     let mut user = org
         .user(user_id)
         .cloned()
@@ -323,7 +328,7 @@ fn delete(ctx: &Session, user_id: &str, authority: &str, key: &str) -> ApiResult
              names and keys are case-sensitive."
         )));
     }
-    org.put_user(user, ctx.now)?;
+    org.put_user(user, session.now)?;
     Ok(status_response(StatusCode::NO_CONTENT))
 }
 

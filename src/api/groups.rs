@@ -21,10 +21,10 @@ use crate::scim::schema::ResourceKind;
 
 /// `GET /Groups`, optionally filtered (`displayName eq "Sales"` matches case-insensitively,
 /// as Entra needs).
-pub(crate) fn list(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
-    let (page, filter) = list_query(ctx, req, ResourceKind::Group)?;
-    let proj = projection(ctx, req);
-    let (total, resources) = search_page(ctx, filter.as_ref(), &proj, page);
+pub(crate) fn list(session: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
+    let (page, filter) = list_query(session, req, ResourceKind::Group)?;
+    let proj = projection(session, req);
+    let (total, resources) = search_page(session, filter.as_ref(), &proj, page);
     Ok(json_response(
         StatusCode::OK,
         SCIM_JSON,
@@ -35,13 +35,13 @@ pub(crate) fn list(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>>
 /// One page of groups, and how many match in all: `GET /Groups`, and the groups of
 /// `POST /.search` (`handlers::search`).
 pub(crate) fn search_page(
-    ctx: &Session,
+    session: &Session,
     filter: Option<&Filter>,
     proj: &Projection,
     page: list::Page,
 ) -> (usize, Vec<Value>) {
-    let org = ctx.org.read();
-    let view = ctx.view(&org);
+    let org = session.org.read();
+    let view = session.view(&org);
     // Members are built only where they can matter: for a filter that names them, and for
     // the page, when the projection keeps them.
     let filter_needs_members = filter.is_some_and(|f| {
@@ -86,14 +86,14 @@ fn find<'a>(org: &'a Org, id: &str) -> ApiResult<&'a Group> {
 }
 
 /// `GET /Groups/{id}`.
-pub(crate) fn get(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
-    let org = ctx.org.read();
+pub(crate) fn get(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
+    let org = session.org.read();
     let group = find(&org, id)?;
     if let Some(resp) = not_modified(req, group.version) {
         return Ok(resp);
     }
-    let view = ctx.view(&org);
-    let proj = projection(ctx, req);
+    let view = session.view(&org);
+    let proj = projection(session, req);
     let members = proj.keeps("members", ResourceKind::Group);
     let body = proj.apply(
         mapping::group_to_scim_with(group, &view, members),
@@ -103,37 +103,37 @@ pub(crate) fn get(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Respon
 }
 
 /// `PUT /Groups/{id}`: replaces the member set (and `externalId`).
-pub(crate) fn replace(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
+pub(crate) fn replace(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
-    write(ctx, req, id, |_, previous| {
+    write(session, req, id, |_, previous| {
         mapping::group_from_scim(body, previous)
     })
 }
 
 /// `PATCH /Groups/{id}`: membership changes in every form Entra, Okta and seed 002 send.
-pub(crate) fn patch(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
+pub(crate) fn patch(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
-    write(ctx, req, id, |org, previous| {
+    write(session, req, id, |org, previous| {
         org.limits.check_patch_operations(body)?;
-        let view = ctx.view(org);
+        let view = session.view(org);
         let mut json = mapping::group_to_scim(previous, &view);
-        patch::apply(&mut json, body, ResourceKind::Group, &ctx.compat)?;
+        patch::apply(&mut json, body, ResourceKind::Group, &session.compat)?;
         mapping::group_from_scim(&json, previous)
     })
 }
 
 fn write(
-    ctx: &Session,
+    session: &Session,
     req: &ApiRequest,
     id: &str,
     build: impl FnOnce(&Org, &Group) -> ApiResult<Group>,
 ) -> ApiResult<Response<Body>> {
-    let mut org = ctx.org.write();
+    let mut org = session.org.write();
     let previous = find(&org, id)?.clone();
-    check_if_match(req, ctx, previous.version)?;
+    check_if_match(req, session, previous.version)?;
     let group = build(&org, &previous)?;
-    let (group, _) = org.put_group(group, ctx.now)?;
-    let view = ctx.view(&org);
+    let (group, _) = org.put_group(group, session.now)?;
+    let view = session.view(&org);
     Ok(scim_resource(
         StatusCode::OK,
         &mapping::group_to_scim(&group, &view),

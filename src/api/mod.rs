@@ -101,41 +101,41 @@ impl Session {
 
 /// Dispatches a SCIM route by method.
 pub(crate) fn scim(
-    ctx: &Session,
+    session: &Session,
     req: &ApiRequest,
     route: &ScimRoute,
 ) -> ApiResult<Response<Body>> {
     let m = &req.method;
     match route {
         ScimRoute::Users => match *m {
-            Method::GET => users::list(ctx, req),
-            Method::POST => users::create(ctx, req),
+            Method::GET => users::list(session, req),
+            Method::POST => users::create(session, req),
             _ => Err(ApiError::method_not_allowed(
                 "GET, POST",
                 format!("{m} is not allowed on Users."),
             )),
         },
         ScimRoute::User(id) => match *m {
-            Method::GET => users::get(ctx, req, id),
-            Method::PUT => users::replace(ctx, req, id),
-            Method::PATCH => users::patch(ctx, req, id),
-            Method::DELETE => users::delete(ctx, req, id),
+            Method::GET => users::get(session, req, id),
+            Method::PUT => users::replace(session, req, id),
+            Method::PATCH => users::patch(session, req, id),
+            Method::DELETE => users::delete(session, req, id),
             _ => Err(ApiError::method_not_allowed(
                 "GET, PUT, PATCH, DELETE",
                 format!("{m} is not allowed on a User."),
             )),
         },
         ScimRoute::Groups => match *m {
-            Method::GET => groups::list(ctx, req),
+            Method::GET => groups::list(session, req),
             _ => Err(ApiError::method_not_allowed(
                 "GET",
                 "Groups cannot be created through SCIM in Genesys Cloud; they come from the org (fixtures).",
             )),
         },
         ScimRoute::Group(id) => match *m {
-            Method::GET => groups::get(ctx, req, id),
-            Method::PUT => groups::replace(ctx, req, id),
-            Method::PATCH => groups::patch(ctx, req, id),
+            Method::GET => groups::get(session, req, id),
+            Method::PUT => groups::replace(session, req, id),
+            Method::PATCH => groups::patch(session, req, id),
             _ => Err(ApiError::method_not_allowed(
                 "GET, PUT, PATCH",
                 format!(
@@ -143,13 +143,15 @@ pub(crate) fn scim(
                 ),
             )),
         },
-        ScimRoute::ServiceProviderConfig => get_only(m, || discovery::service_provider_config(ctx)),
-        ScimRoute::ResourceTypes => get_only(m, || discovery::resource_types(ctx)),
-        ScimRoute::ResourceType(id) => get_only(m, || discovery::resource_type(ctx, id)),
-        ScimRoute::Schemas => get_only(m, || discovery::schemas(ctx, req)),
-        ScimRoute::Schema(id) => get_only(m, || discovery::schema(ctx, id)),
-        ScimRoute::Search => match (m, ctx.compat.dot_search) {
-            (&Method::POST, DotSearch::Serve) => search::root(ctx, req),
+        ScimRoute::ServiceProviderConfig => {
+            get_only(m, || discovery::service_provider_config(session))
+        }
+        ScimRoute::ResourceTypes => get_only(m, || discovery::resource_types(session)),
+        ScimRoute::ResourceType(id) => get_only(m, || discovery::resource_type(session, id)),
+        ScimRoute::Schemas => get_only(m, || discovery::schemas(session, req)),
+        ScimRoute::Schema(id) => get_only(m, || discovery::schema(session, id)),
+        ScimRoute::Search => match (m, session.compat.dot_search) {
+            (&Method::POST, DotSearch::Serve) => search::root(session, req),
             (&Method::POST, DotSearch::NotImplemented) => Err(ApiError::not_implemented(
                 "POST /.search (a search across resource types) is not supported (dot-search=501).",
             )),
@@ -217,10 +219,10 @@ pub(crate) fn etag_matches(header_value: &str, version: u64) -> bool {
 
 /// Enforces `If-Match`: on mismatch, `invalidVers` with the status `version-mismatch-status`
 /// picks (default 400, per the Genesys SDK parameter docs).
-pub(crate) fn check_if_match(req: &ApiRequest, ctx: &Session, version: u64) -> ApiResult<()> {
+pub(crate) fn check_if_match(req: &ApiRequest, session: &Session, version: u64) -> ApiResult<()> {
     match req.header(header::IF_MATCH) {
         Some(v) if !etag_matches(v, version) => Err(ApiError::invalid_vers(
-            ctx.compat.version_mismatch(),
+            session.compat.version_mismatch(),
             format!(
                 "Version {v} does not match current version {}.",
                 etag(version)
@@ -263,7 +265,7 @@ fn set_etag(resp: &mut Response<Body>, version: u64) {
 /// The paging and filter parameters of a SCIM list, validated: `startIndex`/`count`, the
 /// filter parsed and checked against the profile, and `large-count-429` applied.
 pub(crate) fn list_query(
-    ctx: &Session,
+    session: &Session,
     req: &ApiRequest,
     kind: ResourceKind,
 ) -> ApiResult<(Page, Option<Filter>)> {
@@ -281,11 +283,11 @@ pub(crate) fn list_query(
                 let shown = filter::excerpt(text);
                 ApiError::invalid_filter(format!("Invalid filter {shown:?}: {e}"))
             })?;
-            filter::check_profile(&f, kind, ctx.compat.profile)?;
+            filter::check_profile(&f, kind, session.compat.profile)?;
             Some(f)
         }
     };
-    if ctx.compat.large_count_429 && page.count > list::DEFAULT_COUNT {
+    if session.compat.large_count_429 && page.count > list::DEFAULT_COUNT {
         return Err(ApiError::too_many_requests(1));
     }
     Ok((page, filter))
@@ -293,11 +295,11 @@ pub(crate) fn list_query(
 
 /// `attributes` / `excludedAttributes` from the query (comma-separated or repeated), under
 /// this request's switches.
-pub(crate) fn projection(ctx: &Session, req: &ApiRequest) -> Projection {
+pub(crate) fn projection(session: &Session, req: &ApiRequest) -> Projection {
     let q = req.query_map();
     let get = |k: &str| q.get(&k.to_ascii_lowercase()).cloned().unwrap_or_default();
     Projection {
-        optional_active: !ctx.compat.genesys_defaults,
+        optional_active: !session.compat.genesys_defaults,
         ..Projection::from_params(&get("attributes"), &get("excludedAttributes"))
     }
 }

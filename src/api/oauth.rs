@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::edge::response::{Body, JSON, json_response};
 use crate::error::{ApiError, ApiResult};
-use crate::pipeline::context::{ApiRequest, Credentials};
+use crate::pipeline::context::{ApiRequest, Presented};
 use crate::state::AppState;
 use crate::store::Token;
 
@@ -24,21 +24,21 @@ pub(crate) fn token(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Bo
     let form: Vec<(String, String)> = form_urlencoded::parse(&req.body).into_owned().collect();
     let field = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     let (mut id, mut secret) = (field("client_id"), field("client_secret"));
-    // The header was parsed once, with the request (`request::Credentials`).
+    // The header was parsed once, with the request (`request::Presented`).
     match &req.caller.credentials {
-        Credentials::None => {}
-        Credentials::Basic { id: i, secret: s } => {
+        Presented::None => {}
+        Presented::Basic { id: i, secret: s } => {
             id = Some(i.clone());
             secret = Some(s.clone());
         }
-        Credentials::BadBasic => {
+        Presented::BadBasic => {
             return Err(ApiError::oauth(
                 StatusCode::UNAUTHORIZED,
                 "invalid_client",
                 "Basic credentials are not valid base64 of client_id:client_secret.",
             ));
         }
-        Credentials::Bearer(_) | Credentials::Other => {
+        Presented::Bearer(_) | Presented::Other => {
             return Err(ApiError::oauth(
                 StatusCode::UNAUTHORIZED,
                 "invalid_client",

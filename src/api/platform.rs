@@ -14,7 +14,7 @@ use crate::pipeline::route::PlatformRoute;
 
 /// Dispatches a platform route.
 pub(crate) fn dispatch(
-    ctx: &Session,
+    session: &Session,
     req: &ApiRequest,
     route: &PlatformRoute,
 ) -> ApiResult<Response<Body>> {
@@ -31,7 +31,7 @@ pub(crate) fn dispatch(
     match route {
         PlatformRoute::User(id) => {
             get_only()?;
-            let org = ctx.org.read();
+            let org = session.org.read();
             let u = org
                 .user_any(id)
                 .ok_or_else(|| ApiError::not_found(format!("User {id} not found.")))?;
@@ -39,7 +39,7 @@ pub(crate) fn dispatch(
         }
         PlatformRoute::Users => {
             get_only()?;
-            let org = ctx.org.read();
+            let org = session.org.read();
             let state_filter = req
                 .query_map()
                 .get("state")
@@ -62,13 +62,13 @@ pub(crate) fn dispatch(
         }
         PlatformRoute::Divisions => {
             get_only()?;
-            let org = ctx.org.read();
+            let org = session.org.read();
             let list = org.divisions.iter().map(|d| json!({"id": d.id, "name": d.name, "homeDivision": Some(d) == org.home_division(), "selfUri": format!("/api/v2/authorization/divisions/{}", d.id)})).collect();
             paged(req, list, "/api/v2/authorization/divisions")
         }
         PlatformRoute::Roles => {
             get_only()?;
-            let org = ctx.org.read();
+            let org = session.org.read();
             paged(
                 req,
                 org.roles
@@ -80,7 +80,7 @@ pub(crate) fn dispatch(
         }
         PlatformRoute::Skills => {
             get_only()?;
-            let org = ctx.org.read();
+            let org = session.org.read();
             paged(
                 req,
                 org.skills
@@ -92,7 +92,7 @@ pub(crate) fn dispatch(
         }
         PlatformRoute::Languages => {
             get_only()?;
-            let org = ctx.org.read();
+            let org = session.org.read();
             paged(
                 req,
                 org.languages
@@ -104,15 +104,15 @@ pub(crate) fn dispatch(
         }
         PlatformRoute::Groups => {
             get_only()?;
-            let org = ctx.org.read();
+            let org = session.org.read();
             paged(
                 req,
                 org.groups().map(platform::group).collect(),
                 "/api/v2/groups",
             )
         }
-        PlatformRoute::ExternalIdLookup(segs) => externalid::lookup(ctx, req, segs),
-        PlatformRoute::UserExternalIds(id, segs) => externalid::for_user(ctx, req, id, segs),
+        PlatformRoute::ExternalIdLookup(segs) => externalid::lookup(session, req, segs),
+        PlatformRoute::UserExternalIds(id, segs) => externalid::for_user(session, req, id, segs),
     }
 }
 

@@ -27,7 +27,7 @@ pub(crate) const SEARCH_REQUEST: &str = "urn:ietf:params:scim:api:messages:2.0:S
 /// resource type's schema does not allow (an unknown attribute under `--profile genesys`)
 /// leaves that type out rather than failing the search; one that no type allows is that
 /// error (`invalidFilter`).
-pub(crate) fn root(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
+pub(crate) fn root(session: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
     let body = json_body(req)?
         .as_object()
         .ok_or_else(|| ApiError::invalid_syntax("The search request must be a JSON object."))?;
@@ -69,7 +69,7 @@ pub(crate) fn root(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>>
     };
     let page = Page::parse(text("startIndex")?.as_deref(), text("count")?.as_deref())?;
     let proj = Projection {
-        optional_active: !ctx.compat.genesys_defaults,
+        optional_active: !session.compat.genesys_defaults,
         ..Projection::from_params(&names("attributes")?, &names("excludedAttributes")?)
     };
     let filter = match text("filter")?.filter(|f| !f.trim().is_empty()) {
@@ -86,7 +86,7 @@ pub(crate) fn root(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>>
     let (mut total, mut resources, mut refused, mut searched) = (0, Vec::new(), None, false);
     for (kind, search) in searches {
         if let Some(f) = &filter
-            && let Err(e) = filter::check_profile(f, kind, ctx.compat.profile)
+            && let Err(e) = filter::check_profile(f, kind, session.compat.profile)
         {
             refused.get_or_insert(e);
             continue;
@@ -96,7 +96,7 @@ pub(crate) fn root(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>>
             start_index: page.start_index.saturating_sub(total).max(1),
             count: page.count - resources.len(),
         };
-        let (n, found) = search(ctx, filter.as_ref(), &proj, window);
+        let (n, found) = search(session, filter.as_ref(), &proj, window);
         total += n;
         resources.extend(found);
     }

@@ -40,13 +40,13 @@ const IDENTIFYING: &[&str] = &[
 
 /// `GET /Users`. With no filter, only active users are listed (Genesys: "no filter = all
 /// active users"); `active eq false` lists inactive ones; deleted users never appear.
-pub(crate) fn list(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
-    let (page, filter) = list_query(ctx, req, ResourceKind::User)?;
-    let org = ctx.org.read();
-    let view = ctx.view(&org);
-    let found = Matched::of(ctx, &org, &view, filter.as_ref());
+pub(crate) fn list(session: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
+    let (page, filter) = list_query(session, req, ResourceKind::User)?;
+    let org = session.org.read();
+    let view = session.view(&org);
+    let found = Matched::of(session, &org, &view, filter.as_ref());
     let matched = &found.positions;
-    let proj = projection(ctx, req);
+    let proj = projection(session, req);
     let positions = &matched[page.slice(matched)];
     if proj.is_empty() {
         let docs: Vec<Bytes> = positions
@@ -73,14 +73,14 @@ pub(crate) fn list(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>>
 /// One page of users for `POST /.search` (`handlers::search`): the users `GET /Users` with
 /// this filter would list, and how many there are in all.
 pub(crate) fn search_page(
-    ctx: &Session,
+    session: &Session,
     filter: Option<&Filter>,
     proj: &Projection,
     page: list::Page,
 ) -> (usize, Vec<Value>) {
-    let org = ctx.org.read();
-    let view = ctx.view(&org);
-    let found = Matched::of(ctx, &org, &view, filter);
+    let org = session.org.read();
+    let view = session.view(&org);
+    let found = Matched::of(session, &org, &view, filter);
     let positions = &found.positions[page.slice(&found.positions)];
     (
         found.positions.len(),
@@ -96,8 +96,8 @@ struct Matched<'a> {
 }
 
 impl<'a> Matched<'a> {
-    fn of(ctx: &Session, org: &'a Org, view: &View<'_>, filter: Option<&Filter>) -> Self {
-        let only_active = ctx.compat.list_active_only
+    fn of(session: &Session, org: &'a Org, view: &View<'_>, filter: Option<&Filter>) -> Self {
+        let only_active = session.compat.list_active_only
             && filter
                 .as_ref()
                 .is_none_or(|f| !mentions_any(f, &["active"]) && !mentions_any(f, IDENTIFYING));
@@ -112,7 +112,7 @@ impl<'a> Matched<'a> {
             Some(f) if only_active => lookup::matching_active(org, f, view),
             Some(f) => lookup::matching(org, f, view),
         };
-        let lag = Lagging::of(ctx, org);
+        let lag = Lagging::of(session, org);
         let ghosts: Vec<(u32, &'a User)> = lag
             .deleted
             .iter()
@@ -187,9 +187,9 @@ struct Lagging<'a> {
 }
 
 impl<'a> Lagging<'a> {
-    fn of(ctx: &Session, org: &'a Org) -> Self {
+    fn of(session: &Session, org: &'a Org) -> Self {
         let read = org.recent.count_read();
-        let (lag, now) = (ctx.compat.read_lag, ctx.now.timestamp_millis());
+        let (lag, now) = (session.compat.read_lag, session.now.timestamp_millis());
         Self {
             created: org.recent.unseen_creates(lag, now, read),
             deleted: org.recent.unseen_deletes(lag, now, read),
@@ -202,9 +202,9 @@ fn not_found(id: &str) -> ApiError {
 }
 
 /// `GET /Users/{id}`. A soft-deleted user is 404.
-pub(crate) fn get(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
-    let org = ctx.org.read();
-    let lag = Lagging::of(ctx, &org);
+pub(crate) fn get(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
+    let org = session.org.read();
+    let lag = Lagging::of(session, &org);
     let user = org
         .user(id)
         .filter(|_| !lag.created.contains(&id))
@@ -212,8 +212,8 @@ pub(crate) fn get(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Respon
     if let Some(resp) = not_modified(req, user.version) {
         return Ok(resp);
     }
-    let view = ctx.view(&org);
-    let proj = projection(ctx, req);
+    let view = session.view(&org);
+    let proj = projection(session, req);
     if proj.is_empty() {
         return Ok(rendered(&org, user, &view, StatusCode::OK));
     }
@@ -223,9 +223,9 @@ pub(crate) fn get(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Respon
 
 /// `POST /Users`. 409 `uniqueness` when a non-deleted user has the userName. A deleted user's
 /// userName does what `revive-deleted` says ([`Revive`]).
-pub(crate) fn create(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
+pub(crate) fn create(session: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
-    let mut org = ctx.org.write();
+    let mut org = session.org.write();
     let user_name = body
         .as_object()
         .and_then(|o| mapping::get_ci(o, "userName"))
@@ -239,7 +239,7 @@ pub(crate) fn create(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body
         ));
     }
     let deleted = org.deleted_user_by_name(&user_name).map(|u| u.id.clone());
-    let revived = match ctx.compat.revive_deleted {
+    let revived = match session.compat.revive_deleted {
         Revive::New => None,
         Revive::Conflict if deleted.is_some() => {
             return Err(ApiError::uniqueness(
@@ -251,7 +251,7 @@ pub(crate) fn create(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body
     let id = revived.clone().unwrap_or_else(|| org.new_id());
     let ctx_w = WriteCtx {
         org: &org,
-        compat: &ctx.compat,
+        compat: &session.compat,
         mode: Mode::Create,
         previous: None,
     };
@@ -260,7 +260,7 @@ pub(crate) fn create(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body
         // Keep what Genesys keeps across deletion (version history); state comes back active.
         user.version = old.version;
         user.state = UserState::Active;
-        if ctx.compat.revive_deleted == Revive::NoRoles {
+        if session.compat.revive_deleted == Revive::NoRoles {
             // Only what the body names: not the old roles, not the `employee` default.
             let named = body
                 .as_object()
@@ -271,24 +271,24 @@ pub(crate) fn create(ctx: &Session, req: &ApiRequest) -> ApiResult<Response<Body
             }
         }
     }
-    org.store_user(user, ctx.now)?;
-    let stored = Stored::of(ctx, &org, &id)?;
+    org.store_user(user, session.now)?;
+    let stored = Stored::of(session, &org, &id)?;
     drop(org);
-    let mut resp = stored.answer(ctx, StatusCode::CREATED);
+    let mut resp = stored.answer(session, StatusCode::CREATED);
     // The same URL as `meta.location`.
-    if let Ok(loc) = HeaderValue::from_str(&format!("{}/Users/{id}", ctx.scim_base)) {
+    if let Ok(loc) = HeaderValue::from_str(&format!("{}/Users/{id}", session.scim_base)) {
         resp.headers_mut().insert(header::LOCATION, loc);
     }
     Ok(resp)
 }
 
 /// `PUT /Users/{id}`.
-pub(crate) fn replace(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
+pub(crate) fn replace(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
-    write(ctx, req, id, |org, previous| {
+    write(session, req, id, |org, previous| {
         let ctx_w = WriteCtx {
             org,
-            compat: &ctx.compat,
+            compat: &session.compat,
             mode: Mode::Replace,
             previous: Some(previous),
         };
@@ -299,22 +299,22 @@ pub(crate) fn replace(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Re
 /// `PATCH /Users/{id}`: applied to the SCIM view, then mapped back as a whole (a lone
 /// `replace` of a plain string attribute is written in place: `mapping::patch_in_place`).
 /// All or nothing.
-pub(crate) fn patch(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
+pub(crate) fn patch(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
-    write(ctx, req, id, |org, previous| {
+    write(session, req, id, |org, previous| {
         org.limits.check_patch_operations(body)?;
         let ctx_w = WriteCtx {
             org,
-            compat: &ctx.compat,
+            compat: &session.compat,
             mode: Mode::Patch,
             previous: Some(previous),
         };
         if let Some(user) = mapping::patch_in_place(body, &ctx_w) {
             return user;
         }
-        let view = ctx.view(org);
+        let view = session.view(org);
         let mut json = mapping::user_to_scim(previous, &view);
-        patch::apply(&mut json, body, ResourceKind::User, &ctx.compat)?;
+        patch::apply(&mut json, body, ResourceKind::User, &session.compat)?;
         mapping::user_from_scim(&json, id, &ctx_w)
     })
 }
@@ -322,23 +322,23 @@ pub(crate) fn patch(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Resp
 /// Shared by PUT and PATCH: lock, check the version, build the new user, store; render the
 /// answer once the write lock is released.
 fn write(
-    ctx: &Session,
+    session: &Session,
     req: &ApiRequest,
     id: &str,
     build: impl FnOnce(&Org, &User) -> ApiResult<User>,
 ) -> ApiResult<Response<Body>> {
     let stored = {
-        let mut org = ctx.org.write();
+        let mut org = session.org.write();
         // The stored user is read in place and the new one built from it (one copy, inside
         // the mapping); `Stored` copies the result once more for the answer, unless the write
         // changed nothing.
         let previous = org.user(id).ok_or_else(|| not_found(id))?;
-        check_if_match(req, ctx, previous.version)?;
+        check_if_match(req, session, previous.version)?;
         let user = build(&org, previous)?;
-        org.store_user(user, ctx.now)?;
-        Stored::of(ctx, &org, id)?
+        org.store_user(user, session.now)?;
+        Stored::of(session, &org, id)?
     };
-    Ok(stored.answer(ctx, StatusCode::OK))
+    Ok(stored.answer(session, StatusCode::OK))
 }
 
 /// A user as a write stored it, taken under the write lock with its table position and the
@@ -364,11 +364,11 @@ enum Kept {
 }
 
 impl Stored {
-    fn of(ctx: &Session, org: &Org, id: &str) -> ApiResult<Self> {
+    fn of(session: &Session, org: &Org, id: &str) -> ApiResult<Self> {
         let user = org.user(id).ok_or_else(|| not_found(id))?;
         let pos = org.user_position(id).ok_or_else(ApiError::internal)?;
         let generation = org.renders().generation();
-        let view = ctx.view(org);
+        let view = session.view(org);
         let kept = match org
             .renders()
             .get(pos, generation, view.base, view.switches())
@@ -384,12 +384,12 @@ impl Stored {
         })
     }
 
-    fn answer(self, ctx: &Session, status: StatusCode) -> Response<Body> {
+    fn answer(self, session: &Session, status: StatusCode) -> Response<Body> {
         let body = match self.kept {
             Kept::Rendered(bytes) => bytes,
             Kept::User(user) => {
-                let org = ctx.org.read();
-                let view = ctx.view(&org);
+                let org = session.org.read();
+                let view = session.view(&org);
                 mapping::user_bytes_at(self.pos, &user, &view, self.generation)
             }
         };
@@ -417,11 +417,11 @@ fn own_keys(mut resp: Response<Body>, body: Bytes) -> Response<Body> {
 }
 
 /// `DELETE /Users/{id}`: a soft delete. The userName and external ids are freed.
-pub(crate) fn delete(ctx: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
-    let mut org = ctx.org.write();
+pub(crate) fn delete(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
+    let mut org = session.org.write();
     let mut user = org.user(id).cloned().ok_or_else(|| not_found(id))?;
-    check_if_match(req, ctx, user.version)?;
+    check_if_match(req, session, user.version)?;
     user.state = UserState::Deleted;
-    org.put_user(user, ctx.now)?;
+    org.put_user(user, session.now)?;
     Ok(status_response(StatusCode::NO_CONTENT))
 }

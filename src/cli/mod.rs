@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use crate::config::{Cli, Command, Config, GenerateArgs, ReportArgs};
 use crate::edge::listener as server;
-use crate::embed::running_server::Instance;
+use crate::embed::running_server::RunningServer;
 use crate::seed as fixtures;
 use clap::Parser;
 use tracing::info;
@@ -99,7 +99,7 @@ async fn report(args: &ReportArgs) -> ExitCode {
         Ok(b) => b,
         Err(e) => return fail(&format!("--url: {e}")),
     };
-    let g = match report_gate::Gate::from_flags(
+    let g = match report_gate::ReportGate::from_flags(
         &args.gate,
         &args.rules,
         &args.thresholds,
@@ -158,7 +158,7 @@ fn code(c: i32) -> ExitCode {
 
 async fn serve(config: Config) -> ExitCode {
     logging::init(config.log_format);
-    let instance = match Instance::start(config).await {
+    let instance = match RunningServer::start(config).await {
         Ok(i) => i,
         Err(e) => return fail(&e.to_string()),
     };

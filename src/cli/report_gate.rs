@@ -24,7 +24,7 @@ pub(crate) enum Target {
 
 /// The gate's flags, checked.
 #[derive(Debug, Clone)]
-pub(crate) struct Gate {
+pub(crate) struct ReportGate {
     pub outputs: Vec<(Format, Target)>,
     /// `None`: never fail.
     pub fail_on: Option<Severity>,
@@ -32,7 +32,7 @@ pub(crate) struct Gate {
     pub query: Vec<(String, String)>,
 }
 
-impl Gate {
+impl ReportGate {
     /// Checks the flags (`rules` and `thresholds` are `report`'s `--rule` and `--threshold`);
     /// errors name the flag and list the valid values. Without `--fail-on`, the gate fails on
     /// `default_fail_on`.
@@ -156,7 +156,7 @@ pub(crate) fn failing_lines(report: &Value, threshold: Severity) -> Vec<String> 
 }
 
 /// Runs the gate against the server `client` calls.
-pub(crate) async fn run(gate: &Gate, client: &Client) -> Result<Verdict, String> {
+pub(crate) async fn run(gate: &ReportGate, client: &Client) -> Result<Verdict, String> {
     let json = fetch(client, &gate.path(Format::Json)).await?;
     let report: Value = serde_json::from_slice(&json)
         .map_err(|_| "the report is not JSON (is the server genesys-scim-mock?)".to_owned())?;
@@ -224,8 +224,8 @@ mod tests {
         }
     }
 
-    fn gate(f: &GateFlags) -> Result<Gate, String> {
-        Gate::from_flags(f, &[], &[], Some(Severity::Error))
+    fn gate(f: &GateFlags) -> Result<ReportGate, String> {
+        ReportGate::from_flags(f, &[], &[], Some(Severity::Error))
     }
 
     #[test]
@@ -256,10 +256,10 @@ mod tests {
             assert!(e.contains(want), "{e}");
         }
         let mut f = flags(&[], "error");
-        let e = Gate::from_flags(&f, &["page-sise=off".into()], &[], None).unwrap_err();
+        let e = ReportGate::from_flags(&f, &["page-sise=off".into()], &[], None).unwrap_err();
         assert!(e.contains("--rule: unknown rule"), "{e}");
         f.from = Some("first sync".into());
-        let g = Gate::from_flags(&f, &["page-size=off".into()], &[], None).unwrap();
+        let g = ReportGate::from_flags(&f, &["page-size=off".into()], &[], None).unwrap();
         assert!(
             g.path(Format::Json)
                 .contains("from=first+sync&level=page-size%3Aoff"),

@@ -24,7 +24,7 @@ use crate::compat::{Compat, Profile};
 /// A checked set of `switch: value` settings, at most one per switch.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "BTreeMap<String, Value>", into = "BTreeMap<String, Value>")]
-pub struct Overrides {
+pub struct CompatLayer {
     /// Switch name (as `--compat` spells it), the value as written, and its text form.
     settings: Vec<(String, Value, String)>,
 }
@@ -45,7 +45,7 @@ impl fmt::Display for OverrideError {
 
 impl std::error::Error for OverrideError {}
 
-impl Overrides {
+impl CompatLayer {
     /// Checks `NAME: VALUE` settings (values may be strings, booleans or numbers:
     /// `"ratelimit-headers": true` and `"ratelimit-headers": "true"` are the same).
     pub fn parse<'a>(
@@ -117,7 +117,7 @@ fn represet(compat: &Compat, profile: Profile) -> Compat {
     serde_json::from_value(Value::Object(merged)).unwrap_or(next)
 }
 
-impl TryFrom<BTreeMap<String, Value>> for Overrides {
+impl TryFrom<BTreeMap<String, Value>> for CompatLayer {
     type Error = OverrideError;
 
     fn try_from(map: BTreeMap<String, Value>) -> Result<Self, Self::Error> {
@@ -125,8 +125,8 @@ impl TryFrom<BTreeMap<String, Value>> for Overrides {
     }
 }
 
-impl From<Overrides> for BTreeMap<String, Value> {
-    fn from(o: Overrides) -> Self {
+impl From<CompatLayer> for BTreeMap<String, Value> {
+    fn from(o: CompatLayer) -> Self {
         o.settings.into_iter().map(|(k, v, _)| (k, v)).collect()
     }
 }
@@ -137,11 +137,11 @@ mod tests {
 
     use super::*;
 
-    fn layer(v: Value) -> Overrides {
+    fn layer(v: Value) -> CompatLayer {
         let Value::Object(map) = v else {
             panic!("an object")
         };
-        Overrides::parse(&map).unwrap()
+        CompatLayer::parse(&map).unwrap()
     }
 
     #[test]
@@ -188,11 +188,11 @@ mod tests {
     #[test]
     fn errors_name_the_switch() {
         let map = json!({"nope": "1"});
-        let e = Overrides::parse(map.as_object().unwrap()).unwrap_err();
+        let e = CompatLayer::parse(map.as_object().unwrap()).unwrap_err();
         assert_eq!(e.switch, "nope");
         assert!(e.message.contains("unknown"), "{e}");
         let map = json!({"profile": "strict"});
-        let e = Overrides::parse(map.as_object().unwrap()).unwrap_err();
+        let e = CompatLayer::parse(map.as_object().unwrap()).unwrap_err();
         assert_eq!(e.switch, "profile");
     }
 
@@ -200,7 +200,7 @@ mod tests {
     fn a_layer_round_trips_through_json() {
         let o = layer(json!({"profile": "rfc", "revive-deleted": false}));
         let text = serde_json::to_string(&o).unwrap();
-        assert_eq!(serde_json::from_str::<Overrides>(&text).unwrap(), o);
+        assert_eq!(serde_json::from_str::<CompatLayer>(&text).unwrap(), o);
         assert_eq!(o.to_map()["revive-deleted"], json!(false));
     }
 }

@@ -59,7 +59,7 @@ pub(crate) fn serialized_response(
 /// A response extension: the body, these bytes, is JSON whose object keys are all in this
 /// list (the mock's own user documents and list envelopes). The journal then decides
 /// redaction from the list once instead of scanning the body, and keeps these bytes (shared,
-/// not copied) without reading the body back out of the response (see `journal::Pending`).
+/// not copied) without reading the body back out of the response (see `journal::Recording`).
 #[derive(Debug, Clone)]
 pub(crate) struct OwnKeys {
     pub(crate) keys: &'static [&'static str],

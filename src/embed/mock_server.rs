@@ -13,7 +13,7 @@ use tokio::sync::oneshot;
 
 use crate::base::http_client::{Answer, Client};
 use crate::config::Config;
-use crate::embed::running_server::Instance;
+use crate::embed::running_server::RunningServer;
 pub use crate::embed::running_server::StartError;
 use crate::state::AppState;
 
@@ -158,7 +158,7 @@ impl MockServer {
                     }
                 };
                 runtime.block_on(async move {
-                    let instance = match Instance::start(config).await {
+                    let instance = match RunningServer::start(config).await {
                         Ok(i) => i,
                         Err(e) => {
                             let _ = ready_tx.send(Err(e));

@@ -1,6 +1,6 @@
 //! A started server: state built, listener bound, accept loop running on the current runtime.
 //!
-//! `serve`, `exec` and [`crate::MockServer`] all start the server through [`Instance::start`],
+//! `serve`, `exec` and [`crate::MockServer`] all start the server through [`RunningServer::start`],
 //! so the three agree on what "started" means: the port file is written only after the
 //! listener is bound, and the first request after `start` returns is served.
 
@@ -29,16 +29,16 @@ pub enum StartError {
 }
 
 /// A running server. Dropping it asks the accept loop to stop (without waiting for the drain);
-/// [`Instance::stop`] stops and waits.
+/// [`RunningServer::stop`] stops and waits.
 #[derive(Debug)]
-pub(crate) struct Instance {
+pub(crate) struct RunningServer {
     addr: SocketAddr,
     state: AppState,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
 }
 
-impl Instance {
+impl RunningServer {
     /// Builds the state from `config`, binds `config.bind`, writes `config.port_file`, and
     /// spawns the accept loop. Errors name the flag at fault.
     pub(crate) async fn start(config: Config) -> Result<Self, StartError> {
@@ -100,7 +100,7 @@ impl Instance {
     }
 }
 
-impl Drop for Instance {
+impl Drop for RunningServer {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());

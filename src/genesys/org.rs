@@ -14,7 +14,7 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
 use crate::base::rng::Seeded;
-use crate::compat::layer::Overrides;
+use crate::compat::layer::CompatLayer;
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::group::Group;
 use crate::genesys::index::{Posting, UserIndexes};
@@ -60,7 +60,7 @@ pub(crate) struct Org {
     pub limit_settings: LimitSettings,
     /// The org's own compatibility switches (fixture `compat`): a layer over the server's
     /// `--compat` switches that overrides only the keys it sets.
-    pub compat: Overrides,
+    pub compat: CompatLayer,
     /// Ids for records created at run time. Per org, so parallel suites stay deterministic.
     pub rng: Seeded,
     /// Boxed, so the table is 40 bytes an entry: growing it past a power of two under the
@@ -249,7 +249,7 @@ impl Org {
             languages: Vec::new(),
             limits: Limits::default(),
             limit_settings: LimitSettings::default(),
-            compat: Overrides::default(),
+            compat: CompatLayer::default(),
             rng,
             users: IndexMap::new(),
             groups: IndexMap::new(),

@@ -20,7 +20,7 @@ use crate::store::Store;
 /// What the `Authorization` header carries, parsed once per request: authentication, the
 /// rate limiter, the token endpoint, the admin token check and the journal all read this.
 #[derive(Clone, Default, PartialEq, Eq)]
-pub(crate) enum Credentials {
+pub(crate) enum Presented {
     /// No header, or one that is not visible ASCII.
     #[default]
     None,
@@ -34,7 +34,7 @@ pub(crate) enum Credentials {
     Other,
 }
 
-impl Credentials {
+impl Presented {
     /// Parses the `Authorization` header (scheme names are case-insensitive).
     pub(crate) fn parse(headers: &HeaderMap) -> Self {
         let Some(h) = headers
@@ -69,7 +69,7 @@ impl Credentials {
 }
 
 /// Never prints a Basic secret (requests are logged at debug level).
-impl std::fmt::Debug for Credentials {
+impl std::fmt::Debug for Presented {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::None => f.write_str("None"),
@@ -81,12 +81,12 @@ impl std::fmt::Debug for Credentials {
     }
 }
 
-/// Who is calling: the [`Credentials`] sent and what the store knows about them. Resolved
+/// Who is calling: the [`Presented`] sent and what the store knows about them. Resolved
 /// once per request; everything downstream reads this instead of the header.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Caller {
     /// What the `Authorization` header carries.
-    pub credentials: Credentials,
+    pub credentials: Presented,
     /// The org behind the token, or behind a token request's HTTP Basic client id. Expired
     /// tokens still name their org: the journal records who tried, not who was let in.
     pub org: Option<String>,
@@ -100,13 +100,13 @@ impl Caller {
     /// Parses the `Authorization` header once: a bearer token is looked up in the store's
     /// token table (once), a Basic client id names a client. Anything else is anonymous.
     pub(crate) fn resolve(store: &Store, headers: &HeaderMap) -> Self {
-        let credentials = Credentials::parse(headers);
+        let credentials = Presented::parse(headers);
         let (org, client, expires_at_ms) = match &credentials {
-            Credentials::Bearer(token) => match store.token(token) {
+            Presented::Bearer(token) => match store.token(token) {
                 Some(t) => (Some(t.org_id), Some(t.client_id), Some(t.expires_at_ms)),
                 None => (None, None, None),
             },
-            Credentials::Basic { id, .. } => match store.client(id) {
+            Presented::Basic { id, .. } => match store.client(id) {
                 Some(c) => (Some(c.org_id), Some(c.id), None),
                 None => (None, None, None),
             },
@@ -123,7 +123,7 @@ impl Caller {
     /// The bearer token sent, known to the server or not.
     pub(crate) fn bearer(&self) -> Option<&str> {
         match &self.credentials {
-            Credentials::Bearer(token) => Some(token),
+            Presented::Bearer(token) => Some(token),
             _ => None,
         }
     }
@@ -307,7 +307,7 @@ mod tests {
         assert_eq!((basic.client.as_deref(), basic.bearer()), (Some("c"), None));
         assert_eq!(
             basic.credentials,
-            Credentials::Basic {
+            Presented::Basic {
                 id: "c".into(),
                 secret: "s".into()
             }
@@ -317,9 +317,9 @@ mod tests {
             "Debug hides the secret"
         );
         let empty = Caller::resolve(&store, &parts("/", Some("Bearer ")).headers);
-        assert_eq!((empty.credentials, empty.org), (Credentials::Other, None));
+        assert_eq!((empty.credentials, empty.org), (Presented::Other, None));
         let bad = Caller::resolve(&store, &parts("/", Some("Basic !!")).headers);
-        assert_eq!((bad.credentials, bad.client), (Credentials::BadBasic, None));
+        assert_eq!((bad.credentials, bad.client), (Presented::BadBasic, None));
         assert_eq!(
             Caller::resolve(&store, &parts("/", None).headers),
             Caller::default()

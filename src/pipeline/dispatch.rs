@@ -18,9 +18,9 @@ use hyper::body::Incoming;
 use tracing::{Instrument, error, info_span};
 
 use crate::api::{self, Session};
-use crate::compat::layer::Overrides;
-use crate::control::journal::{Outcome, Pending};
-use crate::control::scenario::{Plan, Probe, action, action::Step};
+use crate::compat::layer::CompatLayer;
+use crate::control::journal::{Recording, ScenarioEffect};
+use crate::control::scenario::{Firing, Probe, action, action::Step};
 use crate::edge::fault::ConnFault;
 use crate::edge::response::Body;
 use crate::error::{ApiError, Surface};
@@ -100,7 +100,7 @@ async fn answer(
         path = %request.path,
         id = %request.correlation_id
     );
-    let mut pending = Pending::new(&state.journal, request, arrived, started);
+    let mut pending = Recording::new(&state.journal, request, arrived, started);
     async move {
         let (req, outcome) = pending.parts();
         let resp = respond(state, req, outcome, unreadable, conn.as_ref()).await;
@@ -117,7 +117,7 @@ async fn answer(
 async fn respond(
     state: &AppState,
     req: &ApiRequest,
-    outcome: &mut Outcome,
+    outcome: &mut ScenarioEffect,
     unreadable: Option<ApiError>,
     conn: Option<&ConnFault>,
 ) -> Response<Body> {
@@ -164,7 +164,7 @@ async fn respond(
 }
 
 /// Notes the rule that fired, for the journal entry.
-fn note_plan(outcome: &mut Outcome, plan: &Plan) {
+fn note_plan(outcome: &mut ScenarioEffect, plan: &Firing) {
     outcome.scenario = Some(plan.scenario.clone());
     outcome.rule = Some(plan.rule.clone());
     outcome.fault = plan
@@ -185,7 +185,7 @@ async fn dispatch_caught(
     state: &AppState,
     req: &ApiRequest,
     route: &Route,
-    overrides: Option<&Overrides>,
+    overrides: Option<&CompatLayer>,
 ) -> Response<Body> {
     AssertUnwindSafe(dispatch(state, req, route, overrides))
         .catch_unwind()
@@ -212,7 +212,7 @@ async fn dispatch(
     state: &AppState,
     req: &ApiRequest,
     route: &Route,
-    overrides: Option<&Overrides>,
+    overrides: Option<&CompatLayer>,
 ) -> Response<Body> {
     let (result, usage, compat) = match route {
         Route::Health => (crate::control::admin::health(state, req), None, None),

@@ -13,7 +13,7 @@ use super::read::{serde_field, unknown_keys};
 use super::scim_record;
 use crate::base::rng::Seeded;
 use crate::compat::Compat;
-use crate::compat::layer::Overrides;
+use crate::compat::layer::CompatLayer;
 use crate::genesys::group::Group;
 use crate::genesys::limits::{LimitFlags, Limits};
 use crate::genesys::mapping::{self, Mode, WriteCtx};
@@ -189,7 +189,7 @@ pub(crate) fn build_org<U: UserRecord + Sync>(
     }
     org.rate_layers = f.rate_limits.clone();
     if let Some(map) = &f.compat {
-        org.compat = Overrides::parse(map).map_err(|e| {
+        org.compat = CompatLayer::parse(map).map_err(|e| {
             err(
                 file,
                 format!("orgs[{i}]"),

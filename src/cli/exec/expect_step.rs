@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use futures_util::future::BoxFuture;
 
-use crate::cli::exec::step::{AfterChild, Finished, StepFailure};
+use crate::cli::exec::step::{ChildExit, ExitStep, StepFailure};
 use crate::control::expect::{Expectation, check};
 
 /// Exit code when the end state is not as expected.
@@ -37,12 +37,12 @@ impl ExpectOnExit {
     }
 }
 
-impl AfterChild for ExpectOnExit {
+impl ExitStep for ExpectOnExit {
     fn name(&self) -> &str {
         "--expect"
     }
 
-    fn run<'a>(&'a self, finished: &'a Finished<'a>) -> BoxFuture<'a, Result<(), StepFailure>> {
+    fn run<'a>(&'a self, finished: &'a ChildExit<'a>) -> BoxFuture<'a, Result<(), StepFailure>> {
         Box::pin(async move {
             let verdict = check(&finished.instance.state().store, &self.expectation);
             if let Some(path) = &self.junit {

@@ -12,7 +12,7 @@ use http::Method;
 use serde_json::Value;
 
 use crate::base::http_client::Client;
-use crate::cli::exec::step::{AfterChild, Finished, StepFailure};
+use crate::cli::exec::step::{ChildExit, ExitStep, StepFailure};
 
 /// Exit code when the export cannot be written.
 pub(crate) const EXPORT_FAILED: i32 = 1;
@@ -62,12 +62,12 @@ impl ExportOnExit {
     }
 }
 
-impl AfterChild for ExportOnExit {
+impl ExitStep for ExportOnExit {
     fn name(&self) -> &str {
         "--export-on-exit"
     }
 
-    fn run<'a>(&'a self, finished: &'a Finished<'a>) -> BoxFuture<'a, Result<(), StepFailure>> {
+    fn run<'a>(&'a self, finished: &'a ChildExit<'a>) -> BoxFuture<'a, Result<(), StepFailure>> {
         Box::pin(async move {
             self.write(&finished.client)
                 .await

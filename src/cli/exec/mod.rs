@@ -2,15 +2,15 @@
 //!
 //! The sequence, each step finished before the next starts:
 //!
-//! 1. start the server ([`Instance::start`]; `127.0.0.1:0` unless `--bind` says otherwise) and
+//! 1. start the server ([`RunningServer::start`]; `127.0.0.1:0` unless `--bind` says otherwise) and
 //!    wait until `/__admin/health` answers;
 //! 2. issue a token (directly, so it is not a request in the journal), and run the command with the server's coordinates in
 //!    its environment ([`ENV_URL`] and the rest), forwarding SIGINT, SIGTERM, SIGHUP and
 //!    SIGQUIT to it;
-//! 3. **after the child exits, while the server is still up**: run every [`AfterChild`] step
+//! 3. **after the child exits, while the server is still up**: run every [`ExitStep`] step
 //!    returned by [`after_child_steps`], in order, all of them even when one fails. This is the
 //!    place for anything that reads the final state: `--export-on-exit` is one; a report or an
-//!    expectation check is another. To add one, implement [`AfterChild`] in your own file and
+//!    expectation check is another. To add one, implement [`ExitStep`] in your own file and
 //!    push it in [`after_child_steps`];
 //! 4. stop the server (drained) and exit with the command's code. A step that fails turns a
 //!    successful command's exit into the step's code; a failed command keeps its own code.
@@ -31,9 +31,9 @@ use tokio::process::{Child, Command};
 use tokio::signal::unix::{SignalKind, signal};
 
 use crate::base::http_client::Client;
-use crate::cli::exec::step::{AfterChild, Finished};
+use crate::cli::exec::step::{ChildExit, ExitStep};
 use crate::config::{Config, EXEC_BIND, ExecArgs};
-use crate::embed::running_server::Instance;
+use crate::embed::running_server::RunningServer;
 
 /// `http://127.0.0.1:PORT`, the server's base URL.
 pub const ENV_URL: &str = "GENESYS_MOCK_URL";
@@ -55,8 +55,8 @@ pub(crate) const SERVER_FAILED: i32 = 2;
 
 /// The steps `args` asks for, in the order they run. Checked before the server starts, so a
 /// bad flag fails at once rather than after the command.
-pub(crate) fn after_child_steps(args: &ExecArgs) -> Result<Vec<Box<dyn AfterChild>>, String> {
-    let mut steps: Vec<Box<dyn AfterChild>> = Vec::new();
+pub(crate) fn after_child_steps(args: &ExecArgs) -> Result<Vec<Box<dyn ExitStep>>, String> {
+    let mut steps: Vec<Box<dyn ExitStep>> = Vec::new();
     if let Some(dir) = &args.export_on_exit {
         steps.push(Box::new(crate::cli::exec::export_step::ExportOnExit::new(
             dir.clone(),
@@ -98,7 +98,7 @@ pub(crate) async fn run(mut args: ExecArgs) -> i32 {
         );
     }
     crate::cli::logging::init(config.log_format);
-    let instance = match Instance::start(config).await {
+    let instance = match RunningServer::start(config).await {
         Ok(i) => i,
         Err(e) => return fail(&e.to_string(), SERVER_FAILED),
     };
@@ -126,7 +126,7 @@ pub(crate) async fn run(mut args: ExecArgs) -> i32 {
         },
         Err(e) => fail(&e, CANNOT_START),
     };
-    let finished = Finished {
+    let finished = ChildExit {
         instance: &instance,
         client,
     };
@@ -150,7 +150,7 @@ fn fail(message: &str, code: i32) -> i32 {
 
 /// Waits for health, takes the first org's first client, gets a token: the child's environment.
 async fn environment(
-    instance: &Instance,
+    instance: &RunningServer,
     client: &Client,
 ) -> Result<Vec<(&'static str, String)>, String> {
     client

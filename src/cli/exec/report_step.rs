@@ -3,15 +3,15 @@
 
 use futures_util::future::BoxFuture;
 
-use crate::cli::exec::step::{AfterChild, Finished, StepFailure};
-use crate::cli::report_gate::{Gate, RULES_BROKEN, print, run};
+use crate::cli::exec::step::{ChildExit, ExitStep, StepFailure};
+use crate::cli::report_gate::{RULES_BROKEN, ReportGate, print, run};
 use crate::config::GateFlags;
 use crate::control::report::severity::Severity;
 
 /// `exec --report/--fail-on`: the gate run after the command exits, while the server is up.
 #[derive(Debug, Clone)]
 pub(crate) struct ReportOnExit {
-    gate: Gate,
+    gate: ReportGate,
 }
 
 impl ReportOnExit {
@@ -22,17 +22,17 @@ impl ReportOnExit {
             return Ok(None);
         }
         Ok(Some(Self {
-            gate: Gate::from_flags(f, &[], &[], None)?,
+            gate: ReportGate::from_flags(f, &[], &[], None)?,
         }))
     }
 }
 
-impl AfterChild for ReportOnExit {
+impl ExitStep for ReportOnExit {
     fn name(&self) -> &str {
         "--fail-on"
     }
 
-    fn run<'a>(&'a self, finished: &'a Finished<'a>) -> BoxFuture<'a, Result<(), StepFailure>> {
+    fn run<'a>(&'a self, finished: &'a ChildExit<'a>) -> BoxFuture<'a, Result<(), StepFailure>> {
         Box::pin(async move {
             let failure = |message| StepFailure {
                 code: RULES_BROKEN,

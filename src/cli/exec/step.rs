@@ -6,13 +6,13 @@
 use futures_util::future::BoxFuture;
 
 use crate::base::http_client::Client;
-use crate::embed::running_server::Instance;
+use crate::embed::running_server::RunningServer;
 
-/// What an [`AfterChild`] step sees: the still-running server and how the command ended.
+/// What an [`ExitStep`] step sees: the still-running server and how the command ended.
 #[derive(Debug)]
-pub(crate) struct Finished<'a> {
+pub(crate) struct ChildExit<'a> {
     /// The server, still serving.
-    pub instance: &'a Instance,
+    pub instance: &'a RunningServer,
     /// A client for it (admin token included).
     pub client: Client,
 }
@@ -26,9 +26,9 @@ pub(crate) struct StepFailure {
 
 /// A step run after the command exits, while the server is still up (see the module
 /// documentation for when and how its outcome sets the exit code).
-pub(crate) trait AfterChild: Send + Sync + std::fmt::Debug {
+pub(crate) trait ExitStep: Send + Sync + std::fmt::Debug {
     /// A short name for messages, e.g. `--export-on-exit`.
     fn name(&self) -> &str;
     /// Runs the step once.
-    fn run<'a>(&'a self, finished: &'a Finished<'a>) -> BoxFuture<'a, Result<(), StepFailure>>;
+    fn run<'a>(&'a self, finished: &'a ChildExit<'a>) -> BoxFuture<'a, Result<(), StepFailure>>;
 }

@@ -3,7 +3,7 @@
 //! An entry used to hold a `String` for each name and each value, some fifteen allocations
 //! per request that were made, and later freed, by every request the journal recorded. Packed,
 //! the headers are one allocation (the text), their offsets kept inline up to
-//! [`INLINE`] headers. They are bounded before they get here (`limits::MAX_HEADERS_TEXT` in
+//! [`INLINE`] headers. They are bounded before they get here (`truncation::MAX_HEADERS_TEXT` in
 //! all), so the offsets fit in `u32`.
 
 use serde::Serialize;

@@ -25,20 +25,20 @@ use crate::pipeline::context::ApiRequest;
 
 pub(crate) mod entry;
 pub(crate) mod headers;
-pub(crate) mod limits;
 pub(crate) mod redaction;
 #[cfg(test)]
 mod tests_json;
 pub(crate) mod text;
+pub(crate) mod truncation;
 
 pub(crate) use entry::Entry;
 #[cfg(test)]
 pub(crate) use headers::Headers;
-pub(crate) use limits::Limits;
-#[cfg(test)]
-pub(crate) use limits::MAX_BODY_TEXT;
 #[cfg(test)]
 pub(crate) use text::Text;
+pub(crate) use truncation::Capacity;
+#[cfg(test)]
+pub(crate) use truncation::MAX_BODY_TEXT;
 
 /// A short, stable-within-a-run fingerprint of a bearer token (`tok-` and 12 hex digits of a
 /// 64-bit hash). It tells tokens apart in the journal and in reports without revealing them:
@@ -61,7 +61,7 @@ pub(crate) fn token_fingerprint(token: &str) -> String {
 
 /// What the scenario engine did to a request, for its journal entry.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Outcome {
+pub(crate) struct ScenarioEffect {
     pub scenario: Option<String>,
     pub rule: Option<String>,
     pub fault: Option<&'static str>,
@@ -70,12 +70,12 @@ pub(crate) struct Outcome {
 }
 
 /// The journal entry of a request still being answered: it owns the request context, which
-/// the pipeline borrows while it answers ([`Pending::parts`]), and which becomes the entry
+/// the pipeline borrows while it answers ([`Recording::parts`]), and which becomes the entry
 /// without being copied. Finishing it records the exchange; dropping it unfinished (the client
 /// went away and hyper dropped the handler, e.g. during a `hang`) records the request with
 /// status 0, so every request appears exactly once.
 #[derive(Debug)]
-pub(crate) struct Pending<'j> {
+pub(crate) struct Recording<'j> {
     /// Borrowed, not cloned: a clone per request is two reference counts that both cores
     /// write.
     journal: &'j Journal,
@@ -88,7 +88,7 @@ pub(crate) struct Pending<'j> {
     arrived: DateTime<Utc>,
     started: std::time::Instant,
     /// What the scenario engine did; the router fills it in.
-    outcome: Outcome,
+    outcome: ScenarioEffect,
     retry_after: Option<String>,
     /// The response body needs no redaction: it is the mock's own documents
     /// (`http::OwnKeys`, the body still of their length) and no key they can hold is on the
@@ -96,7 +96,7 @@ pub(crate) struct Pending<'j> {
     response_clean: bool,
 }
 
-impl<'j> Pending<'j> {
+impl<'j> Recording<'j> {
     /// Starts an entry for `req`, which arrived at `arrived` (server clock); `started` times it.
     pub(crate) fn new(
         journal: &'j Journal,
@@ -112,14 +112,14 @@ impl<'j> Pending<'j> {
             written: false,
             arrived,
             started,
-            outcome: Outcome::default(),
+            outcome: ScenarioEffect::default(),
             retry_after: None,
             response_clean: false,
         }
     }
 
     /// The request, to answer it, and the outcome, for the router to fill in.
-    pub(crate) fn parts(&mut self) -> (&ApiRequest, &mut Outcome) {
+    pub(crate) fn parts(&mut self) -> (&ApiRequest, &mut ScenarioEffect) {
         (&self.req, &mut self.outcome)
     }
 
@@ -179,11 +179,11 @@ impl<'j> Pending<'j> {
         }
         let req = std::mem::take(&mut self.req);
         let redaction = &*self.journal.redaction;
-        let (headers, headers_truncated) = limits::headers(&req.headers, redaction);
-        let (body, body_truncated) = limits::request_body(&req.body, redaction);
+        let (headers, headers_truncated) = truncation::headers(&req.headers, redaction);
+        let (body, body_truncated) = truncation::request_body(&req.body, redaction);
         let (response_body, response_body_truncated) = match &response_body {
             Some(sent) => {
-                let (text, cut) = limits::response_body(sent, redaction, self.response_clean);
+                let (text, cut) = truncation::response_body(sent, redaction, self.response_clean);
                 (Some(text), cut)
             }
             None => (None, false),
@@ -222,7 +222,7 @@ impl<'j> Pending<'j> {
     }
 }
 
-impl Drop for Pending<'_> {
+impl Drop for Recording<'_> {
     fn drop(&mut self) {
         self.write(0, None);
     }
@@ -292,9 +292,9 @@ impl Matcher {
 #[derive(Debug)]
 struct Inner {
     entries: VecDeque<Entry>,
-    /// [`limits::weight`] of each entry held, in the same order.
+    /// [`truncation::weight`] of each entry held, in the same order.
     weights: VecDeque<usize>,
-    limits: Limits,
+    limits: Capacity,
     /// Sum of `weights`.
     bytes: usize,
     /// Entries stored with something cut.
@@ -374,11 +374,11 @@ impl Journal {
     /// budget and redaction list.
     #[cfg(test)]
     pub(crate) fn new(capacity: usize) -> Self {
-        Self::with_limits(Limits::with_entries(capacity))
+        Self::with_limits(Capacity::with_entries(capacity))
     }
 
     /// A journal with the given bounds and redaction list.
-    pub(crate) fn with_limits(mut limits: Limits) -> Self {
+    pub(crate) fn with_limits(mut limits: Capacity) -> Self {
         let off = limits.entries == 0;
         limits.entries = limits.entries.max(1);
         Self {
@@ -401,7 +401,7 @@ impl Journal {
     /// Redacts and cuts an entry built whole, then appends it ([`Journal::push`]).
     #[cfg(test)]
     pub(crate) fn record(&self, mut entry: Entry) {
-        limits::shape(&mut entry, &self.redaction);
+        truncation::shape(&mut entry, &self.redaction);
         self.push(entry);
     }
 
@@ -414,7 +414,7 @@ impl Journal {
             return;
         }
         let cut = entry.body_truncated || entry.response_body_truncated || entry.headers_truncated;
-        let weight = limits::weight(&entry);
+        let weight = truncation::weight(&entry);
         // At steady state each entry pushes out one: it needs no list.
         let mut gone: Option<Entry> = None;
         let mut more_gone = Vec::new();
@@ -748,9 +748,9 @@ mod tests {
 
     #[test]
     fn the_byte_budget_drops_oldest_and_cuts_are_counted() {
-        let j = Journal::with_limits(Limits {
+        let j = Journal::with_limits(Capacity {
             entries: 100,
-            bytes: limits::MIN_JOURNAL_BYTES,
+            bytes: truncation::MIN_JOURNAL_BYTES,
             redaction: crate::control::journal::redaction::Redaction::default(),
         });
         for _ in 0..10 {
@@ -769,7 +769,7 @@ mod tests {
     #[test]
     fn bodies_are_cut_at_the_limit() {
         let none = crate::control::journal::redaction::Redaction::default();
-        let (t, cut) = limits::request_body(&vec![b'a'; MAX_BODY_TEXT + 5], &none);
+        let (t, cut) = truncation::request_body(&vec![b'a'; MAX_BODY_TEXT + 5], &none);
         assert!(cut);
         assert_eq!(t.len(), MAX_BODY_TEXT);
     }

@@ -1,14 +1,14 @@
 //! The journal's JSON for a set of awkward exchanges, pinned byte for byte: what
 //! `GET /__admin/requests`, the report, verify and export read. Each entry goes through the
-//! real `Pending` (redaction, cuts, the own-document shortcut) and is serialized as the
+//! real `Recording` (redaction, cuts, the own-document shortcut) and is serialized as the
 //! admin API serializes it; only `durationMs`, a wall-clock reading, is masked.
 
 use chrono::{TimeZone, Utc};
 use http::{HeaderMap, HeaderName, HeaderValue, Method, Response, StatusCode};
 
-use super::{Journal, Matcher, Pending};
+use super::{Journal, Matcher, Recording};
 use crate::edge::response::{OwnKeys, full};
-use crate::pipeline::context::{ApiRequest, Credentials};
+use crate::pipeline::context::{ApiRequest, Presented};
 
 /// The keys a user document can hold, for the own-document answers below (none is covered by
 /// the default redaction list).
@@ -47,7 +47,7 @@ impl Exchange {
     }
 }
 
-/// Records `x` in `journal` through a `Pending`, as the router does.
+/// Records `x` in `journal` through a `Recording`, as the router does.
 async fn record(journal: &Journal, n: u32, x: Exchange) {
     let mut req = ApiRequest::default();
     req.method = x.method;
@@ -65,12 +65,12 @@ async fn record(journal: &Journal, n: u32, x: Exchange) {
     req.correlation_id = format!("corr-{n}");
     req.route = crate::pipeline::route::route(x.path);
     req.route_name = req.route.as_ref().unwrap().name(&req.method);
-    req.caller.credentials = Credentials::Bearer("the-secret-token".into());
+    req.caller.credentials = Presented::Bearer("the-secret-token".into());
     req.caller.org = Some("default".into());
     req.caller.client = Some("mock-client-id".into());
     let arrived =
         Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap() + chrono::Duration::seconds(n.into());
-    let mut pending = Pending::new(journal, req, arrived, std::time::Instant::now());
+    let mut pending = Recording::new(journal, req, arrived, std::time::Instant::now());
     if n == 3 {
         let (_, outcome) = pending.parts();
         outcome.scenario = Some("flaky".into());
@@ -148,8 +148,10 @@ async fn entries_serialize_exactly_as_pinned() {
     x.headers.push(("x-api-key", b"k1".to_vec()));
     x.headers.push(("x-api-key", b"k2".to_vec()));
     x.headers.push(("x-bin", b"caf\xe9 \xff!".to_vec()));
-    x.headers
-        .push(("x-long", vec![b'v'; super::limits::MAX_HEADER_VALUE + 10]));
+    x.headers.push((
+        "x-long",
+        vec![b'v'; super::truncation::MAX_HEADER_VALUE + 10],
+    ));
     x.headers
         .push(("content-type", b"application/scim+json".to_vec()));
     // Past the headers' total bound: the last ones are left out.

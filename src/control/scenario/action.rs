@@ -11,7 +11,7 @@ use hyper::body::Frame;
 use super::engine::Scenarios;
 use super::rule::{MAX_HOLD_MS, Then};
 use crate::base::rng::Seeded;
-use crate::compat::layer::Overrides;
+use crate::compat::layer::CompatLayer;
 use crate::edge::fault::{Armed, ConnFault};
 use crate::edge::response::{Body, BodyError, JSON, SCIM_JSON, full, status_response};
 use crate::error::{ApiError, Surface};
@@ -27,7 +27,7 @@ pub(crate) enum Step<'a> {
     Fail { error: ApiError, headers: HeaderMap },
     /// Ask the emulation (with switch overrides), then apply `finish` to its response.
     Pass {
-        compat: Option<&'a Overrides>,
+        compat: Option<&'a CompatLayer>,
         finish: Option<&'a Then>,
     },
 }

@@ -15,7 +15,7 @@ use crate::base::rng::Seeded;
 
 /// The rule chosen for a request.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Plan {
+pub(crate) struct Firing {
     pub scenario: String,
     pub rule: String,
     /// `None`: the request goes through untouched (the rule only counted and moved state).
@@ -173,7 +173,7 @@ impl Scenarios {
     /// Picks the rule for a request, counting every rule that matches. Rules are tried by
     /// priority (higher first), then scenario load order, then rule order; the first whose
     /// trigger fires wins and moves its scenario's state.
-    pub(crate) fn decide(&self, probe: &Probe<'_>) -> Option<Plan> {
+    pub(crate) fn decide(&self, probe: &Probe<'_>) -> Option<Firing> {
         let mut list = self.list.lock();
         if list.is_empty() {
             return None;
@@ -202,7 +202,7 @@ impl Scenarios {
                 Trigger::Probability { p } => self.rng.unit() < p,
             };
             if fires {
-                let plan = Plan {
+                let plan = Firing {
                     scenario: l.def.name.clone(),
                     rule: rule.name.clone(),
                     then: rule.then.clone(),

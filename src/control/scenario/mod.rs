@@ -14,6 +14,6 @@ pub(crate) mod engine;
 pub(crate) mod matcher;
 pub(crate) mod rule;
 
-pub(crate) use engine::{Plan, Scenarios};
+pub(crate) use engine::{Firing, Scenarios};
 pub(crate) use matcher::Probe;
 pub(crate) use rule::Scenario;

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::compat::layer::Overrides;
+use crate::compat::layer::CompatLayer;
 
 /// The longest a `delay` or `hang` may hold a request: five minutes.
 pub(crate) const MAX_HOLD_MS: u64 = 300_000;
@@ -146,7 +146,7 @@ pub(crate) enum Then {
     /// 200 with a JSON content type and a body that is not JSON.
     MalformedJson {},
     /// Let the emulation answer with these compatibility switches overridden.
-    Compat(Overrides),
+    Compat(CompatLayer),
 }
 
 impl Then {

@@ -43,7 +43,7 @@ const ENTRY_OVERHEAD: usize = 256;
 
 /// The journal's configured bounds.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Limits {
+pub(crate) struct Capacity {
     /// `--journal-size`: entries held.
     pub entries: usize,
     /// `--journal-bytes`: bytes held, as [`weight`] counts them.
@@ -52,7 +52,7 @@ pub(crate) struct Limits {
     pub redaction: Redaction,
 }
 
-impl Limits {
+impl Capacity {
     /// The defaults with `entries` entries.
     #[cfg(test)]
     pub(crate) fn with_entries(entries: usize) -> Self {
@@ -114,7 +114,7 @@ pub(crate) fn request_body(sent: &[u8], redaction: &Redaction) -> (Text, bool) {
 
 /// A response body as stored: redacted (unless `clean`), then cut to [`MAX_BODY_TEXT`] at a
 /// character boundary. When neither changes anything, the bytes sent are kept as they are,
-/// shared with the response, not copied. `clean` (see `Pending::response_clean`): the body is
+/// shared with the response, not copied. `clean` (see `Recording::response_clean`): the body is
 /// the mock's own JSON, which serde wrote and is UTF-8 by construction, so up to the bound it
 /// is kept without even a UTF-8 check (it would read as its lossy text if it were not).
 /// Returns whether it cut.
