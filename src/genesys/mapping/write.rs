@@ -1,5 +1,8 @@
 //! Writing a SCIM user body into a user through the [`ROWS`] ([`user_from_scim`]), and the
 //! PATCH shortcut that writes one plain string in place ([`patch_in_place`]).
+//!
+//! What writes through the mapping is defined here, beside it (the unit tests' SCIM writes
+//! are methods of [`Org`]), so that the org never imports the mapping that reads it.
 
 use serde_json::Value;
 
@@ -108,6 +111,32 @@ pub(crate) fn patch_in_place(body: &Value, ctx: &WriteCtx<'_>) -> Option<ApiResu
             .map_err(|e| e.at(row.attr))
             .map(|()| finish_write(user, ctx)),
     )
+}
+
+#[cfg(test)]
+impl crate::genesys::org::Org {
+    /// Writes a SCIM body as user `id` for unit tests, the way the API does: a create when
+    /// no live user has the id, else a replace (PUT), mapped and stored.
+    pub(crate) fn write_scim_for_tests(
+        &mut self,
+        id: &str,
+        body: &Value,
+        compat: &crate::compat::Compat,
+    ) -> ApiResult<()> {
+        let previous = self.user(id).cloned();
+        let ctx = WriteCtx {
+            org: self,
+            compat,
+            mode: if previous.is_some() {
+                super::Mode::Replace
+            } else {
+                super::Mode::Create
+            },
+            previous: previous.as_ref(),
+        };
+        let user = user_from_scim(body, id, &ctx)?;
+        self.store_user(user, chrono::Utc::now()).map(|_| ())
+    }
 }
 
 #[cfg(test)]
