@@ -298,31 +298,6 @@ impl Org {
         org
     }
 
-    /// Writes a SCIM body as user `id` for unit tests, the way the API does: a create when
-    /// no live user has the id, else a replace (PUT), mapped and stored.
-    #[cfg(test)]
-    pub(crate) fn write_scim_for_tests(
-        &mut self,
-        id: &str,
-        body: &serde_json::Value,
-        compat: &crate::compat::Compat,
-    ) -> ApiResult<()> {
-        use crate::genesys::mapping::{self, Mode, WriteCtx};
-        let previous = self.user(id).cloned();
-        let ctx = WriteCtx {
-            org: self,
-            compat,
-            mode: if previous.is_some() {
-                Mode::Replace
-            } else {
-                Mode::Create
-            },
-            previous: previous.as_ref(),
-        };
-        let user = mapping::user_from_scim(body, id, &ctx)?;
-        self.store_user(user, Utc::now()).map(|_| ())
-    }
-
     /// A fresh id for a record created at run time.
     pub(crate) fn new_id(&self) -> String {
         self.rng.uuid().to_string()
