@@ -132,7 +132,7 @@ fn write(
     let previous = find(&org, id)?.clone();
     check_if_match(req, session, previous.version)?;
     let group = build(&org, &previous)?;
-    let (group, _) = org.put_group(group, session.now)?;
+    let (group, _) = org.store_group(group, session.now)?;
     let view = session.view(&org);
     Ok(scim_resource(
         StatusCode::OK,

@@ -246,7 +246,7 @@ pub(crate) fn build_org<U: UserRecord + Sync>(
                 other => other,
             };
             org.store_user(user, now).map_err(|e| {
-                // put_user fails only on uniqueness: of the userName, or of an external id.
+                // store_user fails only on uniqueness: of the userName, or of an external id.
                 let f = if e.scim_type == Some("uniqueness") {
                     "userName"
                 } else {
@@ -310,7 +310,7 @@ pub(crate) fn build_org<U: UserRecord + Sync>(
             date_modified: now,
             date_created: now,
         };
-        org.put_group(group, now)
+        org.store_group(group, now)
             .map_err(|e| err(file, place, Some("members"), e.detail))?;
     }
     org.settle_fixture_versions();
