@@ -5,11 +5,12 @@
 //! Genesys extension's `externalIds` use, and every write goes through `Org::store_user`, so a
 //! change here shows at once through SCIM (with `meta.version` bumped) and the other way round.
 //!
-//! Path segments arrive split on the raw `/` and then decoded (see `router`). An authority such
-//! as `https://idp.example.org/fas` therefore only fits the route shape when its slashes are
-//! sent as `%2F`; the Python SDK sends them raw, the path gets extra segments and the real
-//! service answers 404 (seed 000). `Compat::raw_slash_authority = match-known` re-joins such
-//! segments when the joined prefix is an authority the org knows.
+//! Path segments arrive split on the raw `/` and then decoded (see `pipeline::route`). An
+//! authority such as `https://idp.example.org/fas` therefore only fits the route shape when its
+//! slashes are sent as `%2F`; the Python SDK sends them raw, the path gets extra segments and
+//! the real service answers 404 (community forum thread: "ensure the authorityName is URL
+//! encoded"). `Compat::raw_slash_authority = match-known` re-joins such segments when the
+//! joined prefix is an authority the org knows.
 
 use http::{Method, Response, StatusCode};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};

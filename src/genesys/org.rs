@@ -555,6 +555,13 @@ impl Org {
         self.groups.get(id)
     }
 
+    /// The group `id` as SCIM sees it: a public one ([`Group::scim_visible`]), else 404.
+    pub(crate) fn scim_group(&self, id: &str) -> ApiResult<&Group> {
+        self.group(id)
+            .filter(|g| g.scim_visible())
+            .ok_or_else(|| ApiError::not_found(format!("Group {id} not found.")))
+    }
+
     /// Every group in creation order.
     pub(crate) fn groups(&self) -> impl Iterator<Item = &Group> {
         self.groups.values()
