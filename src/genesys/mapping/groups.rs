@@ -1,14 +1,71 @@
-//! A group's SCIM view, and a SCIM group body written into a group. Groups have no mapping
-//! table: their few attributes are read and written here.
+//! A group's SCIM view, a SCIM group body written into a group, and the SCIM writes of a
+//! group (an org's `replace_group` and `patch_group`). Groups have no mapping table: their few
+//! attributes are read and written here.
 
+use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use super::View;
 use super::render::meta;
 use super::value::{get_ci, opt_string};
+use crate::compat::Compat;
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::group::Group;
-use crate::scim::schema;
+use crate::genesys::org::Org;
+use crate::scim::patch;
+use crate::scim::schema::{self, ResourceKind};
+
+impl Org {
+    /// `PUT /Groups/{id}`: the member set (and `externalId`) of the group SCIM sees as `id`
+    /// replaced by a SCIM body. `precondition` sees the stored version first (the handler's
+    /// `If-Match`). Returns the stored group.
+    pub(crate) fn replace_group(
+        &mut self,
+        id: &str,
+        body: &Value,
+        now: DateTime<Utc>,
+        precondition: impl FnOnce(u64) -> ApiResult<()>,
+    ) -> ApiResult<Group> {
+        self.rewrite_group(id, now, precondition, |_, previous| {
+            group_from_scim(body, previous)
+        })
+    }
+
+    /// `PATCH /Groups/{id}`: the operations applied to the group's SCIM view (rendered under
+    /// `compat` with the SCIM base URL `base`), then the view mapped back. All or nothing.
+    /// `precondition` sees the stored version first. Returns the stored group.
+    pub(crate) fn patch_group(
+        &mut self,
+        id: &str,
+        body: &Value,
+        compat: &Compat,
+        base: &str,
+        now: DateTime<Utc>,
+        precondition: impl FnOnce(u64) -> ApiResult<()>,
+    ) -> ApiResult<Group> {
+        self.rewrite_group(id, now, precondition, |org, previous| {
+            org.limits.check_patch_operations(body)?;
+            let mut json = group_to_scim(previous, &View::with(org, base, compat));
+            patch::apply(&mut json, body, ResourceKind::Group, compat)?;
+            group_from_scim(&json, previous)
+        })
+    }
+
+    /// Shared by PUT and PATCH: the group, its version checked, the new group built from it
+    /// and stored.
+    fn rewrite_group(
+        &mut self,
+        id: &str,
+        now: DateTime<Utc>,
+        precondition: impl FnOnce(u64) -> ApiResult<()>,
+        build: impl FnOnce(&Org, &Group) -> ApiResult<Group>,
+    ) -> ApiResult<Group> {
+        let previous = self.scim_group(id)?.clone();
+        precondition(previous.version)?;
+        let group = build(self, &previous)?;
+        self.store_group(group, now).map(|(group, _)| group)
+    }
+}
 
 /// Renders the SCIM view of a group.
 pub(crate) fn group_to_scim(group: &Group, view: &View<'_>) -> Value {
@@ -55,7 +112,7 @@ pub(crate) fn group_to_scim_with(group: &Group, view: &View<'_>, members: bool) 
 /// Writes a SCIM group body (PUT, or the JSON after a PATCH) into a copy of `previous`.
 /// `displayName` is read-only and ignored here (RFC 7644 §3.5.1: read-only values in a PUT are
 /// ignored); PATCH rejects changing it before this point.
-pub(crate) fn group_from_scim(input: &Value, previous: &Group) -> ApiResult<Group> {
+fn group_from_scim(input: &Value, previous: &Group) -> ApiResult<Group> {
     let obj = input
         .as_object()
         .ok_or_else(|| ApiError::invalid_syntax("The request body must be a JSON object."))?;

@@ -44,11 +44,11 @@ use references::{
 use value::opt_string;
 
 pub(crate) use fields::{hire_date, user_name_valid};
-pub(crate) use groups::{group_from_scim, group_to_scim, group_to_scim_with};
+pub(crate) use groups::{group_to_scim, group_to_scim_with};
 pub(crate) use render::{DOCUMENT_KEYS, UserDocument, user_bytes, user_bytes_at, user_to_scim};
 pub(crate) use unsupported::{is_documented_unsupported, unsupported_attributes};
 pub(crate) use value::get_ci;
-pub(crate) use write::{patch_in_place, user_from_scim};
+pub(crate) use write::user_from_scim;
 
 /// What rendering needs besides the user: the org (to name divisions, roles, groups), the
 /// SCIM base URL of this request (for `meta.location` and `$ref`), and the switches that

@@ -1,18 +1,24 @@
-//! Writing a SCIM user body into a user through the [`ROWS`] ([`user_from_scim`]), and the
-//! PATCH shortcut that writes one plain string in place ([`patch_in_place`]).
+//! The SCIM writes of a user: an org's `create_user`, `replace_user` and `patch_user`, each
+//! a body written into a user through the [`ROWS`] ([`user_from_scim`]) and stored with
+//! [`Org::store_user`], all or nothing; and the PATCH shortcut that writes one plain string in
+//! place ([`patch_in_place`]).
 //!
-//! What writes through the mapping is defined here, beside it (the unit tests' SCIM writes
-//! are methods of [`Org`]), so that the org never imports the mapping that reads it.
+//! The three are methods of [`Org`] defined here, beside the mapping they drive, so that the
+//! org (storage and the rules across records) never imports the mapping that reads it.
 
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 
+use super::render::user_to_scim;
 use super::unsupported::check_unsupported;
 use super::value::get_ci;
-use super::{ROWS, Row, WriteCtx};
-use crate::compat::ContactLists;
+use super::{Mode, ROWS, Row, View, WriteCtx};
+use crate::compat::{Compat, ContactLists, Revive};
 use crate::error::{ApiError, ApiResult};
-use crate::genesys::user::User;
-use crate::scim::schema::{self, ENTERPRISE_USER};
+use crate::genesys::org::{Org, user_not_found};
+use crate::genesys::user::{User, UserState};
+use crate::scim::patch;
+use crate::scim::schema::{self, ENTERPRISE_USER, ResourceKind};
 
 /// Writes a SCIM user body into a user: a copy of `ctx.previous`, or a blank user with `id`.
 pub(crate) fn user_from_scim(input: &Value, id: &str, ctx: &WriteCtx<'_>) -> ApiResult<User> {
@@ -70,7 +76,7 @@ const IN_PLACE: &[(&str, &str)] = &[
 /// fraction of the work. `None` for every other body (and for a string past the bounds of
 /// `user_input`, so the general path words the error, and under `contact-lists=as-sent`):
 /// the caller takes the general path.
-pub(crate) fn patch_in_place(body: &Value, ctx: &WriteCtx<'_>) -> Option<ApiResult<User>> {
+fn patch_in_place(body: &Value, ctx: &WriteCtx<'_>) -> Option<ApiResult<User>> {
     let previous = ctx.previous?;
     // `contact-lists=as-sent` keeps the contact lists as the last write sent them: a write
     // through the view records them, which only the general path does.
@@ -113,29 +119,155 @@ pub(crate) fn patch_in_place(body: &Value, ctx: &WriteCtx<'_>) -> Option<ApiResu
     )
 }
 
-#[cfg(test)]
-impl crate::genesys::org::Org {
+impl Org {
+    /// `POST /Users`: a new user from a SCIM body. 409 `uniqueness` when a non-deleted user
+    /// has the userName; a deleted user's userName does what `revive-deleted` says
+    /// ([`Revive`]). Returns the id of the stored user.
+    pub(crate) fn create_user(
+        &mut self,
+        body: &Value,
+        compat: &Compat,
+        now: DateTime<Utc>,
+    ) -> ApiResult<String> {
+        let user_name = body
+            .as_object()
+            .and_then(|o| get_ci(o, "userName"))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .trim();
+        if self.user_by_name(user_name).is_some() {
+            return Err(ApiError::uniqueness(
+                "User name already in use by non-deleted user.",
+            ));
+        }
+        let deleted = self.deleted_user_by_name(user_name).map(|u| u.id.clone());
+        let revived = match compat.revive_deleted {
+            Revive::New => None,
+            Revive::Conflict if deleted.is_some() => {
+                return Err(ApiError::uniqueness(
+                    "User name belongs to a deleted user (general.conflict); restore that user instead.",
+                ));
+            }
+            Revive::Conflict | Revive::NoRoles | Revive::AsCreated => deleted,
+        };
+        let id = revived.clone().unwrap_or_else(|| self.new_id());
+        let ctx = WriteCtx {
+            org: self,
+            compat,
+            mode: Mode::Create,
+            previous: None,
+        };
+        let mut user = user_from_scim(body, &id, &ctx)?;
+        if let Some(old) = revived.as_ref().and_then(|id| self.user_any(id)) {
+            // Keep what Genesys keeps across deletion (version history); state comes back active.
+            user.version = old.version;
+            user.state = UserState::Active;
+            if compat.revive_deleted == Revive::NoRoles {
+                // Only what the body names: not the old roles, not the `employee` default.
+                let named = body
+                    .as_object()
+                    .and_then(|o| get_ci(o, "roles"))
+                    .is_some_and(|r| r.as_array().is_some_and(|a| !a.is_empty()));
+                if !named {
+                    user.role_ids.clear();
+                }
+            }
+        }
+        self.store_user(user, now)?;
+        Ok(id)
+    }
+
+    /// `PUT /Users/{id}`: the live user `id` replaced by a SCIM body ([`Mode::Replace`] says
+    /// what an absent attribute means). `precondition` sees the stored version first (the
+    /// handler's `If-Match`).
+    pub(crate) fn replace_user(
+        &mut self,
+        id: &str,
+        body: &Value,
+        compat: &Compat,
+        now: DateTime<Utc>,
+        precondition: impl FnOnce(u64) -> ApiResult<()>,
+    ) -> ApiResult<()> {
+        self.rewrite_user(id, now, precondition, |org, previous| {
+            let ctx = WriteCtx {
+                org,
+                compat,
+                mode: Mode::Replace,
+                previous: Some(previous),
+            };
+            user_from_scim(body, id, &ctx)
+        })
+    }
+
+    /// `PATCH /Users/{id}`: the operations applied to the user's SCIM view (rendered under
+    /// `compat` with the SCIM base URL `base`), then the whole view mapped back. A lone
+    /// `replace` of a plain string attribute is written in place instead ([`patch_in_place`]):
+    /// the same user, without the render and the map back. All or nothing. `precondition`
+    /// sees the stored version first (the handler's `If-Match`).
+    pub(crate) fn patch_user(
+        &mut self,
+        id: &str,
+        body: &Value,
+        compat: &Compat,
+        base: &str,
+        now: DateTime<Utc>,
+        precondition: impl FnOnce(u64) -> ApiResult<()>,
+    ) -> ApiResult<()> {
+        self.rewrite_user(id, now, precondition, |org, previous| {
+            org.limits.check_patch_operations(body)?;
+            let ctx = WriteCtx {
+                org,
+                compat,
+                mode: Mode::Patch,
+                previous: Some(previous),
+            };
+            if let Some(user) = patch_in_place(body, &ctx) {
+                return user;
+            }
+            let mut json = user_to_scim(previous, &View::with(org, base, compat));
+            patch::apply(&mut json, body, ResourceKind::User, compat)?;
+            user_from_scim(&json, id, &ctx)
+        })
+    }
+
+    /// Shared by PUT and PATCH: the live user `id`, its version checked, the new user built
+    /// from it and stored. The stored user is read in place and the new one built from it
+    /// (one copy, inside the mapping).
+    fn rewrite_user(
+        &mut self,
+        id: &str,
+        now: DateTime<Utc>,
+        precondition: impl FnOnce(u64) -> ApiResult<()>,
+        build: impl FnOnce(&Org, &User) -> ApiResult<User>,
+    ) -> ApiResult<()> {
+        let previous = self.user(id).ok_or_else(|| user_not_found(id))?;
+        precondition(previous.version)?;
+        let user = build(self, previous)?;
+        self.store_user(user, now).map(|_| ())
+    }
+
     /// Writes a SCIM body as user `id` for unit tests, the way the API does: a create when
     /// no live user has the id, else a replace (PUT), mapped and stored.
+    #[cfg(test)]
     pub(crate) fn write_scim_for_tests(
         &mut self,
         id: &str,
         body: &Value,
-        compat: &crate::compat::Compat,
+        compat: &Compat,
     ) -> ApiResult<()> {
         let previous = self.user(id).cloned();
         let ctx = WriteCtx {
             org: self,
             compat,
             mode: if previous.is_some() {
-                super::Mode::Replace
+                Mode::Replace
             } else {
-                super::Mode::Create
+                Mode::Create
             },
             previous: previous.as_ref(),
         };
         let user = user_from_scim(body, id, &ctx)?;
-        self.store_user(user, chrono::Utc::now()).map(|_| ())
+        self.store_user(user, Utc::now()).map(|_| ())
     }
 }
 
@@ -162,7 +294,7 @@ mod in_place_tests {
         };
         let text = crate::seed::generator::to_string(&spec);
         let doc = crate::seed::read::parse("g.json", &text).unwrap();
-        let now = chrono::Utc::now();
+        let now = Utc::now();
         let org = crate::seed::build::build_org("g.json", 0, &doc.orgs[0], Some(1), now).unwrap();
         let ent = |attr: &str| format!("{ENTERPRISE_USER}:{attr}");
         let cases = [
@@ -232,8 +364,7 @@ mod in_place_tests {
         });
         let doc = crate::seed::read::parse("g.json", &text).unwrap();
         let full =
-            crate::seed::build::build_org("g.json", 0, &doc.orgs[0], Some(1), chrono::Utc::now())
-                .unwrap();
+            crate::seed::build::build_org("g.json", 0, &doc.orgs[0], Some(1), Utc::now()).unwrap();
         let u = full.users().next().unwrap();
         let ctx = WriteCtx {
             org: &org,
@@ -257,5 +388,81 @@ mod in_place_tests {
         ] {
             assert!(patch_in_place(&body, &ctx).is_none(), "{body}");
         }
+    }
+}
+
+#[cfg(test)]
+mod scim_write_tests {
+    use serde_json::json;
+
+    use crate::compat::Compat;
+    use crate::error::ApiError;
+    use crate::genesys::org::Org;
+    use crate::scim::schema::ENTERPRISE_USER;
+
+    fn body(ops: serde_json::Value) -> serde_json::Value {
+        json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": ops})
+    }
+
+    /// The SCIM writes of an org: a create, a PATCH through the in-place path and through the
+    /// general one, a PUT; each stored with its version bumped, and a precondition that
+    /// refuses or an unknown id leaving the user as it was.
+    #[test]
+    fn scim_writes_store_the_user_and_honour_the_precondition() {
+        let mut org = Org::for_tests(&["Home", "Sales"]);
+        let (compat, now, base) = (Compat::default(), chrono::Utc::now(), "http://h/scim/v2");
+        let id = org
+            .create_user(
+                &json!({"userName": "a@x.org", "displayName": "A"}),
+                &compat,
+                now,
+            )
+            .unwrap();
+        let ok = |_| Ok(());
+        let title = body(json!([{"op": "replace", "path": "title", "value": "Lead"}]));
+        org.patch_user(&id, &title, &compat, base, now, ok).unwrap();
+        let division = body(json!([{"op": "replace",
+            "path": format!("{ENTERPRISE_USER}:division"), "value": "Sales"}]));
+        org.patch_user(&id, &division, &compat, base, now, ok)
+            .unwrap();
+        let user = org.user(&id).unwrap();
+        assert_eq!(
+            (user.title.as_deref(), &*user.division_id, user.version),
+            (Some("Lead"), "d1", 3)
+        );
+
+        let refused = |v| {
+            Err(ApiError::invalid_vers(
+                http::StatusCode::PRECONDITION_FAILED,
+                format!("not {v}"),
+            ))
+        };
+        let put = json!({"userName": "a@x.org", "displayName": "B"});
+        let err = org
+            .replace_user(&id, &put, &compat, now, refused)
+            .unwrap_err();
+        assert_eq!(err.detail, "not 3");
+        assert!(
+            org.patch_user(&id, &title, &compat, base, now, refused)
+                .is_err()
+        );
+        assert_eq!(org.user(&id).unwrap().version, 3, "nothing stored");
+        let err = org
+            .patch_user("nobody", &title, &compat, base, now, ok)
+            .unwrap_err();
+        assert_eq!(err.detail, "User nobody not found.");
+
+        org.replace_user(&id, &put, &compat, now, ok).unwrap();
+        let user = org.user(&id).unwrap();
+        assert_eq!(
+            (user.name.as_str(), user.title.as_deref(), user.version),
+            ("B", None, 4)
+        );
+        org.delete_user(&id, now, ok).unwrap();
+        assert!(org.user(&id).is_none());
+        assert_eq!(
+            org.deleted_user_by_name("a@x.org").map(|u| u.version),
+            Some(5)
+        );
     }
 }
