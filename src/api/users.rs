@@ -56,6 +56,7 @@ pub(crate) fn list(session: &Session, req: &ApiRequest) -> ApiResult<Response<Bo
             .collect();
         let body = Bytes::from(list::envelope_bytes(matched.len(), page, &docs));
         return Ok(own_keys(
+            req,
             bytes_response(StatusCode::OK, SCIM_JSON, body.clone()),
             body,
         ));
@@ -209,7 +210,7 @@ pub(crate) fn get(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Re
     let view = session.view(&org);
     let proj = projection(session, req);
     if proj.is_empty() {
-        return Ok(rendered(&org, user, &view, StatusCode::OK));
+        return Ok(rendered(req, &org, user, &view, StatusCode::OK));
     }
     let body = proj.apply(mapping::user_to_scim(user, &view), ResourceKind::User);
     Ok(scim_resource(StatusCode::OK, &body, user.version))
@@ -222,7 +223,7 @@ pub(crate) fn create(session: &Session, req: &ApiRequest) -> ApiResult<Response<
     let id = org.create_user(body, &session.compat, session.now)?;
     let stored = Stored::of(session, &org, &id)?;
     drop(org);
-    let mut resp = stored.answer(session, StatusCode::CREATED);
+    let mut resp = stored.answer(session, req, StatusCode::CREATED);
     // The same URL as `meta.location`.
     if let Ok(loc) = HeaderValue::from_str(&format!("{}/Users/{id}", session.scim_base)) {
         resp.headers_mut().insert(header::LOCATION, loc);
@@ -233,7 +234,7 @@ pub(crate) fn create(session: &Session, req: &ApiRequest) -> ApiResult<Response<
 /// `PUT /Users/{id}` ([`Org::replace_user`]).
 pub(crate) fn replace(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
-    write(session, id, |org| {
+    write(session, req, id, |org| {
         org.replace_user(id, body, &session.compat, session.now, |version| {
             check_if_match(req, session, version)
         })
@@ -243,7 +244,7 @@ pub(crate) fn replace(session: &Session, req: &ApiRequest, id: &str) -> ApiResul
 /// `PATCH /Users/{id}` ([`Org::patch_user`]).
 pub(crate) fn patch(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
-    write(session, id, |org| {
+    write(session, req, id, |org| {
         org.patch_user(
             id,
             body,
@@ -259,6 +260,7 @@ pub(crate) fn patch(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<
 /// once the lock is released.
 fn write(
     session: &Session,
+    req: &ApiRequest,
     id: &str,
     store: impl FnOnce(&mut Org) -> ApiResult<()>,
 ) -> ApiResult<Response<Body>> {
@@ -267,7 +269,7 @@ fn write(
         store(&mut org)?;
         Stored::of(session, &org, id)?
     };
-    Ok(stored.answer(session, StatusCode::OK))
+    Ok(stored.answer(session, req, StatusCode::OK))
 }
 
 /// A user as a write stored it, taken under the write lock with its table position and the
@@ -313,7 +315,7 @@ impl Stored {
         })
     }
 
-    fn answer(self, session: &Session, status: StatusCode) -> Response<Body> {
+    fn answer(self, session: &Session, req: &ApiRequest, status: StatusCode) -> Response<Body> {
         let body = match self.kept {
             Kept::Rendered(bytes) => bytes,
             Kept::User(user) => {
@@ -322,23 +324,30 @@ impl Stored {
                 mapping::user_bytes_at(self.pos, &user, &view, self.generation)
             }
         };
-        own_keys(scim_bytes(status, body.clone(), self.version), body)
+        own_keys(req, scim_bytes(status, body.clone(), self.version), body)
     }
 }
 
 /// A stored user's document with its ETag, through the org's render cache.
-fn rendered(org: &Org, user: &User, view: &View<'_>, status: StatusCode) -> Response<Body> {
+fn rendered(
+    req: &ApiRequest,
+    org: &Org,
+    user: &User,
+    view: &View<'_>,
+    status: StatusCode,
+) -> Response<Body> {
     let body = match org.user_position(&user.id) {
         Some(pos) => mapping::user_bytes(pos, user, view),
         None => UserDocument { user, view }.to_bytes(),
     };
-    own_keys(scim_bytes(status, body.clone(), user.version), body)
+    own_keys(req, scim_bytes(status, body.clone(), user.version), body)
 }
 
-/// Marks a response whose body is user documents (`http::OwnKeys`), so the journal decides
-/// its redaction from the key list instead of scanning it.
-fn own_keys(mut resp: Response<Body>, body: Bytes) -> Response<Body> {
-    resp.extensions_mut().insert(OwnKeys {
+/// Tells the journal, through the request context, that this answer's body is user documents
+/// (`edge::response::OwnKeys`), so it decides redaction from the key list instead of scanning.
+fn own_keys(req: &ApiRequest, resp: Response<Body>, body: Bytes) -> Response<Body> {
+    // Set once: a handler answers once.
+    let _ = req.document.set(OwnKeys {
         keys: mapping::DOCUMENT_KEYS,
         body,
     });
