@@ -5,4 +5,5 @@ pub(crate) mod clock;
 pub(crate) mod http_client;
 pub(crate) mod rng;
 pub(crate) mod secret;
+pub(crate) mod shutdown;
 pub(crate) mod strict_json;
