@@ -3,9 +3,7 @@
 
 use http::{Response, StatusCode};
 
-use crate::api::{
-    Session, check_if_match, json_body, list_query, not_modified, projection, scim_resource, search,
-};
+use crate::api::{Session, json_body, list_query, not_modified, projection, scim_resource, search};
 use crate::edge::response::{Body, SCIM_JSON, json_response};
 use crate::error::ApiResult;
 use crate::genesys::group::Group;
@@ -50,9 +48,7 @@ pub(crate) fn get(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Re
 pub(crate) fn replace(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
     write(session, |org| {
-        org.replace_group(id, body, session.now, |version| {
-            check_if_match(req, session, version)
-        })
+        org.replace_group(id, body, session.scim_write(req))
     })
 }
 
@@ -61,14 +57,7 @@ pub(crate) fn replace(session: &Session, req: &ApiRequest, id: &str) -> ApiResul
 pub(crate) fn patch(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
     write(session, |org| {
-        org.patch_group(
-            id,
-            body,
-            &session.compat,
-            &session.scim_base,
-            session.now,
-            |version| check_if_match(req, session, version),
-        )
+        org.patch_group(id, body, session.scim_write(req))
     })
 }
 

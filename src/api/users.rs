@@ -84,9 +84,7 @@ pub(crate) fn create(session: &Session, req: &ApiRequest) -> ApiResult<Response<
 pub(crate) fn replace(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
     write(session, id, |org| {
-        org.replace_user(id, body, &session.compat, session.now, |version| {
-            check_if_match(req, session, version)
-        })
+        org.replace_user(id, body, session.scim_write(req))
     })
 }
 
@@ -94,14 +92,7 @@ pub(crate) fn replace(session: &Session, req: &ApiRequest, id: &str) -> ApiResul
 pub(crate) fn patch(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
     write(session, id, |org| {
-        org.patch_user(
-            id,
-            body,
-            &session.compat,
-            &session.scim_base,
-            session.now,
-            |version| check_if_match(req, session, version),
-        )
+        org.patch_user(id, body, session.scim_write(req))
     })
 }
 

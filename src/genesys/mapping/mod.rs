@@ -24,6 +24,7 @@ pub(crate) mod unsupported;
 mod value;
 pub(crate) mod write;
 
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use crate::compat::{Compat, ContactLists, References};
@@ -147,6 +148,21 @@ pub(crate) struct WriteCtx<'a> {
     pub mode: Mode,
     /// The stored user before this write (`None` on create).
     pub previous: Option<&'a User>,
+}
+
+/// What a SCIM write of an org (`replace_user`, `patch_user`, `replace_group`, `patch_group`)
+/// takes from its request besides the body.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ScimWrite<'a, P> {
+    /// The switches the write runs under.
+    pub compat: &'a Compat,
+    /// The SCIM base URL: a PATCH renders the resource's view before applying its operations.
+    pub base: &'a str,
+    /// When the write is stored.
+    pub now: DateTime<Utc>,
+    /// A check of the stored version, made before anything is written (the handler's
+    /// `If-Match`): `FnOnce(u64) -> ApiResult<()>`.
+    pub precondition: P,
 }
 
 /// Renders a row's value from the user and the view, borrowing from both.
