@@ -5,8 +5,8 @@
 //! the SCIM attribute, the Genesys field it lands in, how the SCIM view is rendered from the
 //! stored user, and how a SCIM value is written into it (validated against the org's reference
 //! data). Rendering a user walks the rows ([`render`]); writing one (create, replace, or the
-//! result of a PATCH: [`write`]) walks them too, so a rule lives in exactly one place.
-//! `docs/mapping.md`'s table is checked against [`ROWS`].
+//! result of a PATCH: [`write`](mod@write)) walks them too, so a rule lives in exactly one
+//! place. `docs/mapping.md`'s table is checked against [`ROWS`].
 //!
 //! The rows' readers and writers live by what they touch: plain fields ([`fields`]), the
 //! contact lists ([`contacts`]), the org's reference data and other users ([`references`]).
