@@ -4,6 +4,7 @@
 //! them under `/__admin`, above the API handlers.
 
 pub(crate) mod admin;
+#[cfg(feature = "expect")]
 pub(crate) mod expect;
 pub(crate) mod journal;
 pub(crate) mod report;

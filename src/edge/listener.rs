@@ -181,7 +181,9 @@ impl AcceptBackoff {
     }
 }
 
-/// Completes on SIGINT or SIGTERM.
+/// Completes on SIGINT or SIGTERM (the command line's server; an embedded one is stopped by
+/// its handle).
+#[cfg(feature = "cli")]
 pub(crate) async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;

@@ -5,8 +5,10 @@
 
 pub(crate) mod browse;
 pub(crate) mod clock;
+#[cfg(feature = "dashboard")]
 pub(crate) mod dashboard;
 pub(crate) mod document;
+#[cfg(feature = "expect")]
 pub(crate) mod expect;
 pub(crate) mod marks;
 pub(crate) mod orgs;
@@ -60,12 +62,7 @@ pub(crate) fn dispatch(
     // The dashboard page holds no data and a browser cannot send the token when it
     // navigates: it is served before the token check, and asks for the token itself.
     if req.method == Method::GET && segs.first().is_some_and(|s| s == "ui") {
-        let file = match &segs[1..] {
-            [] => dashboard::asset(None),
-            [name] => dashboard::asset(Some(name)),
-            _ => None,
-        };
-        return file.ok_or_else(|| ApiError::not_found("No such dashboard file."));
+        return dashboard_asset(&segs[1..]);
     }
     if let Some(expected) = &state.config.admin_token {
         let given = req.caller.bearer();
@@ -226,7 +223,12 @@ fn serve(
         Endpoint::ScenariosAdd => scenarios::add(state, req),
         Endpoint::ScenariosReset => scenarios::reset(state, req),
         Endpoint::ScenarioRemove => scenarios::remove(state, id),
+        #[cfg(feature = "expect")]
         Endpoint::Expect => expect::check(state, req),
+        #[cfg(not(feature = "expect"))]
+        Endpoint::Expect => Err(ApiError::not_found(
+            "End-state expectations are not built in (the `expect` feature).",
+        )),
         Endpoint::OpenApi => {
             let mut resp = Response::new(crate::edge::response::full(OPENAPI));
             resp.headers_mut().insert(
@@ -237,9 +239,27 @@ fn serve(
         }
         // Served before the token check (see `dispatch`); reached only through this table's
         // `Allow` lists, and answers the same.
-        Endpoint::Dashboard => dashboard::asset(segs.get(1).map(String::as_str))
-            .ok_or_else(|| ApiError::not_found("No such dashboard file.")),
+        Endpoint::Dashboard => dashboard_asset(segs.get(1..).unwrap_or_default()),
     }
+}
+
+/// The dashboard file at `/__admin/ui[/NAME]`.
+#[cfg(feature = "dashboard")]
+fn dashboard_asset(rest: &[String]) -> ApiResult<Response<Body>> {
+    let file = match rest {
+        [] => dashboard::asset(None),
+        [name] => dashboard::asset(Some(name)),
+        _ => None,
+    };
+    file.ok_or_else(|| ApiError::not_found("No such dashboard file."))
+}
+
+/// Without the `dashboard` feature (a test handle's build) there is no page to serve.
+#[cfg(not(feature = "dashboard"))]
+fn dashboard_asset(_rest: &[String]) -> ApiResult<Response<Body>> {
+    Err(ApiError::not_found(
+        "The dashboard is not built in (the `dashboard` feature).",
+    ))
 }
 
 /// A JSON admin response.

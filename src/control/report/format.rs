@@ -5,20 +5,32 @@
 //! end-state assertions use too): it escapes text and strips the control characters XML 1.0
 //! cannot carry, which request bodies quoted in findings may contain. `docs/junit.xsd`
 //! describes the output; CI validates every format's sample against it.
+//!
+//! Only JSON is built without the `report-formats` feature (a test handle built with
+//! `default-features = false` reads the report as JSON, if at all); the other names are then
+//! refused with the feature named.
 
+#[cfg(feature = "report-formats")]
 use std::fmt::Write as _;
 
-use super::model::{Report, RuleResult, Status};
+use super::model::Report;
+#[cfg(feature = "report-formats")]
+use super::model::{RuleResult, Status};
 pub(crate) use super::options::Options;
+#[cfg(feature = "report-formats")]
 use super::severity::Severity;
+#[cfg(feature = "report-formats")]
 use quick_junit::{NonSuccessKind, Property, TestCase, TestCaseStatus, TestSuite};
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Format {
     Json,
+    #[cfg(feature = "report-formats")]
     Junit,
+    #[cfg(feature = "report-formats")]
     Markdown,
+    #[cfg(feature = "report-formats")]
     Sarif,
 }
 
@@ -30,9 +42,16 @@ impl Format {
     pub(crate) fn parse(text: &str) -> Result<Self, String> {
         match text.trim().to_ascii_lowercase().as_str() {
             "json" => Ok(Self::Json),
+            #[cfg(feature = "report-formats")]
             "junit" | "xml" => Ok(Self::Junit),
+            #[cfg(feature = "report-formats")]
             "markdown" | "md" => Ok(Self::Markdown),
+            #[cfg(feature = "report-formats")]
             "sarif" => Ok(Self::Sarif),
+            #[cfg(not(feature = "report-formats"))]
+            other @ ("junit" | "xml" | "markdown" | "md" | "sarif") => Err(format!(
+                "format {other:?} is not built in (the `report-formats` feature); use json"
+            )),
             other => Err(format!(
                 "unknown format {other:?}; use {}",
                 FORMATS.join(", ")
@@ -44,8 +63,11 @@ impl Format {
     pub(crate) fn name(self) -> &'static str {
         match self {
             Self::Json => "json",
+            #[cfg(feature = "report-formats")]
             Self::Junit => "junit",
+            #[cfg(feature = "report-formats")]
             Self::Markdown => "markdown",
+            #[cfg(feature = "report-formats")]
             Self::Sarif => "sarif",
         }
     }
@@ -54,24 +76,32 @@ impl Format {
     pub(crate) fn content_type(self) -> &'static str {
         match self {
             Self::Json => "application/json",
+            #[cfg(feature = "report-formats")]
             Self::Junit => "application/xml",
+            #[cfg(feature = "report-formats")]
             Self::Markdown => "text/markdown; charset=utf-8",
+            #[cfg(feature = "report-formats")]
             Self::Sarif => "application/sarif+json",
         }
     }
 }
 
 /// Renders `report` as `format`.
+#[cfg_attr(not(feature = "report-formats"), allow(unused_variables))]
 pub(crate) fn render(report: &Report, format: Format, opts: &Options) -> String {
     match format {
         Format::Json => serde_json::to_string_pretty(report).unwrap_or_default() + "\n",
         // Serializing into memory cannot fail on I/O.
+        #[cfg(feature = "report-formats")]
         Format::Junit => to_junit(report, opts).to_string().unwrap_or_default(),
+        #[cfg(feature = "report-formats")]
         Format::Markdown => super::markdown::render(report, opts),
+        #[cfg(feature = "report-formats")]
         Format::Sarif => super::sarif::render(report, opts),
     }
 }
 
+#[cfg(feature = "report-formats")]
 /// The findings of a rule as plain text, one per paragraph, with their entries.
 pub(super) fn findings_text(r: &RuleResult, opts: &Options) -> String {
     let mut s = String::new();
@@ -107,6 +137,7 @@ pub(super) fn findings_text(r: &RuleResult, opts: &Options) -> String {
 /// Broken rules at or above the fail-on level are failures; below it they pass with their
 /// findings in `system-out`; rules that are off or cannot run are skipped; incomplete or
 /// unchecked results say so in `system-err`.
+#[cfg(feature = "report-formats")]
 pub(crate) fn to_junit(report: &Report, opts: &Options) -> quick_junit::Report {
     let threshold = opts.threshold();
     let classname = format!(

@@ -14,10 +14,12 @@
 
 pub(crate) mod catalogue;
 pub(crate) mod format;
+#[cfg(feature = "report-formats")]
 mod markdown;
 pub(crate) mod model;
 pub(crate) mod options;
 mod rules;
+#[cfg(feature = "report-formats")]
 mod sarif;
 mod seen;
 pub(crate) mod settings;
