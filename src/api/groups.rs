@@ -3,7 +3,7 @@
 
 use http::{Response, StatusCode};
 
-use crate::api::{Session, json_body, list_query, not_modified, projection, scim_resource, search};
+use crate::api::{Session, json_body, list_query, not_modified, projection, scim_bytes, search};
 use crate::edge::response::{Body, SCIM_JSON, json_response};
 use crate::error::ApiResult;
 use crate::genesys::group::Group;
@@ -11,6 +11,7 @@ use crate::genesys::mapping;
 use crate::genesys::org::Org;
 use crate::pipeline::context::ApiRequest;
 use crate::scim::list;
+use crate::scim::projection::Projection;
 use crate::scim::schema::ResourceKind;
 
 /// `GET /Groups`, optionally filtered (`displayName eq "Sales"` matches case-insensitively,
@@ -35,13 +36,8 @@ pub(crate) fn get(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Re
         return Ok(resp);
     }
     let view = session.view(&org);
-    let proj = projection(session, req);
-    let members = proj.keeps("members", ResourceKind::Group);
-    let body = proj.apply(
-        mapping::group_to_scim_with(group, &view, members),
-        ResourceKind::Group,
-    );
-    Ok(scim_resource(StatusCode::OK, &body, group.version))
+    let body = mapping::group_json(group, &view, &projection(session, req));
+    Ok(scim_bytes(StatusCode::OK, body.into(), group.version))
 }
 
 /// `PUT /Groups/{id}` ([`Org::replace_group`]): replaces the member set (and `externalId`).
@@ -70,9 +66,6 @@ fn write(
     let mut org = session.org.write();
     let group = store(&mut org)?;
     let view = session.view(&org);
-    Ok(scim_resource(
-        StatusCode::OK,
-        &mapping::group_to_scim(&group, &view),
-        group.version,
-    ))
+    let body = mapping::group_json(&group, &view, &Projection::default());
+    Ok(scim_bytes(StatusCode::OK, body.into(), group.version))
 }

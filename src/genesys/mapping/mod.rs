@@ -45,7 +45,7 @@ use references::{
 use value::opt_string;
 
 pub(crate) use fields::{hire_date, user_name_valid};
-pub(crate) use groups::{group_to_scim, group_to_scim_with};
+pub(crate) use groups::{group_json, group_to_scim, group_to_scim_with};
 pub(crate) use render::{DOCUMENT_KEYS, UserDocument, user_bytes, user_bytes_at, user_to_scim};
 pub(crate) use unsupported::{is_documented_unsupported, unsupported_attributes};
 pub(crate) use value::get_ci;
