@@ -66,11 +66,15 @@ pub(crate) fn get(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Re
     Ok(scim_resource(StatusCode::OK, &body, user.version))
 }
 
-/// `POST /Users` ([`Org::create_user`]), answered 201 with the user and its `Location`.
+/// `POST /Users` ([`Org::create_user`]), answered 201 with the user and its `Location`. The
+/// body is mapped and validated under a read lock ([`Org::prepare_create`]), so creates of
+/// one org map in parallel, and only the commit ([`Org::commit_create`], which re-checks what
+/// the mapping read) holds the write lock.
 pub(crate) fn create(session: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
+    let prepared = session.org.read().prepare_create(body, &session.compat)?;
     let mut org = session.org.write();
-    let id = org.create_user(body, &session.compat, session.now)?;
+    let id = org.commit_create(prepared, body, &session.compat, session.now)?;
     let stored = Stored::of(session, &org, &id)?;
     drop(org);
     let mut resp = stored.answer(session, req, StatusCode::CREATED);

@@ -119,16 +119,46 @@ fn patch_in_place(body: &Value, ctx: &WriteCtx<'_>) -> Option<ApiResult<User>> {
     )
 }
 
+/// A `POST /Users` body mapped and checked against the org under a read lock
+/// ([`Org::prepare_create`]), to be stored under the write lock ([`Org::commit_create`]): the
+/// mapping and validation, about half of a create's work, no longer hold up every other write
+/// of the org.
+#[derive(Debug)]
+pub(crate) struct PreparedCreate {
+    /// The user as the body maps, without its id (assigned at commit, in commit order, so ids
+    /// stay those of the seeded sequence).
+    user: User,
+    /// The trimmed userName, as looked up.
+    user_name: String,
+    /// The deleted user whose userName the body reuses, as found when prepared.
+    deleted: Option<String>,
+    /// The org's generation when prepared (every write bumps it).
+    generation: u64,
+}
+
 impl Org {
     /// `POST /Users`: a new user from a SCIM body. 409 `uniqueness` when a non-deleted user
     /// has the userName; a deleted user's userName does what `revive-deleted` says
-    /// ([`Revive`]). Returns the id of the stored user.
+    /// ([`Revive`]). Returns the id of the stored user. The handler does the same in two
+    /// steps around its locks ([`Org::prepare_create`], [`Org::commit_create`]).
+    #[cfg(test)]
     pub(crate) fn create_user(
         &mut self,
         body: &Value,
         compat: &Compat,
         now: DateTime<Utc>,
     ) -> ApiResult<String> {
+        let prepared = self.prepare_create(body, compat)?;
+        self.commit_create(prepared, body, compat, now)
+    }
+
+    /// The read half of a create: the userName's uniqueness and revival decided, the body
+    /// mapped and validated against the org's reference data and users. Nothing is written.
+    pub(crate) fn prepare_create(
+        &self,
+        body: &Value,
+        compat: &Compat,
+    ) -> ApiResult<PreparedCreate> {
         let user_name = body
             .as_object()
             .and_then(|o| get_ci(o, "userName"))
@@ -141,23 +171,53 @@ impl Org {
             ));
         }
         let deleted = self.deleted_user_by_name(user_name).map(|u| u.id.clone());
-        let revived = match compat.revive_deleted {
-            Revive::New => None,
-            Revive::Conflict if deleted.is_some() => {
-                return Err(ApiError::uniqueness(
-                    "User name belongs to a deleted user (general.conflict); restore that user instead.",
-                ));
-            }
-            Revive::Conflict | Revive::NoRoles | Revive::AsCreated => deleted,
-        };
-        let id = revived.clone().unwrap_or_else(|| self.new_id());
+        if compat.revive_deleted == Revive::Conflict && deleted.is_some() {
+            return Err(ApiError::uniqueness(
+                "User name belongs to a deleted user (general.conflict); restore that user instead.",
+            ));
+        }
         let ctx = WriteCtx {
             org: self,
             compat,
             mode: Mode::Create,
             previous: None,
         };
-        let mut user = user_from_scim(body, &id, &ctx)?;
+        Ok(PreparedCreate {
+            user: user_from_scim(body, "", &ctx)?,
+            user_name: user_name.to_owned(),
+            deleted,
+            generation: self.renders().generation(),
+        })
+    }
+
+    /// The write half of a create, under the write lock: stores what [`Org::prepare_create`]
+    /// built if nothing it read has changed since, and otherwise prepares again here, so the
+    /// answer is the one a create alone would get (409 when a racing create took the
+    /// userName first). What a body's mapping reads from the org: its reference data
+    /// (divisions, roles, skills, languages and limits, fixed for the org's life: a reset or
+    /// an import replaces the whole org), the userName's owner, live or deleted, and the
+    /// manager; uniqueness of every key is checked by [`Org::store_user`] itself.
+    pub(crate) fn commit_create(
+        &mut self,
+        prepared: PreparedCreate,
+        body: &Value,
+        compat: &Compat,
+        now: DateTime<Utc>,
+    ) -> ApiResult<String> {
+        let prepared = if self.still_holds(&prepared) {
+            prepared
+        } else {
+            self.prepare_create(body, compat)?
+        };
+        let PreparedCreate {
+            mut user, deleted, ..
+        } = prepared;
+        let revived = match compat.revive_deleted {
+            Revive::New => None,
+            Revive::Conflict | Revive::NoRoles | Revive::AsCreated => deleted,
+        };
+        let id = revived.clone().unwrap_or_else(|| self.new_id());
+        user.id.clone_from(&id);
         if let Some(old) = revived.as_ref().and_then(|id| self.user_any(id)) {
             // Keep what Genesys keeps across deletion (version history); state comes back active.
             user.version = old.version;
@@ -175,6 +235,24 @@ impl Org {
         }
         self.store_user(user, now)?;
         Ok(id)
+    }
+
+    /// Whether what `prepared` read still holds: no write since, or none that touched the
+    /// userName's owners or the manager.
+    fn still_holds(&self, prepared: &PreparedCreate) -> bool {
+        if self.renders().generation() == prepared.generation {
+            return true;
+        }
+        self.user_by_name(&prepared.user_name).is_none()
+            && self
+                .deleted_user_by_name(&prepared.user_name)
+                .map(|u| &u.id)
+                == prepared.deleted.as_ref()
+            && prepared
+                .user
+                .manager_id
+                .as_deref()
+                .is_none_or(|m| self.user(m).is_some())
     }
 
     /// `PUT /Users/{id}`: the live user `id` replaced by a SCIM body ([`Mode::Replace`] says
@@ -439,6 +517,83 @@ mod scim_write_tests {
         assert_eq!(
             org.deleted_user_by_name("a@x.org").map(|u| u.version),
             Some(5)
+        );
+    }
+
+    /// Two creates of one userName prepared side by side (both see it free), committed one
+    /// after the other: the second is refused 409 as a create after the first would be, and
+    /// stores nothing.
+    #[test]
+    fn a_create_committed_after_a_racing_one_took_its_user_name_is_a_conflict() {
+        let mut org = Org::for_tests(&["Home"]);
+        let (compat, now) = (Compat::default(), chrono::Utc::now());
+        let a = json!({"userName": "race@x.org", "displayName": "A"});
+        let b = json!({"userName": "RACE@x.org", "displayName": "B"});
+        let first = org.prepare_create(&a, &compat).unwrap();
+        let second = org.prepare_create(&b, &compat).unwrap();
+        let id = org.commit_create(first, &a, &compat, now).unwrap();
+        let err = org.commit_create(second, &b, &compat, now).unwrap_err();
+        assert_eq!(err.status, http::StatusCode::CONFLICT, "{err:?}");
+        assert_eq!(err.detail, "User name already in use by non-deleted user.");
+        assert_eq!(
+            org.user_by_name("race@x.org").map(|u| u.id.as_str()),
+            Some(id.as_str())
+        );
+        assert_eq!(org.users().count(), 1);
+    }
+
+    /// What a prepared create read changes before its commit: its manager is deleted, or its
+    /// userName's deleted owner is revived by another create. The commit prepares again and
+    /// answers as a create at that moment would: the unknown manager refused, the revival
+    /// refused as a conflict. A write elsewhere in the org changes nothing.
+    #[test]
+    fn a_create_whose_reads_changed_before_its_commit_is_prepared_again() {
+        let mut org = Org::for_tests(&["Home"]);
+        let (compat, now) = (Compat::default(), chrono::Utc::now());
+        let boss = org
+            .create_user(
+                &json!({"userName": "boss@x.org", "displayName": "Boss"}),
+                &compat,
+                now,
+            )
+            .unwrap();
+        let managed = json!({"userName": "m@x.org", "displayName": "M",
+            ENTERPRISE_USER: {"manager": {"value": boss}}});
+        let prepared = org.prepare_create(&managed, &compat).unwrap();
+        let alone = org.prepare_create(&managed, &compat);
+        org.delete_user(&boss, now, |_| Ok(())).unwrap();
+        let err = org
+            .commit_create(prepared, &managed, &compat, now)
+            .unwrap_err();
+        let fresh = org.prepare_create(&managed, &compat).unwrap_err();
+        assert!(alone.is_ok());
+        assert_eq!((err.status, &err.detail), (fresh.status, &fresh.detail));
+        assert!(org.user_by_name("m@x.org").is_none());
+
+        // A deleted owner of the userName, revived by a racing create in between.
+        let old = org
+            .create_user(
+                &json!({"userName": "back@x.org", "displayName": "Old"}),
+                &compat,
+                now,
+            )
+            .unwrap();
+        org.delete_user(&old, now, |_| Ok(())).unwrap();
+        let back = json!({"userName": "back@x.org", "displayName": "New"});
+        let late = org.prepare_create(&back, &compat).unwrap();
+        let early = org.prepare_create(&back, &compat).unwrap();
+        org.create_user(
+            &json!({"userName": "other@x.org", "displayName": "O"}),
+            &compat,
+            now,
+        )
+        .unwrap();
+        let revived = org.commit_create(early, &back, &compat, now).unwrap();
+        let err = org.commit_create(late, &back, &compat, now).unwrap_err();
+        assert_eq!(err.status, http::StatusCode::CONFLICT);
+        assert_eq!(
+            org.user_by_name("back@x.org").map(|u| u.id.clone()),
+            Some(revived)
         );
     }
 }
