@@ -233,7 +233,13 @@ fn required(body: &Value, field: &str) -> ApiResult<String> {
     }
 }
 
-/// `POST .../externalid`: adds one id and answers 201 with the user's whole list.
+/// `POST .../externalid`: adds one id and answers 201 with that one `UserExternalIdentifier`.
+///
+/// The swagger types the answer as a list, but Genesys answers the one created object:
+/// Genesys' Terraform provider bypasses the SDK method and decodes the answer strictly as a
+/// single `Userexternalidentifier` (`callExternalUserAPI` in
+/// `genesyscloud/external_user/genesyscloud_externalusers_identity_proxy.go`, since v1.59.0),
+/// and its acceptance tests run against real orgs.
 ///
 /// Re-POSTing an authority the user already has follows `Compat::external_id_repost`:
 /// `conflict` (default) answers 409, as the forum report found ("I can add all … but not update
@@ -295,11 +301,15 @@ fn add(session: &Session, req: &ApiRequest, user_id: &str) -> ApiResult<Response
             user.external_ids.push(pair);
         }
     }
-    let (user, _) = org.put_user(user, session.now)?;
+    let created = ExternalId {
+        authority_name: authority,
+        external_key: key,
+    };
+    org.put_user(user, session.now)?;
     Ok(json_response(
         StatusCode::CREATED,
         JSON,
-        &identifiers(&user),
+        &identifier(user_id, &created),
     ))
 }
 

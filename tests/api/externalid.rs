@@ -215,32 +215,89 @@ async fn list_and_get_by_authority_include_the_scim_authority() {
     }
 }
 
+/// `Userexternalidentifier` as Genesys' Terraform provider decodes the answer of `POST
+/// /api/v2/users/{userId}/externalid` (`callExternalUserAPI` in
+/// `genesyscloud/external_user/genesyscloud_externalusers_identity_proxy.go`): one object,
+/// decoded strictly, so an array (or a field of the wrong type) fails.
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Userexternalidentifier {
+    authority_name: String,
+    external_key: String,
+    self_uri: String,
+}
+
 #[tokio::test]
-async fn post_adds_and_answers_the_full_list_then_lookup_finds_it() {
+async fn post_answers_201_with_the_one_created_identifier_then_lookup_finds_it() {
     let app = spawn_app().await;
-    let (s, list) = send(post_ext(
+    let resp = post_ext(
         &app,
         MARIA,
         &json!({"authorityName": "XyzCRM", "externalKey": "05001"}),
-    ))
-    .await;
-    assert_eq!(s, 201, "{list}");
-    assert_eq!(list.as_array().map(Vec::len), Some(2), "{list}");
-    assert_eq!(list[0]["authorityName"], "x-pc:scimv2:v1");
-    assert_eq!(list[1]["authorityName"], "XyzCRM");
-    assert_eq!(list[1]["externalKey"], "05001");
+    )
+    .send()
+    .await
+    .expect("send");
+    assert_eq!(resp.status(), 201);
+    let bytes = resp.bytes().await.expect("body");
+    let created: Userexternalidentifier = serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+        panic!(
+            "not one Userexternalidentifier ({e}): {}",
+            String::from_utf8_lossy(&bytes)
+        )
+    });
+    assert_eq!(
+        (
+            created.authority_name.as_str(),
+            created.external_key.as_str()
+        ),
+        ("XyzCRM", "05001")
+    );
+    assert_eq!(
+        created.self_uri,
+        format!("/api/v2/users/{MARIA}/externalid/XyzCRM/05001")
+    );
+    assert_eq!(
+        ids_of(&app, MARIA).await,
+        vec![pair("x-pc:scimv2:v1", "emp-0001"), pair("XyzCRM", "05001")]
+    );
     let (s, u) = send(app.get("/api/v2/users/externalid/XyzCRM/05001")).await;
     assert_eq!(s, 200);
     assert_eq!(u["id"], MARIA);
     // Case-sensitive: a different case is a different authority, so it is an addition.
-    let (s, _) = send(post_ext(
+    let (s, one) = send(post_ext(
         &app,
         MARIA,
         &json!({"authorityName": "xyzcrm", "externalKey": "05001"}),
     ))
     .await;
     assert_eq!(s, 201);
+    assert_eq!(one["authorityName"], "xyzcrm", "{one}");
     assert_eq!(ids_of(&app, MARIA).await.len(), 3);
+}
+
+/// The provider's update is a DELETE then a POST of the new pair; each step answers as the
+/// provider decodes it.
+#[tokio::test]
+async fn the_providers_update_deletes_then_posts_the_new_pair() {
+    let app = spawn_app().await;
+    let (s, _) = send(app.delete(&format!(
+        "/api/v2/users/{JAMES}/externalid/{TEAMS}/{JAMES_TEAMS_KEY}"
+    )))
+    .await;
+    assert_eq!(s, 204);
+    let resp = post_ext(
+        &app,
+        JAMES,
+        &json!({"authorityName": TEAMS, "externalKey": "new-key"}),
+    )
+    .send()
+    .await
+    .expect("send");
+    assert_eq!(resp.status(), 201);
+    let created: Userexternalidentifier = resp.json().await.expect("one identifier");
+    assert_eq!(created.external_key, "new-key");
+    assert!(ids_of(&app, JAMES).await.contains(&pair(TEAMS, "new-key")));
 }
 
 #[tokio::test]
@@ -579,7 +636,8 @@ async fn seed_000_rest_calls_behave_as_reported() {
     ))
     .await;
     assert_eq!(s, 201, "{list}");
-    assert_eq!(list.as_array().map(Vec::len), Some(5));
+    assert_eq!(list["externalKey"], "added", "the one created identifier");
+    assert_eq!(ids_of(&app, STIJN).await.len(), 5);
     // ...but not update, microsoftteams included.
     for (authority, key) in [(FAS_INT, "abcdefghijk"), (TEAMS, "new-teams-id")] {
         let (s, err) = send(post_ext(
