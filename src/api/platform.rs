@@ -3,12 +3,11 @@
 use http::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 
-use crate::api::platform_user::user_response;
+use crate::api::platform_user::{States, user_response};
 use crate::api::{Session, externalid};
 use crate::edge::response::{Body, JSON, json_response};
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::platform;
-use crate::genesys::user::UserState;
 use crate::pipeline::context::ApiRequest;
 use crate::pipeline::route::PlatformRoute;
 
@@ -31,31 +30,21 @@ pub(crate) fn dispatch(
     match route {
         PlatformRoute::User(id) => {
             get_only()?;
+            let states = States::for_read(req)?;
             let org = session.org.read();
             let u = org
                 .user_any(id)
+                .filter(|u| states.admits(u.state))
                 .ok_or_else(|| ApiError::not_found(format!("User {id} not found.")))?;
             Ok(user_response(req, u, &org))
         }
         PlatformRoute::Users => {
             get_only()?;
+            let states = States::for_list(req)?;
             let org = session.org.read();
-            let state_filter = req
-                .query_map()
-                .get("state")
-                .and_then(|v| v.last().cloned())
-                .unwrap_or_else(|| "active".to_owned());
             let users: Vec<Value> = org
                 .users()
-                .filter(|u| match state_filter.as_str() {
-                    "any" => true,
-                    s => u.state.as_str() == s,
-                })
-                .filter(|u| {
-                    state_filter == "any"
-                        || state_filter == "deleted"
-                        || u.state != UserState::Deleted
-                })
+                .filter(|u| states.admits(u.state))
                 .map(|u| platform::user(u, &org))
                 .collect();
             paged(req, users, "/api/v2/users")

@@ -456,7 +456,8 @@ async fn the_large_org_serves_its_own_client_and_data() {
 
     // A deleted fixture user is 404 to SCIM and revived by a create with its userName.
     let gone = id_of(states.iter().position(|(s, _)| s == "deleted").unwrap());
-    let deleted = get(format!("/api/v2/users/{gone}")).await.1;
+    assert_eq!(get(format!("/api/v2/users/{gone}")).await.0, 404);
+    let deleted = get(format!("/api/v2/users/{gone}?state=deleted")).await.1;
     assert_eq!(deleted["state"], "deleted");
     assert_eq!(get(format!("{SCIM}/Users/{gone}")).await.0, 404);
     let revived = app

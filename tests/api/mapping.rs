@@ -1011,7 +1011,10 @@ async fn soft_delete_frees_the_user_name_and_a_create_revives_the_user() {
     .await;
     assert_eq!(s, 204);
     assert_eq!(scim(&app, &id).await.0, 404);
-    assert_eq!(platform(&app, &id).await["state"], "deleted");
+    assert_eq!(
+        platform(&app, &format!("{id}?state=deleted")).await["state"],
+        "deleted"
+    );
     let (_, list) = status_json(
         app.get(&format!(
             "{SCIM}/Users?filter=userName eq \"rev@example.com\""
@@ -1050,7 +1053,10 @@ async fn without_revival_a_deleted_user_name_gets_a_new_id() {
     assert_eq!(s, 204);
     let again = app.create_user(&base("norev@example.com")).await;
     assert_ne!(again["id"], id.as_str());
-    assert_eq!(platform(&app, &id).await["state"], "deleted");
+    assert_eq!(
+        platform(&app, &format!("{id}?state=deleted")).await["state"],
+        "deleted"
+    );
 }
 
 #[tokio::test]
@@ -1074,7 +1080,10 @@ async fn entra_deprovisioning_disables_then_deletes() {
     .await;
     assert_eq!(s, 204);
     assert_eq!(scim(&app, JAMES).await.0, 404);
-    assert_eq!(platform(&app, JAMES).await["state"], "deleted");
+    assert_eq!(
+        platform(&app, &format!("{JAMES}?state=deleted")).await["state"],
+        "deleted"
+    );
     let (_, group) = status_json(
         app.get(&format!("{SCIM}/Groups/{SALES_TEAM}"))
             .send()

@@ -143,3 +143,98 @@ async fn platform_reads_need_a_token_and_are_read_only() {
         .unwrap();
     assert_eq!(resp.status(), 405);
 }
+
+/// `state` on platform user reads, as the Genesys SDKs document it and Genesys' Terraform
+/// provider relies on (`getUserById(..., "deleted")` in `restoreDeletedUser`): a deleted user
+/// is a plain 404 unless `state=deleted` asks for it; a strict client decodes the answer as a
+/// `User` with `state: deleted`.
+#[tokio::test]
+async fn a_deleted_user_is_404_unless_state_deleted_asks_for_it() {
+    #[derive(serde::Deserialize)]
+    struct User {
+        id: String,
+        state: String,
+        version: u64,
+    }
+    let app = spawn_app().await;
+    app.delete_user(JAMES).await;
+    let (s, body) = status_json(
+        app.get(&format!("/api/v2/users/{JAMES}"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_platform_error(s, &body, 404, "not.found");
+    let (s, body) = status_json(
+        app.get(&format!("/api/v2/users/{JAMES}?state=active"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_platform_error(s, &body, 404, "not.found");
+    let resp = app
+        .get(&format!("/api/v2/users/{JAMES}?state=deleted"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let u: User = resp.json().await.expect("a User");
+    assert_eq!((u.id.as_str(), u.state.as_str()), (JAMES, "deleted"));
+    assert!(u.version > 1);
+    // `state=deleted` finds deleted users only; an inactive user is read by default.
+    let (s, _) = status_json(
+        app.get(&format!("/api/v2/users/{MARIA}?state=deleted"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 404);
+    assert_eq!(
+        get(&app, &format!("/api/v2/users/{OLIVIA}")).await["state"],
+        "inactive"
+    );
+    let (s, body) = status_json(
+        app.get(&format!("/api/v2/users/{MARIA}?state=gone"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_platform_error(s, &body, 400, "bad.request");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("active, deleted"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn the_user_list_takes_each_documented_state_and_refuses_others() {
+    let app = spawn_app().await;
+    app.delete_user(JAMES).await;
+    let ids = |list: &Value| -> Vec<String> {
+        list["entities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(get(&app, "/api/v2/users").await["total"], 3);
+    assert_eq!(
+        ids(&get(&app, "/api/v2/users?state=deleted").await),
+        [JAMES]
+    );
+    assert_eq!(
+        ids(&get(&app, "/api/v2/users?state=inactive").await),
+        [OLIVIA]
+    );
+    assert_eq!(get(&app, "/api/v2/users?state=any").await["total"], 5);
+    let (s, body) = status_json(app.get("/api/v2/users?state=gone").send().await.unwrap()).await;
+    assert_platform_error(s, &body, 400, "bad.request");
+}
