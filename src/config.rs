@@ -34,6 +34,10 @@ pub(crate) const DEFAULT_MAX_BODY: usize = 512_000;
 /// Genesys' `client.credentials.token.rate.per.minute`.
 pub(crate) const DEFAULT_RATE_PER_MINUTE: u32 = 300;
 
+/// Token requests per minute per OAuth client: Genesys' `token.rate.per.minute`, 300 on its
+/// Limits page.
+pub(crate) const DEFAULT_TOKEN_RATE_PER_MINUTE: u32 = 300;
+
 /// Default `--max-connections`: far more than a test suite opens, and below the common
 /// open-file limit of 1024, so the cap (a prompt 503) is reached before `accept` fails.
 pub(crate) const DEFAULT_MAX_CONNECTIONS: usize = 512;
@@ -182,6 +186,17 @@ pub(crate) struct ServeArgs {
     )]
     pub rate_limit: String,
 
+    /// Token requests per minute per OAuth client at `POST /oauth/token` (Genesys'
+    /// `token.rate.per.minute`: 300), or `off`; past it the endpoint answers 400
+    /// `invalid_request` "rate limit exceeded; ...". `--rate-limit off` lifts it too.
+    #[arg(
+        long,
+        env = "GENESYS_MOCK_TOKEN_RATE_LIMIT",
+        default_value = "300",
+        value_name = "N|off"
+    )]
+    pub token_rate_limit: String,
+
     /// A further named rate limit, NAME=SCOPE:N[:ROUTES], applied together with the token limit
     /// (repeatable; comma-separated in the environment variable). SCOPE is token, client, org
     /// or route (one window per route name); ROUTES restricts it to route names (`users.*`).
@@ -324,6 +339,21 @@ fn public_url(text: &str) -> Result<String, String> {
         return bad("a query or fragment cannot prefix paths");
     }
     Ok(text.trim().trim_end_matches('/').to_owned())
+}
+
+#[cfg(feature = "cli")]
+/// A per-minute limit flag: a positive number, or `off` (`None`).
+fn per_minute_or_off(flag: &str, what: &str, text: &str) -> Result<Option<u32>, String> {
+    let t = text.trim();
+    if t.eq_ignore_ascii_case("off") {
+        return Ok(None);
+    }
+    match t.parse::<u32>() {
+        Ok(0) | Err(_) => Err(format!(
+            "{flag}: expected a positive number of {what} per minute or `off`, got {t:?}"
+        )),
+        Ok(v) => Ok(Some(v)),
+    }
 }
 
 #[cfg(feature = "cli")]
@@ -547,6 +577,9 @@ pub struct Config {
     pub clock: String,
     /// Requests per minute per token; `None` is off (every layer too).
     pub rate_limit_per_minute: Option<u32>,
+    /// `--token-rate-limit`: token requests per minute per OAuth client, unless the client sets
+    /// its own; `None` is off. Off as well when `rate_limit_per_minute` is.
+    pub token_rate_limit_per_minute: Option<u32>,
     /// `--rate-limit-layer`: named limits for every org (at most `rate_layer::MAX_LAYERS`).
     pub rate_layers: Vec<crate::ratelimit::layer::RateLayer>,
     pub max_body_bytes: usize,
@@ -587,6 +620,7 @@ impl std::fmt::Debug for Config {
             compat,
             clock,
             rate_limit_per_minute,
+            token_rate_limit_per_minute,
             rate_layers,
             max_body_bytes,
             max_connections,
@@ -612,6 +646,7 @@ impl std::fmt::Debug for Config {
             .field("compat", compat)
             .field("clock", clock)
             .field("rate_limit_per_minute", rate_limit_per_minute)
+            .field("token_rate_limit_per_minute", token_rate_limit_per_minute)
             .field("rate_layers", rate_layers)
             .field("max_body_bytes", max_body_bytes)
             .field("max_connections", max_connections)
@@ -642,6 +677,7 @@ impl Default for Config {
             compat: Compat::default(),
             clock: "real".to_owned(),
             rate_limit_per_minute: Some(DEFAULT_RATE_PER_MINUTE),
+            token_rate_limit_per_minute: Some(DEFAULT_TOKEN_RATE_PER_MINUTE),
             rate_layers: Vec::new(),
             max_body_bytes: DEFAULT_MAX_BODY,
             max_connections: DEFAULT_MAX_CONNECTIONS,
@@ -701,17 +737,13 @@ impl Config {
             .apply_all(settings)
             .map_err(|(_, e)| format!("--compat: {e}"))?;
         Clock::from_spec(&args.clock).map_err(|e| format!("--clock: {e}"))?;
-        let rate_limit_per_minute = match args.rate_limit.trim() {
-            "off" | "OFF" | "Off" => None,
-            n => match n.parse::<u32>() {
-                Ok(0) | Err(_) => {
-                    return Err(format!(
-                        "--rate-limit: expected a positive number of requests per minute or `off`, got {n:?}"
-                    ));
-                }
-                Ok(v) => Some(v),
-            },
-        };
+        let rate_limit_per_minute =
+            per_minute_or_off("--rate-limit", "requests", &args.rate_limit)?;
+        let token_rate_limit_per_minute = per_minute_or_off(
+            "--token-rate-limit",
+            "token requests",
+            &args.token_rate_limit,
+        )?;
         let rate_layers = args
             .rate_limit_layers
             .iter()
@@ -788,6 +820,7 @@ impl Config {
             compat,
             clock: args.clock,
             rate_limit_per_minute,
+            token_rate_limit_per_minute,
             rate_layers,
             max_body_bytes: args.max_body_bytes,
             max_connections: args.max_connections,
@@ -949,6 +982,7 @@ mod tests {
         let c = serve(&[]).unwrap();
         assert_eq!(c.bind.to_string(), DEFAULT_BIND);
         assert_eq!(c.rate_limit_per_minute, Some(300));
+        assert_eq!(c.token_rate_limit_per_minute, Some(300));
         assert_eq!(c.max_body_bytes, 512_000);
         assert!(c.admin_enabled);
     }
@@ -964,6 +998,19 @@ mod tests {
             serve(&["--rate-limit=-5"])
                 .unwrap_err()
                 .contains("--rate-limit")
+        );
+        assert!(
+            serve(&["--token-rate-limit", "0"])
+                .unwrap_err()
+                .contains("--token-rate-limit")
+        );
+        let c = serve(&["--token-rate-limit", "Off"]).unwrap();
+        assert_eq!(c.token_rate_limit_per_minute, None);
+        assert_eq!(
+            serve(&["--token-rate-limit", "12"])
+                .unwrap()
+                .token_rate_limit_per_minute,
+            Some(12)
         );
         assert!(
             serve(&["--clock", "later"])

@@ -84,6 +84,7 @@ pub(crate) fn token(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Bo
             "Client authentication failed: unknown client or wrong secret.",
         ));
     };
+    token_rate(state, &client)?;
     let ttl = client.token_ttl_secs;
     let Ok(value) = state
         .store
@@ -104,6 +105,47 @@ pub(crate) fn token(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Bo
         JSON,
         &json!({"access_token": value, "token_type": "bearer", "expires_in": ttl}),
     ))
+}
+
+/// The window name of the token-issuance limit, as Genesys' Limits page names it.
+pub(crate) const TOKEN_RATE: &str = "token.rate.per.minute";
+
+/// Counts one token issued to `client` in its `token.rate.per.minute` window (its own
+/// `tokenRateLimitPerMinute`, else `--token-rate-limit`, default 300; none under `--rate-limit
+/// off`). Past the limit the answer is what Genesys' login service sends and Genesys' Terraform
+/// provider retries on (`provider.go`, PR #1004): HTTP 400 `invalid_request` whose description
+/// starts "rate limit exceeded;", which the Go SDK reports as `Auth Error: 400 - invalid_request
+/// (rate limit exceeded; ...)`. Only requests that authenticate count: the limit is the
+/// client's, and an unknown client has none. `Retry-After` is the mock's addition (Genesys'
+/// header is not documented), so a client can wait exactly.
+fn token_rate(state: &AppState, client: &crate::store::OAuthClient) -> ApiResult<()> {
+    if state.config.rate_limit_per_minute.is_none() {
+        return Ok(());
+    }
+    let Some(limit) = client
+        .token_rate_limit_per_minute
+        .or(state.config.token_rate_limit_per_minute)
+    else {
+        return Ok(());
+    };
+    let key = format!("{TOKEN_RATE}|client:{}", client.id);
+    match state.limiter.check(&key, limit, state.clock.now_millis()) {
+        Ok(_) => Ok(()),
+        Err(refusal) => {
+            let secs = refusal.retry_after_secs;
+            let mut e = ApiError::oauth(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                format!(
+                    "rate limit exceeded; client {} may request {limit} tokens per minute \
+                     ({TOKEN_RATE}); retry in {secs} seconds",
+                    client.id
+                ),
+            );
+            e.retry_after = Some(secs);
+            Err(e)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -148,6 +190,7 @@ mod tests {
         let state = AppState::new(Config {
             seed: Some(42),
             rate_limit_per_minute: None,
+            token_rate_limit_per_minute: None,
             ..Config::default()
         })
         .unwrap();

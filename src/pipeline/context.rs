@@ -297,6 +297,7 @@ mod tests {
             name: None,
             token_ttl_secs: 300,
             rate_limit_per_minute: None,
+            token_rate_limit_per_minute: None,
         });
         store
     }

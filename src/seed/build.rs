@@ -19,7 +19,7 @@ use crate::genesys::limits::{LimitFlags, Limits};
 use crate::genesys::mapping::{self, Mode, WriteCtx};
 use crate::genesys::org::Org;
 use crate::genesys::user::{User, UserState};
-use crate::store::{OAuthClient, Store};
+use crate::store::Store;
 
 /// OAuth clients one org may have: each holds its own token bound
 /// ([`crate::store::tokens::MAX_TOKENS_PER_CLIENT`]), so the client table stays small. Chosen;
@@ -56,13 +56,26 @@ pub(crate) fn load<U: UserRecord + Sync>(
                         ),
                     ));
                 }
-                if c.rate_limit_per_minute == Some(0) {
-                    return Err(err(
-                        file,
-                        format!("orgs[{i}].oauthClients[{j}] (id {:?})", c.id),
-                        Some("rateLimitPerMinute"),
-                        "must be greater than 0 (omit it to use --rate-limit)",
-                    ));
+                for (field, value, flag) in [
+                    (
+                        "rateLimitPerMinute",
+                        c.rate_limit_per_minute,
+                        "--rate-limit",
+                    ),
+                    (
+                        "tokenRateLimitPerMinute",
+                        c.token_rate_limit_per_minute,
+                        "--token-rate-limit",
+                    ),
+                ] {
+                    if value == Some(0) {
+                        return Err(err(
+                            file,
+                            format!("orgs[{i}].oauthClients[{j}] (id {:?})", c.id),
+                            Some(field),
+                            format!("must be greater than 0 (omit it to use {flag})"),
+                        ));
+                    }
                 }
                 if store.client(&c.id).is_some() {
                     return Err(err(
@@ -72,14 +85,7 @@ pub(crate) fn load<U: UserRecord + Sync>(
                         format!("duplicate OAuth client id {:?}", c.id),
                     ));
                 }
-                store.insert_client(OAuthClient {
-                    id: c.id.clone(),
-                    secret: c.secret.clone(),
-                    org_id: fixture.id.clone(),
-                    name: c.name.clone(),
-                    token_ttl_secs: c.token_ttl_secs,
-                    rate_limit_per_minute: c.rate_limit_per_minute,
-                });
+                store.insert_client(c.to_client(&fixture.id));
             }
         }
     }

@@ -8,6 +8,7 @@ use crate::base::secret::Secret;
 use crate::genesys::group::{GroupType, Visibility};
 use crate::genesys::limits::LimitSettings;
 use crate::genesys::org::{Division, Named};
+use crate::store::OAuthClient;
 
 /// The fixture format version this build reads.
 pub(crate) const FORMAT_VERSION: u32 = 1;
@@ -131,6 +132,38 @@ pub(crate) struct ClientFixture {
     pub token_ttl_secs: u64,
     #[serde(default)]
     pub rate_limit_per_minute: Option<u32>,
+    /// Token requests per minute at `POST /oauth/token` (Genesys' `token.rate.per.minute`);
+    /// absent: `--token-rate-limit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_rate_limit_per_minute: Option<u32>,
+}
+
+impl ClientFixture {
+    /// The client as the store keeps it, bound to `org_id`.
+    pub(crate) fn to_client(&self, org_id: &str) -> OAuthClient {
+        OAuthClient {
+            id: self.id.clone(),
+            secret: self.secret.clone(),
+            org_id: org_id.to_owned(),
+            name: self.name.clone(),
+            token_ttl_secs: self.token_ttl_secs,
+            rate_limit_per_minute: self.rate_limit_per_minute,
+            token_rate_limit_per_minute: self.token_rate_limit_per_minute,
+        }
+    }
+}
+
+impl From<OAuthClient> for ClientFixture {
+    fn from(c: OAuthClient) -> Self {
+        Self {
+            id: c.id,
+            secret: c.secret,
+            name: c.name,
+            token_ttl_secs: c.token_ttl_secs,
+            rate_limit_per_minute: c.rate_limit_per_minute,
+            token_rate_limit_per_minute: c.token_rate_limit_per_minute,
+        }
+    }
 }
 
 fn default_ttl() -> u64 {
@@ -170,6 +203,7 @@ mod debug_tests {
                 name: None,
                 token_ttl_secs: 300,
                 rate_limit_per_minute: None,
+                token_rate_limit_per_minute: None,
             }
         );
         crate::base::secret::assert_hidden(&shown, "s3cret-client", "c1");

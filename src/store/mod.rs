@@ -38,6 +38,9 @@ pub(crate) struct OAuthClient {
     /// Requests per minute per token, overriding the server default.
     #[serde(default)]
     pub rate_limit_per_minute: Option<u32>,
+    /// Token requests per minute at `POST /oauth/token`, overriding `--token-rate-limit`.
+    #[serde(default)]
+    pub token_rate_limit_per_minute: Option<u32>,
 }
 
 pub(crate) use crate::store::tokens::{TableFull, Token};
@@ -342,6 +345,7 @@ mod debug_tests {
                 name: None,
                 token_ttl_secs: 300,
                 rate_limit_per_minute: None,
+                token_rate_limit_per_minute: None,
             }
         );
         crate::base::secret::assert_hidden(&shown, "s3cret-client", "c1");

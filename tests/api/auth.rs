@@ -1,5 +1,7 @@
 //! OAuth client credentials and bearer-token checks.
 
+use genesys_scim_mock::Config;
+
 use crate::helpers::*;
 use serde_json::Value;
 
@@ -129,4 +131,138 @@ async fn every_response_carries_a_correlation_id_echoed_in_errors() {
     assert_eq!(body["contextId"], cid);
     let resp = app.get(&format!("{SCIM}/Users")).send().await.unwrap();
     assert!(resp.headers().contains_key("inin-correlation-id"));
+}
+
+/// The token endpoint's refusal as Genesys' Go SDK reads it (`AuthErrorResponse`), decoded
+/// strictly.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuthErrorResponse {
+    error: String,
+    description: String,
+    error_description: String,
+}
+
+/// `POST /oauth/token` with HTTP Basic: the status, the `Retry-After` header and the body.
+async fn token_request(app: &TestApp, id: &str, secret: &str) -> (u16, Option<String>, Value) {
+    let resp = app
+        .client
+        .post(app.url("/oauth/token"))
+        .basic_auth(id, Some(secret))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap();
+    let retry = resp
+        .headers()
+        .get("retry-after")
+        .map(|v| v.to_str().unwrap().to_owned());
+    let (s, body) = status_json(resp).await;
+    (s, retry, body)
+}
+
+/// Creates an org through the admin API with two clients: `fast` may fetch two tokens a
+/// minute, `plain` takes the server's figure.
+async fn org_with_token_limits(app: &TestApp) {
+    let resp = app
+        .admin(reqwest::Method::POST, "/__admin/orgs")
+        .json(&serde_json::json!({
+            "id": "token-limits",
+            "divisions": [{"id": "d1", "name": "Home", "home": true}],
+            "roles": [{"id": "r1", "name": "employee"}],
+            "oauthClients": [
+                {"id": "fast", "secret": "fast-secret", "tokenRateLimitPerMinute": 2},
+                {"id": "plain", "secret": "plain-secret"}
+            ]
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 201, "{}", resp.text().await.unwrap());
+}
+
+/// Genesys limits token requests per OAuth client (`token.rate.per.minute` = 300, its Limits
+/// page); its Terraform provider retries client-credentials auth only on the Go SDK's
+/// `Auth Error: 400 - invalid_request (rate limit exceeded; ...)` (provider.go, PR #1004).
+#[tokio::test]
+async fn the_token_endpoint_refuses_a_client_past_its_token_rate_with_the_400_the_provider_retries()
+{
+    let app = spawn_with(Config {
+        clock: "frozen:2026-03-01T09:00:00Z".into(),
+        ..test_config()
+    })
+    .await;
+    org_with_token_limits(&app).await;
+    for _ in 0..2 {
+        assert_eq!(token_request(&app, "fast", "fast-secret").await.0, 200);
+    }
+    let (s, retry, body) = token_request(&app, "fast", "fast-secret").await;
+    assert_eq!(s, 400, "{body}");
+    let err: AuthErrorResponse = serde_json::from_value(body.clone()).expect("AuthErrorResponse");
+    assert_eq!(err.error, "invalid_request");
+    // What the Go SDK makes of it, and what the provider looks for.
+    let sdk = format!(
+        "Auth Error: {s} - {} ({})",
+        err.error, err.error_description
+    );
+    assert!(
+        sdk.contains("Auth Error: 400 - invalid_request (rate limit exceeded;"),
+        "{sdk}"
+    );
+    assert_eq!(err.description, err.error_description);
+    assert_eq!(retry.as_deref(), Some("60"));
+    // Other clients have their own window; the server's default is 300.
+    for _ in 0..3 {
+        assert_eq!(token_request(&app, "plain", "plain-secret").await.0, 200);
+    }
+    // A wrong secret is refused as such, not counted and not throttled.
+    assert_eq!(token_request(&app, "fast", "wrong").await.0, 401);
+    // Tokens already issued keep working; the window ends after a minute.
+    assert_eq!(
+        app.get(&format!("{SCIM}/Users"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    app.advance_clock(chrono::Duration::seconds(60)).await;
+    assert_eq!(token_request(&app, "fast", "fast-secret").await.0, 200);
+}
+
+#[tokio::test]
+async fn the_token_rate_defaults_to_300_per_client_takes_a_flag_and_rate_limit_off_lifts_it() {
+    let app = spawn_with(Config {
+        clock: "frozen:2026-03-01T09:00:00Z".into(),
+        ..test_config()
+    })
+    .await;
+    // The helper already fetched one token for the default client.
+    for i in 1..300 {
+        let (s, _, body) = token_request(&app, CLIENT_ID, CLIENT_SECRET).await;
+        assert_eq!(s, 200, "token {i}: {body}");
+    }
+    let (s, _, body) = token_request(&app, CLIENT_ID, CLIENT_SECRET).await;
+    assert_eq!((s, body["error"].as_str()), (400, Some("invalid_request")));
+
+    let app = spawn_with(Config {
+        token_rate_limit_per_minute: Some(1),
+        ..test_config()
+    })
+    .await;
+    assert_eq!(token_request(&app, CLIENT_ID, CLIENT_SECRET).await.0, 400);
+
+    let app = spawn_with(Config {
+        token_rate_limit_per_minute: Some(1),
+        rate_limit_per_minute: None,
+        ..test_config()
+    })
+    .await;
+    for _ in 0..5 {
+        assert_eq!(token_request(&app, CLIENT_ID, CLIENT_SECRET).await.0, 200);
+    }
+    org_with_token_limits(&app).await;
+    for _ in 0..5 {
+        assert_eq!(token_request(&app, "fast", "fast-secret").await.0, 200);
+    }
 }

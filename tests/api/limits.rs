@@ -551,6 +551,16 @@ async fn zero_limits_in_fixtures_are_refused_at_load() {
     .unwrap_err()
     .to_string();
     assert!(err.contains("rateLimitPerMinute"), "{err}");
+    let mut doc = org_fixture(json!({}), None);
+    doc["orgs"][0]["oauthClients"][0]["tokenRateLimitPerMinute"] = json!(0);
+    let path = dir.write(&doc);
+    let err = genesys_scim_mock::AppState::new(Config {
+        fixtures: Some(path),
+        ..test_config()
+    })
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("tokenRateLimitPerMinute"), "{err}");
 }
 
 // ---- fixtures for these tests ----

@@ -278,13 +278,7 @@ fn export_fixture(state: &AppState, id: &str) -> ApiResult<OrgFixture> {
             .store
             .clients_of(id)
             .into_iter()
-            .map(|c| ClientFixture {
-                id: c.id,
-                secret: c.secret,
-                name: c.name,
-                token_ttl_secs: c.token_ttl_secs,
-                rate_limit_per_minute: c.rate_limit_per_minute,
-            })
+            .map(ClientFixture::from)
             .collect(),
         users,
         groups,
