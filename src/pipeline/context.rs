@@ -296,6 +296,7 @@ mod tests {
             org_id: "o".into(),
             name: None,
             token_ttl_secs: 300,
+            scim: false,
             rate_limit_per_minute: None,
             token_rate_limit_per_minute: None,
         });

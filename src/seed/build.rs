@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::error::{Error, err};
-use super::format::{FixtureFile, OrgFixture, UserRecord};
+use super::format::{FixtureFile, MAX_SCIM_TTL_SECS, MAX_TTL_SECS, OrgFixture, UserRecord};
 use super::genesys_form::{self, GenesysUser};
 use super::read::{serde_field, unknown_keys};
 use super::scim_record;
@@ -45,15 +45,20 @@ pub(crate) fn load<U: UserRecord + Sync>(
             let org = build_org(file, i, fixture, seed, now)?;
             store.insert_org(org);
             for (j, c) in fixture.oauth_clients.iter().enumerate() {
-                if !(300..=172_800).contains(&c.token_ttl_secs) {
+                if !c.ttl_range().contains(&c.token_ttl_secs) {
+                    let why = if c.scim || c.token_ttl_secs < 300 {
+                        format!("must be from 300 to {} seconds", c.ttl_range().end())
+                    } else {
+                        format!(
+                            "must be from 300 to {MAX_TTL_SECS} seconds (48 hours); only a SCIM \
+                             client (`scim: true`) may go up to {MAX_SCIM_TTL_SECS} (450 days)"
+                        )
+                    };
                     return Err(err(
                         file,
                         format!("orgs[{i}].oauthClients[{j}] (id {:?})", c.id),
                         Some("tokenTtlSecs"),
-                        format!(
-                            "must be from 300 to 172800 seconds (Genesys' range), got {}",
-                            c.token_ttl_secs
-                        ),
+                        format!("{why}, got {}", c.token_ttl_secs),
                     ));
                 }
                 for (field, value, flag) in [

@@ -127,9 +127,13 @@ pub(crate) struct ClientFixture {
     pub secret: Secret,
     #[serde(default)]
     pub name: Option<String>,
-    /// Token lifetime in seconds (Genesys: 300 to 172800). Default 86400.
+    /// Token lifetime in seconds: 300 to 172800, or to 38,880,000 for a SCIM client
+    /// ([`ClientFixture::ttl_range`]). Default 86400.
     #[serde(default = "default_ttl")]
     pub token_ttl_secs: u64,
+    /// The client is used for Genesys Cloud SCIM, so its tokens may last up to 450 days.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub scim: bool,
     #[serde(default)]
     pub rate_limit_per_minute: Option<u32>,
     /// Token requests per minute at `POST /oauth/token` (Genesys' `token.rate.per.minute`);
@@ -138,7 +142,26 @@ pub(crate) struct ClientFixture {
     pub token_rate_limit_per_minute: Option<u32>,
 }
 
+/// The longest token lifetime of any OAuth client: 48 hours (Genesys' OAuth client settings).
+pub(crate) const MAX_TTL_SECS: u64 = 172_800;
+
+/// The longest token lifetime of a client used for SCIM: 450 days. Genesys' Terraform provider
+/// validates `access_token_validity_seconds` with `IntBetween(300, 38880000)`: "Only clients
+/// using Genesys Cloud SCIM (Identity Management) can have a maximum duration of
+/// 38880000secs/450 days" (`genesyscloud/oauth_client`).
+pub(crate) const MAX_SCIM_TTL_SECS: u64 = 38_880_000;
+
 impl ClientFixture {
+    /// The token lifetimes this client may have. Genesys does not say how it knows a client
+    /// is used for SCIM; a fixture says so with `scim: true` (the mock's choice).
+    pub(crate) fn ttl_range(&self) -> std::ops::RangeInclusive<u64> {
+        300..=if self.scim {
+            MAX_SCIM_TTL_SECS
+        } else {
+            MAX_TTL_SECS
+        }
+    }
+
     /// The client as the store keeps it, bound to `org_id`.
     pub(crate) fn to_client(&self, org_id: &str) -> OAuthClient {
         OAuthClient {
@@ -147,6 +170,7 @@ impl ClientFixture {
             org_id: org_id.to_owned(),
             name: self.name.clone(),
             token_ttl_secs: self.token_ttl_secs,
+            scim: self.scim,
             rate_limit_per_minute: self.rate_limit_per_minute,
             token_rate_limit_per_minute: self.token_rate_limit_per_minute,
         }
@@ -160,6 +184,7 @@ impl From<OAuthClient> for ClientFixture {
             secret: c.secret,
             name: c.name,
             token_ttl_secs: c.token_ttl_secs,
+            scim: c.scim,
             rate_limit_per_minute: c.rate_limit_per_minute,
             token_rate_limit_per_minute: c.token_rate_limit_per_minute,
         }
@@ -202,6 +227,7 @@ mod debug_tests {
                 secret: "s3cret-client".into(),
                 name: None,
                 token_ttl_secs: 300,
+                scim: false,
                 rate_limit_per_minute: None,
                 token_rate_limit_per_minute: None,
             }

@@ -33,8 +33,12 @@ pub(crate) struct OAuthClient {
     pub org_id: String,
     #[serde(default)]
     pub name: Option<String>,
-    /// Token lifetime in seconds (Genesys allows 300 to 172800; default 86400).
+    /// Token lifetime in seconds: 300 to 172800 (48 hours), or to 38,880,000 (450 days) for a
+    /// SCIM client; default 86400 (see `seed::format::ClientFixture::ttl_range`).
     pub token_ttl_secs: u64,
+    /// Used for SCIM (fixture `scim: true`), which lets its tokens last beyond 48 hours.
+    #[serde(default)]
+    pub scim: bool,
     /// Requests per minute per token, overriding the server default.
     #[serde(default)]
     pub rate_limit_per_minute: Option<u32>,
@@ -344,6 +348,7 @@ mod debug_tests {
                 org_id: "o1".into(),
                 name: None,
                 token_ttl_secs: 300,
+                scim: false,
                 rate_limit_per_minute: None,
                 token_rate_limit_per_minute: None,
             }

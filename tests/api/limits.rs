@@ -666,3 +666,104 @@ async fn concurrent_requests_never_exceed_the_limit() {
     }
     assert_eq!((ok, limited_count), (20, 30));
 }
+
+/// Genesys lets only OAuth clients used for SCIM issue tokens beyond 48 hours, up to
+/// 38,880,000 s (450 days): Genesys' Terraform provider validates `access_token_validity_seconds`
+/// with `IntBetween(300, 38880000)` and says so (`genesyscloud/oauth_client`). A fixture marks
+/// such a client with `"scim": true`.
+#[tokio::test]
+async fn scim_clients_may_issue_tokens_for_450_days_and_others_for_48_hours() {
+    let dir = FixtureDir::new("scim-ttl");
+    let with_client = |client: Value| {
+        let mut doc = org_fixture(json!({}), None);
+        doc["orgs"][0]["oauthClients"] = json!([client]);
+        doc
+    };
+    let path = dir.write(&with_client(json!({
+        "id": "scim-client", "secret": "scim-secret", "scim": true, "tokenTtlSecs": 38_880_000
+    })));
+    let mut app = spawn_with(Config {
+        fixtures: Some(path),
+        clock: "frozen:2026-03-01T09:00:00Z".into(),
+        ..test_config()
+    })
+    .await;
+    let resp = app
+        .client
+        .post(app.url("/oauth/token"))
+        .basic_auth("scim-client", Some("scim-secret"))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap();
+    let (s, body) = status_json(resp).await;
+    assert_eq!(s, 200, "{body}");
+    assert_eq!(body["expires_in"], 38_880_000);
+    app.token = body["access_token"].as_str().unwrap().to_owned();
+    app.advance_clock(chrono::Duration::seconds(38_880_000 - 1))
+        .await;
+    assert_eq!(
+        app.get(&format!("{SCIM}/Users"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    app.advance_clock(chrono::Duration::seconds(1)).await;
+    assert_eq!(
+        app.get(&format!("{SCIM}/Users"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+    // The export keeps the mark, so an import gives the same client.
+    let (_, org) = status_json(
+        app.admin(reqwest::Method::GET, "/__admin/orgs/limits-org/export")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(org["oauthClients"][0]["scim"], true, "{org}");
+
+    for (client, needle) in [
+        (
+            json!({"id": "c", "secret": "s", "tokenTtlSecs": 172_801}),
+            "only a SCIM client",
+        ),
+        (
+            json!({"id": "c", "secret": "s", "scim": true, "tokenTtlSecs": 38_880_001}),
+            "38880000",
+        ),
+        (
+            json!({"id": "c", "secret": "s", "scim": true, "tokenTtlSecs": 299}),
+            "300",
+        ),
+    ] {
+        let path = dir.write(&with_client(client.clone()));
+        let err = genesys_scim_mock::AppState::new(Config {
+            fixtures: Some(path),
+            ..test_config()
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("tokenTtlSecs") && err.contains(needle),
+            "{client}: {err}"
+        );
+    }
+    // 48 hours is the most for any client.
+    let path = dir.write(&with_client(
+        json!({"id": "c", "secret": "s", "tokenTtlSecs": 172_800}),
+    ));
+    assert!(
+        genesys_scim_mock::AppState::new(Config {
+            fixtures: Some(path),
+            ..test_config()
+        })
+        .is_ok()
+    );
+}
