@@ -2,6 +2,7 @@
 //! `replace`, `patch`, `delete`) with the same shape. Handlers are synchronous: they lock an
 //! org, do their work, and return; nothing awaits while a lock is held.
 
+pub(crate) mod credentials;
 pub(crate) mod discovery;
 pub(crate) mod externalid;
 pub(crate) mod groups;
@@ -17,7 +18,8 @@ use chrono::{DateTime, Utc};
 use http::{HeaderValue, Method, Response, StatusCode, header};
 use serde_json::Value;
 
-use crate::compat::{Compat, DotSearch};
+use crate::compat::layer::CompatLayer;
+use crate::compat::{AuthErrors, Compat, DotSearch};
 use crate::edge::response::{Body, SCIM_JSON, json_response, status_response};
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::mapping::View;
@@ -61,29 +63,26 @@ impl Session {
         state: &AppState,
         req: &ApiRequest,
         route: &Route,
+        overrides: Option<&CompatLayer>,
     ) -> ApiResult<Self> {
         let caller = &req.caller;
+        // How a refusal is worded (`auth-errors`): the server's switches, the org's when the
+        // token names one, and a scenario rule's.
+        let style = || refusal_style(state, caller.org_handle.as_ref(), overrides);
         if caller.bearer().is_none() {
-            return Err(ApiError::unauthorized(
-                "bad.credentials",
-                "No authentication bearer token specified in authorization header.",
-            ));
+            return Err(credentials::missing_bearer(style()));
         }
-        let invalid = || ApiError::unauthorized("bad.credentials", "Invalid login credentials.");
         let (Some(expires_at_ms), Some(org_id), Some(client_id), Some(org)) = (
             caller.expires_at_ms,
             &caller.org,
             &caller.client,
             &caller.org_handle,
         ) else {
-            return Err(invalid());
+            return Err(credentials::unknown_bearer(style()));
         };
         let now = state.clock.now();
         if expires_at_ms <= now.timestamp_millis() {
-            return Err(ApiError::unauthorized(
-                "bad.credentials",
-                "Invalid login credentials. The access token has expired.",
-            ));
+            return Err(credentials::expired_bearer(style()));
         }
         let limit =
             ratelimit::limit_for(state.config.rate_limit_per_minute, caller.client_rate_limit);
@@ -117,6 +116,23 @@ impl Session {
             rate_checks,
         })
     }
+}
+
+/// The `auth-errors` switch for a request refused before it has a session: the server's
+/// switches, with the org's fixture layer when the caller names an org, and a scenario rule's.
+pub(crate) fn refusal_style(
+    state: &AppState,
+    org: Option<&OrgHandle>,
+    overrides: Option<&CompatLayer>,
+) -> AuthErrors {
+    let mut compat = match org {
+        Some(o) => state.compat_for(&o.read()),
+        None => state.config.compat.clone(),
+    };
+    if let Some(layer) = overrides {
+        layer.apply(&mut compat);
+    }
+    compat.auth_errors
 }
 
 impl Session {

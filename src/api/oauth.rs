@@ -7,13 +7,18 @@
 use http::{Method, Response, StatusCode};
 use serde_json::json;
 
+use crate::compat::layer::CompatLayer;
 use crate::edge::response::{Body, JSON, json_response};
 use crate::error::{ApiError, ApiResult};
 use crate::pipeline::context::{ApiRequest, Presented};
 use crate::state::AppState;
 
 /// Issues a bearer token bound to the client's org, valid for the client's TTL on the clock.
-pub(crate) fn token(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
+pub(crate) fn token(
+    state: &AppState,
+    req: &ApiRequest,
+    overrides: Option<&CompatLayer>,
+) -> ApiResult<Response<Body>> {
     if req.method != Method::POST {
         return Err(ApiError::method_not_allowed(
             "POST",
@@ -71,19 +76,17 @@ pub(crate) fn token(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Bo
             "Client credentials are required (HTTP Basic or client_id and client_secret).",
         ));
     };
-    // One answer for an unknown client and a wrong secret (RFC 6749 §5.2 `invalid_client`),
-    // so the endpoint cannot be used to find out which client ids exist.
-    let client = state
-        .store
-        .client(&id)
-        .filter(|c| crate::base::secret::matches(&secret, c.secret.expose()));
-    let Some(client) = client else {
-        return Err(ApiError::oauth(
-            StatusCode::UNAUTHORIZED,
-            "invalid_client",
-            "Client authentication failed: unknown client or wrong secret.",
-        ));
+    // Unknown client or wrong secret, worded as `auth-errors` says (under the client's org's
+    // switches when the client is known).
+    let Some(client) = state.store.client(&id) else {
+        let style = super::refusal_style(state, None, overrides);
+        return Err(super::credentials::unknown_client(style));
     };
+    if !crate::base::secret::matches(&secret, client.secret.expose()) {
+        let org = state.store.org(&client.org_id);
+        let style = super::refusal_style(state, org.as_ref(), overrides);
+        return Err(super::credentials::wrong_secret(style));
+    }
     token_rate(state, &client)?;
     let ttl = client.token_ttl_secs;
     let Ok(value) = state

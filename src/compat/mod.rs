@@ -109,6 +109,29 @@ pub enum DotSearch {
     Serve,
 }
 
+/// `auth-errors`: how the API's 401s and the token endpoint's client errors are worded.
+///
+/// Genesys' swagger error-code catalogue, as the Go client `gildas/go-gcloudcx` lists it, has
+/// three 401 codes: `authentication.required` ("No authentication bearer token specified in
+/// authorization header."), `bad.credentials` ("Invalid login credentials.") and
+/// `credentials.expired` ("The supplied credentials are expired and cannot be used."). The same
+/// client's tests against login.mypurecloud.com show the token endpoint saying `client not
+/// found` for an unknown client and `authentication failed` for a wrong secret, each in
+/// `description` and `error_description`. Both are reported by a third party, not documented
+/// by Genesys, hence a switch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum AuthErrors {
+    /// The three codes and messages, and the two token-endpoint descriptions (the default).
+    #[default]
+    Genesys,
+    /// One code, `bad.credentials`, whose message says whether the token was missing, unknown
+    /// or expired; one token-endpoint description for an unknown client and a wrong secret, so
+    /// the endpoint does not tell which client ids exist (RFC 6749 §5.2 gives both
+    /// `invalid_client`).
+    Uniform,
+}
+
 /// `read-lag`: how late new and deleted users reach reads (see `crate::genesys::lag`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
@@ -226,6 +249,8 @@ pub struct Compat {
     pub genesys_defaults: bool,
     /// `dot-search`: see [`DotSearch`]. Default `404`.
     pub dot_search: DotSearch,
+    /// `auth-errors`: see [`AuthErrors`]. Default `genesys`.
+    pub auth_errors: AuthErrors,
 }
 
 /// `revive-deleted`: a create whose userName belongs to a deleted user.
@@ -291,6 +316,7 @@ impl Default for Compat {
             contact_lists: ContactLists::Genesys,
             genesys_defaults: true,
             dot_search: DotSearch::NotFound,
+            auth_errors: AuthErrors::Genesys,
         }
     }
 }
@@ -469,6 +495,13 @@ pub const SWITCHES: &[Switch] = &[
         "serve",
         "POST /.search, which Genesys does not serve: 404, 501, or searched across users and groups",
     ),
+    switch(
+        "auth-errors",
+        "genesys|uniform",
+        "genesys",
+        "uniform",
+        "401 codes authentication.required, bad.credentials, credentials.expired and the token endpoint's 'client not found' / 'authentication failed', or one code and one token error",
+    ),
 ];
 
 impl Compat {
@@ -553,6 +586,7 @@ impl Compat {
             "contact-lists" => self.contact_lists = choice(name, value)?,
             "genesys-defaults" => self.genesys_defaults = boolean(name, value)?,
             "dot-search" => self.dot_search = choice(name, value)?,
+            "auth-errors" => self.auth_errors = choice(name, value)?,
             _ => {
                 let names: Vec<&str> = SWITCHES.iter().map(|s| s.name).collect();
                 return Err(format!(
@@ -609,6 +643,7 @@ mod tests {
         assert!(!rfc.genesys_attributes && rfc.reference_values == References::Any);
         assert_eq!(rfc.contact_lists, ContactLists::AsSent);
         assert!(!rfc.genesys_defaults && rfc.dot_search == DotSearch::Serve);
+        assert_eq!(rfc.auth_errors, AuthErrors::Uniform);
         // Switching back restores every Genesys value.
         let mut c = rfc.clone();
         c.set("profile", "genesys").unwrap();

@@ -221,7 +221,7 @@ async fn dispatch(
             None,
             None,
         ),
-        Route::Token => (api::oauth::token(state, req), None, None),
+        Route::Token => (api::oauth::token(state, req, overrides), None, None),
         Route::Unknown | Route::ScimUnknown => (
             Err(ApiError::not_found(format!(
                 "No resource at {} {}.",
@@ -230,28 +230,30 @@ async fn dispatch(
             None,
             None,
         ),
-        Route::Scim(..) | Route::Platform(_) => match Session::authenticate(state, req, route) {
-            Err(e) => (Err(e), None, None),
-            Ok(mut session) => {
-                // A scenario's `compat` action: switches overridden for this request only.
-                if let Some(layer) = overrides {
-                    layer.apply(&mut session.compat);
+        Route::Scim(..) | Route::Platform(_) => {
+            match Session::authenticate(state, req, route, overrides) {
+                Err(e) => (Err(e), None, None),
+                Ok(mut session) => {
+                    // A scenario's `compat` action: switches overridden for this request only.
+                    if let Some(layer) = overrides {
+                        layer.apply(&mut session.compat);
+                    }
+                    // The rate-limit stage: every window of the session counts the request, or
+                    // it is answered 429 without reaching the handler.
+                    let (result, usage) = ratelimit::admit(
+                        &state.limiter,
+                        &session.rate_checks,
+                        state.clock.now_millis(),
+                        || match route {
+                            Route::Scim(_, r) => api::scim(&session, req, r),
+                            Route::Platform(p) => api::platform::dispatch(&session, req, p),
+                            _ => unreachable!("matched above"),
+                        },
+                    );
+                    (result, usage, Some(session.compat))
                 }
-                // The rate-limit stage: every window of the session counts the request, or
-                // it is answered 429 without reaching the handler.
-                let (result, usage) = ratelimit::admit(
-                    &state.limiter,
-                    &session.rate_checks,
-                    state.clock.now_millis(),
-                    || match route {
-                        Route::Scim(_, r) => api::scim(&session, req, r),
-                        Route::Platform(p) => api::platform::dispatch(&session, req, p),
-                        _ => unreachable!("matched above"),
-                    },
-                );
-                (result, usage, Some(session.compat))
             }
-        },
+        }
     };
     let mut resp = result.unwrap_or_else(|e| render_error(req, e));
     if let (Some(usage), Some(c)) = (usage, &compat)

@@ -76,17 +76,44 @@ async fn bad_secret_unknown_client_and_bad_grant_are_oauth_errors() {
     );
 }
 
+/// What Genesys' login service says for an unknown client and for a wrong secret, each in
+/// `description` and `error_description`: reported by `gildas/go-gcloudcx`, a Go client
+/// whose tests run against login.mypurecloud.com.
 #[tokio::test]
-async fn missing_unknown_and_expired_tokens_get_platform_401() {
+async fn the_token_endpoint_says_client_not_found_or_authentication_failed() {
+    let app = spawn_app().await;
+    for (id, secret, said) in [
+        ("nobody", "x", "client not found"),
+        (CLIENT_ID, "wrong", "authentication failed"),
+    ] {
+        let (s, _, body) = token_request(&app, id, secret).await;
+        assert_eq!(s, 401, "{body}");
+        let err: AuthErrorResponse =
+            serde_json::from_value(body.clone()).expect("AuthErrorResponse");
+        assert_eq!(
+            (
+                err.error.as_str(),
+                err.description.as_str(),
+                err.error_description.as_str()
+            ),
+            ("invalid_client", said, said),
+            "{id}"
+        );
+    }
+}
+
+/// The three 401s of the platform API, with the codes and messages of Genesys' error-code
+/// catalogue (as `gildas/go-gcloudcx` lists them): no token, a token it does not know, an
+/// expired token.
+#[tokio::test]
+async fn missing_unknown_and_expired_tokens_get_the_three_genesys_401s() {
     let app = spawn_app().await;
     let url = app.url(&format!("{SCIM}/Users"));
     let (s, b) = status_json(app.client.get(&url).send().await.unwrap()).await;
-    assert_platform_error(s, &b, 401, "bad.credentials");
-    assert!(
-        b["message"]
-            .as_str()
-            .unwrap()
-            .contains("No authentication bearer token")
+    assert_platform_error(s, &b, 401, "authentication.required");
+    assert_eq!(
+        b["message"],
+        "No authentication bearer token specified in authorization header."
     );
     let (s, b) = status_json(
         app.client
@@ -98,11 +125,15 @@ async fn missing_unknown_and_expired_tokens_get_platform_401() {
     )
     .await;
     assert_platform_error(s, &b, 401, "bad.credentials");
+    assert_eq!(b["message"], "Invalid login credentials.");
     // Expiry follows the controllable clock.
     app.advance_clock(chrono::Duration::seconds(86_401)).await;
     let (s, b) = status_json(app.get(&format!("{SCIM}/Users")).send().await.unwrap()).await;
-    assert_platform_error(s, &b, 401, "bad.credentials");
-    assert!(b["message"].as_str().unwrap().contains("expired"));
+    assert_platform_error(s, &b, 401, "credentials.expired");
+    assert_eq!(
+        b["message"],
+        "The supplied credentials are expired and cannot be used."
+    );
     let fresh = app.token_for(CLIENT_ID, CLIENT_SECRET).await;
     let resp = app
         .client
@@ -112,6 +143,37 @@ async fn missing_unknown_and_expired_tokens_get_platform_401() {
         .await
         .unwrap();
     assert_eq!(resp.status(), 200);
+}
+
+/// `auth-errors=uniform`: one 401 code whose message says what was wrong, and one token
+/// error that does not tell which client ids exist.
+#[tokio::test]
+async fn auth_errors_uniform_answers_one_code_and_one_token_error() {
+    let app = spawn_with(Config {
+        compat: genesys_scim_mock::compat::Compat {
+            auth_errors: genesys_scim_mock::compat::AuthErrors::Uniform,
+            ..Default::default()
+        },
+        ..test_config()
+    })
+    .await;
+    let url = app.url(&format!("{SCIM}/Users"));
+    let (s, b) = status_json(app.client.get(&url).send().await.unwrap()).await;
+    assert_platform_error(s, &b, 401, "bad.credentials");
+    assert!(
+        b["message"]
+            .as_str()
+            .unwrap()
+            .contains("No authentication bearer token")
+    );
+    app.advance_clock(chrono::Duration::seconds(86_401)).await;
+    let (s, b) = status_json(app.get(&format!("{SCIM}/Users")).send().await.unwrap()).await;
+    assert_platform_error(s, &b, 401, "bad.credentials");
+    assert!(b["message"].as_str().unwrap().contains("expired"), "{b}");
+    let unknown = token_request(&app, "nobody", "x").await.2;
+    let wrong = token_request(&app, CLIENT_ID, "wrong").await.2;
+    assert_eq!(unknown, wrong);
+    assert_eq!(unknown["error"], "invalid_client");
 }
 
 #[tokio::test]

@@ -154,7 +154,7 @@ async fn tokens_expire_when_the_clock_passes_their_ttl_and_a_new_token_works() {
 
     clock_post(&app, r#"{"advance": "2s"}"#).await;
     let (s, body) = status_json(app.get(&users).send().await.unwrap()).await;
-    assert_platform_error(s, &body, 401, "bad.credentials");
+    assert_platform_error(s, &body, 401, "credentials.expired");
     assert!(
         body["message"].as_str().unwrap().contains("expired"),
         "{body}"

@@ -157,10 +157,10 @@ async fn an_expired_pasted_token_gets_401_and_a_renewing_client_carries_on() {
     assert_eq!(create(pasted.clone(), 2).await.0, 201);
     frozen_clock(&app, r#"{"advance": "1s"}"#).await;
     let (s, body) = create(pasted.clone(), 3).await;
-    assert_platform_error(s, &body, 401, "bad.credentials");
+    assert_platform_error(s, &body, 401, "credentials.expired");
     assert_eq!(
         body["message"],
-        "Invalid login credentials. The access token has expired."
+        "The supplied credentials are expired and cannot be used."
     );
     // Every later call with the pasted token fails the same way: nothing else signals it.
     assert_eq!(create(pasted, 3).await.0, 401);
