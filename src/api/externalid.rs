@@ -20,7 +20,7 @@ use crate::compat::{ExternalIdRepost, RawSlashAuthority};
 use crate::edge::response::{Body, JSON, json_response, status_response};
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::org::Org;
-use crate::genesys::user::{ExternalId, SCIM_AUTHORITY, User};
+use crate::genesys::user::{ExternalId, SCIM_AUTHORITY};
 use crate::pipeline::context::ApiRequest;
 
 /// Characters left as they are in a `selfUri` path segment (RFC 3986 unreserved).
@@ -62,12 +62,26 @@ pub(crate) fn lookup(
         [a, k] => (a.clone(), k.clone()),
         _ => match_known_entry(segs, session, &org).ok_or_else(|| shape_not_found(req, segs))?,
     };
-    let user = org.user_by_external(&authority, &key).ok_or_else(|| {
-        ApiError::not_found(format!(
-            "No user has the external id (authority {authority:?}, key {key:?}). Authority \
+    // Under `read-lag` a pair added too recently is not found yet, and one removed too
+    // recently still finds its user.
+    let lag = session.unseen(&org);
+    let holder = if lag.pair_added(&authority, &key) {
+        None
+    } else {
+        org.user_by_external(&authority, &key)
+    };
+    let user = holder
+        .or_else(|| {
+            lag.pair_removed_from(&authority, &key)
+                .and_then(|id| org.user(id))
+        })
+        .filter(|u| !lag.hides_user(&u.id))
+        .ok_or_else(|| {
+            ApiError::not_found(format!(
+                "No user has the external id (authority {authority:?}, key {key:?}). Authority \
              names and keys are case-sensitive."
-        ))
-    })?;
+            ))
+        })?;
     Ok(super::platform_user::user_response(req, user, &org))
 }
 
@@ -186,28 +200,34 @@ fn identifier(user_id: &str, e: &ExternalId) -> Value {
     })
 }
 
-fn identifiers(user: &User) -> Value {
-    Value::Array(
-        user.external_ids
-            .iter()
-            .map(|e| identifier(&user.id, e))
-            .collect(),
-    )
+/// A live user as a read sees it (not one created too recently, under `read-lag`), and its
+/// external ids as that read sees them.
+fn read_ids<'a>(
+    session: &Session,
+    org: &'a Org,
+    user_id: &str,
+) -> ApiResult<std::borrow::Cow<'a, [ExternalId]>> {
+    let lag = session.unseen(org);
+    let user = org
+        .user(user_id)
+        .filter(|u| !lag.hides_user(&u.id))
+        .ok_or_else(|| user_not_found(user_id))?;
+    Ok(lag.external_ids(user))
 }
 
 /// `GET .../externalid`: every id of the user, the `x-pc:scimv2:v1` one included.
 fn list(session: &Session, user_id: &str) -> ApiResult<Response<Body>> {
     let org = session.org.read();
-    let user = org.user(user_id).ok_or_else(|| user_not_found(user_id))?;
-    Ok(json_response(StatusCode::OK, JSON, &identifiers(user)))
+    let ids = read_ids(session, &org, user_id)?;
+    let list = Value::Array(ids.iter().map(|e| identifier(user_id, e)).collect());
+    Ok(json_response(StatusCode::OK, JSON, &list))
 }
 
 /// `GET .../externalid/{authorityName}`: the user's id under that authority.
 fn get_one(session: &Session, user_id: &str, authority: &str) -> ApiResult<Response<Body>> {
     let org = session.org.read();
-    let user = org.user(user_id).ok_or_else(|| user_not_found(user_id))?;
-    let e = user
-        .external_ids
+    let ids = read_ids(session, &org, user_id)?;
+    let e = ids
         .iter()
         .find(|e| e.authority_name == authority)
         .ok_or_else(|| {

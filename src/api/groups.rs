@@ -7,6 +7,7 @@ use serde_json::Value;
 use crate::api::{
     Session, check_if_match, json_body, list_query, not_modified, projection, scim_resource,
 };
+use crate::compat::ReadLag;
 use crate::edge::response::{Body, SCIM_JSON, json_response};
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::group::Group;
@@ -41,6 +42,7 @@ pub(crate) fn search_page(
     page: list::Page,
 ) -> (usize, Vec<Value>) {
     let org = session.org.read();
+    let lag = session.unseen(&org);
     let view = session.view(&org);
     // Members are built only where they can matter: for a filter that names them, and for
     // the page, when the projection keeps them.
@@ -58,6 +60,7 @@ pub(crate) fn search_page(
     });
     let matched: Vec<&Group> = org
         .groups()
+        .map(|g| lag.group(g))
         .filter(|g| g.scim_visible())
         .filter(|g| {
             filter.is_none_or(|f| {
@@ -88,7 +91,8 @@ fn find<'a>(org: &'a Org, id: &str) -> ApiResult<&'a Group> {
 /// `GET /Groups/{id}`.
 pub(crate) fn get(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let org = session.org.read();
-    let group = find(&org, id)?;
+    let lag = session.unseen(&org);
+    let group = lag.group(find(&org, id)?);
     if let Some(resp) = not_modified(req, group.version) {
         return Ok(resp);
     }
@@ -132,7 +136,12 @@ fn write(
     let previous = find(&org, id)?.clone();
     check_if_match(req, session, previous.version)?;
     let group = build(&org, &previous)?;
-    let (group, _) = org.put_group(group, session.now)?;
+    let (group, changed) = org.put_group(group, session.now)?;
+    // Under `read-lag`, reads show the group as it was for the lag.
+    if changed && session.compat.read_lag != ReadLag::Off {
+        org.recent
+            .group_changed(previous, session.now.timestamp_millis());
+    }
     let view = session.view(&org);
     Ok(scim_resource(
         StatusCode::OK,

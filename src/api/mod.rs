@@ -22,6 +22,7 @@ use crate::compat::layer::CompatLayer;
 use crate::compat::{AuthErrors, Compat, DotSearch};
 use crate::edge::response::{Body, SCIM_JSON, json_response, status_response};
 use crate::error::{ApiError, ApiResult};
+use crate::genesys::lag::Unseen;
 use crate::genesys::mapping::View;
 use crate::genesys::org::Org;
 use crate::pipeline::context::ApiRequest;
@@ -139,6 +140,14 @@ impl Session {
     /// How this request renders resources of `org` (which the caller has locked).
     pub(crate) fn view<'a>(&'a self, org: &'a Org) -> View<'a> {
         View::with(org, &self.scim_base, &self.compat)
+    }
+
+    /// Counts one read of `org` and returns what it does not see yet under this request's
+    /// `read-lag` ([`crate::genesys::lag`]). Every read of users, external ids and groups asks
+    /// once, so a lag in reads counts them all.
+    pub(crate) fn unseen<'a>(&self, org: &'a Org) -> Unseen<'a> {
+        org.recent
+            .unseen(self.compat.read_lag, self.now.timestamp_millis())
     }
 }
 

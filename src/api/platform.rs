@@ -3,7 +3,7 @@
 use http::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 
-use crate::api::platform_user::{States, user_response};
+use crate::api::platform_user::{States, listed, user_response};
 use crate::api::{Session, externalid};
 use crate::edge::response::{Body, JSON, json_response};
 use crate::error::{ApiError, ApiResult};
@@ -32,9 +32,10 @@ pub(crate) fn dispatch(
             get_only()?;
             let states = States::for_read(req)?;
             let org = session.org.read();
+            let lag = session.unseen(&org);
             let u = org
                 .user_any(id)
-                .filter(|u| states.admits(u.state))
+                .filter(|u| states.admits(u.state) && !lag.hides_user(id))
                 .ok_or_else(|| ApiError::not_found(format!("User {id} not found.")))?;
             Ok(user_response(req, u, &org))
         }
@@ -42,8 +43,8 @@ pub(crate) fn dispatch(
             get_only()?;
             let states = States::for_list(req)?;
             let org = session.org.read();
-            let users: Vec<Value> = org
-                .users()
+            let lag = session.unseen(&org);
+            let users: Vec<Value> = listed(&org, &lag)
                 .filter(|u| states.admits(u.state))
                 .map(|u| platform::user(u, &org))
                 .collect();
@@ -94,9 +95,12 @@ pub(crate) fn dispatch(
         PlatformRoute::Groups => {
             get_only()?;
             let org = session.org.read();
+            let lag = session.unseen(&org);
             paged(
                 req,
-                org.groups().map(platform::group).collect(),
+                org.groups()
+                    .map(|g| platform::group(lag.group(g)))
+                    .collect(),
                 "/api/v2/groups",
             )
         }

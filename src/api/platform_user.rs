@@ -6,6 +6,7 @@ use http::{Response, StatusCode};
 
 use crate::edge::response::{Body, JSON, json_response};
 use crate::error::{ApiError, ApiResult};
+use crate::genesys::lag::Unseen;
 use crate::genesys::org::Org;
 use crate::genesys::platform;
 use crate::genesys::user::{User, UserState};
@@ -31,6 +32,23 @@ pub(crate) fn expanded(user: &User, org: &Org, expand: &[String]) -> serde_json:
     let mut out = platform::user(user, org);
     platform::expand(&mut out, user, org, expand);
     out
+}
+
+/// Every user of the org as a lagging list or search sees them, in table order: without those
+/// created too recently, and with those deleted too recently as they were before the delete
+/// (`read-lag`, [`crate::genesys::lag`]).
+pub(crate) fn listed<'a>(org: &'a Org, lag: &Unseen<'a>) -> impl Iterator<Item = &'a User> {
+    org.users()
+        .filter(|u| !lag.hides_user(&u.id))
+        .map(|u| match u.state {
+            UserState::Deleted => lag
+                .deleted
+                .iter()
+                .copied()
+                .find(|g| g.id == u.id)
+                .unwrap_or(u),
+            _ => u,
+        })
 }
 
 /// The user states a platform read asks for, from its `state` query parameter (or a search

@@ -112,7 +112,7 @@ impl<'a> Matched<'a> {
             Some(f) if only_active => lookup::matching_active(org, f, view),
             Some(f) => lookup::matching(org, f, view),
         };
-        let lag = Lagging::of(session, org);
+        let lag = session.unseen(org);
         let ghosts: Vec<(u32, &'a User)> = lag
             .deleted
             .iter()
@@ -178,25 +178,6 @@ fn mentions_any(f: &Filter, names: &[&str]) -> bool {
     }
 }
 
-/// What the `read-lag` switch changes for one read: users created too recently to be seen, and
-/// users deleted too recently to be gone from lists (as they were before the delete). Every
-/// user read is counted, so a lag in reads counts from the write whatever the switch was then.
-struct Lagging<'a> {
-    created: Vec<&'a str>,
-    deleted: Vec<&'a User>,
-}
-
-impl<'a> Lagging<'a> {
-    fn of(session: &Session, org: &'a Org) -> Self {
-        let read = org.recent.count_read();
-        let (lag, now) = (session.compat.read_lag, session.now.timestamp_millis());
-        Self {
-            created: org.recent.unseen_creates(lag, now, read),
-            deleted: org.recent.unseen_deletes(lag, now, read),
-        }
-    }
-}
-
 fn not_found(id: &str) -> ApiError {
     ApiError::not_found(format!("User {id} not found."))
 }
@@ -204,10 +185,10 @@ fn not_found(id: &str) -> ApiError {
 /// `GET /Users/{id}`. A soft-deleted user is 404.
 pub(crate) fn get(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let org = session.org.read();
-    let lag = Lagging::of(session, &org);
+    let lag = session.unseen(&org);
     let user = org
         .user(id)
-        .filter(|_| !lag.created.contains(&id))
+        .filter(|_| !lag.hides_user(id))
         .ok_or_else(|| not_found(id))?;
     if let Some(resp) = not_modified(req, user.version) {
         return Ok(resp);

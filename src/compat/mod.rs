@@ -219,9 +219,10 @@ pub struct Compat {
     /// `list-active-only`: a user list without a filter shows active users only (PY-SCIM:
     /// "no filter = all active users"); RFC 7644 §3.4.2 lists every resource. Default true.
     pub list_active_only: bool,
-    /// `read-lag`: new users stay invisible to SCIM reads, and deleted ones visible to lists
-    /// and filters, for this lag (Genesys' Terraform provider retries for both). Genesys
-    /// publishes no figure; default off.
+    /// `read-lag`: writes reach reads late (see `crate::genesys::lag`): new users stay
+    /// invisible to user and external-id reads, deleted ones visible to lists, filters and
+    /// searches, and external-id and group changes show late, for this lag (Genesys'
+    /// Terraform provider retries or polls for each). Genesys publishes no figure; default off.
     pub read_lag: ReadLag,
     /// `genesys-attributes`: offer what Genesys adds to the RFC user: the
     /// `urn:ietf:params:scim:schemas:extension:genesys:purecloud:2.0:User` extension
@@ -458,7 +459,7 @@ pub const SWITCHES: &[Switch] = &[
         "off|<N>reads|<duration>",
         "off",
         "off",
-        "new users miss SCIM reads, deleted ones stay in lists, for N user reads or a clock duration",
+        "writes reach reads late, for N reads of the org or a clock duration: new users miss user and external-id reads, deleted ones stay in lists and searches, external-id and group changes show late",
     ),
     switch(
         "genesys-attributes",

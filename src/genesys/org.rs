@@ -489,6 +489,10 @@ impl Org {
             .then(|| previous.cloned())
             .flatten();
         let created = (!was_live && user.is_live()).then(|| user.id.clone());
+        // ...and a live user's external ids that changed, pair by pair.
+        let ids_changed = previous
+            .filter(|p| p.is_live() && user.is_live() && p.external_ids != user.external_ids)
+            .map(|p| (p.external_ids.clone(), user.external_ids.clone()));
         if pos.is_none() && self.users.len() >= self.limits.users_per_org {
             return Err(ApiError::invalid_value(format!(
                 "An organization can hold at most {} users (deleted ones included); this one is full.",
@@ -536,6 +540,13 @@ impl Org {
             self.recent.deleted(before, now_ms);
         } else if let Some(id) = created {
             self.recent.created(&id, now_ms);
+        }
+        if let Some((before, after)) = ids_changed
+            && let Some((id, _)) = self.users.get_index(at)
+        {
+            let id = id.clone();
+            self.recent
+                .external_ids_changed(&id, &before, &after, now_ms);
         }
         Ok(true)
     }

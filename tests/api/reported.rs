@@ -338,6 +338,137 @@ async fn read_lag_in_clock_time_ends_when_the_clock_passes_it() {
     assert_eq!(total(&app, by_name).await, 0);
 }
 
+/// A server whose every read lags 30 s of a frozen clock behind the writes, as the shipped
+/// `scenario-clock.json` sets it.
+async fn lagging_app() -> TestApp {
+    spawn_with(Config {
+        scenarios: vec![dir("eventual-consistency").join("scenario-clock.json")],
+        clock: "frozen:2026-03-01T09:00:00Z".to_owned(),
+        ..test_config()
+    })
+    .await
+}
+
+/// Genesys' Terraform provider retries platform user reads on 404 after a create, and polls
+/// the user search after a delete (`genesyscloud/user`); the lag reaches those reads too.
+#[tokio::test]
+async fn read_lag_covers_platform_user_reads_and_lists() {
+    let app = lagging_app().await;
+    let user = app
+        .create_user(&json!({"userName": "plat@example.com", "displayName": "Plat"}))
+        .await;
+    let id = user["id"].as_str().unwrap().to_owned();
+    let platform = format!("/api/v2/users/{id}");
+    async fn listed(app: &TestApp) -> bool {
+        let (_, list) = app.get_json("/api/v2/users?pageSize=100").await;
+        list["entities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u["email"] == "plat@example.com")
+    }
+    assert_eq!(app.get_json(&platform).await.0, 404, "not yet readable");
+    assert!(!listed(&app).await);
+    frozen_clock(&app, r#"{"advance": "30s"}"#).await;
+    assert_eq!(app.get_json(&platform).await.0, 200);
+    assert!(listed(&app).await);
+    app.delete_user(&id).await;
+    assert!(listed(&app).await, "the list still shows the deleted user");
+    frozen_clock(&app, r#"{"advance": "30s"}"#).await;
+    assert!(!listed(&app).await);
+}
+
+/// The provider reads an external id back with retries after adding it, and after deleting
+/// one polls `GET /api/v2/users/{id}/externalid` for up to 180 s until it is gone
+/// (`genesyscloud/external_user`).
+#[tokio::test]
+async fn read_lag_covers_external_id_reads() {
+    let app = lagging_app().await;
+    async fn ids(app: &TestApp) -> Vec<String> {
+        let (s, list) = app
+            .get_json(&format!("/api/v2/users/{MARIA}/externalid"))
+            .await;
+        assert_eq!(s, 200, "{list}");
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["authorityName"].as_str().unwrap().to_owned())
+            .collect()
+    }
+    let (s, _) = app
+        .post_status(
+            &format!("/api/v2/users/{MARIA}/externalid"),
+            &json!({"authorityName": "crm", "externalKey": "k1"}),
+        )
+        .await;
+    assert_eq!(s, 201);
+    assert!(
+        !ids(&app).await.contains(&"crm".to_owned()),
+        "not yet listed"
+    );
+    assert_eq!(app.get_json("/api/v2/users/externalid/crm/k1").await.0, 404);
+    assert_eq!(
+        app.get_json(&format!("/api/v2/users/{MARIA}/externalid/crm"))
+            .await
+            .0,
+        404
+    );
+    frozen_clock(&app, r#"{"advance": "30s"}"#).await;
+    assert!(ids(&app).await.contains(&"crm".to_owned()));
+    assert_eq!(app.get_json("/api/v2/users/externalid/crm/k1").await.0, 200);
+
+    let resp = app
+        .delete(&format!("/api/v2/users/{MARIA}/externalid/crm/k1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 204);
+    assert!(ids(&app).await.contains(&"crm".to_owned()), "still listed");
+    let (s, u) = app.get_json("/api/v2/users/externalid/crm/k1").await;
+    assert_eq!((s, u["id"].as_str()), (200, Some(MARIA)));
+    frozen_clock(&app, r#"{"advance": "30s"}"#).await;
+    assert!(!ids(&app).await.contains(&"crm".to_owned()));
+    assert_eq!(app.get_json("/api/v2/users/externalid/crm/k1").await.0, 404);
+}
+
+/// The provider retries group reads on 404 after a write (`genesyscloud/group`, `readGroup`);
+/// here a membership change reaches group reads late.
+#[tokio::test]
+async fn read_lag_covers_group_reads() {
+    let app = lagging_app().await;
+    async fn members(app: &TestApp) -> (usize, usize, u64) {
+        let (_, g) = app.get_json(&format!("{SCIM}/Groups/{SALES_TEAM}")).await;
+        let (_, list) = app
+            .get_json(&format!(
+                "{SCIM}/Groups?filter=displayName%20eq%20%22Sales%20Team%22"
+            ))
+            .await;
+        let (_, platform) = app.get_json("/api/v2/groups").await;
+        (
+            g["members"].as_array().map_or(0, Vec::len),
+            list["Resources"][0]["members"]
+                .as_array()
+                .map_or(0, Vec::len),
+            platform["entities"][0]["memberCount"].as_u64().unwrap(),
+        )
+    }
+    assert_eq!(members(&app).await, (2, 2, 2));
+    let (s, body) = app
+        .patch_ops(
+            &format!("{SCIM}/Groups/{SALES_TEAM}"),
+            json!([{"op": "add", "path": "members", "value": [{"value": AIKO}]}]),
+        )
+        .await;
+    assert_eq!(s, 200, "{body}");
+    assert_eq!(
+        members(&app).await,
+        (2, 2, 2),
+        "reads still show the group as it was"
+    );
+    frozen_clock(&app, r#"{"advance": "30s"}"#).await;
+    assert_eq!(members(&app).await, (3, 3, 3));
+}
+
 // --- re-create-deleted-user --------------------------------------------------------------------
 
 #[tokio::test]
