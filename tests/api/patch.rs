@@ -428,3 +428,73 @@ async fn external_ids_patched_through_scim_show_in_the_external_id_api() {
         .collect();
     assert_eq!(auths, vec!["x-pc:scimv2:v1", "microsoftteams"]);
 }
+
+/// Microsoft's gallery mapping for Genesys targets
+/// `urn:...:genesys:purecloud:2.0:User:externalIds[authority eq 'microsoftteams'].value`
+/// (Microsoft Learn, "Configure Genesys Cloud for Azure for automatic user provisioning"),
+/// single-quoted. The quotes delimit the value: the authority stored is `microsoftteams`.
+#[tokio::test]
+async fn single_quoted_values_are_strings_and_the_quotes_are_never_stored() {
+    let app = spawn_app().await;
+    let (s, u) = patch(
+        &app,
+        MARIA,
+        json!([{"op": "replace",
+                "path": format!("{GEN}:externalIds[authority eq 'microsoftteams'].value"),
+                "value": "teams-key-1"}]),
+    )
+    .await;
+    assert_eq!(s, 200, "{u}");
+    let authorities: Vec<&str> = u[GEN]["externalIds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["authority"].as_str().unwrap())
+        .collect();
+    assert!(authorities.contains(&"microsoftteams"), "{u}");
+    assert!(!authorities.iter().any(|a| a.contains('\'')), "{u}");
+    let (s, found) = app
+        .get_json("/api/v2/users/externalid/microsoftteams/teams-key-1")
+        .await;
+    assert_eq!((s, found["id"].as_str()), (200, Some(MARIA)));
+    // The same value replaced again finds the element the quotes name.
+    let (s, u) = patch(
+        &app,
+        MARIA,
+        json!([{"op": "replace",
+                "path": format!("{GEN}:externalIds[authority eq 'microsoftteams'].value"),
+                "value": "teams-key-2"}]),
+    )
+    .await;
+    assert_eq!(s, 200, "{u}");
+    let teams: Vec<&Value> = u[GEN]["externalIds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["authority"] == "microsoftteams")
+        .collect();
+    assert_eq!(teams.len(), 1, "{u}");
+    assert_eq!(teams[0]["value"], "teams-key-2");
+    // In a list filter too, spaces included; a doubled quote is a quote.
+    let (s, list) = app
+        .get_json(&format!(
+            "{SCIM}/Groups?filter=displayName%20eq%20'Sales%20Team'"
+        ))
+        .await;
+    assert_eq!((s, list["totalResults"].as_u64()), (200, Some(1)), "{list}");
+    let (s, list) = app
+        .get_json(&format!(
+            "{SCIM}/Users?filter=userName%20eq%20'maria.garcia@example.com'"
+        ))
+        .await;
+    assert_eq!((s, list["totalResults"].as_u64()), (200, Some(1)), "{list}");
+    // An unterminated one is refused, saying so.
+    let (s, err) = app
+        .get_json(&format!("{SCIM}/Users?filter=userName%20eq%20'maria"))
+        .await;
+    assert_scim_error(s, &err, 400, Some("invalidFilter"));
+    assert!(
+        err["detail"].as_str().unwrap().contains("single-quoted"),
+        "{err}"
+    );
+}
