@@ -200,8 +200,8 @@ pub(crate) struct ServeArgs {
     /// A further named rate limit, NAME=SCOPE:N[:ROUTES], applied together with the token limit
     /// (repeatable; comma-separated in the environment variable). SCOPE is token, client, org
     /// or route (one window per route name); ROUTES restricts it to route names (`users.*`).
-    /// Genesys' documented layers: `org.app.user.rate.per.minute=client:300`,
-    /// `org.user.rate.per.minute=org:3000`, a resource limit such as `users=route:100:users.*`.
+    /// For client-credentials tokens Genesys documents resource limits, such as
+    /// `scim.users=route:100:users.*`; its per-user limits apply to user tokens only.
     #[arg(
         long = "rate-limit-layer",
         env = "GENESYS_MOCK_RATE_LIMIT_LAYER",

@@ -542,6 +542,33 @@ async fn re_creating_a_deleted_user_follows_each_revive_value() {
 
 // --- layered-rate-limits -----------------------------------------------------------------------
 
+/// The layers the scenario models are the ones that apply to client-credentials tokens: the
+/// per-token limit and per-resource limits. `org.app.user.rate.per.minute` and
+/// `org.user.rate.per.minute` count per user of auth-code and implicit clients (user tokens,
+/// which the mock does not issue), and a Genesys engineer said there is no org-wide limit.
+#[test]
+fn the_layered_rate_limits_fixture_models_only_client_credentials_limits() {
+    let fixture = load("layered-rate-limits", "fixture.json");
+    let layers = fixture["orgs"][0]["rateLimits"].as_array().unwrap();
+    assert!(!layers.is_empty());
+    for layer in layers {
+        let name = layer["name"].as_str().unwrap();
+        assert!(
+            !name.starts_with("org.app.user.") && !name.starts_with("org.user."),
+            "{name} applies to user tokens only"
+        );
+        assert!(
+            matches!(layer["scope"].as_str(), Some("token" | "route")),
+            "{layer}: client credentials have per-token and per-resource limits only"
+        );
+    }
+    let readme = std::fs::read_to_string(dir("layered-rate-limits").join("README.md")).unwrap();
+    assert!(
+        readme.contains("user tokens") && readme.contains("no org-wide limit"),
+        "the README says which limits apply to client credentials"
+    );
+}
+
 #[tokio::test]
 async fn a_shared_route_limit_refuses_a_fresh_token_after_three_requests_and_again_after_retry_after()
  {
@@ -618,9 +645,7 @@ async fn a_shared_route_limit_refuses_a_fresh_token_after_three_requests_and_aga
 async fn layers_from_flags_apply_to_every_org_and_the_default_stays_300_per_token() {
     let config = Config {
         clock: "frozen:2026-03-27T10:00:00Z".to_owned(),
-        rate_layers: vec![
-            genesys_scim_mock::RateLayer::parse("org.user.rate.per.minute=org:5").unwrap(),
-        ],
+        rate_layers: vec![genesys_scim_mock::RateLayer::parse("shared.org.budget=org:5").unwrap()],
         ..test_config()
     };
     let app = spawn_with(config).await;
