@@ -7,9 +7,12 @@ pub(crate) mod discovery;
 pub(crate) mod externalid;
 pub(crate) mod groups;
 pub(crate) mod oauth;
+pub(crate) mod organization;
 pub(crate) mod platform;
 pub(crate) mod platform_user;
 pub(crate) mod search;
+pub(crate) mod user_search;
+pub(crate) mod user_update;
 pub(crate) mod users;
 
 use std::sync::Arc;

@@ -1,4 +1,5 @@
-//! Platform (non-SCIM) routes: user reads, reference data, and the external-id API.
+//! Platform (non-SCIM) routes: user reads, the user search and restore, the org, reference
+//! data, and the external-id API.
 
 use http::{Method, Response, StatusCode};
 use serde_json::{Value, json};
@@ -28,8 +29,16 @@ pub(crate) fn dispatch(
         }
     };
     match route {
+        PlatformRoute::User(id) if req.method == Method::PATCH => {
+            super::user_update::patch(session, req, id)
+        }
         PlatformRoute::User(id) => {
-            get_only()?;
+            if req.method != Method::GET {
+                return Err(ApiError::method_not_allowed(
+                    "GET, PATCH",
+                    format!("{} is not allowed on /api/v2/users/{{userId}}.", req.method),
+                ));
+            }
             let states = States::for_read(req)?;
             let org = session.org.read();
             let lag = session.unseen(&org);
@@ -49,6 +58,11 @@ pub(crate) fn dispatch(
                 .map(|u| platform::user(u, &org))
                 .collect();
             paged(req, users, "/api/v2/users")
+        }
+        PlatformRoute::UserSearch => super::user_search::search(session, req),
+        PlatformRoute::OrganizationMe => {
+            get_only()?;
+            super::organization::me(session)
         }
         PlatformRoute::Divisions => {
             get_only()?;

@@ -25,6 +25,10 @@ use crate::genesys::user::{User, UserState};
 use crate::genesys::user_budget::UserBudget;
 use crate::ratelimit::layer::RateLayer;
 
+/// An org's country when its fixture names none (the mock's choice: Genesys' first region is
+/// us-east-1).
+pub(crate) const DEFAULT_COUNTRY_CODE: &str = "US";
+
 /// A named reference record (role, skill, language).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -50,6 +54,10 @@ pub(crate) struct Division {
 pub(crate) struct Org {
     pub id: String,
     pub name: String,
+    /// ISO 3166-1 alpha-2 code (`GET /api/v2/organizations/me`'s `defaultCountryCode`, which
+    /// Genesys' Terraform provider reads before anything else). Fixture `defaultCountryCode`,
+    /// default [`DEFAULT_COUNTRY_CODE`].
+    pub default_country_code: String,
     pub divisions: Vec<Division>,
     pub roles: Vec<Named>,
     pub skills: Vec<Named>,
@@ -243,6 +251,7 @@ impl Org {
         Self {
             id: id.to_owned(),
             name: name.to_owned(),
+            default_country_code: DEFAULT_COUNTRY_CODE.to_owned(),
             divisions: Vec::new(),
             roles: Vec::new(),
             skills: Vec::new(),

@@ -115,6 +115,17 @@ pub(crate) fn build_org<U: UserRecord + Sync>(
         ));
     }
     let mut org = reference_org(f, seed);
+    if let Some(code) = &f.default_country_code {
+        if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
+            return Err(err(
+                file,
+                format!("orgs[{i}]"),
+                Some("defaultCountryCode"),
+                format!("must be two upper-case letters (ISO 3166-1 alpha-2), got {code:?}"),
+            ));
+        }
+        org.default_country_code.clone_from(code);
+    }
     if let Some(l) = &f.limits {
         if let Some(field) = l.first_zero() {
             return Err(err(

@@ -45,6 +45,10 @@ pub(crate) struct OrgFixture<U = Value> {
     pub id: String,
     #[serde(default)]
     pub name: Option<String>,
+    /// `GET /api/v2/organizations/me`'s `defaultCountryCode` (two upper-case letters); absent:
+    /// `US`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_country_code: Option<String>,
     #[serde(default)]
     pub divisions: Vec<Division>,
     #[serde(default)]

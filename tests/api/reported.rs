@@ -540,6 +540,85 @@ async fn re_creating_a_deleted_user_follows_each_revive_value() {
     );
 }
 
+/// The scenario end to end, both ways back: the SCIM create revives the user (the default), or,
+/// under the shipped scenario, answers `general.conflict` and the client restores the user the
+/// way Genesys' Terraform provider does (`restoreDeletedUser`): read the org, search the deleted
+/// user by email and state, read it with `state=deleted`, `PATCH` its state with its version,
+/// read it back.
+#[tokio::test]
+async fn a_deleted_user_comes_back_by_a_scim_create_or_by_the_providers_restore() {
+    let body = json!({"userName": "back@example.com", "displayName": "Back",
+                      "roles": [{"value": "Agent"}], ENT: {"division": "Sales"}});
+
+    // 1. SCIM: the create revives the same id.
+    let app = spawn_app().await;
+    let id = app.create_user(&body).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.delete_user(&id).await;
+    let revived = app
+        .create_user(&json!({"userName": "back@example.com", "displayName": "Back"}))
+        .await;
+    assert_eq!(revived["id"], id.as_str());
+
+    // 2. Platform: the create conflicts; search, read, restore, read.
+    let app = spawn_with(with_scenario("re-create-deleted-user")).await;
+    let (s, org) = app.get_json("/api/v2/organizations/me").await;
+    assert_eq!(
+        (s, org["defaultCountryCode"].as_str()),
+        (200, Some("US")),
+        "{org}"
+    );
+    let id = app.create_user(&body).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.delete_user(&id).await;
+    let (s, err) = app.post_status(&format!("{SCIM}/Users"), &body).await;
+    assert_scim_error(s, &err, 409, Some("uniqueness"));
+    let search = json!({"query": [
+        {"fields": ["email"], "value": "back@example.com", "type": "EXACT"},
+        {"fields": ["state"], "values": ["deleted"], "type": "EXACT"}
+    ]});
+    let resp = app
+        .client
+        .post(app.url("/api/v2/users/search"))
+        .bearer_auth(&app.token)
+        .json(&search)
+        .send()
+        .await
+        .unwrap();
+    let (s, found) = status_json(resp).await;
+    assert_eq!((s, found["total"].as_u64()), (200, Some(1)), "{found}");
+    assert_eq!(found["results"][0]["id"], id.as_str());
+    assert_eq!(app.get_json(&format!("/api/v2/users/{id}")).await.0, 404);
+    let (_, deleted) = app
+        .get_json(&format!("/api/v2/users/{id}?state=deleted"))
+        .await;
+    let resp = app
+        .client
+        .patch(app.url(&format!("/api/v2/users/{id}")))
+        .bearer_auth(&app.token)
+        .json(&json!({"state": "active", "version": deleted["version"]}))
+        .send()
+        .await
+        .unwrap();
+    let (s, restored) = status_json(resp).await;
+    assert_eq!(
+        (s, restored["state"].as_str()),
+        (200, Some("active")),
+        "{restored}"
+    );
+    let (s, user) = app.get_json(&format!("{SCIM}/Users/{id}")).await;
+    assert_eq!((s, user["active"].as_bool()), (200, Some(true)), "{user}");
+    assert_eq!(user[ENT]["division"], "Home");
+    assert!(
+        role_names(&user).is_empty(),
+        "restored without roles: {user}"
+    );
+}
+
 // --- layered-rate-limits -----------------------------------------------------------------------
 
 /// The layers the scenario models are the ones that apply to client-credentials tokens: the
