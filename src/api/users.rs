@@ -10,7 +10,7 @@ use crate::api::{
     Session, check_if_match, json_body, list_query, not_modified, projection, scim_bytes,
     scim_resource,
 };
-use crate::compat::Revive;
+use crate::compat::{EmptyValues, Revive};
 use crate::edge::response::{
     Body, OwnKeys, SCIM_JSON, bytes_response, json_response, status_response,
 };
@@ -20,6 +20,7 @@ use crate::genesys::mapping::{self, Mode, UserDocument, View, WriteCtx};
 use crate::genesys::org::Org;
 use crate::genesys::user::{User, UserState};
 use crate::pipeline::context::ApiRequest;
+use crate::scim::empty_values;
 use crate::scim::filter::{self, Filter};
 use crate::scim::list;
 use crate::scim::patch;
@@ -273,8 +274,22 @@ pub(crate) fn replace(session: &Session, req: &ApiRequest, id: &str) -> ApiResul
             mode: Mode::Replace,
             previous: Some(previous),
         };
+        // `empty-values=ignore`: an empty string keeps what the user has there.
+        if keeps_empty(session, body) {
+            let mut body = body.clone();
+            empty_values::keep_previous(
+                &mut body,
+                &mapping::user_to_scim(previous, &session.view(org)),
+            );
+            return mapping::user_from_scim(&body, id, &ctx_w);
+        }
         mapping::user_from_scim(body, id, &ctx_w)
     })
+}
+
+/// Whether `empty-values=ignore` has anything to keep in this body.
+fn keeps_empty(session: &Session, body: &Value) -> bool {
+    session.compat.empty_values == EmptyValues::Ignore && empty_values::has_empty_string(body)
 }
 
 /// `PATCH /Users/{id}`: applied to the SCIM view, then mapped back as a whole (a lone
@@ -290,12 +305,17 @@ pub(crate) fn patch(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<
             mode: Mode::Patch,
             previous: Some(previous),
         };
-        if let Some(user) = mapping::patch_in_place(body, &ctx_w) {
+        let keep = keeps_empty(session, body);
+        if !keep && let Some(user) = mapping::patch_in_place(body, &ctx_w) {
             return user;
         }
         let view = session.view(org);
         let mut json = mapping::user_to_scim(previous, &view);
         patch::apply(&mut json, body, ResourceKind::User, &session.compat)?;
+        // `empty-values=ignore`: an empty string keeps what the user had there.
+        if keep {
+            empty_values::keep_previous(&mut json, &mapping::user_to_scim(previous, &view));
+        }
         mapping::user_from_scim(&json, id, &ctx_w)
     })
 }

@@ -132,6 +132,24 @@ pub enum AuthErrors {
     Uniform,
 }
 
+/// `empty-values`: what an empty string does to an attribute that has a value, on `PUT` and
+/// `PATCH` of a user.
+///
+/// A Genesys community moderator says empty values do not overwrite existing data (Genesys
+/// community, "MS Entra ID SCIM integration – fields mapping", 2026-04-15), and Genesys' own
+/// Entra article warns that a field cannot be cleared by mapping it to an empty value (help,
+/// "Configure Microsoft Entra ID for Genesys Cloud SCIM (Identity Management)"). Reported, not
+/// documented as the API's rule, hence a switch. RFC 7644 writes what it is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum EmptyValues {
+    /// `""` keeps the value already there; `remove` (PATCH) still clears (the default).
+    #[default]
+    Ignore,
+    /// `""` clears the attribute (RFC).
+    Clear,
+}
+
 /// `read-lag`: how late new and deleted users reach reads (see `crate::genesys::lag`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
@@ -252,6 +270,8 @@ pub struct Compat {
     pub dot_search: DotSearch,
     /// `auth-errors`: see [`AuthErrors`]. Default `genesys`.
     pub auth_errors: AuthErrors,
+    /// `empty-values`: see [`EmptyValues`]. Default `ignore`.
+    pub empty_values: EmptyValues,
 }
 
 /// `revive-deleted`: a create whose userName belongs to a deleted user.
@@ -318,6 +338,7 @@ impl Default for Compat {
             genesys_defaults: true,
             dot_search: DotSearch::NotFound,
             auth_errors: AuthErrors::Genesys,
+            empty_values: EmptyValues::Ignore,
         }
     }
 }
@@ -503,6 +524,13 @@ pub const SWITCHES: &[Switch] = &[
         "uniform",
         "401 codes authentication.required, bad.credentials, credentials.expired and the token endpoint's 'client not found' / 'authentication failed', or one code and one token error",
     ),
+    switch(
+        "empty-values",
+        "ignore|clear",
+        "ignore",
+        "clear",
+        "an empty string in a user PUT or PATCH keeps the value already there, or clears it",
+    ),
 ];
 
 impl Compat {
@@ -588,6 +616,7 @@ impl Compat {
             "genesys-defaults" => self.genesys_defaults = boolean(name, value)?,
             "dot-search" => self.dot_search = choice(name, value)?,
             "auth-errors" => self.auth_errors = choice(name, value)?,
+            "empty-values" => self.empty_values = choice(name, value)?,
             _ => {
                 let names: Vec<&str> = SWITCHES.iter().map(|s| s.name).collect();
                 return Err(format!(
@@ -645,6 +674,7 @@ mod tests {
         assert_eq!(rfc.contact_lists, ContactLists::AsSent);
         assert!(!rfc.genesys_defaults && rfc.dot_search == DotSearch::Serve);
         assert_eq!(rfc.auth_errors, AuthErrors::Uniform);
+        assert_eq!(rfc.empty_values, EmptyValues::Clear);
         // Switching back restores every Genesys value.
         let mut c = rfc.clone();
         c.set("profile", "genesys").unwrap();

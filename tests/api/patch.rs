@@ -498,3 +498,87 @@ async fn single_quoted_values_are_strings_and_the_quotes_are_never_stored() {
         "{err}"
     );
 }
+
+/// Empty values do not overwrite existing data (a Genesys community moderator, 2026-04-15,
+/// "MS Entra ID SCIM integration – fields mapping"): `empty-values=ignore`, the default. A
+/// `remove` still clears.
+#[tokio::test]
+async fn empty_values_leave_existing_data_by_default_and_remove_clears() {
+    let app = spawn_app().await;
+    let (s, u) = patch(
+        &app,
+        MARIA,
+        json!([
+            {"op": "replace", "path": "title", "value": ""},
+            {"op": "replace", "path": "emails[type eq \"work\"].value", "value": ""},
+            {"op": "replace", "value": {"displayName": "", format!("{ENT}:department"): ""}},
+            {"op": "replace", "path": format!("{ENT}:employeeNumber"), "value": ""}
+        ]),
+    )
+    .await;
+    assert_eq!(s, 200, "{u}");
+    assert_eq!(u["title"], "Contact Center Manager", "{u}");
+    assert_eq!(u["displayName"], "Maria Garcia");
+    assert_eq!(u[ENT]["department"], "Operations");
+    assert_eq!(u[ENT]["employeeNumber"], "0001");
+    assert_eq!(
+        emails(&u, "work").as_deref(),
+        Some("maria.garcia@work.example.com"),
+        "{u}"
+    );
+    // A lone replace takes the same way.
+    let (_, u) = patch(
+        &app,
+        MARIA,
+        json!([{"op": "replace", "path": "title", "value": ""}]),
+    )
+    .await;
+    assert_eq!(u["title"], "Contact Center Manager");
+    // PUT too: an empty value keeps what is there.
+    let (_, before) = app.get_json(&format!("{SCIM}/Users/{MARIA}")).await;
+    let mut put = before.clone();
+    put["title"] = json!("");
+    put[ENT]["department"] = json!("");
+    let (s, u) = status_json(
+        app.put_json(&format!("{SCIM}/Users/{MARIA}"), &put)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 200, "{u}");
+    assert_eq!(
+        (u["title"].as_str(), u[ENT]["department"].as_str()),
+        (Some("Contact Center Manager"), Some("Operations"))
+    );
+    // remove clears.
+    let (_, u) = patch(&app, MARIA, json!([{"op": "remove", "path": "title"}])).await;
+    assert!(u.get("title").is_none(), "{u}");
+}
+
+#[tokio::test]
+async fn empty_values_clear_when_switched() {
+    let app = spawn_with(genesys_scim_mock::Config {
+        compat: genesys_scim_mock::compat::Compat {
+            empty_values: genesys_scim_mock::compat::EmptyValues::Clear,
+            ..Default::default()
+        },
+        ..test_config()
+    })
+    .await;
+    let (s, u) = patch(
+        &app,
+        JAMES,
+        json!([{"op": "replace", "path": "title", "value": ""}]),
+    )
+    .await;
+    assert_eq!(s, 200, "{u}");
+    assert!(u.get("title").is_none(), "{u}");
+    let (_, u) = patch(
+        &app,
+        JAMES,
+        json!([{"op": "replace", "path": format!("{ENT}:department"), "value": ""}]),
+    )
+    .await;
+    assert!(u[ENT].get("department").is_none(), "{u}");
+}
