@@ -43,7 +43,7 @@ pub(crate) struct ApiError {
     /// `Allow` header value (405).
     pub allow: Option<&'static str>,
     /// Force the platform shape even on SCIM routes. Genesys answers 401 and 429 in `ErrorBody`
-    /// form everywhere (`genesys-api.md` §7).
+    /// form everywhere (developer forum, "Normalized Platform API 429 responses").
     pub platform_only: bool,
     /// The request attribute at fault, when the code that failed knows it (the mapping table
     /// sets its row's attribute). Not rendered; fixture errors report it as their field, so
@@ -210,7 +210,8 @@ impl ApiError {
         .with(detail)
     }
 
-    /// 429 with `Retry-After`, in the normalised Genesys form (`genesys-api.md` §7).
+    /// 429 with `Retry-After`, in the normalised Genesys form (developer forum, "Normalized Platform API 429
+    /// responses", 2021-11-10).
     pub(crate) fn too_many_requests(retry_after: u64) -> Self {
         let mut e = Self::new(
             StatusCode::TOO_MANY_REQUESTS,

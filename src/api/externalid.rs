@@ -1,4 +1,4 @@
-//! The user external-id API (`genesys-api.md` §9): look a user up by (authority, key), and
+//! The user external-id API (the Genesys SDKs' `UsersApi`): look a user up by (authority, key), and
 //! list, read, add and delete one user's external ids.
 //!
 //! It reads and writes the same `User::external_ids` store that SCIM `externalId` and the
@@ -8,7 +8,7 @@
 //! Path segments arrive split on the raw `/` and then decoded (see `router`). An authority such
 //! as `https://idp.example.org/fas` therefore only fits the route shape when its slashes are
 //! sent as `%2F`; the Python SDK sends them raw, the path gets extra segments and the real
-//! service answers 404 (seed 000). `Compat::raw_slash_authority = match-known` re-joins such
+//! service answers 404 (Genesys community, "User - Generic SSO", 2025-08-13). `Compat::raw_slash_authority = match-known` re-joins such
 //! segments when the joined prefix is an authority the org knows.
 
 use http::{Method, Response, StatusCode};

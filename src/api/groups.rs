@@ -114,7 +114,7 @@ pub(crate) fn replace(session: &Session, req: &ApiRequest, id: &str) -> ApiResul
     })
 }
 
-/// `PATCH /Groups/{id}`: membership changes in every form Entra, Okta and seed 002 send.
+/// `PATCH /Groups/{id}`: membership changes in every form Entra, Okta and other vendors' clients send.
 pub(crate) fn patch(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
     write(session, req, id, |org, previous| {

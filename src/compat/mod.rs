@@ -35,7 +35,7 @@ pub enum Profile {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Unsupported {
-    /// Accept and drop them, never return them (Genesys, seed 004).
+    /// Accept and drop them, never return them (Genesys' field-mapping article).
     #[default]
     Drop,
     /// Answer 400 `invalidValue` naming the attribute.
@@ -46,7 +46,7 @@ pub enum Unsupported {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
 pub enum RawSlashAuthority {
-    /// The slashes split the path and the call gets 404, as reported in seed 000.
+    /// The slashes split the path and the call gets 404, as reported on the Genesys community ("User - Generic SSO", 2025-08-13).
     #[default]
     Reject,
     /// Re-join the segments by matching the authorities the org knows.
@@ -56,8 +56,9 @@ pub enum RawSlashAuthority {
 /// `reference-values`: what a user's `roles`, `division` and `manager` must name.
 ///
 /// Genesys stores roles and divisions by id and a manager as a user id, so a name or id that
-/// is not in the org is refused (`invalidValue`; "SCIM never creates divisions", genesys-api.md
-/// §6). RFC 7643 §4.1.2 gives roles "no vocabulary or syntax", and §4.3 makes `division` a
+/// is not in the org is refused (`invalidValue`): the field-mapping article maps `division` to
+/// `divisionId` and skills and languages to existing names, and roles are matched to Genesys
+/// roles by name (developer forum, "Azure AD roles, skills and languages"). RFC 7643 §4.1.2 gives roles "no vocabulary or syntax", and §4.3 makes `division` a
 /// plain string and `manager.value` an id with no check that it exists: an RFC server keeps
 /// whatever it is given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -74,7 +75,7 @@ pub enum References {
 
 /// `contact-lists`: how `emails` and `phoneNumbers` are stored.
 ///
-/// Genesys keeps contact details in fixed slots (field-mapping article, seed 004): `userName`
+/// Genesys keeps contact details in fixed slots (field-mapping article): `userName`
 /// is the main email and comes back as a read-only `other` email, one `work` email, one phone
 /// per Genesys type, E.164 or `tel:` values, and `primary` only as the primary phone's type. An
 /// RFC 7643 server (§4.1.2) keeps the lists as sent: any value format (the RFC says SHOULD for
@@ -203,13 +204,13 @@ pub struct Compat {
     /// RFC 7644 §3.5.2.3 says `noTarget`. Default true.
     pub patch_replace_creates: bool,
     /// `patch-extension-needs-urn`: PATCH paths into extension attributes must be
-    /// URN-qualified; a bare `externalIds` is `invalidPath` (seed 000). RFC 7644 only says
+    /// URN-qualified; a bare `externalIds` is `invalidPath` (Genesys community, "User - Generic SSO"). RFC 7644 only says
     /// SHOULD. Default true.
     pub patch_extension_needs_urn: bool,
     /// `coerce-string-booleans`: accept Entra's `"True"`/`"False"` strings for boolean
     /// attributes. RFC 7643 requires JSON booleans. Default true.
     pub coerce_string_booleans: bool,
-    /// `unsupported-attributes`: `drop` (Genesys, seed 004) or `reject`.
+    /// `unsupported-attributes`: `drop` (Genesys' field-mapping article) or `reject`.
     pub unsupported_attributes: Unsupported,
     /// `revive-deleted`: what creating a user with a deleted user's userName does; see
     /// [`Revive`]. Default `no-roles`.
@@ -234,8 +235,8 @@ pub struct Compat {
     /// `meta.location`, `meta.version` and `meta.lastModified` only; RFC 7643 §3.1 defines
     /// `created` as well. Default false.
     pub meta_created: bool,
-    /// `list-active-only`: a user list without a filter shows active users only (PY-SCIM:
-    /// "no filter = all active users"); RFC 7644 §3.4.2 lists every resource. Default true.
+    /// `list-active-only`: a user list without a filter shows active users only (the Python
+    /// SDK's `SCIMApi` docs: no filter lists all active users); RFC 7644 §3.4.2 lists every resource. Default true.
     pub list_active_only: bool,
     /// `read-lag`: writes reach reads late (see `crate::genesys::lag`): new users stay
     /// invisible to user and external-id reads, deleted ones visible to lists, filters and
@@ -245,7 +246,7 @@ pub struct Compat {
     /// `genesys-attributes`: offer what Genesys adds to the RFC user: the
     /// `urn:ietf:params:scim:schemas:extension:genesys:purecloud:2.0:User` extension
     /// (`routingSkills`, `routingLanguages`, `externalIds`) and the enterprise extension's
-    /// `dateHire`. Genesys documents both (field-mapping article, seed 004). Off, they are not
+    /// `dateHire`. Genesys documents both (field-mapping article). Off, they are not
     /// in `/Schemas`, `/ResourceTypes` or any user, and a body that sends them is treated like
     /// any unsupported attribute (`unsupported-attributes`): the plain RFC 7643 user of core
     /// and enterprise schemas that other SCIM servers offer. The rfc profile turns it off for
@@ -259,7 +260,8 @@ pub struct Compat {
     pub contact_lists: ContactLists,
     /// `genesys-defaults`: every Genesys user has a division, roles and a state, so what a
     /// client leaves out (or removes) takes Genesys' value: the Home division, the `employee`
-    /// role on create (genesys-api.md §6), and `active` is always returned (PY-SCIM: users
+    /// role on create (Genesys community, "User provisioning"), and `active` is always returned
+    /// (the Python SDK's `SCIMApi` docs: users
     /// always return `id, userName, active, meta`). RFC 7644 §3.3 and §3.5.2.2 keep an absent
     /// attribute absent, and RFC 7643 §8.7.1 declares `active` `returned: default`: off, such a
     /// user renders no division, no roles and no `active` (the platform view still shows its

@@ -1,5 +1,7 @@
 //! A Genesys group. Groups come only from fixtures: SCIM can read them and change their
-//! membership, never create or delete them (seed 001, seed 003).
+//! membership, never create or delete them (Genesys' "Genesys Cloud SCIM (Identity Management)
+//! overview"; Genesys help, "Configure Microsoft Entra ID for Genesys Cloud SCIM (Identity
+//! Management)").
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -73,7 +75,8 @@ impl Group {
     }
 
     /// Whether SCIM can see this group. Genesys syncs membership only for public groups
-    /// (seed 003: "Groups must be set to public").
+    /// (Genesys help, "Configure Microsoft Entra ID for Genesys Cloud SCIM (Identity
+    /// Management)": "Groups must be set to public").
     pub(crate) fn scim_visible(&self) -> bool {
         self.visibility == Visibility::Public
     }

@@ -1,4 +1,4 @@
-//! The per-org [`Limits`] (`genesys-api.md` §8): their defaults, the checks that must hold on
+//! The per-org [`Limits`] (Genesys' Limits page and SDK docs): their defaults, the checks that must hold on
 //! every write path (SCIM, the external-id API, fixtures), the PATCH operation count shared by
 //! users and groups, and how the server flags that set the limits Genesys does not publish
 //! (`--max-group-members`, `--max-patch-operations`) apply.
@@ -35,7 +35,7 @@ pub(crate) struct Limits {
     /// publishes no such limit; a chosen bound so that a create loop cannot grow the mock
     /// without end (about 2.7 KB per user: 1,000,000 users is about 2.7 GB).
     pub users_per_org: usize,
-    /// Groups an org holds. Genesys recommends at most 500 [C, HELP-GROUPS] but enforces none
+    /// Groups an org holds. Genesys recommends at most 500 (help, "Groups overview") but enforces none
     /// it documents; a chosen bound well above the recommendation.
     pub groups_per_org: usize,
 }

@@ -1,6 +1,6 @@
 //! The SCIM ↔ Genesys field mapping, as one table.
 //!
-//! Each [`Row`] is one line of Genesys' field-mapping article (seed 004): the SCIM attribute,
+//! Each [`Row`] is one line of Genesys' field-mapping article ("SCIM and Genesys Cloud field mappings"): the SCIM attribute,
 //! the Genesys field it lands in, how the SCIM view is rendered from the stored user, and how a
 //! SCIM value is written into it (validated against the org's reference data). Rendering a user
 //! walks the rows; writing one (create, replace, or the result of a PATCH) walks them too, so a
@@ -139,8 +139,9 @@ pub(crate) enum Mode {
     /// POST: absent attributes take their defaults; `userName` and `displayName` are required.
     Create,
     /// PUT: absent attributes are cleared, except `userName`, `displayName`, `active`,
-    /// `password`, `roles` and `externalId`, which keep their values (seed 000's
-    /// extension-only PUT works and keeps the immutable `x-pc:scimv2:v1` id).
+    /// `password`, `roles` and `externalId`, which keep their values (the extension-only `PUT`
+    /// of the Genesys community thread "User - Generic SSO", 2025-08-13, works and keeps the
+    /// immutable `x-pc:scimv2:v1` id).
     Replace,
     /// The JSON after a PATCH: it started as the full view, so an absent attribute was removed.
     Patch,
@@ -880,7 +881,8 @@ fn required(name: &str, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResult<Opti
 // ---- writers ----
 
 /// `externalId` is the immutable `x-pc:scimv2:v1` external id, so a PUT that leaves it out
-/// (seed 000's extension-only PUT) keeps it rather than clearing it.
+/// (the extension-only `PUT` of the Genesys community thread "User - Generic SSO", 2025-08-13)
+/// keeps it rather than clearing it.
 fn write_external_id(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResult<()> {
     let value = opt_string("externalId", v)?;
     if value.is_none() && ctx.mode == Mode::Replace {
@@ -1076,7 +1078,7 @@ fn write_phones(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResul
             ))
         })?;
         let Some(text) = opt_string("phoneNumbers.value", item.get("value"))? else {
-            // Empty values are ignored, as Entra's sync ignores them (seed 003).
+            // Empty values are ignored, as Entra's sync ignores them (Genesys' Entra article).
             continue;
         };
         let number = PhoneNumber::parse(text.trim())
@@ -1168,7 +1170,7 @@ fn read_groups<'a>(u: &'a User, view: &View<'a>) -> Option<DocValue<'a>> {
     let groups: Vec<DocValue<'a>> = view
         .org
         .groups_of(&u.id)
-        // Seed 004: `groups` is "UserProfile.groups[type eq official]"; social groups stay out.
+        // The field-mapping article: `groups` is "UserProfile.groups[type eq official]"; social groups stay out.
         .filter(|g| g.kind == GroupType::Official && g.scim_visible())
         .map(|g| {
             DocValue::Object(vec![
@@ -1251,7 +1253,7 @@ fn write_roles(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) -> ApiResult
     }
     if ids.is_empty() && ctx.mode == Mode::Create && ctx.compat.genesys_defaults {
         // "A user created with no groups or roles gets only the default employee role"
-        // (genesys-api.md §6): an empty list on create is no roles, like an absent one.
+        // (Genesys community, "User provisioning"): an empty list on create is no roles, like an absent one.
         ids.extend(ctx.org.default_role().map(|r| r.id.clone()));
     }
     u.role_ids = ids;

@@ -1,5 +1,5 @@
 //! The user external-id API (`/api/v2/users/externalid/...`, `/api/v2/users/{id}/externalid`),
-//! its rules, both encodings of URL-shaped authorities, and the forum report of seed 000
+//! its rules, both encodings of URL-shaped authorities, and the forum report (Genesys community, "User - Generic SSO")
 //! replayed against `scenarios/forum-url-authority/fixture.json`.
 
 use std::path::PathBuf;
@@ -612,10 +612,10 @@ async fn raw_slashes_work_with_match_known() {
     assert_platform_error(s, &err, 404, "not.found");
 }
 
-// ---- seed 000, call by call ----
+// ---- the forum thread, call by call ----
 
 #[tokio::test]
-async fn seed_000_rest_calls_behave_as_reported() {
+async fn forum_thread_rest_calls_behave_as_reported() {
     let app = forum_app(Compat::default()).await;
     // GET by external id: works for microsoftteams...
     let (s, u) = send(app.get(&format!("/api/v2/users/externalid/{TEAMS}/{Y_KEY}"))).await;
@@ -677,7 +677,7 @@ async fn seed_000_rest_calls_behave_as_reported() {
 }
 
 #[tokio::test]
-async fn seed_000_extension_only_put_replaces_the_external_ids_on_both_trees() {
+async fn forum_thread_extension_only_put_replaces_the_external_ids_on_both_trees() {
     let app = forum_app(Compat::default()).await;
     for (tree, key) in [
         ("/api/v2/scim", "abcdefghijk"),

@@ -86,7 +86,7 @@ async fn entra_compliant_dialect_path_less_replace() {
 }
 
 #[tokio::test]
-async fn seed_002_complex_patch_is_accepted_with_unsupported_parts_dropped() {
+async fn vendor_examples_complex_patch_is_accepted_with_unsupported_parts_dropped() {
     let app = spawn_app().await;
     let (s, b) = patch(&app, LUCAS, json!([
         {"op": "Replace", "path": format!("{ENT}:manager"), "value": MARIA},
@@ -113,14 +113,14 @@ async fn seed_002_complex_patch_is_accepted_with_unsupported_parts_dropped() {
         b.get("urn:ietf:params:scim:schemas:extension:interactsoftware:2.0:User")
             .is_none()
     );
-    // Seed 002 sends "440-555-1212", which Genesys would not parse: invalidValue.
+    // The vendor's example sends "440-555-1212", which Genesys would not parse: invalidValue.
     let (s, b) = patch(&app, LUCAS, json!([{"op": "Add", "path": "phoneNumbers[type eq \"work\"].value", "value": "440-555-1212"}])).await;
     assert_scim_error(s, &b, 400, Some("invalidValue"));
     assert!(b["detail"].as_str().unwrap().contains("440-555-1212"));
 }
 
 #[tokio::test]
-async fn seed_000_external_ids_patches_behave_as_the_thread_reports() {
+async fn forum_thread_external_ids_patches_behave_as_the_thread_reports() {
     let app = spawn_app().await;
     let url = "https://idp.iamfas.int.belgium.be/fas";
     // Bare `externalIds` (not a core attribute): fails, with either op.

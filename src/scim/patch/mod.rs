@@ -61,7 +61,7 @@ pub(crate) struct PatchEnv<'a> {
 /// All or nothing: on error `resource` may be partly changed, so callers apply to a copy.
 ///
 /// `schemas` is not checked: Genesys accepts a body whose `schemas` lists the core and Genesys
-/// extension URNs instead of `PatchOp` (seed 000). `Operations` may also be spelled
+/// extension URNs instead of `PatchOp` (Genesys community, "User - Generic SSO"). `Operations` may also be spelled
 /// `operations`.
 pub(crate) fn apply(
     resource: &mut Value,
