@@ -14,6 +14,8 @@
 //! scenario rule) are applied after it whatever their order, so they win.
 
 pub(crate) mod layer;
+#[cfg(test)]
+mod ledger;
 
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
