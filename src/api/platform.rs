@@ -71,10 +71,7 @@ pub(crate) fn dispatch(
             let org = session.org.read();
             paged(
                 req,
-                org.roles
-                    .iter()
-                    .map(|r| platform::named(r, "/api/v2/authorization/roles"))
-                    .collect(),
+                org.roles.iter().map(platform::role).collect(),
                 "/api/v2/authorization/roles",
             )
         }

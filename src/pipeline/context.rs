@@ -99,6 +99,9 @@ pub(crate) struct Caller {
     pub org_handle: Option<OrgHandle>,
     /// The client's own rate limit, for a token the store issued.
     pub client_rate_limit: Option<u32>,
+    /// The client's `roleDivisions`, for a token the store issued (`None`: everything
+    /// allowed).
+    pub role_divisions: Option<std::sync::Arc<[crate::genesys::permission::RoleDivision]>>,
 }
 
 impl Caller {
@@ -115,6 +118,7 @@ impl Caller {
                     caller.expires_at_ms = Some(grant.token.expires_at_ms);
                     caller.org_handle = grant.org;
                     caller.client_rate_limit = grant.client_rate_limit;
+                    caller.role_divisions = grant.role_divisions;
                 }
             }
             Presented::Basic { id, .. } => {
@@ -297,6 +301,7 @@ mod tests {
             name: None,
             token_ttl_secs: 300,
             rate_limit_per_minute: None,
+            role_divisions: None,
         });
         store
     }

@@ -284,6 +284,7 @@ fn export_fixture(state: &AppState, id: &str) -> ApiResult<OrgFixture> {
                 name: c.name,
                 token_ttl_secs: c.token_ttl_secs,
                 rate_limit_per_minute: c.rate_limit_per_minute,
+                role_divisions: c.role_divisions.map(|p| p.to_vec()),
             })
             .collect(),
         users,
