@@ -52,7 +52,16 @@ pub(crate) struct ApiError {
     /// A token endpoint error (RFC 6749 §5.2): rendered as `{error, error_description}` with
     /// `code` as the OAuth `error`, whatever the surface (see [`ApiError::oauth`]).
     pub oauth: bool,
+    /// For a 403 `missing.any.permissions`: the permissions of which any one would have let
+    /// the request through. The rendered response carries them as a [`MissingPermissions`]
+    /// extension, for the journal.
+    pub permissions: &'static [&'static str],
 }
+
+/// The permissions a refused request lacked, attached to its response by
+/// [`ApiError::render`] so the journal records them without reading the body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct MissingPermissions(pub &'static [&'static str]);
 
 impl ApiError {
     fn new(status: StatusCode, scim_type: Option<&'static str>, code: &'static str) -> Self {
@@ -66,6 +75,7 @@ impl ApiError {
             platform_only: false,
             attribute: None,
             oauth: false,
+            permissions: &[],
         }
     }
 
@@ -186,6 +196,33 @@ impl ApiError {
     /// 403.
     pub(crate) fn forbidden(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::FORBIDDEN, None, "missing.permissions").with(detail)
+    }
+
+    /// 403 `missing.any.permissions`: none of the caller's roles grants any of `any` (where
+    /// `division` names one, in that division). The message is Genesys' ("Unable to perform
+    /// the requested action. You must have at least one of the following permissions
+    /// assigned: %s", the catalogue of swagger error codes in `gildas/go-gcloudcx`,
+    /// `error.go`), with the list written as Genesys' Java services write one; a refusal for
+    /// a division adds a sentence naming it. Both shapes carry the same text: the platform
+    /// `message`, the SCIM `detail`.
+    pub(crate) fn missing_any_permissions(
+        any: &'static [&'static str],
+        division: Option<&str>,
+    ) -> Self {
+        let mut detail = format!(
+            "Unable to perform the requested action. You must have at least one of the \
+             following permissions assigned: [{}]",
+            any.join(", ")
+        );
+        if let Some(d) = division {
+            detail.push_str(&format!(
+                " (in division {d:?}: the client's roles are not granted there)"
+            ));
+        }
+        Self {
+            permissions: any,
+            ..Self::new(StatusCode::FORBIDDEN, None, "missing.any.permissions").with(detail)
+        }
     }
 
     /// 413, with the Genesys wording.
@@ -326,6 +363,10 @@ impl ApiError {
         let bytes = Bytes::from(self.body(surface, correlation_id).to_string());
         let mut resp = Response::new(full(bytes));
         *resp.status_mut() = self.status;
+        if !self.permissions.is_empty() {
+            resp.extensions_mut()
+                .insert(MissingPermissions(self.permissions));
+        }
         let headers = resp.headers_mut();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
         if let Some(secs) = self.retry_after {
@@ -382,6 +423,48 @@ mod tests {
         assert_eq!(body["code"], "not.found");
         assert_eq!(body["contextId"], "c1");
         assert!(body["errors"].is_array());
+    }
+
+    #[test]
+    fn a_missing_permission_is_named_in_both_shapes_and_on_the_response() {
+        let e =
+            ApiError::missing_any_permissions(&["directory:user:add", "directory:user:edit"], None);
+        let text = "Unable to perform the requested action. You must have at least one of the \
+                    following permissions assigned: [directory:user:add, directory:user:edit]";
+        let platform = e.body(Surface::Platform, "c");
+        assert_eq!(
+            (&platform["status"], &platform["code"], &platform["message"]),
+            (&json!(403), &json!("missing.any.permissions"), &json!(text))
+        );
+        let scim = e.body(Surface::Scim, "c");
+        assert_eq!(
+            (&scim["status"], &scim["detail"]),
+            (&json!("403"), &json!(text))
+        );
+        assert!(scim.get("scimType").is_none());
+        let resp = e.render(Surface::Scim, "c");
+        assert_eq!(
+            resp.extensions().get::<MissingPermissions>(),
+            Some(&MissingPermissions(&[
+                "directory:user:add",
+                "directory:user:edit"
+            ]))
+        );
+        assert!(
+            ApiError::not_found("x")
+                .render(Surface::Scim, "c")
+                .extensions()
+                .get::<MissingPermissions>()
+                .is_none()
+        );
+        let scoped = ApiError::missing_any_permissions(&["directory:user:add"], Some("EMEA"));
+        assert!(
+            scoped
+                .detail
+                .ends_with("(in division \"EMEA\": the client's roles are not granted there)"),
+            "{}",
+            scoped.detail
+        );
     }
 
     #[test]

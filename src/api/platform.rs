@@ -4,7 +4,7 @@ use http::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 
 use crate::api::platform_user::user_response;
-use crate::api::{Session, externalid};
+use crate::api::{Session, externalid, permission};
 use crate::edge::response::{Body, JSON, json_response};
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::platform;
@@ -34,6 +34,7 @@ pub(crate) fn dispatch(
             let org = session.org.read();
             let u = org
                 .user_any(id)
+                .filter(|u| !permission::hides(session, u))
                 .ok_or_else(|| ApiError::not_found(format!("User {id} not found.")))?;
             Ok(user_response(req, u, &org))
         }
@@ -56,6 +57,7 @@ pub(crate) fn dispatch(
                         || state_filter == "deleted"
                         || u.state != UserState::Deleted
                 })
+                .filter(|u| !permission::hides(session, u))
                 .map(|u| platform::user(u, &org))
                 .collect();
             paged(req, users, "/api/v2/users")

@@ -7,8 +7,8 @@ use http::{HeaderValue, Response, StatusCode, header};
 use serde_json::Value;
 
 use crate::api::{
-    Session, check_if_match, json_body, list_query, not_modified, projection, scim_bytes,
-    scim_resource,
+    Session, check_if_match, json_body, list_query, not_modified, permission, projection,
+    scim_bytes, scim_resource,
 };
 use crate::compat::Revive;
 use crate::edge::response::{
@@ -143,6 +143,7 @@ impl<'a> Matched<'a> {
             v.dedup();
             Cow::Owned(v)
         };
+        let positions = permission::visible(session, org, positions);
         Self { positions, ghosts }
     }
 
@@ -207,7 +208,7 @@ pub(crate) fn get(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Re
     let lag = Lagging::of(session, &org);
     let user = org
         .user(id)
-        .filter(|_| !lag.created.contains(&id))
+        .filter(|u| !lag.created.contains(&id) && !permission::hides(session, u))
         .ok_or_else(|| not_found(id))?;
     if let Some(resp) = not_modified(req, user.version) {
         return Ok(resp);
@@ -271,6 +272,7 @@ pub(crate) fn create(session: &Session, req: &ApiRequest) -> ApiResult<Response<
             }
         }
     }
+    permission::check_user_write(session, &org, None, &user)?;
     org.store_user(user, session.now)?;
     let stored = Stored::of(session, &org, &id)?;
     drop(org);
@@ -335,6 +337,7 @@ fn write(
         let previous = org.user(id).ok_or_else(|| not_found(id))?;
         check_if_match(req, session, previous.version)?;
         let user = build(&org, previous)?;
+        permission::check_user_write(session, &org, Some(previous), &user)?;
         org.store_user(user, session.now)?;
         Stored::of(session, &org, id)?
     };

@@ -238,15 +238,20 @@ async fn dispatch(
                     layer.apply(&mut session.compat);
                 }
                 // The rate-limit stage: every window of the session counts the request, or
-                // it is answered 429 without reaching the handler.
+                // it is answered 429 without reaching the handler. Then the permission stage:
+                // a client with `roleDivisions` needs one of the operation's permissions
+                // (a refused request still counted, as at Genesys' gateway).
                 let (result, usage) = ratelimit::admit(
                     &state.limiter,
                     &session.rate_checks,
                     state.clock.now_millis(),
-                    || match route {
-                        Route::Scim(_, r) => api::scim(&session, req, r),
-                        Route::Platform(p) => api::platform::dispatch(&session, req, p),
-                        _ => unreachable!("matched above"),
+                    || {
+                        api::permission::admit(&session, req, route)?;
+                        match route {
+                            Route::Scim(_, r) => api::scim(&session, req, r),
+                            Route::Platform(p) => api::platform::dispatch(&session, req, p),
+                            _ => unreachable!("matched above"),
+                        }
                     },
                 );
                 (result, usage, Some(session.compat))
