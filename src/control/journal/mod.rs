@@ -21,6 +21,7 @@ use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
 
 use crate::edge::response::{Body, full};
+use crate::error::MissingPermissions;
 use crate::pipeline::context::ApiRequest;
 
 pub(crate) mod entry;
@@ -90,6 +91,8 @@ pub(crate) struct Recording<'j> {
     /// What the scenario engine did; the router fills it in.
     outcome: ScenarioEffect,
     retry_after: Option<String>,
+    /// What a 403 `missing.any.permissions` lacked, from its response.
+    missing_permissions: &'static [&'static str],
     /// The response body needs no redaction: it is the mock's own documents
     /// (`http::OwnKeys`, the body still of their length) and no key they can hold is on the
     /// redaction list.
@@ -114,6 +117,7 @@ impl<'j> Recording<'j> {
             started,
             outcome: ScenarioEffect::default(),
             retry_after: None,
+            missing_permissions: &[],
             response_clean: false,
         }
     }
@@ -136,6 +140,9 @@ impl<'j> Recording<'j> {
             .headers()
             .get(header::RETRY_AFTER)
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        if let Some(missing) = resp.extensions().get::<MissingPermissions>() {
+            self.missing_permissions = missing.0;
+        }
         // The mock's own documents carry their bytes (`http::OwnKeys`): while the body is
         // still of their length (nothing replaced it on the way), they are what is sent, and
         // the response is left as it is.
@@ -217,6 +224,7 @@ impl<'j> Recording<'j> {
             scenario: outcome.scenario,
             rule: outcome.rule,
             fault: outcome.fault,
+            missing_permissions: self.missing_permissions,
             duration_ms: self.started.elapsed().as_secs_f64() * 1000.0,
         });
     }
@@ -626,6 +634,7 @@ mod tests {
             scenario: None,
             rule: None,
             fault: None,
+            missing_permissions: &[],
             duration_ms: 0.0,
         }
     }

@@ -57,6 +57,7 @@ fn entry(i: u64, t0: DateTime<Utc>) -> Entry {
         scenario: None,
         rule: None,
         fault: None,
+        missing_permissions: &[],
         duration_ms: 0.1,
     }
 }
