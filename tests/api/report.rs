@@ -944,6 +944,19 @@ async fn repeated_after_403_is_kept_by_a_client_that_changes_the_request_or_stop
         .status();
     assert_eq!(s, 200);
     kept(&app, "repeated-after-403").await;
+    // The same request again once an admin granted the role is not a blind repeat.
+    let resp = app
+        .admin(
+            reqwest::Method::PUT,
+            "/__admin/orgs/viewer-org/clients/viewer/roleDivisions",
+        )
+        .json(&json!({"roleDivisions": [{"role": "Provisioning", "division": "*"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(create_as(&app, &token, "b403@example.com").await, 201);
+    kept(&app, "repeated-after-403").await;
 }
 
 #[tokio::test]

@@ -1,5 +1,5 @@
 //! The admin API under `/__admin`, the control plane: health, clock, request journal, orgs
-//! (create, delete, reset, export, import), scenarios, end-state expectations, and the OpenAPI document describing them
+//! (create, delete, reset, export, import, an OAuth client's grants), scenarios, end-state expectations, and the OpenAPI document describing them
 //! (`docs/admin-openapi.json`). Admin errors use the platform shape; admin routes are not part
 //! of the emulated Genesys surface. [`dispatch`] checks `--admin` and the admin token first.
 
@@ -8,6 +8,7 @@ pub(crate) mod clock;
 pub(crate) mod dashboard;
 pub(crate) mod document;
 pub(crate) mod expect;
+pub(crate) mod grants;
 pub(crate) mod marks;
 pub(crate) mod orgs;
 pub(crate) mod report;
@@ -130,6 +131,9 @@ fn endpoint(
         (&Method::GET, ["orgs", id, "export"]) => orgs::export(state, id),
         (&Method::GET, ["orgs", id, "users"]) => browse::users(state, req, id),
         (&Method::GET, ["orgs", id, "groups"]) => browse::groups(state, req, id),
+        (_, ["orgs", id, "clients", client, "roleDivisions"]) => {
+            grants::endpoint(state, req, id, client)
+        }
         (&Method::GET, ["timeline"]) => browse::timeline(state, req),
         (&Method::POST | &Method::PUT, ["orgs", id, "import"]) => orgs::import(state, req, id),
         (&Method::GET, ["scenarios"]) => Ok(scenarios::list(state)),
