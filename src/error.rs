@@ -38,8 +38,9 @@ pub(crate) struct ApiError {
     pub code: &'static str,
     /// What went wrong, in words a client developer can act on.
     pub detail: String,
-    /// `Retry-After` in whole seconds (429).
-    pub retry_after: Option<u64>,
+    /// `Retry-After` in whole seconds (429). A `u32` (136 years) keeps the error small: every
+    /// handler returns it.
+    pub retry_after: Option<u32>,
     /// `Allow` header value (405).
     pub allow: Option<&'static str>,
     /// Force the platform shape even on SCIM routes. Genesys answers 401 and 429 in `ErrorBody`
@@ -254,7 +255,7 @@ impl ApiError {
             None,
             "too.many.requests.retry.after",
         );
-        e.retry_after = Some(retry_after);
+        e.retry_after = Some(u32::try_from(retry_after).unwrap_or(u32::MAX));
         e.platform_only = true;
         e.with(format!(
             "Rate limit exceeded the maximum. Retry the request in [{retry_after}] seconds"

@@ -656,7 +656,7 @@ mod tests {
         let org = org();
         let plain = user(&org);
         assert_eq!(needed(&org, None, &plain), ["directory:user:add"]);
-        let mut rich = plain.clone();
+        let mut rich = plain;
         rich.role_ids.push(Arc::from("a"));
         rich.skills.push(Proficiency {
             id: "s".into(),
