@@ -8,6 +8,8 @@
 //! each, and [`ApiError::render`] is the only place any of these bodies is built, so the shapes
 //! stay consistent everywhere.
 
+use std::borrow::Cow;
+
 use bytes::Bytes;
 use http::{HeaderValue, Response, StatusCode, header};
 use serde_json::{Value, json};
@@ -42,7 +44,7 @@ pub(crate) struct ApiError {
     /// handler returns it.
     pub retry_after: Option<u32>,
     /// `Allow` header value (405).
-    pub allow: Option<&'static str>,
+    pub allow: Option<Cow<'static, str>>,
     /// Force the platform shape even on SCIM routes. Genesys answers 401 and 429 in `ErrorBody`
     /// form everywhere (`genesys-api.md` §7).
     pub platform_only: bool,
@@ -55,8 +57,9 @@ pub(crate) struct ApiError {
     pub oauth: bool,
     /// For a 403 `missing.any.permissions`: the permissions of which any one would have let
     /// the request through. The rendered response carries them as a [`MissingPermissions`]
-    /// extension, for the journal.
-    pub permissions: &'static [&'static str],
+    /// extension, for the journal. A thin reference to a table's list (the route table's, an
+    /// attribute's), so the error every handler returns stays small.
+    pub permissions: Option<&'static &'static [&'static str]>,
 }
 
 /// The permissions a refused request lacked, attached to its response by
@@ -76,7 +79,7 @@ impl ApiError {
             platform_only: false,
             attribute: None,
             oauth: false,
-            permissions: &[],
+            permissions: None,
         }
     }
 
@@ -176,9 +179,12 @@ impl ApiError {
     }
 
     /// 405 with an `Allow` header.
-    pub(crate) fn method_not_allowed(allow: &'static str, detail: impl Into<String>) -> Self {
+    pub(crate) fn method_not_allowed(
+        allow: impl Into<Cow<'static, str>>,
+        detail: impl Into<String>,
+    ) -> Self {
         let mut e = Self::new(StatusCode::METHOD_NOT_ALLOWED, None, "method.not.allowed");
-        e.allow = Some(allow);
+        e.allow = Some(allow.into());
         e.with(detail)
     }
 
@@ -207,7 +213,7 @@ impl ApiError {
     /// a division adds a sentence naming it. Both shapes carry the same text: the platform
     /// `message`, the SCIM `detail`.
     pub(crate) fn missing_any_permissions(
-        any: &'static [&'static str],
+        any: &'static &'static [&'static str],
         division: Option<&str>,
     ) -> Self {
         let mut detail = format!(
@@ -221,7 +227,7 @@ impl ApiError {
             ));
         }
         Self {
-            permissions: any,
+            permissions: Some(any),
             ..Self::new(StatusCode::FORBIDDEN, None, "missing.any.permissions").with(detail)
         }
     }
@@ -364,17 +370,18 @@ impl ApiError {
         let bytes = Bytes::from(self.body(surface, correlation_id).to_string());
         let mut resp = Response::new(full(bytes));
         *resp.status_mut() = self.status;
-        if !self.permissions.is_empty() {
-            resp.extensions_mut()
-                .insert(MissingPermissions(self.permissions));
+        if let Some(any) = self.permissions {
+            resp.extensions_mut().insert(MissingPermissions(any));
         }
         let headers = resp.headers_mut();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
         if let Some(secs) = self.retry_after {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
-        if let Some(allow) = self.allow {
-            headers.insert(header::ALLOW, HeaderValue::from_static(allow));
+        if let Some(allow) = &self.allow
+            && let Ok(value) = HeaderValue::from_str(allow)
+        {
+            headers.insert(header::ALLOW, value);
         }
         if self.oauth && self.status == StatusCode::UNAUTHORIZED {
             headers.insert(
@@ -426,10 +433,11 @@ mod tests {
         assert!(body["errors"].is_array());
     }
 
+    const ADD_OR_EDIT: &[&str] = &["directory:user:add", "directory:user:edit"];
+
     #[test]
     fn a_missing_permission_is_named_in_both_shapes_and_on_the_response() {
-        let e =
-            ApiError::missing_any_permissions(&["directory:user:add", "directory:user:edit"], None);
+        let e = ApiError::missing_any_permissions(&ADD_OR_EDIT, None);
         let text = "Unable to perform the requested action. You must have at least one of the \
                     following permissions assigned: [directory:user:add, directory:user:edit]";
         let platform = e.body(Surface::Platform, "c");
@@ -458,7 +466,8 @@ mod tests {
                 .get::<MissingPermissions>()
                 .is_none()
         );
-        let scoped = ApiError::missing_any_permissions(&["directory:user:add"], Some("EMEA"));
+        const ADD: &[&str] = &["directory:user:add"];
+        let scoped = ApiError::missing_any_permissions(&ADD, Some("EMEA"));
         assert!(
             scoped
                 .detail

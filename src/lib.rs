@@ -3,47 +3,34 @@
 //!
 //! # Layout
 //!
-//! - `config`: command line and environment, validated into [`Config`].
-//! - `server`: accept loop, per-connection tasks, graceful shutdown.
-//! - `route`: path → `route::Route`, a pure function.
-//! - `request`: the request context, built once per request and borrowed downstream.
-//! - `router`: the per-request pipeline: scenarios, authentication, dispatch, journal, panic
-//!   containment; [`handle`] drives it without a socket.
-//! - `handlers`: one file per resource (users, groups, discovery, oauth, platform).
-//! - `scim`: protocol pieces that work on SCIM JSON: schemas, filters, PATCH, projection, lists.
-//! - `genesys`: the Genesys domain: storage form, the SCIM ↔ Genesys mapping table,
-//!   platform views, per-org limits.
-//! - [`compat`]: the named compatibility switches (read by the protocol and domain layers);
-//!   `overrides`: one layer of them (an org's, a scenario rule's), applied key by key.
-//! - `store`: orgs (each behind its own lock), OAuth clients, and `tokens`, the bounded
-//!   token table.
-//! - `fixtures`: the fixture format, its reader and org builder, the built-in default org,
-//!   and the record of which fixture each org came from.
-//! - `clock` and `rng`: the controllable clock and the seeded randomness.
-//! - `ratelimit`: request windows on the controllable clock; `rate_layer`: the named
-//!   limits (token, client, org, route) checked together.
-//! - `secret`: constant-time comparison of client secrets and the admin token.
-//! - `scenario`, `fault` and `journal`: scripted behaviour, socket-level faults, and
-//!   the bounded request log (`redaction`: what it never stores in clear); `admin` serves
-//!   them (and health and the clock) under `/__admin`.
-//! - `state`: [`AppState`], the one cheap-to-clone handle every handler receives.
-//! - `expect`: end-state assertions (`/__admin/expect`, `verify`), a structured diff.
-//! - `error`: the one client-visible error type and its renderings (SCIM, platform, OAuth).
-//! - `http`: request buffering and response helpers; `upload`: reading a body within its
-//!   size and time bounds; `strict_json`: JSON parsing that refuses duplicate keys.
-//! - `instance`: a started server (state, listener, accept loop), shared by `serve`, `exec`
-//!   and the test handle; `client`: the small HTTP client `verify`, `healthcheck`, `exec`
-//!   and the test handle use to talk to a server.
-//! - [`MockServer`] (`mock_server`): the server as a Rust test handle.
-//! - [`bounds`]: the fixed bounds, re-exported for tests that probe them.
-//! - `exec` (with `export`, `grade`, `end_state` and the step trait in `after_child`),
-//!   `healthcheck`, `verify`, `gate` (the `report` subcommand) and `logging`: the
-//!   command-line modes, all crate-private; [`cli`] (feature `cli`) runs them, and is all the
-//!   binary calls.
-//! - `report`: the client report, rules over the journal in every format.
+//! The tree is grouped by the architecture's parts, lowest first; each may import only the
+//! parts before it (`LAYERS` in `tests/layering.rs`, which also fails on an import circle; see
+//! `docs/pipeline.md`).
 //!
-//! Modules only import modules below them; the order is `LAYERS` in `tests/layering.rs`, which
-//! fails on an upward import or an import circle (see `docs/pipeline.md`).
+//! - `base`: the leaves: the controllable clock, seeded randomness, secrets, strict JSON, the
+//!   shutdown signal, and the small HTTP client the command line and the test handle use.
+//! - [`compat`]: the named compatibility switches and one layer of them.
+//! - `edge`: bytes on the socket: the response body type, the bounded body reader, socket
+//!   faults, the accept loop.
+//! - `error`: the one client-visible error type and its renderings (SCIM, platform, OAuth).
+//! - `scim`: protocol pieces on SCIM JSON: schemas, filters, PATCH, projection, lists.
+//! - `genesys`: the Genesys domain: storage form, the SCIM ↔ Genesys mapping table, platform
+//!   views, per-org limits.
+//! - `store`: orgs (each behind its own lock), OAuth clients and the bounded token table.
+//! - `seed`: fixture files read into orgs: the format, its reader and org builder, the
+//!   built-in default org, and the record of which fixture each org came from.
+//! - `pipeline`: routing, the request context, and `dispatch`, which runs a request's stages
+//!   in order ([`handle`] drives it without a socket).
+//! - `ratelimit`: the rate-limit layers and the windows that count requests.
+//! - `control`: the control plane: end-state expectations, the journal, the client report,
+//!   scenarios, and the admin API that serves them under `/__admin`.
+//! - `config` and `state`: the validated settings ([`Config`]) and [`AppState`], the one
+//!   cheap-to-clone handle every request gets.
+//! - `api`: the API handlers, one file per resource (users, groups, discovery, OAuth,
+//!   platform, external ids).
+//! - `embed`: a started server, shared by `serve`, `exec` and [`MockServer`], the test handle.
+//! - [`cli`] (feature `cli`): the command line: arguments, `serve`, `exec` and its steps,
+//!   `verify`, `report`, `healthcheck` and logging; all the binary calls.
 //!
 //! # Public API
 //!
@@ -101,9 +88,8 @@ mod store;
 
 /// The fixed bounds the server enforces (`docs/limits.md`), for tests that probe them.
 pub mod bounds {
-    pub use crate::control::journal::truncation::{
-        MAX_BODY_TEXT, MAX_HEADER_VALUE, MIN_JOURNAL_BYTES,
-    };
+    pub use crate::control::journal::truncation::MIN_JOURNAL_BYTES;
+    pub use crate::control::journal::truncation::{MAX_BODY_TEXT, MAX_HEADER_VALUE};
     pub use crate::control::scenario::engine::MAX_SCENARIOS;
     pub use crate::control::scenario::rule::MAX_RULES;
     pub use crate::genesys::user_budget::MAX_USERS;

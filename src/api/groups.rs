@@ -1,5 +1,5 @@
 //! SCIM Groups: list, get, replace and patch membership. Groups come only from the org's
-//! fixtures; POST and DELETE answer 405 (see `handlers::scim`).
+//! fixtures; POST and DELETE answer 405 (see `api::scim`).
 
 use http::{Response, StatusCode};
 use serde_json::Value;
@@ -8,14 +8,13 @@ use crate::api::{
     Session, check_if_match, json_body, list_query, not_modified, projection, scim_resource,
 };
 use crate::edge::response::{Body, SCIM_JSON, json_response};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::genesys::group::Group;
 use crate::genesys::mapping;
 use crate::genesys::org::Org;
 use crate::pipeline::context::ApiRequest;
 use crate::scim::filter::{self, Filter};
 use crate::scim::list;
-use crate::scim::patch;
 use crate::scim::projection::Projection;
 use crate::scim::schema::ResourceKind;
 
@@ -79,16 +78,10 @@ pub(crate) fn search_page(
     (matched.len(), resources)
 }
 
-fn find<'a>(org: &'a Org, id: &str) -> ApiResult<&'a Group> {
-    org.group(id)
-        .filter(|g| g.scim_visible())
-        .ok_or_else(|| ApiError::not_found(format!("Group {id} not found.")))
-}
-
 /// `GET /Groups/{id}`.
 pub(crate) fn get(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let org = session.org.read();
-    let group = find(&org, id)?;
+    let group = org.scim_group(id)?;
     if let Some(resp) = not_modified(req, group.version) {
         return Ok(resp);
     }
@@ -102,37 +95,40 @@ pub(crate) fn get(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Re
     Ok(scim_resource(StatusCode::OK, &body, group.version))
 }
 
-/// `PUT /Groups/{id}`: replaces the member set (and `externalId`).
+/// `PUT /Groups/{id}` ([`Org::replace_group`]): replaces the member set (and `externalId`).
 pub(crate) fn replace(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
-    write(session, req, id, |_, previous| {
-        mapping::group_from_scim(body, previous)
+    write(session, |org| {
+        org.replace_group(id, body, session.now, |version| {
+            check_if_match(req, session, version)
+        })
     })
 }
 
-/// `PATCH /Groups/{id}`: membership changes in every form Entra, Okta and seed 002 send.
+/// `PATCH /Groups/{id}` ([`Org::patch_group`]): membership changes in every form Entra and
+/// Okta send.
 pub(crate) fn patch(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
-    write(session, req, id, |org, previous| {
-        org.limits.check_patch_operations(body)?;
-        let view = session.view(org);
-        let mut json = mapping::group_to_scim(previous, &view);
-        patch::apply(&mut json, body, ResourceKind::Group, &session.compat)?;
-        mapping::group_from_scim(&json, previous)
+    write(session, |org| {
+        org.patch_group(
+            id,
+            body,
+            &session.compat,
+            &session.scim_base,
+            session.now,
+            |version| check_if_match(req, session, version),
+        )
     })
 }
 
+/// Shared by PUT and PATCH: the write under the org's write lock, answered with the stored
+/// group.
 fn write(
     session: &Session,
-    req: &ApiRequest,
-    id: &str,
-    build: impl FnOnce(&Org, &Group) -> ApiResult<Group>,
+    store: impl FnOnce(&mut Org) -> ApiResult<Group>,
 ) -> ApiResult<Response<Body>> {
     let mut org = session.org.write();
-    let previous = find(&org, id)?.clone();
-    check_if_match(req, session, previous.version)?;
-    let group = build(&org, &previous)?;
-    let (group, _) = org.put_group(group, session.now)?;
+    let group = store(&mut org)?;
     let view = session.view(&org);
     Ok(scim_resource(
         StatusCode::OK,

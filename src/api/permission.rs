@@ -377,7 +377,7 @@ pub(crate) fn admit(session: &Session, req: &ApiRequest, route: &Route) -> ApiRe
         return Ok(());
     }
     if !grants.any_anywhere(row.any) {
-        return Err(ApiError::missing_any_permissions(row.any, None));
+        return Err(ApiError::missing_any_permissions(&row.any, None));
     }
     if !row.user_division {
         return Ok(());
@@ -385,7 +385,7 @@ pub(crate) fn admit(session: &Session, req: &ApiRequest, route: &Route) -> ApiRe
     let org = session.org.read();
     match target_user(route).and_then(|id| org.user(id)) {
         Some(user) if !grants.any_in(row.any, &user.division_id) => Err(
-            ApiError::missing_any_permissions(row.any, Some(division_name(&org, user))),
+            ApiError::missing_any_permissions(&row.any, Some(division_name(&org, user))),
         ),
         // A user that does not exist is the handler's 404.
         _ => Ok(()),
@@ -414,7 +414,7 @@ pub(crate) fn check_user_write(
         for u in &places {
             if !grants.any_in(need.any, &u.division_id) {
                 let division = grants.any_anywhere(need.any).then(|| division_name(org, u));
-                return Err(ApiError::missing_any_permissions(need.any, division));
+                return Err(ApiError::missing_any_permissions(&need.any, division));
             }
         }
     }

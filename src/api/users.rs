@@ -10,19 +10,17 @@ use crate::api::{
     Session, check_if_match, json_body, list_query, not_modified, permission, projection,
     scim_bytes, scim_resource,
 };
-use crate::compat::Revive;
 use crate::edge::response::{
     Body, OwnKeys, SCIM_JSON, bytes_response, json_response, status_response,
 };
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::lookup;
-use crate::genesys::mapping::{self, Mode, UserDocument, View, WriteCtx};
-use crate::genesys::org::Org;
+use crate::genesys::mapping::{self, UserDocument, View};
+use crate::genesys::org::{Org, user_not_found};
 use crate::genesys::user::{User, UserState};
 use crate::pipeline::context::ApiRequest;
 use crate::scim::filter::{self, Filter};
 use crate::scim::list;
-use crate::scim::patch;
 use crate::scim::projection::Projection;
 use crate::scim::schema::ResourceKind;
 
@@ -198,10 +196,6 @@ impl<'a> Lagging<'a> {
     }
 }
 
-fn not_found(id: &str) -> ApiError {
-    ApiError::not_found(format!("User {id} not found."))
-}
-
 /// `GET /Users/{id}`. A soft-deleted user is 404.
 pub(crate) fn get(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let org = session.org.read();
@@ -209,7 +203,7 @@ pub(crate) fn get(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Re
     let user = org
         .user(id)
         .filter(|u| !lag.created.contains(&id) && !permission::hides(session, u))
-        .ok_or_else(|| not_found(id))?;
+        .ok_or_else(|| user_not_found(id))?;
     if let Some(resp) = not_modified(req, user.version) {
         return Ok(resp);
     }
@@ -222,58 +216,13 @@ pub(crate) fn get(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Re
     Ok(scim_resource(StatusCode::OK, &body, user.version))
 }
 
-/// `POST /Users`. 409 `uniqueness` when a non-deleted user has the userName. A deleted user's
-/// userName does what `revive-deleted` says ([`Revive`]).
+/// `POST /Users` ([`Org::create_user`]), answered 201 with the user and its `Location`.
 pub(crate) fn create(session: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
     let mut org = session.org.write();
-    let user_name = body
-        .as_object()
-        .and_then(|o| mapping::get_ci(o, "userName"))
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .trim()
-        .to_owned();
-    if org.user_by_name(&user_name).is_some() {
-        return Err(ApiError::uniqueness(
-            "User name already in use by non-deleted user.",
-        ));
-    }
-    let deleted = org.deleted_user_by_name(&user_name).map(|u| u.id.clone());
-    let revived = match session.compat.revive_deleted {
-        Revive::New => None,
-        Revive::Conflict if deleted.is_some() => {
-            return Err(ApiError::uniqueness(
-                "User name belongs to a deleted user (general.conflict); restore that user instead.",
-            ));
-        }
-        Revive::Conflict | Revive::NoRoles | Revive::AsCreated => deleted,
-    };
-    let id = revived.clone().unwrap_or_else(|| org.new_id());
-    let ctx_w = WriteCtx {
-        org: &org,
-        compat: &session.compat,
-        mode: Mode::Create,
-        previous: None,
-    };
-    let mut user = mapping::user_from_scim(body, &id, &ctx_w)?;
-    if let Some(old) = revived.as_ref().and_then(|id| org.user_any(id)) {
-        // Keep what Genesys keeps across deletion (version history); state comes back active.
-        user.version = old.version;
-        user.state = UserState::Active;
-        if session.compat.revive_deleted == Revive::NoRoles {
-            // Only what the body names: not the old roles, not the `employee` default.
-            let named = body
-                .as_object()
-                .and_then(|o| mapping::get_ci(o, "roles"))
-                .is_some_and(|r| r.as_array().is_some_and(|a| !a.is_empty()));
-            if !named {
-                user.role_ids.clear();
-            }
-        }
-    }
-    permission::check_user_write(session, &org, None, &user)?;
-    org.store_user(user, session.now)?;
+    let id = org.create_user(body, &session.compat, session.now, |org, user| {
+        permission::check_user_write(session, org, None, user)
+    })?;
     let stored = Stored::of(session, &org, &id)?;
     drop(org);
     let mut resp = stored.answer(session, StatusCode::CREATED);
@@ -284,61 +233,47 @@ pub(crate) fn create(session: &Session, req: &ApiRequest) -> ApiResult<Response<
     Ok(resp)
 }
 
-/// `PUT /Users/{id}`.
+/// `PUT /Users/{id}` ([`Org::replace_user`]).
 pub(crate) fn replace(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
-    write(session, req, id, |org, previous| {
-        let ctx_w = WriteCtx {
-            org,
-            compat: &session.compat,
-            mode: Mode::Replace,
-            previous: Some(previous),
-        };
-        mapping::user_from_scim(body, id, &ctx_w)
+    write(session, id, |org| {
+        org.replace_user(
+            id,
+            body,
+            &session.compat,
+            session.now,
+            |version| check_if_match(req, session, version),
+            |org, previous, user| permission::check_user_write(session, org, Some(previous), user),
+        )
     })
 }
 
-/// `PATCH /Users/{id}`: applied to the SCIM view, then mapped back as a whole (a lone
-/// `replace` of a plain string attribute is written in place: `mapping::patch_in_place`).
-/// All or nothing.
+/// `PATCH /Users/{id}` ([`Org::patch_user`]).
 pub(crate) fn patch(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
-    write(session, req, id, |org, previous| {
-        org.limits.check_patch_operations(body)?;
-        let ctx_w = WriteCtx {
-            org,
-            compat: &session.compat,
-            mode: Mode::Patch,
-            previous: Some(previous),
-        };
-        if let Some(user) = mapping::patch_in_place(body, &ctx_w) {
-            return user;
-        }
-        let view = session.view(org);
-        let mut json = mapping::user_to_scim(previous, &view);
-        patch::apply(&mut json, body, ResourceKind::User, &session.compat)?;
-        mapping::user_from_scim(&json, id, &ctx_w)
+    write(session, id, |org| {
+        org.patch_user(
+            id,
+            body,
+            &session.compat,
+            &session.scim_base,
+            session.now,
+            |version| check_if_match(req, session, version),
+            |org, previous, user| permission::check_user_write(session, org, Some(previous), user),
+        )
     })
 }
 
-/// Shared by PUT and PATCH: lock, check the version, build the new user, store; render the
-/// answer once the write lock is released.
+/// Shared by PUT and PATCH: the write under the org's write lock, then the answer, rendered
+/// once the lock is released.
 fn write(
     session: &Session,
-    req: &ApiRequest,
     id: &str,
-    build: impl FnOnce(&Org, &User) -> ApiResult<User>,
+    store: impl FnOnce(&mut Org) -> ApiResult<()>,
 ) -> ApiResult<Response<Body>> {
     let stored = {
         let mut org = session.org.write();
-        // The stored user is read in place and the new one built from it (one copy, inside
-        // the mapping); `Stored` copies the result once more for the answer, unless the write
-        // changed nothing.
-        let previous = org.user(id).ok_or_else(|| not_found(id))?;
-        check_if_match(req, session, previous.version)?;
-        let user = build(&org, previous)?;
-        permission::check_user_write(session, &org, Some(previous), &user)?;
-        org.store_user(user, session.now)?;
+        store(&mut org)?;
         Stored::of(session, &org, id)?
     };
     Ok(stored.answer(session, StatusCode::OK))
@@ -368,7 +303,7 @@ enum Kept {
 
 impl Stored {
     fn of(session: &Session, org: &Org, id: &str) -> ApiResult<Self> {
-        let user = org.user(id).ok_or_else(|| not_found(id))?;
+        let user = org.user(id).ok_or_else(|| user_not_found(id))?;
         let pos = org.user_position(id).ok_or_else(ApiError::internal)?;
         let generation = org.renders().generation();
         let view = session.view(org);
@@ -419,12 +354,11 @@ fn own_keys(mut resp: Response<Body>, body: Bytes) -> Response<Body> {
     resp
 }
 
-/// `DELETE /Users/{id}`: a soft delete. The userName and external ids are freed.
+/// `DELETE /Users/{id}` ([`Org::delete_user`]): a soft delete, answered 204.
 pub(crate) fn delete(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let mut org = session.org.write();
-    let mut user = org.user(id).cloned().ok_or_else(|| not_found(id))?;
-    check_if_match(req, session, user.version)?;
-    user.state = UserState::Deleted;
-    org.put_user(user, session.now)?;
+    org.delete_user(id, session.now, |version| {
+        check_if_match(req, session, version)
+    })?;
     Ok(status_response(StatusCode::NO_CONTENT))
 }

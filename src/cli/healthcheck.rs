@@ -24,7 +24,9 @@ use std::time::Duration;
 use clap::Parser;
 
 use crate::base::http_client::{BaseUrl, Client};
-use crate::config::{Cli, Command, EXEC_BIND, HealthcheckArgs, ServeArgs, default_bind};
+use crate::cli::args::{Cli, Command, EXEC_BIND, HealthcheckArgs};
+use crate::cli::serve_args::ServeArgs;
+use crate::config::default_bind;
 
 /// Where to probe, and how that was decided (for the error message).
 #[derive(Debug, Clone, PartialEq, Eq)]

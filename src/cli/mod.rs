@@ -3,15 +3,18 @@
 //! crate-private, so this module and the environment names `exec` sets for its command
 //! ([`ENV_URL`] and the rest) are the command line's whole public surface.
 
+pub(crate) mod args;
 pub(crate) mod exec;
 pub(crate) mod healthcheck;
 pub(crate) mod logging;
 pub(crate) mod report_gate;
+pub(crate) mod serve_args;
 pub(crate) mod verify;
 
 use std::process::ExitCode;
 
-use crate::config::{Cli, Command, Config, GenerateArgs, ReportArgs};
+use crate::cli::args::{Cli, Command, GenerateArgs, ReportArgs};
+use crate::config::Config;
 use crate::edge::listener as server;
 use crate::embed::running_server::RunningServer;
 use crate::seed as fixtures;
@@ -47,7 +50,7 @@ async fn run() -> ExitCode {
         Err(e) => e.exit(),
     };
     match cli.into_command() {
-        Command::Serve(args) => match Config::from_args(*args) {
+        Command::Serve(args) => match args.into_config() {
             Ok(config) => serve(config).await,
             Err(e) => fail(&e),
         },

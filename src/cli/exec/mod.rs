@@ -31,8 +31,8 @@ use tokio::process::{Child, Command};
 use tokio::signal::unix::{SignalKind, signal};
 
 use crate::base::http_client::Client;
+use crate::cli::args::{EXEC_BIND, ExecArgs};
 use crate::cli::exec::step::{ChildExit, ExitStep};
-use crate::config::{Config, EXEC_BIND, ExecArgs};
 use crate::embed::running_server::RunningServer;
 
 /// `http://127.0.0.1:PORT`, the server's base URL.
@@ -86,7 +86,7 @@ pub(crate) async fn run(mut args: ExecArgs) -> i32 {
     if args.serve.bind.is_none() {
         args.serve.bind = Some(EXEC_BIND.parse().expect("EXEC_BIND is an address"));
     }
-    let config = match Config::from_args(args.serve) {
+    let config = match args.serve.into_config() {
         Ok(c) => c,
         Err(e) => return fail(&e, SERVER_FAILED),
     };

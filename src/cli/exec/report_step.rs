@@ -3,9 +3,9 @@
 
 use futures_util::future::BoxFuture;
 
+use crate::cli::args::GateFlags;
 use crate::cli::exec::step::{ChildExit, ExitStep, StepFailure};
 use crate::cli::report_gate::{RULES_BROKEN, ReportGate, print, run};
-use crate::config::GateFlags;
 use crate::control::report::severity::Severity;
 
 /// `exec --report/--fail-on`: the gate run after the command exits, while the server is up.

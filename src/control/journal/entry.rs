@@ -40,8 +40,9 @@ pub(crate) struct Entry {
     pub route: &'static str,
     pub org: Option<String>,
     pub client: Option<String>,
-    /// A non-secret fingerprint of the bearer token sent (see [`super::token_fingerprint`]), so the
-    /// client report can tell one token from another without the journal holding any.
+    /// A non-secret fingerprint of the bearer token sent
+    /// ([`token_fingerprint`](super::redaction::token_fingerprint)), so the client report can
+    /// tell one token from another without the journal holding any.
     pub token: Option<String>,
     /// The `Retry-After` header of the response, as sent (429s and scripted answers).
     pub retry_after: Option<String>,

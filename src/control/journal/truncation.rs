@@ -240,4 +240,12 @@ mod tests {
         let mut short = "ab".to_owned();
         assert!(!cut(&mut short, 2));
     }
+
+    #[test]
+    fn bodies_are_cut_at_the_limit() {
+        let none = Redaction::default();
+        let (t, cut) = request_body(&vec![b'a'; MAX_BODY_TEXT + 5], &none);
+        assert!(cut);
+        assert_eq!(t.len(), MAX_BODY_TEXT);
+    }
 }

@@ -155,6 +155,3 @@ pub(crate) fn build(
         rules,
     })
 }
-
-#[cfg(test)]
-mod tests_bench;
