@@ -56,16 +56,11 @@ pub(crate) struct ApiError {
     /// `code` as the OAuth `error`, whatever the surface (see [`ApiError::oauth`]).
     pub oauth: bool,
     /// For a 403 `missing.any.permissions`: the permissions of which any one would have let
-    /// the request through. The rendered response carries them as a [`MissingPermissions`]
-    /// extension, for the journal. A thin reference to a table's list (the route table's, an
-    /// attribute's), so the error every handler returns stays small.
+    /// the request through (the pipeline hands them to the journal where it renders the
+    /// error). A thin reference to a table's list (the route table's, an attribute's), so the
+    /// error every handler returns stays small.
     pub permissions: Option<&'static &'static [&'static str]>,
 }
-
-/// The permissions a refused request lacked, attached to its response by
-/// [`ApiError::render`] so the journal records them without reading the body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct MissingPermissions(pub &'static [&'static str]);
 
 impl ApiError {
     fn new(status: StatusCode, scim_type: Option<&'static str>, code: &'static str) -> Self {
@@ -370,9 +365,6 @@ impl ApiError {
         let bytes = Bytes::from(self.body(surface, correlation_id).to_string());
         let mut resp = Response::new(full(bytes));
         *resp.status_mut() = self.status;
-        if let Some(any) = self.permissions {
-            resp.extensions_mut().insert(MissingPermissions(any));
-        }
         let headers = resp.headers_mut();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
         if let Some(secs) = self.retry_after {
@@ -436,7 +428,7 @@ mod tests {
     const ADD_OR_EDIT: &[&str] = &["directory:user:add", "directory:user:edit"];
 
     #[test]
-    fn a_missing_permission_is_named_in_both_shapes_and_on_the_response() {
+    fn a_missing_permission_is_named_in_both_shapes_and_kept_for_the_journal() {
         let e = ApiError::missing_any_permissions(&ADD_OR_EDIT, None);
         let text = "Unable to perform the requested action. You must have at least one of the \
                     following permissions assigned: [directory:user:add, directory:user:edit]";
@@ -451,21 +443,8 @@ mod tests {
             (&json!("403"), &json!(text))
         );
         assert!(scim.get("scimType").is_none());
-        let resp = e.render(Surface::Scim, "c");
-        assert_eq!(
-            resp.extensions().get::<MissingPermissions>(),
-            Some(&MissingPermissions(&[
-                "directory:user:add",
-                "directory:user:edit"
-            ]))
-        );
-        assert!(
-            ApiError::not_found("x")
-                .render(Surface::Scim, "c")
-                .extensions()
-                .get::<MissingPermissions>()
-                .is_none()
-        );
+        assert_eq!(e.permissions, Some(&ADD_OR_EDIT));
+        assert_eq!(ApiError::not_found("x").permissions, None);
         const ADD: &[&str] = &["directory:user:add"];
         let scoped = ApiError::missing_any_permissions(&ADD, Some("EMEA"));
         assert!(

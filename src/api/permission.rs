@@ -15,13 +15,12 @@
 //! - [`check_user_write`], from the SCIM user writes once the new user is built: a create needs
 //!   `directory:user:add` in the new user's division, and every attribute the write changes
 //!   needs its own permission, in the division the user leaves and the one it lands in.
-//! - [`hides`]: under `division-reads=granted`, users outside the client's divisions are not
-//!   read at all.
+//! - [`read_scope`] and [`hides`]: under `division-reads=granted`, users outside the client's
+//!   divisions are not read at all (lists leave them out through the request's view).
 //!
 //! Every refusal is 403 `missing.any.permissions` listing the permissions that would have
 //! sufficed ([`ApiError::missing_any_permissions`]).
 
-use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use http::Method;
@@ -30,6 +29,7 @@ use crate::api::Session;
 use crate::compat::DivisionReads;
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::org::Org;
+use crate::genesys::permission::Grants;
 use crate::genesys::user::User;
 use crate::pipeline::context::ApiRequest;
 use crate::pipeline::route::{PlatformRoute, Route, ScimRoute};
@@ -506,31 +506,19 @@ fn without_attributes(user: &User, old: &User) -> User {
     rest
 }
 
-/// Under `division-reads=granted`, whether `user` is outside every division the client holds
-/// a role in, so reads leave it out (lists) or answer 404 (reads of one user).
-pub(crate) fn hides(session: &Session, user: &User) -> bool {
-    session.compat.division_reads == DivisionReads::Granted
-        && session
-            .enforced()
-            .is_some_and(|g| !g.covers_division(&user.division_id))
+/// The grants that limit what the client reads: its own under `division-reads=granted`
+/// (and enforcement on), else none.
+pub(crate) fn read_scope(session: &Session) -> Option<&Grants> {
+    session
+        .enforced()
+        .filter(|_| session.compat.division_reads == DivisionReads::Granted)
 }
 
-/// `positions` (table positions of users, in order) without those [`hides`] leaves out.
-pub(crate) fn visible<'a>(
-    session: &Session,
-    org: &Org,
-    positions: Cow<'a, [u32]>,
-) -> Cow<'a, [u32]> {
-    if session.compat.division_reads != DivisionReads::Granted || session.enforced().is_none() {
-        return positions;
-    }
-    Cow::Owned(
-        positions
-            .iter()
-            .copied()
-            .filter(|&p| org.user_at(p).is_some_and(|u| !hides(session, u)))
-            .collect(),
-    )
+/// Under `division-reads=granted`, whether `user` is outside every division the client holds
+/// a role in, so a read of it answers 404 (lists leave it out through
+/// `View::divisions`).
+pub(crate) fn hides(session: &Session, user: &User) -> bool {
+    read_scope(session).is_some_and(|g| !g.covers_division(&user.division_id))
 }
 
 #[cfg(test)]

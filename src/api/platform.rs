@@ -71,35 +71,18 @@ pub(crate) fn dispatch(
         PlatformRoute::Roles => {
             get_only()?;
             let org = session.org.read();
-            paged(
-                req,
-                org.roles.iter().map(platform::role).collect(),
-                "/api/v2/authorization/roles",
-            )
+            let path = "/api/v2/authorization/roles";
+            paged(req, org.roles.iter().map(platform::role).collect(), path)
         }
-        PlatformRoute::Skills => {
+        PlatformRoute::Skills | PlatformRoute::Languages => {
             get_only()?;
             let org = session.org.read();
-            paged(
-                req,
-                org.skills
-                    .iter()
-                    .map(|r| platform::named(r, "/api/v2/routing/skills"))
-                    .collect(),
-                "/api/v2/routing/skills",
-            )
-        }
-        PlatformRoute::Languages => {
-            get_only()?;
-            let org = session.org.read();
-            paged(
-                req,
-                org.languages
-                    .iter()
-                    .map(|r| platform::named(r, "/api/v2/routing/languages"))
-                    .collect(),
-                "/api/v2/routing/languages",
-            )
+            let (records, path) = match route {
+                PlatformRoute::Skills => (&org.skills, "/api/v2/routing/skills"),
+                _ => (&org.languages, "/api/v2/routing/languages"),
+            };
+            let list = records.iter().map(|r| platform::named(r, path)).collect();
+            paged(req, list, path)
         }
         PlatformRoute::Groups => {
             get_only()?;

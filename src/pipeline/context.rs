@@ -13,7 +13,7 @@ use bytes::Bytes;
 use http::{HeaderMap, Method, header};
 use serde_json::Value;
 
-use crate::edge::response::{JSON, SCIM_JSON};
+use crate::edge::response::{JSON, OwnKeys, SCIM_JSON};
 use crate::pipeline::route::{Route, route};
 use crate::store::{OrgHandle, Store};
 
@@ -166,6 +166,14 @@ pub(crate) struct ApiRequest {
     params: OnceLock<HashMap<String, Vec<String>>>,
     /// The body parsed as JSON once, on first use; the error is the parser's message.
     json: OnceLock<Result<Value, String>>,
+    /// Set by a handler whose answer is the mock's own documents: their bytes and the keys
+    /// they can hold, so the journal keeps the bytes without reading the body back and
+    /// decides redaction from the keys (see `control::journal::recorder`).
+    pub document: OnceLock<OwnKeys>,
+    /// Set where a 403 `missing.any.permissions` becomes the response
+    /// (`pipeline::dispatch::render_error`): the permissions of which any one would have let
+    /// the request through, for its journal entry.
+    pub refused: OnceLock<&'static [&'static str]>,
 }
 
 impl Default for ApiRequest {
@@ -183,6 +191,8 @@ impl Default for ApiRequest {
             pairs: OnceLock::new(),
             params: OnceLock::new(),
             json: OnceLock::new(),
+            document: OnceLock::new(),
+            refused: OnceLock::new(),
         }
     }
 }

@@ -175,8 +175,13 @@ fn note_plan(outcome: &mut ScenarioEffect, plan: &Firing) {
 }
 
 /// The one place an error becomes a response: in the shape of the request's surface (SCIM or
-/// platform), echoing the correlation id in the body (`answer` stamps the header).
+/// platform), echoing the correlation id in the body (`answer` stamps the header). A 403 for
+/// missing permissions leaves them in the request context for the journal entry.
 pub(crate) fn render_error(req: &ApiRequest, error: ApiError) -> Response<Body> {
+    if let Some(any) = error.permissions {
+        // Set once: a request is answered once.
+        let _ = req.refused.set(any);
+    }
     let surface = req.route.as_ref().map_or(Surface::Platform, Route::surface);
     error.render(surface, &req.correlation_id)
 }

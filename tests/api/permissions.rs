@@ -370,6 +370,7 @@ async fn division_reads_granted_leaves_out_users_outside_the_clients_divisions()
     let app = with_org(Config {
         compat: Compat {
             division_reads: DivisionReads::Granted,
+            dot_search: genesys_scim_mock::compat::DotSearch::Serve,
             ..Compat::default()
         },
         ..test_config()
@@ -399,6 +400,27 @@ async fn division_reads_granted_leaves_out_users_outside_the_clients_divisions()
     assert_eq!(s, 200);
     let (_, platform) = call(&app, &emea, Method::GET, "/api/v2/users", None).await;
     assert_eq!(platform["total"], 1, "{platform}");
+    let search = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+        "filter": "active eq true"});
+    let (s, found) = call(
+        &app,
+        &emea,
+        Method::POST,
+        &format!("{SCIM}/.search"),
+        Some(search),
+    )
+    .await;
+    assert_eq!(s, 200, "{found}");
+    let ids: Vec<&Value> = found["Resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["id"])
+        .collect();
+    assert!(
+        ids.contains(&&json!(EMEA_USER)) && !ids.contains(&&json!(HOME_USER)),
+        "{found}"
+    );
     // A client granted everywhere, and one without roleDivisions, still read everyone.
     for client in ["prov", "open"] {
         let t = token(&app, client).await;

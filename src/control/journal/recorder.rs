@@ -12,7 +12,6 @@ use super::redaction::token_fingerprint;
 use super::ring::Journal;
 use super::truncation;
 use crate::edge::response::{Body, full};
-use crate::error::MissingPermissions;
 use crate::pipeline::context::ApiRequest;
 
 /// What the scenario engine did to a request, for its journal entry.
@@ -46,10 +45,8 @@ pub(crate) struct Recording<'j> {
     /// What the scenario engine did; the router fills it in.
     outcome: ScenarioEffect,
     retry_after: Option<String>,
-    /// What a 403 `missing.any.permissions` lacked, from its response.
-    missing_permissions: &'static [&'static str],
     /// The response body needs no redaction: it is the mock's own documents
-    /// (`http::OwnKeys`, the body still of their length) and no key they can hold is on the
+    /// (`edge::response::OwnKeys` in the request context, the body still of their length) and no key they can hold is on the
     /// redaction list.
     response_clean: bool,
 }
@@ -72,7 +69,6 @@ impl<'j> Recording<'j> {
             started,
             outcome: ScenarioEffect::default(),
             retry_after: None,
-            missing_permissions: &[],
             response_clean: false,
         }
     }
@@ -95,23 +91,17 @@ impl<'j> Recording<'j> {
             .headers()
             .get(header::RETRY_AFTER)
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-        if let Some(missing) = resp.extensions().get::<MissingPermissions>() {
-            self.missing_permissions = missing.0;
-        }
-        // The mock's own documents carry their bytes (`http::OwnKeys`): while the body is
-        // still of their length (nothing replaced it on the way), they are what is sent, and
-        // the response is left as it is.
-        let own = resp
-            .extensions()
-            .get::<crate::edge::response::OwnKeys>()
-            .filter(|o| {
-                hyper::body::Body::size_hint(resp.body()).exact() == Some(o.body.len() as u64)
-            });
+        // A handler that answered with the mock's own documents left their bytes in the request
+        // context (`edge::response::OwnKeys`): while the body is still of their length (nothing
+        // replaced it on the way), they are what is sent, and the response is left as it is.
+        let own = self.req.document.get().cloned().filter(|o| {
+            hyper::body::Body::size_hint(resp.body()).exact() == Some(o.body.len() as u64)
+        });
         let (resp, response_body) = if self.outcome.fault.is_some() {
             (resp, None)
         } else if let Some(own) = own {
             self.response_clean = !self.journal.redaction.covers_any(own.keys);
-            let sent = own.body.clone();
+            let sent = own.body;
             (resp, Some(sent))
         } else {
             let (parts, body) = resp.into_parts();
@@ -179,7 +169,7 @@ impl<'j> Recording<'j> {
             scenario: outcome.scenario,
             rule: outcome.rule,
             fault: outcome.fault,
-            missing_permissions: self.missing_permissions,
+            missing_permissions: req.refused.get().copied().unwrap_or_default(),
             duration_ms: self.started.elapsed().as_secs_f64() * 1000.0,
         });
     }
