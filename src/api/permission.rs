@@ -287,46 +287,54 @@ pub(crate) const ROWS: &[Row] = &[
 
 const ATTRIBUTE_SOURCE: &str = "SCIMApi `post_scim_v2_users`, `put_scim_v2_user`, `patch_scim_v2_user` list it; the attribute it covers is read from its name";
 
-const CREATE: Attribute = Attribute {
-    what: "create a user (in the new user's division)",
-    any: &["directory:user:add"],
-    source: "SCIMApi `post_scim_v2_users`",
-};
-const EDIT: Attribute = Attribute {
-    what: "change any other attribute (userName, displayName, title, active, division, manager, emails, phone numbers, external ids, ...)",
-    any: &["directory:user:edit"],
-    source: "SCIMApi `put_scim_v2_user`, `patch_scim_v2_user`",
-};
-const PASSWORD: Attribute = Attribute {
-    what: "set a different password",
-    any: &["directory:user:setPassword"],
-    source: "SCIMApi `put_scim_v2_user`, `patch_scim_v2_user` list it; the attribute it covers is read from its name",
-};
-const ROLE_ADD: Attribute = Attribute {
-    what: "give a role (on a create: any role but the default employee)",
-    any: &["authorization:grant:add"],
-    source: ATTRIBUTE_SOURCE,
-};
-const ROLE_DELETE: Attribute = Attribute {
-    what: "take a role away",
-    any: &["authorization:grant:delete"],
-    source: ATTRIBUTE_SOURCE,
-};
-const SKILLS: Attribute = Attribute {
-    what: "set or change routing skills",
-    any: &["routing:skill:assign"],
-    source: ATTRIBUTE_SOURCE,
-};
-const LANGUAGES: Attribute = Attribute {
-    what: "set or change routing languages",
-    any: &["routing:language:assign"],
-    source: ATTRIBUTE_SOURCE,
-};
-const EXTENSION: Attribute = Attribute {
-    what: "set or change a phone extension (tel:...;ext=...)",
-    any: &["telephony:extension:assign"],
-    source: ATTRIBUTE_SOURCE,
-};
+const fn attribute(
+    what: &'static str,
+    any: &'static [&'static str],
+    source: &'static str,
+) -> Attribute {
+    Attribute { what, any, source }
+}
+
+const CREATE: Attribute = attribute(
+    "create a user (in the new user's division)",
+    &["directory:user:add"],
+    "SCIMApi `post_scim_v2_users`",
+);
+const EDIT: Attribute = attribute(
+    "change any other attribute (userName, displayName, title, active, division, manager, emails, phone numbers, external ids, ...)",
+    &["directory:user:edit"],
+    "SCIMApi `put_scim_v2_user`, `patch_scim_v2_user`",
+);
+const PASSWORD: Attribute = attribute(
+    "set a different password",
+    &["directory:user:setPassword"],
+    "SCIMApi `put_scim_v2_user`, `patch_scim_v2_user` list it; the attribute it covers is read from its name",
+);
+const ROLE_ADD: Attribute = attribute(
+    "give a role (on a create: any role but the default employee)",
+    &["authorization:grant:add"],
+    ATTRIBUTE_SOURCE,
+);
+const ROLE_DELETE: Attribute = attribute(
+    "take a role away",
+    &["authorization:grant:delete"],
+    ATTRIBUTE_SOURCE,
+);
+const SKILLS: Attribute = attribute(
+    "set or change routing skills",
+    &["routing:skill:assign"],
+    ATTRIBUTE_SOURCE,
+);
+const LANGUAGES: Attribute = attribute(
+    "set or change routing languages",
+    &["routing:language:assign"],
+    ATTRIBUTE_SOURCE,
+);
+const EXTENSION: Attribute = attribute(
+    "set or change a phone extension (tel:...;ext=...)",
+    &["telephony:extension:assign"],
+    ATTRIBUTE_SOURCE,
+);
 
 /// What a user write needs for what it does, in check order.
 #[cfg_attr(

@@ -260,6 +260,17 @@ fn every_class_of_fixture_error_names_file_record_and_field() {
     assert!(e.message.contains("no *.json"), "{e}");
 }
 
+async fn post_org(app: &TestApp, org: &Value) -> (u16, Value) {
+    status_json(
+        app.admin(reqwest::Method::POST, "/__admin/orgs")
+            .json(org)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
 /// Roles with permissions and clients with `roleDivisions`: `validate`, the JSON Schema and
 /// the admin org API accept them, and refuse a bad permission, an unknown role or an unknown
 /// division naming the record and field.
@@ -327,14 +338,7 @@ async fn role_permissions_and_role_divisions_are_checked_everywhere() {
     let app = spawn_app().await;
     let mut org_doc = bad_division["orgs"][0].clone();
     org_doc["id"] = json!("perm-org");
-    let (s, body) = status_json(
-        app.admin(reqwest::Method::POST, "/__admin/orgs")
-            .json(&org_doc)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (s, body) = post_org(&app, &org_doc).await;
     assert_eq!(s, 400, "{body}");
     let msg = body["message"].as_str().unwrap();
     assert!(
@@ -345,14 +349,7 @@ async fn role_permissions_and_role_divisions_are_checked_everywhere() {
     );
     let mut org_doc = good["orgs"][0].clone();
     org_doc["id"] = json!("perm-org");
-    let (s, body) = status_json(
-        app.admin(reqwest::Method::POST, "/__admin/orgs")
-            .json(&org_doc)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (s, body) = post_org(&app, &org_doc).await;
     assert_eq!(s, 201, "{body}");
     let (s, export) = status_json(
         app.admin(reqwest::Method::GET, "/__admin/orgs/perm-org/export")

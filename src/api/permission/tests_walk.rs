@@ -42,8 +42,19 @@ async fn send(
     )
 }
 
-async fn token(state: &AppState, id: &str) -> String {
-    let form = format!("grant_type=client_credentials&client_id={id}&client_secret=s");
+/// A server with `.search` served and no rate limit (the walk sends many requests).
+fn state() -> AppState {
+    let mut config = Config {
+        seed: Some(7),
+        rate_limit_per_minute: None,
+        ..Config::default()
+    };
+    config.compat.dot_search = DotSearch::Serve;
+    AppState::new(config).unwrap()
+}
+
+async fn token(state: &AppState, id: &str, secret: &str) -> String {
+    let form = format!("grant_type=client_credentials&client_id={id}&client_secret={secret}");
     let req = Request::post("/oauth/token")
         .header("content-type", "application/x-www-form-urlencoded")
         .body(Bytes::from(form))
@@ -65,13 +76,7 @@ fn permissions() -> Vec<&'static str> {
 /// client whose role grants nothing and, per permission of the table, a client whose only
 /// role grants exactly it, everywhere.
 async fn server() -> (AppState, String, Vec<(&'static str, String)>) {
-    let mut config = Config {
-        seed: Some(7),
-        rate_limit_per_minute: None,
-        ..Config::default()
-    };
-    config.compat.dot_search = DotSearch::Serve;
-    let state = AppState::new(config).unwrap();
+    let state = state();
     let perms = permissions();
     let mut roles = vec![
         json!({"id": "r-emp", "name": "employee"}),
@@ -97,10 +102,10 @@ async fn server() -> (AppState, String, Vec<(&'static str, String)>) {
     });
     let (s, body) = send(&state, &Method::POST, "/__admin/orgs", None, Some(&org)).await;
     assert_eq!(s, 201, "{body}");
-    let none = token(&state, "c-none").await;
+    let none = token(&state, "c-none", "s").await;
     let mut each = Vec::new();
     for (i, p) in perms.iter().enumerate() {
-        each.push((*p, token(&state, &format!("c{i}")).await));
+        each.push((*p, token(&state, &format!("c{i}"), "s").await));
     }
     (state, none, each)
 }
@@ -313,24 +318,8 @@ async fn every_operation_the_router_serves_has_a_row() {
         assert!(VARIANTS.contains(v), "{v} is not listed in VARIANTS");
     }
 
-    let mut config = Config {
-        seed: Some(7),
-        rate_limit_per_minute: None,
-        ..Config::default()
-    };
-    config.compat.dot_search = DotSearch::Serve;
-    let state = AppState::new(config).unwrap();
-    let token = {
-        let form = "grant_type=client_credentials&client_id=mock-client-id&client_secret=mock-client-secret";
-        let req = Request::post("/oauth/token")
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(Bytes::from_static(form.as_bytes()))
-            .unwrap();
-        let resp = crate::pipeline::dispatch::handle(&state, req).await;
-        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-        let v: Value = serde_json::from_slice(&bytes).unwrap();
-        v["access_token"].as_str().unwrap().to_owned()
-    };
+    let state = state();
+    let token = token(&state, "mock-client-id", "mock-client-secret").await;
     let mut served = BTreeSet::new();
     for path in PATHS {
         let name_of = |m: &Method| route(path).unwrap().name(m);
