@@ -54,7 +54,8 @@
 //!   configuration or a refusing machine): a server per test, on its own thread, driven
 //!   through the admin API the way a test in any language drives it.
 //! - [`Config`] (what the `serve` flags fill in, for [`Builder::config`]) and the types its
-//!   fields name: [`compat`], [`LogFormat`], [`RateLayer`], [`Redaction`].
+//!   fields name: [`compat`], [`LogFormat`], [`RateLayer`] and [`RateScope`], [`Redaction`],
+//!   [`ReportSettings`].
 //! - [`AppState`] (built from a [`Config`], or a [`SetupError`]), [`handle`] and [`serve`]:
 //!   the socket-free testing entry. `handle` runs one `http::Request<Bytes>` through the whole
 //!   pipeline without a listener and answers an `http::Response<`[`Body`]`>` (admin routes
@@ -63,6 +64,10 @@
 //! - [`validate`] and [`FixtureError`], [`DEFAULT_ORG`]: checking fixtures, and the built-in org.
 //! - [`bounds`]: the fixed limits (page size, the token and admin tables, journal cuts).
 //! - [`cli`] (feature `cli`): the binary's one call, and the environment names `exec` sets.
+//!
+//! The types that can grow (`Config`, `Compat`, the switch enums, the error enums, ...) are
+//! `#[non_exhaustive]`: build `Config` and `Compat` from `default()` and set their fields, and
+//! match the enums with a `_` arm, so a new setting, switch or variant is a minor release.
 //!
 //! The state's fields and everything behind them are crate-private, so rustc reports what is
 //! unused; code kept on purpose says why in an `allow` reason. `tests/public_api.rs` fails when
@@ -115,10 +120,11 @@ pub mod bounds {
 
 pub use config::{Config, LogFormat};
 pub use control::journal::redaction::Redaction;
+pub use control::report::settings::Layer as ReportSettings;
 pub use edge::listener::run as serve;
 pub use edge::response::Body;
 pub use embed::mock_server::{Builder, Credentials, MockServer, StartError};
 pub use pipeline::dispatch::handle;
-pub use ratelimit::layer::RateLayer;
+pub use ratelimit::layer::{RateLayer, Scope as RateScope};
 pub use seed::{DEFAULT_ORG, Error as FixtureError, validate};
 pub use state::{AppState, SetupError};
