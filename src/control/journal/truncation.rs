@@ -154,10 +154,10 @@ fn redact_and_cut<'t>(text: &'t str, redaction: Option<&Redaction>) -> (Cow<'t, 
 /// [`response_body`] do for a request being recorded. Returns whether anything was cut.
 #[cfg(test)]
 pub(crate) fn shape(e: &mut Entry, redaction: &Redaction) -> bool {
-    if let Some(q) = &mut e.query {
-        if let Cow::Owned(redacted) = redaction.form(q) {
-            *q = redacted;
-        }
+    if let Some(q) = &mut e.query
+        && let Cow::Owned(redacted) = redaction.form(q)
+    {
+        *q = redacted;
     }
     let mut sent = HeaderMap::new();
     for (n, v) in e.headers.iter() {

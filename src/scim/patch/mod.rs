@@ -165,10 +165,10 @@ fn apply_path(
                     "'{text}' is the core schema and cannot be removed"
                 ))),
                 Op::Remove => {
-                    if let Some(map) = resource.as_object_mut() {
-                        if let Some(key) = ops::find_key(map, schema.id) {
-                            map.remove(&key);
-                        }
+                    if let Some(map) = resource.as_object_mut()
+                        && let Some(key) = ops::find_key(map, schema.id)
+                    {
+                        map.remove(&key);
                     }
                     Ok(())
                 }
