@@ -2,7 +2,7 @@
 //!
 //! A catalogue of rules ([`catalogue`]) is checked over the journal of one org, or over the
 //! entries between two marks, in one linear pass ([`rules`]), into one [`model::Report`]
-//! that every format renders ([`format`]: JSON, JUnit XML, Markdown, SARIF). Rules can be
+//! that every format renders ([`format`](mod@format): JSON, JUnit XML, Markdown, SARIF). Rules can be
 //! turned off or re-levelled per run ([`settings`]). `GET /__admin/report` serves it; the
 //! `report` and `exec` subcommands fetch it and fail a CI job on it.
 //!
