@@ -73,7 +73,7 @@ pub struct Config {
     pub clock: String,
     /// Requests per minute per token; `None` is off (every layer too).
     pub rate_limit_per_minute: Option<u32>,
-    /// `--rate-limit-layer`: named limits for every org (at most `rate_layer::MAX_LAYERS`).
+    /// `--rate-limit-layer`: named limits for every org (at most `ratelimit::layer::MAX_LAYERS`).
     pub rate_layers: Vec<crate::ratelimit::layer::RateLayer>,
     pub max_body_bytes: usize,
     /// `--max-connections`.

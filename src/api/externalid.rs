@@ -5,10 +5,10 @@
 //! Genesys extension's `externalIds` use, and every write goes through `Org::put_user`, so a
 //! change here shows at once through SCIM (with `meta.version` bumped) and the other way round.
 //!
-//! Path segments arrive split on the raw `/` and then decoded (see `router`). An authority such
-//! as `https://idp.example.org/fas` therefore only fits the route shape when its slashes are
-//! sent as `%2F`; the Python SDK sends them raw, the path gets extra segments and the real
-//! service answers 404 (seed 000). `Compat::raw_slash_authority = match-known` re-joins such
+//! Path segments arrive split on the raw `/` and then decoded (see `pipeline::route`). An
+//! authority such as `https://idp.example.org/fas` therefore only fits the route shape when its
+//! slashes are sent as `%2F`; the Python SDK sends them raw, the path gets extra segments and
+//! the real service answers 404 (seed 000). `Compat::raw_slash_authority = match-known` re-joins such
 //! segments when the joined prefix is an authority the org knows.
 
 use http::{Method, Response, StatusCode};

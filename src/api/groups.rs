@@ -1,5 +1,5 @@
 //! SCIM Groups: list, get, replace and patch membership. Groups come only from the org's
-//! fixtures; POST and DELETE answer 405 (see `handlers::scim`).
+//! fixtures; POST and DELETE answer 405 (see `api::scim`).
 
 use http::{Response, StatusCode};
 use serde_json::Value;
@@ -33,7 +33,7 @@ pub(crate) fn list(session: &Session, req: &ApiRequest) -> ApiResult<Response<Bo
 }
 
 /// One page of groups, and how many match in all: `GET /Groups`, and the groups of
-/// `POST /.search` (`handlers::search`).
+/// `POST /.search` (`api::search`).
 pub(crate) fn search_page(
     session: &Session,
     filter: Option<&Filter>,

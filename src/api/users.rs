@@ -70,7 +70,7 @@ pub(crate) fn list(session: &Session, req: &ApiRequest) -> ApiResult<Response<Bo
     ))
 }
 
-/// One page of users for `POST /.search` (`handlers::search`): the users `GET /Users` with
+/// One page of users for `POST /.search` (`api::search`): the users `GET /Users` with
 /// this filter would list, and how many there are in all.
 pub(crate) fn search_page(
     session: &Session,
@@ -406,7 +406,7 @@ fn rendered(org: &Org, user: &User, view: &View<'_>, status: StatusCode) -> Resp
     own_keys(scim_bytes(status, body.clone(), user.version), body)
 }
 
-/// Marks a response whose body is user documents (`http::OwnKeys`), so the journal decides
+/// Marks a response whose body is user documents (`edge::response::OwnKeys`), so the journal decides
 /// its redaction from the key list instead of scanning it.
 fn own_keys(mut resp: Response<Body>, body: Bytes) -> Response<Body> {
     resp.extensions_mut().insert(OwnKeys {

@@ -1,5 +1,8 @@
-//! Named compatibility switches: every place where this mock had to choose between what
-//! Genesys does, what the RFC says, or what nobody has documented.
+//! The compatibility switches (part `compat`, public): every Genesys-versus-RFC choice, by name.
+//! Imports only `base`; the protocol, the domain, the store and the pipeline read it.
+//!
+//! Each switch is a place where this mock had to choose between what Genesys does, what the
+//! RFC says, or what nobody has documented.
 //!
 //! Each field says what Genesys does (or is believed to do), what RFC 7643/7644 says, and where
 //! the default comes from. Switches are set with `--compat NAME=VALUE` (repeatable), per org in

@@ -503,7 +503,7 @@ impl serde::Serialize for UserDocument<'_> {
 }
 
 /// Every object key a user document or a list of them can hold, under every switch (a test
-/// walks the documents of generated orgs under both profiles): what `http::OwnKeys` names.
+/// walks the documents of generated orgs under both profiles): what `edge::response::OwnKeys` names.
 pub(crate) const DOCUMENT_KEYS: &[&str] = &[
     "$ref",
     "Resources",

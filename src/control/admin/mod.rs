@@ -1,7 +1,11 @@
-//! The admin API under `/__admin`, the control plane: health, clock, request journal, orgs
-//! (create, delete, reset, export, import), scenarios, end-state expectations, and the OpenAPI document describing them
-//! (`docs/admin-openapi.json`). Admin errors use the platform shape; admin routes are not part
-//! of the emulated Genesys surface. [`dispatch`] checks `--admin` and the admin token first.
+//! The admin API (`control::admin`): everything under `/__admin`, the control plane's HTTP face.
+//! Imports the state, the handlers and every part below them; the pipeline's dispatch calls it.
+//!
+//! Health, clock, request journal, orgs (create, delete, reset, export, import), scenarios,
+//! end-state expectations, and the OpenAPI document describing them
+//! (`docs/admin-openapi.json`). Admin errors use the platform shape; admin routes are not
+//! part of the emulated Genesys surface. [`dispatch`] checks `--admin` and the admin token
+//! first.
 
 pub(crate) mod browse;
 pub(crate) mod clock;

@@ -46,8 +46,8 @@ pub(crate) struct Recording<'j> {
     outcome: ScenarioEffect,
     retry_after: Option<String>,
     /// The response body needs no redaction: it is the mock's own documents
-    /// (`http::OwnKeys`, the body still of their length) and no key they can hold is on the
-    /// redaction list.
+    /// (`edge::response::OwnKeys`, the body still of their length) and no key they can hold is
+    /// on the redaction list.
     response_clean: bool,
 }
 
@@ -91,7 +91,7 @@ impl<'j> Recording<'j> {
             .headers()
             .get(header::RETRY_AFTER)
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-        // The mock's own documents carry their bytes (`http::OwnKeys`): while the body is
+        // The mock's own documents carry their bytes (`OwnKeys`): while the body is
         // still of their length (nothing replaced it on the way), they are what is sent, and
         // the response is left as it is.
         let own = resp

@@ -186,8 +186,9 @@ pub(crate) fn shape(e: &mut Entry, redaction: &Redaction) -> bool {
 
 /// What an entry counts against `--journal-bytes`: the bytes of its text plus a fixed
 /// overhead. A response body shared with the answer counts its whole length: the entry keeps
-/// it alive. The mock's answers are allocated to their length (`http::serialized_response`,
-/// `UserDocument::to_bytes` and the list envelope), so the length is what they hold.
+/// it alive. The mock's answers are allocated to their length
+/// (`edge::response::serialized_response`, `UserDocument::to_bytes` and the list envelope), so
+/// the length is what they hold.
 pub(crate) fn weight(e: &Entry) -> usize {
     let text = |s: &Option<String>| s.as_ref().map_or(0, String::len);
     ENTRY_OVERHEAD

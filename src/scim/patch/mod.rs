@@ -1,4 +1,5 @@
-//! SCIM PATCH (RFC 7644 §3.5.2) applied to the SCIM JSON view of a resource.
+//! SCIM PATCH (RFC 7644 §3.5.2), in `scim`: operations applied to a resource's SCIM JSON view.
+//! Imports the SCIM schema and filter paths, `compat` and `error`.
 //!
 //! - [`mod@self`]: the request body, each operation, and path-less values.
 //! - `target`: which attribute a path names, and whether PATCH may write it.
