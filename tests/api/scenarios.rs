@@ -455,7 +455,7 @@ async fn shipped_eventual_consistency_hides_new_users_for_two_lookups() {
 
 #[test]
 fn the_json_schema_names_every_action_and_trigger() {
-    let text = include_str!("../../docs/scenario.schema.json");
+    let text = include_str!("../../schemas/scenario.schema.json");
     let schema: Value = serde_json::from_str(text).unwrap();
     let rule = &schema["properties"]["rules"]["items"]["properties"];
     let thens = rule["then"].to_string();

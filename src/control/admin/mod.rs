@@ -3,7 +3,7 @@
 //!
 //! Health, clock, request journal, orgs (create, delete, reset, export, import), scenarios,
 //! end-state expectations, and the OpenAPI document describing them
-//! (`docs/admin-openapi.json`). Admin errors use the platform shape; admin routes are not
+//! (`schemas/admin-openapi.json`). Admin errors use the platform shape; admin routes are not
 //! part of the emulated Genesys surface. [`dispatch`] checks `--admin` and the admin token
 //! first.
 
@@ -26,7 +26,7 @@ use crate::pipeline::context::ApiRequest;
 use crate::state::AppState;
 
 /// The OpenAPI 3 document of the admin API.
-pub(crate) const OPENAPI: &str = include_str!("../../../docs/admin-openapi.json");
+pub(crate) const OPENAPI: &str = include_str!("../../../schemas/admin-openapi.json");
 
 /// `GET /__admin/health`: readiness. Always served (even with `--admin off`) so container
 /// health checks work; any other method is answered 405.
