@@ -9,6 +9,8 @@
 //! stay consistent everywhere: [`ApiError::render`] wraps it in a response, and the listener
 //! writes [`ApiError::at_capacity`]'s as raw bytes to a connection it refuses.
 
+use std::borrow::Cow;
+
 use bytes::Bytes;
 use http::{HeaderValue, Response, StatusCode, header};
 use serde_json::{Value, json};
@@ -42,7 +44,7 @@ pub(crate) struct ApiError {
     /// `Retry-After` in whole seconds (429).
     pub retry_after: Option<u64>,
     /// `Allow` header value (405).
-    pub allow: Option<&'static str>,
+    pub allow: Option<Cow<'static, str>>,
     /// Force the platform shape even on SCIM routes. Genesys answers 401 and 429 in `ErrorBody`
     /// form everywhere (`genesys-api.md` §7).
     pub platform_only: bool,
@@ -166,9 +168,12 @@ impl ApiError {
     }
 
     /// 405 with an `Allow` header.
-    pub(crate) fn method_not_allowed(allow: &'static str, detail: impl Into<String>) -> Self {
+    pub(crate) fn method_not_allowed(
+        allow: impl Into<Cow<'static, str>>,
+        detail: impl Into<String>,
+    ) -> Self {
         let mut e = Self::new(StatusCode::METHOD_NOT_ALLOWED, None, "method.not.allowed");
-        e.allow = Some(allow);
+        e.allow = Some(allow.into());
         e.with(detail)
     }
 
@@ -343,8 +348,10 @@ impl ApiError {
         if let Some(secs) = self.retry_after {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
-        if let Some(allow) = self.allow {
-            headers.insert(header::ALLOW, HeaderValue::from_static(allow));
+        if let Some(allow) = &self.allow
+            && let Ok(value) = HeaderValue::from_str(allow)
+        {
+            headers.insert(header::ALLOW, value);
         }
         if self.oauth && self.status == StatusCode::UNAUTHORIZED {
             headers.insert(

@@ -9,7 +9,8 @@
 //! the exact order, and fails `cargo test` on an upward import or a file circle
 //! (`docs/pipeline.md`).
 //!
-//! - `base`: the clock, seeded randomness, secrets, strict JSON, the HTTP client; imports nothing.
+//! - `base`: the clock, seeded randomness, secrets, strict JSON, the shutdown signal, the HTTP
+//!   client; imports nothing.
 //! - [`compat`]: the named switches and one layer of them (`CompatLayer`); imports `base`.
 //! - `ratelimit::layer`: the named rate limits ([`RateLayer`]); imports `base`.
 //! - `edge::response`, `error`, `edge::body`: the response body type, the one client-visible
@@ -96,9 +97,8 @@ mod store;
 
 /// The fixed bounds the server enforces (`docs/limits.md`), for tests that probe them.
 pub mod bounds {
-    pub use crate::control::journal::truncation::{
-        MAX_BODY_TEXT, MAX_HEADER_VALUE, MIN_JOURNAL_BYTES,
-    };
+    pub use crate::control::journal::truncation::MIN_JOURNAL_BYTES;
+    pub use crate::control::journal::truncation::{MAX_BODY_TEXT, MAX_HEADER_VALUE};
     pub use crate::control::scenario::engine::MAX_SCENARIOS;
     pub use crate::control::scenario::rule::MAX_RULES;
     pub use crate::genesys::user_budget::MAX_USERS;

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::base::clock::Clock;
 use crate::base::rng::Seeded;
+use crate::base::shutdown::Shutdown;
 use crate::config::Config;
 use crate::control::journal::Journal;
 use crate::control::scenario::Scenarios;
@@ -27,6 +28,8 @@ pub struct AppState {
     pub(crate) journal: Journal,
     /// Loaded scenarios (`--scenario` and the admin API).
     pub(crate) scenarios: Scenarios,
+    /// The server's stop signal: ends uploads being read and scenario waits when it drains.
+    pub(crate) shutdown: Shutdown,
     /// The fixture each org was last loaded from, for per-org reset and export.
     pub(crate) sources: crate::seed::sources::Sources,
     /// The address the server listens on, once it does (see [`AppState::origin`]).
@@ -127,6 +130,7 @@ impl AppState {
                 redaction: config.journal_redact.clone(),
             }),
             scenarios,
+            shutdown: Shutdown::default(),
             sources,
             bound: Arc::default(),
             bases: Arc::default(),

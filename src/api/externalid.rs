@@ -2,14 +2,15 @@
 //! list, read, add and delete one user's external ids.
 //!
 //! It reads and writes the same `User::external_ids` store that SCIM `externalId` and the
-//! Genesys extension's `externalIds` use, and every write goes through `Org::put_user`, so a
+//! Genesys extension's `externalIds` use, and every write goes through `Org::store_user`, so a
 //! change here shows at once through SCIM (with `meta.version` bumped) and the other way round.
 //!
 //! Path segments arrive split on the raw `/` and then decoded (see `pipeline::route`). An
 //! authority such as `https://idp.example.org/fas` therefore only fits the route shape when its
 //! slashes are sent as `%2F`; the Python SDK sends them raw, the path gets extra segments and
-//! the real service answers 404 (seed 000). `Compat::raw_slash_authority = match-known` re-joins such
-//! segments when the joined prefix is an authority the org knows.
+//! the real service answers 404 (community forum thread: "ensure the authorityName is URL
+//! encoded"). `Compat::raw_slash_authority = match-known` re-joins such segments when the
+//! joined prefix is an authority the org knows.
 
 use http::{Method, Response, StatusCode};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
@@ -19,7 +20,7 @@ use crate::api::{Session, json_body};
 use crate::compat::{ExternalIdRepost, RawSlashAuthority};
 use crate::edge::response::{Body, JSON, json_response, status_response};
 use crate::error::{ApiError, ApiResult};
-use crate::genesys::org::Org;
+use crate::genesys::org::{Org, user_not_found};
 use crate::genesys::user::{ExternalId, SCIM_AUTHORITY, User};
 use crate::pipeline::context::ApiRequest;
 
@@ -162,10 +163,6 @@ fn shape_not_found(req: &ApiRequest, segs: &[String]) -> ApiError {
     ))
 }
 
-fn user_not_found(id: &str) -> ApiError {
-    ApiError::not_found(format!("User {id} not found."))
-}
-
 fn scim_authority_refused(authority: &str) -> ApiError {
     ApiError::bad_request(format!(
         "Authority {authority:?} is reserved: the {SCIM_AUTHORITY} external id mirrors the SCIM \
@@ -295,12 +292,9 @@ fn add(session: &Session, req: &ApiRequest, user_id: &str) -> ApiResult<Response
             user.external_ids.push(pair);
         }
     }
-    let (user, _) = org.put_user(user, session.now)?;
-    Ok(json_response(
-        StatusCode::CREATED,
-        JSON,
-        &identifiers(&user),
-    ))
+    org.store_user(user, session.now)?;
+    let user = org.user(user_id).ok_or_else(|| user_not_found(user_id))?;
+    Ok(json_response(StatusCode::CREATED, JSON, &identifiers(user)))
 }
 
 /// `DELETE .../externalid/{authorityName}/{externalKey}`: 204, or 404 when the user has no
@@ -328,7 +322,7 @@ fn delete(
              names and keys are case-sensitive."
         )));
     }
-    org.put_user(user, session.now)?;
+    org.store_user(user, session.now)?;
     Ok(status_response(StatusCode::NO_CONTENT))
 }
 

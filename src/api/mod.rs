@@ -26,10 +26,14 @@ use serde_json::Value;
 use crate::compat::{Compat, DotSearch};
 use crate::edge::response::{Body, SCIM_JSON, json_response, status_response};
 use crate::error::{ApiError, ApiResult};
-use crate::genesys::mapping::View;
+use crate::genesys::mapping::{ScimWrite, View};
 use crate::genesys::org::Org;
 use crate::pipeline::context::ApiRequest;
 use crate::pipeline::route::{Route, ScimRoute, ScimTree};
+use crate::ratelimit::{
+    self,
+    layer::{Check, Subject},
+};
 use crate::scim::filter::{self, Filter};
 use crate::scim::list::{self, Page};
 use crate::scim::projection::Projection;
@@ -41,21 +45,24 @@ use crate::store::OrgHandle;
 #[derive(Debug, Clone)]
 pub(crate) struct Session {
     pub org: OrgHandle,
-    pub org_id: String,
-    pub client_id: String,
     /// The switches this request runs under: the server's, with the org's fixture layer on top
     /// (and a firing scenario rule's, applied by the router).
     pub compat: Compat,
     /// The SCIM base URL of this request, e.g. `http://127.0.0.1:8080/api/v2/scim/v2`.
     pub scim_base: Arc<str>,
     pub now: DateTime<Utc>,
+    /// The rate-limit windows this request is counted in (empty: not limited), worked out
+    /// from the server's and the org's layers under the same read lock as `compat`.
+    pub rate_checks: Vec<Check>,
 }
 
 impl Session {
-    /// Checks the bearer token (looked up once, when the request context was built) and
-    /// resolves its org. Every `/api/v2` call needs one, discovery included (`genesys-api.md`
-    /// §1). The switches are the server's (`--compat`, `--profile`), with the org's fixture
-    /// switches on top, each layer overriding only the keys it sets.
+    /// Checks the bearer token and takes its org, both found once, when the request context
+    /// was built ([`crate::store::Store::bearer`]). Every `/api/v2` call needs one, discovery
+    /// included. Under one read lock of the org it works out the switches (the server's
+    /// `--compat` and `--profile`, with the org's fixture switches on top, each layer
+    /// overriding only the keys it sets) and the rate-limit windows (the server's layers and
+    /// the org's).
     pub(crate) fn authenticate(
         state: &AppState,
         req: &ApiRequest,
@@ -69,9 +76,12 @@ impl Session {
             ));
         }
         let invalid = || ApiError::unauthorized("bad.credentials", "Invalid login credentials.");
-        let (Some(expires_at_ms), Some(org_id), Some(client_id)) =
-            (caller.expires_at_ms, &caller.org, &caller.client)
-        else {
+        let (Some(expires_at_ms), Some(org_id), Some(client_id), Some(org)) = (
+            caller.expires_at_ms,
+            &caller.org,
+            &caller.client,
+            &caller.org_handle,
+        ) else {
             return Err(invalid());
         };
         let now = state.clock.now();
@@ -81,19 +91,36 @@ impl Session {
                 "Invalid login credentials. The access token has expired.",
             ));
         }
-        let org = state.store.org(org_id).ok_or_else(invalid)?;
-        let compat = state.compat_for(&org.read());
+        let limit =
+            ratelimit::limit_for(state.config.rate_limit_per_minute, caller.client_rate_limit);
+        let (compat, rate_checks) = {
+            let read = org.read();
+            let checks = match (limit, caller.bearer()) {
+                (Some(limit), Some(token)) => ratelimit::layer::checks(
+                    limit,
+                    &state.config.rate_layers,
+                    &read.rate_layers,
+                    &Subject {
+                        token,
+                        client_id,
+                        org_id,
+                        route_name: req.route_name,
+                    },
+                ),
+                _ => Vec::new(),
+            };
+            (state.compat_for(&read), checks)
+        };
         let tree = match route {
             Route::Scim(tree, _) => *tree,
             _ => ScimTree::V2,
         };
         Ok(Self {
             scim_base: state.scim_base(tree),
-            org,
-            org_id: org_id.clone(),
-            client_id: client_id.clone(),
+            org: Arc::clone(org),
             compat,
             now,
+            rate_checks,
         })
     }
 }
@@ -102,6 +129,20 @@ impl Session {
     /// How this request renders resources of `org` (which the caller has locked).
     pub(crate) fn view<'a>(&'a self, org: &'a Org) -> View<'a> {
         View::with(org, &self.scim_base, &self.compat)
+    }
+
+    /// What a SCIM write of this request takes besides its body: the request's switches, SCIM
+    /// base URL and time, and its `If-Match` checked against the stored version.
+    pub(crate) fn scim_write<'a>(
+        &'a self,
+        req: &'a ApiRequest,
+    ) -> ScimWrite<'a, impl FnOnce(u64) -> ApiResult<()> + 'a> {
+        ScimWrite {
+            compat: &self.compat,
+            base: &self.scim_base,
+            now: self.now,
+            precondition: move |version| check_if_match(req, self, version),
+        }
     }
 }
 

@@ -11,7 +11,6 @@ use crate::edge::response::{Body, JSON, json_response};
 use crate::error::{ApiError, ApiResult};
 use crate::pipeline::context::{ApiRequest, Presented};
 use crate::state::AppState;
-use crate::store::Token;
 
 /// Issues a bearer token bound to the client's org, valid for the client's TTL on the clock.
 pub(crate) fn token(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
@@ -86,7 +85,10 @@ pub(crate) fn token(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Bo
         ));
     };
     let ttl = client.token_ttl_secs;
-    let Ok(value) = issue(state, client) else {
+    let Ok(value) = state
+        .store
+        .issue_token(&client, &state.rng, state.clock.now_millis())
+    else {
         return Err(ApiError::oauth(
             StatusCode::SERVICE_UNAVAILABLE,
             "temporarily_unavailable",
@@ -102,31 +104,6 @@ pub(crate) fn token(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Bo
         JSON,
         &json!({"access_token": value, "token_type": "bearer", "expires_in": ttl}),
     ))
-}
-
-/// Issues a token to `client`, as a successful token request does. `exec` and the test handle
-/// use it directly, so their own token is not a request in the journal or a scenario's count.
-/// Fails when the token table is full of unexpired tokens.
-pub(crate) fn issue(
-    state: &AppState,
-    client: crate::store::OAuthClient,
-) -> Result<String, crate::store::tokens::TableFull> {
-    let value = state.rng.token();
-    let now = state.clock.now_millis();
-    state.store.insert_token(
-        value.clone(),
-        Token {
-            org_id: client.org_id.clone(),
-            client_id: client.id,
-            expires_at_ms: now.saturating_add(
-                i64::try_from(client.token_ttl_secs)
-                    .unwrap_or(i64::MAX / 2_000)
-                    .saturating_mul(1000),
-            ),
-        },
-        now,
-    )?;
-    Ok(value)
 }
 
 #[cfg(test)]

@@ -100,7 +100,7 @@ pub async fn run(listener: TcpListener, state: AppState, shutdown: impl Future<O
     }
     drop(listener);
     info!("shutting down");
-    state.scenarios.shutdown();
+    state.shutdown.trigger();
     if tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown())
         .await
         .is_err()

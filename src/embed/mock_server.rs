@@ -266,7 +266,10 @@ impl MockServer {
         let client = self
             .first_client()
             .expect("the fixtures define no OAuth client");
-        crate::api::oauth::issue(&self.state, client).expect("the token table is full")
+        self.state
+            .store
+            .issue_token(&client, &self.state.rng, self.state.clock.now_millis())
+            .expect("the token table is full")
     }
 
     /// `POST /__admin/reset`: every org back to its fixture, journal and scenarios cleared.

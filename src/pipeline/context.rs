@@ -13,9 +13,9 @@ use bytes::Bytes;
 use http::{HeaderMap, Method, header};
 use serde_json::Value;
 
-use crate::edge::response::{JSON, SCIM_JSON};
+use crate::edge::response::{JSON, OwnKeys, SCIM_JSON};
 use crate::pipeline::route::{Route, route};
-use crate::store::Store;
+use crate::store::{OrgHandle, Store};
 
 /// What the `Authorization` header carries, parsed once per request: authentication, the
 /// rate limiter, the token endpoint, the admin token check and the journal all read this.
@@ -82,8 +82,9 @@ impl std::fmt::Debug for Presented {
 }
 
 /// Who is calling: the [`Presented`] sent and what the store knows about them. Resolved
-/// once per request; everything downstream reads this instead of the header.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// once per request, with one store call; everything downstream reads this instead of the
+/// header or the store.
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Caller {
     /// What the `Authorization` header carries.
     pub credentials: Presented,
@@ -94,6 +95,10 @@ pub(crate) struct Caller {
     pub client: Option<String>,
     /// When the bearer token expires (clock milliseconds), for a token the store issued.
     pub expires_at_ms: Option<i64>,
+    /// The org's handle, for a token the store issued whose org still exists.
+    pub org_handle: Option<OrgHandle>,
+    /// The client's own rate limit, for a token the store issued.
+    pub client_rate_limit: Option<u32>,
 }
 
 impl Caller {
@@ -101,23 +106,27 @@ impl Caller {
     /// token table (once), a Basic client id names a client. Anything else is anonymous.
     pub(crate) fn resolve(store: &Store, headers: &HeaderMap) -> Self {
         let credentials = Presented::parse(headers);
-        let (org, client, expires_at_ms) = match &credentials {
-            Presented::Bearer(token) => match store.token(token) {
-                Some(t) => (Some(t.org_id), Some(t.client_id), Some(t.expires_at_ms)),
-                None => (None, None, None),
-            },
-            Presented::Basic { id, .. } => match store.client(id) {
-                Some(c) => (Some(c.org_id), Some(c.id), None),
-                None => (None, None, None),
-            },
-            _ => (None, None, None),
-        };
-        Self {
-            credentials,
-            org,
-            client,
-            expires_at_ms,
+        let mut caller = Self::default();
+        match &credentials {
+            Presented::Bearer(token) => {
+                if let Some(grant) = store.bearer(token) {
+                    caller.org = Some(grant.token.org_id);
+                    caller.client = Some(grant.token.client_id);
+                    caller.expires_at_ms = Some(grant.token.expires_at_ms);
+                    caller.org_handle = grant.org;
+                    caller.client_rate_limit = grant.client_rate_limit;
+                }
+            }
+            Presented::Basic { id, .. } => {
+                if let Some(c) = store.client(id) {
+                    caller.org = Some(c.org_id);
+                    caller.client = Some(c.id);
+                }
+            }
+            _ => {}
         }
+        caller.credentials = credentials;
+        caller
     }
 
     /// The bearer token sent, known to the server or not.
@@ -153,6 +162,10 @@ pub(crate) struct ApiRequest {
     params: OnceLock<HashMap<String, Vec<String>>>,
     /// The body parsed as JSON once, on first use; the error is the parser's message.
     json: OnceLock<Result<Value, String>>,
+    /// Set by a handler whose answer is the mock's own documents: their bytes and the keys
+    /// they can hold, so the journal keeps the bytes without reading the body back and
+    /// decides redaction from the keys (see `control::journal::recorder`).
+    pub document: OnceLock<OwnKeys>,
 }
 
 impl Default for ApiRequest {
@@ -170,6 +183,7 @@ impl Default for ApiRequest {
             pairs: OnceLock::new(),
             params: OnceLock::new(),
             json: OnceLock::new(),
+            document: OnceLock::new(),
         }
     }
 }
@@ -320,10 +334,12 @@ mod tests {
         assert_eq!((empty.credentials, empty.org), (Presented::Other, None));
         let bad = Caller::resolve(&store, &parts("/", Some("Basic !!")).headers);
         assert_eq!((bad.credentials, bad.client), (Presented::BadBasic, None));
+        let none = Caller::resolve(&store, &parts("/", None).headers);
         assert_eq!(
-            Caller::resolve(&store, &parts("/", None).headers),
-            Caller::default()
+            (none.credentials, none.org, none.client, none.expires_at_ms),
+            (Presented::None, None, None, None)
         );
+        assert!(none.org_handle.is_none() && none.client_rate_limit.is_none());
     }
 
     #[test]

@@ -39,7 +39,7 @@ pub(crate) async fn receive(state: &AppState, req: Request<Incoming>) -> Respons
     let started = crate::base::clock::stopwatch();
     let (parts, body) = req.into_parts();
     let limits = state.upload_limits();
-    let body = crate::edge::body::read(body, &limits, state.scenarios.stopping())
+    let body = crate::edge::body::read(body, &limits, state.shutdown.stopping())
         .await
         .map_err(|e| e.to_api_error(&limits));
     answer(state, parts, body, started).await
@@ -137,7 +137,7 @@ async fn respond(
     let step = match plan.as_ref().and_then(|p| p.then.as_ref()) {
         Some(then) => {
             let surface = route.surface();
-            action::perform(then, &state.scenarios, &state.rng, surface, conn).await
+            action::perform(then, &state.shutdown, &state.rng, surface, conn).await
         }
         None => Step::pass(),
     };
@@ -157,7 +157,7 @@ async fn respond(
     match finish {
         Some(then) => {
             outcome.status = Some(resp.status().as_u16());
-            action::finish(&state.scenarios, resp, then, conn).await
+            action::finish(&state.shutdown, resp, then, conn).await
         }
         None => resp,
     }
@@ -237,33 +237,18 @@ async fn dispatch(
                 if let Some(layer) = overrides {
                     layer.apply(&mut session.compat);
                 }
-                let limit = ratelimit::limit_for(
-                    state.config.rate_limit_per_minute,
-                    &state.store,
-                    &session.client_id,
+                // The rate-limit stage: every window of the session counts the request, or
+                // it is answered 429 without reaching the handler.
+                let (result, usage) = ratelimit::admit(
+                    &state.limiter,
+                    &session.rate_checks,
+                    state.clock.now_millis(),
+                    || match route {
+                        Route::Scim(_, r) => api::scim(&session, req, r),
+                        Route::Platform(p) => api::platform::dispatch(&session, req, p),
+                        _ => unreachable!("matched above"),
+                    },
                 );
-                let checks = match (limit, req.caller.bearer()) {
-                    (Some(limit), Some(token)) => crate::ratelimit::layer::checks(
-                        limit,
-                        &state.config.rate_layers,
-                        &session.org.read().rate_layers,
-                        &crate::ratelimit::layer::Subject {
-                            token,
-                            client_id: &session.client_id,
-                            org_id: &session.org_id,
-                            route_name: req.route_name,
-                        },
-                    ),
-                    _ => Vec::new(),
-                };
-                let (result, usage) =
-                    ratelimit::guard(&state.limiter, &checks, state.clock.now_millis(), || {
-                        match route {
-                            Route::Scim(_, r) => api::scim(&session, req, r),
-                            Route::Platform(p) => api::platform::dispatch(&session, req, p),
-                            _ => unreachable!("matched above"),
-                        }
-                    });
                 (result, usage, Some(session.compat))
             }
         },

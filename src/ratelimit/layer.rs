@@ -142,15 +142,27 @@ impl RateLayer {
     }
 }
 
+/// One window a request is counted in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Check {
+    /// The window's key in the limiter: the layer's name and what it counts
+    /// ([`RateLayer::window_key`]).
+    pub key: String,
+    /// Requests the window admits per minute.
+    pub per_minute: u32,
+    /// The layer's name, as the `inin-ratelimit-*` headers and the docs call it.
+    pub layer: String,
+}
+
 /// The checks for one request: the token layer (limit `token_limit`), then every server layer
 /// not replaced by an org layer of the same name, then the org's layers, each only where its
-/// `routes` apply. `(window key, limit, layer name)`.
+/// `routes` apply.
 pub(crate) fn checks(
     token_limit: u32,
     server: &[RateLayer],
     org: &[RateLayer],
     s: &Subject<'_>,
-) -> Vec<(String, u32, String)> {
+) -> Vec<Check> {
     let token = RateLayer {
         name: TOKEN_LAYER.to_owned(),
         scope: Scope::Token,
@@ -165,7 +177,11 @@ pub(crate) fn checks(
         )
         .chain(org.iter())
         .filter(|l| l.applies_to(s.route_name))
-        .map(|l| (l.window_key(s), l.per_minute, l.name.clone()))
+        .map(|l| Check {
+            key: l.window_key(s),
+            per_minute: l.per_minute,
+            layer: l.name.clone(),
+        })
         .collect()
 }
 
@@ -239,7 +255,7 @@ mod tests {
         ];
         let org = vec![RateLayer::parse("org.app.user.rate.per.minute=client:5").unwrap()];
         let c = checks(300, &server, &org, &S);
-        let keys: Vec<&str> = c.iter().map(|(k, ..)| k.as_str()).collect();
+        let keys: Vec<&str> = c.iter().map(|c| c.key.as_str()).collect();
         assert_eq!(
             keys,
             [

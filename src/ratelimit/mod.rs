@@ -1,5 +1,5 @@
 //! Rate limiting (part `ratelimit`): the named limits ([`layer`]) and the windows that count them.
-//! `layer` imports only `base` (fixtures name limits); the windows import `store` and `error`.
+//! `layer` imports only `base` (fixtures name limits); the windows `error`, `store` and below.
 //!
 //! Rate-limit windows: Genesys' `client.credentials.token.rate.per.minute` (300 requests per
 //! minute per client-credentials token, `genesys-api.md` §8), and the further named layers of
@@ -37,7 +37,7 @@ use http::{HeaderName, HeaderValue, Response};
 
 use crate::edge::response::Body;
 use crate::error::{ApiError, ApiResult};
-use crate::store::Store;
+use layer::Check;
 
 /// Length of a window, in milliseconds.
 pub(crate) const WINDOW_MS: i64 = 60_000;
@@ -143,21 +143,21 @@ impl RateLimiter {
     /// waiting it out clears every layer that refused. Returns the first window's usage.
     pub(crate) fn check_all(
         &self,
-        checks: &[(String, u32, String)],
+        checks: &[Check],
         now_ms: i64,
     ) -> Result<Option<Usage>, Refusal> {
         let mut first = None;
-        for (i, (key, limit, _)) in checks.iter().enumerate() {
-            match self.check(key, *limit, now_ms) {
+        for (i, c) in checks.iter().enumerate() {
+            match self.check(&c.key, c.per_minute, now_ms) {
                 Ok(usage) => {
                     first.get_or_insert(usage);
                 }
                 Err(mut refusal) => {
-                    for (done, ..) in &checks[..i] {
-                        self.refund(done);
+                    for done in &checks[..i] {
+                        self.refund(&done.key);
                     }
-                    for (key, limit, _) in &checks[i + 1..] {
-                        if let Some(secs) = self.full_for(key, *limit, now_ms) {
+                    for c in &checks[i + 1..] {
+                        if let Some(secs) = self.full_for(&c.key, c.per_minute, now_ms) {
                             refusal.retry_after_secs = refusal.retry_after_secs.max(secs);
                         }
                     }
@@ -231,12 +231,12 @@ fn ceil_secs(ms: i64) -> u64 {
     u64::try_from(secs).unwrap_or(1).max(1)
 }
 
-/// The limit that applies to a client: its own (fixtures), else the server's (`server`, from
-/// `--rate-limit`). `None` when the server's limit is off (`--rate-limit off` disables every
-/// limit).
-pub(crate) fn limit_for(server: Option<u32>, store: &Store, client_id: &str) -> Option<u32> {
+/// The limit that applies to a client: its own (`client`, from fixtures), else the server's
+/// (`server`, from `--rate-limit`). `None` when the server's limit is off (`--rate-limit off`
+/// disables every limit).
+pub(crate) fn limit_for(server: Option<u32>, client: Option<u32>) -> Option<u32> {
     let server = server?;
-    Some(store.client_rate_limit(client_id).unwrap_or(server))
+    Some(client.unwrap_or(server))
 }
 
 /// Counts the request in every window of `checks` (none: nothing is counted; see
@@ -244,9 +244,9 @@ pub(crate) fn limit_for(server: Option<u32>, store: &Store, client_id: &str) -> 
 /// is 429 with `Retry-After`. Also returns where the token stands, for the `inin-ratelimit-*` headers the
 /// `ratelimit-headers` switch adds to every answer (429 included; see [`set_usage_headers`]).
 /// Errors are returned, not rendered: the router renders every error in one place.
-pub(crate) fn guard(
+pub(crate) fn admit(
     limiter: &RateLimiter,
-    checks: &[(String, u32, String)],
+    checks: &[Check],
     now_ms: i64,
     handler: impl FnOnce() -> ApiResult<Response<Body>>,
 ) -> (ApiResult<Response<Body>>, Option<Usage>) {
@@ -332,19 +332,23 @@ mod tests {
         assert_eq!(rl.len(), 1);
     }
 
-    fn one(key: &str, limit: u32) -> (String, u32, String) {
-        (key.to_owned(), limit, key.to_owned())
+    fn one(key: &str, limit: u32) -> Check {
+        Check {
+            key: key.to_owned(),
+            per_minute: limit,
+            layer: key.to_owned(),
+        }
     }
 
     #[test]
     fn the_guard_runs_the_handler_within_the_limit_and_refuses_past_it() {
         let rl = RateLimiter::new();
         let ok = || Ok(Response::new(crate::edge::response::empty()));
-        let (first, usage) = guard(&rl, &[one("t", 1)], T0, ok);
+        let (first, usage) = admit(&rl, &[one("t", 1)], T0, ok);
         assert!(first.is_ok());
         assert_eq!(usage.map(|u| u.count), Some(1));
         let mut ran = false;
-        let (second, usage) = guard(&rl, &[one("t", 1)], T0 + 1_000, || {
+        let (second, usage) = admit(&rl, &[one("t", 1)], T0 + 1_000, || {
             ran = true;
             ok()
         });
@@ -353,7 +357,7 @@ mod tests {
         assert_eq!((e.status.as_u16(), e.retry_after), (429, Some(59)));
         assert_eq!(usage.map(|u| (u.allowed, u.count)), Some((1, 1)));
         // No limit or no token: no checks, nothing is counted.
-        assert_eq!(guard(&rl, &[], T0, ok).1, None);
+        assert_eq!(admit(&rl, &[], T0, ok).1, None);
     }
 
     #[test]
@@ -378,17 +382,8 @@ mod tests {
 
     #[test]
     fn a_client_limit_wins_over_the_server_limit_unless_limits_are_off() {
-        let store = Store::new();
-        store.insert_client(crate::store::OAuthClient {
-            id: "c".into(),
-            secret: "s".into(),
-            org_id: "o".into(),
-            name: None,
-            token_ttl_secs: 300,
-            rate_limit_per_minute: Some(5),
-        });
-        assert_eq!(limit_for(Some(300), &store, "c"), Some(5));
-        assert_eq!(limit_for(Some(300), &store, "other"), Some(300));
-        assert_eq!(limit_for(None, &store, "c"), None);
+        assert_eq!(limit_for(Some(300), Some(5)), Some(5));
+        assert_eq!(limit_for(Some(300), None), Some(300));
+        assert_eq!(limit_for(None, Some(5)), None);
     }
 }

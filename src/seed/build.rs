@@ -72,14 +72,7 @@ pub(crate) fn load<U: UserRecord + Sync>(
                         format!("duplicate OAuth client id {:?}", c.id),
                     ));
                 }
-                store.insert_client(OAuthClient {
-                    id: c.id.clone(),
-                    secret: c.secret.clone(),
-                    org_id: fixture.id.clone(),
-                    name: c.name.clone(),
-                    token_ttl_secs: c.token_ttl_secs,
-                    rate_limit_per_minute: c.rate_limit_per_minute,
-                });
+                store.insert_client(OAuthClient::from((fixture.id.as_str(), c)));
             }
         }
     }
@@ -246,7 +239,7 @@ pub(crate) fn build_org<U: UserRecord + Sync>(
                 other => other,
             };
             org.store_user(user, now).map_err(|e| {
-                // put_user fails only on uniqueness: of the userName, or of an external id.
+                // store_user fails only on uniqueness: of the userName, or of an external id.
                 let f = if e.scim_type == Some("uniqueness") {
                     "userName"
                 } else {
@@ -298,19 +291,7 @@ pub(crate) fn build_org<U: UserRecord + Sync>(
                 ));
             }
         }
-        let group = Group {
-            id: g.id.clone(),
-            name: g.name.clone(),
-            description: g.description.clone(),
-            kind: g.kind,
-            visibility: g.visibility,
-            external_id: g.external_id.clone(),
-            members: g.members.clone(),
-            version: 0,
-            date_modified: now,
-            date_created: now,
-        };
-        org.put_group(group, now)
+        org.store_group(Group::from(g), now)
             .map_err(|e| err(file, place, Some("members"), e.detail))?;
     }
     org.settle_fixture_versions();

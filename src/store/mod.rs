@@ -16,6 +16,7 @@ use dashmap::DashMap;
 use parking_lot::RwLock;
 use serde::{Deserialize, Serialize};
 
+use crate::base::rng::Seeded;
 use crate::base::secret::Secret;
 use crate::genesys::org::Org;
 use crate::genesys::user_budget::UserBudget;
@@ -41,6 +42,16 @@ pub(crate) struct OAuthClient {
 }
 
 pub(crate) use crate::store::tokens::{TableFull, Token};
+
+/// What [`Store::bearer`] finds for a token the store issued.
+#[derive(Debug, Clone)]
+pub(crate) struct BearerGrant {
+    pub token: Token,
+    /// The token's org, unless it has been deleted since.
+    pub org: Option<OrgHandle>,
+    /// The client's `rateLimitPerMinute`, overriding the server's `--rate-limit`.
+    pub client_rate_limit: Option<u32>,
+}
 
 /// Orgs the admin API may bring the store to (`POST /__admin/orgs`, an import of a new id).
 /// Configured fixtures load whatever they hold; an admin create past this bound is 409 until
@@ -181,7 +192,8 @@ impl Store {
         v
     }
 
-    /// Records an issued token (see [`TokenTable::insert`] for the bounds).
+    /// Records a token made by a test (see [`TokenTable::insert`] for the bounds).
+    #[cfg(test)]
     pub(crate) fn insert_token(
         &self,
         value: String,
@@ -191,9 +203,41 @@ impl Store {
         self.tokens.insert(value, token, now_ms)
     }
 
-    /// A token by value.
-    pub(crate) fn token(&self, value: &str) -> Option<Token> {
-        self.tokens.get(value)
+    /// Issues a bearer token to `client`, valid for the client's lifetime from `now_ms` (clock
+    /// milliseconds), its value drawn from `rng`. A successful `POST /oauth/token` calls it, and
+    /// so do `exec` and the test handle for their own token, which is then neither a request in
+    /// the journal nor one a scenario counts. Fails when the token table is full of unexpired
+    /// tokens ([`TokenTable::insert`]).
+    pub(crate) fn issue_token(
+        &self,
+        client: &OAuthClient,
+        rng: &Seeded,
+        now_ms: i64,
+    ) -> Result<String, TableFull> {
+        let value = rng.token();
+        let lifetime_ms = i64::try_from(client.token_ttl_secs)
+            .unwrap_or(i64::MAX / 2_000)
+            .saturating_mul(1000);
+        let token = Token {
+            org_id: client.org_id.clone(),
+            client_id: client.id.clone(),
+            expires_at_ms: now_ms.saturating_add(lifetime_ms),
+        };
+        self.tokens.insert(value.clone(), token, now_ms)?;
+        Ok(value)
+    }
+
+    /// Everything the pipeline needs of a bearer token's caller, found in one call when the
+    /// request context is built: the token, its org's handle (none once the org is deleted)
+    /// and its client's own rate limit. Nothing downstream asks the store about the caller
+    /// again.
+    pub(crate) fn bearer(&self, value: &str) -> Option<BearerGrant> {
+        let token = self.tokens.get(value)?;
+        Some(BearerGrant {
+            org: self.org(&token.org_id),
+            client_rate_limit: self.client_rate_limit(&token.client_id),
+            token,
+        })
     }
 
     /// Tokens held, expired ones included (tests check the table's bound).

@@ -172,7 +172,9 @@ async fn environment(
     if let Some(c) = first {
         env.push((ENV_CLIENT_ID, c.id.clone()));
         env.push((ENV_CLIENT_SECRET, c.secret.expose().to_owned()));
-        let token = crate::api::oauth::issue(instance.state(), c)
+        let state = instance.state();
+        let token = store
+            .issue_token(&c, &state.rng, state.clock.now_millis())
             .map_err(|_| "the token table is full".to_owned())?;
         env.push((ENV_TOKEN, token));
     }

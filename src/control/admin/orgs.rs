@@ -251,18 +251,7 @@ fn export_fixture(state: &AppState, id: &str) -> ApiResult<OrgFixture> {
             v
         })
         .collect();
-    let groups = org
-        .groups()
-        .map(|g| GroupFixture {
-            id: g.id.clone(),
-            name: g.name.clone(),
-            description: g.description.clone(),
-            kind: g.kind,
-            visibility: g.visibility,
-            external_id: g.external_id.clone(),
-            members: g.members.clone(),
-        })
-        .collect();
+    let groups = org.groups().map(GroupFixture::from).collect();
     let compat = (!org.compat.is_empty()).then(|| org.compat.to_map());
     Ok(OrgFixture {
         id: org.id.clone(),
@@ -278,13 +267,7 @@ fn export_fixture(state: &AppState, id: &str) -> ApiResult<OrgFixture> {
             .store
             .clients_of(id)
             .into_iter()
-            .map(|c| ClientFixture {
-                id: c.id,
-                secret: c.secret,
-                name: c.name,
-                token_ttl_secs: c.token_ttl_secs,
-                rate_limit_per_minute: c.rate_limit_per_minute,
-            })
+            .map(ClientFixture::from)
             .collect(),
         users,
         groups,

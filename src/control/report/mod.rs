@@ -156,6 +156,3 @@ pub(crate) fn build(
         rules,
     })
 }
-
-#[cfg(test)]
-mod tests_bench;

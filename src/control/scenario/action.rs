@@ -8,9 +8,9 @@ use http::{HeaderMap, HeaderName, HeaderValue, Response, StatusCode, header};
 use http_body_util::{BodyExt, StreamBody};
 use hyper::body::Frame;
 
-use super::engine::Scenarios;
 use super::rule::{MAX_HOLD_MS, Then};
 use crate::base::rng::Seeded;
+use crate::base::shutdown::Shutdown;
 use crate::compat::layer::CompatLayer;
 use crate::edge::fault::{Armed, ConnFault};
 use crate::edge::response::{Body, BodyError, JSON, SCIM_JSON, full, status_response};
@@ -55,10 +55,10 @@ fn fail(error: ApiError) -> Step<'static> {
 }
 
 /// Performs everything in `then` that happens before (or instead of) the emulation. Waits end
-/// early when the server shuts down (`scenarios`); garbage bytes come from `rng`.
+/// early when the server shuts down (`shutdown`); garbage bytes come from `rng`.
 pub(crate) async fn perform<'a>(
     then: &'a Then,
-    scenarios: &Scenarios,
+    shutdown: &Shutdown,
     rng: &Seeded,
     surface: Surface,
     conn: Option<&ConnFault>,
@@ -101,7 +101,7 @@ pub(crate) async fn perform<'a>(
         }
         Then::Throttle { retry_after } => fail(ApiError::too_many_requests(*retry_after)),
         Then::Delay { ms } => {
-            hold(scenarios, (*ms).min(MAX_HOLD_MS)).await;
+            hold(shutdown, (*ms).min(MAX_HOLD_MS)).await;
             Step::pass()
         }
         Then::Compat(layer) => Step::Pass {
@@ -132,7 +132,7 @@ pub(crate) async fn perform<'a>(
                     None => std::future::pending().await,
                 }
             };
-            let held = hold(scenarios, max_ms.unwrap_or(MAX_HOLD_MS).min(MAX_HOLD_MS));
+            let held = hold(shutdown, max_ms.unwrap_or(MAX_HOLD_MS).min(MAX_HOLD_MS));
             let ended_by_bound = tokio::select! {
                 ended = held => ended,
                 () = gone => {
@@ -160,10 +160,10 @@ pub(crate) async fn perform<'a>(
 }
 
 /// Waits `ms` or until shutdown. Returns true when the time ran out.
-async fn hold(scenarios: &Scenarios, ms: u64) -> bool {
+async fn hold(shutdown: &Shutdown, ms: u64) -> bool {
     tokio::select! {
         () = tokio::time::sleep(Duration::from_millis(ms)) => true,
-        () = scenarios.stopping() => false,
+        () = shutdown.stopping() => false,
     }
 }
 
@@ -184,7 +184,7 @@ fn arm(conn: Option<&ConnFault>, bytes: Vec<u8>, reset: bool) -> Step<'static> {
 /// Breaks the emulation's response on its way out (`headersOnly`, `truncate`, `dribble`).
 /// Returns the response hyper should send and the status the client sees.
 pub(crate) async fn finish(
-    scenarios: &Scenarios,
+    shutdown: &Shutdown,
     resp: Response<Body>,
     then: &Then,
     conn: Option<&ConnFault>,
@@ -205,7 +205,7 @@ pub(crate) async fn finish(
                 .map(Bytes::copy_from_slice)
                 .collect();
             let interval = Duration::from_millis(*interval_ms);
-            let stop = scenarios.clone();
+            let stop = shutdown.clone();
             let stream =
                 futures_util::stream::unfold((chunks.into_iter(), true), move |(mut it, first)| {
                     let stop = stop.clone();
@@ -273,12 +273,12 @@ mod tests {
         serde_json::from_value(json).expect("a valid then")
     }
 
-    fn scenarios() -> Scenarios {
-        Scenarios::new(Seeded::new(Some(1)))
+    fn shutdown() -> Shutdown {
+        Shutdown::default()
     }
 
     async fn step(t: &Then, surface: Surface) -> Step<'_> {
-        perform(t, &scenarios(), &Seeded::new(Some(1)), surface, None).await
+        perform(t, &shutdown(), &Seeded::new(Some(1)), surface, None).await
     }
 
     #[tokio::test]
@@ -360,13 +360,13 @@ mod tests {
             panic!("an error");
         };
         assert_eq!(error.status, StatusCode::GATEWAY_TIMEOUT);
-        let s = scenarios();
+        let s = shutdown();
         let t = then(serde_json::json!({"hang": {}}));
         let rng = Seeded::new(Some(1));
         let hung = perform(&t, &s, &rng, Surface::Scim, None);
         let stop = async {
             tokio::time::sleep(Duration::from_millis(10)).await;
-            s.shutdown();
+            s.trigger();
             std::future::pending::<()>().await
         };
         let ended = tokio::select! { st = hung => st, () = stop => unreachable!() };
@@ -393,7 +393,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn dribble_sends_the_same_bytes_in_chunks_and_truncate_needs_a_connection() {
         let t = then(serde_json::json!({"dribble": {"chunkBytes": 3, "intervalMs": 5}}));
-        let resp = finish(&scenarios(), Response::new(full("abcdefg")), &t, None).await;
+        let resp = finish(&shutdown(), Response::new(full("abcdefg")), &t, None).await;
         assert!(resp.headers().get(header::CONTENT_LENGTH).is_none());
         let mut body = resp.into_body();
         let mut chunks = Vec::new();
@@ -402,7 +402,7 @@ mod tests {
         }
         assert_eq!(chunks, ["abc", "def", "g"]);
         let t = then(serde_json::json!({"truncate": {"bytes": 2}}));
-        let resp = finish(&scenarios(), Response::new(full("abc")), &t, None).await;
+        let resp = finish(&shutdown(), Response::new(full("abc")), &t, None).await;
         assert_eq!(resp.status(), StatusCode::INTERNAL_SERVER_ERROR);
     }
 }

@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use parking_lot::Mutex;
 use serde::Serialize;
-use tokio::sync::watch;
 
 use super::matcher::Probe;
 use super::rule::{START_STATE, Scenario, Then, Trigger};
@@ -58,7 +57,6 @@ pub const MAX_SCENARIOS: usize = 256;
 pub(crate) struct Scenarios {
     list: Arc<Mutex<Vec<Loaded>>>,
     rng: Seeded,
-    stop: Arc<watch::Sender<bool>>,
 }
 
 impl Scenarios {
@@ -67,7 +65,6 @@ impl Scenarios {
         Self {
             list: Arc::new(Mutex::new(Vec::new())),
             rng,
-            stop: Arc::new(watch::channel(false).0),
         }
     }
 
@@ -220,19 +217,6 @@ impl Scenarios {
     /// Whether no scenario is loaded (the router then skips building a probe).
     pub(crate) fn is_empty(&self) -> bool {
         self.list.lock().is_empty()
-    }
-
-    /// Ends every delay and hang (server shutdown).
-    pub(crate) fn shutdown(&self) {
-        self.stop.send_replace(true);
-    }
-
-    /// Completes when the server shuts down.
-    pub(crate) fn stopping(&self) -> impl Future<Output = ()> + Send + 'static {
-        let mut rx = self.stop.subscribe();
-        async move {
-            let _ = rx.wait_for(|stopped| *stopped).await;
-        }
     }
 }
 
