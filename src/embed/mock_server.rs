@@ -19,6 +19,7 @@ use crate::state::AppState;
 
 /// An OAuth client of the mock: what a Genesys SDK is configured with.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Credentials {
     pub client_id: String,
     pub client_secret: String,

@@ -1,4 +1,5 @@
-//! `exec`: run a command against a server that lives exactly as long as the command.
+//! `exec` (in `cli`): run a command against a server that lives exactly as long as the command.
+//! Imports the command line's arguments, `embed`, the store and below; its steps import [`step`].
 //!
 //! The sequence, each step finished before the next starts:
 //!

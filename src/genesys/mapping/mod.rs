@@ -1,4 +1,5 @@
-//! The SCIM ↔ Genesys field mapping, as one table.
+//! The SCIM ↔ Genesys field mapping (`genesys::mapping`), as one table, and the SCIM writes.
+//! Imports the domain's stored forms (`genesys`), `scim`, `compat`, `error` and `base`.
 //!
 //! Each [`Row`] is one line of Genesys' field-mapping article ("SCIM and Genesys Cloud field
 //! mappings", <https://help.mypurecloud.com/articles/scim-and-genesys-cloud-field-mappings/>):
