@@ -237,11 +237,24 @@ class Endpoint:
             parent=self,
         )
 
+    def _org(self) -> str:
+        """This endpoint's org id; for coordinates from the environment, the org of its client."""
+        if self.org_id is None:
+            for org in self._admin_json("GET", "/orgs")["orgs"]:
+                org_id = org if isinstance(org, str) else org["id"]
+                exported = self._admin_json("GET", f"/orgs/{urllib.parse.quote(org_id, safe='')}/export")
+                if any(c.get("id") == self.client_id for c in exported.get("oauthClients") or []):
+                    self.org_id = org_id
+                    break
+            else:
+                raise MockError(f"no org has the client {self.client_id}")
+        return self.org_id
+
     def _template(self) -> Json:
         """The body of a copy of this org as the server first showed it: its export, without
         its id and OAuth clients (the copy gets its own)."""
         if self._first_org is None:
-            org_id = self.org_id or self._first_org_with_client()[0]
+            org_id = self._org()
             self._first_org = self._admin_json(
                 "GET", f"/orgs/{urllib.parse.quote(org_id, safe='')}/export"
             )
@@ -310,7 +323,7 @@ class Endpoint:
         met, unless ``check`` is false. An expectation without ``orgs`` is about this org."""
         doc = _load_json(expectation)
         if "orgs" not in doc:
-            doc = {"version": 1, "orgs": [{**doc, "id": self.org_id}]}
+            doc = {"version": 1, "orgs": [{**doc, "id": self._org()}]}
         result = self._admin_json("POST", "/expect", doc)
         if check and not result.get("ok"):
             raise ExpectationFailed(
@@ -352,9 +365,7 @@ class MockOrg(Endpoint):
         return [("org", self.org_id)]
 
     def _template(self) -> Json:
-        if self._parent is None:
-            raise MockError("new_org() without a fixture needs the mock the org came from")
-        return self._parent._template()
+        return self._parent._template() if self._parent is not None else super()._template()
 
     def load_scenario(self, scenario: Union[PathLike, Mapping[str, Any]]) -> str:
         """Loads a scenario whose rules only match this org's requests (``when.org`` is set on
