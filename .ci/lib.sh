@@ -98,8 +98,23 @@ runtime_image() {
   if grep -q -- '--from' "$ctx/Dockerfile"; then
     echo "runtime stage copies from a stage other than build" >&2; rm -rf "$ctx"; return 1
   fi
-  docker build -q -t "$IMAGE" -t genesys-scim-mock:latest "$ctx" >/dev/null
+  # The legacy builder's deprecation notice goes to stderr: shown only when the build fails.
+  if ! docker build -q -t "$IMAGE" -t genesys-scim-mock:latest "$ctx" >"$ctx/build.log" 2>&1; then
+    cat "$ctx/build.log" >&2; rm -rf "$ctx"; return 1
+  fi
   rm -rf "$ctx"
+}
+
+# recipe_files NAME DIR: writes each block of docs/ci.md marked `<!-- recipe: NAME file=FILE -->`
+# to DIR/FILE and prints the file names (none when there is no such recipe).
+recipe_files() {
+  mkdir -p "$2"
+  awk -v want="$1" -v dir="$2" '
+    /^<!-- recipe: / { split($0, w, /[ =]/); on = (w[3] == want); file = w[5]; next }
+    on && /^```/ && !inside { inside = 1; next }
+    on && /^```/ && inside { inside = 0; on = 0; print file; close(dir "/" file); next }
+    on && inside { print > (dir "/" file) }
+  ' "$ROOT/docs/ci.md"
 }
 
 # now_ms: milliseconds since the epoch, for step timings.
