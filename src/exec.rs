@@ -54,7 +54,9 @@ pub(crate) fn after_child_steps(args: &ExecArgs) -> Result<Vec<Box<dyn AfterChil
     if let Some(dir) = &args.export_on_exit {
         steps.push(Box::new(crate::export::ExportOnExit::new(dir.clone())?));
     }
-    if let Some(report) = crate::grade::ReportOnExit::from_flags(&args.gate)? {
+    if let Some(report) =
+        crate::grade::ReportOnExit::from_flags(&args.gate, args.export_on_exit.as_deref())?
+    {
         steps.push(Box::new(report));
     }
     if let Some(file) = &args.expect {
