@@ -8,11 +8,13 @@
 //! each, and [`ApiError::render`] is the only place any of these bodies is built, so the shapes
 //! stay consistent everywhere.
 
+use std::borrow::Cow;
+
 use bytes::Bytes;
 use http::{HeaderValue, Response, StatusCode, header};
 use serde_json::{Value, json};
 
-use crate::http::{Body, full};
+use crate::edge::response::{Body, full};
 
 /// The schema URN of a SCIM error body (RFC 7644 §3.12).
 pub(crate) const SCIM_ERROR_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
@@ -41,7 +43,7 @@ pub(crate) struct ApiError {
     /// `Retry-After` in whole seconds (429).
     pub retry_after: Option<u64>,
     /// `Allow` header value (405).
-    pub allow: Option<&'static str>,
+    pub allow: Option<Cow<'static, str>>,
     /// Force the platform shape even on SCIM routes. Genesys answers 401 and 429 in `ErrorBody`
     /// form everywhere (`genesys-api.md` §7).
     pub platform_only: bool,
@@ -165,9 +167,12 @@ impl ApiError {
     }
 
     /// 405 with an `Allow` header.
-    pub(crate) fn method_not_allowed(allow: &'static str, detail: impl Into<String>) -> Self {
+    pub(crate) fn method_not_allowed(
+        allow: impl Into<Cow<'static, str>>,
+        detail: impl Into<String>,
+    ) -> Self {
         let mut e = Self::new(StatusCode::METHOD_NOT_ALLOWED, None, "method.not.allowed");
-        e.allow = Some(allow);
+        e.allow = Some(allow.into());
         e.with(detail)
     }
 
@@ -319,9 +324,9 @@ impl ApiError {
     /// Renders the full response: status, body, content type, `Retry-After`, `Allow`.
     pub(crate) fn render(&self, surface: Surface, correlation_id: &str) -> Response<Body> {
         let content_type = if surface == Surface::Scim && !self.platform_only {
-            crate::http::SCIM_JSON
+            crate::edge::response::SCIM_JSON
         } else {
-            crate::http::JSON
+            crate::edge::response::JSON
         };
         let bytes = Bytes::from(self.body(surface, correlation_id).to_string());
         let mut resp = Response::new(full(bytes));
@@ -331,8 +336,10 @@ impl ApiError {
         if let Some(secs) = self.retry_after {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
-        if let Some(allow) = self.allow {
-            headers.insert(header::ALLOW, HeaderValue::from_static(allow));
+        if let Some(allow) = &self.allow
+            && let Ok(value) = HeaderValue::from_str(allow)
+        {
+            headers.insert(header::ALLOW, value);
         }
         if self.oauth && self.status == StatusCode::UNAUTHORIZED {
             headers.insert(

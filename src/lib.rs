@@ -3,47 +3,34 @@
 //!
 //! # Layout
 //!
-//! - `config`: command line and environment, validated into [`Config`].
-//! - `server`: accept loop, per-connection tasks, graceful shutdown.
-//! - `route`: path → `route::Route`, a pure function.
-//! - `request`: the request context, built once per request and borrowed downstream.
-//! - `router`: the per-request pipeline: scenarios, authentication, dispatch, journal, panic
-//!   containment; [`handle`] drives it without a socket.
-//! - `handlers`: one file per resource (users, groups, discovery, oauth, platform).
-//! - `scim`: protocol pieces that work on SCIM JSON: schemas, filters, PATCH, projection, lists.
-//! - `genesys`: the Genesys domain: storage form, the SCIM ↔ Genesys mapping table,
-//!   platform views, per-org limits.
-//! - [`compat`]: the named compatibility switches (read by the protocol and domain layers);
-//!   `overrides`: one layer of them (an org's, a scenario rule's), applied key by key.
-//! - `store`: orgs (each behind its own lock), OAuth clients, and `tokens`, the bounded
-//!   token table.
-//! - `fixtures`: the fixture format, its reader and org builder, the built-in default org,
-//!   and the record of which fixture each org came from.
-//! - `clock` and `rng`: the controllable clock and the seeded randomness.
-//! - `ratelimit`: request windows on the controllable clock; `rate_layer`: the named
-//!   limits (token, client, org, route) checked together.
-//! - `secret`: constant-time comparison of client secrets and the admin token.
-//! - `scenario`, `fault` and `journal`: scripted behaviour, socket-level faults, and
-//!   the bounded request log (`redaction`: what it never stores in clear); `admin` serves
-//!   them (and health and the clock) under `/__admin`.
-//! - `state`: [`AppState`], the one cheap-to-clone handle every handler receives.
-//! - `expect`: end-state assertions (`/__admin/expect`, `verify`), a structured diff.
-//! - `error`: the one client-visible error type and its renderings (SCIM, platform, OAuth).
-//! - `http`: request buffering and response helpers; `upload`: reading a body within its
-//!   size and time bounds; `strict_json`: JSON parsing that refuses duplicate keys.
-//! - `instance`: a started server (state, listener, accept loop), shared by `serve`, `exec`
-//!   and the test handle; `client`: the small HTTP client `verify`, `healthcheck`, `exec`
-//!   and the test handle use to talk to a server.
-//! - [`MockServer`] (`mock_server`): the server as a Rust test handle.
-//! - [`bounds`]: the fixed bounds, re-exported for tests that probe them.
-//! - `exec` (with `export`, `grade`, `end_state` and the step trait in `after_child`),
-//!   `healthcheck`, `verify`, `gate` (the `report` subcommand) and `logging`: the
-//!   command-line modes, all crate-private; [`cli`] (feature `cli`) runs them, and is all the
-//!   binary calls.
-//! - `report`: the client report, rules over the journal in every format.
+//! The tree is grouped by the architecture's parts, lowest first; each may import only the
+//! parts before it (`LAYERS` in `tests/layering.rs`, which also fails on an import circle; see
+//! `docs/pipeline.md`).
 //!
-//! Modules only import modules below them; the order is `LAYERS` in `tests/layering.rs`, which
-//! fails on an upward import or an import circle (see `docs/pipeline.md`).
+//! - `base`: the leaves: the controllable clock, seeded randomness, secrets, strict JSON, the
+//!   shutdown signal, and the small HTTP client the command line and the test handle use.
+//! - [`compat`]: the named compatibility switches and one layer of them.
+//! - `edge`: bytes on the socket: the response body type, the bounded body reader, socket
+//!   faults, the accept loop.
+//! - `error`: the one client-visible error type and its renderings (SCIM, platform, OAuth).
+//! - `scim`: protocol pieces on SCIM JSON: schemas, filters, PATCH, projection, lists.
+//! - `genesys`: the Genesys domain: storage form, the SCIM ↔ Genesys mapping table, platform
+//!   views, per-org limits.
+//! - `store`: orgs (each behind its own lock), OAuth clients and the bounded token table.
+//! - `seed`: fixture files read into orgs: the format, its reader and org builder, the
+//!   built-in default org, and the record of which fixture each org came from.
+//! - `pipeline`: routing, the request context, and `dispatch`, which runs a request's stages
+//!   in order ([`handle`] drives it without a socket).
+//! - `ratelimit`: the rate-limit layers and the windows that count requests.
+//! - `control`: the control plane: end-state expectations, the journal, the client report,
+//!   scenarios, and the admin API that serves them under `/__admin`.
+//! - `config` and `state`: the validated settings ([`Config`]) and [`AppState`], the one
+//!   cheap-to-clone handle every request gets.
+//! - `api`: the API handlers, one file per resource (users, groups, discovery, OAuth,
+//!   platform, external ids).
+//! - `embed`: a started server, shared by `serve`, `exec` and [`MockServer`], the test handle.
+//! - [`cli`] (feature `cli`): the command line: arguments, `serve`, `exec` and its steps,
+//!   `verify`, `report`, `healthcheck` and logging; all the binary calls.
 //!
 //! # Public API
 //!
@@ -81,77 +68,43 @@
     )
 )]
 
-mod admin;
-mod after_child;
+mod api;
+mod base;
 #[cfg(feature = "cli")]
 pub mod cli;
-mod client;
-mod clock;
 pub mod compat;
 mod config;
-#[cfg(feature = "cli")]
-mod end_state;
+mod control;
+mod edge;
+mod embed;
 mod error;
-#[cfg(feature = "cli")]
-mod exec;
-mod expect;
-#[cfg(feature = "cli")]
-mod export;
-mod fault;
-mod fixtures;
-#[cfg(feature = "cli")]
-mod gate;
 mod genesys;
-#[cfg(feature = "cli")]
-mod grade;
-mod handlers;
-#[cfg(feature = "cli")]
-mod healthcheck;
-mod http;
-mod instance;
-mod journal;
-#[cfg(feature = "cli")]
-mod logging;
-mod mock_server;
-mod overrides;
-mod rate_layer;
+mod pipeline;
 mod ratelimit;
-mod redaction;
-mod report;
-mod request;
-mod rng;
-mod route;
-mod router;
-mod scenario;
 mod scim;
-mod secret;
-mod server;
+mod seed;
 mod state;
 mod store;
-mod strict_json;
-mod tokens;
-mod upload;
-#[cfg(feature = "cli")]
-mod verify;
 
 /// The fixed bounds the server enforces (`docs/limits.md`), for tests that probe them.
 pub mod bounds {
-    pub use crate::fixtures::build::MAX_CLIENTS_PER_ORG;
+    pub use crate::control::journal::truncation::MIN_JOURNAL_BYTES;
+    pub use crate::control::journal::truncation::{MAX_BODY_TEXT, MAX_HEADER_VALUE};
+    pub use crate::control::scenario::engine::MAX_SCENARIOS;
+    pub use crate::control::scenario::rule::MAX_RULES;
     pub use crate::genesys::user_budget::MAX_USERS;
-    pub use crate::journal::limits::{MAX_BODY_TEXT, MAX_HEADER_VALUE, MIN_JOURNAL_BYTES};
-    pub use crate::scenario::engine::MAX_SCENARIOS;
-    pub use crate::scenario::rule::MAX_RULES;
     pub use crate::scim::list::MAX_COUNT;
+    pub use crate::seed::build::MAX_CLIENTS_PER_ORG;
     pub use crate::store::MAX_ORGS;
-    pub use crate::tokens::{MAX_TOKENS, MAX_TOKENS_PER_CLIENT};
+    pub use crate::store::tokens::{MAX_TOKENS, MAX_TOKENS_PER_CLIENT};
 }
 
 pub use config::{Config, LogFormat};
-pub use fixtures::{DEFAULT_ORG, Error as FixtureError, validate};
-pub use http::Body;
-pub use mock_server::{Builder, Credentials, MockServer, StartError};
-pub use rate_layer::RateLayer;
-pub use redaction::Redaction;
-pub use router::handle;
-pub use server::run as serve;
+pub use control::journal::redaction::Redaction;
+pub use edge::listener::run as serve;
+pub use edge::response::Body;
+pub use embed::mock_server::{Builder, Credentials, MockServer, StartError};
+pub use pipeline::dispatch::handle;
+pub use ratelimit::layer::RateLayer;
+pub use seed::{DEFAULT_ORG, Error as FixtureError, validate};
 pub use state::{AppState, SetupError};

@@ -2,14 +2,15 @@
 
 use std::sync::Arc;
 
-use crate::clock::Clock;
+use crate::base::clock::Clock;
+use crate::base::rng::Seeded;
+use crate::base::shutdown::Shutdown;
 use crate::config::Config;
+use crate::control::journal::Journal;
+use crate::control::scenario::Scenarios;
 use crate::genesys::limits::Limits;
-use crate::journal::Journal;
+use crate::pipeline::route::ScimTree;
 use crate::ratelimit::RateLimiter;
-use crate::rng::Seeded;
-use crate::route::ScimTree;
-use crate::scenario::Scenarios;
 use crate::store::Store;
 
 /// Shared server state. Cloning is cheap (everything inside is behind an `Arc`). Opaque outside
@@ -27,8 +28,10 @@ pub struct AppState {
     pub(crate) journal: Journal,
     /// Loaded scenarios (`--scenario` and the admin API).
     pub(crate) scenarios: Scenarios,
+    /// The server's stop signal: ends uploads being read and scenario waits when it drains.
+    pub(crate) shutdown: Shutdown,
     /// The fixture each org was last loaded from, for per-org reset and export.
-    pub(crate) sources: crate::fixtures::sources::Sources,
+    pub(crate) sources: crate::seed::sources::Sources,
     /// The address the server listens on, once it does (see [`AppState::origin`]).
     pub(crate) bound: Arc<std::sync::OnceLock<std::net::SocketAddr>>,
     /// The SCIM bases under [`AppState::origin`], formatted once it is settled (a public URL
@@ -94,9 +97,9 @@ impl AppState {
         self.bases.get_or_init(|| bases).of(tree)
     }
 
-    /// The bounds a request body is read within (see [`crate::upload`]).
-    pub(crate) fn upload_limits(&self) -> crate::upload::UploadLimits {
-        crate::upload::UploadLimits {
+    /// The bounds a request body is read within (see [`crate::edge::body`]).
+    pub(crate) fn upload_limits(&self) -> crate::edge::body::UploadLimits {
+        crate::edge::body::UploadLimits {
             max_bytes: self.config.max_body_bytes,
             pause: self.config.body_timeout,
             total: self.config.request_timeout,
@@ -109,25 +112,25 @@ impl AppState {
         let clock = Clock::from_spec(&config.clock).map_err(SetupError::Clock)?;
         let store = Store::new();
         // Resets read the origins again (see `Sources`): nothing parsed is kept.
-        let origins = crate::fixtures::defaults::origins(config.fixtures.as_deref())
+        let origins = crate::seed::defaults::origins(config.fixtures.as_deref())
             .map_err(SetupError::Fixtures)?;
-        let ids =
-            crate::fixtures::defaults::load_origins(&store, &origins, config.seed, clock.now())
-                .map_err(SetupError::Fixtures)?;
+        let ids = crate::seed::defaults::load_origins(&store, &origins, config.seed, clock.now())
+            .map_err(SetupError::Fixtures)?;
         let sources =
-            crate::fixtures::sources::Sources::configured(origins.into_iter().zip(ids).collect());
+            crate::seed::sources::Sources::configured(origins.into_iter().zip(ids).collect());
         apply_limit_flags(&store, &config);
         let scenarios = Scenarios::new(Seeded::derive(config.seed, "scenarios"));
         scenarios
             .load_files(&config.scenarios)
             .map_err(SetupError::Scenario)?;
         Ok(Self {
-            journal: Journal::with_limits(crate::journal::Limits {
+            journal: Journal::with_limits(crate::control::journal::Capacity {
                 entries: config.journal_size,
                 bytes: config.journal_bytes,
                 redaction: config.journal_redact.clone(),
             }),
             scenarios,
+            shutdown: Shutdown::default(),
             sources,
             bound: Arc::default(),
             bases: Arc::default(),
@@ -150,7 +153,7 @@ pub enum SetupError {
     Clock(String),
     /// A fixture document could not be read or loaded.
     #[error("fixtures: {0}")]
-    Fixtures(#[from] crate::fixtures::Error),
+    Fixtures(#[from] crate::seed::Error),
     /// A `--scenario` file could not be read or is not a valid scenario.
     #[error("--scenario: {0}")]
     Scenario(String),

@@ -57,7 +57,7 @@ impl Default for Limits {
 
 impl Limits {
     /// The per-user limits: external ids, routing skills, routing languages. Checked by
-    /// `Org::put_user`, so every write path (not only SCIM mapping) honours them.
+    /// `Org::store_user`, so every write path (not only SCIM mapping) honours them.
     pub(crate) fn check_user(&self, user: &User) -> ApiResult<()> {
         for (what, count, max) in [
             (

@@ -2,8 +2,11 @@
 //! groups, and the indexes that keep cross-record rules true (unique userName among
 //! non-deleted users, one user per external id, members that exist).
 //!
-//! Every write goes through a method here, whether it comes from SCIM, the external-id API,
-//! fixtures or the admin API, so no path can create a state another path could not.
+//! Every write ends in [`Org::store_user`] or [`Org::store_group`], whether it comes from SCIM,
+//! the external-id API, fixtures or the admin API, so no path can create a state another path
+//! could not. The SCIM writes of a user (`create_user`, `replace_user`, `patch_user`) are
+//! methods of [`Org`] defined beside the mapping they drive
+//! ([`crate::genesys::mapping::write`]), so this file does not import the mapping.
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasher, RandomState};
@@ -13,6 +16,8 @@ use chrono::{DateTime, Utc};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
+use crate::base::rng::Seeded;
+use crate::compat::layer::CompatLayer;
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::group::Group;
 use crate::genesys::index::{Posting, UserIndexes};
@@ -21,9 +26,7 @@ use crate::genesys::limits::{LimitSettings, Limits};
 use crate::genesys::render_cache::RenderCache;
 use crate::genesys::user::{User, UserState};
 use crate::genesys::user_budget::UserBudget;
-use crate::overrides::Overrides;
-use crate::rate_layer::RateLayer;
-use crate::rng::Seeded;
+use crate::ratelimit::layer::RateLayer;
 
 /// A named reference record (role, skill, language).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,7 +63,7 @@ pub(crate) struct Org {
     pub limit_settings: LimitSettings,
     /// The org's own compatibility switches (fixture `compat`): a layer over the server's
     /// `--compat` switches that overrides only the keys it sets.
-    pub compat: Overrides,
+    pub compat: CompatLayer,
     /// Ids for records created at run time. Per org, so parallel suites stay deterministic.
     pub rng: Seeded,
     /// Boxed, so the table is 40 bytes an entry: growing it past a power of two under the
@@ -230,6 +233,11 @@ fn same_index_keys(a: &User, b: &User) -> bool {
         && a.external_ids == b.external_ids
 }
 
+/// The 404 of a user id that names no live user.
+pub(crate) fn user_not_found(id: &str) -> ApiError {
+    ApiError::not_found(format!("User {id} not found."))
+}
+
 /// A table position as the indexes store it. Tables hold far fewer than 2^32 records (the
 /// generator's bound is 1,000,000 users), so the conversion cannot fail in practice; it
 /// saturates rather than panics.
@@ -249,7 +257,7 @@ impl Org {
             languages: Vec::new(),
             limits: Limits::default(),
             limit_settings: LimitSettings::default(),
-            compat: Overrides::default(),
+            compat: CompatLayer::default(),
             rng,
             users: IndexMap::new(),
             groups: IndexMap::new(),
@@ -296,31 +304,6 @@ impl Org {
             name: "employee".into(),
         }];
         org
-    }
-
-    /// Writes a SCIM body as user `id` for unit tests, the way the API does: a create when
-    /// no live user has the id, else a replace (PUT), mapped and stored.
-    #[cfg(test)]
-    pub(crate) fn write_scim_for_tests(
-        &mut self,
-        id: &str,
-        body: &serde_json::Value,
-        compat: &crate::compat::Compat,
-    ) -> ApiResult<()> {
-        use crate::genesys::mapping::{self, Mode, WriteCtx};
-        let previous = self.user(id).cloned();
-        let ctx = WriteCtx {
-            org: self,
-            compat,
-            mode: if previous.is_some() {
-                Mode::Replace
-            } else {
-                Mode::Create
-            },
-            previous: previous.as_ref(),
-        };
-        let user = mapping::user_from_scim(body, id, &ctx)?;
-        self.store_user(user, Utc::now()).map(|_| ())
     }
 
     /// A fresh id for a record created at run time.
@@ -459,23 +442,11 @@ impl Org {
         self.keys.authorities.contains_key(authority)
     }
 
-    /// Stores `user` (new or changed), enforcing uniqueness, and keeps the indexes true.
-    ///
-    /// Returns the stored user and whether anything changed. The version is bumped and
-    /// `dateModified` set only when the content changed.
-    pub(crate) fn put_user(&mut self, user: User, now: DateTime<Utc>) -> ApiResult<(User, bool)> {
-        let id = user.id.clone();
-        let changed = self.store_user(user, now)?;
-        let stored = self
-            .users
-            .get(&id)
-            .map(|u| User::clone(u))
-            .ok_or_else(ApiError::internal)?;
-        Ok((stored, changed))
-    }
-
-    /// [`Org::put_user`] without handing a copy back: the write path itself clones nothing
-    /// (fixture loading stores 100,000 users this way). Returns whether anything changed.
+    /// Stores `user` (new or changed), enforcing uniqueness and the limits, and keeps the
+    /// indexes true: the one write of a user, whatever asked for it. Returns whether anything
+    /// changed; the version is bumped and `dateModified` set only when the content changed.
+    /// Nothing is copied back (fixture loading stores 100,000 users this way): a caller that
+    /// needs the stored user reads it with [`Org::user`].
     pub(crate) fn store_user(&mut self, mut user: User, now: DateTime<Utc>) -> ApiResult<bool> {
         let pos = self.users.get_index_of(&user.id);
         let previous = pos.map(|i| &*self.users[i]);
@@ -540,6 +511,21 @@ impl Org {
         Ok(true)
     }
 
+    /// `DELETE /Users/{id}`: a soft delete of the live user `id`. Its userName and external ids
+    /// are freed and its memberships dropped. `precondition` sees the stored version first
+    /// (the handler's `If-Match`).
+    pub(crate) fn delete_user(
+        &mut self,
+        id: &str,
+        now: DateTime<Utc>,
+        precondition: impl FnOnce(u64) -> ApiResult<()>,
+    ) -> ApiResult<()> {
+        let mut user = self.user(id).cloned().ok_or_else(|| user_not_found(id))?;
+        precondition(user.version)?;
+        user.state = UserState::Deleted;
+        self.store_user(user, now).map(|_| ())
+    }
+
     /// Makes room for `additional` more users in the user table and the userName map at once:
     /// a fixture's users arrive together, and growing both one doubling at a time copied the
     /// table over and over while it loaded.
@@ -567,6 +553,13 @@ impl Org {
     /// A group by id.
     pub(crate) fn group(&self, id: &str) -> Option<&Group> {
         self.groups.get(id)
+    }
+
+    /// The group `id` as SCIM sees it: a public one ([`Group::scim_visible`]), else 404.
+    pub(crate) fn scim_group(&self, id: &str) -> ApiResult<&Group> {
+        self.group(id)
+            .filter(|g| g.scim_visible())
+            .ok_or_else(|| ApiError::not_found(format!("Group {id} not found.")))
     }
 
     /// Every group in creation order.
@@ -612,9 +605,10 @@ impl Org {
         }
     }
 
-    /// Stores a group (new or changed), checking that members exist and limits hold. The
-    /// version is bumped only when the content changed.
-    pub(crate) fn put_group(
+    /// Stores a group (new or changed), checking that members exist and limits hold: the one
+    /// write of a group. Returns the stored group and whether anything changed; the version is
+    /// bumped only when the content changed.
+    pub(crate) fn store_group(
         &mut self,
         mut group: Group,
         now: DateTime<Utc>,

@@ -130,7 +130,7 @@ async fn rfc_lists_every_user_and_a_deleted_user_name_makes_a_new_user() {
 #[tokio::test]
 async fn named_switches_win_over_the_profile_set_beside_them() {
     // From flags (`--profile rfc --compat version-mismatch-status=400`): a unit test in
-    // src/config.rs, `named_switches_win_over_the_profile_flag_beside_them`.
+    // src/cli/serve_args.rs, `named_switches_win_over_the_profile_flag_beside_them`.
     // From a scenario rule: `meta-created` sorts before `profile` and still wins.
     let app = spawn_app().await;
     let rule = json!({"name": "rfc-for-one", "rules": [{"name": "rfc", "when": {"route": "users.*"},

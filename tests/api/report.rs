@@ -455,16 +455,20 @@ async fn lost_write_is_broken_by_a_client_that_moves_on_after_a_503() {
 async fn lost_write_is_kept_by_a_client_that_retries_or_looks_up() {
     let app = spawn_with(frozen()).await;
     fail_creates(&app, 1).await;
-    app.post_json(&users(), &user("retry@example.com"))
+    let failed = app
+        .post_json(&users(), &user("retry@example.com"))
         .send()
         .await
         .unwrap();
+    assert_eq!(failed.status(), 503, "the scenario fails the first create");
     app.create_user(&user("retry@example.com")).await;
     fail_creates(&app, 1).await;
-    app.post_json(&users(), &user("look@example.com"))
+    let failed = app
+        .post_json(&users(), &user("look@example.com"))
         .send()
         .await
         .unwrap();
+    assert_eq!(failed.status(), 503, "the scenario fails the second create");
     get(
         &app,
         &format!("{}?filter=userName%20eq%20%22look@example.com%22", users()),
