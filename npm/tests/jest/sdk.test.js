@@ -2,7 +2,7 @@
 // environment of every test worker.
 const { execFileSync } = require("node:child_process");
 const { connect } = require("genesys-scim-mock");
-const platformClient = require("purecloud-platform-client-v2");
+const { createAndReadBack, sdkFor } = require("../helpers.cjs");
 
 const mock = connect();
 let org;
@@ -13,14 +13,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await org.delete();
 });
-
-async function sdkFor(o) {
-  const url = new URL(o.url);
-  const client = platformClient.ApiClient.instance;
-  client.setGateway({ host: url.hostname, protocol: "http", port: url.port });
-  await client.loginClientCredentialsGrant(o.clientId, o.clientSecret);
-  return new platformClient.SCIMApi();
-}
 
 test("the environment is exec's", () => {
   for (const name of ["URL", "SCIM_URL", "ADMIN_URL", "CLIENT_ID", "CLIENT_SECRET", "TOKEN"]) {
@@ -33,15 +25,9 @@ test("a user created through the SDK is read back through its Location", async (
   const scim = await sdkFor(org);
   const created = await scim.postScimV2Users({ userName: "jest.user@example.com", displayName: "Jest User" });
   expect((await scim.getScimV2User(created.id)).userName).toBe("jest.user@example.com");
-  const token = await org.token();
-  const resp = await fetch(`${org.scimUrl}/Users`, {
-    method: "POST",
-    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/scim+json" },
-    body: JSON.stringify({ userName: "second@example.com", displayName: "Second" }),
-  });
-  expect(resp.status).toBe(201);
-  const read = await fetch(resp.headers.get("location"), { headers: { Authorization: `Bearer ${token}` } });
-  expect((await read.json()).userName).toBe("second@example.com");
+  const second = await createAndReadBack(org, "second@example.com");
+  expect(second.status).toBe(201);
+  expect(second.userName).toBe("second@example.com");
 });
 
 test("the shared test script runs with the same variables", async () => {

@@ -2,7 +2,7 @@
 // per test.
 import { afterEach, beforeEach, expect, inject, test } from "vitest";
 import { connect, type MockOrg } from "genesys-scim-mock";
-import platformClient from "purecloud-platform-client-v2";
+import { createAndReadBack, sdkFor } from "../helpers.cjs";
 
 const mock = connect(inject("genesysMock"));
 let org: MockOrg;
@@ -13,14 +13,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await org.delete();
 });
-
-async function sdkFor(o: MockOrg) {
-  const url = new URL(o.url);
-  const client = platformClient.ApiClient.instance;
-  client.setGateway({ host: url.hostname, protocol: "http", port: url.port });
-  await client.loginClientCredentialsGrant(o.clientId, o.clientSecret);
-  return new platformClient.SCIMApi();
-}
 
 test("the provided mock is a running server with the default org", async () => {
   expect(inject("genesysMock").scimUrl).toBe(`${inject("genesysMock").url}/api/v2/scim/v2`);
@@ -34,17 +26,10 @@ test("a user created through the SDK is read back through its Location", async (
   const scim = await sdkFor(org);
   const created = await scim.postScimV2Users({ userName: "vitest.user@example.com", displayName: "Vitest User" });
   expect((await scim.getScimV2User(created.id)).userName).toBe("vitest.user@example.com");
-  const token = await org.token();
-  const resp = await fetch(`${org.scimUrl}/Users`, {
-    method: "POST",
-    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/scim+json" },
-    body: JSON.stringify({ userName: "second@example.com", displayName: "Second" }),
-  });
-  expect(resp.status).toBe(201);
-  const location = resp.headers.get("location")!;
-  expect(location.startsWith(`${org.scimUrl}/Users/`)).toBe(true);
-  const read = await fetch(location, { headers: { Authorization: `Bearer ${token}` } });
-  expect((await read.json()).userName).toBe("second@example.com");
+  const second = await createAndReadBack(org, "second@example.com");
+  expect(second.status).toBe(201);
+  expect(second.location.startsWith(`${org.scimUrl}/Users/`)).toBe(true);
+  expect(second.userName).toBe("second@example.com");
 });
 
 test("orgs are isolated, and the journal, report and expectations are per org", async () => {
