@@ -70,10 +70,14 @@ mkdir -p "$out/bin" && ln -sf "$bin" "$out/bin/genesys-scim-mock"
 readme_run() {
   local dir="$out/readme-$1"
   rm -rf "$dir" && mkdir -p "$dir"
+  # The client reads what the README says it reads (and every recipe sets): the SCIM URL and
+  # the client's credentials, its token fetched from $GENESYS_MOCK_URL/oauth/token.
   cat >"$dir/sync-users.sh" <<SYNC
 #!/bin/sh
-curl -sS -o /dev/null -H "Authorization: Bearer \$GENESYS_MOCK_TOKEN" "\$GENESYS_MOCK_SCIM_URL/Users?count=25"
-[ "$1" = sloppy ] && curl -sS -o /dev/null -H "Authorization: Bearer \$GENESYS_MOCK_TOKEN" \
+T=\$(curl -fsS -u "\$GENESYS_MOCK_CLIENT_ID:\$GENESYS_MOCK_CLIENT_SECRET" -d grant_type=client_credentials \
+  "\$GENESYS_MOCK_URL/oauth/token" | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')
+curl -sS -o /dev/null -H "Authorization: Bearer \$T" "\$GENESYS_MOCK_SCIM_URL/Users?count=25"
+[ "$1" = sloppy ] && curl -sS -o /dev/null -H "Authorization: Bearer \$T" \
   -H 'Content-Type: application/scim+json' -d '{"displayName": "New"}' "\$GENESYS_MOCK_SCIM_URL/Groups"
 exit 0
 SYNC

@@ -25,7 +25,7 @@ pub(crate) struct ServeArgs {
     pub bind: Option<SocketAddr>,
 
     /// Fixture file or directory of *.json fixture files. Without it, the built-in default
-    /// org is served (see README: "The default org").
+    /// org is served (see docs/configuration.md, "The default org").
     #[arg(long, env = "GENESYS_MOCK_FIXTURES", value_name = "PATH")]
     pub fixtures: Option<PathBuf>,
 

@@ -422,7 +422,7 @@ const fn switch(
     }
 }
 
-/// Every switch, with its value under each profile. `--help`, the README table and
+/// Every switch, with its value under each profile. `--help`, docs/compatibility.md's table and
 /// [`Compat::preset`] are generated from, or checked against, this list.
 pub const SWITCHES: &[Switch] = &[
     switch(
@@ -430,7 +430,7 @@ pub const SWITCHES: &[Switch] = &[
         "genesys|rfc",
         "genesys",
         "rfc",
-        "preset of every switch (the columns of the README table) and filter strictness",
+        "preset of every switch (the columns of the table in docs/compatibility.md) and filter strictness",
     ),
     switch(
         "version-mismatch-status",

@@ -122,7 +122,7 @@ pub struct MockServer {
 }
 
 impl MockServer {
-    /// Starts a server with the built-in default org (see the README: "The default org").
+    /// Starts a server with the built-in default org (see docs/configuration.md, "The default org").
     ///
     /// # Panics
     ///

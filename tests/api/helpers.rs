@@ -8,7 +8,7 @@ use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
-/// The default org's OAuth client (see fixtures/default-org.json and the README).
+/// The default org's OAuth client (see fixtures/default-org.json and docs/configuration.md).
 pub const CLIENT_ID: &str = "mock-client-id";
 pub const CLIENT_SECRET: &str = "mock-client-secret";
 /// SCIM v2 base path.

@@ -1,5 +1,5 @@
 //! `--profile rfc`: every Genesys-vs-RFC switch at its RFC value, and the layering of explicit
-//! switches over the preset (README, "Compatibility switches and the two profiles").
+//! switches over the preset (docs/compatibility.md, "Compatibility switches and the two profiles").
 
 use genesys_scim_mock::Config;
 use genesys_scim_mock::compat::{Compat, Profile};

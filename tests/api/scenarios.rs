@@ -481,12 +481,11 @@ fn the_json_schema_names_every_action_and_trigger() {
     }
 }
 
-/// The README's first worked example, verbatim.
+/// docs/scenarios.md's worked example on user PATCHes, verbatim.
 #[tokio::test]
-async fn readme_example_fail_twice_succeed_then_throttle() {
+async fn docs_example_fail_twice_succeed_then_throttle() {
     let app = spawn_app().await;
-    let scenario: serde_json::Value = serde_json::from_str(
-        r#"{
+    let text = r#"{
   "name": "retry-then-throttle",
   "rules": [
     { "name": "fail", "when": { "route": "users.patch" }, "trigger": { "firstN": { "n": 2 } },
@@ -496,9 +495,12 @@ async fn readme_example_fail_twice_succeed_then_throttle() {
     { "name": "throttle", "requireState": "throttling", "when": { "route": "users.patch" },
       "then": { "throttle": { "retryAfter": 30 } } }
   ]
-}"#,
-    )
-    .unwrap();
+}"#;
+    assert!(
+        include_str!("../../docs/scenarios.md").contains(text),
+        "docs/scenarios.md no longer carries this example"
+    );
+    let scenario: serde_json::Value = serde_json::from_str(text).unwrap();
     let resp = app
         .client
         .post(app.url("/__admin/scenarios"))

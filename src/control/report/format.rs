@@ -85,7 +85,7 @@ pub(super) fn findings_text(r: &RuleResult, opts: &Options) -> String {
                 e.method,
                 e.target,
                 e.status,
-                opts.link(&e.link)
+                opts.link(e)
             );
         }
         if f.more_entries > 0 {
