@@ -2,25 +2,26 @@
 //! list, read, add and delete one user's external ids.
 //!
 //! It reads and writes the same `User::external_ids` store that SCIM `externalId` and the
-//! Genesys extension's `externalIds` use, and every write goes through `Org::put_user`, so a
+//! Genesys extension's `externalIds` use, and every write goes through `Org::store_user`, so a
 //! change here shows at once through SCIM (with `meta.version` bumped) and the other way round.
 //!
-//! Path segments arrive split on the raw `/` and then decoded (see `router`). An authority such
-//! as `https://idp.example.org/fas` therefore only fits the route shape when its slashes are
-//! sent as `%2F`; the Python SDK sends them raw, the path gets extra segments and the real
-//! service answers 404 (Genesys community, "User - Generic SSO", 2025-08-13). `Compat::raw_slash_authority = match-known` re-joins such
-//! segments when the joined prefix is an authority the org knows.
+//! Path segments arrive split on the raw `/` and then decoded (see `pipeline::route`). An
+//! authority such as `https://idp.example.org/fas` therefore only fits the route shape when its
+//! slashes are sent as `%2F`; the Python SDK sends them raw, the path gets extra segments and
+//! the real service answers 404 (Genesys community, "User - Generic SSO", 2025-08-13: "ensure
+//! the authorityName is URL encoded"). `Compat::raw_slash_authority = match-known` re-joins
+//! such segments when the joined prefix is an authority the org knows.
 
 use http::{Method, Response, StatusCode};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Value, json};
 
-use crate::api::{Session, json_body};
+use crate::api::{Session, json_body, permission};
 use crate::compat::{ExternalIdRepost, RawSlashAuthority};
 use crate::edge::response::{Body, JSON, json_response, status_response};
 use crate::error::{ApiError, ApiResult};
-use crate::genesys::org::Org;
-use crate::genesys::user::{ExternalId, SCIM_AUTHORITY};
+use crate::genesys::org::{Org, user_not_found};
+use crate::genesys::user::{ExternalId, SCIM_AUTHORITY, User};
 use crate::pipeline::context::ApiRequest;
 
 /// Characters left as they are in a `selfUri` path segment (RFC 3986 unreserved).
@@ -75,7 +76,7 @@ pub(crate) fn lookup(
             lag.pair_removed_from(&authority, &key)
                 .and_then(|id| org.user(id))
         })
-        .filter(|u| !lag.hides_user(&u.id))
+        .filter(|u| !lag.hides_user(&u.id) && !permission::hides(session, u))
         .ok_or_else(|| {
             ApiError::not_found(format!(
                 "No user has the external id (authority {authority:?}, key {key:?}). Authority \
@@ -176,8 +177,11 @@ fn shape_not_found(req: &ApiRequest, segs: &[String]) -> ApiError {
     ))
 }
 
-fn user_not_found(id: &str) -> ApiError {
-    ApiError::not_found(format!("User {id} not found."))
+/// A user the caller may read (`division-reads`), or 404.
+fn readable<'o>(session: &Session, org: &'o Org, user_id: &str) -> ApiResult<&'o User> {
+    org.user(user_id)
+        .filter(|u| !permission::hides(session, u))
+        .ok_or_else(|| user_not_found(user_id))
 }
 
 fn scim_authority_refused(authority: &str) -> ApiError {
@@ -208,10 +212,10 @@ fn read_ids<'a>(
     user_id: &str,
 ) -> ApiResult<std::borrow::Cow<'a, [ExternalId]>> {
     let lag = session.unseen(org);
-    let user = org
-        .user(user_id)
-        .filter(|u| !lag.hides_user(&u.id))
-        .ok_or_else(|| user_not_found(user_id))?;
+    let user = readable(session, org, user_id)?;
+    if lag.hides_user(&user.id) {
+        return Err(user_not_found(user_id));
+    }
     Ok(lag.external_ids(user))
 }
 
@@ -325,7 +329,7 @@ fn add(session: &Session, req: &ApiRequest, user_id: &str) -> ApiResult<Response
         authority_name: authority,
         external_key: key,
     };
-    org.put_user(user, session.now)?;
+    org.store_user(user, session.now)?;
     Ok(json_response(
         StatusCode::CREATED,
         JSON,
@@ -358,7 +362,7 @@ fn delete(
              names and keys are case-sensitive."
         )));
     }
-    org.put_user(user, session.now)?;
+    org.store_user(user, session.now)?;
     Ok(status_response(StatusCode::NO_CONTENT))
 }
 

@@ -1,23 +1,16 @@
 //! SCIM Groups: list, get, replace and patch membership. Groups come only from the org's
-//! fixtures; POST and DELETE answer 405 (see `handlers::scim`).
+//! fixtures; POST and DELETE answer 405 (see `api::scim`).
 
 use http::{Response, StatusCode};
-use serde_json::Value;
 
-use crate::api::{
-    Session, check_if_match, json_body, list_query, not_modified, projection, scim_resource,
-};
-use crate::compat::ReadLag;
+use crate::api::{Session, json_body, list_query, not_modified, projection, scim_resource, search};
 use crate::edge::response::{Body, SCIM_JSON, json_response};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::genesys::group::Group;
 use crate::genesys::mapping;
 use crate::genesys::org::Org;
 use crate::pipeline::context::ApiRequest;
-use crate::scim::filter::{self, Filter};
 use crate::scim::list;
-use crate::scim::patch;
-use crate::scim::projection::Projection;
 use crate::scim::schema::ResourceKind;
 
 /// `GET /Groups`, optionally filtered (`displayName eq "Sales"` matches case-insensitively,
@@ -25,7 +18,8 @@ use crate::scim::schema::ResourceKind;
 pub(crate) fn list(session: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
     let (page, filter) = list_query(session, req, ResourceKind::Group)?;
     let proj = projection(session, req);
-    let (total, resources) = search_page(session, filter.as_ref(), &proj, page);
+    let (total, resources) =
+        search::page(session, ResourceKind::Group, filter.as_ref(), &proj, page);
     Ok(json_response(
         StatusCode::OK,
         SCIM_JSON,
@@ -33,66 +27,11 @@ pub(crate) fn list(session: &Session, req: &ApiRequest) -> ApiResult<Response<Bo
     ))
 }
 
-/// One page of groups, and how many match in all: `GET /Groups`, and the groups of
-/// `POST /.search` (`handlers::search`).
-pub(crate) fn search_page(
-    session: &Session,
-    filter: Option<&Filter>,
-    proj: &Projection,
-    page: list::Page,
-) -> (usize, Vec<Value>) {
-    let org = session.org.read();
-    let lag = session.unseen(&org);
-    let view = session.view(&org);
-    // Members are built only where they can matter: for a filter that names them, and for
-    // the page, when the projection keeps them.
-    let filter_needs_members = filter.is_some_and(|f| {
-        let mut named = false;
-        f.walk(&mut |node| {
-            named |= match node {
-                Filter::Compare { path, .. }
-                | Filter::Present(path)
-                | Filter::ValuePath { path, .. } => path.name.eq_ignore_ascii_case("members"),
-                _ => false,
-            }
-        });
-        named
-    });
-    let matched: Vec<&Group> = org
-        .groups()
-        .map(|g| lag.group(g))
-        .filter(|g| g.scim_visible())
-        .filter(|g| {
-            filter.is_none_or(|f| {
-                let json = mapping::group_to_scim_with(g, &view, filter_needs_members);
-                filter::matches(f, &json, ResourceKind::Group)
-            })
-        })
-        .collect();
-    let members = proj.keeps("members", ResourceKind::Group);
-    let resources: Vec<Value> = matched[page.slice(&matched)]
-        .iter()
-        .map(|g| {
-            proj.apply(
-                mapping::group_to_scim_with(g, &view, members),
-                ResourceKind::Group,
-            )
-        })
-        .collect();
-    (matched.len(), resources)
-}
-
-fn find<'a>(org: &'a Org, id: &str) -> ApiResult<&'a Group> {
-    org.group(id)
-        .filter(|g| g.scim_visible())
-        .ok_or_else(|| ApiError::not_found(format!("Group {id} not found.")))
-}
-
 /// `GET /Groups/{id}`.
 pub(crate) fn get(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let org = session.org.read();
-    let lag = session.unseen(&org);
-    let group = lag.group(find(&org, id)?);
+    // Under `read-lag`, the group as it was before its lagging writes.
+    let group = session.unseen(&org).group(org.scim_group(id)?);
     if let Some(resp) = not_modified(req, group.version) {
         return Ok(resp);
     }
@@ -106,42 +45,31 @@ pub(crate) fn get(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Re
     Ok(scim_resource(StatusCode::OK, &body, group.version))
 }
 
-/// `PUT /Groups/{id}`: replaces the member set (and `externalId`).
+/// `PUT /Groups/{id}` ([`Org::replace_group`]): replaces the member set (and `externalId`).
 pub(crate) fn replace(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
-    write(session, req, id, |_, previous| {
-        mapping::group_from_scim(body, previous)
+    write(session, |org| {
+        org.replace_group(id, body, session.scim_write(req))
     })
 }
 
-/// `PATCH /Groups/{id}`: membership changes in every form Entra, Okta and other vendors' clients send.
+/// `PATCH /Groups/{id}` ([`Org::patch_group`]): membership changes in every form Entra and
+/// Okta send.
 pub(crate) fn patch(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
-    write(session, req, id, |org, previous| {
-        org.limits.check_patch_operations(body)?;
-        let view = session.view(org);
-        let mut json = mapping::group_to_scim(previous, &view);
-        patch::apply(&mut json, body, ResourceKind::Group, &session.compat)?;
-        mapping::group_from_scim(&json, previous)
+    write(session, |org| {
+        org.patch_group(id, body, session.scim_write(req))
     })
 }
 
+/// Shared by PUT and PATCH: the write under the org's write lock, answered with the stored
+/// group.
 fn write(
     session: &Session,
-    req: &ApiRequest,
-    id: &str,
-    build: impl FnOnce(&Org, &Group) -> ApiResult<Group>,
+    store: impl FnOnce(&mut Org) -> ApiResult<Group>,
 ) -> ApiResult<Response<Body>> {
     let mut org = session.org.write();
-    let previous = find(&org, id)?.clone();
-    check_if_match(req, session, previous.version)?;
-    let group = build(&org, &previous)?;
-    let (group, changed) = org.put_group(group, session.now)?;
-    // Under `read-lag`, reads show the group as it was for the lag.
-    if changed && session.compat.read_lag != ReadLag::Off {
-        org.recent
-            .group_changed(previous, session.now.timestamp_millis());
-    }
+    let group = store(&mut org)?;
     let view = session.view(&org);
     Ok(scim_resource(
         StatusCode::OK,

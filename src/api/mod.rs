@@ -1,6 +1,12 @@
-//! Handlers: one file per resource, each exposing the same verbs (`list`, `get`, `create`,
-//! `replace`, `patch`, `delete`) with the same shape. Handlers are synchronous: they lock an
-//! org, do their work, and return; nothing awaits while a lock is held.
+//! The API handlers (part `api`): one file per resource of the emulated service, HTTP only.
+//! Imports the state and every part below it; never `control::admin` or `pipeline::dispatch`.
+//!
+//! This file holds what they share: the [`Session`] a request's bearer token resolves to, the
+//! SCIM dispatch by route ([`scim`]), ETags and `If-Match`, list queries and projections. A
+//! resource's file names its verbs after what it serves (users: `list`, `get`, `create`,
+//! `replace`, `patch`, `delete`; groups have no `create` or `delete`; discovery, external ids,
+//! OAuth and the platform views have their own). Handlers are synchronous: the session's org is
+//! locked, the work done, the lock released; nothing awaits while a lock is held.
 
 pub(crate) mod credentials;
 pub(crate) mod discovery;
@@ -8,6 +14,7 @@ pub(crate) mod externalid;
 pub(crate) mod groups;
 pub(crate) mod oauth;
 pub(crate) mod organization;
+pub(crate) mod permission;
 pub(crate) mod platform;
 pub(crate) mod platform_user;
 pub(crate) mod search;
@@ -26,8 +33,9 @@ use crate::compat::{AuthErrors, Compat, DotSearch};
 use crate::edge::response::{Body, SCIM_JSON, json_response, status_response};
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::lag::Unseen;
-use crate::genesys::mapping::View;
+use crate::genesys::mapping::{ScimWrite, View};
 use crate::genesys::org::Org;
+use crate::genesys::permission::Grants;
 use crate::pipeline::context::ApiRequest;
 use crate::pipeline::route::{Route, ScimRoute, ScimTree};
 use crate::ratelimit::{
@@ -54,6 +62,9 @@ pub(crate) struct Session {
     /// The rate-limit windows this request is counted in (empty: not limited), worked out
     /// from the server's and the org's layers under the same read lock as `compat`.
     pub rate_checks: Vec<Check>,
+    /// The client's `roleDivisions` resolved against the org under the same read lock
+    /// (`None`: a client without them, which may do everything).
+    pub grants: Option<Grants>,
 }
 
 impl Session {
@@ -90,7 +101,7 @@ impl Session {
         }
         let limit =
             ratelimit::limit_for(state.config.rate_limit_per_minute, caller.client_rate_limit);
-        let (compat, rate_checks) = {
+        let (compat, rate_checks, grants) = {
             let read = org.read();
             let checks = match (limit, caller.bearer()) {
                 (Some(limit), Some(token)) => ratelimit::layer::checks(
@@ -106,7 +117,8 @@ impl Session {
                 ),
                 _ => Vec::new(),
             };
-            (state.compat_for(&read), checks)
+            let grants = caller.role_divisions.as_deref().map(|p| read.grants(p));
+            (state.compat_for(&read), checks, grants)
         };
         let tree = match route {
             Route::Scim(tree, _) => *tree,
@@ -118,6 +130,7 @@ impl Session {
             compat,
             now,
             rate_checks,
+            grants,
         })
     }
 }
@@ -140,9 +153,32 @@ pub(crate) fn refusal_style(
 }
 
 impl Session {
+    /// The grants to enforce: the client's, unless it has none (everything allowed) or the
+    /// `permissions` switch is off for this request.
+    pub(crate) fn enforced(&self) -> Option<&Grants> {
+        self.grants.as_ref().filter(|_| self.compat.permissions)
+    }
+
     /// How this request renders resources of `org` (which the caller has locked).
     pub(crate) fn view<'a>(&'a self, org: &'a Org) -> View<'a> {
-        View::with(org, &self.scim_base, &self.compat)
+        View {
+            divisions: permission::read_scope(self),
+            ..View::with(org, &self.scim_base, &self.compat)
+        }
+    }
+
+    /// What a SCIM write of this request takes besides its body: the request's switches, SCIM
+    /// base URL and time, and its `If-Match` checked against the stored version.
+    pub(crate) fn scim_write<'a>(
+        &'a self,
+        req: &'a ApiRequest,
+    ) -> ScimWrite<'a, impl FnOnce(u64) -> ApiResult<()> + 'a> {
+        ScimWrite {
+            compat: &self.compat,
+            base: &self.scim_base,
+            now: self.now,
+            precondition: move |version| check_if_match(req, self, version),
+        }
     }
 
     /// Counts one read of `org` and returns what it does not see yet under this request's

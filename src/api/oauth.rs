@@ -145,7 +145,7 @@ fn token_rate(state: &AppState, client: &crate::store::OAuthClient) -> ApiResult
                     client.id
                 ),
             );
-            e.retry_after = Some(secs);
+            e.retry_after = Some(u32::try_from(secs).unwrap_or(u32::MAX));
             Err(e)
         }
     }

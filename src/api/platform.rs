@@ -5,7 +5,7 @@ use http::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 
 use crate::api::platform_user::{States, listed, user_response};
-use crate::api::{Session, externalid};
+use crate::api::{Session, externalid, permission};
 use crate::edge::response::{Body, JSON, json_response};
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::platform;
@@ -44,7 +44,9 @@ pub(crate) fn dispatch(
             let lag = session.unseen(&org);
             let u = org
                 .user_any(id)
-                .filter(|u| states.admits(u.state) && !lag.hides_user(id))
+                .filter(|u| {
+                    states.admits(u.state) && !lag.hides_user(id) && !permission::hides(session, u)
+                })
                 .ok_or_else(|| ApiError::not_found(format!("User {id} not found.")))?;
             Ok(user_response(req, u, &org))
         }
@@ -54,7 +56,7 @@ pub(crate) fn dispatch(
             let org = session.org.read();
             let lag = session.unseen(&org);
             let users: Vec<Value> = listed(&org, &lag)
-                .filter(|u| states.admits(u.state))
+                .filter(|u| states.admits(u.state) && !permission::hides(session, u))
                 .map(|u| platform::user(u, &org))
                 .collect();
             paged(req, users, "/api/v2/users")
@@ -73,38 +75,18 @@ pub(crate) fn dispatch(
         PlatformRoute::Roles => {
             get_only()?;
             let org = session.org.read();
-            paged(
-                req,
-                org.roles
-                    .iter()
-                    .map(|r| platform::named(r, "/api/v2/authorization/roles"))
-                    .collect(),
-                "/api/v2/authorization/roles",
-            )
+            let path = "/api/v2/authorization/roles";
+            paged(req, org.roles.iter().map(platform::role).collect(), path)
         }
-        PlatformRoute::Skills => {
+        PlatformRoute::Skills | PlatformRoute::Languages => {
             get_only()?;
             let org = session.org.read();
-            paged(
-                req,
-                org.skills
-                    .iter()
-                    .map(|r| platform::named(r, "/api/v2/routing/skills"))
-                    .collect(),
-                "/api/v2/routing/skills",
-            )
-        }
-        PlatformRoute::Languages => {
-            get_only()?;
-            let org = session.org.read();
-            paged(
-                req,
-                org.languages
-                    .iter()
-                    .map(|r| platform::named(r, "/api/v2/routing/languages"))
-                    .collect(),
-                "/api/v2/routing/languages",
-            )
+            let (records, path) = match route {
+                PlatformRoute::Skills => (&org.skills, "/api/v2/routing/skills"),
+                _ => (&org.languages, "/api/v2/routing/languages"),
+            };
+            let list = records.iter().map(|r| platform::named(r, path)).collect();
+            paged(req, list, path)
         }
         PlatformRoute::Groups => {
             get_only()?;

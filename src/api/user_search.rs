@@ -19,7 +19,7 @@ use http::{Method, Response, StatusCode};
 use serde_json::{Map, Value, json};
 
 use crate::api::platform_user::{States, expanded, listed};
-use crate::api::{Session, json_body};
+use crate::api::{Session, json_body, permission};
 use crate::edge::response::{Body, JSON, json_response};
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::user::{User, UserState};
@@ -228,6 +228,7 @@ pub(crate) fn search(session: &Session, req: &ApiRequest) -> ApiResult<Response<
     let matched: Vec<&User> = listed(&org, &lag)
         .filter(|u| names_state || u.state != UserState::Deleted)
         .filter(|u| criteria.iter().all(|c| c.matches(u)))
+        .filter(|u| !permission::hides(session, u))
         .collect();
     let total = matched.len() as u64;
     let skip = usize::try_from((number - 1).saturating_mul(size)).unwrap_or(usize::MAX);

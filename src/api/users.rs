@@ -1,43 +1,23 @@
 //! SCIM Users: list, get, create, replace, patch, delete.
 
-use std::borrow::Cow;
-
 use bytes::Bytes;
 use http::{HeaderValue, Response, StatusCode, header};
-use serde_json::Value;
 
 use crate::api::{
-    Session, check_if_match, json_body, list_query, not_modified, projection, scim_bytes,
-    scim_resource,
+    Session, check_if_match, json_body, list_query, not_modified, permission, projection,
+    scim_bytes, scim_resource,
 };
-use crate::compat::{EmptyValues, Revive};
 use crate::edge::response::{
     Body, OwnKeys, SCIM_JSON, bytes_response, json_response, status_response,
 };
 use crate::error::{ApiError, ApiResult};
-use crate::genesys::lookup;
-use crate::genesys::mapping::{self, Mode, UserDocument, View, WriteCtx};
-use crate::genesys::org::Org;
-use crate::genesys::user::{User, UserState};
+use crate::genesys::listing::UserListing;
+use crate::genesys::mapping::{self, UserDocument, View};
+use crate::genesys::org::{Org, user_not_found};
+use crate::genesys::user::User;
 use crate::pipeline::context::ApiRequest;
-use crate::scim::empty_values;
-use crate::scim::filter::{self, Filter};
 use crate::scim::list;
-use crate::scim::patch;
-use crate::scim::projection::Projection;
 use crate::scim::schema::ResourceKind;
-
-/// Attributes that name one user: a filter on them finds the user whether active or not
-/// (IdPs look users up by userName after disabling them).
-const IDENTIFYING: &[&str] = &[
-    "id",
-    "username",
-    "externalid",
-    "email",
-    "emails",
-    "employeenumber",
-    "externalids",
-];
 
 /// `GET /Users`. With no filter, only active users are listed (Genesys: "no filter = all
 /// active users"); `active eq false` lists inactive ones; deleted users never appear.
@@ -45,20 +25,15 @@ pub(crate) fn list(session: &Session, req: &ApiRequest) -> ApiResult<Response<Bo
     let (page, filter) = list_query(session, req, ResourceKind::User)?;
     let org = session.org.read();
     let view = session.view(&org);
-    let found = Matched::of(session, &org, &view, filter.as_ref());
+    let found = UserListing::of(&view, filter.as_ref(), &session.compat, session.now);
     let matched = &found.positions;
     let proj = projection(session, req);
     let positions = &matched[page.slice(matched)];
     if proj.is_empty() {
-        let docs: Vec<Bytes> = positions
-            .iter()
-            .filter_map(|&p| match found.ghost(p) {
-                Some(user) => Some(UserDocument { user, view: &view }.to_bytes()),
-                None => org.user_at(p).map(|u| mapping::user_bytes(p, u, &view)),
-            })
-            .collect();
+        let docs = found.documents(&org, positions, &view);
         let body = Bytes::from(list::envelope_bytes(matched.len(), page, &docs));
         return Ok(own_keys(
+            req,
             bytes_response(StatusCode::OK, SCIM_JSON, body.clone()),
             body,
         ));
@@ -71,192 +46,36 @@ pub(crate) fn list(session: &Session, req: &ApiRequest) -> ApiResult<Response<Bo
     ))
 }
 
-/// One page of users for `POST /.search` (`handlers::search`): the users `GET /Users` with
-/// this filter would list, and how many there are in all.
-pub(crate) fn search_page(
-    session: &Session,
-    filter: Option<&Filter>,
-    proj: &Projection,
-    page: list::Page,
-) -> (usize, Vec<Value>) {
-    let org = session.org.read();
-    let view = session.view(&org);
-    let found = Matched::of(session, &org, &view, filter);
-    let positions = &found.positions[page.slice(&found.positions)];
-    (
-        found.positions.len(),
-        found.render(&org, positions, &view, proj),
-    )
-}
-
-/// The users a list shows, by table position in creation order, with the `read-lag` ghosts
-/// (users deleted too recently to be gone, shown as they were before the delete).
-struct Matched<'a> {
-    positions: Cow<'a, [u32]>,
-    ghosts: Vec<(u32, &'a User)>,
-}
-
-impl<'a> Matched<'a> {
-    fn of(session: &Session, org: &'a Org, view: &View<'_>, filter: Option<&Filter>) -> Self {
-        let only_active = session.compat.list_active_only
-            && filter
-                .as_ref()
-                .is_none_or(|f| !mentions_any(f, &["active"]) && !mentions_any(f, IDENTIFYING));
-        let index = org.indexes();
-        let matched: Cow<'a, [u32]> = match filter {
-            None if only_active => Cow::Borrowed(index.in_state(UserState::Active)),
-            // `list-active-only=false` (rfc): every live user.
-            None => Cow::Owned(lookup::union(
-                index.in_state(UserState::Active),
-                index.in_state(UserState::Inactive),
-            )),
-            Some(f) if only_active => lookup::matching_active(org, f, view),
-            Some(f) => lookup::matching(org, f, view),
-        };
-        let lag = session.unseen(org);
-        let ghosts: Vec<(u32, &'a User)> = lag
-            .deleted
-            .iter()
-            .filter(|g| org.user(&g.id).is_none())
-            .filter(|g| !only_active || g.state == UserState::Active)
-            .filter(|g| {
-                filter.is_none_or(|f| {
-                    filter::matches(f, &mapping::user_to_scim(g, view), ResourceKind::User)
-                })
-            })
-            .filter_map(|g| org.user_position(&g.id).map(|p| (p, *g)))
-            .collect();
-        let positions: Cow<'a, [u32]> = if lag.created.is_empty() && ghosts.is_empty() {
-            matched
-        } else {
-            let hidden: Vec<u32> = lag
-                .created
-                .iter()
-                .filter_map(|id| org.user_position(id))
-                .collect();
-            let mut v: Vec<u32> = matched
-                .iter()
-                .copied()
-                .filter(|p| !hidden.contains(p))
-                .chain(ghosts.iter().map(|(p, _)| *p))
-                .collect();
-            v.sort_unstable();
-            v.dedup();
-            Cow::Owned(v)
-        };
-        Self { positions, ghosts }
-    }
-
-    /// A `read-lag` ghost is the user as it was before its delete, not the stored one.
-    fn ghost(&self, p: u32) -> Option<&'a User> {
-        self.ghosts.iter().find(|(g, _)| *g == p).map(|(_, u)| *u)
-    }
-
-    fn render(
-        &self,
-        org: &'a Org,
-        positions: &[u32],
-        view: &View<'_>,
-        proj: &Projection,
-    ) -> Vec<Value> {
-        positions
-            .iter()
-            .filter_map(|&p| self.ghost(p).or_else(|| org.user_at(p)))
-            .map(|u| proj.apply(mapping::user_to_scim(u, view), ResourceKind::User))
-            .collect()
-    }
-}
-
-/// Whether the filter mentions any of these attribute names (lower-case) anywhere.
-fn mentions_any(f: &Filter, names: &[&str]) -> bool {
-    let hit =
-        |p: &crate::scim::schema::AttrPath| names.contains(&p.name.to_ascii_lowercase().as_str());
-    match f {
-        Filter::Compare { path, .. } | Filter::Present(path) => hit(path),
-        Filter::ValuePath { path, .. } => hit(path),
-        Filter::And(a, b) | Filter::Or(a, b) => mentions_any(a, names) || mentions_any(b, names),
-        Filter::Not(a) => mentions_any(a, names),
-    }
-}
-
-fn not_found(id: &str) -> ApiError {
-    ApiError::not_found(format!("User {id} not found."))
-}
-
 /// `GET /Users/{id}`. A soft-deleted user is 404.
 pub(crate) fn get(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let org = session.org.read();
     let lag = session.unseen(&org);
     let user = org
         .user(id)
-        .filter(|_| !lag.hides_user(id))
-        .ok_or_else(|| not_found(id))?;
+        .filter(|u| !lag.hides_user(id) && !permission::hides(session, u))
+        .ok_or_else(|| user_not_found(id))?;
     if let Some(resp) = not_modified(req, user.version) {
         return Ok(resp);
     }
     let view = session.view(&org);
     let proj = projection(session, req);
     if proj.is_empty() {
-        return Ok(rendered(&org, user, &view, StatusCode::OK));
+        return Ok(rendered(req, &org, user, &view, StatusCode::OK));
     }
     let body = proj.apply(mapping::user_to_scim(user, &view), ResourceKind::User);
     Ok(scim_resource(StatusCode::OK, &body, user.version))
 }
 
-/// `POST /Users`. 409 `uniqueness` when a non-deleted user has the userName. A deleted user's
-/// userName does what `revive-deleted` says ([`Revive`]).
+/// `POST /Users` ([`Org::create_user`]), answered 201 with the user and its `Location`.
 pub(crate) fn create(session: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
     let mut org = session.org.write();
-    let user_name = body
-        .as_object()
-        .and_then(|o| mapping::get_ci(o, "userName"))
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .trim()
-        .to_owned();
-    if org.user_by_name(&user_name).is_some() {
-        return Err(ApiError::uniqueness(
-            "User name already in use by non-deleted user.",
-        ));
-    }
-    let deleted = org.deleted_user_by_name(&user_name).map(|u| u.id.clone());
-    let revived = match session.compat.revive_deleted {
-        Revive::New => None,
-        Revive::Conflict if deleted.is_some() => {
-            return Err(ApiError::uniqueness(
-                "User name belongs to a deleted user (general.conflict); restore that user instead.",
-            ));
-        }
-        Revive::Conflict | Revive::NoRoles | Revive::AsCreated => deleted,
-    };
-    let id = revived.clone().unwrap_or_else(|| org.new_id());
-    let ctx_w = WriteCtx {
-        org: &org,
-        compat: &session.compat,
-        mode: Mode::Create,
-        previous: None,
-    };
-    let mut user = mapping::user_from_scim(body, &id, &ctx_w)?;
-    if let Some(old) = revived.as_ref().and_then(|id| org.user_any(id)) {
-        // Keep what Genesys keeps across deletion (version history); state comes back active.
-        user.version = old.version;
-        user.state = UserState::Active;
-        if session.compat.revive_deleted == Revive::NoRoles {
-            // Only what the body names: not the old roles, not the `employee` default.
-            let named = body
-                .as_object()
-                .and_then(|o| mapping::get_ci(o, "roles"))
-                .is_some_and(|r| r.as_array().is_some_and(|a| !a.is_empty()));
-            if !named {
-                user.role_ids.clear();
-            }
-        }
-    }
-    org.store_user(user, session.now)?;
+    let id = org.create_user(body, &session.compat, session.now, |org, user| {
+        permission::check_user_write(session, org, None, user)
+    })?;
     let stored = Stored::of(session, &org, &id)?;
     drop(org);
-    let mut resp = stored.answer(session, StatusCode::CREATED);
+    let mut resp = stored.answer(session, req, StatusCode::CREATED);
     // The same URL as `meta.location`.
     if let Ok(loc) = HeaderValue::from_str(&format!("{}/Users/{id}", session.scim_base)) {
         resp.headers_mut().insert(header::LOCATION, loc);
@@ -264,82 +83,40 @@ pub(crate) fn create(session: &Session, req: &ApiRequest) -> ApiResult<Response<
     Ok(resp)
 }
 
-/// `PUT /Users/{id}`.
+/// `PUT /Users/{id}` ([`Org::replace_user`]).
 pub(crate) fn replace(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
-    write(session, req, id, |org, previous| {
-        let ctx_w = WriteCtx {
-            org,
-            compat: &session.compat,
-            mode: Mode::Replace,
-            previous: Some(previous),
-        };
-        // `empty-values=ignore`: an empty string keeps what the user has there.
-        if keeps_empty(session, body) {
-            let mut body = body.clone();
-            empty_values::keep_previous(
-                &mut body,
-                &mapping::user_to_scim(previous, &session.view(org)),
-            );
-            return mapping::user_from_scim(&body, id, &ctx_w);
-        }
-        mapping::user_from_scim(body, id, &ctx_w)
+    write(session, req, id, |org| {
+        org.replace_user(id, body, session.scim_write(req), |org, previous, user| {
+            permission::check_user_write(session, org, Some(previous), user)
+        })
     })
 }
 
-/// Whether `empty-values=ignore` has anything to keep in this body.
-fn keeps_empty(session: &Session, body: &Value) -> bool {
-    session.compat.empty_values == EmptyValues::Ignore && empty_values::has_empty_string(body)
-}
-
-/// `PATCH /Users/{id}`: applied to the SCIM view, then mapped back as a whole (a lone
-/// `replace` of a plain string attribute is written in place: `mapping::patch_in_place`).
-/// All or nothing.
+/// `PATCH /Users/{id}` ([`Org::patch_user`]).
 pub(crate) fn patch(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
-    write(session, req, id, |org, previous| {
-        org.limits.check_patch_operations(body)?;
-        let ctx_w = WriteCtx {
-            org,
-            compat: &session.compat,
-            mode: Mode::Patch,
-            previous: Some(previous),
-        };
-        let keep = keeps_empty(session, body);
-        if !keep && let Some(user) = mapping::patch_in_place(body, &ctx_w) {
-            return user;
-        }
-        let view = session.view(org);
-        let mut json = mapping::user_to_scim(previous, &view);
-        patch::apply(&mut json, body, ResourceKind::User, &session.compat)?;
-        // `empty-values=ignore`: an empty string keeps what the user had there.
-        if keep {
-            empty_values::keep_previous(&mut json, &mapping::user_to_scim(previous, &view));
-        }
-        mapping::user_from_scim(&json, id, &ctx_w)
+    write(session, req, id, |org| {
+        org.patch_user(id, body, session.scim_write(req), |org, previous, user| {
+            permission::check_user_write(session, org, Some(previous), user)
+        })
     })
 }
 
-/// Shared by PUT and PATCH: lock, check the version, build the new user, store; render the
-/// answer once the write lock is released.
+/// Shared by PUT and PATCH: the write under the org's write lock, then the answer, rendered
+/// once the lock is released.
 fn write(
     session: &Session,
     req: &ApiRequest,
     id: &str,
-    build: impl FnOnce(&Org, &User) -> ApiResult<User>,
+    store: impl FnOnce(&mut Org) -> ApiResult<()>,
 ) -> ApiResult<Response<Body>> {
     let stored = {
         let mut org = session.org.write();
-        // The stored user is read in place and the new one built from it (one copy, inside
-        // the mapping); `Stored` copies the result once more for the answer, unless the write
-        // changed nothing.
-        let previous = org.user(id).ok_or_else(|| not_found(id))?;
-        check_if_match(req, session, previous.version)?;
-        let user = build(&org, previous)?;
-        org.store_user(user, session.now)?;
+        store(&mut org)?;
         Stored::of(session, &org, id)?
     };
-    Ok(stored.answer(session, StatusCode::OK))
+    Ok(stored.answer(session, req, StatusCode::OK))
 }
 
 /// A user as a write stored it, taken under the write lock with its table position and the
@@ -366,7 +143,7 @@ enum Kept {
 
 impl Stored {
     fn of(session: &Session, org: &Org, id: &str) -> ApiResult<Self> {
-        let user = org.user(id).ok_or_else(|| not_found(id))?;
+        let user = org.user(id).ok_or_else(|| user_not_found(id))?;
         let pos = org.user_position(id).ok_or_else(ApiError::internal)?;
         let generation = org.renders().generation();
         let view = session.view(org);
@@ -385,7 +162,7 @@ impl Stored {
         })
     }
 
-    fn answer(self, session: &Session, status: StatusCode) -> Response<Body> {
+    fn answer(self, session: &Session, req: &ApiRequest, status: StatusCode) -> Response<Body> {
         let body = match self.kept {
             Kept::Rendered(bytes) => bytes,
             Kept::User(user) => {
@@ -394,35 +171,41 @@ impl Stored {
                 mapping::user_bytes_at(self.pos, &user, &view, self.generation)
             }
         };
-        own_keys(scim_bytes(status, body.clone(), self.version), body)
+        own_keys(req, scim_bytes(status, body.clone(), self.version), body)
     }
 }
 
 /// A stored user's document with its ETag, through the org's render cache.
-fn rendered(org: &Org, user: &User, view: &View<'_>, status: StatusCode) -> Response<Body> {
+fn rendered(
+    req: &ApiRequest,
+    org: &Org,
+    user: &User,
+    view: &View<'_>,
+    status: StatusCode,
+) -> Response<Body> {
     let body = match org.user_position(&user.id) {
         Some(pos) => mapping::user_bytes(pos, user, view),
         None => UserDocument { user, view }.to_bytes(),
     };
-    own_keys(scim_bytes(status, body.clone(), user.version), body)
+    own_keys(req, scim_bytes(status, body.clone(), user.version), body)
 }
 
-/// Marks a response whose body is user documents (`http::OwnKeys`), so the journal decides
-/// its redaction from the key list instead of scanning it.
-fn own_keys(mut resp: Response<Body>, body: Bytes) -> Response<Body> {
-    resp.extensions_mut().insert(OwnKeys {
+/// Tells the journal, through the request context, that this answer's body is user documents
+/// (`edge::response::OwnKeys`), so it decides redaction from the key list instead of scanning.
+fn own_keys(req: &ApiRequest, resp: Response<Body>, body: Bytes) -> Response<Body> {
+    // Set once: a handler answers once.
+    let _ = req.document.set(OwnKeys {
         keys: mapping::DOCUMENT_KEYS,
         body,
     });
     resp
 }
 
-/// `DELETE /Users/{id}`: a soft delete. The userName and external ids are freed.
+/// `DELETE /Users/{id}` ([`Org::delete_user`]): a soft delete, answered 204.
 pub(crate) fn delete(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let mut org = session.org.write();
-    let mut user = org.user(id).cloned().ok_or_else(|| not_found(id))?;
-    check_if_match(req, session, user.version)?;
-    user.state = UserState::Deleted;
-    org.put_user(user, session.now)?;
+    org.delete_user(id, session.now, |version| {
+        check_if_match(req, session, version)
+    })?;
     Ok(status_response(StatusCode::NO_CONTENT))
 }

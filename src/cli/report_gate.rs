@@ -10,7 +10,7 @@ use http::{Method, StatusCode};
 use serde_json::Value;
 
 use crate::base::http_client::Client;
-use crate::config::GateFlags;
+use crate::cli::args::GateFlags;
 use crate::control::report::format::Format;
 use crate::control::report::settings::Layer;
 use crate::control::report::severity::Severity;

@@ -12,7 +12,7 @@ use bytes::Bytes;
 use http::{Method, StatusCode};
 
 use crate::base::http_client::{self, BaseUrl};
-use crate::config::{VerifyArgs, VerifyFormat};
+use crate::cli::args::{VerifyArgs, VerifyFormat};
 use crate::control::expect::{self, Verdict};
 
 /// The largest expectation file read (the server's own body limit is usually far lower and

@@ -587,6 +587,24 @@ pub(crate) const LEDGER: &[Behaviour] = &[
         "tests/api/reported.rs::an_expired_pasted_token_gets_401_and_a_renewing_client_carries_on",
     ),
     row(
+        "Permissions",
+        "a SCIM create by a client whose roles grant only `directory:user:view`",
+        "403 `missing.any.permissions` naming the permissions that would do; a client with the right role in the user's division gets through",
+        Documented,
+        "Genesys Python SDK docs, `build/docs/SCIMApi.md` (\"Requires ANY permissions\" per operation)",
+        Some("permissions"),
+        "tests/api/permissions.rs::a_client_that_may_only_view_users_gets_403_on_create_and_one_with_directory_user_all_gets_201",
+    ),
+    row(
+        "Reads across divisions",
+        "`GET /Users` by a client granted one division",
+        "every user (`division-reads=granted`: only those in its divisions)",
+        Documented,
+        "Genesys Python SDK docs, `build/docs/SCIMApi.md` (user reads \"Require NO permissions\")",
+        Some("division-reads"),
+        "tests/api/permissions.rs::division_reads_granted_leaves_out_users_outside_the_clients_divisions",
+    ),
+    row(
         "Correlation ids",
         "any request",
         "`ININ-Correlation-Id` on every response, echoed as `contextId` in platform errors",
@@ -617,7 +635,8 @@ pub(crate) fn table() -> String {
             cell(b.answers),
             b.evidence.label(),
             cell(b.source),
-            b.switch.map_or_else(|| "–".to_owned(), |s| format!("`{s}`")),
+            b.switch
+                .map_or_else(|| "–".to_owned(), |s| format!("`{s}`")),
         ));
     }
     out
@@ -628,8 +647,7 @@ mod tests {
     use super::*;
 
     const DOC: &str = "docs/fidelity.md";
-    const BEGIN: &str =
-        "<!-- ledger:begin (generated from LEDGER in src/compat/ledger.rs: UPDATE_DOCS=1 cargo test --lib ledger) -->\n";
+    const BEGIN: &str = "<!-- ledger:begin (generated from LEDGER in src/compat/ledger.rs: UPDATE_DOCS=1 cargo test --lib ledger) -->\n";
     const END: &str = "<!-- ledger:end -->\n";
 
     fn root() -> std::path::PathBuf {

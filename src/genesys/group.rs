@@ -1,7 +1,6 @@
 //! A Genesys group. Groups come only from fixtures: SCIM can read them and change their
-//! membership, never create or delete them (Genesys' "Genesys Cloud SCIM (Identity Management)
-//! overview"; Genesys help, "Configure Microsoft Entra ID for Genesys Cloud SCIM (Identity
-//! Management)").
+//! membership, never create or delete them (Microsoft's Genesys Cloud provisioning tutorial:
+//! groups must already exist in Genesys under the same name).
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

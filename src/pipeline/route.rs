@@ -95,52 +95,15 @@ impl Route {
 
     /// A stable name for scenarios and the journal, e.g. `users.patch`.
     pub(crate) fn name(&self, method: &Method) -> &'static str {
-        // The verb of a method on a collection (`list`) or on one resource (`get`).
-        let verb = |list: bool| match *method {
-            Method::GET if list => 0,
-            Method::GET => 1,
-            Method::POST => 2,
-            Method::PUT => 3,
-            Method::PATCH => 4,
-            Method::DELETE => 5,
-            _ => 6,
-        };
-        const USERS: [&str; 7] = [
-            "users.list",
-            "users.get",
-            "users.create",
-            "users.replace",
-            "users.patch",
-            "users.delete",
-            "users.other",
-        ];
-        const GROUPS: [&str; 7] = [
-            "groups.list",
-            "groups.get",
-            "groups.create",
-            "groups.replace",
-            "groups.patch",
-            "groups.delete",
-            "groups.other",
-        ];
-        const EXTERNAL_IDS: [&str; 7] = [
-            "externalid.list",
-            "externalid.get",
-            "externalid.create",
-            "externalid.replace",
-            "externalid.patch",
-            "externalid.delete",
-            "externalid.other",
-        ];
         match self {
             Self::Health => "admin.health",
             Self::Admin(_) => "admin",
             Self::Token => "oauth.token",
             Self::Scim(_, r) => match r {
-                ScimRoute::Users => USERS[verb(true)],
-                ScimRoute::User(_) => USERS[verb(false)],
-                ScimRoute::Groups => GROUPS[verb(true)],
-                ScimRoute::Group(_) => GROUPS[verb(false)],
+                ScimRoute::Users => Family::Users.name(Verb::on_collection(method)),
+                ScimRoute::User(_) => Family::Users.name(Verb::on_resource(method)),
+                ScimRoute::Groups => Family::Groups.name(Verb::on_collection(method)),
+                ScimRoute::Group(_) => Family::Groups.name(Verb::on_resource(method)),
                 ScimRoute::ServiceProviderConfig => "serviceproviderconfig.get",
                 ScimRoute::ResourceTypes | ScimRoute::ResourceType(_) => "resourcetypes.get",
                 ScimRoute::Schemas | ScimRoute::Schema(_) => "schemas.get",
@@ -153,7 +116,9 @@ impl Route {
                 PlatformRoute::UserSearch => "platform.users.search",
                 PlatformRoute::OrganizationMe => "platform.organizations.me",
                 PlatformRoute::ExternalIdLookup(_) => "externalid.lookup",
-                PlatformRoute::UserExternalIds(..) => EXTERNAL_IDS[verb(false)],
+                PlatformRoute::UserExternalIds(..) => {
+                    Family::ExternalIds.name(Verb::on_resource(method))
+                }
                 PlatformRoute::Divisions => "platform.divisions.list",
                 PlatformRoute::Roles => "platform.roles.list",
                 PlatformRoute::Skills => "platform.skills.list",
@@ -168,6 +133,77 @@ impl Route {
     /// not part of what the client under test did.
     pub(crate) fn is_control_plane(&self) -> bool {
         matches!(self, Self::Health | Self::Admin(_))
+    }
+}
+
+/// The resources whose route names follow the verb of the method (`users.patch`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Family {
+    Users,
+    Groups,
+    ExternalIds,
+}
+
+/// What a method does to a collection or to one resource, as route names say it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verb {
+    List,
+    Get,
+    Create,
+    Replace,
+    Patch,
+    Delete,
+    Other,
+}
+
+impl Verb {
+    /// The verb of `method` on a collection: GET lists.
+    fn on_collection(method: &Method) -> Self {
+        if *method == Method::GET {
+            Self::List
+        } else {
+            Self::on_resource(method)
+        }
+    }
+
+    /// The verb of `method` on one resource.
+    fn on_resource(method: &Method) -> Self {
+        match *method {
+            Method::GET => Self::Get,
+            Method::POST => Self::Create,
+            Method::PUT => Self::Replace,
+            Method::PATCH => Self::Patch,
+            Method::DELETE => Self::Delete,
+            _ => Self::Other,
+        }
+    }
+}
+
+impl Family {
+    fn name(self, verb: Verb) -> &'static str {
+        match (self, verb) {
+            (Self::Users, Verb::List) => "users.list",
+            (Self::Users, Verb::Get) => "users.get",
+            (Self::Users, Verb::Create) => "users.create",
+            (Self::Users, Verb::Replace) => "users.replace",
+            (Self::Users, Verb::Patch) => "users.patch",
+            (Self::Users, Verb::Delete) => "users.delete",
+            (Self::Users, Verb::Other) => "users.other",
+            (Self::Groups, Verb::List) => "groups.list",
+            (Self::Groups, Verb::Get) => "groups.get",
+            (Self::Groups, Verb::Create) => "groups.create",
+            (Self::Groups, Verb::Replace) => "groups.replace",
+            (Self::Groups, Verb::Patch) => "groups.patch",
+            (Self::Groups, Verb::Delete) => "groups.delete",
+            (Self::Groups, Verb::Other) => "groups.other",
+            (Self::ExternalIds, Verb::List) => "externalid.list",
+            (Self::ExternalIds, Verb::Get) => "externalid.get",
+            (Self::ExternalIds, Verb::Create) => "externalid.create",
+            (Self::ExternalIds, Verb::Replace) => "externalid.replace",
+            (Self::ExternalIds, Verb::Patch) => "externalid.patch",
+            (Self::ExternalIds, Verb::Delete) => "externalid.delete",
+            (Self::ExternalIds, Verb::Other) => "externalid.other",
+        }
     }
 }
 

@@ -18,8 +18,9 @@ use crate::genesys::group::Group;
 use crate::genesys::limits::{LimitFlags, Limits};
 use crate::genesys::mapping::{self, Mode, WriteCtx};
 use crate::genesys::org::Org;
+use crate::genesys::permission::{MAX_PERMISSIONS_PER_ROLE, MAX_ROLE_DIVISIONS, RoleDivision};
 use crate::genesys::user::{User, UserState};
-use crate::store::Store;
+use crate::store::{OAuthClient, Store};
 
 /// OAuth clients one org may have: each holds its own token bound
 /// ([`crate::store::tokens::MAX_TOKENS_PER_CLIENT`]), so the client table stays small. Chosen;
@@ -90,11 +91,42 @@ pub(crate) fn load<U: UserRecord + Sync>(
                         format!("duplicate OAuth client id {:?}", c.id),
                     ));
                 }
-                store.insert_client(c.to_client(&fixture.id));
+                if let Some(pairs) = &c.role_divisions {
+                    let place = format!("orgs[{i}].oauthClients[{j}] (id {:?})", c.id);
+                    let org = store.org(&fixture.id).ok_or_else(|| {
+                        err(file, place.clone(), None, "the org vanished while loading")
+                    })?;
+                    role_divisions_problem(&org.read(), pairs).map_or(Ok(()), |(field, why)| {
+                        Err(err(file, place, Some(&field), why))
+                    })?;
+                }
+                store.insert_client(OAuthClient::from((fixture.id.as_str(), c)));
             }
         }
     }
     Ok(())
+}
+
+/// Why a client's `roleDivisions` cannot be held in `org`: too many pairs, or a pair naming a
+/// role or division the org lacks. The field is `roleDivisions` or `roleDivisions[k].role` /
+/// `.division`. Fixtures and the admin API's grant routes both ask this.
+pub(crate) fn role_divisions_problem(
+    org: &Org,
+    pairs: &[RoleDivision],
+) -> Option<(String, String)> {
+    if pairs.len() > MAX_ROLE_DIVISIONS {
+        return Some((
+            "roleDivisions".to_owned(),
+            format!(
+                "at most {MAX_ROLE_DIVISIONS} pairs per OAuth client, got {}",
+                pairs.len()
+            ),
+        ));
+    }
+    pairs.iter().enumerate().find_map(|(k, p)| {
+        org.role_division_problem(p)
+            .map(|(field, why)| (format!("roleDivisions[{k}].{field}"), why))
+    })
 }
 
 /// Builds one org from its fixture.
@@ -170,6 +202,19 @@ pub(crate) fn build_org<U: UserRecord + Sync>(
                     format!("duplicate name {name:?}"),
                 ));
             }
+        }
+    }
+    for (j, r) in f.roles.iter().enumerate() {
+        if r.permissions.len() > MAX_PERMISSIONS_PER_ROLE {
+            return Err(err(
+                file,
+                at("roles", j, &r.id),
+                Some("permissions"),
+                format!(
+                    "at most {MAX_PERMISSIONS_PER_ROLE} permissions per role, got {}",
+                    r.permissions.len()
+                ),
+            ));
         }
     }
     if org.divisions.is_empty() {
@@ -268,7 +313,7 @@ pub(crate) fn build_org<U: UserRecord + Sync>(
                 other => other,
             };
             org.store_user(user, now).map_err(|e| {
-                // put_user fails only on uniqueness: of the userName, or of an external id.
+                // store_user fails only on uniqueness: of the userName, or of an external id.
                 let f = if e.scim_type == Some("uniqueness") {
                     "userName"
                 } else {
@@ -320,19 +365,7 @@ pub(crate) fn build_org<U: UserRecord + Sync>(
                 ));
             }
         }
-        let group = Group {
-            id: g.id.clone(),
-            name: g.name.clone(),
-            description: g.description.clone(),
-            kind: g.kind,
-            visibility: g.visibility,
-            external_id: g.external_id.clone(),
-            members: g.members.clone(),
-            version: 0,
-            date_modified: now,
-            date_created: now,
-        };
-        org.put_group(group, now)
+        org.store_group(Group::from(g), now)
             .map_err(|e| err(file, place, Some("members"), e.detail))?;
     }
     org.settle_fixture_versions();

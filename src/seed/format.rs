@@ -8,7 +8,7 @@ use crate::base::secret::Secret;
 use crate::genesys::group::{GroupType, Visibility};
 use crate::genesys::limits::LimitSettings;
 use crate::genesys::org::{Division, Named};
-use crate::store::OAuthClient;
+use crate::genesys::permission::{Role, RoleDivision};
 
 /// The fixture format version this build reads.
 pub(crate) const FORMAT_VERSION: u32 = 1;
@@ -51,8 +51,9 @@ pub(crate) struct OrgFixture<U = Value> {
     pub default_country_code: Option<String>,
     #[serde(default)]
     pub divisions: Vec<Division>,
+    /// Roles, each with the permissions it grants an OAuth client that holds it.
     #[serde(default)]
-    pub roles: Vec<Named>,
+    pub roles: Vec<Role>,
     #[serde(default)]
     pub skills: Vec<Named>,
     #[serde(default)]
@@ -144,6 +145,11 @@ pub(crate) struct ClientFixture {
     /// absent: `--token-rate-limit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_rate_limit_per_minute: Option<u32>,
+    /// The client's grants: roles (by name) in divisions (by name, or `*`). Absent (or
+    /// `null`): the client may do everything, as before permissions were modelled; a list,
+    /// even an empty one: only what its roles grant (see `docs/permissions.md`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_divisions: Option<Vec<RoleDivision>>,
 }
 
 /// The longest token lifetime of any OAuth client: 48 hours (Genesys' OAuth client settings).
@@ -163,34 +169,6 @@ impl ClientFixture {
             MAX_SCIM_TTL_SECS
         } else {
             MAX_TTL_SECS
-        }
-    }
-
-    /// The client as the store keeps it, bound to `org_id`.
-    pub(crate) fn to_client(&self, org_id: &str) -> OAuthClient {
-        OAuthClient {
-            id: self.id.clone(),
-            secret: self.secret.clone(),
-            org_id: org_id.to_owned(),
-            name: self.name.clone(),
-            token_ttl_secs: self.token_ttl_secs,
-            scim: self.scim,
-            rate_limit_per_minute: self.rate_limit_per_minute,
-            token_rate_limit_per_minute: self.token_rate_limit_per_minute,
-        }
-    }
-}
-
-impl From<OAuthClient> for ClientFixture {
-    fn from(c: OAuthClient) -> Self {
-        Self {
-            id: c.id,
-            secret: c.secret,
-            name: c.name,
-            token_ttl_secs: c.token_ttl_secs,
-            scim: c.scim,
-            rate_limit_per_minute: c.rate_limit_per_minute,
-            token_rate_limit_per_minute: c.token_rate_limit_per_minute,
         }
     }
 }
@@ -234,6 +212,7 @@ mod debug_tests {
                 scim: false,
                 rate_limit_per_minute: None,
                 token_rate_limit_per_minute: None,
+                role_divisions: None,
             }
         );
         crate::base::secret::assert_hidden(&shown, "s3cret-client", "c1");

@@ -135,7 +135,7 @@ fn level_role(level: u32, n: usize) -> &'static str {
     match level {
         0 => "Admin",
         1..=3 => "Supervisor",
-        _ if n % 25 == 0 => "Quality Evaluator",
+        _ if n.is_multiple_of(25) => "Quality Evaluator",
         _ if n % 40 == 1 => "Workforce Planner",
         _ => "Agent",
     }
@@ -241,6 +241,22 @@ pub(crate) fn to_string(spec: &Spec) -> String {
     String::from_utf8(buf).expect("serde_json writes UTF-8")
 }
 
+/// A generated org of `users` users and `groups` groups, built as start-up builds a fixture
+/// (unit tests over every shape of user the generator writes).
+#[cfg(test)]
+pub(crate) fn org(users: usize, groups: usize, seed: u64) -> crate::genesys::org::Org {
+    let spec = Spec {
+        org: "g".into(),
+        users,
+        groups,
+        seed,
+    };
+    let doc =
+        crate::seed::read::parse("g.json", &to_string(&spec)).expect("generated fixtures parse");
+    crate::seed::build::build_org("g.json", 0, &doc.orgs[0], Some(1), chrono::Utc::now())
+        .expect("generated fixtures load")
+}
+
 fn user(rng: &Seeded, n: usize, id: &str, state: &str, level: u32, manager: Option<&str>) -> Value {
     let first = FIRST[rng.below(FIRST.len())];
     let last = LAST[rng.below(LAST.len())];
@@ -268,7 +284,7 @@ fn user(rng: &Seeded, n: usize, id: &str, state: &str, level: u32, manager: Opti
     if rng.below(5) == 0 {
         others.push(("okta", format!("00u{n:017}")));
     }
-    if n % 9 == 0 {
+    if n.is_multiple_of(9) {
         others.push(("microsoftteams", format!("teams-{n:08}")));
     }
     // Every phone type appears: user n's first phone is type n mod 11; a third get a mobile

@@ -1,7 +1,7 @@
 //! A fixture user written the way a Genesys admin sees it (`{"id": ..., "genesys": {...}}`).
 //!
 //! The record is translated into the equivalent SCIM body and written through the same
-//! mapping and `Org::put_user` as a SCIM-form user, so both forms obey exactly the same rules;
+//! mapping and `Org::store_user` as a SCIM-form user, so both forms obey exactly the same rules;
 //! error fields are translated back to the Genesys names so a fixture author sees their own
 //! field.
 

@@ -1,7 +1,5 @@
 //! OAuth client credentials and bearer-token checks.
 
-use genesys_scim_mock::Config;
-
 use crate::helpers::*;
 use serde_json::Value;
 
@@ -149,13 +147,9 @@ async fn missing_unknown_and_expired_tokens_get_the_three_genesys_401s() {
 /// error that does not tell which client ids exist.
 #[tokio::test]
 async fn auth_errors_uniform_answers_one_code_and_one_token_error() {
-    let app = spawn_with(Config {
-        compat: genesys_scim_mock::compat::Compat {
-            auth_errors: genesys_scim_mock::compat::AuthErrors::Uniform,
-            ..Default::default()
-        },
-        ..test_config()
-    })
+    let app = spawn_with(with(test_config(), |c| {
+        c.compat.auth_errors = genesys_scim_mock::compat::AuthErrors::Uniform;
+    }))
     .await;
     let url = app.url(&format!("{SCIM}/Users"));
     let (s, b) = status_json(app.client.get(&url).send().await.unwrap()).await;
@@ -249,10 +243,9 @@ async fn org_with_token_limits(app: &TestApp) {
 #[tokio::test]
 async fn the_token_endpoint_refuses_a_client_past_its_token_rate_with_the_400_the_provider_retries()
 {
-    let app = spawn_with(Config {
-        clock: "frozen:2026-03-01T09:00:00Z".into(),
-        ..test_config()
-    })
+    let app = spawn_with(with(test_config(), |c| {
+        c.clock = "frozen:2026-03-01T09:00:00Z".into();
+    }))
     .await;
     org_with_token_limits(&app).await;
     for _ in 0..2 {
@@ -294,10 +287,9 @@ async fn the_token_endpoint_refuses_a_client_past_its_token_rate_with_the_400_th
 
 #[tokio::test]
 async fn the_token_rate_defaults_to_300_per_client_takes_a_flag_and_rate_limit_off_lifts_it() {
-    let app = spawn_with(Config {
-        clock: "frozen:2026-03-01T09:00:00Z".into(),
-        ..test_config()
-    })
+    let app = spawn_with(with(test_config(), |c| {
+        c.clock = "frozen:2026-03-01T09:00:00Z".into();
+    }))
     .await;
     // The helper already fetched one token for the default client.
     for i in 1..300 {
@@ -307,18 +299,16 @@ async fn the_token_rate_defaults_to_300_per_client_takes_a_flag_and_rate_limit_o
     let (s, _, body) = token_request(&app, CLIENT_ID, CLIENT_SECRET).await;
     assert_eq!((s, body["error"].as_str()), (400, Some("invalid_request")));
 
-    let app = spawn_with(Config {
-        token_rate_limit_per_minute: Some(1),
-        ..test_config()
-    })
+    let app = spawn_with(with(test_config(), |c| {
+        c.token_rate_limit_per_minute = Some(1)
+    }))
     .await;
     assert_eq!(token_request(&app, CLIENT_ID, CLIENT_SECRET).await.0, 400);
 
-    let app = spawn_with(Config {
-        token_rate_limit_per_minute: Some(1),
-        rate_limit_per_minute: None,
-        ..test_config()
-    })
+    let app = spawn_with(with(test_config(), |c| {
+        c.token_rate_limit_per_minute = Some(1);
+        c.rate_limit_per_minute = None;
+    }))
     .await;
     for _ in 0..5 {
         assert_eq!(token_request(&app, CLIENT_ID, CLIENT_SECRET).await.0, 200);

@@ -86,10 +86,9 @@ async fn token_answer(app: &TestApp, id: &str, secret: &str) -> (u16, Value) {
 /// which client ids exist. Genesys' own answers differ (`auth-errors=genesys`, the default).
 #[tokio::test]
 async fn unknown_clients_and_wrong_secrets_get_the_same_answer_when_uniform() {
-    let app = spawn_with(genesys_scim_mock::Config {
-        compat: genesys_scim_mock::compat::Compat::preset(Profile::Rfc),
-        ..test_config()
-    })
+    let app = spawn_with(with(test_config(), |c| {
+        c.compat = genesys_scim_mock::compat::Compat::preset(Profile::Rfc);
+    }))
     .await;
     let unknown = token_answer(&app, "no-such-client", CLIENT_SECRET).await;
     let wrong = token_answer(&app, CLIENT_ID, "not-the-secret").await;

@@ -558,13 +558,9 @@ async fn empty_values_leave_existing_data_by_default_and_remove_clears() {
 
 #[tokio::test]
 async fn empty_values_clear_when_switched() {
-    let app = spawn_with(genesys_scim_mock::Config {
-        compat: genesys_scim_mock::compat::Compat {
-            empty_values: genesys_scim_mock::compat::EmptyValues::Clear,
-            ..Default::default()
-        },
-        ..test_config()
-    })
+    let app = spawn_with(with(test_config(), |c| {
+        c.compat.empty_values = genesys_scim_mock::compat::EmptyValues::Clear;
+    }))
     .await;
     let (s, u) = patch(
         &app,

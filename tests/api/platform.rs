@@ -482,13 +482,9 @@ async fn a_deleted_user_is_restored_by_a_patch_of_state_with_its_version() {
 #[tokio::test]
 async fn a_restore_whose_email_is_taken_conflicts() {
     // A SCIM create with the deleted user's userName makes a new user (not a revival).
-    let app = spawn_with(genesys_scim_mock::Config {
-        compat: genesys_scim_mock::compat::Compat {
-            revive_deleted: genesys_scim_mock::compat::Revive::New,
-            ..Default::default()
-        },
-        ..test_config()
-    })
+    let app = spawn_with(with(test_config(), |c| {
+        c.compat.revive_deleted = genesys_scim_mock::compat::Revive::New;
+    }))
     .await;
     app.delete_user(JAMES).await;
     app.create_user(

@@ -23,10 +23,9 @@ fn load(name: &str, file: &str) -> Value {
 }
 
 fn with_scenario(name: &str) -> Config {
-    Config {
-        scenarios: vec![dir(name).join("scenario.json")],
-        ..test_config()
-    }
+    with(test_config(), |config| {
+        config.scenarios = vec![dir(name).join("scenario.json")]
+    })
 }
 
 async fn frozen_clock(app: &TestApp, body: &str) {
@@ -124,11 +123,10 @@ async fn version_errors_on_delete_leave_the_user_and_a_retrying_client_deletes_i
 
 #[tokio::test]
 async fn an_expired_pasted_token_gets_401_and_a_renewing_client_carries_on() {
-    let app = spawn_with(Config {
-        fixtures: Some(dir("token-expiry").join("fixture.json")),
-        clock: "frozen:2026-03-01T09:00:00Z".to_owned(),
-        ..test_config()
-    })
+    let app = spawn_with(with(test_config(), |config| {
+        config.fixtures = Some(dir("token-expiry").join("fixture.json"));
+        config.clock = "frozen:2026-03-01T09:00:00Z".to_owned();
+    }))
     .await;
     let pasted = app
         .token_for("entra-client-id", "entra-client-secret")
@@ -240,10 +238,10 @@ async fn both_entra_dialects_change_users_and_groups_the_same_way() {
 #[tokio::test]
 async fn the_rfc_profile_refuses_the_string_booleans_of_the_old_dialect() {
     // Maria has a work email, so the filtered replace finds its target under rfc too.
-    let app = spawn_with(Config {
-        compat: genesys_scim_mock::compat::Compat::preset(genesys_scim_mock::compat::Profile::Rfc),
-        ..test_config()
-    })
+    let app = spawn_with(with(test_config(), |config| {
+        config.compat =
+            genesys_scim_mock::compat::Compat::preset(genesys_scim_mock::compat::Profile::Rfc)
+    }))
     .await;
     let (s, body) = patch_file(
         &app,
@@ -307,11 +305,10 @@ async fn read_lag_in_reads_hides_new_users_and_keeps_deleted_ones() {
 
 #[tokio::test]
 async fn read_lag_in_clock_time_ends_when_the_clock_passes_it() {
-    let app = spawn_with(Config {
-        scenarios: vec![dir("eventual-consistency").join("scenario-clock.json")],
-        clock: "frozen:2026-03-01T09:00:00Z".to_owned(),
-        ..test_config()
-    })
+    let app = spawn_with(with(test_config(), |config| {
+        config.scenarios = vec![dir("eventual-consistency").join("scenario-clock.json")];
+        config.clock = "frozen:2026-03-01T09:00:00Z".to_owned();
+    }))
     .await;
     let user = app
         .create_user(&json!({"userName": "tick@example.com", "displayName": "Tick"}))
@@ -341,11 +338,10 @@ async fn read_lag_in_clock_time_ends_when_the_clock_passes_it() {
 /// A server whose every read lags 30 s of a frozen clock behind the writes, as the shipped
 /// `scenario-clock.json` sets it.
 async fn lagging_app() -> TestApp {
-    spawn_with(Config {
-        scenarios: vec![dir("eventual-consistency").join("scenario-clock.json")],
-        clock: "frozen:2026-03-01T09:00:00Z".to_owned(),
-        ..test_config()
-    })
+    spawn_with(with(test_config(), |c| {
+        c.scenarios = vec![dir("eventual-consistency").join("scenario-clock.json")];
+        c.clock = "frozen:2026-03-01T09:00:00Z".to_owned();
+    }))
     .await
 }
 
@@ -651,11 +647,10 @@ fn the_layered_rate_limits_fixture_models_only_client_credentials_limits() {
 #[tokio::test]
 async fn a_shared_route_limit_refuses_a_fresh_token_after_three_requests_and_again_after_retry_after()
  {
-    let app = spawn_with(Config {
-        fixtures: Some(dir("layered-rate-limits").join("fixture.json")),
-        clock: "frozen:2026-03-27T10:00:00Z".to_owned(),
-        ..test_config()
-    })
+    let app = spawn_with(with(test_config(), |config| {
+        config.fixtures = Some(dir("layered-rate-limits").join("fixture.json"));
+        config.clock = "frozen:2026-03-27T10:00:00Z".to_owned();
+    }))
     .await;
     let sync = app.token_for("sync-client-id", "sync-client-secret").await;
     let other = app
@@ -722,11 +717,11 @@ async fn a_shared_route_limit_refuses_a_fresh_token_after_three_requests_and_aga
 
 #[tokio::test]
 async fn layers_from_flags_apply_to_every_org_and_the_default_stays_300_per_token() {
-    let config = Config {
-        clock: "frozen:2026-03-27T10:00:00Z".to_owned(),
-        rate_layers: vec![genesys_scim_mock::RateLayer::parse("shared.org.budget=org:5").unwrap()],
-        ..test_config()
-    };
+    let config = with(test_config(), |config| {
+        config.clock = "frozen:2026-03-27T10:00:00Z".to_owned();
+        config.rate_layers =
+            vec![genesys_scim_mock::RateLayer::parse("shared.org.budget=org:5").unwrap()];
+    });
     let app = spawn_with(config).await;
     let second = app.token_for(CLIENT_ID, CLIENT_SECRET).await;
     let statuses = |token: String, n: usize| {
@@ -751,10 +746,126 @@ async fn layers_from_flags_apply_to_every_org_and_the_default_stays_300_per_toke
     assert_eq!(statuses(second, 3).await, [200, 200, 429]);
 
     // Without layers the documented default holds: 300 per token per minute.
-    let plain = Config {
-        clock: "frozen:2026-03-27T10:00:00Z".to_owned(),
-        ..test_config()
-    };
+    let plain = with(test_config(), |config| {
+        config.clock = "frozen:2026-03-27T10:00:00Z".to_owned()
+    });
     assert_eq!(plain.rate_limit_per_minute, Some(300));
     assert!(plain.rate_layers.is_empty());
+}
+
+// --- scim-client-without-role ------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_scim_client_without_the_right_role_gets_403_until_an_admin_grants_it() {
+    let app = spawn_with(with(test_config(), |config| {
+        config.fixtures = Some(dir("scim-client-without-role").join("fixture.json"));
+    }))
+    .await;
+    let call = |token: String, method: reqwest::Method, path: String, body: Option<Value>| {
+        let app = &app;
+        async move {
+            let mut b = app
+                .client
+                .request(method, app.url(&path))
+                .bearer_auth(token);
+            if let Some(body) = body {
+                b = b
+                    .header("content-type", "application/scim+json")
+                    .body(body.to_string());
+            }
+            status_json(b.send().await.unwrap()).await
+        }
+    };
+    let users = format!("{SCIM}/Users");
+    let hire = |n: &str| json!({"userName": format!("{n}@example.org"), "displayName": n});
+    let sentence = |list: &str| {
+        format!(
+            "Unable to perform the requested action. You must have at least one of the \
+             following permissions assigned: [{list}]"
+        )
+    };
+
+    // The viewer role: reads work, the create and the group lookup do not.
+    let entra = app
+        .token_for("entra-client-id", "entra-client-secret")
+        .await;
+    let (s, list) = call(entra.clone(), reqwest::Method::GET, users.clone(), None).await;
+    assert_eq!((s, list["totalResults"].as_u64()), (200, Some(2)));
+    let (s, body) = call(
+        entra.clone(),
+        reqwest::Method::POST,
+        users.clone(),
+        Some(hire("new.hire")),
+    )
+    .await;
+    assert_scim_error(s, &body, 403, None);
+    assert_eq!(body["detail"], sentence("directory:user:add"));
+    let (s, body) = call(
+        entra.clone(),
+        reqwest::Method::GET,
+        format!("{SCIM}/Groups?filter=displayName%20eq%20%22Sales%22"),
+        None,
+    )
+    .await;
+    assert_scim_error(s, &body, 403, None);
+    assert_eq!(body["detail"], sentence("directory:group:edit"));
+
+    // The admin gives the client the provisioning role: the same token works at once.
+    let resp = app
+        .admin(
+            reqwest::Method::PUT,
+            "/__admin/orgs/scim-client-without-role/clients/entra-client-id/roleDivisions",
+        )
+        .json(&json!({"roleDivisions": [{"role": "SCIM provisioning", "division": "*"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let (s, body) = call(
+        entra,
+        reqwest::Method::POST,
+        users.clone(),
+        Some(hire("new.hire")),
+    )
+    .await;
+    assert_eq!(s, 201, "{body}");
+
+    // The role granted in EMEA only: EMEA users yes, Home users no.
+    let emea = app.token_for("emea-client-id", "emea-client-secret").await;
+    let mut in_emea = hire("emea.hire");
+    in_emea[ENT] = json!({"division": "EMEA"});
+    let (s, body) = call(
+        emea.clone(),
+        reqwest::Method::POST,
+        users.clone(),
+        Some(in_emea),
+    )
+    .await;
+    assert_eq!(s, 201, "{body}");
+    let (s, body) = call(
+        emea.clone(),
+        reqwest::Method::POST,
+        users.clone(),
+        Some(hire("home.hire")),
+    )
+    .await;
+    assert_scim_error(s, &body, 403, None);
+    assert!(
+        body["detail"].as_str().unwrap().contains("\"Home\""),
+        "{body}"
+    );
+    let ines = format!("{users}/5d0c1a2b-0001-4000-8000-000000000001");
+    let title = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": [{"op": "replace", "path": "title", "value": "Lead"}]});
+    let (s, _) = call(
+        emea.clone(),
+        reqwest::Method::PATCH,
+        ines,
+        Some(title.clone()),
+    )
+    .await;
+    assert_eq!(s, 403);
+    let emil = format!("{users}/5d0c1a2b-0002-4000-8000-000000000002");
+    let (s, body) = call(emea, reqwest::Method::PATCH, emil, Some(title)).await;
+    assert_eq!(s, 200, "{body}");
 }

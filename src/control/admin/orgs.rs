@@ -251,18 +251,7 @@ fn export_fixture(state: &AppState, id: &str) -> ApiResult<OrgFixture> {
             v
         })
         .collect();
-    let groups = org
-        .groups()
-        .map(|g| GroupFixture {
-            id: g.id.clone(),
-            name: g.name.clone(),
-            description: g.description.clone(),
-            kind: g.kind,
-            visibility: g.visibility,
-            external_id: g.external_id.clone(),
-            members: g.members.clone(),
-        })
-        .collect();
+    let groups = org.groups().map(GroupFixture::from).collect();
     let compat = (!org.compat.is_empty()).then(|| org.compat.to_map());
     Ok(OrgFixture {
         id: org.id.clone(),

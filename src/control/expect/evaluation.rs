@@ -360,7 +360,7 @@ mod tests {
             let mut org = h.write();
             let mut u = org.user(JAMES).unwrap().clone();
             u.state = crate::genesys::user::UserState::Deleted;
-            org.put_user(u, chrono::Utc::now()).unwrap();
+            org.store_user(u, chrono::Utc::now()).unwrap();
         }
         let v = run(
             &s,
@@ -393,7 +393,7 @@ mod tests {
                 u.id = format!("extra-{i}");
                 u.email = format!("extra{i}@example.com");
                 u.external_ids.clear();
-                org.put_user(u, chrono::Utc::now()).unwrap();
+                org.store_user(u, chrono::Utc::now()).unwrap();
             }
         }
         let v = run(&s, json!({"id": "default", "exactUsers": true}));

@@ -40,8 +40,9 @@ pub(crate) struct Entry {
     pub route: &'static str,
     pub org: Option<String>,
     pub client: Option<String>,
-    /// A non-secret fingerprint of the bearer token sent (see [`super::token_fingerprint`]), so the
-    /// client report can tell one token from another without the journal holding any.
+    /// A non-secret fingerprint of the bearer token sent
+    /// ([`token_fingerprint`](super::redaction::token_fingerprint)), so the client report can
+    /// tell one token from another without the journal holding any.
     pub token: Option<String>,
     /// The `Retry-After` header of the response, as sent (429s and scripted answers).
     pub retry_after: Option<String>,
@@ -50,6 +51,10 @@ pub(crate) struct Entry {
     pub rule: Option<String>,
     /// The fault injected below the status line, if any (`reset`, `truncate`, ...).
     pub fault: Option<&'static str>,
+    /// For a 403 `missing.any.permissions`: the permissions of which any one would have let
+    /// the request through (left out of the JSON when empty).
+    #[serde(skip_serializing_if = "<[&str]>::is_empty")]
+    pub missing_permissions: &'static [&'static str],
     pub duration_ms: f64,
 }
 

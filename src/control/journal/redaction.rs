@@ -1,5 +1,5 @@
 //! What the journal never stores in clear: credentials in headers, form fields, query
-//! parameters and JSON bodies.
+//! parameters and JSON bodies, and the bearer token itself ([`token_fingerprint`]).
 //!
 //! One list of names (`--journal-redact`, [`DEFAULT_NAMES`] unless set) is matched, without
 //! regard to case, against header names, `application/x-www-form-urlencoded` field names (form
@@ -12,6 +12,25 @@
 //! still scanned, so a secret cannot leak through a syntax error.
 
 use std::borrow::Cow;
+
+/// A short, stable-within-a-run fingerprint of a bearer token (`tok-` and 12 hex digits of a
+/// 64-bit hash). It tells tokens apart in the journal and in reports without revealing them:
+/// the token cannot be recovered from it.
+pub(crate) fn token_fingerprint(token: &str) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    token.hash(&mut h);
+    // Written digit by digit: `format!` cost more than the hash (every request has a token).
+    let bits = h.finish();
+    let mut out = String::with_capacity(16);
+    out.push_str("tok-");
+    for shift in (0..48).step_by(4).rev() {
+        out.push(char::from(
+            b"0123456789abcdef"[(bits >> shift) as usize & 0xf],
+        ));
+    }
+    out
+}
 
 /// What a redacted value is replaced with.
 pub(crate) const REDACTED: &str = "<redacted>";
@@ -391,5 +410,18 @@ mod tests {
                 proptest::prop_assert_eq!(&out[k], &expect);
             }
         }
+    }
+
+    #[test]
+    fn fingerprints_tell_tokens_apart_without_showing_them() {
+        let a = token_fingerprint("secret-token-a");
+        assert_eq!(a, token_fingerprint("secret-token-a"));
+        assert_ne!(a, token_fingerprint("secret-token-b"));
+        assert!(a.starts_with("tok-") && a.len() == 16 && !a.contains("secret"));
+        // The digits are the hash's low 48 bits, as `{:012x}` writes them.
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        "secret-token-a".hash(&mut h);
+        assert_eq!(a, format!("tok-{:012x}", h.finish() & 0xffff_ffff_ffff));
     }
 }
