@@ -201,14 +201,7 @@ struct AuthErrorResponse {
 
 /// `POST /oauth/token` with HTTP Basic: the status, the `Retry-After` header and the body.
 async fn token_request(app: &TestApp, id: &str, secret: &str) -> (u16, Option<String>, Value) {
-    let resp = app
-        .client
-        .post(app.url("/oauth/token"))
-        .basic_auth(id, Some(secret))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .unwrap();
+    let resp = app.token_response(id, secret).await;
     let retry = resp
         .headers()
         .get("retry-after")
@@ -273,14 +266,7 @@ async fn the_token_endpoint_refuses_a_client_past_its_token_rate_with_the_400_th
     // A wrong secret is refused as such, not counted and not throttled.
     assert_eq!(token_request(&app, "fast", "wrong").await.0, 401);
     // Tokens already issued keep working; the window ends after a minute.
-    assert_eq!(
-        app.get(&format!("{SCIM}/Users"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    assert_eq!(app.get_status(&format!("{SCIM}/Users")).await, 200);
     app.advance_clock(chrono::Duration::seconds(60)).await;
     assert_eq!(token_request(&app, "fast", "fast-secret").await.0, 200);
 }

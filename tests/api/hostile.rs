@@ -71,15 +71,7 @@ async fn flat_chains_and_deep_nesting_in_list_filters_are_invalid_filter() {
 }
 
 async fn token_answer(app: &TestApp, id: &str, secret: &str) -> (u16, Value) {
-    let resp = app
-        .client
-        .post(app.url("/oauth/token"))
-        .basic_auth(id, Some(secret))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .expect("token answer");
-    status_json(resp).await
+    status_json(app.token_response(id, secret).await).await
 }
 
 /// Under `auth-errors=uniform` (the rfc profile's value) the token endpoint does not tell

@@ -685,23 +685,9 @@ async fn scim_clients_may_issue_tokens_for_450_days_and_others_for_48_hours() {
     app.token = body["access_token"].as_str().unwrap().to_owned();
     app.advance_clock(chrono::Duration::seconds(38_880_000 - 1))
         .await;
-    assert_eq!(
-        app.get(&format!("{SCIM}/Users"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    assert_eq!(app.get_status(&format!("{SCIM}/Users")).await, 200);
     app.advance_clock(chrono::Duration::seconds(1)).await;
-    assert_eq!(
-        app.get(&format!("{SCIM}/Users"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        401
-    );
+    assert_eq!(app.get_status(&format!("{SCIM}/Users")).await, 401);
     // The export keeps the mark, so an import gives the same client.
     let (_, org) = status_json(
         app.admin(reqwest::Method::GET, "/__admin/orgs/limits-org/export")

@@ -5,7 +5,7 @@ use serde_json::Value;
 use crate::helpers::*;
 
 async fn get(app: &TestApp, path: &str) -> Value {
-    let (s, body) = status_json(app.get(path).send().await.unwrap()).await;
+    let (s, body) = app.get_json(path).await;
     assert_eq!(s, 200, "{path}: {body}");
     body
 }
@@ -44,7 +44,7 @@ async fn a_user_reads_in_genesys_form() {
     assert_eq!(work["address"], "+13175550102");
     assert_eq!(work["extension"], "2102");
 
-    let (s, body) = status_json(app.get("/api/v2/users/nobody").send().await.unwrap()).await;
+    let (s, body) = app.get_json("/api/v2/users/nobody").await;
     assert_platform_error(s, &body, 404, "not.found");
 }
 
@@ -96,7 +96,7 @@ async fn the_user_list_is_paged() {
     let inactive = get(&app, "/api/v2/users?state=inactive").await;
     assert_eq!(inactive["total"], 1);
     assert_eq!(inactive["entities"][0]["id"], OLIVIA);
-    let (s, body) = status_json(app.get("/api/v2/users?pageSize=0").send().await.unwrap()).await;
+    let (s, body) = app.get_json("/api/v2/users?pageSize=0").await;
     assert_platform_error(s, &body, 400, "bad.request");
 }
 
@@ -158,21 +158,11 @@ async fn a_deleted_user_is_404_unless_state_deleted_asks_for_it() {
     }
     let app = spawn_app().await;
     app.delete_user(JAMES).await;
-    let (s, body) = status_json(
-        app.get(&format!("/api/v2/users/{JAMES}"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (s, body) = app.get_json(&format!("/api/v2/users/{JAMES}")).await;
     assert_platform_error(s, &body, 404, "not.found");
-    let (s, body) = status_json(
-        app.get(&format!("/api/v2/users/{JAMES}?state=active"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (s, body) = app
+        .get_json(&format!("/api/v2/users/{JAMES}?state=active"))
+        .await;
     assert_platform_error(s, &body, 404, "not.found");
     let resp = app
         .get(&format!("/api/v2/users/{JAMES}?state=deleted"))
@@ -184,25 +174,17 @@ async fn a_deleted_user_is_404_unless_state_deleted_asks_for_it() {
     assert_eq!((u.id.as_str(), u.state.as_str()), (JAMES, "deleted"));
     assert!(u.version > 1);
     // `state=deleted` finds deleted users only; an inactive user is read by default.
-    let (s, _) = status_json(
-        app.get(&format!("/api/v2/users/{MARIA}?state=deleted"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (s, _) = app
+        .get_json(&format!("/api/v2/users/{MARIA}?state=deleted"))
+        .await;
     assert_eq!(s, 404);
     assert_eq!(
         get(&app, &format!("/api/v2/users/{OLIVIA}")).await["state"],
         "inactive"
     );
-    let (s, body) = status_json(
-        app.get(&format!("/api/v2/users/{MARIA}?state=gone"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (s, body) = app
+        .get_json(&format!("/api/v2/users/{MARIA}?state=gone"))
+        .await;
     assert_platform_error(s, &body, 400, "bad.request");
     assert!(
         body["message"]
@@ -235,7 +217,7 @@ async fn the_user_list_takes_each_documented_state_and_refuses_others() {
         [OLIVIA]
     );
     assert_eq!(get(&app, "/api/v2/users?state=any").await["total"], 5);
-    let (s, body) = status_json(app.get("/api/v2/users?state=gone").send().await.unwrap()).await;
+    let (s, body) = app.get_json("/api/v2/users?state=gone").await;
     assert_platform_error(s, &body, 400, "bad.request");
 }
 
@@ -274,31 +256,22 @@ fn deleted_user_query(email: &str) -> Value {
 }
 
 async fn search(app: &TestApp, body: &Value) -> (u16, Value) {
-    status_json(
-        app.client
-            .post(app.url("/api/v2/users/search"))
-            .bearer_auth(&app.token)
-            .header("content-type", "application/json")
-            .body(body.to_string())
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await
+    app.platform_json(reqwest::Method::POST, "/api/v2/users/search", body)
+        .await
+}
+
+/// The version of a deleted user, read as the provider reads it (`?state=deleted`).
+async fn deleted_version(app: &TestApp, id: &str) -> u64 {
+    let (s, user) = app
+        .get_json(&format!("/api/v2/users/{id}?state=deleted"))
+        .await;
+    assert_eq!(s, 200, "{user}");
+    user["version"].as_u64().unwrap()
 }
 
 async fn patch_user(app: &TestApp, id: &str, body: &Value) -> (u16, Value) {
-    status_json(
-        app.client
-            .patch(app.url(&format!("/api/v2/users/{id}")))
-            .bearer_auth(&app.token)
-            .header("content-type", "application/json")
-            .body(body.to_string())
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await
+    app.platform_json(reqwest::Method::PATCH, &format!("/api/v2/users/{id}"), body)
+        .await
 }
 
 #[tokio::test]
@@ -399,10 +372,7 @@ async fn the_user_search_refuses_what_it_does_not_serve_saying_what_it_does() {
 async fn a_deleted_user_is_restored_by_a_patch_of_state_with_its_version() {
     let app = spawn_app().await;
     app.delete_user(JAMES).await;
-    let (_, deleted) = app
-        .get_json(&format!("/api/v2/users/{JAMES}?state=deleted"))
-        .await;
-    let version = deleted["version"].as_u64().unwrap();
+    let version = deleted_version(&app, JAMES).await;
     // A stale version: 409, with the message the provider's IsVersionMismatch also accepts.
     let (s, err) = patch_user(
         &app,
@@ -491,10 +461,7 @@ async fn a_restore_whose_email_is_taken_conflicts() {
         &serde_json::json!({"userName": "james.smith@example.com", "displayName": "New James"}),
     )
     .await;
-    let (_, deleted) = app
-        .get_json(&format!("/api/v2/users/{JAMES}?state=deleted"))
-        .await;
-    let version = deleted["version"].as_u64().unwrap();
+    let version = deleted_version(&app, JAMES).await;
     let (s, err) = patch_user(
         &app,
         JAMES,
