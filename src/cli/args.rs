@@ -90,6 +90,11 @@ pub(crate) struct ExecArgs {
     #[arg(long, env = "GENESYS_MOCK_EXPORT_ON_EXIT", value_name = "DIR")]
     pub export_on_exit: Option<PathBuf>,
 
+    /// After COMMAND exits, write the journal as a HAR 1.2 file to PATH (docs/record.md), for
+    /// tools that open HTTP archives and for `parity`.
+    #[arg(long, value_name = "PATH")]
+    pub har: Option<PathBuf>,
+
     /// The client report after COMMAND exits (docs/report.md); re-level rules with
     /// --report-rule.
     #[command(flatten)]
