@@ -4,8 +4,9 @@
 //! The mock is started from the bundle's `fixture.json` and `scenario.json` (rate limits off,
 //! seed 1), or reached at `--url`. When there are differences and the mock was started here,
 //! each compatibility switch value is tried in turn (one replay each, at most
-//! [`MAX_SWITCH_RUNS`]), and a difference that a switch value makes disappear names it: set
-//! that switch, or report a fidelity bug if none does.
+//! [`MAX_SWITCH_RUNS`]), and a difference that a switch value makes disappear names it (the
+//! value that adds the fewest other differences, so `version-mismatch-status=412` wins over
+//! `profile=rfc`): set that switch, or report a fidelity bug if none does.
 
 pub(crate) mod comparison;
 pub(crate) mod replay;
@@ -173,6 +174,9 @@ async fn parity(args: &ParityArgs) -> Result<Vec<Finding>, String> {
         && !findings.is_empty()
         && b.session.len() <= MAX_SEARCHED_EXCHANGES;
     if searched {
+        let baseline: BTreeSet<(usize, String)> = findings.iter().map(Finding::key).collect();
+        // Per finding: the switch that removes it while adding the fewest new differences.
+        let mut best: Vec<Option<(usize, String)>> = vec![None; findings.len()];
         for (name, value) in candidates(&args.compat) {
             let mut set = args.compat.clone();
             set.push(format!("{name}={value}"));
@@ -183,11 +187,15 @@ async fn parity(args: &ParityArgs) -> Result<Vec<Finding>, String> {
                 continue;
             };
             let keys: BTreeSet<(usize, String)> = with.iter().map(Finding::key).collect();
-            for f in findings.iter_mut().filter(|f| f.switch.is_none()) {
-                if !keys.contains(&f.key()) {
-                    f.switch = Some(format!("{name}={value}"));
+            let added = keys.difference(&baseline).count();
+            for (f, slot) in findings.iter().zip(best.iter_mut()) {
+                if !keys.contains(&f.key()) && slot.as_ref().is_none_or(|(n, _)| added < *n) {
+                    *slot = Some((added, format!("{name}={value}")));
                 }
             }
+        }
+        for (f, slot) in findings.iter_mut().zip(best) {
+            f.switch = slot.map(|(_, s)| s);
         }
     }
     let summary = report::Summary {

@@ -23,6 +23,9 @@ const ENTERPRISE: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:
 const GENESYS: &str = "urn:ietf:params:scim:schemas:extension:genesys:purecloud:2.0:User";
 const SCIM_AUTHORITY: &str = "x-pc:scimv2:v1";
 
+/// The most filler records a fixture gets (a recorded total above it is not matched).
+pub(crate) const MAX_FILLERS: u64 = 10_000;
+
 /// What a session saw of its org.
 #[derive(Debug, Default)]
 pub(crate) struct Observed {
@@ -33,12 +36,19 @@ pub(crate) struct Observed {
     last_groups: IndexMap<String, (Value, bool)>,
     created: BTreeSet<String>,
     deleted: BTreeSet<String>,
+    /// The last `userName` of every user seen, so a created user deleted again can be named.
+    user_names: HashMap<String, Value>,
     /// First seen in a write's answer: the fixture holds the state after that write.
     pub after_write: Vec<String>,
     /// Placeholders made for references the session never read.
     pub placeholders: Vec<String>,
     /// The `expires_in` of the first token answer.
     pub token_ttl: Option<u64>,
+    /// The largest `totalResults` of an unfiltered users and groups list before the first
+    /// write: the fixture is filled up to it, so the replay's totals match.
+    totals: [u64; 2],
+    /// A write has been seen.
+    written: bool,
 }
 
 enum Kind {
@@ -93,6 +103,17 @@ impl Observed {
         };
         let method = x.method.to_ascii_uppercase();
         let write = method != "GET";
+        if write {
+            self.written = true;
+        }
+        if !self.written
+            && id.is_none()
+            && !path.contains("filter=")
+            && let Some(total) = body.as_ref().and_then(|b| b.get("totalResults")?.as_u64())
+        {
+            let slot = &mut self.totals[usize::from(matches!(kind, Kind::Group))];
+            *slot = (*slot).max(total);
+        }
         let ok = (200..300).contains(&x.status);
         if method == "DELETE" && ok {
             if let Some(id) = id {
@@ -144,6 +165,9 @@ impl Observed {
             } else {
                 (&mut self.users, &mut self.last_users)
             };
+            if !is_group && let Some(name) = r.get("userName") {
+                self.user_names.insert(rid.to_owned(), name.clone());
+            }
             last.insert(rid.to_owned(), (r.clone(), false));
             if !self.created.contains(rid) && !first.contains_key(rid) {
                 if write {
@@ -206,11 +230,38 @@ impl Observed {
                 }
             }
         }
+        for u in self.users.values() {
+            for g in u
+                .get("groups")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(id) = g.get("value").and_then(Value::as_str) {
+                    let display = g.get("display").and_then(Value::as_str).map(str::to_owned);
+                    refs.push((Kind::Group, id.to_owned(), display));
+                }
+            }
+        }
         for (kind, id, display) in refs {
             if self.created.contains(&id) {
                 continue;
             }
             self.placeholder(&kind, &id, display.as_deref());
+        }
+        // Fillers, so an unfiltered list counts what the recorded one counted.
+        let mut filler = 0;
+        while (self.users.len() as u64) < self.totals[0].min(MAX_FILLERS) {
+            filler += 1;
+            self.placeholder(&Kind::User, &format!("recorded-filler-user-{filler}"), None);
+        }
+        while (self.groups.len() as u64) < self.totals[1].min(MAX_FILLERS) {
+            filler += 1;
+            self.placeholder(
+                &Kind::Group,
+                &format!("recorded-filler-group-{filler}"),
+                None,
+            );
         }
         let mut divisions: BTreeSet<String> = BTreeSet::from(["Home".to_owned()]);
         let mut roles: BTreeSet<String> = BTreeSet::from(["employee".to_owned()]);
@@ -376,8 +427,12 @@ impl Observed {
             if self.groups.contains_key(id) || self.last_groups.contains_key(id) {
                 continue;
             }
-            if !self.created.contains(id) {
-                users.push(json!({ "id": id, "deleted": true }));
+            match self.user_names.get(id) {
+                Some(name) if self.created.contains(id) => {
+                    users.push(json!({ "userName": name, "deleted": true }));
+                }
+                _ if !self.created.contains(id) => users.push(json!({ "id": id, "deleted": true })),
+                _ => {}
             }
         }
         let user_name = |id: &str| -> Value {
@@ -405,6 +460,8 @@ impl Observed {
                 let names: Vec<Value> = members
                     .iter()
                     .filter_map(|m| m.get("value").and_then(Value::as_str))
+                    // A user deleted since leaves its groups.
+                    .filter(|m| !self.deleted.contains(*m))
                     .map(user_name)
                     .collect();
                 rec.insert("members".into(), json!(names));

@@ -163,7 +163,7 @@ impl Scrubber {
             self.client(id, secret);
         }
         for (k, v) in pairs {
-            let replaced = self.field(&k, &v);
+            let replaced = self.field(&k, &v, true);
             if replaced.is_some() {
                 changed = true;
             }
@@ -172,10 +172,12 @@ impl Scrubber {
         changed.then(|| out.finish())
     }
 
-    /// What a field or key called `key` holding `value` becomes, if it is a secret.
-    fn field(&mut self, key: &str, value: &str) -> Option<String> {
+    /// What a field or key called `key` holding `value` becomes, if it is a secret. An OAuth
+    /// form's `code` and `assertion` are secrets; a JSON `code` is an error code.
+    fn field(&mut self, key: &str, value: &str, form: bool) -> Option<String> {
         let key = key.to_ascii_lowercase();
         match key.as_str() {
+            "code" | "assertion" if !form => None,
             "client_secret" => {
                 self.secrets.insert(value.to_owned());
                 Some(CLIENT_SECRET.to_owned())
@@ -209,7 +211,7 @@ impl Scrubber {
                         continue;
                     }
                     if let Value::String(s) = child
-                        && let Some(replaced) = self.field(k, &s.clone())
+                        && let Some(replaced) = self.field(k, &s.clone(), false)
                     {
                         *s = replaced;
                         continue;
@@ -260,7 +262,7 @@ impl Scrubber {
             }
         }
         // Longest first, so a secret that contains another is replaced whole.
-        needles.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        needles.sort_by_key(|n| std::cmp::Reverse(n.0.len()));
         let fix = |text: &mut String| {
             for (needle, with) in &needles {
                 if text.contains(needle.as_str()) {
