@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# recipes.sh NAME DIR: writes the recipe NAME from docs/ci.md into DIR (each block marked
+# recipes.sh NAME DIR: writes the recipe NAME from docs/ci.md (or $RECIPE_DOC) into DIR (each block marked
 # `<!-- recipe: NAME file=FILE -->` becomes DIR/FILE) and runs it. The recipes are tested as
 # written; only what a recipe leaves to the reader (its test image) is supplied here, by the
 # ordinary mechanism for it (a compose override file).
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
-name=$1 dir=$2
+name=$1 dir=$2 doc=${RECIPE_DOC:-docs/ci.md}
 mkdir -p "$dir"
 extract() {  # extract NAME DIR: one file per marked block; prints the file names
   awk -v want="$1" -v dir="$2" '
@@ -13,10 +13,10 @@ extract() {  # extract NAME DIR: one file per marked block; prints the file name
     on && /^```/ && !inside { inside = 1; next }
     on && /^```/ && inside { inside = 0; on = 0; print file; close(dir "/" file); next }
     on && inside { print > (dir "/" file) }
-  ' docs/ci.md
+  ' "$doc"
 }
 files=$(extract "$name" "$dir")
-[ -n "$files" ] || { echo "docs/ci.md has no recipe $name" >&2; exit 1; }
+[ -n "$files" ] || { echo "$doc has no recipe $name" >&2; exit 1; }
 case "$name" in
   compose)
     # The test service is the reader's: here it is the image itself, probing its neighbour by
@@ -74,6 +74,11 @@ YAML
     ;;
   entra)
     "$(static_binary)" exec --seed 1 -- sh "$dir/entra-replay.sh"
+    ;;
+  record-python)
+    # The example runs from its own directory with the binary and the venv's python3 on PATH.
+    bin="$(static_binary)"
+    (cd "$dir" && PATH="$(dirname "$bin"):$CI_VENV/bin:$PATH" sh record.sh)
     ;;
   *) echo "recipes.sh: no runner for $name" >&2; exit 1 ;;
 esac

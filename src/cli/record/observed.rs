@@ -59,13 +59,21 @@ enum Kind {
 /// `(kind, id)` of a SCIM users or groups path (`.../Users/{id}` has an id; the list has not).
 fn target(path: &str) -> Option<(Kind, Option<String>)> {
     let path = path.split('?').next().unwrap_or(path);
-    let rest = path
-        .strip_prefix("/api/v2/scim/v2/")
-        .or_else(|| path.strip_prefix("/api/v2/scim/"))?;
+    let lower = path.to_ascii_lowercase();
+    let skip = if lower.starts_with("/api/v2/scim/v2/") {
+        "/api/v2/scim/v2/".len()
+    } else if lower.starts_with("/api/v2/scim/") {
+        "/api/v2/scim/".len()
+    } else {
+        return None;
+    };
+    let rest = &path[skip..];
     let mut segs = rest.split('/');
+    // Routed without regard to case, as the mock and Genesys route them (the Python SDK
+    // sends `/users`).
     let kind = match segs.next()? {
-        "Users" => Kind::User,
-        "Groups" => Kind::Group,
+        k if k.eq_ignore_ascii_case("Users") => Kind::User,
+        k if k.eq_ignore_ascii_case("Groups") => Kind::Group,
         _ => return None,
     };
     let id = segs.next().filter(|s| !s.is_empty()).map(|s| {
@@ -479,4 +487,62 @@ impl Observed {
 /// A JSON-pointer token (`~` and `/` escaped).
 fn escape(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scim_paths_are_recognised_in_any_case() {
+        assert!(
+            matches!(target("/api/v2/scim/v2/users/u1?x=1"), Some((Kind::User, Some(id))) if id == "u1")
+        );
+        assert!(matches!(
+            target("/api/v2/scim/Groups"),
+            Some((Kind::Group, None))
+        ));
+        assert!(target("/api/v2/users/u1").is_none());
+    }
+
+    #[test]
+    fn the_fixture_holds_the_state_before_the_first_write_and_no_created_user() {
+        let x = |method: &str, path: &str, status: u16, body: Value| Exchange {
+            method: method.into(),
+            url: format!("http://h{path}"),
+            status,
+            response_body: Some(body.to_string()),
+            ..Exchange::default()
+        };
+        let mut o = Observed::from_exchanges(&[
+            x(
+                "GET",
+                "/api/v2/scim/v2/Users/u1",
+                200,
+                json!({"id": "u1", "userName": "a@x.example", "title": "Old", "groups": [{"value": "g9"}]}),
+            ),
+            x(
+                "PATCH",
+                "/api/v2/scim/v2/Users/u1",
+                200,
+                json!({"id": "u1", "userName": "a@x.example", "title": "New"}),
+            ),
+            x(
+                "POST",
+                "/api/v2/scim/v2/Users",
+                201,
+                json!({"id": "u2", "userName": "b@x.example"}),
+            ),
+        ]);
+        let f = o.fixture(&[("c".into(), "s".into())]);
+        let users = f["orgs"][0]["users"].as_array().unwrap();
+        assert_eq!(users.len(), 1);
+        assert_eq!(users[0]["title"], "Old");
+        assert_eq!(
+            f["orgs"][0]["groups"][0],
+            json!({"id": "g9", "name": "Placeholder group 1", "members": ["u1"]})
+        );
+        let e = o.expectation();
+        assert_eq!(e["orgs"][0]["users"][1], json!({"userName": "b@x.example"}));
+    }
 }
