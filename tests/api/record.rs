@@ -596,3 +596,49 @@ async fn exec_writes_the_journal_as_har() {
         "the journal's redaction holds in the HAR"
     );
 }
+
+#[tokio::test]
+async fn the_journal_exports_as_har_and_the_admin_document_says_so() {
+    let app = crate::helpers::spawn_app().await;
+    let (s, _) = app.get_json(&format!("{SCIM}/Users/{JAMES}")).await;
+    assert_eq!(s, 200);
+    let doc: Value = app
+        .admin(
+            reqwest::Method::GET,
+            "/__admin/requests?format=har&route=users.get",
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    har_is_valid(&doc);
+    let entries = doc["log"]["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0]["response"]["status"], 200);
+    assert_eq!(entries[0]["_route"], "users.get");
+    assert!(
+        entries[0]["request"]["url"]
+            .as_str()
+            .unwrap()
+            .ends_with(JAMES)
+    );
+    let text = entries[0]["response"]["content"]["text"].as_str().unwrap();
+    assert_eq!(serde_json::from_str::<Value>(text).unwrap()["id"], JAMES);
+    // The token the request carried is redacted as in the JSON form.
+    assert!(!doc.to_string().contains(&app.token));
+    let openapi: Value = app
+        .admin(reqwest::Method::GET, "/__admin/openapi.json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let params = openapi["paths"]["/__admin/requests"]["get"]["parameters"]
+        .as_array()
+        .unwrap();
+    let format = params.iter().find(|p| p["name"] == "format").unwrap();
+    assert_eq!(format["schema"]["enum"], json!(["json", "jsonl", "har"]));
+}
