@@ -111,8 +111,9 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
 /// or a test-only function or field), wherever it stands in the file.
 fn code_of(text: &str) -> String {
     let mut out = String::new();
-    // Inside a `#[cfg(test)]` item: the brace depth it opened, once it has opened one.
-    let mut skipping: Option<i32> = None;
+    // Inside a `#[cfg(test)]` item: whether it has a body in braces (known at its first
+    // line), and the brace depth reached.
+    let mut skipping: Option<(Option<bool>, i32)> = None;
     for line in text.lines() {
         let t = line.trim_start();
         if t.starts_with("//") {
@@ -124,18 +125,31 @@ fn code_of(text: &str) -> String {
             _ => line,
         };
         if t.starts_with("#[cfg(test)]") {
-            skipping = Some(0);
+            skipping = Some((None, 0));
             continue;
         }
-        if let Some(depth) = skipping.as_mut() {
-            let opened = *depth > 0 || code.contains('{');
+        if let Some((braced, depth)) = skipping.as_mut() {
+            // Other attributes come before the item.
+            if t.starts_with("#[") && braced.is_none() {
+                continue;
+            }
+            // A function, module or type has a body in braces, however many lines its
+            // signature takes; a field, `use` or `mod x;` ends at its `,` or `;`.
+            let has_body = *braced.get_or_insert_with(|| {
+                let head = code.trim_end();
+                head.contains('{')
+                    || (!head.ends_with(';')
+                        && ["fn ", "impl", "mod ", "struct ", "enum ", "trait "]
+                            .iter()
+                            .any(|k| head.contains(k)))
+            });
             *depth += code.matches('{').count() as i32 - code.matches('}').count() as i32;
-            // The item ends where its braces close, or at a `;` of an item without braces
-            // (`mod tests;`, a field, a `use`); other attribute lines come before it.
-            let attribute = t.starts_with("#[");
-            if (opened && *depth <= 0)
-                || (!opened && !attribute && code.trim_end().ends_with([';', ',']))
-            {
+            let ended = if has_body {
+                *depth <= 0 && code.contains('}')
+            } else {
+                code.trim_end().ends_with([';', ','])
+            };
+            if ended {
                 skipping = None;
             }
             continue;
@@ -502,5 +516,12 @@ fn the_checker_sees_braces_super_and_children() {
     assert_eq!(
         code_of("#[cfg(test)]\nfn t() {\n  x();\n}\nuse crate::a;\n#[cfg(test)]\nmod tests;\nb"),
         "use crate::a;\nb\n"
+    );
+    // A test-only function whose signature spans lines, and a test-only field.
+    assert_eq!(
+        code_of(
+            "#[cfg(test)]\n#[allow(x)]\nfn t(\n  a: u8,\n) -> u8 {\n  crate::z::f()\n}\nuse crate::a;\nstruct S {\n#[cfg(test)]\n  f: crate::y::Y,\n}"
+        ),
+        "use crate::a;\nstruct S {\n}\n"
     );
 }

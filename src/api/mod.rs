@@ -20,7 +20,7 @@ use serde_json::Value;
 use crate::compat::{Compat, DotSearch};
 use crate::edge::response::{Body, SCIM_JSON, json_response, status_response};
 use crate::error::{ApiError, ApiResult};
-use crate::genesys::mapping::View;
+use crate::genesys::mapping::{ScimWrite, View};
 use crate::genesys::org::Org;
 use crate::pipeline::context::ApiRequest;
 use crate::pipeline::route::{Route, ScimRoute, ScimTree};
@@ -123,6 +123,20 @@ impl Session {
     /// How this request renders resources of `org` (which the caller has locked).
     pub(crate) fn view<'a>(&'a self, org: &'a Org) -> View<'a> {
         View::with(org, &self.scim_base, &self.compat)
+    }
+
+    /// What a SCIM write of this request takes besides its body: the request's switches, SCIM
+    /// base URL and time, and its `If-Match` checked against the stored version.
+    pub(crate) fn scim_write<'a>(
+        &'a self,
+        req: &'a ApiRequest,
+    ) -> ScimWrite<'a, impl FnOnce(u64) -> ApiResult<()> + 'a> {
+        ScimWrite {
+            compat: &self.compat,
+            base: &self.scim_base,
+            now: self.now,
+            precondition: move |version| check_if_match(req, self, version),
+        }
     }
 }
 

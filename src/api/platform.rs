@@ -66,41 +66,16 @@ pub(crate) fn dispatch(
             let list = org.divisions.iter().map(|d| json!({"id": d.id, "name": d.name, "homeDivision": Some(d) == org.home_division(), "selfUri": format!("/api/v2/authorization/divisions/{}", d.id)})).collect();
             paged(req, list, "/api/v2/authorization/divisions")
         }
-        PlatformRoute::Roles => {
+        PlatformRoute::Roles | PlatformRoute::Skills | PlatformRoute::Languages => {
             get_only()?;
             let org = session.org.read();
-            paged(
-                req,
-                org.roles
-                    .iter()
-                    .map(|r| platform::named(r, "/api/v2/authorization/roles"))
-                    .collect(),
-                "/api/v2/authorization/roles",
-            )
-        }
-        PlatformRoute::Skills => {
-            get_only()?;
-            let org = session.org.read();
-            paged(
-                req,
-                org.skills
-                    .iter()
-                    .map(|r| platform::named(r, "/api/v2/routing/skills"))
-                    .collect(),
-                "/api/v2/routing/skills",
-            )
-        }
-        PlatformRoute::Languages => {
-            get_only()?;
-            let org = session.org.read();
-            paged(
-                req,
-                org.languages
-                    .iter()
-                    .map(|r| platform::named(r, "/api/v2/routing/languages"))
-                    .collect(),
-                "/api/v2/routing/languages",
-            )
+            let (records, path) = match route {
+                PlatformRoute::Roles => (&org.roles, "/api/v2/authorization/roles"),
+                PlatformRoute::Skills => (&org.skills, "/api/v2/routing/skills"),
+                _ => (&org.languages, "/api/v2/routing/languages"),
+            };
+            let list = records.iter().map(|r| platform::named(r, path)).collect();
+            paged(req, list, path)
         }
         PlatformRoute::Groups => {
             get_only()?;

@@ -1,22 +1,20 @@
 //! `POST /.search` at the root (RFC 7644 §3.4.3), served under `dot-search=serve`: a search
 //! across resource types, answered as users then groups, each matched, ordered and projected
-//! exactly as its own `GET` list would (`users::search_page`, `groups::search_page`). Genesys
+//! exactly as its own `GET` list would ([`page`]). Genesys
 //! does not serve the path (`dot-search=404`, the default).
 
 use http::{Response, StatusCode};
 use serde_json::Value;
 
-use crate::api::{Session, groups, json_body, users};
+use crate::api::{Session, json_body};
 use crate::edge::response::{Body, SCIM_JSON, json_response};
 use crate::error::{ApiError, ApiResult};
+use crate::genesys::listing;
 use crate::pipeline::context::ApiRequest;
 use crate::scim::filter::{self, Filter};
 use crate::scim::list::{self, Page};
 use crate::scim::projection::Projection;
 use crate::scim::schema::ResourceKind;
-
-/// One resource type's part of a search: a page of it, and how many match in all.
-type Searcher = fn(&Session, Option<&Filter>, &Projection, Page) -> (usize, Vec<Value>);
 
 /// The `schemas` value a search body carries (RFC 7644 §3.4.3).
 pub(crate) const SEARCH_REQUEST: &str = "urn:ietf:params:scim:api:messages:2.0:SearchRequest";
@@ -79,12 +77,8 @@ pub(crate) fn root(session: &Session, req: &ApiRequest) -> ApiResult<Response<Bo
         })?),
     };
     // Users first, then groups: the page window runs over both in that order.
-    let searches: [(ResourceKind, Searcher); 2] = [
-        (ResourceKind::User, users::search_page),
-        (ResourceKind::Group, groups::search_page),
-    ];
     let (mut total, mut resources, mut refused, mut searched) = (0, Vec::new(), None, false);
-    for (kind, search) in searches {
+    for kind in [ResourceKind::User, ResourceKind::Group] {
         if let Some(f) = &filter
             && let Err(e) = filter::check_profile(f, kind, session.compat.profile)
         {
@@ -96,7 +90,7 @@ pub(crate) fn root(session: &Session, req: &ApiRequest) -> ApiResult<Response<Bo
             start_index: page.start_index.saturating_sub(total).max(1),
             count: page.count - resources.len(),
         };
-        let (n, found) = search(session, filter.as_ref(), &proj, window);
+        let (n, found) = self::page(session, kind, filter.as_ref(), &proj, window);
         total += n;
         resources.extend(found);
     }
@@ -106,4 +100,28 @@ pub(crate) fn root(session: &Session, req: &ApiRequest) -> ApiResult<Response<Bo
     }
     let out = list::response(total, page, resources);
     Ok(json_response(StatusCode::OK, SCIM_JSON, &out))
+}
+
+/// One page of the resources of `kind` a list with this filter shows, projected, and how many
+/// it shows in all ([`listing::page`]): `GET /Groups`, and each resource type's part of
+/// `POST /.search`, which answers exactly what the type's own list would. (`GET /Users` renders
+/// its page straight to bytes when nothing is projected.)
+pub(crate) fn page(
+    session: &Session,
+    kind: ResourceKind,
+    filter: Option<&Filter>,
+    proj: &Projection,
+    page: Page,
+) -> (usize, Vec<Value>) {
+    let org = session.org.read();
+    let view = session.view(&org);
+    listing::page(
+        &view,
+        kind,
+        filter,
+        proj,
+        page,
+        &session.compat,
+        session.now,
+    )
 }

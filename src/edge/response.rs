@@ -56,8 +56,8 @@ pub(crate) fn serialized_response(
     bytes_response(status, content_type, bytes.into())
 }
 
-/// A response extension: the body, these bytes, is JSON whose object keys are all in this
-/// list (the mock's own user documents and list envelopes). The journal then decides
+/// What a handler leaves in the request context (`ApiRequest::document`) when its answer's
+/// body, these bytes, is JSON whose object keys are all in this list (the mock's own user documents and list envelopes). The journal then decides
 /// redaction from the list once instead of scanning the body, and keeps these bytes (shared,
 /// not copied) without reading the body back out of the response (see `journal::Recording`).
 #[derive(Debug, Clone)]

@@ -1,5 +1,6 @@
 //! A Genesys group. Groups come only from fixtures: SCIM can read them and change their
-//! membership, never create or delete them (seed 001, seed 003).
+//! membership, never create or delete them (Microsoft's Genesys Cloud provisioning tutorial:
+//! groups must already exist in Genesys under the same name).
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

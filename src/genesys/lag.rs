@@ -2,8 +2,8 @@
 //!
 //! Genesys' own Terraform provider retries `GET /users/{id}` on 404 right after creating a user,
 //! and after a delete waits up to three minutes for the search index to show it
-//! (terraform-provider-genesyscloud, `genesyscloud/user/resource_genesyscloud_user.go`;
-//! `genesys-api.md` §14). The `read-lag` switch reproduces both on the SCIM user reads:
+//! (terraform-provider-genesyscloud, `genesyscloud/user/resource_genesyscloud_user.go`). The
+//! `read-lag` switch reproduces both on the SCIM user reads:
 //!
 //! - for the lag after a user is created (or revived), `GET /Users/{id}` answers 404 and lists
 //!   and filters leave the user out;

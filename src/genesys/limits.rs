@@ -1,4 +1,5 @@
-//! The per-org [`Limits`] (`genesys-api.md` §8): their defaults, the checks that must hold on
+//! The per-org [`Limits`] (Genesys' published ones: the developer center's Limits page, the
+//! SDKs' model docs, the groups overview article): their defaults, the checks that must hold on
 //! every write path (SCIM, the external-id API, fixtures), the PATCH operation count shared by
 //! users and groups, and how the server flags that set the limits Genesys does not publish
 //! (`--max-group-members`, `--max-patch-operations`) apply.

@@ -8,6 +8,7 @@ pub(crate) mod group;
 pub(crate) mod index;
 pub(crate) mod lag;
 pub(crate) mod limits;
+pub(crate) mod listing;
 pub(crate) mod lookup;
 pub(crate) mod mapping;
 pub(crate) mod org;

@@ -7,7 +7,7 @@ use crate::genesys::group::Group;
 use crate::genesys::org::{Named, Org};
 use crate::genesys::user::User;
 
-/// The platform `User` (`genesys-api.md` §9 lists its fields).
+/// The platform `User` (the Python SDK's `build/docs/User.md` lists its fields).
 pub(crate) fn user(u: &User, org: &Org) -> Value {
     let mut addresses = Vec::new();
     let mut primary = vec![json!({"address": u.email, "mediaType": "EMAIL", "type": "PRIMARY"})];

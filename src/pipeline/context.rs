@@ -13,7 +13,7 @@ use bytes::Bytes;
 use http::{HeaderMap, Method, header};
 use serde_json::Value;
 
-use crate::edge::response::{JSON, SCIM_JSON};
+use crate::edge::response::{JSON, OwnKeys, SCIM_JSON};
 use crate::pipeline::route::{Route, route};
 use crate::store::{OrgHandle, Store};
 
@@ -162,6 +162,10 @@ pub(crate) struct ApiRequest {
     params: OnceLock<HashMap<String, Vec<String>>>,
     /// The body parsed as JSON once, on first use; the error is the parser's message.
     json: OnceLock<Result<Value, String>>,
+    /// Set by a handler whose answer is the mock's own documents: their bytes and the keys
+    /// they can hold, so the journal keeps the bytes without reading the body back and
+    /// decides redaction from the keys (see `control::journal::recorder`).
+    pub document: OnceLock<OwnKeys>,
 }
 
 impl Default for ApiRequest {
@@ -179,6 +183,7 @@ impl Default for ApiRequest {
             pairs: OnceLock::new(),
             params: OnceLock::new(),
             json: OnceLock::new(),
+            document: OnceLock::new(),
         }
     }
 }

@@ -241,6 +241,22 @@ pub(crate) fn to_string(spec: &Spec) -> String {
     String::from_utf8(buf).expect("serde_json writes UTF-8")
 }
 
+/// A generated org of `users` users and `groups` groups, built as start-up builds a fixture
+/// (unit tests over every shape of user the generator writes).
+#[cfg(test)]
+pub(crate) fn org(users: usize, groups: usize, seed: u64) -> crate::genesys::org::Org {
+    let spec = Spec {
+        org: "g".into(),
+        users,
+        groups,
+        seed,
+    };
+    let doc =
+        crate::seed::read::parse("g.json", &to_string(&spec)).expect("generated fixtures parse");
+    crate::seed::build::build_org("g.json", 0, &doc.orgs[0], Some(1), chrono::Utc::now())
+        .expect("generated fixtures load")
+}
+
 fn user(rng: &Seeded, n: usize, id: &str, state: &str, level: u32, manager: Option<&str>) -> Value {
     let first = FIRST[rng.below(FIRST.len())];
     let last = LAST[rng.below(LAST.len())];

@@ -120,8 +120,9 @@ enum Endpoint {
 
 /// Every admin endpoint but the clock (`clock.rs`) and health: method, path (`*` is one
 /// variable segment, handed to the endpoint) and endpoint. The one source of what is served
-/// and of the `Allow` header a 405 sends: a path's methods are those of the rows it matches,
-/// in this order. The first row that matches both path and method serves the request.
+/// and of the `Allow` header a 405 sends: a path's methods are those of the rows with the
+/// most literal pattern it matches, in this order. The first row that matches both path and
+/// method serves the request.
 const ENDPOINTS: &[(Method, &str, Endpoint)] = &[
     (Method::GET, "requests", Endpoint::RequestsList),
     (Method::DELETE, "requests", Endpoint::RequestsClear),
@@ -162,23 +163,28 @@ enum Found<'a> {
 
 impl Endpoint {
     fn find<'a>(method: &Method, segs: &'a [String]) -> Found<'a> {
+        let matching = || {
+            ENDPOINTS
+                .iter()
+                .filter_map(|(m, pattern, e)| Some((m, pattern, e, path_matches(pattern, segs)?)))
+        };
+        if let Some((_, _, endpoint, id)) = matching().find(|(m, ..)| *m == method) {
+            return Found::Served(*endpoint, id);
+        }
+        // `Allow` names the methods of the most literal pattern the path matches:
+        // `/__admin/scenarios/reset` is its own resource (POST), though `scenarios/*` would
+        // also take a DELETE of a scenario named `reset`.
+        let literal = |pattern: &str| pattern.split('/').filter(|s| *s != "*").count();
+        let Some(best) = matching().map(|(_, p, ..)| literal(p)).max() else {
+            return Found::Nothing;
+        };
         let mut allow: Vec<&str> = Vec::new();
-        for (m, pattern, endpoint) in ENDPOINTS {
-            let Some(id) = path_matches(pattern, segs) else {
-                continue;
-            };
-            if m == method {
-                return Found::Served(*endpoint, id);
-            }
+        for (m, ..) in matching().filter(|(_, p, ..)| literal(p) == best) {
             if !allow.contains(&m.as_str()) {
                 allow.push(m.as_str());
             }
         }
-        if allow.is_empty() {
-            Found::Nothing
-        } else {
-            Found::OtherMethods(allow.join(", "))
-        }
+        Found::OtherMethods(allow.join(", "))
     }
 }
 

@@ -46,7 +46,7 @@ pub(crate) struct Recording<'j> {
     outcome: ScenarioEffect,
     retry_after: Option<String>,
     /// The response body needs no redaction: it is the mock's own documents
-    /// (`http::OwnKeys`, the body still of their length) and no key they can hold is on the
+    /// (`edge::response::OwnKeys` in the request context, the body still of their length) and no key they can hold is on the
     /// redaction list.
     response_clean: bool,
 }
@@ -91,20 +91,17 @@ impl<'j> Recording<'j> {
             .headers()
             .get(header::RETRY_AFTER)
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-        // The mock's own documents carry their bytes (`http::OwnKeys`): while the body is
-        // still of their length (nothing replaced it on the way), they are what is sent, and
-        // the response is left as it is.
-        let own = resp
-            .extensions()
-            .get::<crate::edge::response::OwnKeys>()
-            .filter(|o| {
-                hyper::body::Body::size_hint(resp.body()).exact() == Some(o.body.len() as u64)
-            });
+        // A handler that answered with the mock's own documents left their bytes in the request
+        // context (`edge::response::OwnKeys`): while the body is still of their length (nothing
+        // replaced it on the way), they are what is sent, and the response is left as it is.
+        let own = self.req.document.get().cloned().filter(|o| {
+            hyper::body::Body::size_hint(resp.body()).exact() == Some(o.body.len() as u64)
+        });
         let (resp, response_body) = if self.outcome.fault.is_some() {
             (resp, None)
         } else if let Some(own) = own {
             self.response_clean = !self.journal.redaction.covers_any(own.keys);
-            let sent = own.body.clone();
+            let sent = own.body;
             (resp, Some(sent))
         } else {
             let (parts, body) = resp.into_parts();

@@ -22,7 +22,8 @@ struct Exchange {
     body: Vec<u8>,
     status: StatusCode,
     response: Vec<u8>,
-    /// Marks the response as the mock's own document (`http::OwnKeys`).
+    /// Marks the answer as the mock's own document (`edge::response::OwnKeys` in the request
+    /// context).
     own: bool,
     retry_after: Option<&'static str>,
 }
@@ -87,7 +88,8 @@ async fn record(journal: &Journal, n: u32, x: Exchange) {
             6 => bytes::Bytes::from(vec![b' '; len + 1]),
             _ => sent,
         };
-        resp.extensions_mut().insert(OwnKeys { keys: KEYS, body });
+        let (req, _) = pending.parts();
+        let _ = req.document.set(OwnKeys { keys: KEYS, body });
     }
     if let Some(r) = x.retry_after {
         resp.headers_mut()

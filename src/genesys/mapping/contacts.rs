@@ -137,8 +137,7 @@ pub(super) fn write_phones(u: &mut User, v: Option<&Value>, ctx: &WriteCtx<'_>) 
             ))
         })?;
         let Some(text) = opt_string("phoneNumbers.value", item.get("value"))? else {
-            // Empty values are ignored: Entra sends them for attributes it has no value for
-            // (Microsoft's Genesys Cloud provisioning tutorial).
+            // Empty values are ignored, as Entra's sync ignores them.
             continue;
         };
         let number = PhoneNumber::parse(text.trim())

@@ -2,13 +2,11 @@
 //! group (an org's `replace_group` and `patch_group`). Groups have no mapping table: their few
 //! attributes are read and written here.
 
-use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
-use super::View;
 use super::render::meta;
 use super::value::{get_ci, opt_string};
-use crate::compat::Compat;
+use super::{ScimWrite, View};
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::group::Group;
 use crate::genesys::org::Org;
@@ -17,33 +15,26 @@ use crate::scim::schema::{self, ResourceKind};
 
 impl Org {
     /// `PUT /Groups/{id}`: the member set (and `externalId`) of the group SCIM sees as `id`
-    /// replaced by a SCIM body. `precondition` sees the stored version first (the handler's
-    /// `If-Match`). Returns the stored group.
+    /// replaced by a SCIM body. Returns the stored group.
     pub(crate) fn replace_group(
         &mut self,
         id: &str,
         body: &Value,
-        now: DateTime<Utc>,
-        precondition: impl FnOnce(u64) -> ApiResult<()>,
+        write: ScimWrite<'_, impl FnOnce(u64) -> ApiResult<()>>,
     ) -> ApiResult<Group> {
-        self.rewrite_group(id, now, precondition, |_, previous| {
-            group_from_scim(body, previous)
-        })
+        self.rewrite_group(id, write, |_, previous| group_from_scim(body, previous))
     }
 
-    /// `PATCH /Groups/{id}`: the operations applied to the group's SCIM view (rendered under
-    /// `compat` with the SCIM base URL `base`), then the view mapped back. All or nothing.
-    /// `precondition` sees the stored version first. Returns the stored group.
+    /// `PATCH /Groups/{id}`: the operations applied to the group's SCIM view, then the view
+    /// mapped back. All or nothing. Returns the stored group.
     pub(crate) fn patch_group(
         &mut self,
         id: &str,
         body: &Value,
-        compat: &Compat,
-        base: &str,
-        now: DateTime<Utc>,
-        precondition: impl FnOnce(u64) -> ApiResult<()>,
+        write: ScimWrite<'_, impl FnOnce(u64) -> ApiResult<()>>,
     ) -> ApiResult<Group> {
-        self.rewrite_group(id, now, precondition, |org, previous| {
+        let (compat, base) = (write.compat, write.base);
+        self.rewrite_group(id, write, |org, previous| {
             org.limits.check_patch_operations(body)?;
             let mut json = group_to_scim(previous, &View::with(org, base, compat));
             patch::apply(&mut json, body, ResourceKind::Group, compat)?;
@@ -56,14 +47,13 @@ impl Org {
     fn rewrite_group(
         &mut self,
         id: &str,
-        now: DateTime<Utc>,
-        precondition: impl FnOnce(u64) -> ApiResult<()>,
+        write: ScimWrite<'_, impl FnOnce(u64) -> ApiResult<()>>,
         build: impl FnOnce(&Org, &Group) -> ApiResult<Group>,
     ) -> ApiResult<Group> {
         let previous = self.scim_group(id)?.clone();
-        precondition(previous.version)?;
+        (write.precondition)(previous.version)?;
         let group = build(self, &previous)?;
-        self.store_group(group, now).map(|(group, _)| group)
+        self.store_group(group, write.now).map(|(group, _)| group)
     }
 }
 

@@ -5,8 +5,8 @@
 //! the SCIM attribute, the Genesys field it lands in, how the SCIM view is rendered from the
 //! stored user, and how a SCIM value is written into it (validated against the org's reference
 //! data). Rendering a user walks the rows ([`render`]); writing one (create, replace, or the
-//! result of a PATCH: [`write`]) walks them too, so a rule lives in exactly one place.
-//! `docs/mapping.md`'s table is checked against [`ROWS`].
+//! result of a PATCH: [`write`](mod@write)) walks them too, so a rule lives in exactly one
+//! place. `docs/mapping.md`'s table is checked against [`ROWS`].
 //!
 //! The rows' readers and writers live by what they touch: plain fields ([`fields`]), the
 //! contact lists ([`contacts`]), the org's reference data and other users ([`references`]).
@@ -24,6 +24,7 @@ pub(crate) mod unsupported;
 mod value;
 pub(crate) mod write;
 
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use crate::compat::{Compat, ContactLists, References};
@@ -147,6 +148,21 @@ pub(crate) struct WriteCtx<'a> {
     pub mode: Mode,
     /// The stored user before this write (`None` on create).
     pub previous: Option<&'a User>,
+}
+
+/// What a SCIM write of an org (`replace_user`, `patch_user`, `replace_group`, `patch_group`)
+/// takes from its request besides the body.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ScimWrite<'a, P> {
+    /// The switches the write runs under.
+    pub compat: &'a Compat,
+    /// The SCIM base URL: a PATCH renders the resource's view before applying its operations.
+    pub base: &'a str,
+    /// When the write is stored.
+    pub now: DateTime<Utc>,
+    /// A check of the stored version, made before anything is written (the handler's
+    /// `If-Match`): `FnOnce(u64) -> ApiResult<()>`.
+    pub precondition: P,
 }
 
 /// Renders a row's value from the user and the view, borrowing from both.

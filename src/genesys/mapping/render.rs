@@ -229,16 +229,7 @@ mod tests {
                 _ => {}
             }
         }
-        let text = crate::seed::generator::to_string(&crate::seed::generator::Spec {
-            org: "g".into(),
-            users: 300,
-            groups: 6,
-            seed: 2,
-        });
-        let doc = crate::seed::read::parse("g.json", &text).unwrap();
-        let org =
-            crate::seed::build::build_org("g.json", 0, &doc.orgs[0], Some(1), chrono::Utc::now())
-                .unwrap();
+        let org = crate::seed::generator::org(300, 6, 2);
         let mut unknown = Vec::new();
         let mut created = Compat::preset(Profile::Rfc);
         created.meta_created = true;

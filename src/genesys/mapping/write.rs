@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::render::user_to_scim;
 use super::unsupported::check_unsupported;
 use super::value::get_ci;
-use super::{Mode, ROWS, Row, View, WriteCtx};
+use super::{Mode, ROWS, Row, ScimWrite, View, WriteCtx};
 use crate::compat::{Compat, ContactLists, Revive};
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::org::{Org, user_not_found};
@@ -178,17 +178,15 @@ impl Org {
     }
 
     /// `PUT /Users/{id}`: the live user `id` replaced by a SCIM body ([`Mode::Replace`] says
-    /// what an absent attribute means). `precondition` sees the stored version first (the
-    /// handler's `If-Match`).
+    /// what an absent attribute means).
     pub(crate) fn replace_user(
         &mut self,
         id: &str,
         body: &Value,
-        compat: &Compat,
-        now: DateTime<Utc>,
-        precondition: impl FnOnce(u64) -> ApiResult<()>,
+        write: ScimWrite<'_, impl FnOnce(u64) -> ApiResult<()>>,
     ) -> ApiResult<()> {
-        self.rewrite_user(id, now, precondition, |org, previous| {
+        let compat = write.compat;
+        self.rewrite_user(id, write, |org, previous| {
             let ctx = WriteCtx {
                 org,
                 compat,
@@ -199,21 +197,18 @@ impl Org {
         })
     }
 
-    /// `PATCH /Users/{id}`: the operations applied to the user's SCIM view (rendered under
-    /// `compat` with the SCIM base URL `base`), then the whole view mapped back. A lone
-    /// `replace` of a plain string attribute is written in place instead ([`patch_in_place`]):
-    /// the same user, without the render and the map back. All or nothing. `precondition`
-    /// sees the stored version first (the handler's `If-Match`).
+    /// `PATCH /Users/{id}`: the operations applied to the user's SCIM view, then the whole
+    /// view mapped back. A lone `replace` of a plain string attribute is written in place
+    /// instead ([`patch_in_place`]): the same user, without the render and the map back. All
+    /// or nothing.
     pub(crate) fn patch_user(
         &mut self,
         id: &str,
         body: &Value,
-        compat: &Compat,
-        base: &str,
-        now: DateTime<Utc>,
-        precondition: impl FnOnce(u64) -> ApiResult<()>,
+        write: ScimWrite<'_, impl FnOnce(u64) -> ApiResult<()>>,
     ) -> ApiResult<()> {
-        self.rewrite_user(id, now, precondition, |org, previous| {
+        let (compat, base) = (write.compat, write.base);
+        self.rewrite_user(id, write, |org, previous| {
             org.limits.check_patch_operations(body)?;
             let ctx = WriteCtx {
                 org,
@@ -236,14 +231,13 @@ impl Org {
     fn rewrite_user(
         &mut self,
         id: &str,
-        now: DateTime<Utc>,
-        precondition: impl FnOnce(u64) -> ApiResult<()>,
+        write: ScimWrite<'_, impl FnOnce(u64) -> ApiResult<()>>,
         build: impl FnOnce(&Org, &User) -> ApiResult<User>,
     ) -> ApiResult<()> {
         let previous = self.user(id).ok_or_else(|| user_not_found(id))?;
-        precondition(previous.version)?;
+        (write.precondition)(previous.version)?;
         let user = build(self, previous)?;
-        self.store_user(user, now).map(|_| ())
+        self.store_user(user, write.now).map(|_| ())
     }
 
     /// Writes a SCIM body as user `id` for unit tests, the way the API does: a create when
@@ -286,16 +280,7 @@ mod in_place_tests {
     /// that are empty, padded, non-ASCII or equal to what is stored.
     #[test]
     fn in_place_patches_build_the_user_the_general_path_builds() {
-        let spec = crate::seed::generator::Spec {
-            org: "g".into(),
-            users: 120,
-            groups: 4,
-            seed: 5,
-        };
-        let text = crate::seed::generator::to_string(&spec);
-        let doc = crate::seed::read::parse("g.json", &text).unwrap();
-        let now = Utc::now();
-        let org = crate::seed::build::build_org("g.json", 0, &doc.orgs[0], Some(1), now).unwrap();
+        let org = crate::seed::generator::org(120, 4, 5);
         let ent = |attr: &str| format!("{ENTERPRISE_USER}:{attr}");
         let cases = [
             ("title".to_owned(), "Lead"),
@@ -356,15 +341,7 @@ mod in_place_tests {
     fn other_bodies_take_the_general_path() {
         let org = Org::new("p", "P", crate::base::rng::Seeded::new(Some(1)));
         let compat = Compat::default();
-        let text = crate::seed::generator::to_string(&crate::seed::generator::Spec {
-            org: "g".into(),
-            users: 3,
-            groups: 1,
-            seed: 1,
-        });
-        let doc = crate::seed::read::parse("g.json", &text).unwrap();
-        let full =
-            crate::seed::build::build_org("g.json", 0, &doc.orgs[0], Some(1), Utc::now()).unwrap();
+        let full = crate::seed::generator::org(3, 1, 1);
         let u = full.users().next().unwrap();
         let ctx = WriteCtx {
             org: &org,
@@ -396,7 +373,8 @@ mod scim_write_tests {
     use serde_json::json;
 
     use crate::compat::Compat;
-    use crate::error::ApiError;
+    use crate::error::{ApiError, ApiResult};
+    use crate::genesys::mapping::ScimWrite;
     use crate::genesys::org::Org;
     use crate::scim::schema::ENTERPRISE_USER;
 
@@ -410,7 +388,20 @@ mod scim_write_tests {
     #[test]
     fn scim_writes_store_the_user_and_honour_the_precondition() {
         let mut org = Org::for_tests(&["Home", "Sales"]);
-        let (compat, now, base) = (Compat::default(), chrono::Utc::now(), "http://h/scim/v2");
+        let (compat, now) = (Compat::default(), chrono::Utc::now());
+        let write = |precondition: fn(u64) -> ApiResult<()>| ScimWrite {
+            compat: &compat,
+            base: "http://h/scim/v2",
+            now,
+            precondition,
+        };
+        let ok: fn(u64) -> ApiResult<()> = |_| Ok(());
+        let refused: fn(u64) -> ApiResult<()> = |v| {
+            Err(ApiError::invalid_vers(
+                http::StatusCode::PRECONDITION_FAILED,
+                format!("not {v}"),
+            ))
+        };
         let id = org
             .create_user(
                 &json!({"userName": "a@x.org", "displayName": "A"}),
@@ -418,41 +409,26 @@ mod scim_write_tests {
                 now,
             )
             .unwrap();
-        let ok = |_| Ok(());
         let title = body(json!([{"op": "replace", "path": "title", "value": "Lead"}]));
-        org.patch_user(&id, &title, &compat, base, now, ok).unwrap();
+        org.patch_user(&id, &title, write(ok)).unwrap();
         let division = body(json!([{"op": "replace",
             "path": format!("{ENTERPRISE_USER}:division"), "value": "Sales"}]));
-        org.patch_user(&id, &division, &compat, base, now, ok)
-            .unwrap();
+        org.patch_user(&id, &division, write(ok)).unwrap();
         let user = org.user(&id).unwrap();
         assert_eq!(
             (user.title.as_deref(), &*user.division_id, user.version),
             (Some("Lead"), "d1", 3)
         );
 
-        let refused = |v| {
-            Err(ApiError::invalid_vers(
-                http::StatusCode::PRECONDITION_FAILED,
-                format!("not {v}"),
-            ))
-        };
         let put = json!({"userName": "a@x.org", "displayName": "B"});
-        let err = org
-            .replace_user(&id, &put, &compat, now, refused)
-            .unwrap_err();
+        let err = org.replace_user(&id, &put, write(refused)).unwrap_err();
         assert_eq!(err.detail, "not 3");
-        assert!(
-            org.patch_user(&id, &title, &compat, base, now, refused)
-                .is_err()
-        );
+        assert!(org.patch_user(&id, &title, write(refused)).is_err());
         assert_eq!(org.user(&id).unwrap().version, 3, "nothing stored");
-        let err = org
-            .patch_user("nobody", &title, &compat, base, now, ok)
-            .unwrap_err();
+        let err = org.patch_user("nobody", &title, write(ok)).unwrap_err();
         assert_eq!(err.detail, "User nobody not found.");
 
-        org.replace_user(&id, &put, &compat, now, ok).unwrap();
+        org.replace_user(&id, &put, write(ok)).unwrap();
         let user = org.user(&id).unwrap();
         assert_eq!(
             (user.name.as_str(), user.title.as_deref(), user.version),
