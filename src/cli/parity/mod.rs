@@ -100,11 +100,7 @@ async fn replay_on_mock(dir: &Path, b: &Bundle, compat: Compat) -> Result<Vec<Fi
     let server = RunningServer::start(config)
         .await
         .map_err(|e| e.to_string())?;
-    let target = Upstream::parse(
-        "--url",
-        &crate::base::http_client::BaseUrl::from_addr(server.addr()).url(),
-        false,
-    )?;
+    let target = Upstream::from_addr(server.addr());
     let findings = replay::replay(&target, &b.session, context(b)).await;
     server.stop().await;
     Ok(findings)

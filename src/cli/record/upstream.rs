@@ -6,9 +6,11 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode, Uri, header};
+use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode, header};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper_util::rt::TokioIo;
+
+use crate::base::http_client::BaseUrl;
 
 /// The largest upstream answer body kept (a page of 100 full users is far below this).
 pub(crate) const MAX_ANSWER_BYTES: usize = 32 * 1024 * 1024;
@@ -28,12 +30,9 @@ const HOP_BY_HOP: &[&str] = &[
 ];
 
 /// An upstream base URL, checked once.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub(crate) struct Upstream {
-    pub host: String,
-    pub port: u16,
-    /// Without a trailing slash; empty for the root.
-    pub path: String,
+    base: BaseUrl,
 }
 
 impl Upstream {
@@ -41,37 +40,28 @@ impl Upstream {
     /// unless `remote_http` (a mock in a neighbouring container), are refused with the
     /// reason. `flag` names the flag in messages.
     pub(crate) fn parse(flag: &str, text: &str, remote_http: bool) -> Result<Self, String> {
-        let uri: Uri = text
-            .parse()
-            .map_err(|e| format!("{flag} {text:?} is not a URL: {e}"))?;
-        let host = uri
-            .host()
-            .ok_or_else(|| format!("{flag} {text:?} has no host"))?
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .to_owned();
-        match uri.scheme_str() {
-            Some("http") if remote_http || is_loopback(&host) => {}
-            Some("http") => {
-                return Err(format!(
-                    "{flag} {text:?}: plain HTTP is refused except to loopback (credentials \
-                     would cross the network in clear); use https://"
-                ));
-            }
-            Some("https") => {
-                return Err(format!(
-                    "{flag} {text:?}: this build records plain HTTP upstreams on loopback only; \
-                     for an HTTPS org, put a TLS-terminating forwarder on loopback in front of \
-                     it (docs/record.md)"
-                ));
-            }
-            _ => return Err(format!("{flag} {text:?}: expected http://host:port")),
+        if text.starts_with("https://") {
+            return Err(format!(
+                "{flag} {text:?}: this build records plain HTTP upstreams on loopback only; \
+                 for an HTTPS org, put a TLS-terminating forwarder on loopback in front of it \
+                 (docs/record.md)"
+            ));
         }
-        Ok(Self {
-            port: uri.port_u16().unwrap_or(80),
-            host,
-            path: uri.path().trim_end_matches('/').to_owned(),
-        })
+        let base = BaseUrl::parse(text).map_err(|e| format!("{flag} {e}"))?;
+        if !remote_http && !is_loopback(base.host()) {
+            return Err(format!(
+                "{flag} {text:?}: plain HTTP is refused except to loopback (credentials \
+                 would cross the network in clear); use https://"
+            ));
+        }
+        Ok(Self { base })
+    }
+
+    /// The upstream of a server bound to `addr` on this machine.
+    pub(crate) fn from_addr(addr: std::net::SocketAddr) -> Self {
+        Self {
+            base: BaseUrl::from_addr(addr),
+        }
     }
 
     /// The login upstream Genesys pairs with an API upstream: `api.` becomes `login.`
@@ -83,11 +73,7 @@ impl Upstream {
 
     /// `http://host:port[/prefix]`.
     pub(crate) fn url(&self) -> String {
-        if self.host.contains(':') {
-            format!("http://[{}]:{}{}", self.host, self.port, self.path)
-        } else {
-            format!("http://{}:{}{}", self.host, self.port, self.path)
-        }
+        self.base.url()
     }
 }
 
@@ -150,7 +136,8 @@ async fn exchange(
     headers: &HeaderMap,
     body: Bytes,
 ) -> Result<Answer, Failure> {
-    let stream = tokio::net::TcpStream::connect((up.host.as_str(), up.port))
+    let (host, port) = (up.base.host(), up.base.port());
+    let stream = tokio::net::TcpStream::connect((host, port))
         .await
         .map_err(|_| Failure::Unreachable)?;
     let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
@@ -159,16 +146,16 @@ async fn exchange(
     let driver = tokio::spawn(conn);
     let mut req = Request::builder()
         .method(method)
-        .uri(format!("{}{path_and_query}", up.path))
+        .uri(format!("{}{path_and_query}", up.base.path()))
         .body(Full::new(body))
         .map_err(|_| Failure::Reset)?;
     copy_headers(headers, req.headers_mut());
     // Bodies are recorded as text: ask for them unencoded.
     req.headers_mut().remove(header::ACCEPT_ENCODING);
-    let host = if up.host.contains(':') {
-        format!("[{}]:{}", up.host, up.port)
+    let host = if host.contains(':') {
+        format!("[{host}]:{port}")
     } else {
-        format!("{}:{}", up.host, up.port)
+        format!("{host}:{port}")
     };
     if let Ok(v) = HeaderValue::from_str(&host) {
         req.headers_mut().insert(header::HOST, v);
@@ -208,7 +195,7 @@ mod tests {
     fn only_loopback_may_be_plain_http() {
         let up = Upstream::parse("--upstream", "http://127.0.0.1:9/base/", false).unwrap();
         assert_eq!(
-            (up.host.as_str(), up.port, up.path.as_str()),
+            (up.base.host(), up.base.port(), up.base.path()),
             ("127.0.0.1", 9, "/base")
         );
         assert!(Upstream::parse("--upstream", "http://localhost:9", false).is_ok());
@@ -217,7 +204,7 @@ mod tests {
         assert!(e.contains("plain HTTP is refused"), "{e}");
         assert!(Upstream::parse("--url", "http://mock:8080", true).is_ok());
         let e = Upstream::parse("--upstream", "ftp://127.0.0.1", false).unwrap_err();
-        assert!(e.contains("expected http"), "{e}");
+        assert!(e.contains("only http://"), "{e}");
     }
 
     #[test]
