@@ -269,6 +269,16 @@ async fn record(dir: &Path, up: &str, flags: &[&str]) -> (PathBuf, Secrets) {
         .unwrap();
     assert_eq!(journal["log"]["entries"].as_array().unwrap().len(), 15);
     har_is_valid(&journal);
+    // ... and the client report grades the session.
+    let report: Value = Client::new()
+        .get(format!("{base}/__admin/report"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(report["scope"]["examined"], 15, "{report:#}");
     let status = proxy.stop();
     let log = std::fs::read_to_string(dir.join("proxy.log")).unwrap();
     assert!(status.success(), "record failed: {log}");

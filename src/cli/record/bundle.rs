@@ -155,9 +155,11 @@ fn readme(opts: &Options, w: &Written, o: &Observed) -> String {
     }
     s.push_str(
         "\n## Replay\n\n```sh\n\
-         genesys-scim-mock validate fixture.json\n\
-         genesys-scim-mock serve --fixtures fixture.json --scenario scenario.json --rate-limit off\n\
+         # Every difference between the mock and the recorded answers:\n\
          genesys-scim-mock parity . --report markdown:parity.md\n\
+         # The recorded org, to point a client at, with its end state checked afterwards:\n\
+         genesys-scim-mock exec --fixtures fixture.json --scenario scenario.json --rate-limit off \\\n\
+         \x20 --expect expect.json -- ./your-client\n\
          ```\n\nSee docs/record.md.\n",
     );
     s
