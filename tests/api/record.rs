@@ -24,7 +24,9 @@ const UPSTREAM_SCENARIO: &str = r#"{"name": "upstream-faults", "rules": [
   {"name": "throttle", "when": {"method": "GET", "path": "/api/v2/scim/v2/Users"},
    "trigger": {"nth": {"n": 2}}, "then": {"throttle": {"retryAfter": 2}}},
   {"name": "unavailable", "when": {"method": "GET", "path": "/api/v2/scim/v2/Groups/*"},
-   "trigger": {"nth": {"n": 1}}, "then": {"respond": {"status": 503}}}
+   "trigger": {"nth": {"n": 1}}, "then": {"respond": {"status": 503}}},
+  {"name": "cut", "when": {"method": "GET", "path": "/api/v2/scim/v2/Groups"},
+   "then": "reset"}
 ]}"#;
 
 fn temp(name: &str) -> PathBuf {
@@ -103,7 +105,7 @@ struct Secrets {
 
 /// A client session through `base`: tokens (Basic and form), a filter by email, a throttled
 /// list, reads, a create with a password and a manager, a password PATCH, a stale If-Match,
-/// a failing then working group read, a membership change, and a delete.
+/// a failing then working group read, a membership change, a delete, and a reset.
 async fn session(base: &str) -> Secrets {
     let http = Client::new();
     let mut s = Secrets::default();
@@ -247,6 +249,11 @@ async fn session(base: &str) -> Secrets {
         .await
         .unwrap();
     assert!(r.status().is_success(), "{}", r.status());
+    // The upstream resets the connection: the client sees no answer.
+    assert!(
+        get("/Groups".into(), &t2).await.is_err(),
+        "the reset reaches the client"
+    );
     s
 }
 
@@ -267,7 +274,7 @@ async fn record(dir: &Path, up: &str, flags: &[&str]) -> (PathBuf, Secrets) {
         .json()
         .await
         .unwrap();
-    assert_eq!(journal["log"]["entries"].as_array().unwrap().len(), 15);
+    assert_eq!(journal["log"]["entries"].as_array().unwrap().len(), 16);
     har_is_valid(&journal);
     // ... and the client report grades the session.
     let report: Value = Client::new()
@@ -278,7 +285,7 @@ async fn record(dir: &Path, up: &str, flags: &[&str]) -> (PathBuf, Secrets) {
         .json()
         .await
         .unwrap();
-    assert_eq!(report["scope"]["examined"], 15, "{report:#}");
+    assert_eq!(report["scope"]["examined"], 16, "{report:#}");
     let status = proxy.stop();
     let log = std::fs::read_to_string(dir.join("proxy.log")).unwrap();
     assert!(status.success(), "record failed: {log}");
@@ -358,11 +365,15 @@ async fn a_recorded_session_replays_without_a_difference_and_keeps_no_secret() {
         !users.iter().any(|u| u["id"] == secrets.created.as_str()),
         "created users are replayed, not seeded"
     );
-    // The upstream's 429 and 503 are scenario rules at their places.
+    // The upstream's 429, 503 and reset are scenario rules at their places.
     let scenario = read_json(&bundle.join("scenario.json"));
     let rules = scenario["rules"].as_array().unwrap();
     let names: Vec<&str> = rules.iter().map(|r| r["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["request-3-429", "request-9-503"]);
+    assert_eq!(
+        names,
+        ["request-3-429", "request-9-503", "request-16-reset"]
+    );
+    assert_eq!(rules[2]["then"], "reset");
     assert_eq!(rules[0]["then"], json!({"throttle": {"retryAfter": 2}}));
     assert_eq!(rules[1]["then"]["respond"]["status"], 503);
     // No secret, byte for byte.
@@ -380,7 +391,7 @@ async fn a_recorded_session_replays_without_a_difference_and_keeps_no_secret() {
     // The replay against an identical mock differs nowhere, and shows the 429 and 503.
     let (code, report) = parity(&bundle, &["--fail-on-difference"]);
     assert_eq!(report["findings"], json!([]), "{report:#}");
-    assert_eq!((code, report["requests"].as_u64()), (0, Some(15)));
+    assert_eq!((code, report["requests"].as_u64()), (0, Some(16)));
     // The end state verifies against a mock that ran the session.
     let expect = read_json(&bundle.join("expect.json"));
     let users = expect["orgs"][0]["users"].as_array().unwrap();
@@ -484,7 +495,7 @@ async fn parity_reports_exactly_the_difference_one_switch_makes_and_names_it() {
     );
     let xml = std::fs::read_to_string(&xml).unwrap();
     assert!(
-        xml.contains("failures=\"1\"") && xml.contains("tests=\"15\""),
+        xml.contains("failures=\"1\"") && xml.contains("tests=\"16\""),
         "{xml}"
     );
 }
