@@ -63,6 +63,12 @@ impl BaseUrl {
         self.port
     }
 
+    /// The same URL with another port.
+    pub(crate) fn with_port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
     /// The path prefix, without a trailing slash; empty for the root.
     pub(crate) fn path(&self) -> &str {
         &self.path

@@ -81,8 +81,8 @@ Example: genesys-scim-mock exec --seed 1 -- pytest tests/scim"
     /// a bundle the mock replays offline: session.har, fixture.json, scenario.json,
     /// expect.json (docs/record.md). Credentials are scrubbed unless --no-scrub.
     #[command(
-        long_about = "Start an HTTP proxy on --bind that forwards API requests to --upstream and /oauth/token to --login-upstream (default: the upstream with api. replaced by login.). Point the client's base URL at it. On SIGTERM or Ctrl-C it stops and writes DIR: session.har (HAR 1.2), fixture.json (the users and groups the session saw, before its first write), scenario.json (the upstream's 429s, 5xx, resets and timeouts at their places), expect.json (the end state), ignore.json and README.md. Authorization, client secrets, tokens, cookies and passwords are scrubbed (tokens become stable placeholders); --anonymize also maps emails, names, phone numbers and external ids to consistent fakes. The proxy journals like the server: /__admin/ui and /__admin/report work on it.\n\n\
-Example: genesys-scim-mock record --upstream http://127.0.0.1:8080 --bind 127.0.0.1:9090 --out session/"
+        long_about = "Start an HTTP proxy on --bind that forwards API requests to --upstream (HTTPS, or plain HTTP to loopback) and /oauth/token to --login-upstream (default: the upstream with api. replaced by login.). Point the client's base URL at it. On SIGTERM or Ctrl-C it stops and writes DIR: session.har (HAR 1.2), fixture.json (the users and groups the session saw, before its first write), scenario.json (the upstream's 429s, 5xx, resets and timeouts at their places), expect.json (the end state), ignore.json and README.md. Authorization, client secrets, tokens, cookies and passwords are scrubbed (tokens become stable placeholders); --anonymize also maps emails, names, phone numbers and external ids to consistent fakes. The proxy journals like the server: /__admin/ui and /__admin/report work on it.\n\n\
+Example: genesys-scim-mock record --upstream https://api.mypurecloud.com --bind 127.0.0.1:9090 --out session/"
     )]
     Record(RecordArgs),
     /// Replay a recorded bundle against the mock (started from the bundle's fixture and
@@ -94,12 +94,16 @@ Example: genesys-scim-mock record --upstream http://127.0.0.1:8080 --bind 127.0.
 /// Flags of `record`.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct RecordArgs {
-    /// The API upstream, e.g. http://127.0.0.1:8080 (plain HTTP only on loopback).
+    /// The API upstream, e.g. https://api.mypurecloud.com (plain HTTP only on loopback).
     #[arg(long, value_name = "URL")]
     pub upstream: String,
     /// Where /oauth/token goes (default: --upstream with `api.` replaced by `login.`).
     #[arg(long, value_name = "URL")]
     pub login_upstream: Option<String>,
+    /// Also trust the CA certificates in this PEM file for an https:// upstream (Mozilla's
+    /// roots are built in).
+    #[arg(long, value_name = "PEM")]
+    pub upstream_ca: Option<PathBuf>,
     /// The bundle's directory (created).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
@@ -128,6 +132,9 @@ pub(crate) struct ParityArgs {
     /// Replay against this running server instead of starting one from the bundle.
     #[arg(long, value_name = "URL")]
     pub url: Option<String>,
+    /// With an https:// --url: also trust the CA certificates in this PEM file.
+    #[arg(long, value_name = "PEM")]
+    pub url_ca: Option<PathBuf>,
     /// Write the findings as FORMAT:PATH (json, markdown, junit; PATH `-` is standard
     /// output). Repeatable; without it, Markdown goes to standard output.
     #[arg(long = "report", value_name = "FORMAT:PATH")]

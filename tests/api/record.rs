@@ -663,3 +663,88 @@ async fn the_journal_exports_as_har_and_the_admin_document_says_so() {
     let format = params.iter().find(|p| p["name"] == "format").unwrap();
     assert_eq!(format["schema"]["enum"], json!(["json", "jsonl", "har"]));
 }
+
+/// A TLS front on loopback for a plain upstream: what an org's HTTPS API is to the proxy. Its
+/// certificate (tests/api/tls/cert.pem, for 127.0.0.1 and localhost) is signed by
+/// tests/api/tls/ca.pem; both are test material only.
+async fn tls_front(plain: &str) -> String {
+    use std::sync::Arc;
+    use tokio_rustls::rustls::ServerConfig;
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let certs: Vec<CertificateDer<'static>> =
+        CertificateDer::pem_slice_iter(include_bytes!("tls/cert.pem"))
+            .collect::<Result<_, _>>()
+            .unwrap();
+    let key = PrivateKeyDer::from_pem_slice(include_bytes!("tls/key.pem")).unwrap();
+    #[allow(deprecated, reason = "the build's one provider")]
+    let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
+    let config = ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let target = plain.trim_start_matches("http://").to_owned();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let (acceptor, target) = (acceptor.clone(), target.clone());
+            tokio::spawn(async move {
+                let Ok(mut tls) = acceptor.accept(stream).await else {
+                    return;
+                };
+                let Ok(mut up) = tokio::net::TcpStream::connect(&target).await else {
+                    return;
+                };
+                let _ = tokio::io::copy_bidirectional(&mut tls, &mut up).await;
+            });
+        }
+    });
+    format!("https://127.0.0.1:{port}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn record_speaks_tls_to_an_https_upstream_and_verifies_its_certificate() {
+    let dir = temp("tls");
+    let (_up, up) = upstream(&dir, &[]);
+    let https = tls_front(&up).await;
+    // Without the test CA the certificate is not trusted: nothing is forwarded.
+    let out = dir.join("untrusted");
+    let (mut proxy, base) = spawn(
+        &dir,
+        "untrusted",
+        &[
+            "record",
+            "--upstream",
+            &https,
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    let r = Client::new()
+        .post(format!("{base}/oauth/token"))
+        .basic_auth(CLIENT_ID, Some(CLIENT_SECRET))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 502);
+    assert!(proxy.stop().success());
+    // With it, the whole session records and replays as over plain HTTP.
+    let ca = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/api/tls/ca.pem");
+    let (bundle, secrets) = record(&dir, &https, &["--upstream-ca", ca]).await;
+    let har = read_json(&bundle.join("session.har"));
+    let url = har["log"]["entries"][0]["request"]["url"].as_str().unwrap();
+    assert!(url.starts_with(&https), "{url}");
+    let all = bundle_text(&bundle);
+    assert!(!all.contains(&secrets.tokens[0]) && !all.contains(CLIENT_SECRET));
+    let (code, report) = parity(&bundle, &["--fail-on-difference", "--no-switch-search"]);
+    assert_eq!(
+        (code, report["findings"].clone()),
+        (0, json!([])),
+        "{report:#}"
+    );
+}

@@ -160,7 +160,14 @@ async fn parity(args: &ParityArgs) -> Result<Vec<Finding>, String> {
     let b = load(&args.dir)?;
     let mut findings = match &args.url {
         Some(url) => {
-            let target = Upstream::parse("--url", url, true)?;
+            let mut target = Upstream::parse("--url", url, true)?;
+            if let Some(path) = &args.url_ca {
+                let pem =
+                    std::fs::read(path).map_err(|e| format!("--url-ca {}: {e}", path.display()))?;
+                target = target
+                    .trusting(&pem)
+                    .map_err(|e| format!("--url-ca {}: {e}", path.display()))?;
+            }
             replay::replay(&target, &b.session, context(&b)).await
         }
         None => replay_on_mock(&args.dir, &b, compat_with(&args.compat)?).await?,

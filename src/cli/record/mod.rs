@@ -101,7 +101,18 @@ async fn record(args: RecordArgs) -> Result<(), String> {
         .login_upstream
         .clone()
         .unwrap_or_else(|| Upstream::login_for(&args.upstream));
-    let login = Upstream::parse("--login-upstream", &login_text, false)?;
+    let mut login = Upstream::parse("--login-upstream", &login_text, false)?;
+    let mut api = api;
+    if let Some(path) = &args.upstream_ca {
+        let pem =
+            std::fs::read(path).map_err(|e| format!("--upstream-ca {}: {e}", path.display()))?;
+        let trust = |u: Upstream| {
+            u.trusting(&pem)
+                .map_err(|e| format!("--upstream-ca {}: {e}", path.display()))
+        };
+        api = trust(api)?;
+        login = trust(login)?;
+    }
     if args.no_scrub {
         eprintln!(
             "genesys-scim-mock record: warning: --no-scrub: the bundle in {} will hold the \

@@ -1,14 +1,20 @@
-//! Where `record` forwards: the API upstream and the login upstream (`/oauth/token`), and the
-//! one exchange with either. Plain HTTP only to loopback (how tests run it); anything else
-//! must be HTTPS, which this build does not speak yet, so it is refused with a message rather
-//! than sent in clear.
+//! Where `record` forwards (and `parity --url` replays): the API upstream and the login
+//! upstream (`/oauth/token`), and the one exchange with either. HTTPS to any host, verified
+//! against Mozilla's roots (built in: a FROM-scratch image has no CA store) plus any
+//! `--upstream-ca`; plain HTTP only to loopback (a mock beside the client), since credentials
+//! would otherwise cross the network in clear.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode, header};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper_util::rt::TokioIo;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio_rustls::rustls::pki_types::pem::PemObject;
+use tokio_rustls::rustls::pki_types::{CertificateDer, ServerName};
+use tokio_rustls::rustls::{ClientConfig, RootCertStore};
 
 use crate::base::http_client::BaseUrl;
 
@@ -30,37 +36,102 @@ const HOP_BY_HOP: &[&str] = &[
 ];
 
 /// An upstream base URL, checked once.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) struct Upstream {
     base: BaseUrl,
+    /// The TLS client of an `https://` upstream.
+    tls: Option<Arc<ClientConfig>>,
+}
+
+impl std::fmt::Debug for Upstream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.url())
+    }
+}
+
+/// A TLS client trusting Mozilla's roots and `extra` (PEM certificates).
+fn tls_config(extra: Option<&[u8]>) -> Result<Arc<ClientConfig>, String> {
+    let mut roots = RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    if let Some(pem) = extra {
+        let mut added = 0;
+        for cert in CertificateDer::pem_slice_iter(pem) {
+            let cert = cert.map_err(|e| format!("not a PEM certificate: {e}"))?;
+            roots
+                .add(cert)
+                .map_err(|e| format!("not a usable CA certificate: {e}"))?;
+            added += 1;
+        }
+        if added == 0 {
+            return Err("no PEM certificate in it".to_owned());
+        }
+    }
+    // ring rather than aws-lc-rs: no cmake or C toolchain beyond cc for the static build.
+    // Its provider lacks the post-quantum key exchange, which an org's API does not need.
+    #[allow(
+        deprecated,
+        reason = "ring's provider is the one this build compiles in"
+    )]
+    let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
+    let config = ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("TLS: {e}"))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(Arc::new(config))
 }
 
 impl Upstream {
-    /// Parses `http://loopback[:port][/prefix]`; `https://`, and plain HTTP to any other host
-    /// unless `remote_http` (a mock in a neighbouring container), are refused with the
-    /// reason. `flag` names the flag in messages.
+    /// Parses `https://host[:port][/prefix]`, or `http://` to loopback; plain HTTP to any
+    /// other host is refused with the reason unless `remote_http` (a mock in a neighbouring
+    /// container). `flag` names the flag in messages.
     pub(crate) fn parse(flag: &str, text: &str, remote_http: bool) -> Result<Self, String> {
-        if text.starts_with("https://") {
-            return Err(format!(
-                "{flag} {text:?}: this build records plain HTTP upstreams on loopback only; \
-                 for an HTTPS org, put a TLS-terminating forwarder on loopback in front of it \
-                 (docs/record.md)"
-            ));
+        let https = text
+            .get(..8)
+            .is_some_and(|s| s.eq_ignore_ascii_case("https://"));
+        let plain = if https {
+            format!("http://{}", &text[8..])
+        } else {
+            text.to_owned()
+        };
+        let mut base = BaseUrl::parse(&plain).map_err(|e| format!("{flag} {e}"))?;
+        if https {
+            let explicit = plain
+                .parse::<http::Uri>()
+                .ok()
+                .and_then(|u| u.port_u16())
+                .is_some();
+            if !explicit {
+                base = base.with_port(443);
+            }
+            let tls = tls_config(None).map_err(|e| format!("{flag}: {e}"))?;
+            return Ok(Self {
+                base,
+                tls: Some(tls),
+            });
         }
-        let base = BaseUrl::parse(text).map_err(|e| format!("{flag} {e}"))?;
         if !remote_http && !is_loopback(base.host()) {
             return Err(format!(
                 "{flag} {text:?}: plain HTTP is refused except to loopback (credentials \
                  would cross the network in clear); use https://"
             ));
         }
-        Ok(Self { base })
+        Ok(Self { base, tls: None })
+    }
+
+    /// The same upstream, also trusting the CA certificates in `pem` (`--upstream-ca`).
+    pub(crate) fn trusting(mut self, pem: &[u8]) -> Result<Self, String> {
+        if self.tls.is_some() {
+            self.tls = Some(tls_config(Some(pem))?);
+        }
+        Ok(self)
     }
 
     /// The upstream of a server bound to `addr` on this machine.
     pub(crate) fn from_addr(addr: std::net::SocketAddr) -> Self {
         Self {
             base: BaseUrl::from_addr(addr),
+            tls: None,
         }
     }
 
@@ -71,9 +142,27 @@ impl Upstream {
         api.replacen("://api.", "://login.", 1)
     }
 
-    /// `http://host:port[/prefix]`.
+    /// `http[s]://host:port[/prefix]`.
     pub(crate) fn url(&self) -> String {
-        self.base.url()
+        let url = self.base.url();
+        match self.tls {
+            Some(_) => url.replacen("http://", "https://", 1),
+            None => url,
+        }
+    }
+
+    /// The `Host` header: the port left out when it is the scheme's default.
+    fn authority(&self) -> String {
+        let (host, port) = (self.base.host(), self.base.port());
+        let host = if host.contains(':') {
+            format!("[{host}]")
+        } else {
+            host.to_owned()
+        };
+        match (port, self.tls.is_some()) {
+            (443, true) | (80, false) => host,
+            _ => format!("{host}:{port}"),
+        }
     }
 }
 
@@ -136,14 +225,6 @@ async fn exchange(
     headers: &HeaderMap,
     body: Bytes,
 ) -> Result<Answer, Failure> {
-    let (host, port) = (up.base.host(), up.base.port());
-    let stream = tokio::net::TcpStream::connect((host, port))
-        .await
-        .map_err(|_| Failure::Unreachable)?;
-    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-        .await
-        .map_err(|_| Failure::Reset)?;
-    let driver = tokio::spawn(conn);
     let mut req = Request::builder()
         .method(method)
         .uri(format!("{}{path_and_query}", up.base.path()))
@@ -152,14 +233,35 @@ async fn exchange(
     copy_headers(headers, req.headers_mut());
     // Bodies are recorded as text: ask for them unencoded.
     req.headers_mut().remove(header::ACCEPT_ENCODING);
-    let host = if host.contains(':') {
-        format!("[{host}]:{port}")
-    } else {
-        format!("{host}:{port}")
-    };
-    if let Ok(v) = HeaderValue::from_str(&host) {
+    if let Ok(v) = HeaderValue::from_str(&up.authority()) {
         req.headers_mut().insert(header::HOST, v);
     }
+    let (host, port) = (up.base.host(), up.base.port());
+    let stream = tokio::net::TcpStream::connect((host, port))
+        .await
+        .map_err(|_| Failure::Unreachable)?;
+    match &up.tls {
+        None => over(stream, req).await,
+        Some(config) => {
+            let name = ServerName::try_from(host.to_owned()).map_err(|_| Failure::Unreachable)?;
+            let stream = tokio_rustls::TlsConnector::from(config.clone())
+                .connect(name, stream)
+                .await
+                .map_err(|_| Failure::Unreachable)?;
+            over(stream, req).await
+        }
+    }
+}
+
+/// One request and its whole answer over a connected stream, plain or TLS.
+async fn over<S>(stream: S, req: Request<Full<Bytes>>) -> Result<Answer, Failure>
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .map_err(|_| Failure::Reset)?;
+    let driver = tokio::spawn(conn);
     let resp = sender.send_request(req).await.map_err(|_| Failure::Reset)?;
     let (parts, body) = resp.into_parts();
     let body = Limited::new(body, MAX_ANSWER_BYTES)
@@ -200,6 +302,12 @@ mod tests {
         );
         assert!(Upstream::parse("--upstream", "http://localhost:9", false).is_ok());
         assert!(Upstream::parse("--upstream", "http://[::1]:9", false).is_ok());
+        let up = Upstream::parse("--upstream", "https://api.mypurecloud.com", false).unwrap();
+        assert_eq!(up.url(), "https://api.mypurecloud.com:443");
+        assert_eq!(up.authority(), "api.mypurecloud.com");
+        let up = Upstream::parse("--upstream", "https://127.0.0.1:8443/x", false).unwrap();
+        assert_eq!(up.authority(), "127.0.0.1:8443");
+        assert!(up.trusting(b"not pem").is_err());
         let e = Upstream::parse("--upstream", "http://api.mypurecloud.com", false).unwrap_err();
         assert!(e.contains("plain HTTP is refused"), "{e}");
         assert!(Upstream::parse("--url", "http://mock:8080", true).is_ok());
