@@ -327,6 +327,16 @@ fn parity(bundle: &Path, flags: &[&str]) -> (i32, Value) {
     (code, read_json(&report))
 }
 
+/// `parity` finds no difference.
+fn replays_cleanly(bundle: &Path) {
+    let (code, report) = parity(bundle, &["--fail-on-difference", "--no-switch-search"]);
+    assert_eq!(
+        (code, report["findings"].clone()),
+        (0, json!([])),
+        "{report:#}"
+    );
+}
+
 /// Every file of the bundle, as one text.
 fn bundle_text(dir: &Path) -> String {
     let mut all = String::new();
@@ -552,12 +562,7 @@ async fn anonymize_keeps_filters_managers_and_members_consistent() {
         1
     );
     // And the anonymized bundle replays as cleanly as the plain one.
-    let (code, report) = parity(&bundle, &["--fail-on-difference", "--no-switch-search"]);
-    assert_eq!(
-        (code, report["findings"].clone()),
-        (0, json!([])),
-        "{report:#}"
-    );
+    replays_cleanly(&bundle);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -741,10 +746,5 @@ async fn record_speaks_tls_to_an_https_upstream_and_verifies_its_certificate() {
     assert!(url.starts_with(&https), "{url}");
     let all = bundle_text(&bundle);
     assert!(!all.contains(&secrets.tokens[0]) && !all.contains(CLIENT_SECRET));
-    let (code, report) = parity(&bundle, &["--fail-on-difference", "--no-switch-search"]);
-    assert_eq!(
-        (code, report["findings"].clone()),
-        (0, json!([])),
-        "{report:#}"
-    );
+    replays_cleanly(&bundle);
 }
