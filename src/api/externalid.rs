@@ -16,7 +16,7 @@ use http::{Method, Response, StatusCode};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Value, json};
 
-use crate::api::{Session, json_body};
+use crate::api::{Session, json_body, permission};
 use crate::compat::{ExternalIdRepost, RawSlashAuthority};
 use crate::edge::response::{Body, JSON, json_response, status_response};
 use crate::error::{ApiError, ApiResult};
@@ -63,12 +63,15 @@ pub(crate) fn lookup(
         [a, k] => (a.clone(), k.clone()),
         _ => match_known_entry(segs, session, &org).ok_or_else(|| shape_not_found(req, segs))?,
     };
-    let user = org.user_by_external(&authority, &key).ok_or_else(|| {
-        ApiError::not_found(format!(
-            "No user has the external id (authority {authority:?}, key {key:?}). Authority \
+    let user = org
+        .user_by_external(&authority, &key)
+        .filter(|u| !permission::hides(session, u))
+        .ok_or_else(|| {
+            ApiError::not_found(format!(
+                "No user has the external id (authority {authority:?}, key {key:?}). Authority \
              names and keys are case-sensitive."
-        ))
-    })?;
+            ))
+        })?;
     Ok(super::platform_user::user_response(req, user, &org))
 }
 
@@ -163,6 +166,13 @@ fn shape_not_found(req: &ApiRequest, segs: &[String]) -> ApiError {
     ))
 }
 
+/// A user the caller may read (`division-reads`), or 404.
+fn readable<'o>(session: &Session, org: &'o Org, user_id: &str) -> ApiResult<&'o User> {
+    org.user(user_id)
+        .filter(|u| !permission::hides(session, u))
+        .ok_or_else(|| user_not_found(user_id))
+}
+
 fn scim_authority_refused(authority: &str) -> ApiError {
     ApiError::bad_request(format!(
         "Authority {authority:?} is reserved: the {SCIM_AUTHORITY} external id mirrors the SCIM \
@@ -195,14 +205,14 @@ fn identifiers(user: &User) -> Value {
 /// `GET .../externalid`: every id of the user, the `x-pc:scimv2:v1` one included.
 fn list(session: &Session, user_id: &str) -> ApiResult<Response<Body>> {
     let org = session.org.read();
-    let user = org.user(user_id).ok_or_else(|| user_not_found(user_id))?;
+    let user = readable(session, &org, user_id)?;
     Ok(json_response(StatusCode::OK, JSON, &identifiers(user)))
 }
 
 /// `GET .../externalid/{authorityName}`: the user's id under that authority.
 fn get_one(session: &Session, user_id: &str, authority: &str) -> ApiResult<Response<Body>> {
     let org = session.org.read();
-    let user = org.user(user_id).ok_or_else(|| user_not_found(user_id))?;
+    let user = readable(session, &org, user_id)?;
     let e = user
         .external_ids
         .iter()

@@ -6,6 +6,7 @@ pub(crate) mod discovery;
 pub(crate) mod externalid;
 pub(crate) mod groups;
 pub(crate) mod oauth;
+pub(crate) mod permission;
 pub(crate) mod platform;
 pub(crate) mod platform_user;
 pub(crate) mod search;
@@ -22,6 +23,7 @@ use crate::edge::response::{Body, SCIM_JSON, json_response, status_response};
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::mapping::{ScimWrite, View};
 use crate::genesys::org::Org;
+use crate::genesys::permission::Grants;
 use crate::pipeline::context::ApiRequest;
 use crate::pipeline::route::{Route, ScimRoute, ScimTree};
 use crate::ratelimit::{
@@ -48,6 +50,9 @@ pub(crate) struct Session {
     /// The rate-limit windows this request is counted in (empty: not limited), worked out
     /// from the server's and the org's layers under the same read lock as `compat`.
     pub rate_checks: Vec<Check>,
+    /// The client's `roleDivisions` resolved against the org under the same read lock
+    /// (`None`: a client without them, which may do everything).
+    pub grants: Option<Grants>,
 }
 
 impl Session {
@@ -87,7 +92,7 @@ impl Session {
         }
         let limit =
             ratelimit::limit_for(state.config.rate_limit_per_minute, caller.client_rate_limit);
-        let (compat, rate_checks) = {
+        let (compat, rate_checks, grants) = {
             let read = org.read();
             let checks = match (limit, caller.bearer()) {
                 (Some(limit), Some(token)) => ratelimit::layer::checks(
@@ -103,7 +108,8 @@ impl Session {
                 ),
                 _ => Vec::new(),
             };
-            (state.compat_for(&read), checks)
+            let grants = caller.role_divisions.as_deref().map(|p| read.grants(p));
+            (state.compat_for(&read), checks, grants)
         };
         let tree = match route {
             Route::Scim(tree, _) => *tree,
@@ -115,14 +121,24 @@ impl Session {
             compat,
             now,
             rate_checks,
+            grants,
         })
     }
 }
 
 impl Session {
+    /// The grants to enforce: the client's, unless it has none (everything allowed) or the
+    /// `permissions` switch is off for this request.
+    pub(crate) fn enforced(&self) -> Option<&Grants> {
+        self.grants.as_ref().filter(|_| self.compat.permissions)
+    }
+
     /// How this request renders resources of `org` (which the caller has locked).
     pub(crate) fn view<'a>(&'a self, org: &'a Org) -> View<'a> {
-        View::with(org, &self.scim_base, &self.compat)
+        View {
+            divisions: permission::read_scope(self),
+            ..View::with(org, &self.scim_base, &self.compat)
+        }
     }
 
     /// What a SCIM write of this request takes besides its body: the request's switches, SCIM

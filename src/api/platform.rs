@@ -4,7 +4,7 @@ use http::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 
 use crate::api::platform_user::user_response;
-use crate::api::{Session, externalid};
+use crate::api::{Session, externalid, permission};
 use crate::edge::response::{Body, JSON, json_response};
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::platform;
@@ -34,6 +34,7 @@ pub(crate) fn dispatch(
             let org = session.org.read();
             let u = org
                 .user_any(id)
+                .filter(|u| !permission::hides(session, u))
                 .ok_or_else(|| ApiError::not_found(format!("User {id} not found.")))?;
             Ok(user_response(req, u, &org))
         }
@@ -56,6 +57,7 @@ pub(crate) fn dispatch(
                         || state_filter == "deleted"
                         || u.state != UserState::Deleted
                 })
+                .filter(|u| !permission::hides(session, u))
                 .map(|u| platform::user(u, &org))
                 .collect();
             paged(req, users, "/api/v2/users")
@@ -66,11 +68,16 @@ pub(crate) fn dispatch(
             let list = org.divisions.iter().map(|d| json!({"id": d.id, "name": d.name, "homeDivision": Some(d) == org.home_division(), "selfUri": format!("/api/v2/authorization/divisions/{}", d.id)})).collect();
             paged(req, list, "/api/v2/authorization/divisions")
         }
-        PlatformRoute::Roles | PlatformRoute::Skills | PlatformRoute::Languages => {
+        PlatformRoute::Roles => {
+            get_only()?;
+            let org = session.org.read();
+            let path = "/api/v2/authorization/roles";
+            paged(req, org.roles.iter().map(platform::role).collect(), path)
+        }
+        PlatformRoute::Skills | PlatformRoute::Languages => {
             get_only()?;
             let org = session.org.read();
             let (records, path) = match route {
-                PlatformRoute::Roles => (&org.roles, "/api/v2/authorization/roles"),
                 PlatformRoute::Skills => (&org.skills, "/api/v2/routing/skills"),
                 _ => (&org.languages, "/api/v2/routing/languages"),
             };

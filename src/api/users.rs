@@ -4,8 +4,8 @@ use bytes::Bytes;
 use http::{HeaderValue, Response, StatusCode, header};
 
 use crate::api::{
-    Session, check_if_match, json_body, list_query, not_modified, projection, scim_bytes,
-    scim_resource,
+    Session, check_if_match, json_body, list_query, not_modified, permission, projection,
+    scim_bytes, scim_resource,
 };
 use crate::edge::response::{
     Body, OwnKeys, SCIM_JSON, bytes_response, json_response, status_response,
@@ -52,7 +52,7 @@ pub(crate) fn get(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Re
     let lag = Lagging::of(&org, &session.compat, session.now);
     let user = org
         .user(id)
-        .filter(|_| !lag.created.contains(&id))
+        .filter(|u| !lag.created.contains(&id) && !permission::hides(session, u))
         .ok_or_else(|| user_not_found(id))?;
     if let Some(resp) = not_modified(req, user.version) {
         return Ok(resp);
@@ -70,7 +70,9 @@ pub(crate) fn get(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Re
 pub(crate) fn create(session: &Session, req: &ApiRequest) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
     let mut org = session.org.write();
-    let id = org.create_user(body, &session.compat, session.now)?;
+    let id = org.create_user(body, &session.compat, session.now, |org, user| {
+        permission::check_user_write(session, org, None, user)
+    })?;
     let stored = Stored::of(session, &org, &id)?;
     drop(org);
     let mut resp = stored.answer(session, req, StatusCode::CREATED);
@@ -85,7 +87,9 @@ pub(crate) fn create(session: &Session, req: &ApiRequest) -> ApiResult<Response<
 pub(crate) fn replace(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
     write(session, req, id, |org| {
-        org.replace_user(id, body, session.scim_write(req))
+        org.replace_user(id, body, session.scim_write(req), |org, previous, user| {
+            permission::check_user_write(session, org, Some(previous), user)
+        })
     })
 }
 
@@ -93,7 +97,9 @@ pub(crate) fn replace(session: &Session, req: &ApiRequest, id: &str) -> ApiResul
 pub(crate) fn patch(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
     write(session, req, id, |org| {
-        org.patch_user(id, body, session.scim_write(req))
+        org.patch_user(id, body, session.scim_write(req), |org, previous, user| {
+            permission::check_user_write(session, org, Some(previous), user)
+        })
     })
 }
 

@@ -148,6 +148,24 @@ impl ReadLag {
     }
 }
 
+/// `division-reads`: which users an OAuth client with `roleDivisions` reads.
+///
+/// Genesys documents every user read (SCIM `GET /Users`, `GET /Users/{id}`, the platform user
+/// reads and the external-id lookup) as "Requires NO permissions" (the SDKs' SCIMApi and
+/// UsersApi docs), and says nothing of divisions for them, so by default a client reads every
+/// user whatever its grants. A test of a client that must cope with a narrower view picks
+/// `granted`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum DivisionReads {
+    /// Every user is read, whatever the client's divisions (the docs: no permission needed).
+    #[default]
+    All,
+    /// Users outside every division the client holds a role in are left out of lists and
+    /// searches and answer 404, as if they did not exist.
+    Granted,
+}
+
 /// The switches. `Default` is the Genesys behaviour.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -226,6 +244,14 @@ pub struct Compat {
     pub genesys_defaults: bool,
     /// `dot-search`: see [`DotSearch`]. Default `404`.
     pub dot_search: DotSearch,
+    /// `permissions`: an OAuth client with `roleDivisions` may do only what its roles grant,
+    /// in the divisions they are granted in (403 `missing.any.permissions`, as Genesys
+    /// answers; `docs/permissions.md`). Off, every client may do everything, as one without
+    /// `roleDivisions` always may. RFC 7644 §2 leaves authorization to the service provider;
+    /// both profiles enforce. Default on.
+    pub permissions: bool,
+    /// `division-reads`: see [`DivisionReads`]. Default `all`.
+    pub division_reads: DivisionReads,
 }
 
 /// `revive-deleted`: a create whose userName belongs to a deleted user.
@@ -291,6 +317,8 @@ impl Default for Compat {
             contact_lists: ContactLists::Genesys,
             genesys_defaults: true,
             dot_search: DotSearch::NotFound,
+            permissions: true,
+            division_reads: DivisionReads::All,
         }
     }
 }
@@ -469,6 +497,20 @@ pub const SWITCHES: &[Switch] = &[
         "serve",
         "POST /.search, which Genesys does not serve: 404, 501, or searched across users and groups",
     ),
+    switch(
+        "permissions",
+        "on|off",
+        "on",
+        "on",
+        "OAuth clients with roleDivisions may do only what their roles grant (403 missing.any.permissions)",
+    ),
+    switch(
+        "division-reads",
+        "all|granted",
+        "all",
+        "all",
+        "users an OAuth client with roleDivisions reads: every one, or those in its granted divisions",
+    ),
 ];
 
 impl Compat {
@@ -553,6 +595,8 @@ impl Compat {
             "contact-lists" => self.contact_lists = choice(name, value)?,
             "genesys-defaults" => self.genesys_defaults = boolean(name, value)?,
             "dot-search" => self.dot_search = choice(name, value)?,
+            "permissions" => self.permissions = boolean(name, value)?,
+            "division-reads" => self.division_reads = choice(name, value)?,
             _ => {
                 let names: Vec<&str> = SWITCHES.iter().map(|s| s.name).collect();
                 return Err(format!(

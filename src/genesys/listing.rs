@@ -157,6 +157,22 @@ impl<'a> UserListing<'a> {
             v.dedup();
             Cow::Owned(v)
         };
+        // `division-reads=granted`: only users in a division the client holds a role in.
+        let positions = match view.divisions {
+            None => positions,
+            Some(grants) => Cow::Owned(
+                positions
+                    .iter()
+                    .copied()
+                    .filter(|&p| {
+                        let ghost = ghosts.iter().find(|(g, _)| *g == p).map(|(_, u)| *u);
+                        ghost
+                            .or_else(|| org.user_at(p))
+                            .is_some_and(|u| grants.covers_division(&u.division_id))
+                    })
+                    .collect(),
+            ),
+        };
         Self { positions, ghosts }
     }
 

@@ -12,6 +12,7 @@ pub(crate) mod listing;
 pub(crate) mod lookup;
 pub(crate) mod mapping;
 pub(crate) mod org;
+pub(crate) mod permission;
 pub(crate) mod platform;
 pub(crate) mod render_cache;
 pub(crate) mod user;

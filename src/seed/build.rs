@@ -18,6 +18,7 @@ use crate::genesys::group::Group;
 use crate::genesys::limits::{LimitFlags, Limits};
 use crate::genesys::mapping::{self, Mode, WriteCtx};
 use crate::genesys::org::Org;
+use crate::genesys::permission::{MAX_PERMISSIONS_PER_ROLE, MAX_ROLE_DIVISIONS, RoleDivision};
 use crate::genesys::user::{User, UserState};
 use crate::store::{OAuthClient, Store};
 
@@ -72,11 +73,42 @@ pub(crate) fn load<U: UserRecord + Sync>(
                         format!("duplicate OAuth client id {:?}", c.id),
                     ));
                 }
+                if let Some(pairs) = &c.role_divisions {
+                    let place = format!("orgs[{i}].oauthClients[{j}] (id {:?})", c.id);
+                    let org = store.org(&fixture.id).ok_or_else(|| {
+                        err(file, place.clone(), None, "the org vanished while loading")
+                    })?;
+                    role_divisions_problem(&org.read(), pairs).map_or(Ok(()), |(field, why)| {
+                        Err(err(file, place, Some(&field), why))
+                    })?;
+                }
                 store.insert_client(OAuthClient::from((fixture.id.as_str(), c)));
             }
         }
     }
     Ok(())
+}
+
+/// Why a client's `roleDivisions` cannot be held in `org`: too many pairs, or a pair naming a
+/// role or division the org lacks. The field is `roleDivisions` or `roleDivisions[k].role` /
+/// `.division`. Fixtures and the admin API's grant routes both ask this.
+pub(crate) fn role_divisions_problem(
+    org: &Org,
+    pairs: &[RoleDivision],
+) -> Option<(String, String)> {
+    if pairs.len() > MAX_ROLE_DIVISIONS {
+        return Some((
+            "roleDivisions".to_owned(),
+            format!(
+                "at most {MAX_ROLE_DIVISIONS} pairs per OAuth client, got {}",
+                pairs.len()
+            ),
+        ));
+    }
+    pairs.iter().enumerate().find_map(|(k, p)| {
+        org.role_division_problem(p)
+            .map(|(field, why)| (format!("roleDivisions[{k}].{field}"), why))
+    })
 }
 
 /// Builds one org from its fixture.
@@ -141,6 +173,19 @@ pub(crate) fn build_org<U: UserRecord + Sync>(
                     format!("duplicate name {name:?}"),
                 ));
             }
+        }
+    }
+    for (j, r) in f.roles.iter().enumerate() {
+        if r.permissions.len() > MAX_PERMISSIONS_PER_ROLE {
+            return Err(err(
+                file,
+                at("roles", j, &r.id),
+                Some("permissions"),
+                format!(
+                    "at most {MAX_PERMISSIONS_PER_ROLE} permissions per role, got {}",
+                    r.permissions.len()
+                ),
+            ));
         }
     }
     if org.divisions.is_empty() {

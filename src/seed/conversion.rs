@@ -4,6 +4,8 @@
 //! the conversion (ranges, duplicates, members that exist) stays with loading, where an error
 //! can name its file, record and field.
 
+use std::sync::Arc;
+
 use chrono::DateTime;
 
 use crate::genesys::group::Group;
@@ -55,6 +57,7 @@ impl From<(&str, &ClientFixture)> for OAuthClient {
             name: c.name.clone(),
             token_ttl_secs: c.token_ttl_secs,
             rate_limit_per_minute: c.rate_limit_per_minute,
+            role_divisions: c.role_divisions.as_deref().map(Arc::from),
         }
     }
 }
@@ -68,6 +71,7 @@ impl From<OAuthClient> for ClientFixture {
             name: c.name,
             token_ttl_secs: c.token_ttl_secs,
             rate_limit_per_minute: c.rate_limit_per_minute,
+            role_divisions: c.role_divisions.map(|p| p.to_vec()),
         }
     }
 }
@@ -101,6 +105,10 @@ mod tests {
             name: Some("n".into()),
             token_ttl_secs: 600,
             rate_limit_per_minute: Some(7),
+            role_divisions: Some(vec![crate::genesys::permission::RoleDivision {
+                role: "SCIM".into(),
+                division: "*".into(),
+            }]),
         };
         let stored = OAuthClient::from(("o1", &client));
         assert_eq!(stored.org_id, "o1");

@@ -8,6 +8,7 @@ use crate::base::secret::Secret;
 use crate::genesys::group::{GroupType, Visibility};
 use crate::genesys::limits::LimitSettings;
 use crate::genesys::org::{Division, Named};
+use crate::genesys::permission::{Role, RoleDivision};
 
 /// The fixture format version this build reads.
 pub(crate) const FORMAT_VERSION: u32 = 1;
@@ -46,8 +47,9 @@ pub(crate) struct OrgFixture<U = Value> {
     pub name: Option<String>,
     #[serde(default)]
     pub divisions: Vec<Division>,
+    /// Roles, each with the permissions it grants an OAuth client that holds it.
     #[serde(default)]
-    pub roles: Vec<Named>,
+    pub roles: Vec<Role>,
     #[serde(default)]
     pub skills: Vec<Named>,
     #[serde(default)]
@@ -131,6 +133,11 @@ pub(crate) struct ClientFixture {
     pub token_ttl_secs: u64,
     #[serde(default)]
     pub rate_limit_per_minute: Option<u32>,
+    /// The client's grants: roles (by name) in divisions (by name, or `*`). Absent (or
+    /// `null`): the client may do everything, as before permissions were modelled; a list,
+    /// even an empty one: only what its roles grant (see `docs/permissions.md`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_divisions: Option<Vec<RoleDivision>>,
 }
 
 fn default_ttl() -> u64 {
@@ -170,6 +177,7 @@ mod debug_tests {
                 name: None,
                 token_ttl_secs: 300,
                 rate_limit_per_minute: None,
+                role_divisions: None,
             }
         );
         crate::base::secret::assert_hidden(&shown, "s3cret-client", "c1");

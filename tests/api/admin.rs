@@ -393,6 +393,16 @@ async fn openapi_document_lists_every_admin_route() {
         ("/__admin/timeline", "get"),
         ("/__admin/orgs/{id}/users", "get"),
         ("/__admin/orgs/{id}/groups", "get"),
+        ("/__admin/orgs/{id}/clients/{clientId}/roleDivisions", "get"),
+        ("/__admin/orgs/{id}/clients/{clientId}/roleDivisions", "put"),
+        (
+            "/__admin/orgs/{id}/clients/{clientId}/roleDivisions",
+            "post",
+        ),
+        (
+            "/__admin/orgs/{id}/clients/{clientId}/roleDivisions",
+            "delete",
+        ),
         ("/__admin/clock", "get"),
         ("/__admin/clock", "post"),
     ] {
@@ -416,6 +426,11 @@ async fn unsupported_admin_methods_answer_405_with_allow() {
         ("GET", "/__admin/scenarios/x", "DELETE"),
         ("TRACE", "/__admin/openapi.json", "GET"),
         ("POST", "/__admin/health", "GET"),
+        (
+            "PATCH",
+            "/__admin/orgs/default/clients/mock-client-id/roleDivisions",
+            "GET, PUT, POST, DELETE",
+        ),
     ] {
         let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
         let resp = app.client.request(m, app.url(path)).send().await.unwrap();

@@ -75,7 +75,7 @@ async fn report_exits_1_naming_each_broken_rule_and_writes_every_format() {
     );
     let xml = std::fs::read_to_string(&junit).unwrap();
     let doc = quick_junit::Report::deserialize_from_str(&xml).unwrap();
-    assert_eq!((doc.tests, doc.failures), (21, 1));
+    assert_eq!((doc.tests, doc.failures), (22, 1));
     assert!(
         xml.contains(&format!("{}/__admin/requests?seq=", app.base)),
         "links are absolute: {xml}"
@@ -291,7 +291,7 @@ fn exec_passes_a_careful_client_and_keeps_a_failing_childs_code() {
         &std::fs::read_to_string(dir.join("r.xml")).unwrap(),
     )
     .unwrap();
-    assert_eq!((doc.tests, doc.failures), (21, 0));
+    assert_eq!((doc.tests, doc.failures), (22, 0));
     // A child that failed keeps its code; the reports are still written.
     std::fs::remove_file(dir.join("r.xml")).unwrap();
     let (code, stderr) = exec(&dir, &flags, "sloppy", "5");

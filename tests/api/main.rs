@@ -27,6 +27,7 @@ mod journal_bounds;
 mod limits;
 mod mapping;
 mod patch;
+mod permissions;
 mod pipeline;
 mod platform;
 mod process_limits;

@@ -339,6 +339,14 @@ pub async fn break_rule(id: &str) -> (TestApp, &'static str) {
             }
             (app, "")
         }
+        "repeated-after-403" => {
+            let app = spawn_app().await;
+            let token = viewer(&app).await;
+            for _ in 0..3 {
+                assert_eq!(create_as(&app, &token, "r403@example.com").await, 403);
+            }
+            (app, "")
+        }
         "raw-slash-authority" => {
             let app = spawn_app().await;
             get(
@@ -878,6 +886,83 @@ async fn version_conflict_blind_retry_is_kept_by_reading_first() {
     kept(&app, "version-conflict-blind-retry").await;
 }
 
+/// An org whose one OAuth client may only view users (`directory:user:view`), and a token
+/// for that client.
+pub async fn viewer(app: &TestApp) -> String {
+    let org = json!({
+        "id": "viewer-org",
+        "divisions": [{"id": "d-home", "name": "Home"}],
+        "roles": [{"id": "r-emp", "name": "employee"},
+                  {"id": "r-view", "name": "Viewer", "permissions": ["directory:user:view"]},
+                  {"id": "r-prov", "name": "Provisioning", "permissions": ["directory:user:*"]}],
+        "oauthClients": [{"id": "viewer", "secret": "viewer-secret",
+            "roleDivisions": [{"role": "Viewer", "division": "*"}]}]
+    });
+    let resp = app
+        .admin(reqwest::Method::POST, "/__admin/orgs")
+        .json(&org)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 201);
+    app.token_for("viewer", "viewer-secret").await
+}
+
+/// `POST /Users` of a minimal user with `token`; the status.
+pub async fn create_as(app: &TestApp, token: &str, user_name: &str) -> u16 {
+    app.client
+        .post(app.url(&users()))
+        .bearer_auth(token)
+        .json(&user(user_name))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn repeated_after_403_is_broken_by_resending_a_refused_create() {
+    let (app, query) = break_rule("repeated-after-403").await;
+    let f = broken_in(&app, "repeated-after-403", query).await;
+    assert_eq!(f.len(), 1, "{f:?}");
+    says(&f, "missing any of: directory:user:add");
+    says(&f, "2 more times unchanged");
+    assert_eq!(f[0]["entries"].as_array().unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn repeated_after_403_is_kept_by_a_client_that_changes_the_request_or_stops() {
+    let app = spawn_app().await;
+    let token = viewer(&app).await;
+    assert_eq!(create_as(&app, &token, "a403@example.com").await, 403);
+    // A different request is not a repeat, and reads stay allowed.
+    assert_eq!(create_as(&app, &token, "b403@example.com").await, 403);
+    let s = app
+        .client
+        .get(app.url(&users()))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(s, 200);
+    kept(&app, "repeated-after-403").await;
+    // The same request again once an admin granted the role is not a blind repeat.
+    let resp = app
+        .admin(
+            reqwest::Method::PUT,
+            "/__admin/orgs/viewer-org/clients/viewer/roleDivisions",
+        )
+        .json(&json!({"roleDivisions": [{"role": "Provisioning", "division": "*"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(create_as(&app, &token, "b403@example.com").await, 201);
+    kept(&app, "repeated-after-403").await;
+}
+
 #[tokio::test]
 async fn not_idempotent_is_broken_by_a_second_run_that_writes() {
     let (app, query) = break_rule("not-idempotent").await;
@@ -981,7 +1066,7 @@ async fn one_model_renders_as_json_junit_markdown_and_sarif() {
     );
     // One case per rule; only the error-level rule fails at the default fail-on=error.
     let doc = quick_junit::Report::deserialize_from_str(&xml).expect("well-formed JUnit");
-    assert_eq!((doc.tests, doc.failures, doc.errors), (21, 1, 0), "{xml}");
+    assert_eq!((doc.tests, doc.failures, doc.errors), (22, 1, 0), "{xml}");
     let cases = &doc.test_suites[0].test_cases;
     let failed: Vec<&str> = cases
         .iter()
@@ -1028,7 +1113,7 @@ async fn one_model_renders_as_json_junit_markdown_and_sarif() {
             .as_array()
             .unwrap()
             .len(),
-        21
+        22
     );
 
     let j = report(&app, "").await;

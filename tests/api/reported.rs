@@ -523,3 +523,121 @@ async fn layers_from_flags_apply_to_every_org_and_the_default_stays_300_per_toke
     assert_eq!(plain.rate_limit_per_minute, Some(300));
     assert!(plain.rate_layers.is_empty());
 }
+
+// --- scim-client-without-role ------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_scim_client_without_the_right_role_gets_403_until_an_admin_grants_it() {
+    let app = spawn_with(Config {
+        fixtures: Some(dir("scim-client-without-role").join("fixture.json")),
+        ..test_config()
+    })
+    .await;
+    let call = |token: String, method: reqwest::Method, path: String, body: Option<Value>| {
+        let app = &app;
+        async move {
+            let mut b = app
+                .client
+                .request(method, app.url(&path))
+                .bearer_auth(token);
+            if let Some(body) = body {
+                b = b
+                    .header("content-type", "application/scim+json")
+                    .body(body.to_string());
+            }
+            status_json(b.send().await.unwrap()).await
+        }
+    };
+    let users = format!("{SCIM}/Users");
+    let hire = |n: &str| json!({"userName": format!("{n}@example.org"), "displayName": n});
+    let sentence = |list: &str| {
+        format!(
+            "Unable to perform the requested action. You must have at least one of the \
+             following permissions assigned: [{list}]"
+        )
+    };
+
+    // The viewer role: reads work, the create and the group lookup do not.
+    let entra = app
+        .token_for("entra-client-id", "entra-client-secret")
+        .await;
+    let (s, list) = call(entra.clone(), reqwest::Method::GET, users.clone(), None).await;
+    assert_eq!((s, list["totalResults"].as_u64()), (200, Some(2)));
+    let (s, body) = call(
+        entra.clone(),
+        reqwest::Method::POST,
+        users.clone(),
+        Some(hire("new.hire")),
+    )
+    .await;
+    assert_scim_error(s, &body, 403, None);
+    assert_eq!(body["detail"], sentence("directory:user:add"));
+    let (s, body) = call(
+        entra.clone(),
+        reqwest::Method::GET,
+        format!("{SCIM}/Groups?filter=displayName%20eq%20%22Sales%22"),
+        None,
+    )
+    .await;
+    assert_scim_error(s, &body, 403, None);
+    assert_eq!(body["detail"], sentence("directory:group:edit"));
+
+    // The admin gives the client the provisioning role: the same token works at once.
+    let resp = app
+        .admin(
+            reqwest::Method::PUT,
+            "/__admin/orgs/scim-client-without-role/clients/entra-client-id/roleDivisions",
+        )
+        .json(&json!({"roleDivisions": [{"role": "SCIM provisioning", "division": "*"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let (s, body) = call(
+        entra,
+        reqwest::Method::POST,
+        users.clone(),
+        Some(hire("new.hire")),
+    )
+    .await;
+    assert_eq!(s, 201, "{body}");
+
+    // The role granted in EMEA only: EMEA users yes, Home users no.
+    let emea = app.token_for("emea-client-id", "emea-client-secret").await;
+    let mut in_emea = hire("emea.hire");
+    in_emea[ENT] = json!({"division": "EMEA"});
+    let (s, body) = call(
+        emea.clone(),
+        reqwest::Method::POST,
+        users.clone(),
+        Some(in_emea),
+    )
+    .await;
+    assert_eq!(s, 201, "{body}");
+    let (s, body) = call(
+        emea.clone(),
+        reqwest::Method::POST,
+        users.clone(),
+        Some(hire("home.hire")),
+    )
+    .await;
+    assert_scim_error(s, &body, 403, None);
+    assert!(
+        body["detail"].as_str().unwrap().contains("\"Home\""),
+        "{body}"
+    );
+    let ines = format!("{users}/5d0c1a2b-0001-4000-8000-000000000001");
+    let title = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": [{"op": "replace", "path": "title", "value": "Lead"}]});
+    let (s, _) = call(
+        emea.clone(),
+        reqwest::Method::PATCH,
+        ines,
+        Some(title.clone()),
+    )
+    .await;
+    assert_eq!(s, 403);
+    let emil = format!("{users}/5d0c1a2b-0002-4000-8000-000000000002");
+    let (s, body) = call(emea, reqwest::Method::PATCH, emil, Some(title)).await;
+    assert_eq!(s, 200, "{body}");
+}

@@ -169,6 +169,7 @@ impl<'j> Recording<'j> {
             scenario: outcome.scenario,
             rule: outcome.rule,
             fault: outcome.fault,
+            missing_permissions: req.refused.get().copied().unwrap_or_default(),
             duration_ms: self.started.elapsed().as_secs_f64() * 1000.0,
         });
     }

@@ -194,6 +194,18 @@ pub(crate) const RULES: &[RuleInfo] = &[
         history: true,
     },
     RuleInfo {
+        id: "repeated-after-403",
+        severity: Severity::Error,
+        title: "A request sent again unchanged after a 403, and refused again",
+        why: "A 403 (`missing.any.permissions`) says the OAuth client's roles do not grant the \
+              operation in that division. The same request gets the same answer until an admin \
+              changes the client's roles; every repeat spends the token's rate limit, and a \
+              client that only retries hides the fix (a role) from whoever reads its logs.",
+        source: "Genesys SDK docs (SCIMApi, UsersApi): \"Requires ANY permissions\" per operation; missing.any.permissions in Genesys' error codes (gildas/go-gcloudcx error.go)",
+        hint: "Treat a 403 as permanent for the run: log the permissions its message names, skip that operation, and ask for the role (docs/permissions.md).",
+        history: true,
+    },
+    RuleInfo {
         id: "raw-slash-authority",
         severity: Severity::Error,
         title: "A URL-shaped authority sent with raw slashes to the external-id API",
@@ -275,6 +287,6 @@ mod tests {
             );
             assert!(!r.why.is_empty() && !r.source.is_empty() && !r.hint.is_empty());
         }
-        assert_eq!(RULES.len(), 21);
+        assert_eq!(RULES.len(), 22);
     }
 }

@@ -31,6 +31,7 @@ use crate::compat::{Compat, ContactLists, References};
 use crate::error::ApiResult;
 use crate::genesys::doc_value::DocValue;
 use crate::genesys::org::Org;
+use crate::genesys::permission::Grants;
 use crate::genesys::user::{User, UserState};
 use crate::scim::schema::{self, ENTERPRISE_USER, GENESYS_USER};
 use contacts::{read_emails, read_phones, write_emails, write_phones};
@@ -70,6 +71,10 @@ pub(crate) struct View<'a> {
     pub any_references: bool,
     /// `genesys-defaults`: render `active` even where the client left it out or removed it.
     pub genesys_defaults: bool,
+    /// `division-reads=granted`, for a client with `roleDivisions`: lists and searches leave
+    /// out users outside every division these grants cover (`None`: every user is listed).
+    /// Not a rendering switch: a document looks the same whoever may list it.
+    pub divisions: Option<&'a Grants>,
 }
 
 impl<'a> View<'a> {
@@ -89,6 +94,7 @@ impl<'a> View<'a> {
             contacts_as_sent: compat.contact_lists == ContactLists::AsSent,
             any_references: compat.reference_values == References::Any,
             genesys_defaults: compat.genesys_defaults,
+            divisions: None,
         }
     }
 
@@ -104,6 +110,7 @@ impl<'a> View<'a> {
             contacts_as_sent,
             any_references,
             genesys_defaults,
+            divisions: _,
         } = *self;
         u8::from(meta_created)
             | u8::from(genesys_attributes) << 1

@@ -122,12 +122,14 @@ fn patch_in_place(body: &Value, ctx: &WriteCtx<'_>) -> Option<ApiResult<User>> {
 impl Org {
     /// `POST /Users`: a new user from a SCIM body. 409 `uniqueness` when a non-deleted user
     /// has the userName; a deleted user's userName does what `revive-deleted` says
-    /// ([`Revive`]). Returns the id of the stored user.
+    /// ([`Revive`]). `admit` sees the user about to be stored and may refuse it (the
+    /// handler's permission check). Returns the id of the stored user.
     pub(crate) fn create_user(
         &mut self,
         body: &Value,
         compat: &Compat,
         now: DateTime<Utc>,
+        admit: impl FnOnce(&Org, &User) -> ApiResult<()>,
     ) -> ApiResult<String> {
         let user_name = body
             .as_object()
@@ -173,6 +175,7 @@ impl Org {
                 }
             }
         }
+        admit(self, &user)?;
         self.store_user(user, now)?;
         Ok(id)
     }
@@ -184,9 +187,10 @@ impl Org {
         id: &str,
         body: &Value,
         write: ScimWrite<'_, impl FnOnce(u64) -> ApiResult<()>>,
+        admit: impl FnOnce(&Org, &User, &User) -> ApiResult<()>,
     ) -> ApiResult<()> {
         let compat = write.compat;
-        self.rewrite_user(id, write, |org, previous| {
+        self.rewrite_user(id, write, admit, |org, previous| {
             let ctx = WriteCtx {
                 org,
                 compat,
@@ -206,9 +210,10 @@ impl Org {
         id: &str,
         body: &Value,
         write: ScimWrite<'_, impl FnOnce(u64) -> ApiResult<()>>,
+        admit: impl FnOnce(&Org, &User, &User) -> ApiResult<()>,
     ) -> ApiResult<()> {
         let (compat, base) = (write.compat, write.base);
-        self.rewrite_user(id, write, |org, previous| {
+        self.rewrite_user(id, write, admit, |org, previous| {
             org.limits.check_patch_operations(body)?;
             let ctx = WriteCtx {
                 org,
@@ -226,17 +231,20 @@ impl Org {
     }
 
     /// Shared by PUT and PATCH: the live user `id`, its version checked, the new user built
-    /// from it and stored. The stored user is read in place and the new one built from it
-    /// (one copy, inside the mapping).
+    /// from it, admitted (`admit` sees the stored user and the new one: the handler's
+    /// permission check) and stored. The stored user is read in place and the new one built
+    /// from it (one copy, inside the mapping).
     fn rewrite_user(
         &mut self,
         id: &str,
         write: ScimWrite<'_, impl FnOnce(u64) -> ApiResult<()>>,
+        admit: impl FnOnce(&Org, &User, &User) -> ApiResult<()>,
         build: impl FnOnce(&Org, &User) -> ApiResult<User>,
     ) -> ApiResult<()> {
         let previous = self.user(id).ok_or_else(|| user_not_found(id))?;
         (write.precondition)(previous.version)?;
         let user = build(self, previous)?;
+        admit(self, previous, &user)?;
         self.store_user(user, write.now).map(|_| ())
     }
 
@@ -376,6 +384,7 @@ mod scim_write_tests {
     use crate::error::{ApiError, ApiResult};
     use crate::genesys::mapping::ScimWrite;
     use crate::genesys::org::Org;
+    use crate::genesys::user::User;
     use crate::scim::schema::ENTERPRISE_USER;
 
     fn body(ops: serde_json::Value) -> serde_json::Value {
@@ -407,13 +416,15 @@ mod scim_write_tests {
                 &json!({"userName": "a@x.org", "displayName": "A"}),
                 &compat,
                 now,
+                |_, _| Ok(()),
             )
             .unwrap();
+        let admit = |_: &Org, _: &User, _: &User| Ok(());
         let title = body(json!([{"op": "replace", "path": "title", "value": "Lead"}]));
-        org.patch_user(&id, &title, write(ok)).unwrap();
+        org.patch_user(&id, &title, write(ok), admit).unwrap();
         let division = body(json!([{"op": "replace",
             "path": format!("{ENTERPRISE_USER}:division"), "value": "Sales"}]));
-        org.patch_user(&id, &division, write(ok)).unwrap();
+        org.patch_user(&id, &division, write(ok), admit).unwrap();
         let user = org.user(&id).unwrap();
         assert_eq!(
             (user.title.as_deref(), &*user.division_id, user.version),
@@ -421,14 +432,23 @@ mod scim_write_tests {
         );
 
         let put = json!({"userName": "a@x.org", "displayName": "B"});
-        let err = org.replace_user(&id, &put, write(refused)).unwrap_err();
+        let err = org
+            .replace_user(&id, &put, write(refused), admit)
+            .unwrap_err();
         assert_eq!(err.detail, "not 3");
-        assert!(org.patch_user(&id, &title, write(refused)).is_err());
+        assert!(org.patch_user(&id, &title, write(refused), admit).is_err());
+        const EDIT: &[&str] = &["directory:user:edit"];
+        let deny =
+            |_: &Org, _: &User, _: &User| Err(ApiError::missing_any_permissions(&EDIT, None));
+        let err = org.replace_user(&id, &put, write(ok), deny).unwrap_err();
+        assert_eq!(err.code, "missing.any.permissions");
         assert_eq!(org.user(&id).unwrap().version, 3, "nothing stored");
-        let err = org.patch_user("nobody", &title, write(ok)).unwrap_err();
+        let err = org
+            .patch_user("nobody", &title, write(ok), admit)
+            .unwrap_err();
         assert_eq!(err.detail, "User nobody not found.");
 
-        org.replace_user(&id, &put, write(ok)).unwrap();
+        org.replace_user(&id, &put, write(ok), admit).unwrap();
         let user = org.user(&id).unwrap();
         assert_eq!(
             (user.name.as_str(), user.title.as_deref(), user.version),

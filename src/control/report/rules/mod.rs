@@ -4,6 +4,7 @@
 //! one or more rule ids from [`super::catalogue`].
 
 mod attributes;
+mod forbidden;
 mod paging;
 mod patches;
 mod retries;
@@ -43,6 +44,7 @@ pub(crate) fn all(ctx: &Context) -> Vec<Box<dyn Check>> {
         Box::new(retries::LostWrite::default()),
         Box::new(retries::RetryStorm::new(ctx.thresholds.retry_storm)),
         Box::new(retries::BlindRetry::default()),
+        Box::new(forbidden::RepeatedAfter403::default()),
         Box::new(tokens::Churn::new(ctx.thresholds.tokens_per_minute)),
         Box::new(tokens::ExpiredReuse::default()),
         Box::new(tokens::Unauthenticated::default()),
