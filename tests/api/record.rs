@@ -103,24 +103,24 @@ struct Secrets {
     created: String,
 }
 
+/// The access token a token request gets.
+async fn token(request: reqwest::RequestBuilder) -> String {
+    let answer: Value = request.send().await.unwrap().json().await.unwrap();
+    answer["access_token"].as_str().unwrap().to_owned()
+}
+
 /// A client session through `base`: tokens (Basic and form), a filter by email, a throttled
 /// list, reads, a create with a password and a manager, a password PATCH, a stale If-Match,
 /// a failing then working group read, a membership change, a delete, and a reset.
 async fn session(base: &str) -> Secrets {
     let http = Client::new();
     let mut s = Secrets::default();
-    let token = |v: Value| v["access_token"].as_str().unwrap().to_owned();
     let t1 = token(
         http.post(format!("{base}/oauth/token"))
             .basic_auth(CLIENT_ID, Some(CLIENT_SECRET))
-            .form(&[("grant_type", "client_credentials")])
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap(),
-    );
+            .form(&[("grant_type", "client_credentials")]),
+    )
+    .await;
     s.tokens.push(t1.clone());
     let get = |path: String, t: &str| {
         http.get(format!("{base}{SCIM}{path}"))
@@ -223,20 +223,12 @@ async fn session(base: &str) -> Secrets {
             .status(),
         200
     );
-    let t2 = token(
-        http.post(format!("{base}/oauth/token"))
-            .form(&[
-                ("grant_type", "client_credentials"),
-                ("client_id", CLIENT_ID),
-                ("client_secret", CLIENT_SECRET),
-            ])
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap(),
-    );
+    let t2 = token(http.post(format!("{base}/oauth/token")).form(&[
+        ("grant_type", "client_credentials"),
+        ("client_id", CLIENT_ID),
+        ("client_secret", CLIENT_SECRET),
+    ]))
+    .await;
     s.tokens.push(t2.clone());
     assert_eq!(
         get(format!("/Users/{id}"), &t2).await.unwrap().status(),
