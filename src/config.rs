@@ -37,6 +37,7 @@ pub(crate) const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 30;
 /// Log output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[non_exhaustive]
 pub enum LogFormat {
     /// Human-readable lines.
     #[default]
@@ -45,9 +46,21 @@ pub enum LogFormat {
     Json,
 }
 
-/// Validated server configuration. Plain data, so tests build one and change fields. Its
-/// `Debug` hides `admin_token` (`secret::Hidden`).
+/// The server's settings. Plain data: start from `Config::default()` (the `serve` defaults)
+/// and set the fields a test needs. It is `#[non_exhaustive]`, so a new setting is not a
+/// breaking change (and a struct literal does not compile outside this crate). Its `Debug`
+/// hides `admin_token` (`secret::Hidden`).
+///
+/// ```
+/// let mut config = genesys_scim_mock::Config::default();
+/// config.seed = Some(7);
+/// config.clock = "frozen:2026-01-01T00:00:00Z".to_owned();
+/// config.report.assign_rule("page-size=off").expect("a known rule");
+/// let state = genesys_scim_mock::AppState::new(config).expect("a valid config");
+/// # drop(state);
+/// ```
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct Config {
     pub bind: SocketAddr,
     pub fixtures: Option<PathBuf>,
@@ -55,11 +68,12 @@ pub struct Config {
     pub log_format: LogFormat,
     pub port_file: Option<PathBuf>,
     pub compat: Compat,
-    /// The clock spec as given (`real` / `frozen:...`), already checked.
+    /// The clock spec, `real` or `frozen:<RFC 3339>`: checked with the `serve` flags, parsed by
+    /// `AppState::new` (a bad one is `SetupError::Clock`).
     pub clock: String,
     /// Requests per minute per token; `None` is off (every layer too).
     pub rate_limit_per_minute: Option<u32>,
-    /// `--rate-limit-layer`: named limits for every org (at most `rate_layer::MAX_LAYERS`).
+    /// `--rate-limit-layer`: named limits for every org (at most `ratelimit::layer::MAX_LAYERS`).
     pub rate_layers: Vec<crate::ratelimit::layer::RateLayer>,
     pub max_body_bytes: usize,
     /// `--max-connections`.

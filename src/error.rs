@@ -5,8 +5,9 @@
 //! 429) uses the platform `ErrorBody` (`message`, `code`, `status` as a number, `contextId`,
 //! `details`, `errors`). The token endpoint's own refusals use the OAuth shape (RFC 6749 §5.2:
 //! `error`, `error_description`; [`ApiError::oauth`]). An [`ApiError`] carries enough to render
-//! each, and [`ApiError::render`] is the only place any of these bodies is built, so the shapes
-//! stay consistent everywhere.
+//! each, and [`ApiError::body`] is the only place any of these bodies is built, so the shapes
+//! stay consistent everywhere: [`ApiError::render`] wraps it in a response, and the listener
+//! writes [`ApiError::at_capacity`]'s as raw bytes to a connection it refuses.
 
 use std::borrow::Cow;
 
@@ -260,6 +261,17 @@ impl ApiError {
         e.platform_only = true;
         e.with(format!(
             "Rate limit exceeded the maximum. Retry the request in [{retry_after}] seconds"
+        ))
+    }
+
+    /// 503 to a connection over `--max-connections`, with `Retry-After: 1`, in the platform
+    /// shape: the listener writes it before any request is read, so no route chose a shape.
+    pub(crate) fn at_capacity(max: usize) -> Self {
+        let mut e = Self::new(StatusCode::SERVICE_UNAVAILABLE, None, "service.unavailable");
+        e.retry_after = Some(1);
+        e.platform_only = true;
+        e.with(format!(
+            "The server is at its connection limit ({max}, --max-connections). Retry shortly."
         ))
     }
 

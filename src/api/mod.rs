@@ -1,6 +1,12 @@
-//! Handlers: one file per resource, each exposing the same verbs (`list`, `get`, `create`,
-//! `replace`, `patch`, `delete`) with the same shape. Handlers are synchronous: they lock an
-//! org, do their work, and return; nothing awaits while a lock is held.
+//! The API handlers (part `api`): one file per resource of the emulated service, HTTP only.
+//! Imports the state and every part below it; never `control::admin` or `pipeline::dispatch`.
+//!
+//! This file holds what they share: the [`Session`] a request's bearer token resolves to, the
+//! SCIM dispatch by route ([`scim`]), ETags and `If-Match`, list queries and projections. A
+//! resource's file names its verbs after what it serves (users: `list`, `get`, `create`,
+//! `replace`, `patch`, `delete`; groups have no `create` or `delete`; discovery, external ids,
+//! OAuth and the platform views have their own). Handlers are synchronous: the session's org is
+//! locked, the work done, the lock released; nothing awaits while a lock is held.
 
 pub(crate) mod discovery;
 pub(crate) mod externalid;

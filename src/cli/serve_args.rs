@@ -25,7 +25,7 @@ pub(crate) struct ServeArgs {
     pub bind: Option<SocketAddr>,
 
     /// Fixture file or directory of *.json fixture files. Without it, the built-in default
-    /// org is served (see README: "The default org").
+    /// org is served (see docs/configuration.md, "The default org").
     #[arg(long, env = "GENESYS_MOCK_FIXTURES", value_name = "PATH")]
     pub fixtures: Option<PathBuf>,
 
@@ -78,6 +78,10 @@ pub(crate) struct ServeArgs {
     /// or route (one window per route name); ROUTES restricts it to route names (`users.*`).
     /// Genesys' documented layers: `org.app.user.rate.per.minute=client:300`,
     /// `org.user.rate.per.minute=org:3000`, a resource limit such as `users=route:100:users.*`.
+    #[allow(
+        rustdoc::broken_intra_doc_links,
+        reason = "clap prints this comment as --help, where `[:ROUTES]` is the flag's syntax"
+    )]
     #[arg(
         long = "rate-limit-layer",
         env = "GENESYS_MOCK_RATE_LIMIT_LAYER",

@@ -1,5 +1,8 @@
-//! Named compatibility switches: every place where this mock had to choose between what
-//! Genesys does, what the RFC says, or what nobody has documented.
+//! The compatibility switches (part `compat`, public): every Genesys-versus-RFC choice, by name.
+//! Imports only `base`; the protocol, the domain, the store and the pipeline read it.
+//!
+//! Each switch is a place where this mock had to choose between what Genesys does, what the
+//! RFC says, or what nobody has documented.
 //!
 //! Each field says what Genesys does (or is believed to do), what RFC 7643/7644 says, and where
 //! the default comes from. Switches are set with `--compat NAME=VALUE` (repeatable), per org in
@@ -21,6 +24,7 @@ use serde::{Deserialize, Serialize};
 /// Which preset the switches start from, and the filter strictness.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Profile {
     /// What Genesys does; only the filters Genesys documents are accepted (anything else is
     /// `invalidFilter`).
@@ -34,6 +38,7 @@ pub enum Profile {
 /// What to do with user attributes Genesys does not support (`name`, `addresses`, ...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Unsupported {
     /// Accept and drop them, never return them (Genesys, seed 004).
     #[default]
@@ -45,6 +50,7 @@ pub enum Unsupported {
 /// How a URL-shaped authority sent with raw slashes is routed on the external-id API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum RawSlashAuthority {
     /// The slashes split the path and the call gets 404, as reported in seed 000.
     #[default]
@@ -62,6 +68,7 @@ pub enum RawSlashAuthority {
 /// whatever it is given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum References {
     /// Names and ids must exist in the org (Genesys).
     #[default]
@@ -81,6 +88,7 @@ pub enum References {
 /// RFC 3966), `primary` as given, and emails independent of `userName`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum ContactLists {
     /// Genesys' slots.
     #[default]
@@ -95,6 +103,7 @@ pub enum ContactLists {
 /// `dot-search`: `POST /.search` at the root, a search across resource types (RFC 7644
 /// §3.4.3), which Genesys' SCIM API does not list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
 pub enum DotSearch {
     /// 404, as for any path Genesys does not serve (the default).
     #[default]
@@ -112,6 +121,7 @@ pub enum DotSearch {
 /// `read-lag`: how late new and deleted users reach reads (see `crate::genesys::lag`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub enum ReadLag {
     /// Reads see every write at once.
     #[default]
@@ -124,7 +134,8 @@ pub enum ReadLag {
 
 impl ReadLag {
     /// Parses `off` (or `0`), `<N>reads`, or a duration (`30s`, `1500ms`, `2m`).
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, SwitchError> {
+        let bad = |reason: String| SwitchError::value("read-lag", text, reason);
         let t = text.trim().to_ascii_lowercase();
         if t == "off" || t == "0" {
             return Ok(Self::Off);
@@ -133,15 +144,15 @@ impl ReadLag {
             return match n.trim().parse::<u64>() {
                 Ok(0) => Ok(Self::Off),
                 Ok(n) => Ok(Self::Reads(n)),
-                Err(_) => Err(format!(
-                    "read-lag: expected off, <N>reads or a duration such as 30s, got {text:?}"
-                )),
+                Err(_) => Err(bad(format!(
+                    "expected off, <N>reads or a duration such as 30s, got {text:?}"
+                ))),
             };
         }
         let d = crate::base::clock::parse_duration(&t)
-            .map_err(|e| format!("read-lag: expected off, <N>reads or a duration; {e}"))?;
+            .map_err(|e| bad(format!("expected off, <N>reads or a duration; {e}")))?;
         match d.num_milliseconds() {
-            ms if ms < 0 => Err(format!("read-lag: must not be negative, got {text:?}")),
+            ms if ms < 0 => Err(bad(format!("must not be negative, got {text:?}"))),
             0 => Ok(Self::Off),
             ms => Ok(Self::Millis(ms)),
         }
@@ -157,6 +168,7 @@ impl ReadLag {
 /// `granted`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum DivisionReads {
     /// Every user is read, whatever the client's divisions (the docs: no permission needed).
     #[default]
@@ -166,9 +178,62 @@ pub enum DivisionReads {
     Granted,
 }
 
-/// The switches. `Default` is the Genesys behaviour.
+/// Why a switch was not set ([`Compat::set`], [`Compat::apply_assignment`], [`ReadLag::parse`]).
+/// The message is the one start-up prints and the admin API answers with; the variant and its
+/// fields let a caller tell the cases apart without reading it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SwitchError {
+    /// No switch has this name; the message lists the known ones.
+    #[error("unknown compatibility switch {name:?}; known: {}", switch_names())]
+    Unknown { name: String },
+    /// The switch does not take this value; `reason` says what it takes.
+    #[error("{switch}: {reason}")]
+    Value {
+        switch: String,
+        value: String,
+        reason: String,
+    },
+    /// `NAME=VALUE` was expected ([`Compat::apply_assignment`]).
+    #[error("expected NAME=VALUE, got {0:?}")]
+    NotAnAssignment(String),
+}
+
+impl SwitchError {
+    /// A value `switch` does not take, with what it takes.
+    fn value(switch: &str, value: &str, reason: String) -> Self {
+        Self::Value {
+            switch: switch.to_owned(),
+            value: value.to_owned(),
+            reason,
+        }
+    }
+
+    /// The switch named, as written (empty when the text named none).
+    pub fn switch(&self) -> &str {
+        match self {
+            Self::Unknown { name } => name,
+            Self::Value { switch, .. } => switch,
+            Self::NotAnAssignment(_) => "",
+        }
+    }
+}
+
+/// Every switch name, comma-separated, for [`SwitchError::Unknown`].
+fn switch_names() -> String {
+    SWITCHES
+        .iter()
+        .map(|s| s.name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The switches. `Default` is the Genesys behaviour; [`Compat::preset`] is either profile's.
+/// Set a switch by field or by its `--compat` name ([`Compat::set`]). Switches are added often,
+/// so the struct is `#[non_exhaustive]`: build it from `default()` or `preset`, not a literal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
+#[non_exhaustive]
 pub struct Compat {
     /// `profile`: filter strictness. Default `genesys`.
     pub profile: Profile,
@@ -264,6 +329,7 @@ pub struct Compat {
 /// FAQ, "What happens when I delete a user in Genesys Cloud and later re-enable the user in
 /// Okta?"). The default follows the SCIM one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
 pub enum Revive {
     /// The same id comes back active, in the Home division unless the body names one, with only
     /// the roles the body names: not its old roles, and not the `employee` default a new user
@@ -288,6 +354,7 @@ pub enum Revive {
 /// See [`Compat::external_id_repost`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum ExternalIdRepost {
     #[default]
     Conflict,
@@ -325,6 +392,7 @@ impl Default for Compat {
 
 /// One row of the switch table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Switch {
     /// The `--compat` name.
     pub name: &'static str,
@@ -354,7 +422,7 @@ const fn switch(
     }
 }
 
-/// Every switch, with its value under each profile. `--help`, the README table and
+/// Every switch, with its value under each profile. `--help`, docs/compatibility.md's table and
 /// [`Compat::preset`] are generated from, or checked against, this list.
 pub const SWITCHES: &[Switch] = &[
     switch(
@@ -362,7 +430,7 @@ pub const SWITCHES: &[Switch] = &[
         "genesys|rfc",
         "genesys",
         "rfc",
-        "preset of every switch (the columns of the README table) and filter strictness",
+        "preset of every switch (the columns of the table in docs/compatibility.md) and filter strictness",
     ),
     switch(
         "version-mismatch-status",
@@ -534,7 +602,7 @@ impl Compat {
     pub(crate) fn apply_all<'a>(
         &mut self,
         settings: impl IntoIterator<Item = (&'a str, &'a str)>,
-    ) -> Result<(), (String, String)> {
+    ) -> Result<(), (String, SwitchError)> {
         let settings: Vec<(&str, &str)> = settings.into_iter().collect();
         let (profiles, others): (Vec<_>, Vec<_>) = settings
             .into_iter()
@@ -548,22 +616,33 @@ impl Compat {
 
     /// Sets one switch from its `--compat` name and text value. `profile` resets every switch
     /// to that profile's preset.
-    pub fn set(&mut self, name: &str, value: &str) -> Result<(), String> {
-        fn boolean(name: &str, value: &str) -> Result<bool, String> {
+    pub fn set(&mut self, name: &str, value: &str) -> Result<(), SwitchError> {
+        fn boolean(name: &str, value: &str) -> Result<bool, SwitchError> {
             match value.to_ascii_lowercase().as_str() {
                 "true" | "on" | "yes" | "1" => Ok(true),
                 "false" | "off" | "no" | "0" => Ok(false),
-                _ => Err(format!("{name}: expected true or false, got {value:?}")),
+                _ => Err(SwitchError::value(
+                    name,
+                    value,
+                    format!("expected true or false, got {value:?}"),
+                )),
             }
         }
-        fn choice<T: serde::de::DeserializeOwned>(name: &str, value: &str) -> Result<T, String> {
+        fn choice<T: serde::de::DeserializeOwned>(
+            name: &str,
+            value: &str,
+        ) -> Result<T, SwitchError> {
             serde_json::from_value(serde_json::Value::String(value.to_ascii_lowercase())).map_err(
                 |_| {
                     let allowed = SWITCHES
                         .iter()
                         .find(|s| s.name == name)
                         .map_or("", |s| s.values);
-                    format!("{name}: expected one of {allowed}, got {value:?}")
+                    SwitchError::value(
+                        name,
+                        value,
+                        format!("expected one of {allowed}, got {value:?}"),
+                    )
                 },
             )
         }
@@ -574,7 +653,13 @@ impl Compat {
                     "400" => 400,
                     "409" => 409,
                     "412" => 412,
-                    _ => return Err(format!("{name}: expected 400, 409 or 412, got {value:?}")),
+                    _ => {
+                        return Err(SwitchError::value(
+                            name,
+                            value,
+                            format!("expected 400, 409 or 412, got {value:?}"),
+                        ));
+                    }
                 }
             }
             "patch-replace-creates" => self.patch_replace_creates = boolean(name, value)?,
@@ -598,21 +683,19 @@ impl Compat {
             "permissions" => self.permissions = boolean(name, value)?,
             "division-reads" => self.division_reads = choice(name, value)?,
             _ => {
-                let names: Vec<&str> = SWITCHES.iter().map(|s| s.name).collect();
-                return Err(format!(
-                    "unknown compatibility switch {name:?}; known: {}",
-                    names.join(", ")
-                ));
+                return Err(SwitchError::Unknown {
+                    name: name.to_owned(),
+                });
             }
         }
         Ok(())
     }
 
     /// Parses `NAME=VALUE` and applies it.
-    pub fn apply_assignment(&mut self, assignment: &str) -> Result<(), String> {
+    pub fn apply_assignment(&mut self, assignment: &str) -> Result<(), SwitchError> {
         let (name, value) = assignment
             .split_once('=')
-            .ok_or_else(|| format!("expected NAME=VALUE, got {assignment:?}"))?;
+            .ok_or_else(|| SwitchError::NotAnAssignment(assignment.to_owned()))?;
         self.set(name.trim(), value.trim())
     }
 
@@ -694,17 +777,74 @@ mod tests {
         c.apply_assignment("raw-slash-authority=match-known")
             .unwrap();
         assert_eq!(c.raw_slash_authority, RawSlashAuthority::MatchKnown);
-        assert!(
-            c.apply_assignment("profile=strict")
-                .unwrap_err()
-                .contains("genesys|rfc")
+        let e = c.apply_assignment("profile=strict").unwrap_err();
+        assert_eq!(e.switch(), "profile");
+        assert!(matches!(&e, SwitchError::Value { value, .. } if value == "strict"));
+        let e = c.apply_assignment("nope=1").unwrap_err();
+        assert_eq!(
+            e,
+            SwitchError::Unknown {
+                name: "nope".into()
+            }
         );
-        assert!(
-            c.apply_assignment("nope=1")
-                .unwrap_err()
-                .contains("unknown")
+        assert_eq!(
+            c.apply_assignment("revive-deleted").unwrap_err(),
+            SwitchError::NotAnAssignment("revive-deleted".into())
         );
-        assert!(c.apply_assignment("revive-deleted").is_err());
+    }
+
+    /// The messages are what start-up prints and the admin API answers: the typed error keeps
+    /// them as the `String` errors wrote them.
+    #[test]
+    fn switch_errors_say_what_the_switch_takes() {
+        let mut c = Compat::default();
+        let said = |r: Result<(), SwitchError>| r.unwrap_err().to_string();
+        let names: Vec<&str> = SWITCHES.iter().map(|s| s.name).collect();
+        assert_eq!(
+            said(c.set("nope", "1")),
+            format!(
+                "unknown compatibility switch \"nope\"; known: {}",
+                names.join(", ")
+            )
+        );
+        for (name, value, message) in [
+            (
+                "profile",
+                "strict",
+                r#"profile: expected one of genesys|rfc, got "strict""#,
+            ),
+            (
+                "meta-created",
+                "maybe",
+                r#"meta-created: expected true or false, got "maybe""#,
+            ),
+            (
+                "version-mismatch-status",
+                "418",
+                r#"version-mismatch-status: expected 400, 409 or 412, got "418""#,
+            ),
+            (
+                "read-lag",
+                "xreads",
+                r#"read-lag: expected off, <N>reads or a duration such as 30s, got "xreads""#,
+            ),
+            (
+                "read-lag",
+                "-5s",
+                r#"read-lag: must not be negative, got "-5s""#,
+            ),
+        ] {
+            assert_eq!(said(c.set(name, value)), message);
+        }
+        assert!(
+            said(c.set("read-lag", "soon"))
+                .starts_with("read-lag: expected off, <N>reads or a duration; ")
+        );
+        assert_eq!(
+            said(c.apply_assignment("revive-deleted")),
+            r#"expected NAME=VALUE, got "revive-deleted""#
+        );
+        assert_eq!(c, Compat::default(), "a refused value changes nothing");
     }
 
     #[test]

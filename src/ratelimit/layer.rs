@@ -25,6 +25,7 @@ pub(crate) const MAX_LAYERS: usize = 32;
 /// What one window counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Scope {
     /// Each bearer token has its own window.
     Token,
@@ -40,6 +41,7 @@ pub enum Scope {
 /// One named limit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RateLayer {
     /// The limit's name, e.g. `org.app.user.rate.per.minute`; it keys the windows.
     pub name: String,

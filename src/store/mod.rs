@@ -1,4 +1,5 @@
-//! The in-memory store: orgs, OAuth clients and issued tokens ([`crate::store::tokens`]).
+//! The in-memory store (part `store`): orgs, OAuth clients and issued tokens ([`tokens`]).
+//! Imports `genesys` and the parts below it; `seed` and everything above import the store.
 //!
 //! Each org sits behind its own lock, so suites working in different orgs never wait on each
 //! other, and every operation inside one org (which may touch several records: a userName

@@ -2,7 +2,6 @@
 //! orgs driven in parallel, and the OpenAPI document.
 
 use crate::helpers::*;
-use genesys_scim_mock::Config;
 use reqwest::Client;
 use serde_json::{Value, json};
 
@@ -55,10 +54,9 @@ async fn create_org(app: &TestApp, body: &Value) -> (String, String, String) {
 
 #[tokio::test]
 async fn admin_token_is_required_when_configured() {
-    let app = spawn_with(Config {
-        admin_token: Some("s3cret".into()),
-        ..test_config()
-    })
+    let app = spawn_with(with(test_config(), |config| {
+        config.admin_token = Some("s3cret".into())
+    }))
     .await;
     let resp = app
         .client
@@ -86,11 +84,7 @@ async fn admin_token_is_required_when_configured() {
 
 #[tokio::test]
 async fn admin_off_hides_everything_but_health() {
-    let app = spawn_with(Config {
-        admin_enabled: false,
-        ..test_config()
-    })
-    .await;
+    let app = spawn_with(with(test_config(), |config| config.admin_enabled = false)).await;
     for path in ["/__admin/requests", "/__admin/orgs", "/__admin/scenarios"] {
         let resp = app.client.get(app.url(path)).send().await.unwrap();
         assert_eq!(resp.status(), 404, "{path}");

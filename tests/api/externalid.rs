@@ -4,7 +4,6 @@
 
 use std::path::PathBuf;
 
-use genesys_scim_mock::Config;
 use genesys_scim_mock::compat::{Compat, ExternalIdRepost, RawSlashAuthority};
 use reqwest::RequestBuilder;
 use serde_json::{Value, json};
@@ -34,11 +33,10 @@ fn fixture_path() -> PathBuf {
 
 /// A server on the forum fixture, with a token for its own client.
 async fn forum_app(compat: Compat) -> TestApp {
-    let mut app = spawn_with(Config {
-        fixtures: Some(fixture_path()),
-        compat,
-        ..test_config()
-    })
+    let mut app = spawn_with(with(test_config(), |config| {
+        config.fixtures = Some(fixture_path());
+        config.compat = compat;
+    }))
     .await;
     app.token = app
         .token_for("forum-client-id", "forum-client-secret")
@@ -47,10 +45,9 @@ async fn forum_app(compat: Compat) -> TestApp {
 }
 
 fn match_known() -> Compat {
-    Compat {
-        raw_slash_authority: RawSlashAuthority::MatchKnown,
-        ..Compat::default()
-    }
+    with(Compat::default(), |compat| {
+        compat.raw_slash_authority = RawSlashAuthority::MatchKnown
+    })
 }
 
 /// POST with `application/json`, as the SDKs send to the platform API.
@@ -355,13 +352,9 @@ async fn reposting_an_authority_conflicts_by_default() {
 
 #[tokio::test]
 async fn reposting_an_authority_replaces_the_key_when_switched() {
-    let app = spawn_with(Config {
-        compat: Compat {
-            external_id_repost: ExternalIdRepost::Replace,
-            ..Compat::default()
-        },
-        ..test_config()
-    })
+    let app = spawn_with(with(test_config(), |config| {
+        config.compat.external_id_repost = ExternalIdRepost::Replace
+    }))
     .await;
     let (s, list) = send(post_ext(
         &app,
@@ -722,10 +715,9 @@ async fn the_switch_can_be_set_per_org_in_the_fixture() {
         std::process::id()
     ));
     std::fs::write(&path, doc.to_string()).expect("write fixture");
-    let mut app = spawn_with(Config {
-        fixtures: Some(path.clone()),
-        ..test_config()
-    })
+    let mut app = spawn_with(with(test_config(), |config| {
+        config.fixtures = Some(path.clone())
+    }))
     .await;
     let _ = std::fs::remove_file(&path);
     app.token = app

@@ -8,7 +8,7 @@ use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
-/// The default org's OAuth client (see fixtures/default-org.json and the README).
+/// The default org's OAuth client (see fixtures/default-org.json and docs/configuration.md).
 pub const CLIENT_ID: &str = "mock-client-id";
 pub const CLIENT_SECRET: &str = "mock-client-secret";
 /// SCIM v2 base path.
@@ -63,10 +63,17 @@ pub fn wait_for_port_file(path: &std::path::Path) -> String {
 
 /// A test config: default org, seeded, rate limit as configured by default.
 pub fn test_config() -> Config {
-    Config {
-        seed: Some(42),
-        ..Config::default()
-    }
+    let mut config = Config::default();
+    config.seed = Some(42);
+    config
+}
+
+/// `base` with `change` made to it: how a test sets the fields it needs on the library's
+/// settings (`Config`, `Compat`), which are `#[non_exhaustive]` and so cannot be written as
+/// struct literals outside the crate.
+pub fn with<T>(mut base: T, change: impl FnOnce(&mut T)) -> T {
+    change(&mut base);
+    base
 }
 
 /// Starts a server with the default test config.

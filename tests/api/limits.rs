@@ -11,11 +11,10 @@ const GENESYS_EXT: &str = "urn:ietf:params:scim:schemas:extension:genesys:purecl
 
 /// A seeded config with a frozen clock and a small rate limit.
 fn limited(per_minute: u32) -> Config {
-    Config {
-        clock: FROZEN.to_owned(),
-        rate_limit_per_minute: Some(per_minute),
-        ..test_config()
-    }
+    with(test_config(), |config| {
+        config.clock = FROZEN.to_owned();
+        config.rate_limit_per_minute = Some(per_minute);
+    })
 }
 
 async fn get_users(app: &TestApp, token: &str) -> reqwest::Response {
@@ -113,10 +112,9 @@ async fn two_tokens_have_independent_windows() {
 
 #[tokio::test]
 async fn rate_limit_off_admits_everything() {
-    let app = spawn_with(Config {
-        rate_limit_per_minute: None,
-        ..limited(1)
-    })
+    let app = spawn_with(with(limited(1), |config| {
+        config.rate_limit_per_minute = None
+    }))
     .await;
     spend(&app, &app.token, 30).await;
 }
@@ -159,11 +157,10 @@ async fn ratelimit_headers_switch_emits_the_historic_headers() {
 async fn a_client_limit_from_fixtures_overrides_the_server_default() {
     let dir = FixtureDir::new("client-limit");
     let path = dir.write(&org_fixture(json!({}), Some(2)));
-    let app = spawn_with(Config {
-        fixtures: Some(path),
-        clock: FROZEN.to_owned(),
-        ..test_config()
-    })
+    let app = spawn_with(with(test_config(), |config| {
+        config.fixtures = Some(path);
+        config.clock = FROZEN.to_owned();
+    }))
     .await;
     let token = app.token_for("limits-client", "limits-secret").await;
     spend(&app, &token, 2).await;
@@ -343,11 +340,7 @@ async fn skill_and_language_limits_from_fixtures_are_enforced() {
         json!({"skillsPerUser": 1, "languagesPerUser": 1}),
         None,
     ));
-    let app = spawn_with(Config {
-        fixtures: Some(path),
-        ..test_config()
-    })
-    .await;
+    let app = spawn_with(with(test_config(), |config| config.fixtures = Some(path))).await;
     let token = app.token_for("limits-client", "limits-secret").await;
     for (attr, a, b) in [
         ("routingSkills", "S1", "S2"),
@@ -416,10 +409,9 @@ async fn send_group(
 
 #[tokio::test]
 async fn max_group_members_flag_limits_membership() {
-    let app = spawn_with(Config {
-        max_group_members: Some(2),
-        ..test_config()
-    })
+    let app = spawn_with(with(test_config(), |config| {
+        config.max_group_members = Some(2)
+    }))
     .await;
     // Sales Team already has 2 members.
     let (s, body) = put_group(
@@ -462,11 +454,10 @@ async fn fixture_limits_win_over_the_flags_and_groups_per_user_is_enforced() {
         json!({"membersPerGroup": 3, "groupsPerUser": 2}),
         None,
     ));
-    let app = spawn_with(Config {
-        fixtures: Some(path),
-        max_group_members: Some(1),
-        ..test_config()
-    })
+    let app = spawn_with(with(test_config(), |config| {
+        config.fixtures = Some(path);
+        config.max_group_members = Some(1);
+    }))
     .await;
     let token = app.token_for("limits-client", "limits-secret").await;
     // G1 has u1 and u2: the fixture's 3 wins over --max-group-members 1.
@@ -491,10 +482,9 @@ async fn fixture_limits_win_over_the_flags_and_groups_per_user_is_enforced() {
 
 #[tokio::test]
 async fn patch_operation_limit_applies_to_users_and_groups() {
-    let app = spawn_with(Config {
-        max_patch_operations: Some(2),
-        ..test_config()
-    })
+    let app = spawn_with(with(test_config(), |config| {
+        config.max_patch_operations = Some(2)
+    }))
     .await;
     let ops = |n: usize| -> Value {
         let list: Vec<Value> = (0..n)
@@ -535,19 +525,17 @@ async fn patch_operation_limit_applies_to_users_and_groups() {
 async fn zero_limits_in_fixtures_are_refused_at_load() {
     let dir = FixtureDir::new("zero-limit");
     let path = dir.write(&org_fixture(json!({"membersPerGroup": 0}), None));
-    let err = genesys_scim_mock::AppState::new(Config {
-        fixtures: Some(path),
-        ..test_config()
-    })
+    let err = genesys_scim_mock::AppState::new(with(test_config(), |config| {
+        config.fixtures = Some(path)
+    }))
     .unwrap_err();
     assert!(matches!(err, SetupError::Fixtures(_)), "{err}");
     let err = err.to_string();
     assert!(err.contains("limits.membersPerGroup"), "{err}");
     let path = dir.write(&org_fixture(json!({}), Some(0)));
-    let err = genesys_scim_mock::AppState::new(Config {
-        fixtures: Some(path),
-        ..test_config()
-    })
+    let err = genesys_scim_mock::AppState::new(with(test_config(), |config| {
+        config.fixtures = Some(path)
+    }))
     .unwrap_err()
     .to_string();
     assert!(err.contains("rateLimitPerMinute"), "{err}");
@@ -617,10 +605,9 @@ fn uuid_like() -> u128 {
 
 #[tokio::test]
 async fn the_default_limit_is_300_per_minute() {
-    let app = spawn_with(Config {
-        clock: FROZEN.to_owned(),
-        ..test_config()
-    })
+    let app = spawn_with(with(test_config(), |config| {
+        config.clock = FROZEN.to_owned()
+    }))
     .await;
     spend(&app, &app.token, 300).await;
     let resp = get_users(&app, &app.token).await;

@@ -26,6 +26,7 @@ mod journal;
 mod journal_bounds;
 mod limits;
 mod mapping;
+mod packages;
 mod patch;
 mod permissions;
 mod pipeline;

@@ -2,7 +2,7 @@
 //! may do, the answers when it may not, the switches, and grants changed at run time.
 
 use genesys_scim_mock::Config;
-use genesys_scim_mock::compat::{Compat, DivisionReads};
+use genesys_scim_mock::compat::DivisionReads;
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -327,13 +327,9 @@ async fn attributes_that_need_their_own_permission_are_refused_by_name() {
 
 #[tokio::test]
 async fn permissions_off_and_clients_without_role_divisions_may_do_everything() {
-    let app = with_org(Config {
-        compat: Compat {
-            permissions: false,
-            ..Compat::default()
-        },
-        ..test_config()
-    })
+    let app = with_org(with(test_config(), |config| {
+        config.compat.permissions = false;
+    }))
     .await;
     let viewer = token(&app, "viewer").await;
     let (s, body) = create(&app, &viewer, new_user("off1")).await;
@@ -367,14 +363,10 @@ async fn permissions_off_and_clients_without_role_divisions_may_do_everything() 
 
 #[tokio::test]
 async fn division_reads_granted_leaves_out_users_outside_the_clients_divisions() {
-    let app = with_org(Config {
-        compat: Compat {
-            division_reads: DivisionReads::Granted,
-            dot_search: genesys_scim_mock::compat::DotSearch::Serve,
-            ..Compat::default()
-        },
-        ..test_config()
-    })
+    let app = with_org(with(test_config(), |config| {
+        config.compat.division_reads = DivisionReads::Granted;
+        config.compat.dot_search = genesys_scim_mock::compat::DotSearch::Serve;
+    }))
     .await;
     let emea = token(&app, "emea").await;
     let (s, list) = call(&app, &emea, Method::GET, &format!("{SCIM}/Users"), None).await;

@@ -10,21 +10,17 @@ const T0: &str = "2026-01-01T00:00:00.000Z";
 
 /// A seeded server on a frozen clock, so timed rules read exact gaps.
 pub fn frozen() -> Config {
-    Config {
-        clock: format!("frozen:{T0}"),
-        ..test_config()
-    }
+    with(test_config(), |config| {
+        config.clock = format!("frozen:{T0}")
+    })
 }
 
 /// A server with the rfc filter profile, which accepts filters Genesys refuses.
 fn rfc() -> Config {
-    Config {
-        compat: genesys_scim_mock::compat::Compat {
-            profile: genesys_scim_mock::compat::Profile::Rfc,
-            ..Default::default()
-        },
-        ..test_config()
-    }
+    with(test_config(), |config| {
+        // Only the filter profile: the other switches stay at their Genesys values.
+        config.compat.profile = genesys_scim_mock::compat::Profile::Rfc
+    })
 }
 
 /// `GET /__admin/report?{query}` as JSON, asserting 200.
@@ -415,10 +411,7 @@ pub async fn break_rule(id: &str) -> (TestApp, &'static str) {
 // ---- retry-after ----
 
 fn throttled() -> Config {
-    Config {
-        rate_limit_per_minute: Some(2),
-        ..frozen()
-    }
+    with(frozen(), |config| config.rate_limit_per_minute = Some(2))
 }
 
 #[tokio::test]
@@ -1200,11 +1193,7 @@ async fn a_report_between_marks_covers_only_that_phase() {
 
 #[tokio::test]
 async fn a_report_over_a_journal_that_dropped_entries_says_which_rules_may_be_incomplete() {
-    let app = spawn_with(Config {
-        journal_size: 3,
-        ..test_config()
-    })
-    .await;
+    let app = spawn_with(with(test_config(), |config| config.journal_size = 3)).await;
     for _ in 0..5 {
         get(&app, &users()).await;
     }

@@ -23,10 +23,9 @@ fn load(name: &str, file: &str) -> Value {
 }
 
 fn with_scenario(name: &str) -> Config {
-    Config {
-        scenarios: vec![dir(name).join("scenario.json")],
-        ..test_config()
-    }
+    with(test_config(), |config| {
+        config.scenarios = vec![dir(name).join("scenario.json")]
+    })
 }
 
 async fn frozen_clock(app: &TestApp, body: &str) {
@@ -124,11 +123,10 @@ async fn version_errors_on_delete_leave_the_user_and_a_retrying_client_deletes_i
 
 #[tokio::test]
 async fn an_expired_pasted_token_gets_401_and_a_renewing_client_carries_on() {
-    let app = spawn_with(Config {
-        fixtures: Some(dir("token-expiry").join("fixture.json")),
-        clock: "frozen:2026-03-01T09:00:00Z".to_owned(),
-        ..test_config()
-    })
+    let app = spawn_with(with(test_config(), |config| {
+        config.fixtures = Some(dir("token-expiry").join("fixture.json"));
+        config.clock = "frozen:2026-03-01T09:00:00Z".to_owned();
+    }))
     .await;
     let pasted = app
         .token_for("entra-client-id", "entra-client-secret")
@@ -240,10 +238,10 @@ async fn both_entra_dialects_change_users_and_groups_the_same_way() {
 #[tokio::test]
 async fn the_rfc_profile_refuses_the_string_booleans_of_the_old_dialect() {
     // Maria has a work email, so the filtered replace finds its target under rfc too.
-    let app = spawn_with(Config {
-        compat: genesys_scim_mock::compat::Compat::preset(genesys_scim_mock::compat::Profile::Rfc),
-        ..test_config()
-    })
+    let app = spawn_with(with(test_config(), |config| {
+        config.compat =
+            genesys_scim_mock::compat::Compat::preset(genesys_scim_mock::compat::Profile::Rfc)
+    }))
     .await;
     let (s, body) = patch_file(
         &app,
@@ -307,11 +305,10 @@ async fn read_lag_in_reads_hides_new_users_and_keeps_deleted_ones() {
 
 #[tokio::test]
 async fn read_lag_in_clock_time_ends_when_the_clock_passes_it() {
-    let app = spawn_with(Config {
-        scenarios: vec![dir("eventual-consistency").join("scenario-clock.json")],
-        clock: "frozen:2026-03-01T09:00:00Z".to_owned(),
-        ..test_config()
-    })
+    let app = spawn_with(with(test_config(), |config| {
+        config.scenarios = vec![dir("eventual-consistency").join("scenario-clock.json")];
+        config.clock = "frozen:2026-03-01T09:00:00Z".to_owned();
+    }))
     .await;
     let user = app
         .create_user(&json!({"userName": "tick@example.com", "displayName": "Tick"}))
@@ -414,11 +411,10 @@ async fn re_creating_a_deleted_user_follows_each_revive_value() {
 #[tokio::test]
 async fn a_shared_route_limit_refuses_a_fresh_token_after_three_requests_and_again_after_retry_after()
  {
-    let app = spawn_with(Config {
-        fixtures: Some(dir("layered-rate-limits").join("fixture.json")),
-        clock: "frozen:2026-03-27T10:00:00Z".to_owned(),
-        ..test_config()
-    })
+    let app = spawn_with(with(test_config(), |config| {
+        config.fixtures = Some(dir("layered-rate-limits").join("fixture.json"));
+        config.clock = "frozen:2026-03-27T10:00:00Z".to_owned();
+    }))
     .await;
     let sync = app.token_for("sync-client-id", "sync-client-secret").await;
     let other = app
@@ -485,13 +481,11 @@ async fn a_shared_route_limit_refuses_a_fresh_token_after_three_requests_and_aga
 
 #[tokio::test]
 async fn layers_from_flags_apply_to_every_org_and_the_default_stays_300_per_token() {
-    let config = Config {
-        clock: "frozen:2026-03-27T10:00:00Z".to_owned(),
-        rate_layers: vec![
-            genesys_scim_mock::RateLayer::parse("org.user.rate.per.minute=org:5").unwrap(),
-        ],
-        ..test_config()
-    };
+    let config = with(test_config(), |config| {
+        config.clock = "frozen:2026-03-27T10:00:00Z".to_owned();
+        config.rate_layers =
+            vec![genesys_scim_mock::RateLayer::parse("org.user.rate.per.minute=org:5").unwrap()];
+    });
     let app = spawn_with(config).await;
     let second = app.token_for(CLIENT_ID, CLIENT_SECRET).await;
     let statuses = |token: String, n: usize| {
@@ -516,10 +510,9 @@ async fn layers_from_flags_apply_to_every_org_and_the_default_stays_300_per_toke
     assert_eq!(statuses(second, 3).await, [200, 200, 429]);
 
     // Without layers the documented default holds: 300 per token per minute.
-    let plain = Config {
-        clock: "frozen:2026-03-27T10:00:00Z".to_owned(),
-        ..test_config()
-    };
+    let plain = with(test_config(), |config| {
+        config.clock = "frozen:2026-03-27T10:00:00Z".to_owned()
+    });
     assert_eq!(plain.rate_limit_per_minute, Some(300));
     assert!(plain.rate_layers.is_empty());
 }
@@ -528,10 +521,9 @@ async fn layers_from_flags_apply_to_every_org_and_the_default_stays_300_per_toke
 
 #[tokio::test]
 async fn a_scim_client_without_the_right_role_gets_403_until_an_admin_grants_it() {
-    let app = spawn_with(Config {
-        fixtures: Some(dir("scim-client-without-role").join("fixture.json")),
-        ..test_config()
-    })
+    let app = spawn_with(with(test_config(), |config| {
+        config.fixtures = Some(dir("scim-client-without-role").join("fixture.json"));
+    }))
     .await;
     let call = |token: String, method: reqwest::Method, path: String, body: Option<Value>| {
         let app = &app;

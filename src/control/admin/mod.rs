@@ -1,7 +1,12 @@
-//! The admin API under `/__admin`, the control plane: health, clock, request journal, orgs
-//! (create, delete, reset, export, import, an OAuth client's grants), scenarios, end-state expectations, and the OpenAPI document describing them
-//! (`docs/admin-openapi.json`). Admin errors use the platform shape; admin routes are not part
-//! of the emulated Genesys surface. [`dispatch`] checks `--admin` and the admin token first.
+//! The admin API (`control::admin`): everything under `/__admin`, the control plane's HTTP face.
+//! Imports the state, the handlers and every part below them; the pipeline's dispatch calls it.
+//!
+//! Health, clock, request journal, orgs (create, delete, reset, export, import, an OAuth client's grants),
+//! scenarios,
+//! end-state expectations, and the OpenAPI document describing them
+//! (`schemas/admin-openapi.json`). Admin errors use the platform shape; admin routes are not
+//! part of the emulated Genesys surface. [`dispatch`] checks `--admin` and the admin token
+//! first.
 
 pub(crate) mod browse;
 pub(crate) mod clock;
@@ -23,7 +28,7 @@ use crate::pipeline::context::ApiRequest;
 use crate::state::AppState;
 
 /// The OpenAPI 3 document of the admin API.
-pub(crate) const OPENAPI: &str = include_str!("../../../docs/admin-openapi.json");
+pub(crate) const OPENAPI: &str = include_str!("../../../schemas/admin-openapi.json");
 
 /// `GET /__admin/health`: readiness. Always served (even with `--admin off`) so container
 /// health checks work; any other method is answered 405.

@@ -1,5 +1,5 @@
-//! The request journal (control plane): a bounded record of every request the server answered.
-//! May import the pipeline's request context and the edge's body type; nothing above them.
+//! The request journal (`control::journal`): a bounded record of every request answered.
+//! Imports the request context and route, `edge::response` and below; the pipeline records.
 //!
 //! Tests ask it what their client actually sent (`GET /__admin/requests`) and how often
 //! (`POST /__admin/requests/count`). Memory stays flat however long a suite runs: the oldest

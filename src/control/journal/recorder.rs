@@ -46,8 +46,8 @@ pub(crate) struct Recording<'j> {
     outcome: ScenarioEffect,
     retry_after: Option<String>,
     /// The response body needs no redaction: it is the mock's own documents
-    /// (`edge::response::OwnKeys` in the request context, the body still of their length) and no key they can hold is on the
-    /// redaction list.
+    /// (`edge::response::OwnKeys` in the request context, the body still of their length) and
+    /// no key they can hold is on the redaction list.
     response_clean: bool,
 }
 

@@ -1,4 +1,5 @@
-//! The SCIM ↔ Genesys field mapping, as one table.
+//! The SCIM ↔ Genesys field mapping (`genesys::mapping`), as one table, and the SCIM writes.
+//! Imports the domain's stored forms (`genesys`), `scim`, `compat`, `error` and `base`.
 //!
 //! Each [`Row`] is one line of Genesys' field-mapping article ("SCIM and Genesys Cloud field
 //! mappings", <https://help.mypurecloud.com/articles/scim-and-genesys-cloud-field-mappings/>):
@@ -186,13 +187,13 @@ pub(crate) struct Row {
     /// The Genesys field, as the mapping article names it.
     #[allow(
         dead_code,
-        reason = "documentation: read by the test that checks docs/mapping.md and the README against this table"
+        reason = "documentation: read by the test that checks docs/mapping.md against this table"
     )]
     pub genesys: &'static str,
     /// Notes for the mapping table in `docs/mapping.md`.
     #[allow(
         dead_code,
-        reason = "documentation: read by the test that checks docs/mapping.md and the README against this table"
+        reason = "documentation: read by the test that checks docs/mapping.md against this table"
     )]
     pub notes: &'static str,
     pub read: Reader,
@@ -383,37 +384,28 @@ mod doc_tests {
         )
     }
 
-    /// docs/mapping.md and the README are the user-facing copies of [`ROWS`]; every row must
-    /// appear verbatim in both.
+    /// docs/mapping.md is the user-facing copy of [`ROWS`]; every row must appear in it verbatim.
     #[test]
     fn every_row_is_in_docs_mapping_md() {
-        for doc in [
-            include_str!("../../../docs/mapping.md"),
-            include_str!("../../../README.md"),
-        ] {
-            let missing: Vec<String> = ROWS
-                .iter()
-                .map(doc_line)
-                .filter(|line| !doc.lines().any(|l| l.trim() == line.trim()))
-                .collect();
-            assert!(
-                missing.is_empty(),
-                "docs/mapping.md or README.md is missing or has a stale copy of these rows:\n{}",
-                missing.join("\n")
-            );
-        }
+        let doc = include_str!("../../../docs/mapping.md");
+        let missing: Vec<String> = ROWS
+            .iter()
+            .map(doc_line)
+            .filter(|line| !doc.lines().any(|l| l.trim() == line.trim()))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "docs/mapping.md is missing or has a stale copy of these rows:\n{}",
+            missing.join("\n")
+        );
     }
 
     /// And the documented unsupported list matches the code's.
     #[test]
     fn every_unsupported_attribute_is_in_docs_mapping_md() {
-        for doc in [
-            include_str!("../../../docs/mapping.md"),
-            include_str!("../../../README.md"),
-        ] {
-            for name in UNSUPPORTED_USER {
-                assert!(doc.contains(&format!("`{name}`")), "{name} missing");
-            }
+        let doc = include_str!("../../../docs/mapping.md");
+        for name in UNSUPPORTED_USER {
+            assert!(doc.contains(&format!("`{name}`")), "{name} missing");
         }
     }
 }

@@ -448,10 +448,10 @@ fn remove(
 }
 
 fn remove_key(v: &mut Value, key: &str) {
-    if let Value::Object(map) = v {
-        if let Some(k) = find_key(map, key) {
-            map.remove(&k);
-        }
+    if let Value::Object(map) = v
+        && let Some(k) = find_key(map, key)
+    {
+        map.remove(&k);
     }
 }
 

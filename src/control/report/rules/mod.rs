@@ -1,4 +1,7 @@
-//! The checks behind the catalogue. Each check reads the entries of the report's range once,
+//! The checks behind the report's catalogue (`control::report::rules`), one file per concern.
+//! Imports the report's model and settings, the journal's entries, and `scim`/`genesys` below.
+//!
+//! Each check reads the entries of the report's range once,
 //! oldest first, keeps state bounded by the number of entries it has seen (so a report is
 //! linear in time and in memory in the journal it covers), and reports into the [`Sink`] under
 //! one or more rule ids from [`super::catalogue`].
