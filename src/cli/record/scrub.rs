@@ -88,10 +88,10 @@ impl Scrubber {
                 *value = REDACTED.to_owned();
             }
         }
-        if let Some((path, query)) = x.url.split_once('?') {
-            if let Some(q) = self.form(query) {
-                x.url = format!("{path}?{q}");
-            }
+        if let Some((path, query)) = x.url.split_once('?')
+            && let Some(q) = self.form(query)
+        {
+            x.url = format!("{path}?{q}");
         }
         if let Some(body) = x.request_body.take() {
             x.request_body = Some(self.body(&body));
