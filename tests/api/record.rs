@@ -103,10 +103,17 @@ struct Secrets {
     created: String,
 }
 
+/// The JSON a request gets.
+async fn json_of(request: reqwest::RequestBuilder) -> Value {
+    request.send().await.unwrap().json().await.unwrap()
+}
+
 /// The access token a token request gets.
 async fn token(request: reqwest::RequestBuilder) -> String {
-    let answer: Value = request.send().await.unwrap().json().await.unwrap();
-    answer["access_token"].as_str().unwrap().to_owned()
+    json_of(request).await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 /// A client session through `base`: tokens (Basic and form), a filter by email, a throttled
@@ -258,25 +265,11 @@ async fn record(dir: &Path, up: &str, flags: &[&str]) -> (PathBuf, Secrets) {
     let (mut proxy, base) = spawn(dir, "proxy", &args);
     let secrets = session(&base).await;
     // The proxy journals like the server: its admin API shows the session.
-    let journal: Value = Client::new()
-        .get(format!("{base}/__admin/requests?format=har"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let journal = json_of(Client::new().get(format!("{base}/__admin/requests?format=har"))).await;
     assert_eq!(journal["log"]["entries"].as_array().unwrap().len(), 16);
     har_is_valid(&journal);
     // ... and the client report grades the session.
-    let report: Value = Client::new()
-        .get(format!("{base}/__admin/report"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let report = json_of(Client::new().get(format!("{base}/__admin/report"))).await;
     assert_eq!(report["scope"]["examined"], 16, "{report:#}");
     let status = proxy.stop();
     let log = std::fs::read_to_string(dir.join("proxy.log")).unwrap();
