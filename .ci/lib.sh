@@ -105,8 +105,9 @@ runtime_image() {
   rm -rf "$ctx"
 }
 
-# recipe_files NAME DIR: writes each block of docs/ci.md marked `<!-- recipe: NAME file=FILE -->`
-# to DIR/FILE and prints the file names (none when there is no such recipe).
+# recipe_files NAME DIR: writes each block of docs/ci.md (or $RECIPE_DOC, e.g. docs/record.md)
+# marked `<!-- recipe: NAME file=FILE -->` to DIR/FILE and prints the file names (none when there
+# is no such recipe).
 recipe_files() {
   mkdir -p "$2"
   awk -v want="$1" -v dir="$2" '
@@ -114,7 +115,7 @@ recipe_files() {
     on && /^```/ && !inside { inside = 1; next }
     on && /^```/ && inside { inside = 0; on = 0; print file; close(dir "/" file); next }
     on && inside { print > (dir "/" file) }
-  ' "$ROOT/docs/ci.md"
+  ' "$ROOT/${RECIPE_DOC:-docs/ci.md}"
 }
 
 # now_ms: milliseconds since the epoch, for step timings.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# recipes.sh NAME DIR: writes the recipe NAME from docs/ci.md into DIR (each block marked
+# recipes.sh NAME DIR: writes the recipe NAME from docs/ci.md (or $RECIPE_DOC) into DIR (each block marked
 # `<!-- recipe: NAME file=FILE -->` becomes DIR/FILE) and runs it. The recipes are tested as
 # written; only what a recipe leaves to the reader is supplied here, by the ordinary mechanism
 # for it: the shared test script a job runs (itself a recipe), a compose test service's image
@@ -7,10 +7,10 @@
 # GSM_NODE_PROJECT, set by the steps that build those).
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
-name=$1 dir=$2
+name=$1 dir=$2 doc=${RECIPE_DOC:-docs/ci.md}
 mkdir -p "$dir"
 files=$(recipe_files "$name" "$dir")
-[ -n "$files" ] || { echo "docs/ci.md has no recipe $name" >&2; exit 1; }
+[ -n "$files" ] || { echo "$doc has no recipe $name" >&2; exit 1; }
 case "$name" in
   compose)
     # The test service is the reader's: here an image FROM scratch holding Debian's static
@@ -117,6 +117,11 @@ YAML
     ;;
   entra)
     "$(static_binary)" exec --seed 1 -- sh "$dir/entra-replay.sh"
+    ;;
+  record-python)
+    # The example runs from its own directory with the binary and the venv's python3 on PATH.
+    bin="$(static_binary)"
+    (cd "$dir" && PATH="$(dirname "$bin"):$CI_VENV/bin:$PATH" sh record.sh)
     ;;
   *) echo "recipes.sh: no runner for $name" >&2; exit 1 ;;
 esac

@@ -3,7 +3,13 @@
 
 use std::process::Command;
 
-const CLI_ONLY: [&str; 2] = ["clap", "tracing-subscriber"];
+const CLI_ONLY: [&str; 5] = [
+    "clap",
+    "tracing-subscriber",
+    "tokio-rustls",
+    "ring",
+    "webpki-roots",
+];
 
 fn normal_dependencies(extra: &[&str]) -> String {
     let out = Command::new(env!("CARGO"))

@@ -10,6 +10,8 @@ pub(crate) mod args;
 pub(crate) mod exec;
 pub(crate) mod healthcheck;
 pub(crate) mod logging;
+pub(crate) mod parity;
+pub(crate) mod record;
 pub(crate) mod report_gate;
 pub(crate) mod serve_args;
 pub(crate) mod verify;
@@ -94,6 +96,8 @@ async fn run() -> ExitCode {
         },
         Command::GenerateFixture(args) => generate(&args),
         Command::Report(args) => report(&args).await,
+        Command::Record(args) => code(record::run(args).await),
+        Command::Parity(args) => code(parity::run(args).await),
     }
 }
 

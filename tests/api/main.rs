@@ -34,6 +34,7 @@ mod platform;
 mod process_limits;
 mod profile;
 mod recipes;
+mod record;
 mod render_cache;
 mod report;
 mod reported;

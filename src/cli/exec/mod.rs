@@ -21,6 +21,7 @@
 
 pub(crate) mod expect_step;
 pub(crate) mod export_step;
+pub(crate) mod har_step;
 pub(crate) mod report_step;
 pub(crate) mod step;
 
@@ -60,6 +61,11 @@ pub(crate) fn after_child_steps(args: &ExecArgs) -> Result<Vec<Box<dyn ExitStep>
     if let Some(dir) = &args.export_on_exit {
         steps.push(Box::new(crate::cli::exec::export_step::ExportOnExit::new(
             dir.clone(),
+        )?));
+    }
+    if let Some(path) = &args.har {
+        steps.push(Box::new(crate::cli::exec::har_step::HarOnExit::new(
+            path.clone(),
         )?));
     }
     if let Some(report) = crate::cli::exec::report_step::ReportOnExit::from_flags(

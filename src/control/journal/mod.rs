@@ -16,9 +16,11 @@
 //! - [`ring`]: the [`Journal`], the bounded ring of entries and marks, and its reads;
 //! - [`query`]: the [`Matcher`] that selects entries;
 //! - [`entry`], [`headers`], [`text`]: an entry and its packed parts;
+//! - [`har`]: entries as HAR 1.2, the archive format other tools read;
 //! - [`redaction`] and [`truncation`]: what an entry never holds in clear, and how it is cut.
 
 pub(crate) mod entry;
+pub(crate) mod har;
 pub(crate) mod headers;
 pub(crate) mod query;
 pub(crate) mod recorder;
