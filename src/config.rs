@@ -24,6 +24,10 @@ pub(crate) const DEFAULT_MAX_BODY: usize = 512_000;
 /// Genesys' `client.credentials.token.rate.per.minute`.
 pub(crate) const DEFAULT_RATE_PER_MINUTE: u32 = 300;
 
+/// Token requests per minute per OAuth client: Genesys' `token.rate.per.minute`, 300 on its
+/// Limits page.
+pub(crate) const DEFAULT_TOKEN_RATE_PER_MINUTE: u32 = 300;
+
 /// Default `--max-connections`: far more than a test suite opens, and below the common
 /// open-file limit of 1024, so the cap (a prompt 503) is reached before `accept` fails.
 pub(crate) const DEFAULT_MAX_CONNECTIONS: usize = 512;
@@ -37,6 +41,7 @@ pub(crate) const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 30;
 /// Log output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[non_exhaustive]
 pub enum LogFormat {
     /// Human-readable lines.
     #[default]
@@ -45,9 +50,21 @@ pub enum LogFormat {
     Json,
 }
 
-/// Validated server configuration. Plain data, so tests build one and change fields. Its
-/// `Debug` hides `admin_token` (`secret::Hidden`).
+/// The server's settings. Plain data: start from `Config::default()` (the `serve` defaults)
+/// and set the fields a test needs. It is `#[non_exhaustive]`, so a new setting is not a
+/// breaking change (and a struct literal does not compile outside this crate). Its `Debug`
+/// hides `admin_token` (`secret::Hidden`).
+///
+/// ```
+/// let mut config = genesys_scim_mock::Config::default();
+/// config.seed = Some(7);
+/// config.clock = "frozen:2026-01-01T00:00:00Z".to_owned();
+/// config.report.assign_rule("page-size=off").expect("a known rule");
+/// let state = genesys_scim_mock::AppState::new(config).expect("a valid config");
+/// # drop(state);
+/// ```
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct Config {
     pub bind: SocketAddr,
     pub fixtures: Option<PathBuf>,
@@ -55,11 +72,15 @@ pub struct Config {
     pub log_format: LogFormat,
     pub port_file: Option<PathBuf>,
     pub compat: Compat,
-    /// The clock spec as given (`real` / `frozen:...`), already checked.
+    /// The clock spec, `real` or `frozen:<RFC 3339>`: checked with the `serve` flags, parsed by
+    /// `AppState::new` (a bad one is `SetupError::Clock`).
     pub clock: String,
     /// Requests per minute per token; `None` is off (every layer too).
     pub rate_limit_per_minute: Option<u32>,
-    /// `--rate-limit-layer`: named limits for every org (at most `rate_layer::MAX_LAYERS`).
+    /// `--token-rate-limit`: token requests per minute per OAuth client, unless the client sets
+    /// its own; `None` is off. Off as well when `rate_limit_per_minute` is.
+    pub token_rate_limit_per_minute: Option<u32>,
+    /// `--rate-limit-layer`: named limits for every org (at most `ratelimit::layer::MAX_LAYERS`).
     pub rate_layers: Vec<crate::ratelimit::layer::RateLayer>,
     pub max_body_bytes: usize,
     /// `--max-connections`.
@@ -99,6 +120,7 @@ impl std::fmt::Debug for Config {
             compat,
             clock,
             rate_limit_per_minute,
+            token_rate_limit_per_minute,
             rate_layers,
             max_body_bytes,
             max_connections,
@@ -124,6 +146,7 @@ impl std::fmt::Debug for Config {
             .field("compat", compat)
             .field("clock", clock)
             .field("rate_limit_per_minute", rate_limit_per_minute)
+            .field("token_rate_limit_per_minute", token_rate_limit_per_minute)
             .field("rate_layers", rate_layers)
             .field("max_body_bytes", max_body_bytes)
             .field("max_connections", max_connections)
@@ -154,6 +177,7 @@ impl Default for Config {
             compat: Compat::default(),
             clock: "real".to_owned(),
             rate_limit_per_minute: Some(DEFAULT_RATE_PER_MINUTE),
+            token_rate_limit_per_minute: Some(DEFAULT_TOKEN_RATE_PER_MINUTE),
             rate_layers: Vec::new(),
             max_body_bytes: DEFAULT_MAX_BODY,
             max_connections: DEFAULT_MAX_CONNECTIONS,

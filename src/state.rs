@@ -147,6 +147,7 @@ impl AppState {
 /// flag (`--clock: ...`), as start-up errors do; the variant lets a caller tell them apart, and
 /// a fixture error keeps its file, record and field.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum SetupError {
     /// `--clock` is not `real` or `frozen:<RFC 3339>`.
     #[error("--clock: {0}")]

@@ -4,10 +4,13 @@
 
 use std::process::Command;
 
-const CLI_ONLY: [&str; 4] = [
+const CLI_ONLY: [&str; 7] = [
     "clap",
     "tracing-subscriber",
     "tikv-jemallocator",
+    "tokio-rustls",
+    "ring",
+    "webpki-roots",
     // JUnit for the report formats and `expect` (features `report-formats`, `expect`).
     "quick-junit",
 ];

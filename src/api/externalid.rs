@@ -1,4 +1,4 @@
-//! The user external-id API (`genesys-api.md` §9): look a user up by (authority, key), and
+//! The user external-id API (the Genesys SDKs' `UsersApi`): look a user up by (authority, key), and
 //! list, read, add and delete one user's external ids.
 //!
 //! It reads and writes the same `User::external_ids` store that SCIM `externalId` and the
@@ -8,15 +8,15 @@
 //! Path segments arrive split on the raw `/` and then decoded (see `pipeline::route`). An
 //! authority such as `https://idp.example.org/fas` therefore only fits the route shape when its
 //! slashes are sent as `%2F`; the Python SDK sends them raw, the path gets extra segments and
-//! the real service answers 404 (community forum thread: "ensure the authorityName is URL
-//! encoded"). `Compat::raw_slash_authority = match-known` re-joins such segments when the
-//! joined prefix is an authority the org knows.
+//! the real service answers 404 (Genesys community, "User - Generic SSO", 2025-08-13: "ensure
+//! the authorityName is URL encoded"). `Compat::raw_slash_authority = match-known` re-joins
+//! such segments when the joined prefix is an authority the org knows.
 
 use http::{Method, Response, StatusCode};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Value, json};
 
-use crate::api::{Session, json_body};
+use crate::api::{Session, json_body, permission};
 use crate::compat::{ExternalIdRepost, RawSlashAuthority};
 use crate::edge::response::{Body, JSON, json_response, status_response};
 use crate::error::{ApiError, ApiResult};
@@ -63,12 +63,26 @@ pub(crate) fn lookup(
         [a, k] => (a.clone(), k.clone()),
         _ => match_known_entry(segs, session, &org).ok_or_else(|| shape_not_found(req, segs))?,
     };
-    let user = org.user_by_external(&authority, &key).ok_or_else(|| {
-        ApiError::not_found(format!(
-            "No user has the external id (authority {authority:?}, key {key:?}). Authority \
+    // Under `read-lag` a pair added too recently is not found yet, and one removed too
+    // recently still finds its user.
+    let lag = session.unseen(&org);
+    let holder = if lag.pair_added(&authority, &key) {
+        None
+    } else {
+        org.user_by_external(&authority, &key)
+    };
+    let user = holder
+        .or_else(|| {
+            lag.pair_removed_from(&authority, &key)
+                .and_then(|id| org.user(id))
+        })
+        .filter(|u| !lag.hides_user(&u.id) && !permission::hides(session, u))
+        .ok_or_else(|| {
+            ApiError::not_found(format!(
+                "No user has the external id (authority {authority:?}, key {key:?}). Authority \
              names and keys are case-sensitive."
-        ))
-    })?;
+            ))
+        })?;
     Ok(super::platform_user::user_response(req, user, &org))
 }
 
@@ -163,6 +177,13 @@ fn shape_not_found(req: &ApiRequest, segs: &[String]) -> ApiError {
     ))
 }
 
+/// A user the caller may read (`division-reads`), or 404.
+fn readable<'o>(session: &Session, org: &'o Org, user_id: &str) -> ApiResult<&'o User> {
+    org.user(user_id)
+        .filter(|u| !permission::hides(session, u))
+        .ok_or_else(|| user_not_found(user_id))
+}
+
 fn scim_authority_refused(authority: &str) -> ApiError {
     ApiError::bad_request(format!(
         "Authority {authority:?} is reserved: the {SCIM_AUTHORITY} external id mirrors the SCIM \
@@ -183,28 +204,34 @@ fn identifier(user_id: &str, e: &ExternalId) -> Value {
     })
 }
 
-fn identifiers(user: &User) -> Value {
-    Value::Array(
-        user.external_ids
-            .iter()
-            .map(|e| identifier(&user.id, e))
-            .collect(),
-    )
+/// A live user as a read sees it (not one created too recently, under `read-lag`), and its
+/// external ids as that read sees them.
+fn read_ids<'a>(
+    session: &Session,
+    org: &'a Org,
+    user_id: &str,
+) -> ApiResult<std::borrow::Cow<'a, [ExternalId]>> {
+    let lag = session.unseen(org);
+    let user = readable(session, org, user_id)?;
+    if lag.hides_user(&user.id) {
+        return Err(user_not_found(user_id));
+    }
+    Ok(lag.external_ids(user))
 }
 
 /// `GET .../externalid`: every id of the user, the `x-pc:scimv2:v1` one included.
 fn list(session: &Session, user_id: &str) -> ApiResult<Response<Body>> {
     let org = session.org.read();
-    let user = org.user(user_id).ok_or_else(|| user_not_found(user_id))?;
-    Ok(json_response(StatusCode::OK, JSON, &identifiers(user)))
+    let ids = read_ids(session, &org, user_id)?;
+    let list = Value::Array(ids.iter().map(|e| identifier(user_id, e)).collect());
+    Ok(json_response(StatusCode::OK, JSON, &list))
 }
 
 /// `GET .../externalid/{authorityName}`: the user's id under that authority.
 fn get_one(session: &Session, user_id: &str, authority: &str) -> ApiResult<Response<Body>> {
     let org = session.org.read();
-    let user = org.user(user_id).ok_or_else(|| user_not_found(user_id))?;
-    let e = user
-        .external_ids
+    let ids = read_ids(session, &org, user_id)?;
+    let e = ids
         .iter()
         .find(|e| e.authority_name == authority)
         .ok_or_else(|| {
@@ -230,7 +257,13 @@ fn required(body: &Value, field: &str) -> ApiResult<String> {
     }
 }
 
-/// `POST .../externalid`: adds one id and answers 201 with the user's whole list.
+/// `POST .../externalid`: adds one id and answers 201 with that one `UserExternalIdentifier`.
+///
+/// The swagger types the answer as a list, but Genesys answers the one created object:
+/// Genesys' Terraform provider bypasses the SDK method and decodes the answer strictly as a
+/// single `Userexternalidentifier` (`callExternalUserAPI` in
+/// `genesyscloud/external_user/genesyscloud_externalusers_identity_proxy.go`, since v1.59.0),
+/// and its acceptance tests run against real orgs.
 ///
 /// Re-POSTing an authority the user already has follows `Compat::external_id_repost`:
 /// `conflict` (default) answers 409, as the forum report found ("I can add all … but not update
@@ -292,9 +325,16 @@ fn add(session: &Session, req: &ApiRequest, user_id: &str) -> ApiResult<Response
             user.external_ids.push(pair);
         }
     }
+    let created = ExternalId {
+        authority_name: authority,
+        external_key: key,
+    };
     org.store_user(user, session.now)?;
-    let user = org.user(user_id).ok_or_else(|| user_not_found(user_id))?;
-    Ok(json_response(StatusCode::CREATED, JSON, &identifiers(user)))
+    Ok(json_response(
+        StatusCode::CREATED,
+        JSON,
+        &identifier(user_id, &created),
+    ))
 }
 
 /// `DELETE .../externalid/{authorityName}/{externalKey}`: 204, or 404 when the user has no

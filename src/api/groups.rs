@@ -31,7 +31,8 @@ pub(crate) fn list(session: &Session, req: &ApiRequest) -> ApiResult<Response<Bo
 /// `GET /Groups/{id}`.
 pub(crate) fn get(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let org = session.org.read();
-    let group = org.scim_group(id)?;
+    // Under `read-lag`, the group as it was before its lagging writes.
+    let group = session.unseen(&org).group(org.scim_group(id)?);
     if let Some(resp) = not_modified(req, group.version) {
         return Ok(resp);
     }

@@ -1,14 +1,25 @@
-//! Handlers: one file per resource, each exposing the same verbs (`list`, `get`, `create`,
-//! `replace`, `patch`, `delete`) with the same shape. Handlers are synchronous: they lock an
-//! org, do their work, and return; nothing awaits while a lock is held.
+//! The API handlers (part `api`): one file per resource of the emulated service, HTTP only.
+//! Imports the state and every part below it; never `control::admin` or `pipeline::dispatch`.
+//!
+//! This file holds what they share: the [`Session`] a request's bearer token resolves to, the
+//! SCIM dispatch by route ([`scim`]), ETags and `If-Match`, list queries and projections. A
+//! resource's file names its verbs after what it serves (users: `list`, `get`, `create`,
+//! `replace`, `patch`, `delete`; groups have no `create` or `delete`; discovery, external ids,
+//! OAuth and the platform views have their own). Handlers are synchronous: the session's org is
+//! locked, the work done, the lock released; nothing awaits while a lock is held.
 
+pub(crate) mod credentials;
 pub(crate) mod discovery;
 pub(crate) mod externalid;
 pub(crate) mod groups;
 pub(crate) mod oauth;
+pub(crate) mod organization;
+pub(crate) mod permission;
 pub(crate) mod platform;
 pub(crate) mod platform_user;
 pub(crate) mod search;
+pub(crate) mod user_search;
+pub(crate) mod user_update;
 pub(crate) mod users;
 
 use std::sync::Arc;
@@ -17,11 +28,14 @@ use chrono::{DateTime, Utc};
 use http::{HeaderValue, Method, Response, StatusCode, header};
 use serde_json::Value;
 
-use crate::compat::{Compat, DotSearch};
+use crate::compat::layer::CompatLayer;
+use crate::compat::{AuthErrors, Compat, DotSearch};
 use crate::edge::response::{Body, SCIM_JSON, json_response, status_response};
 use crate::error::{ApiError, ApiResult};
+use crate::genesys::lag::Unseen;
 use crate::genesys::mapping::{ScimWrite, View};
 use crate::genesys::org::Org;
+use crate::genesys::permission::Grants;
 use crate::pipeline::context::ApiRequest;
 use crate::pipeline::route::{Route, ScimRoute, ScimTree};
 use crate::ratelimit::{
@@ -48,6 +62,9 @@ pub(crate) struct Session {
     /// The rate-limit windows this request is counted in (empty: not limited), worked out
     /// from the server's and the org's layers under the same read lock as `compat`.
     pub rate_checks: Vec<Check>,
+    /// The client's `roleDivisions` resolved against the org under the same read lock
+    /// (`None`: a client without them, which may do everything).
+    pub grants: Option<Grants>,
 }
 
 impl Session {
@@ -61,33 +78,30 @@ impl Session {
         state: &AppState,
         req: &ApiRequest,
         route: &Route,
+        overrides: Option<&CompatLayer>,
     ) -> ApiResult<Self> {
         let caller = &req.caller;
+        // How a refusal is worded (`auth-errors`): the server's switches, the org's when the
+        // token names one, and a scenario rule's.
+        let style = || refusal_style(state, caller.org_handle.as_ref(), overrides);
         if caller.bearer().is_none() {
-            return Err(ApiError::unauthorized(
-                "bad.credentials",
-                "No authentication bearer token specified in authorization header.",
-            ));
+            return Err(credentials::missing_bearer(style()));
         }
-        let invalid = || ApiError::unauthorized("bad.credentials", "Invalid login credentials.");
         let (Some(expires_at_ms), Some(org_id), Some(client_id), Some(org)) = (
             caller.expires_at_ms,
             &caller.org,
             &caller.client,
             &caller.org_handle,
         ) else {
-            return Err(invalid());
+            return Err(credentials::unknown_bearer(style()));
         };
         let now = state.clock.now();
         if expires_at_ms <= now.timestamp_millis() {
-            return Err(ApiError::unauthorized(
-                "bad.credentials",
-                "Invalid login credentials. The access token has expired.",
-            ));
+            return Err(credentials::expired_bearer(style()));
         }
         let limit =
             ratelimit::limit_for(state.config.rate_limit_per_minute, caller.client_rate_limit);
-        let (compat, rate_checks) = {
+        let (compat, rate_checks, grants) = {
             let read = org.read();
             let checks = match (limit, caller.bearer()) {
                 (Some(limit), Some(token)) => ratelimit::layer::checks(
@@ -103,7 +117,8 @@ impl Session {
                 ),
                 _ => Vec::new(),
             };
-            (state.compat_for(&read), checks)
+            let grants = caller.role_divisions.as_deref().map(|p| read.grants(p));
+            (state.compat_for(&read), checks, grants)
         };
         let tree = match route {
             Route::Scim(tree, _) => *tree,
@@ -115,14 +130,41 @@ impl Session {
             compat,
             now,
             rate_checks,
+            grants,
         })
     }
 }
 
+/// The `auth-errors` switch for a request refused before it has a session: the server's
+/// switches, with the org's fixture layer when the caller names an org, and a scenario rule's.
+pub(crate) fn refusal_style(
+    state: &AppState,
+    org: Option<&OrgHandle>,
+    overrides: Option<&CompatLayer>,
+) -> AuthErrors {
+    let mut compat = match org {
+        Some(o) => state.compat_for(&o.read()),
+        None => state.config.compat.clone(),
+    };
+    if let Some(layer) = overrides {
+        layer.apply(&mut compat);
+    }
+    compat.auth_errors
+}
+
 impl Session {
+    /// The grants to enforce: the client's, unless it has none (everything allowed) or the
+    /// `permissions` switch is off for this request.
+    pub(crate) fn enforced(&self) -> Option<&Grants> {
+        self.grants.as_ref().filter(|_| self.compat.permissions)
+    }
+
     /// How this request renders resources of `org` (which the caller has locked).
     pub(crate) fn view<'a>(&'a self, org: &'a Org) -> View<'a> {
-        View::with(org, &self.scim_base, &self.compat)
+        View {
+            divisions: permission::read_scope(self),
+            ..View::with(org, &self.scim_base, &self.compat)
+        }
     }
 
     /// What a SCIM write of this request takes besides its body: the request's switches, SCIM
@@ -137,6 +179,14 @@ impl Session {
             now: self.now,
             precondition: move |version| check_if_match(req, self, version),
         }
+    }
+
+    /// Counts one read of `org` and returns what it does not see yet under this request's
+    /// `read-lag` ([`crate::genesys::lag`]). Every read of users, external ids and groups asks
+    /// once, so a lag in reads counts them all.
+    pub(crate) fn unseen<'a>(&self, org: &'a Org) -> Unseen<'a> {
+        org.recent
+            .unseen(self.compat.read_lag, self.now.timestamp_millis())
     }
 }
 

@@ -7,13 +7,18 @@
 use http::{Method, Response, StatusCode};
 use serde_json::json;
 
+use crate::compat::layer::CompatLayer;
 use crate::edge::response::{Body, JSON, json_response};
 use crate::error::{ApiError, ApiResult};
 use crate::pipeline::context::{ApiRequest, Presented};
 use crate::state::AppState;
 
 /// Issues a bearer token bound to the client's org, valid for the client's TTL on the clock.
-pub(crate) fn token(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
+pub(crate) fn token(
+    state: &AppState,
+    req: &ApiRequest,
+    overrides: Option<&CompatLayer>,
+) -> ApiResult<Response<Body>> {
     if req.method != Method::POST {
         return Err(ApiError::method_not_allowed(
             "POST",
@@ -71,19 +76,18 @@ pub(crate) fn token(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Bo
             "Client credentials are required (HTTP Basic or client_id and client_secret).",
         ));
     };
-    // One answer for an unknown client and a wrong secret (RFC 6749 §5.2 `invalid_client`),
-    // so the endpoint cannot be used to find out which client ids exist.
-    let client = state
-        .store
-        .client(&id)
-        .filter(|c| crate::base::secret::matches(&secret, c.secret.expose()));
-    let Some(client) = client else {
-        return Err(ApiError::oauth(
-            StatusCode::UNAUTHORIZED,
-            "invalid_client",
-            "Client authentication failed: unknown client or wrong secret.",
-        ));
+    // Unknown client or wrong secret, worded as `auth-errors` says (under the client's org's
+    // switches when the client is known).
+    let Some(client) = state.store.client(&id) else {
+        let style = super::refusal_style(state, None, overrides);
+        return Err(super::credentials::unknown_client(style));
     };
+    if !crate::base::secret::matches(&secret, client.secret.expose()) {
+        let org = state.store.org(&client.org_id);
+        let style = super::refusal_style(state, org.as_ref(), overrides);
+        return Err(super::credentials::wrong_secret(style));
+    }
+    token_rate(state, &client)?;
     let ttl = client.token_ttl_secs;
     let Ok(value) = state
         .store
@@ -104,6 +108,47 @@ pub(crate) fn token(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Bo
         JSON,
         &json!({"access_token": value, "token_type": "bearer", "expires_in": ttl}),
     ))
+}
+
+/// The window name of the token-issuance limit, as Genesys' Limits page names it.
+pub(crate) const TOKEN_RATE: &str = "token.rate.per.minute";
+
+/// Counts one token issued to `client` in its `token.rate.per.minute` window (its own
+/// `tokenRateLimitPerMinute`, else `--token-rate-limit`, default 300; none under `--rate-limit
+/// off`). Past the limit the answer is what Genesys' login service sends and Genesys' Terraform
+/// provider retries on (`provider.go`, PR #1004): HTTP 400 `invalid_request` whose description
+/// starts "rate limit exceeded;", which the Go SDK reports as `Auth Error: 400 - invalid_request
+/// (rate limit exceeded; ...)`. Only requests that authenticate count: the limit is the
+/// client's, and an unknown client has none. `Retry-After` is the mock's addition (Genesys'
+/// header is not documented), so a client can wait exactly.
+fn token_rate(state: &AppState, client: &crate::store::OAuthClient) -> ApiResult<()> {
+    if state.config.rate_limit_per_minute.is_none() {
+        return Ok(());
+    }
+    let Some(limit) = client
+        .token_rate_limit_per_minute
+        .or(state.config.token_rate_limit_per_minute)
+    else {
+        return Ok(());
+    };
+    let key = format!("{TOKEN_RATE}|client:{}", client.id);
+    match state.limiter.check(&key, limit, state.clock.now_millis()) {
+        Ok(_) => Ok(()),
+        Err(refusal) => {
+            let secs = refusal.retry_after_secs;
+            let mut e = ApiError::oauth(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                format!(
+                    "rate limit exceeded; client {} may request {limit} tokens per minute \
+                     ({TOKEN_RATE}); retry in {secs} seconds",
+                    client.id
+                ),
+            );
+            e.retry_after = Some(u32::try_from(secs).unwrap_or(u32::MAX));
+            Err(e)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -148,6 +193,7 @@ mod tests {
         let state = AppState::new(Config {
             seed: Some(42),
             rate_limit_per_minute: None,
+            token_rate_limit_per_minute: None,
             ..Config::default()
         })
         .unwrap();

@@ -1,14 +1,14 @@
-//! Platform (non-SCIM) routes: user reads, reference data, and the external-id API.
+//! Platform (non-SCIM) routes: user reads, the user search and restore, the org, reference
+//! data, and the external-id API.
 
 use http::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 
-use crate::api::platform_user::user_response;
-use crate::api::{Session, externalid};
+use crate::api::platform_user::{States, listed, user_response};
+use crate::api::{Session, externalid, permission};
 use crate::edge::response::{Body, JSON, json_response};
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::platform;
-use crate::genesys::user::UserState;
 use crate::pipeline::context::ApiRequest;
 use crate::pipeline::route::PlatformRoute;
 
@@ -29,36 +29,42 @@ pub(crate) fn dispatch(
         }
     };
     match route {
+        PlatformRoute::User(id) if req.method == Method::PATCH => {
+            super::user_update::patch(session, req, id)
+        }
         PlatformRoute::User(id) => {
-            get_only()?;
+            if req.method != Method::GET {
+                return Err(ApiError::method_not_allowed(
+                    "GET, PATCH",
+                    format!("{} is not allowed on /api/v2/users/{{userId}}.", req.method),
+                ));
+            }
+            let states = States::for_read(req)?;
             let org = session.org.read();
+            let lag = session.unseen(&org);
             let u = org
                 .user_any(id)
+                .filter(|u| {
+                    states.admits(u.state) && !lag.hides_user(id) && !permission::hides(session, u)
+                })
                 .ok_or_else(|| ApiError::not_found(format!("User {id} not found.")))?;
             Ok(user_response(req, u, &org))
         }
         PlatformRoute::Users => {
             get_only()?;
+            let states = States::for_list(req)?;
             let org = session.org.read();
-            let state_filter = req
-                .query_map()
-                .get("state")
-                .and_then(|v| v.last().cloned())
-                .unwrap_or_else(|| "active".to_owned());
-            let users: Vec<Value> = org
-                .users()
-                .filter(|u| match state_filter.as_str() {
-                    "any" => true,
-                    s => u.state.as_str() == s,
-                })
-                .filter(|u| {
-                    state_filter == "any"
-                        || state_filter == "deleted"
-                        || u.state != UserState::Deleted
-                })
+            let lag = session.unseen(&org);
+            let users: Vec<Value> = listed(&org, &lag)
+                .filter(|u| states.admits(u.state) && !permission::hides(session, u))
                 .map(|u| platform::user(u, &org))
                 .collect();
             paged(req, users, "/api/v2/users")
+        }
+        PlatformRoute::UserSearch => super::user_search::search(session, req),
+        PlatformRoute::OrganizationMe => {
+            get_only()?;
+            super::organization::me(session)
         }
         PlatformRoute::Divisions => {
             get_only()?;
@@ -66,11 +72,16 @@ pub(crate) fn dispatch(
             let list = org.divisions.iter().map(|d| json!({"id": d.id, "name": d.name, "homeDivision": Some(d) == org.home_division(), "selfUri": format!("/api/v2/authorization/divisions/{}", d.id)})).collect();
             paged(req, list, "/api/v2/authorization/divisions")
         }
-        PlatformRoute::Roles | PlatformRoute::Skills | PlatformRoute::Languages => {
+        PlatformRoute::Roles => {
+            get_only()?;
+            let org = session.org.read();
+            let path = "/api/v2/authorization/roles";
+            paged(req, org.roles.iter().map(platform::role).collect(), path)
+        }
+        PlatformRoute::Skills | PlatformRoute::Languages => {
             get_only()?;
             let org = session.org.read();
             let (records, path) = match route {
-                PlatformRoute::Roles => (&org.roles, "/api/v2/authorization/roles"),
                 PlatformRoute::Skills => (&org.skills, "/api/v2/routing/skills"),
                 _ => (&org.languages, "/api/v2/routing/languages"),
             };
@@ -80,9 +91,12 @@ pub(crate) fn dispatch(
         PlatformRoute::Groups => {
             get_only()?;
             let org = session.org.read();
+            let lag = session.unseen(&org);
             paged(
                 req,
-                org.groups().map(platform::group).collect(),
+                org.groups()
+                    .map(|g| platform::group(lag.group(g)))
+                    .collect(),
                 "/api/v2/groups",
             )
         }

@@ -4,14 +4,14 @@ use bytes::Bytes;
 use http::{HeaderValue, Response, StatusCode, header};
 
 use crate::api::{
-    Session, check_if_match, json_body, list_query, not_modified, projection, scim_bytes,
-    scim_resource,
+    Session, check_if_match, json_body, list_query, not_modified, permission, projection,
+    scim_bytes, scim_resource,
 };
 use crate::edge::response::{
     Body, OwnKeys, SCIM_JSON, bytes_response, json_response, status_response,
 };
 use crate::error::{ApiError, ApiResult};
-use crate::genesys::listing::{Lagging, UserListing};
+use crate::genesys::listing::UserListing;
 use crate::genesys::mapping::{self, UserDocument, View};
 use crate::genesys::org::{Org, user_not_found};
 use crate::genesys::user::User;
@@ -49,10 +49,10 @@ pub(crate) fn list(session: &Session, req: &ApiRequest) -> ApiResult<Response<Bo
 /// `GET /Users/{id}`. A soft-deleted user is 404.
 pub(crate) fn get(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let org = session.org.read();
-    let lag = Lagging::of(&org, &session.compat, session.now);
+    let lag = session.unseen(&org);
     let user = org
         .user(id)
-        .filter(|_| !lag.created.contains(&id))
+        .filter(|u| !lag.hides_user(id) && !permission::hides(session, u))
         .ok_or_else(|| user_not_found(id))?;
     if let Some(resp) = not_modified(req, user.version) {
         return Ok(resp);
@@ -74,7 +74,9 @@ pub(crate) fn create(session: &Session, req: &ApiRequest) -> ApiResult<Response<
     let body = json_body(req)?;
     let prepared = session.org.read().prepare_create(body, &session.compat)?;
     let mut org = session.org.write();
-    let id = org.commit_create(prepared, body, &session.compat, session.now)?;
+    let id = org.commit_create(prepared, body, &session.compat, session.now, |org, user| {
+        permission::check_user_write(session, org, None, user)
+    })?;
     let stored = Stored::of(session, &org, &id)?;
     drop(org);
     let mut resp = stored.answer(session, req, StatusCode::CREATED);
@@ -89,7 +91,9 @@ pub(crate) fn create(session: &Session, req: &ApiRequest) -> ApiResult<Response<
 pub(crate) fn replace(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
     write(session, req, id, |org| {
-        org.replace_user(id, body, session.scim_write(req))
+        org.replace_user(id, body, session.scim_write(req), |org, previous, user| {
+            permission::check_user_write(session, org, Some(previous), user)
+        })
     })
 }
 
@@ -97,7 +101,9 @@ pub(crate) fn replace(session: &Session, req: &ApiRequest, id: &str) -> ApiResul
 pub(crate) fn patch(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Response<Body>> {
     let body = json_body(req)?;
     write(session, req, id, |org| {
-        org.patch_user(id, body, session.scim_write(req))
+        org.patch_user(id, body, session.scim_write(req), |org, previous, user| {
+            permission::check_user_write(session, org, Some(previous), user)
+        })
     })
 }
 

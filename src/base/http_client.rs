@@ -53,6 +53,27 @@ impl BaseUrl {
 }
 
 impl BaseUrl {
+    /// The host, without brackets around an IPv6 address.
+    pub(crate) fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// The port (80 when the URL names none).
+    pub(crate) fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The same URL with another port.
+    pub(crate) fn with_port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// The path prefix, without a trailing slash; empty for the root.
+    pub(crate) fn path(&self) -> &str {
+        &self.path
+    }
+
     /// The base URL of a server bound to `addr`, as a client on this machine reaches it.
     pub(crate) fn from_addr(addr: std::net::SocketAddr) -> Self {
         let addr = loopback(addr);

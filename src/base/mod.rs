@@ -1,5 +1,5 @@
-//! The leaves: time, randomness, secrets, strict JSON and the small HTTP client. Nothing here
-//! imports anything else of the crate, so every other part may use it.
+//! The leaves (part `base`): clock, randomness, secrets, strict JSON, shutdown, the HTTP client.
+//! Imports nothing else of the crate; every other part may import it.
 
 pub(crate) mod clock;
 pub(crate) mod http_client;

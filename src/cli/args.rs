@@ -77,6 +77,78 @@ Example: genesys-scim-mock exec --seed 1 -- pytest tests/scim"
     /// --fail-on (one line per rule on stderr), 0 when it did not, 2 when the report could not
     /// be made (no server, bad flag, unknown mark).
     Report(ReportArgs),
+    /// Record a client's session through a proxy (to a real org or another server) and write
+    /// a bundle the mock replays offline: session.har, fixture.json, scenario.json,
+    /// expect.json (docs/record.md). Credentials are scrubbed unless --no-scrub.
+    #[command(
+        long_about = "Start an HTTP proxy on --bind that forwards API requests to --upstream (HTTPS, or plain HTTP to loopback) and /oauth/token to --login-upstream (default: the upstream with api. replaced by login.). Point the client's base URL at it. On SIGTERM or Ctrl-C it stops and writes DIR: session.har (HAR 1.2), fixture.json (the users and groups the session saw, before its first write), scenario.json (the upstream's 429s, 5xx, resets and timeouts at their places), expect.json (the end state), ignore.json and README.md. Authorization, client secrets, tokens, cookies and passwords are scrubbed (tokens become stable placeholders); --anonymize also maps emails, names, phone numbers and external ids to consistent fakes. The proxy journals like the server: /__admin/ui and /__admin/report work on it.\n\n\
+Example: genesys-scim-mock record --upstream https://api.mypurecloud.com --bind 127.0.0.1:9090 --out session/"
+    )]
+    Record(RecordArgs),
+    /// Replay a recorded bundle against the mock (started from the bundle's fixture and
+    /// scenario, or --url) and list every difference from the recording. Exits 1 with
+    /// --fail-on-difference when there is one, 2 when the replay could not run.
+    Parity(ParityArgs),
+}
+
+/// Flags of `record`.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct RecordArgs {
+    /// The API upstream, e.g. `https://api.mypurecloud.com` (plain HTTP only on loopback).
+    #[arg(long, value_name = "URL")]
+    pub upstream: String,
+    /// Where /oauth/token goes (default: --upstream with `api.` replaced by `login.`).
+    #[arg(long, value_name = "URL")]
+    pub login_upstream: Option<String>,
+    /// Also trust the CA certificates in this PEM file for an https:// upstream (Mozilla's
+    /// roots are built in).
+    #[arg(long, value_name = "PEM")]
+    pub upstream_ca: Option<PathBuf>,
+    /// The bundle's directory (created).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// The proxy's address.
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    pub bind: std::net::SocketAddr,
+    /// Write the bound HOST:PORT here once listening.
+    #[arg(long, value_name = "PATH")]
+    pub port_file: Option<PathBuf>,
+    /// Also map emails, names, phone numbers and external-id values to consistent fakes.
+    #[arg(long)]
+    pub anonymize: bool,
+    /// Write credentials in clear (a warning says so). For debugging the recorder only.
+    #[arg(long)]
+    pub no_scrub: bool,
+    /// Give up on an upstream answer after this many milliseconds (recorded as a timeout).
+    #[arg(long, default_value_t = 60_000, value_name = "MS")]
+    pub upstream_timeout_ms: u64,
+}
+
+/// Flags of `parity`.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct ParityArgs {
+    /// The bundle `record` wrote.
+    pub dir: PathBuf,
+    /// Replay against this running server instead of starting one from the bundle.
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// With an https:// --url: also trust the CA certificates in this PEM file.
+    #[arg(long, value_name = "PEM")]
+    pub url_ca: Option<PathBuf>,
+    /// Write the findings as FORMAT:PATH (json, markdown, junit; PATH `-` is standard
+    /// output). Repeatable; without it, Markdown goes to standard output.
+    #[arg(long = "report", value_name = "FORMAT:PATH")]
+    pub reports: Vec<String>,
+    /// Exit 1 when there is any difference.
+    #[arg(long)]
+    pub fail_on_difference: bool,
+    /// Start the mock with this switch set (NAME=VALUE, repeatable), as `serve --compat`.
+    #[arg(long, value_name = "NAME=VALUE")]
+    pub compat: Vec<String>,
+    /// Do not look for the compatibility switches that would remove each difference (that
+    /// search replays the session once per switch value).
+    #[arg(long)]
+    pub no_switch_search: bool,
 }
 
 /// Flags of `exec`.
@@ -89,6 +161,11 @@ pub(crate) struct ExecArgs {
     /// the journal (`requests.json`) into DIR, for CI artifacts. DIR is created if missing.
     #[arg(long, env = "GENESYS_MOCK_EXPORT_ON_EXIT", value_name = "DIR")]
     pub export_on_exit: Option<PathBuf>,
+
+    /// After COMMAND exits, write the journal as a HAR 1.2 file to PATH (docs/record.md), for
+    /// tools that open HTTP archives and for `parity`.
+    #[arg(long, value_name = "PATH")]
+    pub har: Option<PathBuf>,
 
     /// The client report after COMMAND exits (docs/report.md); re-level rules with
     /// --report-rule.

@@ -94,15 +94,27 @@ fn candidates(pid: u32) -> Vec<u32> {
         .collect()
 }
 
+/// The arguments in `/proc/PID/cmdline` (Linux; elsewhere there is none, and the probe falls
+/// back to its own environment).
 fn read_cmdline(path: &Path) -> Option<Vec<OsString>> {
-    use std::os::unix::ffi::OsStringExt;
     let raw = std::fs::read(path).ok()?;
     let argv: Vec<OsString> = raw
         .split(|b| *b == 0)
         .filter(|a| !a.is_empty())
-        .map(|a| OsString::from_vec(a.to_vec()))
+        .map(os_string)
         .collect();
     (!argv.is_empty()).then_some(argv)
+}
+
+#[cfg(unix)]
+fn os_string(bytes: &[u8]) -> OsString {
+    use std::os::unix::ffi::OsStringExt;
+    OsString::from_vec(bytes.to_vec())
+}
+
+#[cfg(not(unix))]
+fn os_string(bytes: &[u8]) -> OsString {
+    OsString::from(String::from_utf8_lossy(bytes).into_owned())
 }
 
 /// Whether `argv[0]` names this program (same file name as the running executable).

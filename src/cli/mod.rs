@@ -1,4 +1,7 @@
-//! The command line: parse `std::env::args`, run the subcommand, map its outcome to an exit
+//! The command line (part `cli`, feature `cli`): arguments, subcommands, exit codes.
+//! The top part: may import every other part; nothing imports it.
+//!
+//! Parse `std::env::args`, run the subcommand, map its outcome to an exit
 //! code. The binary (`src/main.rs`) is one call to [`main`]; everything it reaches is
 //! crate-private, so this module and the environment names `exec` sets for its command
 //! ([`ENV_URL`] and the rest) are the command line's whole public surface.
@@ -7,6 +10,8 @@ pub(crate) mod args;
 pub(crate) mod exec;
 pub(crate) mod healthcheck;
 pub(crate) mod logging;
+pub(crate) mod parity;
+pub(crate) mod record;
 pub(crate) mod report_gate;
 pub(crate) mod serve_args;
 pub(crate) mod verify;
@@ -17,7 +22,7 @@ use crate::cli::args::{Cli, Command, GenerateArgs, ReportArgs};
 use crate::config::Config;
 use crate::edge::listener as server;
 use crate::embed::running_server::RunningServer;
-use crate::seed as fixtures;
+use crate::seed;
 use clap::Parser;
 use tracing::info;
 
@@ -71,7 +76,7 @@ async fn run() -> ExitCode {
                 }
             }
         }
-        Command::Validate(args) => match fixtures::validate(&args.path) {
+        Command::Validate(args) => match seed::validate(&args.path) {
             Ok(orgs) => {
                 println!("{}: ok ({orgs} org(s))", args.path.display());
                 ExitCode::SUCCESS
@@ -91,6 +96,8 @@ async fn run() -> ExitCode {
         },
         Command::GenerateFixture(args) => generate(&args),
         Command::Report(args) => report(&args).await,
+        Command::Record(args) => code(record::run(args).await),
+        Command::Parity(args) => code(parity::run(args).await),
     }
 }
 
@@ -130,7 +137,7 @@ fn generate(args: &GenerateArgs) -> ExitCode {
     if args.org.trim().is_empty() {
         return fail("--org: must not be empty");
     }
-    let spec = fixtures::generator::Spec {
+    let spec = seed::generator::Spec {
         org: args.org.clone(),
         users: usize::try_from(args.users).unwrap_or(usize::MAX),
         groups: usize::try_from(args.groups).unwrap_or(usize::MAX),
@@ -139,9 +146,9 @@ fn generate(args: &GenerateArgs) -> ExitCode {
     let written = match &args.out {
         Some(path) => std::fs::File::create(path)
             .map(std::io::BufWriter::new)
-            .and_then(|mut f| fixtures::generator::write(&spec, &mut f))
+            .and_then(|mut f| seed::generator::write(&spec, &mut f))
             .map_err(|e| format!("--out {}: {e}", path.display())),
-        None => fixtures::generator::write(&spec, &mut std::io::stdout().lock())
+        None => seed::generator::write(&spec, &mut std::io::stdout().lock())
             .map_err(|e| format!("standard output: {e}")),
     };
     match written {

@@ -25,7 +25,7 @@ pub(crate) struct ServeArgs {
     pub bind: Option<SocketAddr>,
 
     /// Fixture file or directory of *.json fixture files. Without it, the built-in default
-    /// org is served (see README: "The default org").
+    /// org is served (see docs/configuration.md, "The default org").
     #[arg(long, env = "GENESYS_MOCK_FIXTURES", value_name = "PATH")]
     pub fixtures: Option<PathBuf>,
 
@@ -73,11 +73,26 @@ pub(crate) struct ServeArgs {
     )]
     pub rate_limit: String,
 
+    /// Token requests per minute per OAuth client at `POST /oauth/token` (Genesys'
+    /// `token.rate.per.minute`: 300), or `off`; past it the endpoint answers 400
+    /// `invalid_request` "rate limit exceeded; ...". `--rate-limit off` lifts it too.
+    #[arg(
+        long,
+        env = "GENESYS_MOCK_TOKEN_RATE_LIMIT",
+        default_value = "300",
+        value_name = "N|off"
+    )]
+    pub token_rate_limit: String,
+
     /// A further named rate limit, NAME=SCOPE:N[:ROUTES], applied together with the token limit
     /// (repeatable; comma-separated in the environment variable). SCOPE is token, client, org
     /// or route (one window per route name); ROUTES restricts it to route names (`users.*`).
-    /// Genesys' documented layers: `org.app.user.rate.per.minute=client:300`,
-    /// `org.user.rate.per.minute=org:3000`, a resource limit such as `users=route:100:users.*`.
+    /// For client-credentials tokens Genesys documents resource limits, such as
+    /// `scim.users=route:100:users.*`; its per-user limits apply to user tokens only.
+    #[allow(
+        rustdoc::broken_intra_doc_links,
+        reason = "clap prints this comment as --help, where `[:ROUTES]` is the flag's syntax"
+    )]
     #[arg(
         long = "rate-limit-layer",
         env = "GENESYS_MOCK_RATE_LIMIT_LAYER",
@@ -252,17 +267,13 @@ impl ServeArgs {
             .apply_all(settings)
             .map_err(|(_, e)| format!("--compat: {e}"))?;
         Clock::from_spec(&args.clock).map_err(|e| format!("--clock: {e}"))?;
-        let rate_limit_per_minute = match args.rate_limit.trim() {
-            "off" | "OFF" | "Off" => None,
-            n => match n.parse::<u32>() {
-                Ok(0) | Err(_) => {
-                    return Err(format!(
-                        "--rate-limit: expected a positive number of requests per minute or `off`, got {n:?}"
-                    ));
-                }
-                Ok(v) => Some(v),
-            },
-        };
+        let rate_limit_per_minute =
+            per_minute_or_off("--rate-limit", "requests", &args.rate_limit)?;
+        let token_rate_limit_per_minute = per_minute_or_off(
+            "--token-rate-limit",
+            "token requests",
+            &args.token_rate_limit,
+        )?;
         let rate_layers = args
             .rate_limit_layers
             .iter()
@@ -339,6 +350,7 @@ impl ServeArgs {
             compat,
             clock: args.clock,
             rate_limit_per_minute,
+            token_rate_limit_per_minute,
             rate_layers,
             max_body_bytes: args.max_body_bytes,
             max_connections: args.max_connections,
@@ -367,6 +379,20 @@ pub(crate) fn parse_flag(flag: &str, value: Option<&str>) -> Result<Option<usize
         _ => Err(format!(
             "{flag}: expected a whole number greater than 0, got {text:?}"
         )),
+    }
+}
+
+/// A per-minute limit flag: a positive number, or `off` (`None`).
+fn per_minute_or_off(flag: &str, what: &str, text: &str) -> Result<Option<u32>, String> {
+    let t = text.trim();
+    if t.eq_ignore_ascii_case("off") {
+        return Ok(None);
+    }
+    match t.parse::<u32>() {
+        Ok(0) | Err(_) => Err(format!(
+            "{flag}: expected a positive number of {what} per minute or `off`, got {t:?}"
+        )),
+        Ok(v) => Ok(Some(v)),
     }
 }
 
@@ -436,6 +462,7 @@ mod tests {
         let c = serve(&[]).unwrap();
         assert_eq!(c.bind.to_string(), DEFAULT_BIND);
         assert_eq!(c.rate_limit_per_minute, Some(300));
+        assert_eq!(c.token_rate_limit_per_minute, Some(300));
         assert_eq!(c.max_body_bytes, 512_000);
         assert!(c.admin_enabled);
     }
@@ -451,6 +478,19 @@ mod tests {
             serve(&["--rate-limit=-5"])
                 .unwrap_err()
                 .contains("--rate-limit")
+        );
+        assert!(
+            serve(&["--token-rate-limit", "0"])
+                .unwrap_err()
+                .contains("--token-rate-limit")
+        );
+        let c = serve(&["--token-rate-limit", "Off"]).unwrap();
+        assert_eq!(c.token_rate_limit_per_minute, None);
+        assert_eq!(
+            serve(&["--token-rate-limit", "12"])
+                .unwrap()
+                .token_rate_limit_per_minute,
+            Some(12)
         );
         assert!(
             serve(&["--clock", "later"])

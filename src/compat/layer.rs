@@ -24,17 +24,17 @@ use crate::compat::{Compat, Profile};
 /// A checked set of `switch: value` settings, at most one per switch.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "BTreeMap<String, Value>", into = "BTreeMap<String, Value>")]
-pub struct CompatLayer {
+pub(crate) struct CompatLayer {
     /// Switch name (as `--compat` spells it), the value as written, and its text form.
     settings: Vec<(String, Value, String)>,
 }
 
 /// A setting that names no switch or gives a switch a value it does not take.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OverrideError {
+pub(crate) struct OverrideError {
     /// The switch as written.
-    pub switch: String,
-    pub message: String,
+    pub(crate) switch: String,
+    pub(crate) message: String,
 }
 
 impl fmt::Display for OverrideError {
@@ -48,7 +48,7 @@ impl std::error::Error for OverrideError {}
 impl CompatLayer {
     /// Checks `NAME: VALUE` settings (values may be strings, booleans or numbers:
     /// `"ratelimit-headers": true` and `"ratelimit-headers": "true"` are the same).
-    pub fn parse<'a>(
+    pub(crate) fn parse<'a>(
         settings: impl IntoIterator<Item = (&'a String, &'a Value)>,
     ) -> Result<Self, OverrideError> {
         let mut scratch = Compat::default();
@@ -58,9 +58,9 @@ impl CompatLayer {
                 Value::String(s) => s.clone(),
                 other => other.to_string(),
             };
-            scratch.set(name, &text).map_err(|message| OverrideError {
+            scratch.set(name, &text).map_err(|e| OverrideError {
                 switch: name.clone(),
-                message,
+                message: e.to_string(),
             })?;
             out.push((name.clone(), value.clone(), text));
         }
@@ -69,7 +69,7 @@ impl CompatLayer {
 
     /// Sets this layer's switches on `compat`, leaving every other switch as it is (see the
     /// module doc for `profile`).
-    pub fn apply(&self, compat: &mut Compat) {
+    pub(crate) fn apply(&self, compat: &mut Compat) {
         let profile = self.settings.iter().find(|(name, ..)| name == "profile");
         if let Some((_, _, text)) = profile {
             let mut scratch = Compat::default();
@@ -85,12 +85,12 @@ impl CompatLayer {
     }
 
     /// Whether this layer sets nothing.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.settings.is_empty()
     }
 
     /// The settings as written, for exports.
-    pub fn to_map(&self) -> serde_json::Map<String, Value> {
+    pub(crate) fn to_map(&self) -> serde_json::Map<String, Value> {
         self.settings
             .iter()
             .map(|(k, v, _)| (k.clone(), v.clone()))

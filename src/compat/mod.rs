@@ -1,5 +1,8 @@
-//! Named compatibility switches: every place where this mock had to choose between what
-//! Genesys does, what the RFC says, or what nobody has documented.
+//! The compatibility switches (part `compat`, public): every Genesys-versus-RFC choice, by name.
+//! Imports only `base`; the protocol, the domain, the store and the pipeline read it.
+//!
+//! Each switch is a place where this mock had to choose between what Genesys does, what the
+//! RFC says, or what nobody has documented.
 //!
 //! Each field says what Genesys does (or is believed to do), what RFC 7643/7644 says, and where
 //! the default comes from. Switches are set with `--compat NAME=VALUE` (repeatable), per org in
@@ -14,6 +17,8 @@
 //! scenario rule) are applied after it whatever their order, so they win.
 
 pub(crate) mod layer;
+#[cfg(test)]
+mod ledger;
 
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -21,6 +26,7 @@ use serde::{Deserialize, Serialize};
 /// Which preset the switches start from, and the filter strictness.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Profile {
     /// What Genesys does; only the filters Genesys documents are accepted (anything else is
     /// `invalidFilter`).
@@ -34,8 +40,9 @@ pub enum Profile {
 /// What to do with user attributes Genesys does not support (`name`, `addresses`, ...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Unsupported {
-    /// Accept and drop them, never return them (Genesys, seed 004).
+    /// Accept and drop them, never return them (Genesys' field-mapping article).
     #[default]
     Drop,
     /// Answer 400 `invalidValue` naming the attribute.
@@ -45,8 +52,9 @@ pub enum Unsupported {
 /// How a URL-shaped authority sent with raw slashes is routed on the external-id API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum RawSlashAuthority {
-    /// The slashes split the path and the call gets 404, as reported in seed 000.
+    /// The slashes split the path and the call gets 404, as reported on the Genesys community ("User - Generic SSO", 2025-08-13).
     #[default]
     Reject,
     /// Re-join the segments by matching the authorities the org knows.
@@ -56,12 +64,14 @@ pub enum RawSlashAuthority {
 /// `reference-values`: what a user's `roles`, `division` and `manager` must name.
 ///
 /// Genesys stores roles and divisions by id and a manager as a user id, so a name or id that
-/// is not in the org is refused (`invalidValue`; "SCIM never creates divisions", genesys-api.md
-/// §6). RFC 7643 §4.1.2 gives roles "no vocabulary or syntax", and §4.3 makes `division` a
+/// is not in the org is refused (`invalidValue`): the field-mapping article maps `division` to
+/// `divisionId` and skills and languages to existing names, and roles are matched to Genesys
+/// roles by name (developer forum, "Azure AD roles, skills and languages"). RFC 7643 §4.1.2 gives roles "no vocabulary or syntax", and §4.3 makes `division` a
 /// plain string and `manager.value` an id with no check that it exists: an RFC server keeps
 /// whatever it is given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum References {
     /// Names and ids must exist in the org (Genesys).
     #[default]
@@ -74,13 +84,14 @@ pub enum References {
 
 /// `contact-lists`: how `emails` and `phoneNumbers` are stored.
 ///
-/// Genesys keeps contact details in fixed slots (field-mapping article, seed 004): `userName`
+/// Genesys keeps contact details in fixed slots (field-mapping article): `userName`
 /// is the main email and comes back as a read-only `other` email, one `work` email, one phone
 /// per Genesys type, E.164 or `tel:` values, and `primary` only as the primary phone's type. An
 /// RFC 7643 server (§4.1.2) keeps the lists as sent: any value format (the RFC says SHOULD for
 /// RFC 3966), `primary` as given, and emails independent of `userName`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum ContactLists {
     /// Genesys' slots.
     #[default]
@@ -95,6 +106,7 @@ pub enum ContactLists {
 /// `dot-search`: `POST /.search` at the root, a search across resource types (RFC 7644
 /// §3.4.3), which Genesys' SCIM API does not list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
 pub enum DotSearch {
     /// 404, as for any path Genesys does not serve (the default).
     #[default]
@@ -109,9 +121,53 @@ pub enum DotSearch {
     Serve,
 }
 
+/// `auth-errors`: how the API's 401s and the token endpoint's client errors are worded.
+///
+/// Genesys' swagger error-code catalogue, as the Go client `gildas/go-gcloudcx` lists it, has
+/// three 401 codes: `authentication.required` ("No authentication bearer token specified in
+/// authorization header."), `bad.credentials` ("Invalid login credentials.") and
+/// `credentials.expired` ("The supplied credentials are expired and cannot be used."). The same
+/// client's tests against login.mypurecloud.com show the token endpoint saying `client not
+/// found` for an unknown client and `authentication failed` for a wrong secret, each in
+/// `description` and `error_description`. Both are reported by a third party, not documented
+/// by Genesys, hence a switch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum AuthErrors {
+    /// The three codes and messages, and the two token-endpoint descriptions (the default).
+    #[default]
+    Genesys,
+    /// One code, `bad.credentials`, whose message says whether the token was missing, unknown
+    /// or expired; one token-endpoint description for an unknown client and a wrong secret, so
+    /// the endpoint does not tell which client ids exist (RFC 6749 §5.2 gives both
+    /// `invalid_client`).
+    Uniform,
+}
+
+/// `empty-values`: what an empty string does to an attribute that has a value, on `PUT` and
+/// `PATCH` of a user.
+///
+/// A Genesys community moderator says empty values do not overwrite existing data (Genesys
+/// community, "MS Entra ID SCIM integration – fields mapping", 2026-04-15), and Genesys' own
+/// Entra article warns that a field cannot be cleared by mapping it to an empty value (help,
+/// "Configure Microsoft Entra ID for Genesys Cloud SCIM (Identity Management)"). Reported, not
+/// documented as the API's rule, hence a switch. RFC 7644 writes what it is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum EmptyValues {
+    /// `""` keeps the value already there; `remove` (PATCH) still clears (the default).
+    #[default]
+    Ignore,
+    /// `""` clears the attribute (RFC).
+    Clear,
+}
+
 /// `read-lag`: how late new and deleted users reach reads (see `crate::genesys::lag`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub enum ReadLag {
     /// Reads see every write at once.
     #[default]
@@ -124,7 +180,8 @@ pub enum ReadLag {
 
 impl ReadLag {
     /// Parses `off` (or `0`), `<N>reads`, or a duration (`30s`, `1500ms`, `2m`).
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, SwitchError> {
+        let bad = |reason: String| SwitchError::value("read-lag", text, reason);
         let t = text.trim().to_ascii_lowercase();
         if t == "off" || t == "0" {
             return Ok(Self::Off);
@@ -133,24 +190,96 @@ impl ReadLag {
             return match n.trim().parse::<u64>() {
                 Ok(0) => Ok(Self::Off),
                 Ok(n) => Ok(Self::Reads(n)),
-                Err(_) => Err(format!(
-                    "read-lag: expected off, <N>reads or a duration such as 30s, got {text:?}"
-                )),
+                Err(_) => Err(bad(format!(
+                    "expected off, <N>reads or a duration such as 30s, got {text:?}"
+                ))),
             };
         }
         let d = crate::base::clock::parse_duration(&t)
-            .map_err(|e| format!("read-lag: expected off, <N>reads or a duration; {e}"))?;
+            .map_err(|e| bad(format!("expected off, <N>reads or a duration; {e}")))?;
         match d.num_milliseconds() {
-            ms if ms < 0 => Err(format!("read-lag: must not be negative, got {text:?}")),
+            ms if ms < 0 => Err(bad(format!("must not be negative, got {text:?}"))),
             0 => Ok(Self::Off),
             ms => Ok(Self::Millis(ms)),
         }
     }
 }
 
-/// The switches. `Default` is the Genesys behaviour.
+/// `division-reads`: which users an OAuth client with `roleDivisions` reads.
+///
+/// Genesys documents every user read (SCIM `GET /Users`, `GET /Users/{id}`, the platform user
+/// reads and the external-id lookup) as "Requires NO permissions" (the SDKs' SCIMApi and
+/// UsersApi docs), and says nothing of divisions for them, so by default a client reads every
+/// user whatever its grants. A test of a client that must cope with a narrower view picks
+/// `granted`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum DivisionReads {
+    /// Every user is read, whatever the client's divisions (the docs: no permission needed).
+    #[default]
+    All,
+    /// Users outside every division the client holds a role in are left out of lists and
+    /// searches and answer 404, as if they did not exist.
+    Granted,
+}
+
+/// Why a switch was not set ([`Compat::set`], [`Compat::apply_assignment`], [`ReadLag::parse`]).
+/// The message is the one start-up prints and the admin API answers with; the variant and its
+/// fields let a caller tell the cases apart without reading it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SwitchError {
+    /// No switch has this name; the message lists the known ones.
+    #[error("unknown compatibility switch {name:?}; known: {}", switch_names())]
+    Unknown { name: String },
+    /// The switch does not take this value; `reason` says what it takes.
+    #[error("{switch}: {reason}")]
+    Value {
+        switch: String,
+        value: String,
+        reason: String,
+    },
+    /// `NAME=VALUE` was expected ([`Compat::apply_assignment`]).
+    #[error("expected NAME=VALUE, got {0:?}")]
+    NotAnAssignment(String),
+}
+
+impl SwitchError {
+    /// A value `switch` does not take, with what it takes.
+    fn value(switch: &str, value: &str, reason: String) -> Self {
+        Self::Value {
+            switch: switch.to_owned(),
+            value: value.to_owned(),
+            reason,
+        }
+    }
+
+    /// The switch named, as written (empty when the text named none).
+    pub fn switch(&self) -> &str {
+        match self {
+            Self::Unknown { name } => name,
+            Self::Value { switch, .. } => switch,
+            Self::NotAnAssignment(_) => "",
+        }
+    }
+}
+
+/// Every switch name, comma-separated, for [`SwitchError::Unknown`].
+fn switch_names() -> String {
+    SWITCHES
+        .iter()
+        .map(|s| s.name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The switches. `Default` is the Genesys behaviour; [`Compat::preset`] is either profile's.
+/// Set a switch by field or by its `--compat` name ([`Compat::set`]). Switches are added often,
+/// so the struct is `#[non_exhaustive]`: build it from `default()` or `preset`, not a literal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
+#[non_exhaustive]
 pub struct Compat {
     /// `profile`: filter strictness. Default `genesys`.
     pub profile: Profile,
@@ -162,13 +291,13 @@ pub struct Compat {
     /// RFC 7644 §3.5.2.3 says `noTarget`. Default true.
     pub patch_replace_creates: bool,
     /// `patch-extension-needs-urn`: PATCH paths into extension attributes must be
-    /// URN-qualified; a bare `externalIds` is `invalidPath` (seed 000). RFC 7644 only says
+    /// URN-qualified; a bare `externalIds` is `invalidPath` (Genesys community, "User - Generic SSO"). RFC 7644 only says
     /// SHOULD. Default true.
     pub patch_extension_needs_urn: bool,
     /// `coerce-string-booleans`: accept Entra's `"True"`/`"False"` strings for boolean
     /// attributes. RFC 7643 requires JSON booleans. Default true.
     pub coerce_string_booleans: bool,
-    /// `unsupported-attributes`: `drop` (Genesys, seed 004) or `reject`.
+    /// `unsupported-attributes`: `drop` (Genesys' field-mapping article) or `reject`.
     pub unsupported_attributes: Unsupported,
     /// `revive-deleted`: what creating a user with a deleted user's userName does; see
     /// [`Revive`]. Default `no-roles`.
@@ -193,17 +322,18 @@ pub struct Compat {
     /// `meta.location`, `meta.version` and `meta.lastModified` only; RFC 7643 §3.1 defines
     /// `created` as well. Default false.
     pub meta_created: bool,
-    /// `list-active-only`: a user list without a filter shows active users only (PY-SCIM:
-    /// "no filter = all active users"); RFC 7644 §3.4.2 lists every resource. Default true.
+    /// `list-active-only`: a user list without a filter shows active users only (the Python
+    /// SDK's `SCIMApi` docs: no filter lists all active users); RFC 7644 §3.4.2 lists every resource. Default true.
     pub list_active_only: bool,
-    /// `read-lag`: new users stay invisible to SCIM reads, and deleted ones visible to lists
-    /// and filters, for this lag (Genesys' Terraform provider retries for both). Genesys
-    /// publishes no figure; default off.
+    /// `read-lag`: writes reach reads late (see `crate::genesys::lag`): new users stay
+    /// invisible to user and external-id reads, deleted ones visible to lists, filters and
+    /// searches, and external-id and group changes show late, for this lag (Genesys'
+    /// Terraform provider retries or polls for each). Genesys publishes no figure; default off.
     pub read_lag: ReadLag,
     /// `genesys-attributes`: offer what Genesys adds to the RFC user: the
     /// `urn:ietf:params:scim:schemas:extension:genesys:purecloud:2.0:User` extension
     /// (`routingSkills`, `routingLanguages`, `externalIds`) and the enterprise extension's
-    /// `dateHire`. Genesys documents both (field-mapping article, seed 004). Off, they are not
+    /// `dateHire`. Genesys documents both (field-mapping article). Off, they are not
     /// in `/Schemas`, `/ResourceTypes` or any user, and a body that sends them is treated like
     /// any unsupported attribute (`unsupported-attributes`): the plain RFC 7643 user of core
     /// and enterprise schemas that other SCIM servers offer. The rfc profile turns it off for
@@ -217,7 +347,8 @@ pub struct Compat {
     pub contact_lists: ContactLists,
     /// `genesys-defaults`: every Genesys user has a division, roles and a state, so what a
     /// client leaves out (or removes) takes Genesys' value: the Home division, the `employee`
-    /// role on create (genesys-api.md §6), and `active` is always returned (PY-SCIM: users
+    /// role on create (Genesys community, "User provisioning"), and `active` is always returned
+    /// (the Python SDK's `SCIMApi` docs: users
     /// always return `id, userName, active, meta`). RFC 7644 §3.3 and §3.5.2.2 keep an absent
     /// attribute absent, and RFC 7643 §8.7.1 declares `active` `returned: default`: off, such a
     /// user renders no division, no roles and no `active` (the platform view still shows its
@@ -226,6 +357,18 @@ pub struct Compat {
     pub genesys_defaults: bool,
     /// `dot-search`: see [`DotSearch`]. Default `404`.
     pub dot_search: DotSearch,
+    /// `auth-errors`: see [`AuthErrors`]. Default `genesys`.
+    pub auth_errors: AuthErrors,
+    /// `empty-values`: see [`EmptyValues`]. Default `ignore`.
+    pub empty_values: EmptyValues,
+    /// `permissions`: an OAuth client with `roleDivisions` may do only what its roles grant,
+    /// in the divisions they are granted in (403 `missing.any.permissions`, as Genesys
+    /// answers; `docs/permissions.md`). Off, every client may do everything, as one without
+    /// `roleDivisions` always may. RFC 7644 §2 leaves authorization to the service provider;
+    /// both profiles enforce. Default on.
+    pub permissions: bool,
+    /// `division-reads`: see [`DivisionReads`]. Default `all`.
+    pub division_reads: DivisionReads,
 }
 
 /// `revive-deleted`: a create whose userName belongs to a deleted user.
@@ -238,6 +381,7 @@ pub struct Compat {
 /// FAQ, "What happens when I delete a user in Genesys Cloud and later re-enable the user in
 /// Okta?"). The default follows the SCIM one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[non_exhaustive]
 pub enum Revive {
     /// The same id comes back active, in the Home division unless the body names one, with only
     /// the roles the body names: not its old roles, and not the `employee` default a new user
@@ -262,6 +406,7 @@ pub enum Revive {
 /// See [`Compat::external_id_repost`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum ExternalIdRepost {
     #[default]
     Conflict,
@@ -291,12 +436,17 @@ impl Default for Compat {
             contact_lists: ContactLists::Genesys,
             genesys_defaults: true,
             dot_search: DotSearch::NotFound,
+            auth_errors: AuthErrors::Genesys,
+            empty_values: EmptyValues::Ignore,
+            permissions: true,
+            division_reads: DivisionReads::All,
         }
     }
 }
 
 /// One row of the switch table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Switch {
     /// The `--compat` name.
     pub name: &'static str,
@@ -326,7 +476,7 @@ const fn switch(
     }
 }
 
-/// Every switch, with its value under each profile. `--help`, the README table and
+/// Every switch, with its value under each profile. `--help`, docs/compatibility.md's table and
 /// [`Compat::preset`] are generated from, or checked against, this list.
 pub const SWITCHES: &[Switch] = &[
     switch(
@@ -334,7 +484,7 @@ pub const SWITCHES: &[Switch] = &[
         "genesys|rfc",
         "genesys",
         "rfc",
-        "preset of every switch (the columns of the README table) and filter strictness",
+        "preset of every switch (the columns of the table in docs/compatibility.md) and filter strictness",
     ),
     switch(
         "version-mismatch-status",
@@ -432,7 +582,7 @@ pub const SWITCHES: &[Switch] = &[
         "off|<N>reads|<duration>",
         "off",
         "off",
-        "new users miss SCIM reads, deleted ones stay in lists, for N user reads or a clock duration",
+        "writes reach reads late, for N reads of the org or a clock duration: new users miss user and external-id reads, deleted ones stay in lists and searches, external-id and group changes show late",
     ),
     switch(
         "genesys-attributes",
@@ -469,6 +619,34 @@ pub const SWITCHES: &[Switch] = &[
         "serve",
         "POST /.search, which Genesys does not serve: 404, 501, or searched across users and groups",
     ),
+    switch(
+        "auth-errors",
+        "genesys|uniform",
+        "genesys",
+        "uniform",
+        "401 codes authentication.required, bad.credentials, credentials.expired and the token endpoint's 'client not found' / 'authentication failed', or one code and one token error",
+    ),
+    switch(
+        "empty-values",
+        "ignore|clear",
+        "ignore",
+        "clear",
+        "an empty string in a user PUT or PATCH keeps the value already there, or clears it",
+    ),
+    switch(
+        "permissions",
+        "on|off",
+        "on",
+        "on",
+        "OAuth clients with roleDivisions may do only what their roles grant (403 missing.any.permissions)",
+    ),
+    switch(
+        "division-reads",
+        "all|granted",
+        "all",
+        "all",
+        "users an OAuth client with roleDivisions reads: every one, or those in its granted divisions",
+    ),
 ];
 
 impl Compat {
@@ -492,7 +670,7 @@ impl Compat {
     pub(crate) fn apply_all<'a>(
         &mut self,
         settings: impl IntoIterator<Item = (&'a str, &'a str)>,
-    ) -> Result<(), (String, String)> {
+    ) -> Result<(), (String, SwitchError)> {
         let settings: Vec<(&str, &str)> = settings.into_iter().collect();
         let (profiles, others): (Vec<_>, Vec<_>) = settings
             .into_iter()
@@ -506,22 +684,33 @@ impl Compat {
 
     /// Sets one switch from its `--compat` name and text value. `profile` resets every switch
     /// to that profile's preset.
-    pub fn set(&mut self, name: &str, value: &str) -> Result<(), String> {
-        fn boolean(name: &str, value: &str) -> Result<bool, String> {
+    pub fn set(&mut self, name: &str, value: &str) -> Result<(), SwitchError> {
+        fn boolean(name: &str, value: &str) -> Result<bool, SwitchError> {
             match value.to_ascii_lowercase().as_str() {
                 "true" | "on" | "yes" | "1" => Ok(true),
                 "false" | "off" | "no" | "0" => Ok(false),
-                _ => Err(format!("{name}: expected true or false, got {value:?}")),
+                _ => Err(SwitchError::value(
+                    name,
+                    value,
+                    format!("expected true or false, got {value:?}"),
+                )),
             }
         }
-        fn choice<T: serde::de::DeserializeOwned>(name: &str, value: &str) -> Result<T, String> {
+        fn choice<T: serde::de::DeserializeOwned>(
+            name: &str,
+            value: &str,
+        ) -> Result<T, SwitchError> {
             serde_json::from_value(serde_json::Value::String(value.to_ascii_lowercase())).map_err(
                 |_| {
                     let allowed = SWITCHES
                         .iter()
                         .find(|s| s.name == name)
                         .map_or("", |s| s.values);
-                    format!("{name}: expected one of {allowed}, got {value:?}")
+                    SwitchError::value(
+                        name,
+                        value,
+                        format!("expected one of {allowed}, got {value:?}"),
+                    )
                 },
             )
         }
@@ -532,7 +721,13 @@ impl Compat {
                     "400" => 400,
                     "409" => 409,
                     "412" => 412,
-                    _ => return Err(format!("{name}: expected 400, 409 or 412, got {value:?}")),
+                    _ => {
+                        return Err(SwitchError::value(
+                            name,
+                            value,
+                            format!("expected 400, 409 or 412, got {value:?}"),
+                        ));
+                    }
                 }
             }
             "patch-replace-creates" => self.patch_replace_creates = boolean(name, value)?,
@@ -553,22 +748,24 @@ impl Compat {
             "contact-lists" => self.contact_lists = choice(name, value)?,
             "genesys-defaults" => self.genesys_defaults = boolean(name, value)?,
             "dot-search" => self.dot_search = choice(name, value)?,
+            "auth-errors" => self.auth_errors = choice(name, value)?,
+            "empty-values" => self.empty_values = choice(name, value)?,
+            "permissions" => self.permissions = boolean(name, value)?,
+            "division-reads" => self.division_reads = choice(name, value)?,
             _ => {
-                let names: Vec<&str> = SWITCHES.iter().map(|s| s.name).collect();
-                return Err(format!(
-                    "unknown compatibility switch {name:?}; known: {}",
-                    names.join(", ")
-                ));
+                return Err(SwitchError::Unknown {
+                    name: name.to_owned(),
+                });
             }
         }
         Ok(())
     }
 
     /// Parses `NAME=VALUE` and applies it.
-    pub fn apply_assignment(&mut self, assignment: &str) -> Result<(), String> {
+    pub fn apply_assignment(&mut self, assignment: &str) -> Result<(), SwitchError> {
         let (name, value) = assignment
             .split_once('=')
-            .ok_or_else(|| format!("expected NAME=VALUE, got {assignment:?}"))?;
+            .ok_or_else(|| SwitchError::NotAnAssignment(assignment.to_owned()))?;
         self.set(name.trim(), value.trim())
     }
 
@@ -609,6 +806,8 @@ mod tests {
         assert!(!rfc.genesys_attributes && rfc.reference_values == References::Any);
         assert_eq!(rfc.contact_lists, ContactLists::AsSent);
         assert!(!rfc.genesys_defaults && rfc.dot_search == DotSearch::Serve);
+        assert_eq!(rfc.auth_errors, AuthErrors::Uniform);
+        assert_eq!(rfc.empty_values, EmptyValues::Clear);
         // Switching back restores every Genesys value.
         let mut c = rfc.clone();
         c.set("profile", "genesys").unwrap();
@@ -650,17 +849,74 @@ mod tests {
         c.apply_assignment("raw-slash-authority=match-known")
             .unwrap();
         assert_eq!(c.raw_slash_authority, RawSlashAuthority::MatchKnown);
-        assert!(
-            c.apply_assignment("profile=strict")
-                .unwrap_err()
-                .contains("genesys|rfc")
+        let e = c.apply_assignment("profile=strict").unwrap_err();
+        assert_eq!(e.switch(), "profile");
+        assert!(matches!(&e, SwitchError::Value { value, .. } if value == "strict"));
+        let e = c.apply_assignment("nope=1").unwrap_err();
+        assert_eq!(
+            e,
+            SwitchError::Unknown {
+                name: "nope".into()
+            }
         );
-        assert!(
-            c.apply_assignment("nope=1")
-                .unwrap_err()
-                .contains("unknown")
+        assert_eq!(
+            c.apply_assignment("revive-deleted").unwrap_err(),
+            SwitchError::NotAnAssignment("revive-deleted".into())
         );
-        assert!(c.apply_assignment("revive-deleted").is_err());
+    }
+
+    /// The messages are what start-up prints and the admin API answers: the typed error keeps
+    /// them as the `String` errors wrote them.
+    #[test]
+    fn switch_errors_say_what_the_switch_takes() {
+        let mut c = Compat::default();
+        let said = |r: Result<(), SwitchError>| r.unwrap_err().to_string();
+        let names: Vec<&str> = SWITCHES.iter().map(|s| s.name).collect();
+        assert_eq!(
+            said(c.set("nope", "1")),
+            format!(
+                "unknown compatibility switch \"nope\"; known: {}",
+                names.join(", ")
+            )
+        );
+        for (name, value, message) in [
+            (
+                "profile",
+                "strict",
+                r#"profile: expected one of genesys|rfc, got "strict""#,
+            ),
+            (
+                "meta-created",
+                "maybe",
+                r#"meta-created: expected true or false, got "maybe""#,
+            ),
+            (
+                "version-mismatch-status",
+                "418",
+                r#"version-mismatch-status: expected 400, 409 or 412, got "418""#,
+            ),
+            (
+                "read-lag",
+                "xreads",
+                r#"read-lag: expected off, <N>reads or a duration such as 30s, got "xreads""#,
+            ),
+            (
+                "read-lag",
+                "-5s",
+                r#"read-lag: must not be negative, got "-5s""#,
+            ),
+        ] {
+            assert_eq!(said(c.set(name, value)), message);
+        }
+        assert!(
+            said(c.set("read-lag", "soon"))
+                .starts_with("read-lag: expected off, <N>reads or a duration; ")
+        );
+        assert_eq!(
+            said(c.apply_assignment("revive-deleted")),
+            r#"expected NAME=VALUE, got "revive-deleted""#
+        );
+        assert_eq!(c, Compat::default(), "a refused value changes nothing");
     }
 
     #[test]

@@ -26,6 +26,8 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tracing::{debug, error, info, warn};
 
+use crate::edge::response::JSON;
+use crate::error::{ApiError, Surface};
 use crate::state::AppState;
 
 /// How long shutdown waits for in-flight requests before dropping them.
@@ -107,19 +109,22 @@ pub async fn run(listener: TcpListener, state: AppState, shutdown: impl Future<O
     }
 }
 
-/// The whole answer to a connection over the cap: a platform `ErrorBody` 503.
+/// The whole answer to a connection over the cap, written as raw HTTP/1.1 before any request is
+/// read (so outside hyper and the pipeline): the platform `ErrorBody` of
+/// [`ApiError::at_capacity`], with its `Retry-After`, and `connection: close`.
 fn refusal(max: usize) -> Vec<u8> {
-    let body = serde_json::json!({
-        "message": format!("The server is at its connection limit ({max}, --max-connections). Retry shortly."),
-        "code": "service.unavailable",
-        "status": 503,
-        "contextId": "",
-        "details": [],
-        "errors": [],
-    })
-    .to_string();
+    let error = ApiError::at_capacity(max);
+    let body = error.body(Surface::Platform, "").to_string();
+    let mut head = format!(
+        "HTTP/1.1 {} {}\r\ncontent-type: {JSON}\r\n",
+        error.status.as_str(),
+        error.status.canonical_reason().unwrap_or_default()
+    );
+    if let Some(secs) = error.retry_after {
+        head.push_str(&format!("retry-after: {secs}\r\n"));
+    }
     format!(
-        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\nretry-after: 1\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{body}",
+        "{head}connection: close\r\ncontent-length: {}\r\n\r\n{body}",
         body.len()
     )
     .into_bytes()
@@ -231,6 +236,14 @@ mod tests {
 
     #[test]
     fn the_refusal_is_a_complete_response() {
+        assert_eq!(
+            String::from_utf8(refusal(7)).unwrap(),
+            "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\nretry-after: 1\r\n\
+             connection: close\r\ncontent-length: 172\r\n\r\n\
+             {\"message\":\"The server is at its connection limit (7, --max-connections). Retry shortly.\",\
+             \"code\":\"service.unavailable\",\"status\":503,\"contextId\":\"\",\"details\":[],\"errors\":[]}",
+            "the bytes written before this answer went through ApiError"
+        );
         let text = String::from_utf8(refusal(7)).unwrap();
         let (head, body) = text.split_once("\r\n\r\n").unwrap();
         assert!(head.starts_with("HTTP/1.1 503 "));

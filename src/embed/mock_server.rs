@@ -19,6 +19,7 @@ use crate::state::AppState;
 
 /// An OAuth client of the mock: what a Genesys SDK is configured with.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Credentials {
     pub client_id: String,
     pub client_secret: String,
@@ -121,7 +122,7 @@ pub struct MockServer {
 }
 
 impl MockServer {
-    /// Starts a server with the built-in default org (see the README: "The default org").
+    /// Starts a server with the built-in default org (see docs/configuration.md, "The default org").
     ///
     /// # Panics
     ///

@@ -16,6 +16,7 @@ use crate::state::{AppState, SetupError};
 /// Why a server did not start. The message names the flag at fault, as start-up errors do;
 /// the variant says whose fault it is.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum StartError {
     /// The configuration was refused: clock, fixtures or scenarios ([`SetupError`]).
     #[error(transparent)]

@@ -36,7 +36,7 @@ pub(crate) struct Limits {
     /// publishes no such limit; a chosen bound so that a create loop cannot grow the mock
     /// without end (about 2.7 KB per user: 1,000,000 users is about 2.7 GB).
     pub users_per_org: usize,
-    /// Groups an org holds. Genesys recommends at most 500 [C, HELP-GROUPS] but enforces none
+    /// Groups an org holds. Genesys recommends at most 500 (help, "Groups overview") but enforces none
     /// it documents; a chosen bound well above the recommendation.
     pub groups_per_org: usize,
 }

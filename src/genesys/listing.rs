@@ -56,7 +56,7 @@ pub(crate) fn page(
             )
         }
         ResourceKind::Group => {
-            let matched = groups(org, view, filter);
+            let matched = groups(org, view, filter, compat, now);
             // Members are built for the page only when the projection keeps them.
             let members = proj.keeps("members", kind);
             let resources = matched[page.slice(&matched)]
@@ -68,8 +68,17 @@ pub(crate) fn page(
     }
 }
 
-/// The groups a list with `filter` shows, in creation order: the public ones it matches.
-fn groups<'a>(org: &'a Org, view: &View<'_>, filter: Option<&Filter>) -> Vec<&'a Group> {
+/// The groups a list with `filter` shows, in creation order: the public ones it matches, as
+/// the request's `read-lag` lets it see them at `now`.
+fn groups<'a>(
+    org: &'a Org,
+    view: &View<'_>,
+    filter: Option<&Filter>,
+    compat: &Compat,
+    now: DateTime<Utc>,
+) -> Vec<&'a Group> {
+    // Under `read-lag`, each group as it was before its lagging writes.
+    let lag = org.recent.unseen(compat.read_lag, now.timestamp_millis());
     // Members are built only for a filter that names them: a group may have 10,000.
     let filter_needs_members = filter.is_some_and(|f| {
         let mut named = false;
@@ -84,6 +93,7 @@ fn groups<'a>(org: &'a Org, view: &View<'_>, filter: Option<&Filter>) -> Vec<&'a
         named
     });
     org.groups()
+        .map(|g| lag.group(g))
         .filter(|g| g.scim_visible())
         .filter(|g| {
             filter.is_none_or(|f| {
@@ -126,7 +136,7 @@ impl<'a> UserListing<'a> {
             Some(f) if only_active => lookup::matching_active(org, f, view),
             Some(f) => lookup::matching(org, f, view),
         };
-        let lag = Lagging::of(org, compat, now);
+        let lag = org.recent.unseen(compat.read_lag, now.timestamp_millis());
         let ghosts: Vec<(u32, &'a User)> = lag
             .deleted
             .iter()
@@ -156,6 +166,22 @@ impl<'a> UserListing<'a> {
             v.sort_unstable();
             v.dedup();
             Cow::Owned(v)
+        };
+        // `division-reads=granted`: only users in a division the client holds a role in.
+        let positions = match view.divisions {
+            None => positions,
+            Some(grants) => Cow::Owned(
+                positions
+                    .iter()
+                    .copied()
+                    .filter(|&p| {
+                        let ghost = ghosts.iter().find(|(g, _)| *g == p).map(|(_, u)| *u);
+                        ghost
+                            .or_else(|| org.user_at(p))
+                            .is_some_and(|u| grants.covers_division(&u.division_id))
+                    })
+                    .collect(),
+            ),
         };
         Self { positions, ghosts }
     }
@@ -201,26 +227,6 @@ fn mentions_any(f: &Filter, names: &[&str]) -> bool {
         Filter::ValuePath { path, .. } => hit(path),
         Filter::And(a, b) | Filter::Or(a, b) => mentions_any(a, names) || mentions_any(b, names),
         Filter::Not(a) => mentions_any(a, names),
-    }
-}
-
-/// What the `read-lag` switch changes for one read: users created too recently to be seen, and
-/// users deleted too recently to be gone from lists (as they were before the delete). Every
-/// user read is counted, so a lag in reads counts from the write whatever the switch was then.
-pub(crate) struct Lagging<'a> {
-    pub created: Vec<&'a str>,
-    pub deleted: Vec<&'a User>,
-}
-
-impl<'a> Lagging<'a> {
-    /// The lag of one read of `org` at `now`, under the request's `read-lag`.
-    pub(crate) fn of(org: &'a Org, compat: &Compat, now: DateTime<Utc>) -> Self {
-        let read = org.recent.count_read();
-        let (lag, now) = (compat.read_lag, now.timestamp_millis());
-        Self {
-            created: org.recent.unseen_creates(lag, now, read),
-            deleted: org.recent.unseen_deletes(lag, now, read),
-        }
     }
 }
 

@@ -23,16 +23,21 @@ use crate::genesys::group::Group;
 use crate::genesys::index::{Posting, UserIndexes};
 use crate::genesys::lag::RecentWrites;
 use crate::genesys::limits::{LimitSettings, Limits};
+use crate::genesys::permission::{EVERY_DIVISION, Grants, Role, RoleDivision};
 use crate::genesys::render_cache::RenderCache;
 use crate::genesys::user::{User, UserState};
 use crate::genesys::user_budget::UserBudget;
 use crate::ratelimit::layer::RateLayer;
 
-/// A named reference record (role, skill, language).
+/// An org's country when its fixture names none (the mock's choice: Genesys' first region is
+/// us-east-1).
+pub(crate) const DEFAULT_COUNTRY_CODE: &str = "US";
+
+/// A named reference record (skill, language; a role is a [`Role`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Named {
-    /// Shared by every user that holds it (role, skill and language ids of users).
+    /// Shared by every user that holds it (skill and language ids of users).
     pub id: Arc<str>,
     pub name: String,
 }
@@ -53,8 +58,12 @@ pub(crate) struct Division {
 pub(crate) struct Org {
     pub id: String,
     pub name: String,
+    /// ISO 3166-1 alpha-2 code (`GET /api/v2/organizations/me`'s `defaultCountryCode`, which
+    /// Genesys' Terraform provider reads before anything else). Fixture `defaultCountryCode`,
+    /// default [`DEFAULT_COUNTRY_CODE`].
+    pub default_country_code: String,
     pub divisions: Vec<Division>,
-    pub roles: Vec<Named>,
+    pub roles: Vec<Role>,
     pub skills: Vec<Named>,
     pub languages: Vec<Named>,
     /// The limits in force (see `Limits::resolve`).
@@ -251,6 +260,7 @@ impl Org {
         Self {
             id: id.to_owned(),
             name: name.to_owned(),
+            default_country_code: DEFAULT_COUNTRY_CODE.to_owned(),
             divisions: Vec::new(),
             roles: Vec::new(),
             skills: Vec::new(),
@@ -299,10 +309,7 @@ impl Org {
                 home: i == 0,
             })
             .collect();
-        org.roles = vec![Named {
-            id: "r".into(),
-            name: "employee".into(),
-        }];
+        org.roles = vec![Role::named("r", "employee")];
         org
     }
 
@@ -335,19 +342,69 @@ impl Org {
     }
 
     /// A role by id.
-    pub(crate) fn role(&self, id: &str) -> Option<&Named> {
+    pub(crate) fn role(&self, id: &str) -> Option<&Role> {
         self.roles.iter().find(|r| *r.id == *id)
     }
 
     /// A role by name, case-insensitively.
-    pub(crate) fn role_by_name(&self, name: &str) -> Option<&Named> {
+    pub(crate) fn role_by_name(&self, name: &str) -> Option<&Role> {
         self.roles
             .iter()
             .find(|r| r.name.eq_ignore_ascii_case(name))
     }
 
+    /// An OAuth client's `roleDivisions` resolved for one request: roles and divisions by
+    /// name, case-insensitively, as fixtures name them. A pair whose role or division the org
+    /// no longer has grants nothing.
+    pub(crate) fn grants(&self, pairs: &[RoleDivision]) -> Grants {
+        let mut grants = Grants::default();
+        for p in pairs {
+            let Some(role) = self.role_by_name(&p.role) else {
+                continue;
+            };
+            let division = if p.division == EVERY_DIVISION {
+                None
+            } else {
+                match self.division_by_name(&p.division) {
+                    Some(d) => Some(d.id.clone()),
+                    None => continue,
+                }
+            };
+            grants.add(Arc::clone(&role.permissions), division);
+        }
+        grants
+    }
+
+    /// Why a `roleDivisions` pair names nothing in this org, with the field at fault (`role`
+    /// or `division`): fixtures and the admin API refuse such a pair.
+    pub(crate) fn role_division_problem(&self, p: &RoleDivision) -> Option<(&'static str, String)> {
+        if self.role_by_name(&p.role).is_none() {
+            let known: Vec<&str> = self.roles.iter().map(|r| r.name.as_str()).collect();
+            return Some((
+                "role",
+                format!(
+                    "no role named {:?} in this org (roles: {})",
+                    p.role,
+                    known.join(", ")
+                ),
+            ));
+        }
+        if p.division != EVERY_DIVISION && self.division_by_name(&p.division).is_none() {
+            let known: Vec<&str> = self.divisions.iter().map(|d| d.name.as_str()).collect();
+            return Some((
+                "division",
+                format!(
+                    "no division named {:?} in this org (divisions: {}; * is every division)",
+                    p.division,
+                    known.join(", ")
+                ),
+            ));
+        }
+        None
+    }
+
     /// The role new users get when a create names none ("employee").
-    pub(crate) fn default_role(&self) -> Option<&Named> {
+    pub(crate) fn default_role(&self) -> Option<&Role> {
         self.role_by_name("employee")
     }
 
@@ -460,6 +517,10 @@ impl Org {
             .then(|| previous.cloned())
             .flatten();
         let created = (!was_live && user.is_live()).then(|| user.id.clone());
+        // ...and a live user's external ids that changed, pair by pair.
+        let ids_changed = previous
+            .filter(|p| p.is_live() && user.is_live() && p.external_ids != user.external_ids)
+            .map(|p| (p.external_ids.clone(), user.external_ids.clone()));
         if pos.is_none() && self.users.len() >= self.limits.users_per_org {
             return Err(ApiError::invalid_value(format!(
                 "An organization can hold at most {} users (deleted ones included); this one is full.",
@@ -507,6 +568,13 @@ impl Org {
             self.recent.deleted(before, now_ms);
         } else if let Some(id) = created {
             self.recent.created(&id, now_ms);
+        }
+        if let Some((before, after)) = ids_changed
+            && let Some((id, _)) = self.users.get_index(at)
+        {
+            let id = id.clone();
+            self.recent
+                .external_ids_changed(&id, &before, &after, now_ms);
         }
         Ok(true)
     }

@@ -99,6 +99,9 @@ pub(crate) struct Caller {
     pub org_handle: Option<OrgHandle>,
     /// The client's own rate limit, for a token the store issued.
     pub client_rate_limit: Option<u32>,
+    /// The client's `roleDivisions`, for a token the store issued (`None`: everything
+    /// allowed).
+    pub role_divisions: Option<std::sync::Arc<[crate::genesys::permission::RoleDivision]>>,
 }
 
 impl Caller {
@@ -115,6 +118,7 @@ impl Caller {
                     caller.expires_at_ms = Some(grant.token.expires_at_ms);
                     caller.org_handle = grant.org;
                     caller.client_rate_limit = grant.client_rate_limit;
+                    caller.role_divisions = grant.role_divisions;
                 }
             }
             Presented::Basic { id, .. } => {
@@ -166,6 +170,10 @@ pub(crate) struct ApiRequest {
     /// they can hold, so the journal keeps the bytes without reading the body back and
     /// decides redaction from the keys (see `control::journal::recorder`).
     pub document: OnceLock<OwnKeys>,
+    /// Set where a 403 `missing.any.permissions` becomes the response
+    /// (`pipeline::dispatch::render_error`): the permissions of which any one would have let
+    /// the request through, for its journal entry.
+    pub refused: OnceLock<&'static [&'static str]>,
 }
 
 impl Default for ApiRequest {
@@ -184,6 +192,7 @@ impl Default for ApiRequest {
             params: OnceLock::new(),
             json: OnceLock::new(),
             document: OnceLock::new(),
+            refused: OnceLock::new(),
         }
     }
 }
@@ -301,7 +310,10 @@ mod tests {
             org_id: "o".into(),
             name: None,
             token_ttl_secs: 300,
+            scim: false,
             rate_limit_per_minute: None,
+            token_rate_limit_per_minute: None,
+            role_divisions: None,
         });
         store
     }

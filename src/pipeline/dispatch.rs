@@ -175,8 +175,13 @@ fn note_plan(outcome: &mut ScenarioEffect, plan: &Firing) {
 }
 
 /// The one place an error becomes a response: in the shape of the request's surface (SCIM or
-/// platform), echoing the correlation id in the body (`answer` stamps the header).
+/// platform), echoing the correlation id in the body (`answer` stamps the header). A 403 for
+/// missing permissions leaves them in the request context for the journal entry.
 pub(crate) fn render_error(req: &ApiRequest, error: ApiError) -> Response<Body> {
+    if let Some(any) = error.permissions {
+        // Set once: a request is answered once.
+        let _ = req.refused.set(any);
+    }
     let surface = req.route.as_ref().map_or(Surface::Platform, Route::surface);
     error.render(surface, &req.correlation_id)
 }
@@ -221,7 +226,7 @@ async fn dispatch(
             None,
             None,
         ),
-        Route::Token => (api::oauth::token(state, req), None, None),
+        Route::Token => (api::oauth::token(state, req, overrides), None, None),
         Route::Unknown | Route::ScimUnknown => (
             Err(ApiError::not_found(format!(
                 "No resource at {} {}.",
@@ -230,28 +235,35 @@ async fn dispatch(
             None,
             None,
         ),
-        Route::Scim(..) | Route::Platform(_) => match Session::authenticate(state, req, route) {
-            Err(e) => (Err(e), None, None),
-            Ok(mut session) => {
-                // A scenario's `compat` action: switches overridden for this request only.
-                if let Some(layer) = overrides {
-                    layer.apply(&mut session.compat);
+        Route::Scim(..) | Route::Platform(_) => {
+            match Session::authenticate(state, req, route, overrides) {
+                Err(e) => (Err(e), None, None),
+                Ok(mut session) => {
+                    // A scenario's `compat` action: switches overridden for this request only.
+                    if let Some(layer) = overrides {
+                        layer.apply(&mut session.compat);
+                    }
+                    // The rate-limit stage: every window of the session counts the request, or
+                    // it is answered 429 without reaching the handler. Then the permission stage:
+                    // a client with `roleDivisions` needs one of the operation's permissions
+                    // (a refused request still counted, as at Genesys' gateway).
+                    let (result, usage) = ratelimit::admit(
+                        &state.limiter,
+                        &session.rate_checks,
+                        state.clock.now_millis(),
+                        || {
+                            api::permission::admit(&session, req, route)?;
+                            match route {
+                                Route::Scim(_, r) => api::scim(&session, req, r),
+                                Route::Platform(p) => api::platform::dispatch(&session, req, p),
+                                _ => unreachable!("matched above"),
+                            }
+                        },
+                    );
+                    (result, usage, Some(session.compat))
                 }
-                // The rate-limit stage: every window of the session counts the request, or
-                // it is answered 429 without reaching the handler.
-                let (result, usage) = ratelimit::admit(
-                    &state.limiter,
-                    &session.rate_checks,
-                    state.clock.now_millis(),
-                    || match route {
-                        Route::Scim(_, r) => api::scim(&session, req, r),
-                        Route::Platform(p) => api::platform::dispatch(&session, req, p),
-                        _ => unreachable!("matched above"),
-                    },
-                );
-                (result, usage, Some(session.compat))
             }
-        },
+        }
     };
     let mut resp = result.unwrap_or_else(|e| render_error(req, e));
     if let (Some(usage), Some(c)) = (usage, &compat)

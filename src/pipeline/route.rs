@@ -4,7 +4,7 @@
 //! method (405) are different answers. Path segments are split on the raw `/` first and
 //! percent-decoded afterwards, as Genesys does: that is why an authority sent as
 //! `https%3A//idp/fas` splits into several segments while `https%3A%2F%2Fidp%2Ffas` stays one
-//! (seed 000).
+//! (Genesys community, "User - Generic SSO", 2025-08-13).
 
 use std::borrow::Cow;
 
@@ -52,6 +52,10 @@ pub(crate) enum ScimRoute {
 pub(crate) enum PlatformRoute {
     Users,
     User(String),
+    /// `POST /api/v2/users/search`.
+    UserSearch,
+    /// `GET /api/v2/organizations/me`.
+    OrganizationMe,
     /// `/api/v2/users/externalid/...`: the decoded segments after `externalid`.
     ExternalIdLookup(Vec<String>),
     /// `/api/v2/users/{id}/externalid/...`: the user id and the decoded segments after
@@ -107,7 +111,10 @@ impl Route {
             },
             Self::Platform(p) => match p {
                 PlatformRoute::Users => "platform.users.list",
+                PlatformRoute::User(_) if *method == Method::PATCH => "platform.users.patch",
                 PlatformRoute::User(_) => "platform.users.get",
+                PlatformRoute::UserSearch => "platform.users.search",
+                PlatformRoute::OrganizationMe => "platform.organizations.me",
                 PlatformRoute::ExternalIdLookup(_) => "externalid.lookup",
                 PlatformRoute::UserExternalIds(..) => {
                     Family::ExternalIds.name(Verb::on_resource(method))
@@ -252,6 +259,8 @@ pub(crate) fn route(path: &str) -> Result<Route, String> {
         ["api", "v2", "scim", "v2", ..] => scim(ScimTree::V2, &s[4..], &l[4..]),
         ["api", "v2", "scim", ..] => scim(ScimTree::Legacy, &s[3..], &l[3..]),
         ["api", "v2", "users"] => Route::Platform(PlatformRoute::Users),
+        ["api", "v2", "users", "search"] => Route::Platform(PlatformRoute::UserSearch),
+        ["api", "v2", "organizations", "me"] => Route::Platform(PlatformRoute::OrganizationMe),
         ["api", "v2", "users", "externalid", ..] => {
             Route::Platform(PlatformRoute::ExternalIdLookup(owned(&segs[4..])))
         }
@@ -352,6 +361,18 @@ mod tests {
                 .unwrap()
                 .name(&Method::HEAD),
             "groups.other"
+        );
+        assert_eq!(
+            route("/api/v2/users/search").unwrap().name(&Method::POST),
+            "platform.users.search"
+        );
+        assert_eq!(
+            route("/api/v2/users/u1").unwrap().name(&Method::PATCH),
+            "platform.users.patch"
+        );
+        assert_eq!(
+            route("/api/v2/organizations/me").unwrap(),
+            Route::Platform(PlatformRoute::OrganizationMe)
         );
         assert!(route("/__admin/requests").unwrap().is_control_plane());
         assert!(!route("/oauth/token").unwrap().is_control_plane());

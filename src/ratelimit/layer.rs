@@ -1,13 +1,19 @@
 //! Layered rate limits: named limits that apply at once, each counting per token, per OAuth
 //! client, per org or per route.
 //!
-//! Genesys enforces several limits on the same request: a per-resource limit (e.g. 100 per
-//! minute), `org.app.user.rate.per.minute` (300) and `org.user.rate.per.minute` (3000), besides
-//! the 300 per minute per client-credentials token (`genesys-api.md` §8, §14). A customer got
-//! 429s after three parallel requests, and again after honouring `Retry-After` (Genesys
-//! community, 2025-03-27): another limit than the token's was spent. The mock models each limit
-//! as a [`RateLayer`]; a request must fit every layer that applies to it, and counts in all of
-//! them only when it does (see [`crate::ratelimit::RateLimiter::check_all`]).
+//! Genesys enforces more than one limit on the same request. For a client-credentials token
+//! its Limits page names the token's own 300 per minute
+//! (`client.credentials.token.rate.per.minute`) and resource-specific limits (e.g. 100 per
+//! minute) that every caller of the org spends together; `org.app.user.rate.per.minute` and
+//! `org.user.rate.per.minute` count per user of auth-code and implicit clients (user tokens,
+//! which the mock does not issue), and a Genesys engineer said there is no org-wide limit
+//! (Genesys community, "Rate limits for Data Actions", 2025-04). A customer got 429s after
+//! three parallel requests, and again after honouring `Retry-After` (Genesys community,
+//! 2025-03-27, "I am getting error 429 rate limit exceeded even after 3 requests"): a shared
+//! limit was spent. The mock models each limit as a [`RateLayer`]; a request must fit every
+//! layer that applies to it, and counts in all of them only when it does (see
+//! [`crate::ratelimit::RateLimiter::check_all`]). The `client` and `org` scopes are tools for
+//! other models; Genesys documents no such limit for client credentials.
 //!
 //! Layers come from `--rate-limit-layer NAME=SCOPE:N[:ROUTES]` (every org) and from an org's
 //! fixture `rateLimits` (that org; a layer there replaces the server's layer of the same name).
@@ -25,6 +31,7 @@ pub(crate) const MAX_LAYERS: usize = 32;
 /// What one window counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Scope {
     /// Each bearer token has its own window.
     Token,
@@ -40,8 +47,9 @@ pub enum Scope {
 /// One named limit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RateLayer {
-    /// The limit's name, e.g. `org.app.user.rate.per.minute`; it keys the windows.
+    /// The limit's name, e.g. `scim.users.rate.per.minute`; it keys the windows.
     pub name: String,
     pub scope: Scope,
     /// Requests per 60-second window.
@@ -62,10 +70,9 @@ pub(crate) struct Subject<'a> {
 }
 
 impl RateLayer {
-    /// Parses the flag form `NAME=SCOPE:N[:ROUTES]`, e.g. `org.app.user.rate.per.minute=org:300`
-    /// or `scim.users=route:100:users.*`.
+    /// Parses the flag form `NAME=SCOPE:N[:ROUTES]`, e.g. `scim.users=route:100:users.*`.
     pub fn parse(text: &str) -> Result<Self, String> {
-        let usage = "expected NAME=SCOPE:N[:ROUTES] (SCOPE token, client, org or route), e.g. org.app.user.rate.per.minute=org:300";
+        let usage = "expected NAME=SCOPE:N[:ROUTES] (SCOPE token, client, org or route), e.g. scim.users=route:100:users.*";
         let (name, rest) = text
             .split_once('=')
             .ok_or_else(|| format!("{usage}; got {text:?}"))?;
@@ -221,7 +228,10 @@ mod tests {
             (l.scope, l.per_minute, l.routes.as_deref()),
             (Scope::Route, 100, Some("users.*"))
         );
-        assert_eq!(RateLayer::parse("org.user=org:3000").unwrap().routes, None);
+        assert_eq!(
+            RateLayer::parse("shared.org=org:3000").unwrap().routes,
+            None
+        );
         for bad in [
             "nameless",
             "x=planet:3",
@@ -248,17 +258,17 @@ mod tests {
     #[test]
     fn each_scope_has_its_own_window_and_org_layers_replace_server_ones() {
         let server = vec![
-            RateLayer::parse("org.app.user.rate.per.minute=org:300").unwrap(),
+            RateLayer::parse("shared.budget=org:300").unwrap(),
             RateLayer::parse("groups=route:100:groups.*").unwrap(),
         ];
-        let org = vec![RateLayer::parse("org.app.user.rate.per.minute=client:5").unwrap()];
+        let org = vec![RateLayer::parse("shared.budget=client:5").unwrap()];
         let c = checks(300, &server, &org, &S);
         let keys: Vec<&str> = c.iter().map(|c| c.key.as_str()).collect();
         assert_eq!(
             keys,
             [
                 "client.credentials.token.rate.per.minute|token:t1",
-                "org.app.user.rate.per.minute|client:c1",
+                "shared.budget|client:c1",
             ],
             "groups.* does not apply to users.list; the org's layer replaced the server's"
         );

@@ -1,5 +1,9 @@
+//! Rate limiting (part `ratelimit`): the named limits ([`layer`]) and the windows that count them.
+//! `layer` imports only `base` (fixtures name limits); the windows `error`, `store` and below.
+//!
 //! Rate-limit windows: Genesys' `client.credentials.token.rate.per.minute` (300 requests per
-//! minute per client-credentials token, `genesys-api.md` §8), and the further named layers of
+//! minute per client-credentials token, on Genesys' Limits page), `token.rate.per.minute` (token
+//! requests per OAuth client, `crate::api::oauth`), and the further named layers of
 //! [`crate::ratelimit::layer`], each a window keyed by its name and scope, checked together by
 //! [`RateLimiter::check_all`]. The window model below holds for every window.
 //!

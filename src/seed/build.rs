@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::error::{Error, err};
-use super::format::{FixtureFile, OrgFixture, UserRecord};
+use super::format::{FixtureFile, MAX_SCIM_TTL_SECS, MAX_TTL_SECS, OrgFixture, UserRecord};
 use super::genesys_form::{self, GenesysUser};
 use super::read::{serde_field, unknown_keys};
 use super::scim_record;
@@ -18,6 +18,7 @@ use crate::genesys::group::Group;
 use crate::genesys::limits::{LimitFlags, Limits};
 use crate::genesys::mapping::{self, Mode, WriteCtx};
 use crate::genesys::org::Org;
+use crate::genesys::permission::{MAX_PERMISSIONS_PER_ROLE, MAX_ROLE_DIVISIONS, RoleDivision};
 use crate::genesys::user::{User, UserState};
 use crate::store::{OAuthClient, Store};
 
@@ -45,24 +46,42 @@ pub(crate) fn load<U: UserRecord + Sync>(
             let org = build_org(file, i, fixture, seed, now)?;
             store.insert_org(org);
             for (j, c) in fixture.oauth_clients.iter().enumerate() {
-                if !(300..=172_800).contains(&c.token_ttl_secs) {
+                if !c.ttl_range().contains(&c.token_ttl_secs) {
+                    let why = if c.scim || c.token_ttl_secs < 300 {
+                        format!("must be from 300 to {} seconds", c.ttl_range().end())
+                    } else {
+                        format!(
+                            "must be from 300 to {MAX_TTL_SECS} seconds (48 hours); only a SCIM \
+                             client (`scim: true`) may go up to {MAX_SCIM_TTL_SECS} (450 days)"
+                        )
+                    };
                     return Err(err(
                         file,
                         format!("orgs[{i}].oauthClients[{j}] (id {:?})", c.id),
                         Some("tokenTtlSecs"),
-                        format!(
-                            "must be from 300 to 172800 seconds (Genesys' range), got {}",
-                            c.token_ttl_secs
-                        ),
+                        format!("{why}, got {}", c.token_ttl_secs),
                     ));
                 }
-                if c.rate_limit_per_minute == Some(0) {
-                    return Err(err(
-                        file,
-                        format!("orgs[{i}].oauthClients[{j}] (id {:?})", c.id),
-                        Some("rateLimitPerMinute"),
-                        "must be greater than 0 (omit it to use --rate-limit)",
-                    ));
+                for (field, value, flag) in [
+                    (
+                        "rateLimitPerMinute",
+                        c.rate_limit_per_minute,
+                        "--rate-limit",
+                    ),
+                    (
+                        "tokenRateLimitPerMinute",
+                        c.token_rate_limit_per_minute,
+                        "--token-rate-limit",
+                    ),
+                ] {
+                    if value == Some(0) {
+                        return Err(err(
+                            file,
+                            format!("orgs[{i}].oauthClients[{j}] (id {:?})", c.id),
+                            Some(field),
+                            format!("must be greater than 0 (omit it to use {flag})"),
+                        ));
+                    }
                 }
                 if store.client(&c.id).is_some() {
                     return Err(err(
@@ -72,11 +91,42 @@ pub(crate) fn load<U: UserRecord + Sync>(
                         format!("duplicate OAuth client id {:?}", c.id),
                     ));
                 }
+                if let Some(pairs) = &c.role_divisions {
+                    let place = format!("orgs[{i}].oauthClients[{j}] (id {:?})", c.id);
+                    let org = store.org(&fixture.id).ok_or_else(|| {
+                        err(file, place.clone(), None, "the org vanished while loading")
+                    })?;
+                    role_divisions_problem(&org.read(), pairs).map_or(Ok(()), |(field, why)| {
+                        Err(err(file, place, Some(&field), why))
+                    })?;
+                }
                 store.insert_client(OAuthClient::from((fixture.id.as_str(), c)));
             }
         }
     }
     Ok(())
+}
+
+/// Why a client's `roleDivisions` cannot be held in `org`: too many pairs, or a pair naming a
+/// role or division the org lacks. The field is `roleDivisions` or `roleDivisions[k].role` /
+/// `.division`. Fixtures and the admin API's grant routes both ask this.
+pub(crate) fn role_divisions_problem(
+    org: &Org,
+    pairs: &[RoleDivision],
+) -> Option<(String, String)> {
+    if pairs.len() > MAX_ROLE_DIVISIONS {
+        return Some((
+            "roleDivisions".to_owned(),
+            format!(
+                "at most {MAX_ROLE_DIVISIONS} pairs per OAuth client, got {}",
+                pairs.len()
+            ),
+        ));
+    }
+    pairs.iter().enumerate().find_map(|(k, p)| {
+        org.role_division_problem(p)
+            .map(|(field, why)| (format!("roleDivisions[{k}].{field}"), why))
+    })
 }
 
 /// Builds one org from its fixture.
@@ -97,6 +147,17 @@ pub(crate) fn build_org<U: UserRecord + Sync>(
         ));
     }
     let mut org = reference_org(f, seed);
+    if let Some(code) = &f.default_country_code {
+        if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
+            return Err(err(
+                file,
+                format!("orgs[{i}]"),
+                Some("defaultCountryCode"),
+                format!("must be two upper-case letters (ISO 3166-1 alpha-2), got {code:?}"),
+            ));
+        }
+        org.default_country_code.clone_from(code);
+    }
     if let Some(l) = &f.limits {
         if let Some(field) = l.first_zero() {
             return Err(err(
@@ -141,6 +202,19 @@ pub(crate) fn build_org<U: UserRecord + Sync>(
                     format!("duplicate name {name:?}"),
                 ));
             }
+        }
+    }
+    for (j, r) in f.roles.iter().enumerate() {
+        if r.permissions.len() > MAX_PERMISSIONS_PER_ROLE {
+            return Err(err(
+                file,
+                at("roles", j, &r.id),
+                Some("permissions"),
+                format!(
+                    "at most {MAX_PERMISSIONS_PER_ROLE} permissions per role, got {}",
+                    r.permissions.len()
+                ),
+            ));
         }
     }
     if org.divisions.is_empty() {

@@ -4,6 +4,8 @@
 //! the conversion (ranges, duplicates, members that exist) stays with loading, where an error
 //! can name its file, record and field.
 
+use std::sync::Arc;
+
 use chrono::DateTime;
 
 use crate::genesys::group::Group;
@@ -54,7 +56,10 @@ impl From<(&str, &ClientFixture)> for OAuthClient {
             org_id: org_id.to_owned(),
             name: c.name.clone(),
             token_ttl_secs: c.token_ttl_secs,
+            scim: c.scim,
             rate_limit_per_minute: c.rate_limit_per_minute,
+            token_rate_limit_per_minute: c.token_rate_limit_per_minute,
+            role_divisions: c.role_divisions.as_deref().map(Arc::from),
         }
     }
 }
@@ -67,7 +72,10 @@ impl From<OAuthClient> for ClientFixture {
             secret: c.secret,
             name: c.name,
             token_ttl_secs: c.token_ttl_secs,
+            scim: c.scim,
             rate_limit_per_minute: c.rate_limit_per_minute,
+            token_rate_limit_per_minute: c.token_rate_limit_per_minute,
+            role_divisions: c.role_divisions.map(|p| p.to_vec()),
         }
     }
 }
@@ -99,8 +107,14 @@ mod tests {
             id: "c1".into(),
             secret: "s".into(),
             name: Some("n".into()),
-            token_ttl_secs: 600,
+            token_ttl_secs: 38_880_000,
+            scim: true,
             rate_limit_per_minute: Some(7),
+            token_rate_limit_per_minute: Some(9),
+            role_divisions: Some(vec![crate::genesys::permission::RoleDivision {
+                role: "SCIM".into(),
+                division: "*".into(),
+            }]),
         };
         let stored = OAuthClient::from(("o1", &client));
         assert_eq!(stored.org_id, "o1");

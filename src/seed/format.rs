@@ -8,6 +8,7 @@ use crate::base::secret::Secret;
 use crate::genesys::group::{GroupType, Visibility};
 use crate::genesys::limits::LimitSettings;
 use crate::genesys::org::{Division, Named};
+use crate::genesys::permission::{Role, RoleDivision};
 
 /// The fixture format version this build reads.
 pub(crate) const FORMAT_VERSION: u32 = 1;
@@ -44,10 +45,15 @@ pub(crate) struct OrgFixture<U = Value> {
     pub id: String,
     #[serde(default)]
     pub name: Option<String>,
+    /// `GET /api/v2/organizations/me`'s `defaultCountryCode` (two upper-case letters); absent:
+    /// `US`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_country_code: Option<String>,
     #[serde(default)]
     pub divisions: Vec<Division>,
+    /// Roles, each with the permissions it grants an OAuth client that holds it.
     #[serde(default)]
-    pub roles: Vec<Named>,
+    pub roles: Vec<Role>,
     #[serde(default)]
     pub skills: Vec<Named>,
     #[serde(default)]
@@ -126,11 +132,45 @@ pub(crate) struct ClientFixture {
     pub secret: Secret,
     #[serde(default)]
     pub name: Option<String>,
-    /// Token lifetime in seconds (Genesys: 300 to 172800). Default 86400.
+    /// Token lifetime in seconds: 300 to 172800, or to 38,880,000 for a SCIM client
+    /// ([`ClientFixture::ttl_range`]). Default 86400.
     #[serde(default = "default_ttl")]
     pub token_ttl_secs: u64,
+    /// The client is used for Genesys Cloud SCIM, so its tokens may last up to 450 days.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub scim: bool,
     #[serde(default)]
     pub rate_limit_per_minute: Option<u32>,
+    /// Token requests per minute at `POST /oauth/token` (Genesys' `token.rate.per.minute`);
+    /// absent: `--token-rate-limit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_rate_limit_per_minute: Option<u32>,
+    /// The client's grants: roles (by name) in divisions (by name, or `*`). Absent (or
+    /// `null`): the client may do everything, as before permissions were modelled; a list,
+    /// even an empty one: only what its roles grant (see `docs/permissions.md`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_divisions: Option<Vec<RoleDivision>>,
+}
+
+/// The longest token lifetime of any OAuth client: 48 hours (Genesys' OAuth client settings).
+pub(crate) const MAX_TTL_SECS: u64 = 172_800;
+
+/// The longest token lifetime of a client used for SCIM: 450 days. Genesys' Terraform provider
+/// validates `access_token_validity_seconds` with `IntBetween(300, 38880000)`: "Only clients
+/// using Genesys Cloud SCIM (Identity Management) can have a maximum duration of
+/// 38880000secs/450 days" (`genesyscloud/oauth_client`).
+pub(crate) const MAX_SCIM_TTL_SECS: u64 = 38_880_000;
+
+impl ClientFixture {
+    /// The token lifetimes this client may have. Genesys does not say how it knows a client
+    /// is used for SCIM; a fixture says so with `scim: true` (the mock's choice).
+    pub(crate) fn ttl_range(&self) -> std::ops::RangeInclusive<u64> {
+        300..=if self.scim {
+            MAX_SCIM_TTL_SECS
+        } else {
+            MAX_TTL_SECS
+        }
+    }
 }
 
 fn default_ttl() -> u64 {
@@ -169,7 +209,10 @@ mod debug_tests {
                 secret: "s3cret-client".into(),
                 name: None,
                 token_ttl_secs: 300,
+                scim: false,
                 rate_limit_per_minute: None,
+                token_rate_limit_per_minute: None,
+                role_divisions: None,
             }
         );
         crate::base::secret::assert_hidden(&shown, "s3cret-client", "c1");

@@ -135,7 +135,7 @@ fn level_role(level: u32, n: usize) -> &'static str {
     match level {
         0 => "Admin",
         1..=3 => "Supervisor",
-        _ if n % 25 == 0 => "Quality Evaluator",
+        _ if n.is_multiple_of(25) => "Quality Evaluator",
         _ if n % 40 == 1 => "Workforce Planner",
         _ => "Agent",
     }
@@ -284,7 +284,7 @@ fn user(rng: &Seeded, n: usize, id: &str, state: &str, level: u32, manager: Opti
     if rng.below(5) == 0 {
         others.push(("okta", format!("00u{n:017}")));
     }
-    if n % 9 == 0 {
+    if n.is_multiple_of(9) {
         others.push(("microsoftteams", format!("teams-{n:08}")));
     }
     // Every phone type appears: user n's first phone is type n mod 11; a third get a mobile

@@ -9,6 +9,7 @@ use super::error::{Error, err};
 use super::format::{
     ClientFixture, FORMAT_VERSION, FixtureFile, GroupFixture, OrgFixture, RawUser, SCHEMA_FILE,
 };
+use crate::genesys::permission::Permission;
 
 /// The fixture files a path names: the file itself, or every `*.json` file of a directory
 /// (sorted by name, `schema.json` excepted).
@@ -123,6 +124,7 @@ pub(crate) fn parse_raw<'a>(file: &str, text: &'a str) -> Result<FixtureFile<Raw
 /// unknown fields when deserialized): a typo in a fixture should fail, not vanish.
 const DIVISION_KEYS: &[&str] = &["id", "name", "home"];
 const NAMED_KEYS: &[&str] = &["id", "name"];
+const ROLE_KEYS: &[&str] = &["id", "name", "permissions"];
 const LIMIT_KEYS: &[&str] = &[
     "externalIdsPerUser",
     "skillsPerUser",
@@ -164,7 +166,7 @@ fn check_shape(file: &str, doc: &Value) -> Result<(), Error> {
         };
         for (key, allowed) in [
             ("divisions", DIVISION_KEYS),
-            ("roles", NAMED_KEYS),
+            ("roles", ROLE_KEYS),
             ("skills", NAMED_KEYS),
             ("languages", NAMED_KEYS),
         ] {
@@ -177,6 +179,9 @@ fn check_shape(file: &str, doc: &Value) -> Result<(), Error> {
                     if !rec.get(k).is_some_and(Value::is_string) {
                         return Err(err(file, at(key, j, v), Some(k), "a string is required"));
                     }
+                }
+                if let Some(perms) = rec.get("permissions") {
+                    permissions(file, &at(key, j, v), perms)?;
                 }
             }
         }
@@ -193,6 +198,26 @@ fn check_shape(file: &str, doc: &Value) -> Result<(), Error> {
             let msg = e.to_string();
             err(file, place.clone(), serde_field(&msg).as_deref(), msg)
         })?;
+    }
+    Ok(())
+}
+
+/// A role's `permissions`: an array of Genesys permission strings; the error names the element.
+fn permissions(file: &str, place: &str, v: &Value) -> Result<(), Error> {
+    let list = v.as_array().ok_or_else(|| {
+        err(
+            file,
+            place,
+            Some("permissions"),
+            "must be an array of permission strings (domain:entity:action)",
+        )
+    })?;
+    for (k, p) in list.iter().enumerate() {
+        let field = format!("permissions[{k}]");
+        let text = p
+            .as_str()
+            .ok_or_else(|| err(file, place, Some(&field), "a string is required"))?;
+        Permission::parse(text).map_err(|why| err(file, place, Some(&field), why))?;
     }
     Ok(())
 }

@@ -1,4 +1,5 @@
-//! The in-memory store: orgs, OAuth clients and issued tokens ([`crate::store::tokens`]).
+//! The in-memory store (part `store`): orgs, OAuth clients and issued tokens ([`tokens`]).
+//! Imports `genesys` and the parts below it; `seed` and everything above import the store.
 //!
 //! Each org sits behind its own lock, so suites working in different orgs never wait on each
 //! other, and every operation inside one org (which may touch several records: a userName
@@ -18,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::base::rng::Seeded;
 use crate::base::secret::Secret;
 use crate::genesys::org::Org;
+use crate::genesys::permission::RoleDivision;
 use crate::genesys::user_budget::UserBudget;
 use crate::store::tokens::TokenTable;
 
@@ -33,11 +35,22 @@ pub(crate) struct OAuthClient {
     pub org_id: String,
     #[serde(default)]
     pub name: Option<String>,
-    /// Token lifetime in seconds (Genesys allows 300 to 172800; default 86400).
+    /// Token lifetime in seconds: 300 to 172800 (48 hours), or to 38,880,000 (450 days) for a
+    /// SCIM client; default 86400 (see `seed::format::ClientFixture::ttl_range`).
     pub token_ttl_secs: u64,
+    /// Used for SCIM (fixture `scim: true`), which lets its tokens last beyond 48 hours.
+    #[serde(default)]
+    pub scim: bool,
     /// Requests per minute per token, overriding the server default.
     #[serde(default)]
     pub rate_limit_per_minute: Option<u32>,
+    /// Token requests per minute at `POST /oauth/token`, overriding `--token-rate-limit`.
+    #[serde(default)]
+    pub token_rate_limit_per_minute: Option<u32>,
+    /// The client's grants (`None`: everything allowed). Shared, not copied, with every
+    /// request's caller; changed at run time by the admin API ([`Store::set_role_divisions`]).
+    #[serde(default)]
+    pub role_divisions: Option<Arc<[RoleDivision]>>,
 }
 
 pub(crate) use crate::store::tokens::{TableFull, Token};
@@ -50,6 +63,8 @@ pub(crate) struct BearerGrant {
     pub org: Option<OrgHandle>,
     /// The client's `rateLimitPerMinute`, overriding the server's `--rate-limit`.
     pub client_rate_limit: Option<u32>,
+    /// The client's `roleDivisions` as they are now (`None`: everything allowed).
+    pub role_divisions: Option<Arc<[RoleDivision]>>,
 }
 
 /// Orgs the admin API may bring the store to (`POST /__admin/orgs`, an import of a new id).
@@ -173,10 +188,21 @@ impl Store {
         self.clients.get(id).map(|c| c.clone())
     }
 
-    /// A client's own rate limit (`rateLimitPerMinute` in fixtures), without copying the
-    /// client.
-    pub(crate) fn client_rate_limit(&self, id: &str) -> Option<u32> {
-        self.clients.get(id).and_then(|c| c.rate_limit_per_minute)
+    /// Replaces a client's `roleDivisions` (`None`: everything allowed again). The next
+    /// request of any of its tokens runs under them; tokens are not touched. Returns whether
+    /// the client exists.
+    pub(crate) fn set_role_divisions(
+        &self,
+        id: &str,
+        role_divisions: Option<Arc<[RoleDivision]>>,
+    ) -> bool {
+        match self.clients.get_mut(id) {
+            Some(mut c) => {
+                c.role_divisions = role_divisions;
+                true
+            }
+            None => false,
+        }
     }
 
     /// The clients of an org.
@@ -228,13 +254,19 @@ impl Store {
 
     /// Everything the pipeline needs of a bearer token's caller, found in one call when the
     /// request context is built: the token, its org's handle (none once the org is deleted)
-    /// and its client's own rate limit. Nothing downstream asks the store about the caller
-    /// again.
+    /// and its client's own rate limit and grants. Nothing downstream asks the store about the
+    /// caller again.
     pub(crate) fn bearer(&self, value: &str) -> Option<BearerGrant> {
         let token = self.tokens.get(value)?;
+        let (client_rate_limit, role_divisions) = self
+            .clients
+            .get(&token.client_id)
+            .map(|c| (c.rate_limit_per_minute, c.role_divisions.clone()))
+            .unwrap_or_default();
         Some(BearerGrant {
             org: self.org(&token.org_id),
-            client_rate_limit: self.client_rate_limit(&token.client_id),
+            client_rate_limit,
+            role_divisions,
             token,
         })
     }
@@ -341,7 +373,10 @@ mod debug_tests {
                 org_id: "o1".into(),
                 name: None,
                 token_ttl_secs: 300,
+                scim: false,
                 rate_limit_per_minute: None,
+                token_rate_limit_per_minute: None,
+                role_divisions: None,
             }
         );
         crate::base::secret::assert_hidden(&shown, "s3cret-client", "c1");

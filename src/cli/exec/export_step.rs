@@ -14,6 +14,9 @@ use serde_json::Value;
 use crate::base::http_client::Client;
 use crate::cli::exec::step::{ChildExit, ExitStep, StepFailure};
 
+/// The journal's file in the export directory.
+pub(crate) const JOURNAL_FILE: &str = "requests.jsonl";
+
 /// Exit code when the export cannot be written.
 pub(crate) const EXPORT_FAILED: i32 = 1;
 
@@ -53,7 +56,7 @@ impl ExportOnExit {
             .call(Method::GET, "/__admin/requests?format=jsonl", None)
             .await?
             .success("/__admin/requests")?;
-        self.write_file("requests.jsonl", &journal.body)
+        self.write_file(JOURNAL_FILE, &journal.body)
     }
 
     fn write_file(&self, name: &str, bytes: &[u8]) -> Result<(), String> {

@@ -1,4 +1,5 @@
-//! `exec`: run a command against a server that lives exactly as long as the command.
+//! `exec` (in `cli`): run a command against a server that lives exactly as long as the command.
+//! Imports the command line's arguments, `embed`, the store and below; its steps import [`step`].
 //!
 //! The sequence, each step finished before the next starts:
 //!
@@ -20,6 +21,7 @@
 
 pub(crate) mod expect_step;
 pub(crate) mod export_step;
+pub(crate) mod har_step;
 pub(crate) mod report_step;
 pub(crate) mod step;
 
@@ -28,7 +30,6 @@ use std::path::PathBuf;
 use std::process::ExitStatus;
 
 use tokio::process::{Child, Command};
-use tokio::signal::unix::{SignalKind, signal};
 
 use crate::base::http_client::Client;
 use crate::cli::args::{EXEC_BIND, ExecArgs};
@@ -62,7 +63,15 @@ pub(crate) fn after_child_steps(args: &ExecArgs) -> Result<Vec<Box<dyn ExitStep>
             dir.clone(),
         )?));
     }
-    if let Some(report) = crate::cli::exec::report_step::ReportOnExit::from_flags(&args.gate)? {
+    if let Some(path) = &args.har {
+        steps.push(Box::new(crate::cli::exec::har_step::HarOnExit::new(
+            path.clone(),
+        )?));
+    }
+    if let Some(report) = crate::cli::exec::report_step::ReportOnExit::from_flags(
+        &args.gate,
+        args.export_on_exit.as_deref(),
+    )? {
         steps.push(Box::new(report));
     }
     if let Some(file) = &args.expect {
@@ -192,12 +201,15 @@ fn spawn(command: &[OsString], env: &[(&'static str, String)]) -> Result<Child, 
 }
 
 /// The signals a CI runner or a terminal sends, caught so they can be passed on to the child.
+#[cfg(unix)]
 struct Forwarded {
     streams: Vec<(tokio::signal::unix::Signal, rustix::process::Signal)>,
 }
 
+#[cfg(unix)]
 impl Forwarded {
     fn install() -> std::io::Result<Self> {
+        use tokio::signal::unix::{SignalKind, signal};
         let kinds = [
             (SignalKind::interrupt(), rustix::process::Signal::INT),
             (SignalKind::terminate(), rustix::process::Signal::TERM),
@@ -235,7 +247,29 @@ impl Forwarded {
     }
 }
 
+/// Windows has no signals to pass on: a console's Ctrl-C reaches the child by itself.
+#[cfg(not(unix))]
+struct Forwarded;
+
+#[cfg(not(unix))]
+impl Forwarded {
+    fn install() -> std::io::Result<Self> {
+        Ok(Self)
+    }
+
+    async fn wait(&mut self, child: &mut Child) -> std::io::Result<ExitStatus> {
+        child.wait().await
+    }
+}
+
 /// The shell's convention: the code, or 128+N for a signal.
+#[cfg(not(unix))]
+fn exit_code(status: ExitStatus) -> i32 {
+    status.code().unwrap_or(1)
+}
+
+/// The shell's convention: the code, or 128+N for a signal.
+#[cfg(unix)]
 fn exit_code(status: ExitStatus) -> i32 {
     use std::os::unix::process::ExitStatusExt;
     status

@@ -1,5 +1,7 @@
-//! `exec --report FORMAT:PATH --fail-on LEVEL`: the client report's gate (`crate::cli::report_gate`) run
-//! after the command exits, while the server is still up.
+//! `exec --report FORMAT:PATH --fail-on LEVEL`: the client report's gate
+//! (`crate::cli::report_gate`) run after the command exits, while the server is still up. The
+//! reports are read after `exec` has stopped the server, so they name entries by `seq` (in
+//! `--export-on-exit`'s `requests.jsonl` when there is one) rather than linking to the server.
 
 use futures_util::future::BoxFuture;
 
@@ -15,15 +17,24 @@ pub(crate) struct ReportOnExit {
 }
 
 impl ReportOnExit {
-    /// The step for `exec`'s flags, or `None` when none was given. Checked before the server
-    /// starts, so a bad flag fails at once.
-    pub(crate) fn from_flags(f: &GateFlags) -> Result<Option<Self>, String> {
+    /// The step for `exec`'s flags, or `None` when none was given; `export` is
+    /// `--export-on-exit`'s directory. Checked before the server starts, so a bad flag fails at
+    /// once.
+    pub(crate) fn from_flags(
+        f: &GateFlags,
+        export: Option<&std::path::Path>,
+    ) -> Result<Option<Self>, String> {
         if !f.wanted() {
             return Ok(None);
         }
-        Ok(Some(Self {
-            gate: ReportGate::from_flags(f, &[], &[], None)?,
-        }))
+        let mut gate = ReportGate::from_flags(f, &[], &[], None)?;
+        gate.query.push(("links".to_owned(), "seq".to_owned()));
+        if let Some(dir) = export {
+            let journal = dir.join(crate::cli::exec::export_step::JOURNAL_FILE);
+            gate.query
+                .push(("journal".to_owned(), journal.display().to_string()));
+        }
+        Ok(Some(Self { gate }))
     }
 }
 
@@ -62,7 +73,7 @@ mod tests {
     #[test]
     fn exec_runs_the_gate_only_when_asked() {
         assert!(
-            ReportOnExit::from_flags(&GateFlags::default())
+            ReportOnExit::from_flags(&GateFlags::default(), None)
                 .unwrap()
                 .is_none()
         );
@@ -70,13 +81,27 @@ mod tests {
             fail_on: Some("warning".into()),
             ..GateFlags::default()
         };
-        let step = ReportOnExit::from_flags(&f).unwrap().unwrap();
+        let step = ReportOnExit::from_flags(&f, None).unwrap().unwrap();
         assert_eq!(step.gate.fail_on, Some(Severity::Warning));
+        assert!(
+            step.gate.query.contains(&("links".into(), "seq".into())),
+            "the server is gone when the report is read: no links to it"
+        );
+        let kept = ReportOnExit::from_flags(&f, Some(std::path::Path::new("mock")))
+            .unwrap()
+            .unwrap();
+        assert!(
+            kept.gate
+                .query
+                .contains(&("journal".into(), "mock/requests.jsonl".into()))
+        );
         let reports_only = GateFlags {
             reports: vec!["junit:-".into()],
             ..GateFlags::default()
         };
-        let step = ReportOnExit::from_flags(&reports_only).unwrap().unwrap();
+        let step = ReportOnExit::from_flags(&reports_only, None)
+            .unwrap()
+            .unwrap();
         assert_eq!(step.gate.fail_on, None, "reports alone never fail the run");
     }
 }

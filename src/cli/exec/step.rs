@@ -8,7 +8,9 @@ use futures_util::future::BoxFuture;
 use crate::base::http_client::Client;
 use crate::embed::running_server::RunningServer;
 
-/// What an [`ExitStep`] step sees: the still-running server and how the command ended.
+/// What an [`ExitStep`] sees: the still-running server and a client for it. How the command
+/// ended is not a step's input: `exec` weighs the command's exit code against the steps'
+/// failures itself.
 #[derive(Debug)]
 pub(crate) struct ChildExit<'a> {
     /// The server, still serving.

@@ -217,7 +217,8 @@ fn group_row(org: &Org, g: &Group) -> Value {
 }
 
 /// `GET /__admin/timeline`: `{rows, hasOlder, journal}` with rows newest first, each `{seq,
-/// timestamp, method, path, route, status, durationMs, org, client, scenario, rule, fault}`.
+/// timestamp, method, path, route, status, durationMs, org, client, scenario, rule, fault,
+/// missingPermissions}`.
 /// `before` pages back (rows with a smaller `seq`); `q` searches method, path, route, status,
 /// scenario and rule.
 pub(crate) fn timeline(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
@@ -286,5 +287,6 @@ fn row(e: &Entry) -> Value {
         "scenario": e.scenario,
         "rule": e.rule,
         "fault": e.fault,
+        "missingPermissions": e.missing_permissions,
     })
 }

@@ -1,7 +1,12 @@
-//! The admin API under `/__admin`, the control plane: health, clock, request journal, orgs
-//! (create, delete, reset, export, import), scenarios, end-state expectations, and the OpenAPI document describing them
-//! (`docs/admin-openapi.json`). Admin errors use the platform shape; admin routes are not part
-//! of the emulated Genesys surface. [`dispatch`] checks `--admin` and the admin token first.
+//! The admin API (`control::admin`): everything under `/__admin`, the control plane's HTTP face.
+//! Imports the state, the handlers and every part below them; the pipeline's dispatch calls it.
+//!
+//! Health, clock, request journal, orgs (create, delete, reset, export, import, an OAuth client's grants),
+//! scenarios,
+//! end-state expectations, and the OpenAPI document describing them
+//! (`schemas/admin-openapi.json`). Admin errors use the platform shape; admin routes are not
+//! part of the emulated Genesys surface. [`dispatch`] checks `--admin` and the admin token
+//! first.
 
 pub(crate) mod browse;
 pub(crate) mod clock;
@@ -10,6 +15,7 @@ pub(crate) mod dashboard;
 pub(crate) mod document;
 #[cfg(feature = "expect")]
 pub(crate) mod expect;
+pub(crate) mod grants;
 pub(crate) mod marks;
 pub(crate) mod orgs;
 pub(crate) mod report;
@@ -24,7 +30,7 @@ use crate::pipeline::context::ApiRequest;
 use crate::state::AppState;
 
 /// The OpenAPI 3 document of the admin API.
-pub(crate) const OPENAPI: &str = include_str!("../../../docs/admin-openapi.json");
+pub(crate) const OPENAPI: &str = include_str!("../../../schemas/admin-openapi.json");
 
 /// `GET /__admin/health`: readiness. Always served (even with `--admin off`) so container
 /// health checks work; any other method is answered 405.
@@ -105,6 +111,7 @@ enum Endpoint {
     OrgUsers,
     OrgGroups,
     OrgImport,
+    ClientGrants,
     Timeline,
     ScenariosList,
     ScenariosAdd,
@@ -136,6 +143,26 @@ const ENDPOINTS: &[(Method, &str, Endpoint)] = &[
     (Method::GET, "orgs/*/groups", Endpoint::OrgGroups),
     (Method::POST, "orgs/*/import", Endpoint::OrgImport),
     (Method::PUT, "orgs/*/import", Endpoint::OrgImport),
+    (
+        Method::GET,
+        "orgs/*/clients/*/roleDivisions",
+        Endpoint::ClientGrants,
+    ),
+    (
+        Method::PUT,
+        "orgs/*/clients/*/roleDivisions",
+        Endpoint::ClientGrants,
+    ),
+    (
+        Method::POST,
+        "orgs/*/clients/*/roleDivisions",
+        Endpoint::ClientGrants,
+    ),
+    (
+        Method::DELETE,
+        "orgs/*/clients/*/roleDivisions",
+        Endpoint::ClientGrants,
+    ),
     (Method::GET, "timeline", Endpoint::Timeline),
     (Method::GET, "scenarios", Endpoint::ScenariosList),
     (Method::POST, "scenarios", Endpoint::ScenariosAdd),
@@ -224,6 +251,11 @@ fn serve(
         Endpoint::OrgUsers => browse::users(state, req, id),
         Endpoint::OrgGroups => browse::groups(state, req, id),
         Endpoint::OrgImport => orgs::import(state, req, id),
+        // Two variable segments: the org and the client.
+        Endpoint::ClientGrants => {
+            let at = |i: usize| segs.get(i).map_or("", String::as_str);
+            grants::endpoint(state, req, at(1), at(3))
+        }
         Endpoint::Timeline => browse::timeline(state, req),
         Endpoint::ScenariosList => Ok(scenarios::list(state)),
         Endpoint::ScenariosAdd => scenarios::add(state, req),
@@ -313,15 +345,22 @@ mod tests {
     fn every_endpoint_row_is_in_the_openapi_document_with_its_method() {
         let doc: serde_json::Value = serde_json::from_str(OPENAPI).expect("the document parses");
         for (method, pattern, _) in ENDPOINTS {
-            // The document names the variable segment by what it is.
-            let variable = match pattern.split('/').next() {
-                Some("orgs") => "{id}",
-                Some("scenarios") => "{name}",
-                _ => "{file}",
+            // The document names the variable segments by what they are, in order.
+            let variables: &[&str] = match pattern.split('/').next() {
+                Some("orgs") => &["{id}", "{clientId}"],
+                Some("scenarios") => &["{name}"],
+                _ => &["{file}"],
             };
+            let mut names = variables.iter();
             let path = pattern
                 .split('/')
-                .map(|s| if s == "*" { variable } else { s })
+                .map(|s| {
+                    if s == "*" {
+                        names.next().copied().unwrap_or(s)
+                    } else {
+                        s
+                    }
+                })
                 .collect::<Vec<_>>()
                 .join("/");
             let op = &doc["paths"][format!("/__admin/{path}")][method.as_str().to_lowercase()];

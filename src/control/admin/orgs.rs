@@ -256,6 +256,9 @@ fn export_fixture(state: &AppState, id: &str) -> ApiResult<OrgFixture> {
     Ok(OrgFixture {
         id: org.id.clone(),
         name: Some(org.name.clone()),
+        default_country_code: (org.default_country_code
+            != crate::genesys::org::DEFAULT_COUNTRY_CODE)
+            .then(|| org.default_country_code.clone()),
         divisions: org.divisions.clone(),
         roles: org.roles.clone(),
         skills: org.skills.clone(),

@@ -4,11 +4,14 @@
 //! `idempotent` (the mark where the second run starts), `rules` (only these ids,
 //! comma-separated), `level` (`ID:LEVEL`, comma-separated or repeated; LEVEL is error,
 //! warning, info or off), `threshold` (`NAME:N`), `fail-on` (error, warning, info: which
-//! findings are JUnit failures). Settings layer as documented in `report::settings`.
+//! findings are JUnit failures), `links` (`server`: entry URLs on this server; `seq`: entries
+//! named by `seq`, for a report read after the server stops), `journal` (the journal export
+//! that holds them; implies `links=seq`). Settings layer as documented in `report::settings`.
 
 use http::{HeaderValue, Response, StatusCode, header};
 
 use crate::control::report::format::{Format, Options};
+use crate::control::report::options::EntryLinks;
 use crate::control::report::settings::{Layer, Settings, known_rule};
 use crate::control::report::severity::Severity;
 use crate::control::report::{self, Request};
@@ -17,7 +20,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::pipeline::context::ApiRequest;
 use crate::state::AppState;
 
-const PARAMS: &str = "format, org, from, to, idempotent, rules, level, threshold, fail-on";
+const PARAMS: &str =
+    "format, org, from, to, idempotent, rules, level, threshold, fail-on, links, journal";
 
 /// What a report query asks for.
 #[derive(Debug, Clone)]
@@ -74,6 +78,16 @@ pub(crate) fn parse(state: &AppState, pairs: &[(String, String)]) -> Result<Quer
             "fail-on" => {
                 options.fail_on = Some(Severity::parse(v).map_err(|e| format!("fail-on: {e}"))?);
             }
+            "links" => {
+                options.links = match (v.as_str(), options.links) {
+                    ("server", _) => EntryLinks::Server,
+                    ("seq", EntryLinks::Seq(file)) => EntryLinks::Seq(file),
+                    ("seq", EntryLinks::Server) => EntryLinks::Seq(None),
+                    _ => return Err(format!("links: expected server or seq, got {v:?}")),
+                }
+            }
+            "journal" if v.is_empty() => return Err("journal: the path is empty".to_owned()),
+            "journal" => options.links = EntryLinks::Seq(Some(v.clone())),
             other => return Err(format!("unknown parameter {other:?}; use {PARAMS}")),
         }
     }

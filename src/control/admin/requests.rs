@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::json;
 use crate::base::clock::parse_time;
-use crate::control::journal::Matcher;
+use crate::control::journal::{Matcher, har};
 use crate::edge::response::{Body, BodyError, JSON};
 use crate::error::{ApiError, ApiResult};
 use crate::pipeline::context::ApiRequest;
@@ -27,15 +27,17 @@ pub(crate) const MAX_PAGE: usize = 10_000;
 /// Entries serialised per chunk of a streamed page: at most a few MiB in memory at a time.
 const BATCH: usize = 32;
 
-/// `GET /__admin/requests?org=&method=&route=&status=&rule=&seq=&since=&after=&limit=&format=jsonl`.
+/// `GET /__admin/requests?org=&method=&route=&status=&rule=&seq=&since=&after=&limit=&format=jsonl|har`.
 ///
 /// Paged by `seq`: `after` (exclusive) and `limit` (default [`DEFAULT_PAGE`], at most
 /// [`MAX_PAGE`]). The cursor for the next page is `next` in the JSON body and the
 /// `X-Journal-Next` header in both formats; it is absent on the last page. The page is
-/// streamed in batches, so a large journal never has to fit in memory twice.
+/// streamed in batches, so a large journal never has to fit in memory twice. `format=har`
+/// writes the page as a HAR 1.2 log ([`har`]) for tools that open archives.
 pub(crate) fn list(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Body>> {
     let mut m = Matcher::default();
     let mut jsonl = false;
+    let mut har = false;
     let mut after = 0;
     let mut limit = DEFAULT_PAGE;
     let number = |k: &str, v: &str| {
@@ -69,6 +71,7 @@ pub(crate) fn list(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Bod
             }
             "format" if v == "jsonl" => jsonl = true,
             "format" if v == "json" => {}
+            "format" if v == "har" => har = true,
             other => {
                 return Err(ApiError::bad_request(format!(
                     "unknown parameter {other:?}; use org, method, route, path, status, rule, seq, since, after, limit, format"
@@ -77,20 +80,36 @@ pub(crate) fn list(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Bod
         }
     }
     let end = state.journal.page_end(&m, after, limit);
+    // HAR needs the server's origin (the journal keeps paths): the public URL, else the Host
+    // the caller used.
+    let origin =
+        state.config.public_url.clone().unwrap_or_else(|| {
+            format!("http://{}", req.header(header::HOST).unwrap_or("localhost"))
+        });
+    let origin = origin.trim_end_matches('/').to_owned();
     let head = if jsonl {
         String::new()
+    } else if har {
+        let doc = serde_json::to_string(&har::head()).unwrap_or_default();
+        // `{"log":{...,"entries":[]}}` opened at its entries array.
+        doc.trim_end_matches("]}}").to_owned()
     } else {
         let stats = serde_json::to_string(&state.journal.stats()).unwrap_or_default();
         let next = end.next.map_or("null".to_owned(), |n| n.to_string());
         format!("{{\"journal\":{stats},\"next\":{next},\"requests\":[")
     };
-    let tail = if jsonl { "" } else { "]}" };
+    let tail = match (jsonl, har) {
+        (true, _) => "",
+        (false, true) => "]}}",
+        (false, false) => "]}",
+    };
     let journal = state.journal.clone();
     let chunks = futures_util::stream::unfold(
         (Some(head), after, false),
         move |(head, cursor, started)| {
             let journal = journal.clone();
             let m = m.clone();
+            let origin = origin.clone();
             async move {
                 if let Some(head) = head {
                     return Some((Bytes::from(head), (None, cursor, started)));
@@ -109,7 +128,12 @@ pub(crate) fn list(state: &AppState, req: &ApiRequest) -> ApiResult<Response<Bod
                     if !jsonl && (started || i > 0) {
                         text.push(',');
                     }
-                    text.push_str(&serde_json::to_string(e).unwrap_or_default());
+                    let written = if har {
+                        serde_json::to_string(&har::entry(&har::from_entry(e, &origin)))
+                    } else {
+                        serde_json::to_string(e)
+                    };
+                    text.push_str(&written.unwrap_or_default());
                     if jsonl {
                         text.push('\n');
                     }

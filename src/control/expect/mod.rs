@@ -1,5 +1,8 @@
-//! End-state assertions: an expected state written like a fixture, checked against the live
-//! orgs in one call, in the SCIM view and in the Genesys form, with a structured diff.
+//! End-state assertions (`control::expect`): an expected state, written like a fixture, diffed.
+//! Imports `seed`, `store`, `genesys`, `scim` and below; the admin API and `verify` use it.
+//!
+//! The expected state is checked against the live orgs in one call, in the SCIM view and in
+//! the Genesys form, with a structured diff.
 //!
 //! A CI job asserts what its client left behind with `POST /__admin/expect`,
 //! `genesys-scim-mock verify` or `exec --expect`, instead of reimplementing a diff in every

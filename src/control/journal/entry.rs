@@ -51,6 +51,10 @@ pub(crate) struct Entry {
     pub rule: Option<String>,
     /// The fault injected below the status line, if any (`reset`, `truncate`, ...).
     pub fault: Option<&'static str>,
+    /// For a 403 `missing.any.permissions`: the permissions of which any one would have let
+    /// the request through (left out of the JSON when empty).
+    #[serde(skip_serializing_if = "<[&str]>::is_empty")]
+    pub missing_permissions: &'static [&'static str],
     pub duration_ms: f64,
 }
 

@@ -1,5 +1,5 @@
-//! The request journal (control plane): a bounded record of every request the server answered.
-//! May import the pipeline's request context and the edge's body type; nothing above them.
+//! The request journal (`control::journal`): a bounded record of every request answered.
+//! Imports the request context and route, `edge::response` and below; the pipeline records.
 //!
 //! Tests ask it what their client actually sent (`GET /__admin/requests`) and how often
 //! (`POST /__admin/requests/count`). Memory stays flat however long a suite runs: the oldest
@@ -16,9 +16,11 @@
 //! - [`ring`]: the [`Journal`], the bounded ring of entries and marks, and its reads;
 //! - [`query`]: the [`Matcher`] that selects entries;
 //! - [`entry`], [`headers`], [`text`]: an entry and its packed parts;
+//! - [`har`]: entries as HAR 1.2, the archive format other tools read;
 //! - [`redaction`] and [`truncation`]: what an entry never holds in clear, and how it is cut.
 
 pub(crate) mod entry;
+pub(crate) mod har;
 pub(crate) mod headers;
 pub(crate) mod query;
 pub(crate) mod recorder;

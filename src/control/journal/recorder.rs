@@ -46,8 +46,8 @@ pub(crate) struct Recording<'j> {
     outcome: ScenarioEffect,
     retry_after: Option<String>,
     /// The response body needs no redaction: it is the mock's own documents
-    /// (`edge::response::OwnKeys` in the request context, the body still of their length) and no key they can hold is on the
-    /// redaction list.
+    /// (`edge::response::OwnKeys` in the request context, the body still of their length) and
+    /// no key they can hold is on the redaction list.
     response_clean: bool,
 }
 
@@ -169,6 +169,7 @@ impl<'j> Recording<'j> {
             scenario: outcome.scenario,
             rule: outcome.rule,
             fault: outcome.fault,
+            missing_permissions: req.refused.get().copied().unwrap_or_default(),
             duration_ms: self.started.elapsed().as_secs_f64() * 1000.0,
         });
     }

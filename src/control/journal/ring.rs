@@ -352,6 +352,7 @@ mod tests {
             scenario: None,
             rule: None,
             fault: None,
+            missing_permissions: &[],
             duration_ms: 0.0,
         }
     }

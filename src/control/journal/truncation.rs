@@ -154,10 +154,10 @@ fn redact_and_cut<'t>(text: &'t str, redaction: Option<&Redaction>) -> (Cow<'t, 
 /// [`response_body`] do for a request being recorded. Returns whether anything was cut.
 #[cfg(test)]
 pub(crate) fn shape(e: &mut Entry, redaction: &Redaction) -> bool {
-    if let Some(q) = &mut e.query {
-        if let Cow::Owned(redacted) = redaction.form(q) {
-            *q = redacted;
-        }
+    if let Some(q) = &mut e.query
+        && let Cow::Owned(redacted) = redaction.form(q)
+    {
+        *q = redacted;
     }
     let mut sent = HeaderMap::new();
     for (n, v) in e.headers.iter() {
@@ -186,8 +186,9 @@ pub(crate) fn shape(e: &mut Entry, redaction: &Redaction) -> bool {
 
 /// What an entry counts against `--journal-bytes`: the bytes of its text plus a fixed
 /// overhead. A response body shared with the answer counts its whole length: the entry keeps
-/// it alive. The mock's answers are allocated to their length (`http::serialized_response`,
-/// `UserDocument::to_bytes` and the list envelope), so the length is what they hold.
+/// it alive. The mock's answers are allocated to their length
+/// (`edge::response::serialized_response`, `UserDocument::to_bytes` and the list envelope), so
+/// the length is what they hold.
 pub(crate) fn weight(e: &Entry) -> usize {
     let text = |s: &Option<String>| s.as_ref().map_or(0, String::len);
     ENTRY_OVERHEAD

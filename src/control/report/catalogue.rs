@@ -14,7 +14,8 @@ pub(crate) struct RuleInfo {
     pub title: &'static str,
     /// Why it matters against real Genesys.
     pub why: &'static str,
-    /// Where that comes from: a seed document, the SDK docs, an RFC.
+    /// Where that comes from, as a user can look it up: an article title and URL, a
+    /// repository path, a forum thread title and date, an RFC section.
     pub source: &'static str,
     /// What to change in the client.
     pub hint: &'static str,
@@ -53,7 +54,7 @@ pub(crate) const RULES: &[RuleInfo] = &[
         title: "More than N immediate retries of one operation with no growing delay",
         why: "Retries without backoff spend the token's 300 requests per minute on one failing \
               operation and turn a short outage into a rate-limit lockout.",
-        source: "Genesys Cloud limits: client.credentials.token.rate.per.minute = 300",
+        source: "Genesys' Limits page (https://developer.genesys.cloud/organization/organization/limits): client.credentials.token.rate.per.minute = 300",
         hint: "Back off between retries (for example doubling the delay) and cap the attempts.",
         history: true,
     },
@@ -64,7 +65,7 @@ pub(crate) const RULES: &[RuleInfo] = &[
         why: "A client-credentials token lives for a day (expires_in 86400). Requesting a new one \
               per call doubles the traffic, and every token gets its own rate window, which \
               hides the client's real request rate until the org limit refuses it.",
-        source: "Genesys client-credentials grant (expires_in 86400); Genesys Cloud limits (per-token rate)",
+        source: "Genesys client-credentials grant (expires_in 86400); Genesys' Limits page (https://developer.genesys.cloud/organization/organization/limits): per-token rate, token.rate.per.minute",
         hint: "Cache the token and reuse it until shortly before it expires or a 401 says it expired.",
         history: true,
     },
@@ -74,7 +75,7 @@ pub(crate) const RULES: &[RuleInfo] = &[
         title: "After a 401 \"expired\", the same token is sent again",
         why: "An expired token never becomes valid again. Genesys' Entra setup pastes a token into \
               Entra, and when it expired provisioning \"simply stopped\".",
-        source: "MicrosoftDocs azure-docs issue 96063 (provisioning stopped when the pasted token expired)",
+        source: "GitHub issue MicrosoftDocs/azure-docs#96063 (provisioning stopped when the pasted token expired)",
         hint: "On a 401 that says the token expired, request a new token and retry once with it.",
         history: true,
     },
@@ -84,7 +85,7 @@ pub(crate) const RULES: &[RuleInfo] = &[
         title: "A list with count over 25",
         why: "Genesys documents that a SCIM list with count above 25 \"may ... return a 429\". A \
               client that works against a lenient server fails against the real one under load.",
-        source: "Genesys SDK docs, getScimV2Users `count`",
+        source: "Genesys SDK docs (MyPureCloud/platform-client-sdk-python, build/docs/SCIMApi.md), get_scim_v2_users `count`",
         hint: "Page with count=25 (or less) and follow startIndex.",
         history: false,
     },
@@ -95,7 +96,7 @@ pub(crate) const RULES: &[RuleInfo] = &[
         why: "SCIM lists are 1-based pages: totalResults above what was returned means more pages. \
               A client that reads page one only, starts at 0, or steps wrongly misses users and \
               then creates duplicates or deactivates the wrong ones.",
-        source: "RFC 7644 §3.4.2.4; seed 001 (list, then diff, then create or update)",
+        source: "RFC 7644 §3.4.2.4; Genesys developer center, \"Genesys Cloud SCIM (Identity Management) overview\" (list, then diff, then create or update)",
         hint: "Request startIndex = previous startIndex + itemsPerPage until all totalResults are read.",
         history: true,
     },
@@ -105,7 +106,7 @@ pub(crate) const RULES: &[RuleInfo] = &[
         title: "A filter outside the Genesys-documented set",
         why: "Genesys documents a single `eq` on a few attributes (and the externalIds value \
               filter). Other filters work on RFC servers and fail, or return nothing, on Genesys.",
-        source: "Genesys SDK docs, getScimV2Users and getScimV2Groups `filter`",
+        source: "Genesys SDK docs (MyPureCloud/platform-client-sdk-python, build/docs/SCIMApi.md), get_scim_v2_users and get_scim_v2_groups `filter`",
         hint: "Use a documented filter (userName eq, id eq, externalId eq, ...) and filter the rest client-side.",
         history: false,
     },
@@ -116,7 +117,7 @@ pub(crate) const RULES: &[RuleInfo] = &[
         why: "Genesys does not resolve bare extension attribute names in PATCH paths: `externalIds` \
               fails where `urn:ietf:params:scim:schemas:extension:genesys:purecloud:2.0:User:externalIds` \
               works.",
-        source: "seed 000 (community forum thread on externalIds)",
+        source: "Genesys community thread \"User - Generic SSO\" (2025-08-13, https://community.genesys.com/discussion/user-generic-sso): PATCH of externalIds works with the full extension URN path",
         hint: "Prefix extension attributes with their schema URN in PATCH paths and pathless values.",
         history: false,
     },
@@ -127,7 +128,7 @@ pub(crate) const RULES: &[RuleInfo] = &[
         why: "RFC 7644 requires `urn:ietf:params:scim:api:messages:2.0:PatchOp` in every PATCH. \
               Genesys' own forum example omits it and works, but stricter servers reject it, and \
               the request does not say what it is.",
-        source: "RFC 7644 §3.5.2; seed 000",
+        source: "RFC 7644 §3.5.2; Genesys community thread \"User - Generic SSO\" (2025-08-13, https://community.genesys.com/discussion/user-generic-sso): the moderator's working example lists the resource schemas instead",
         hint: "Send \"schemas\": [\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"].",
         history: false,
     },
@@ -137,7 +138,7 @@ pub(crate) const RULES: &[RuleInfo] = &[
         title: "A group create or delete through SCIM",
         why: "Genesys SCIM searches groups and updates their membership; it does not create or \
               delete them. Groups must already exist with the same name.",
-        source: "seed 001; Microsoft's Genesys Cloud provisioning tutorial",
+        source: "Genesys developer center, \"Genesys Cloud SCIM (Identity Management) overview\" (Groups: search and update membership); Microsoft Learn, \"Configure Genesys Cloud for Azure for automatic user provisioning\" (group creation and deletion not supported)",
         hint: "Create groups in Genesys itself; through SCIM, find them by displayName and PATCH members.",
         history: false,
     },
@@ -147,7 +148,7 @@ pub(crate) const RULES: &[RuleInfo] = &[
         title: "Attributes Genesys accepts and silently drops",
         why: "Genesys answers 2xx and stores nothing for `name`, `addresses`, `locale` and other \
               unsupported attributes. The client believes they are stored and never learns otherwise.",
-        source: "seed 004 (SCIM and Genesys Cloud field mappings: \"Not currently supported\")",
+        source: "Genesys help, \"SCIM and Genesys Cloud field mappings\" (https://help.mypurecloud.com/articles/scim-and-genesys-cloud-field-mappings/): \"Not currently supported\"",
         hint: "Stop sending them, or map the data to a supported attribute (docs/mapping.md).",
         history: false,
     },
@@ -158,7 +159,7 @@ pub(crate) const RULES: &[RuleInfo] = &[
         why: "Read-only attributes (`id`, `groups`, `meta`, a group's `displayName`...) are \
               ignored on create and replace and refused in PATCH (`mutability`). Membership is \
               changed through Groups, not the user's `groups`.",
-        source: "RFC 7643 §2.2 and §7; seed 004 (emails[type eq \"other\"] is read-only)",
+        source: "RFC 7643 §2.2 and §7; Genesys help, \"SCIM and Genesys Cloud field mappings\" (https://help.mypurecloud.com/articles/scim-and-genesys-cloud-field-mappings/): emails[type eq \"other\"] is read-only",
         hint: "Leave read-only attributes out of writes; change group membership with PATCH /Groups/{id}.",
         history: false,
     },
@@ -169,7 +170,7 @@ pub(crate) const RULES: &[RuleInfo] = &[
         why: "Genesys' documented workflow is list, diff by email, then create or patch. A client \
               that creates blindly and relies on 409 doubles its writes and fails on users that \
               exist but differ.",
-        source: "seed 001 (User operations: \"Use the email address field to compare records\")",
+        source: "Genesys developer center, \"Genesys Cloud SCIM (Identity Management) overview\", User operations: \"Use the email address field to compare records.\"",
         hint: "Look the user up first (userName eq ...) and PATCH it when it exists.",
         history: true,
     },
@@ -179,7 +180,7 @@ pub(crate) const RULES: &[RuleInfo] = &[
         title: "A group membership change naming a user created later in the run",
         why: "Genesys says to perform user operations before group operations: a membership \
               change for a user that does not exist yet fails or is lost.",
-        source: "seed 001 (\"Important: Perform User operations before Group operations.\")",
+        source: "Genesys developer center, \"Genesys Cloud SCIM (Identity Management) overview\": \"Important: Perform User operations before Group operations.\"",
         hint: "Create and update every user first, then change group memberships.",
         history: true,
     },
@@ -189,8 +190,20 @@ pub(crate) const RULES: &[RuleInfo] = &[
         title: "After an invalidVers conflict, a retry with the same If-Match and no GET in between",
         why: "The version did not match and still does not: the same request fails the same way. \
               Genesys documents 400 invalidVers (its swagger says 409) for a stale If-Match.",
-        source: "Genesys SDK docs, `If-Match` parameter of the SCIM PUT, PATCH and DELETE operations",
+        source: "Genesys SDK docs (MyPureCloud/platform-client-sdk-python, build/docs/SCIMApi.md), `if_match` parameter of the SCIM PUT, PATCH and DELETE operations",
         hint: "GET the resource, re-apply the change to the current version, and send its ETag.",
+        history: true,
+    },
+    RuleInfo {
+        id: "repeated-after-403",
+        severity: Severity::Error,
+        title: "A request sent again unchanged after a 403, and refused again",
+        why: "A 403 (`missing.any.permissions`) says the OAuth client's roles do not grant the \
+              operation in that division. The same request gets the same answer until an admin \
+              changes the client's roles; every repeat spends the token's rate limit, and a \
+              client that only retries hides the fix (a role) from whoever reads its logs.",
+        source: "Genesys SDK docs (SCIMApi, UsersApi): \"Requires ANY permissions\" per operation; missing.any.permissions in Genesys' error codes (gildas/go-gcloudcx error.go)",
+        hint: "Treat a 403 as permanent for the run: log the permissions its message names, skip that operation, and ask for the role (docs/permissions.md).",
         history: true,
     },
     RuleInfo {
@@ -199,7 +212,7 @@ pub(crate) const RULES: &[RuleInfo] = &[
         title: "A URL-shaped authority sent with raw slashes to the external-id API",
         why: "Genesys splits the path on `/` before decoding, so `https://idp/fas` as an \
               authority becomes several path segments and the lookup fails. The encoded form works.",
-        source: "seed 000 (community forum thread: \"ensure the authorityName is URL encoded\")",
+        source: "Genesys community thread \"User - Generic SSO\" (2025-08-13, https://community.genesys.com/discussion/user-generic-sso): \"ensure the authorityName is URL encoded\"",
         hint: "Percent-encode the whole authority, slashes included (encodeURIComponent).",
         history: false,
     },
@@ -210,7 +223,7 @@ pub(crate) const RULES: &[RuleInfo] = &[
         why: "Genesys stores phone numbers as E.164 (+ and 2 to 15 digits) with an optional \
               extension (`tel:+13175550123;ext=12`); other forms are refused, so the user is \
               not provisioned.",
-        source: "seed 003 (Entra: phone extensions as tel:...;ext=..., StripSpaces); seed 004",
+        source: "Genesys help, \"Configure Microsoft Entra ID for Genesys Cloud SCIM (Identity Management)\": phone extensions as tel:...;ext=..., StripSpaces; Genesys help, \"SCIM and Genesys Cloud field mappings\" (https://help.mypurecloud.com/articles/scim-and-genesys-cloud-field-mappings/)",
         hint: "Normalise numbers to E.164 before sending; put extensions in tel:...;ext=....",
         history: false,
     },
@@ -242,7 +255,7 @@ pub(crate) const RULES: &[RuleInfo] = &[
         why: "A sync run twice over unchanged source data should change nothing the second time. \
               Writes that still change state mean the client's diff is wrong: on real Genesys \
               every such write costs rate limit and can flap users.",
-        source: "seed 001 (diff, then create or update only what differs)",
+        source: "Genesys developer center, \"Genesys Cloud SCIM (Identity Management) overview\" (compare, then create or update only what differs)",
         hint: "Compare with what Genesys returns (after its mapping, see docs/mapping.md) and skip writes that change nothing.",
         history: true,
     },
@@ -275,6 +288,6 @@ mod tests {
             );
             assert!(!r.why.is_empty() && !r.source.is_empty() && !r.hint.is_empty());
         }
-        assert_eq!(RULES.len(), 21);
+        assert_eq!(RULES.len(), 22);
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! JUnit is written by `quick-junit` (the writer `cargo nextest` uses, and the one the
 //! end-state assertions use too): it escapes text and strips the control characters XML 1.0
-//! cannot carry, which request bodies quoted in findings may contain. `docs/junit.xsd`
+//! cannot carry, which request bodies quoted in findings may contain. `schemas/junit.xsd`
 //! describes the output; CI validates every format's sample against it.
 //!
 //! Only JSON is built without the `report-formats` feature (a test handle built with
@@ -115,7 +115,7 @@ pub(super) fn findings_text(r: &RuleResult, opts: &Options) -> String {
                 e.method,
                 e.target,
                 e.status,
-                opts.link(&e.link)
+                opts.link(e)
             );
         }
         if f.more_entries > 0 {

@@ -54,6 +54,9 @@ pub(super) fn render(report: &Report, opts: &Options) -> String {
         out.push_str("No rule was broken.\n");
         return out;
     }
+    if let Some(note) = opts.entries_note() {
+        let _ = writeln!(out, "{note}\n");
+    }
     out.push_str("| severity | rule | findings | what |\n|---|---|---|---|\n");
     for r in &failed {
         let _ = writeln!(
@@ -78,7 +81,13 @@ pub(super) fn render(report: &Report, opts: &Options) -> String {
             let links: Vec<String> = f
                 .entries
                 .iter()
-                .map(|e| format!("[#{}]({})", e.seq, opts.link(&e.link)))
+                .map(|e| {
+                    if opts.links_are_urls() {
+                        format!("[#{}]({})", e.seq, opts.link(e))
+                    } else {
+                        format!("#{}", e.seq)
+                    }
+                })
                 .collect();
             let more = if f.more_entries > 0 {
                 format!(" and {} more", f.more_entries)

@@ -1,9 +1,10 @@
-//! The client report: what the SCIM client under test did that real Genesys would punish.
+//! The client report (`control::report`): what the client under test did that Genesys punishes.
+//! Imports the journal, the route names, `genesys`, `scim` and below; never the pipeline's stages.
 //!
 //! A catalogue of rules ([`catalogue`]) is checked over the journal of one org, or over the
 //! entries between two marks, in one linear pass ([`rules`]), into one [`model::Report`]
-//! that every format renders ([`format`]: JSON, JUnit XML, Markdown, SARIF). Rules can be
-//! turned off or re-levelled per run ([`settings`]). `GET /__admin/report` serves it; the
+//! that every format renders ([`format`](mod@format): JSON, JUnit XML, Markdown, SARIF). Rules
+//! can be turned off or re-levelled per run ([`settings`]). `GET /__admin/report` serves it; the
 //! `report` and `exec` subcommands fetch it and fail a CI job on it.
 //!
 //! Bounds: the journal is bounded (`--journal-size`); each check keeps state proportional to

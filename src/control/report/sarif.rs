@@ -46,7 +46,7 @@ pub(super) fn render(report: &Report, opts: &Options) -> String {
                             "fullyQualifiedName": format!("{} {}", e.method, e.target),
                             "kind": "request",
                         }],
-                        "message": {"text": format!("{} {} -> {} ({})", e.method, e.target, e.status, opts.link(&e.link))},
+                        "message": {"text": format!("{} {} -> {} ({})", e.method, e.target, e.status, opts.link(e))},
                     })
                 })
                 .collect();

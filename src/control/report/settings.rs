@@ -56,13 +56,18 @@ impl Thresholds {
 
 /// A settings layer: rule levels and thresholds it names. The `report` section of a scenario
 /// file has this shape: `{"rules": {"page-size": "off"}, "thresholds": {"retry-storm": 5}}`.
+///
+/// Public as [`ReportSettings`](crate::ReportSettings), the type of `Config::report`: a library
+/// user sets it with [`Layer::assign_rule`] and [`Layer::assign_threshold`] (the flags' text
+/// forms) or deserializes it from that JSON shape; its fields stay crate-private, so the levels
+/// and thresholds can change form without breaking a user.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Layer {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub rules: BTreeMap<String, Level>,
+    pub(crate) rules: BTreeMap<String, Level>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub thresholds: BTreeMap<String, u32>,
+    pub(crate) thresholds: BTreeMap<String, u32>,
 }
 
 impl Layer {

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 /// A rule's severity. Ordered: `Info < Warning < Error`, so "at or above" is `>=`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Severity {
+pub(crate) enum Severity {
     Info,
     Warning,
     Error,
@@ -13,7 +13,7 @@ pub enum Severity {
 
 impl Severity {
     /// The lower-case name used in every format.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Info => "info",
             Self::Warning => "warning",
@@ -22,7 +22,7 @@ impl Severity {
     }
 
     /// Parses `error`, `warning` or `info` (any case).
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub(crate) fn parse(text: &str) -> Result<Self, String> {
         match text.trim().to_ascii_lowercase().as_str() {
             "error" => Ok(Self::Error),
             "warning" | "warn" => Ok(Self::Warning),
@@ -43,7 +43,7 @@ impl std::fmt::Display for Severity {
 /// What a run sets a rule to: a severity, or off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Level {
+pub(crate) enum Level {
     Off,
     #[serde(untagged)]
     On(Severity),
@@ -51,7 +51,7 @@ pub enum Level {
 
 impl Level {
     /// Parses `off` or a severity.
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub(crate) fn parse(text: &str) -> Result<Self, String> {
         if text.trim().eq_ignore_ascii_case("off") {
             return Ok(Self::Off);
         }

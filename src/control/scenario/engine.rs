@@ -194,7 +194,7 @@ impl Scenarios {
                 Trigger::Always => true,
                 Trigger::FirstN { n } => count <= n,
                 Trigger::Nth { n } => count == n,
-                Trigger::EveryK { k } => k > 0 && count % k == 0,
+                Trigger::EveryK { k } => k > 0 && count.is_multiple_of(k),
                 Trigger::AfterN { n } => count > n,
                 Trigger::Probability { p } => self.rng.unit() < p,
             };

@@ -1,5 +1,8 @@
-//! Scriptable scenarios: rules that answer, delay, throttle or break requests, with counters
-//! and named states, so "fail twice, then succeed, then throttle" is a few lines of JSON.
+//! Scriptable scenarios (`control::scenario`): rules that answer, delay or break requests.
+//! Imports report settings, socket faults, the request context and below; the pipeline calls it.
+//!
+//! Rules have counters and named states, so "fail twice, then succeed, then throttle" is a few
+//! lines of JSON.
 //!
 //! - [`rule`]: the file format and its checks.
 //! - [`matcher`]: which requests a rule's `when` matches.

@@ -1,6 +1,6 @@
 //! The scenario file format: a named list of rules, each with a `when` (which requests), a
 //! `trigger` (which of those), optional states, and a `then` (what happens instead). Documented
-//! in `docs/scenarios.md` and `docs/scenario.schema.json`.
+//! in `docs/scenarios.md` and `schemas/scenario.schema.json`.
 
 use std::collections::BTreeMap;
 

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use super::render::meta;
 use super::value::{get_ci, opt_string};
 use super::{ScimWrite, View};
+use crate::compat::ReadLag;
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::doc_value::{DocValue, write_str};
 use crate::genesys::group::Group;
@@ -55,7 +56,14 @@ impl Org {
         let previous = self.scim_group(id)?.clone();
         (write.precondition)(previous.version)?;
         let group = build(self, &previous)?;
-        self.store_group(group, write.now).map(|(group, _)| group)
+        let (group, changed) = self.store_group(group, write.now)?;
+        // Under `read-lag`, reads show the group as it was for the lag: remembered only while
+        // the switch is on, since a snapshot holds every member.
+        if changed && write.compat.read_lag != ReadLag::Off {
+            self.recent
+                .group_changed(previous, write.now.timestamp_millis());
+        }
+        Ok(group)
     }
 }
 

@@ -1,4 +1,5 @@
-//! The SCIM ↔ Genesys field mapping, as one table.
+//! The SCIM ↔ Genesys field mapping (`genesys::mapping`), as one table, and the SCIM writes.
+//! Imports the domain's stored forms (`genesys`), `scim`, `compat`, `error` and `base`.
 //!
 //! Each [`Row`] is one line of Genesys' field-mapping article ("SCIM and Genesys Cloud field
 //! mappings", <https://help.mypurecloud.com/articles/scim-and-genesys-cloud-field-mappings/>):
@@ -31,6 +32,7 @@ use crate::compat::{Compat, ContactLists, References};
 use crate::error::ApiResult;
 use crate::genesys::doc_value::DocValue;
 use crate::genesys::org::Org;
+use crate::genesys::permission::Grants;
 use crate::genesys::user::{User, UserState};
 use crate::scim::schema::{self, ENTERPRISE_USER, GENESYS_USER};
 use contacts::{read_emails, read_phones, write_emails, write_phones};
@@ -70,6 +72,10 @@ pub(crate) struct View<'a> {
     pub any_references: bool,
     /// `genesys-defaults`: render `active` even where the client left it out or removed it.
     pub genesys_defaults: bool,
+    /// `division-reads=granted`, for a client with `roleDivisions`: lists and searches leave
+    /// out users outside every division these grants cover (`None`: every user is listed).
+    /// Not a rendering switch: a document looks the same whoever may list it.
+    pub divisions: Option<&'a Grants>,
 }
 
 impl<'a> View<'a> {
@@ -89,6 +95,7 @@ impl<'a> View<'a> {
             contacts_as_sent: compat.contact_lists == ContactLists::AsSent,
             any_references: compat.reference_values == References::Any,
             genesys_defaults: compat.genesys_defaults,
+            divisions: None,
         }
     }
 
@@ -104,6 +111,7 @@ impl<'a> View<'a> {
             contacts_as_sent,
             any_references,
             genesys_defaults,
+            divisions: _,
         } = *self;
         u8::from(meta_created)
             | u8::from(genesys_attributes) << 1
@@ -179,13 +187,13 @@ pub(crate) struct Row {
     /// The Genesys field, as the mapping article names it.
     #[allow(
         dead_code,
-        reason = "documentation: read by the test that checks docs/mapping.md and the README against this table"
+        reason = "documentation: read by the test that checks docs/mapping.md against this table"
     )]
     pub genesys: &'static str,
     /// Notes for the mapping table in `docs/mapping.md`.
     #[allow(
         dead_code,
-        reason = "documentation: read by the test that checks docs/mapping.md and the README against this table"
+        reason = "documentation: read by the test that checks docs/mapping.md against this table"
     )]
     pub notes: &'static str,
     pub read: Reader,
@@ -376,37 +384,28 @@ mod doc_tests {
         )
     }
 
-    /// docs/mapping.md and the README are the user-facing copies of [`ROWS`]; every row must
-    /// appear verbatim in both.
+    /// docs/mapping.md is the user-facing copy of [`ROWS`]; every row must appear in it verbatim.
     #[test]
     fn every_row_is_in_docs_mapping_md() {
-        for doc in [
-            include_str!("../../../docs/mapping.md"),
-            include_str!("../../../README.md"),
-        ] {
-            let missing: Vec<String> = ROWS
-                .iter()
-                .map(doc_line)
-                .filter(|line| !doc.lines().any(|l| l.trim() == line.trim()))
-                .collect();
-            assert!(
-                missing.is_empty(),
-                "docs/mapping.md or README.md is missing or has a stale copy of these rows:\n{}",
-                missing.join("\n")
-            );
-        }
+        let doc = include_str!("../../../docs/mapping.md");
+        let missing: Vec<String> = ROWS
+            .iter()
+            .map(doc_line)
+            .filter(|line| !doc.lines().any(|l| l.trim() == line.trim()))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "docs/mapping.md is missing or has a stale copy of these rows:\n{}",
+            missing.join("\n")
+        );
     }
 
     /// And the documented unsupported list matches the code's.
     #[test]
     fn every_unsupported_attribute_is_in_docs_mapping_md() {
-        for doc in [
-            include_str!("../../../docs/mapping.md"),
-            include_str!("../../../README.md"),
-        ] {
-            for name in UNSUPPORTED_USER {
-                assert!(doc.contains(&format!("`{name}`")), "{name} missing");
-            }
+        let doc = include_str!("../../../docs/mapping.md");
+        for name in UNSUPPORTED_USER {
+            assert!(doc.contains(&format!("`{name}`")), "{name} missing");
         }
     }
 }

@@ -13,10 +13,11 @@ use super::render::user_to_scim;
 use super::unsupported::check_unsupported;
 use super::value::get_ci;
 use super::{Mode, ROWS, Row, ScimWrite, View, WriteCtx};
-use crate::compat::{Compat, ContactLists, Revive};
+use crate::compat::{Compat, ContactLists, EmptyValues, Revive};
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::org::{Org, user_not_found};
 use crate::genesys::user::{User, UserState};
+use crate::scim::empty_values;
 use crate::scim::patch;
 use crate::scim::schema::{self, ENTERPRISE_USER, ResourceKind};
 
@@ -136,20 +137,28 @@ pub(crate) struct PreparedCreate {
     generation: u64,
 }
 
+/// Whether `empty-values=ignore` has anything to keep in this body (a Genesys community
+/// moderator: empty values do not overwrite existing data; see [`crate::compat::EmptyValues`]).
+fn keeps_empty(compat: &Compat, body: &Value) -> bool {
+    compat.empty_values == EmptyValues::Ignore && empty_values::has_empty_string(body)
+}
+
 impl Org {
     /// `POST /Users`: a new user from a SCIM body. 409 `uniqueness` when a non-deleted user
     /// has the userName; a deleted user's userName does what `revive-deleted` says
-    /// ([`Revive`]). Returns the id of the stored user. The handler does the same in two
-    /// steps around its locks ([`Org::prepare_create`], [`Org::commit_create`]).
+    /// ([`Revive`]). `admit` sees the user about to be stored and may refuse it (the
+    /// handler's permission check). Returns the id of the stored user. The handler does the
+    /// same in two steps around its locks ([`Org::prepare_create`], [`Org::commit_create`]).
     #[cfg(test)]
     pub(crate) fn create_user(
         &mut self,
         body: &Value,
         compat: &Compat,
         now: DateTime<Utc>,
+        admit: impl FnOnce(&Org, &User) -> ApiResult<()>,
     ) -> ApiResult<String> {
         let prepared = self.prepare_create(body, compat)?;
-        self.commit_create(prepared, body, compat, now)
+        self.commit_create(prepared, body, compat, now, admit)
     }
 
     /// The read half of a create: the userName's uniqueness and revival decided, the body
@@ -203,6 +212,7 @@ impl Org {
         body: &Value,
         compat: &Compat,
         now: DateTime<Utc>,
+        admit: impl FnOnce(&Org, &User) -> ApiResult<()>,
     ) -> ApiResult<String> {
         let prepared = if self.still_holds(&prepared) {
             prepared
@@ -233,6 +243,7 @@ impl Org {
                 }
             }
         }
+        admit(self, &user)?;
         self.store_user(user, now)?;
         Ok(id)
     }
@@ -262,15 +273,23 @@ impl Org {
         id: &str,
         body: &Value,
         write: ScimWrite<'_, impl FnOnce(u64) -> ApiResult<()>>,
+        admit: impl FnOnce(&Org, &User, &User) -> ApiResult<()>,
     ) -> ApiResult<()> {
-        let compat = write.compat;
-        self.rewrite_user(id, write, |org, previous| {
+        let (compat, base) = (write.compat, write.base);
+        self.rewrite_user(id, write, admit, |org, previous| {
             let ctx = WriteCtx {
                 org,
                 compat,
                 mode: Mode::Replace,
                 previous: Some(previous),
             };
+            // `empty-values=ignore`: an empty string keeps what the user has there.
+            if keeps_empty(compat, body) {
+                let mut body = body.clone();
+                let view = user_to_scim(previous, &View::with(org, base, compat));
+                empty_values::keep_previous(&mut body, &view);
+                return user_from_scim(&body, id, &ctx);
+            }
             user_from_scim(body, id, &ctx)
         })
     }
@@ -284,9 +303,10 @@ impl Org {
         id: &str,
         body: &Value,
         write: ScimWrite<'_, impl FnOnce(u64) -> ApiResult<()>>,
+        admit: impl FnOnce(&Org, &User, &User) -> ApiResult<()>,
     ) -> ApiResult<()> {
         let (compat, base) = (write.compat, write.base);
-        self.rewrite_user(id, write, |org, previous| {
+        self.rewrite_user(id, write, admit, |org, previous| {
             org.limits.check_patch_operations(body)?;
             let ctx = WriteCtx {
                 org,
@@ -294,27 +314,36 @@ impl Org {
                 mode: Mode::Patch,
                 previous: Some(previous),
             };
-            if let Some(user) = patch_in_place(body, &ctx) {
+            let keep = keeps_empty(compat, body);
+            if !keep && let Some(user) = patch_in_place(body, &ctx) {
                 return user;
             }
-            let mut json = user_to_scim(previous, &View::with(org, base, compat));
+            let view = View::with(org, base, compat);
+            let mut json = user_to_scim(previous, &view);
             patch::apply(&mut json, body, ResourceKind::User, compat)?;
+            // `empty-values=ignore`: an empty string keeps what the user had there.
+            if keep {
+                empty_values::keep_previous(&mut json, &user_to_scim(previous, &view));
+            }
             user_from_scim(&json, id, &ctx)
         })
     }
 
     /// Shared by PUT and PATCH: the live user `id`, its version checked, the new user built
-    /// from it and stored. The stored user is read in place and the new one built from it
-    /// (one copy, inside the mapping).
+    /// from it, admitted (`admit` sees the stored user and the new one: the handler's
+    /// permission check) and stored. The stored user is read in place and the new one built
+    /// from it (one copy, inside the mapping).
     fn rewrite_user(
         &mut self,
         id: &str,
         write: ScimWrite<'_, impl FnOnce(u64) -> ApiResult<()>>,
+        admit: impl FnOnce(&Org, &User, &User) -> ApiResult<()>,
         build: impl FnOnce(&Org, &User) -> ApiResult<User>,
     ) -> ApiResult<()> {
         let previous = self.user(id).ok_or_else(|| user_not_found(id))?;
         (write.precondition)(previous.version)?;
         let user = build(self, previous)?;
+        admit(self, previous, &user)?;
         self.store_user(user, write.now).map(|_| ())
     }
 
@@ -454,6 +483,7 @@ mod scim_write_tests {
     use crate::error::{ApiError, ApiResult};
     use crate::genesys::mapping::ScimWrite;
     use crate::genesys::org::Org;
+    use crate::genesys::user::User;
     use crate::scim::schema::ENTERPRISE_USER;
 
     fn body(ops: serde_json::Value) -> serde_json::Value {
@@ -485,13 +515,15 @@ mod scim_write_tests {
                 &json!({"userName": "a@x.org", "displayName": "A"}),
                 &compat,
                 now,
+                |_, _| Ok(()),
             )
             .unwrap();
+        let admit = |_: &Org, _: &User, _: &User| Ok(());
         let title = body(json!([{"op": "replace", "path": "title", "value": "Lead"}]));
-        org.patch_user(&id, &title, write(ok)).unwrap();
+        org.patch_user(&id, &title, write(ok), admit).unwrap();
         let division = body(json!([{"op": "replace",
             "path": format!("{ENTERPRISE_USER}:division"), "value": "Sales"}]));
-        org.patch_user(&id, &division, write(ok)).unwrap();
+        org.patch_user(&id, &division, write(ok), admit).unwrap();
         let user = org.user(&id).unwrap();
         assert_eq!(
             (user.title.as_deref(), &*user.division_id, user.version),
@@ -499,14 +531,23 @@ mod scim_write_tests {
         );
 
         let put = json!({"userName": "a@x.org", "displayName": "B"});
-        let err = org.replace_user(&id, &put, write(refused)).unwrap_err();
+        let err = org
+            .replace_user(&id, &put, write(refused), admit)
+            .unwrap_err();
         assert_eq!(err.detail, "not 3");
-        assert!(org.patch_user(&id, &title, write(refused)).is_err());
+        assert!(org.patch_user(&id, &title, write(refused), admit).is_err());
+        const EDIT: &[&str] = &["directory:user:edit"];
+        let deny =
+            |_: &Org, _: &User, _: &User| Err(ApiError::missing_any_permissions(&EDIT, None));
+        let err = org.replace_user(&id, &put, write(ok), deny).unwrap_err();
+        assert_eq!(err.code, "missing.any.permissions");
         assert_eq!(org.user(&id).unwrap().version, 3, "nothing stored");
-        let err = org.patch_user("nobody", &title, write(ok)).unwrap_err();
+        let err = org
+            .patch_user("nobody", &title, write(ok), admit)
+            .unwrap_err();
         assert_eq!(err.detail, "User nobody not found.");
 
-        org.replace_user(&id, &put, write(ok)).unwrap();
+        org.replace_user(&id, &put, write(ok), admit).unwrap();
         let user = org.user(&id).unwrap();
         assert_eq!(
             (user.name.as_str(), user.title.as_deref(), user.version),
@@ -527,12 +568,15 @@ mod scim_write_tests {
     fn a_create_committed_after_a_racing_one_took_its_user_name_is_a_conflict() {
         let mut org = Org::for_tests(&["Home"]);
         let (compat, now) = (Compat::default(), chrono::Utc::now());
+        let admit = |_: &Org, _: &User| Ok(());
         let a = json!({"userName": "race@x.org", "displayName": "A"});
         let b = json!({"userName": "RACE@x.org", "displayName": "B"});
         let first = org.prepare_create(&a, &compat).unwrap();
         let second = org.prepare_create(&b, &compat).unwrap();
-        let id = org.commit_create(first, &a, &compat, now).unwrap();
-        let err = org.commit_create(second, &b, &compat, now).unwrap_err();
+        let id = org.commit_create(first, &a, &compat, now, admit).unwrap();
+        let err = org
+            .commit_create(second, &b, &compat, now, admit)
+            .unwrap_err();
         assert_eq!(err.status, http::StatusCode::CONFLICT, "{err:?}");
         assert_eq!(err.detail, "User name already in use by non-deleted user.");
         assert_eq!(
@@ -550,11 +594,13 @@ mod scim_write_tests {
     fn a_create_whose_reads_changed_before_its_commit_is_prepared_again() {
         let mut org = Org::for_tests(&["Home"]);
         let (compat, now) = (Compat::default(), chrono::Utc::now());
+        let admit = |_: &Org, _: &User| Ok(());
         let boss = org
             .create_user(
                 &json!({"userName": "boss@x.org", "displayName": "Boss"}),
                 &compat,
                 now,
+                admit,
             )
             .unwrap();
         let managed = json!({"userName": "m@x.org", "displayName": "M",
@@ -563,7 +609,7 @@ mod scim_write_tests {
         let alone = org.prepare_create(&managed, &compat);
         org.delete_user(&boss, now, |_| Ok(())).unwrap();
         let err = org
-            .commit_create(prepared, &managed, &compat, now)
+            .commit_create(prepared, &managed, &compat, now, admit)
             .unwrap_err();
         let fresh = org.prepare_create(&managed, &compat).unwrap_err();
         assert!(alone.is_ok());
@@ -576,6 +622,7 @@ mod scim_write_tests {
                 &json!({"userName": "back@x.org", "displayName": "Old"}),
                 &compat,
                 now,
+                admit,
             )
             .unwrap();
         org.delete_user(&old, now, |_| Ok(())).unwrap();
@@ -586,10 +633,15 @@ mod scim_write_tests {
             &json!({"userName": "other@x.org", "displayName": "O"}),
             &compat,
             now,
+            admit,
         )
         .unwrap();
-        let revived = org.commit_create(early, &back, &compat, now).unwrap();
-        let err = org.commit_create(late, &back, &compat, now).unwrap_err();
+        let revived = org
+            .commit_create(early, &back, &compat, now, admit)
+            .unwrap();
+        let err = org
+            .commit_create(late, &back, &compat, now, admit)
+            .unwrap_err();
         assert_eq!(err.status, http::StatusCode::CONFLICT);
         assert_eq!(
             org.user_by_name("back@x.org").map(|u| u.id.clone()),

@@ -68,6 +68,7 @@ async fn token_issuance_at_the_bounds() {
     let config = Config {
         seed: Some(1),
         rate_limit_per_minute: None,
+        token_rate_limit_per_minute: None,
         ..Config::default()
     };
     let state = AppState::new(config).expect("state");

@@ -157,7 +157,7 @@ async function refreshJournal() {
       el("td", { class: "mono" }, r.method),
       el("td", { class: "mono path" }, r.path + (r.query ? "?" + r.query : "")),
       el("td", { class: "mono" }, r.route),
-      el("td", { class: statusClass(r.status) }, r.fault ? r.status + " " + r.fault : r.status),
+      el("td", { class: statusClass(r.status), title: missingText(r.missingPermissions) }, statusText(r)),
       el("td", { class: "mono" }, Number(r.durationMs).toFixed(1)),
       el("td", { class: "rule" }, r.rule ? (r.scenario ? r.scenario + " / " : "") + r.rule : ""),
     );
@@ -175,6 +175,18 @@ async function refreshJournal() {
   j.lastBottom = page.rows.length ? page.rows[page.rows.length - 1].seq : null;
   if (j.before === null) setLive("live", "");
   else setLive("paused (older page)", "paused");
+}
+
+/** The permissions a refused request lacked, as one line ("" when none). */
+function missingText(perms) {
+  return perms && perms.length ? "missing any of: " + perms.join(", ") : "";
+}
+
+/** A row's status cell: the status, the fault below it, or the permission it lacked. */
+function statusText(r) {
+  if (r.fault) return r.status + " " + r.fault;
+  if (r.missingPermissions && r.missingPermissions.length) return r.status + " needs " + r.missingPermissions.join(" | ");
+  return r.status;
 }
 
 /** A body as sent, or pretty-printed when it is JSON. */
@@ -195,7 +207,7 @@ function detailRow(seq) {
   else {
     const head = d.headers.map(([k, v]) => k + ": " + v).join("\n");
     const request = d.method + " " + d.path + (d.query ? "?" + d.query : "") + "\n" + head + "\n\n" + bodyText(d.body) + (d.bodyTruncated ? "\n… (truncated)" : "");
-    const response = "HTTP " + d.status + (d.retryAfter ? "\nRetry-After: " + d.retryAfter : "") + (d.fault ? "\nfault: " + d.fault : "") + "\n\n" + (d.responseBody === null || d.responseBody === undefined ? "(no buffered body)" : bodyText(d.responseBody));
+    const response = "HTTP " + d.status + (d.retryAfter ? "\nRetry-After: " + d.retryAfter : "") + (d.fault ? "\nfault: " + d.fault : "") + (d.missingPermissions ? "\n" + missingText(d.missingPermissions) : "") + "\n\n" + (d.responseBody === null || d.responseBody === undefined ? "(no buffered body)" : bodyText(d.responseBody));
     td.append(
       el("div", { class: "exchange" },
         el("div", {}, el("h4", {}, "request (redacted)"), el("pre", { class: "request" }, request)),

@@ -41,10 +41,11 @@ impl Attributes {
             }
         }
         for (k, v) in obj {
-            if !v.is_null() && schema::USER_SCHEMA.attribute(k).is_some() {
-                if let Some(name) = read_only_name(ResourceKind::User, k) {
-                    self.read_only.add(name, s);
-                }
+            if !v.is_null()
+                && schema::USER_SCHEMA.attribute(k).is_some()
+                && let Some(name) = read_only_name(ResourceKind::User, k)
+            {
+                self.read_only.add(name, s);
             }
         }
         if let Some(phones) = get_ci(obj, "phoneNumbers") {

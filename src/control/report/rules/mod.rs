@@ -1,9 +1,13 @@
-//! The checks behind the catalogue. Each check reads the entries of the report's range once,
+//! The checks behind the report's catalogue (`control::report::rules`), one file per concern.
+//! Imports the report's model and settings, the journal's entries, and `scim`/`genesys` below.
+//!
+//! Each check reads the entries of the report's range once,
 //! oldest first, keeps state bounded by the number of entries it has seen (so a report is
 //! linear in time and in memory in the journal it covers), and reports into the [`Sink`] under
 //! one or more rule ids from [`super::catalogue`].
 
 mod attributes;
+mod forbidden;
 mod paging;
 mod patches;
 mod retries;
@@ -43,6 +47,7 @@ pub(crate) fn all(ctx: &Context) -> Vec<Box<dyn Check>> {
         Box::new(retries::LostWrite::default()),
         Box::new(retries::RetryStorm::new(ctx.thresholds.retry_storm)),
         Box::new(retries::BlindRetry::default()),
+        Box::new(forbidden::RepeatedAfter403::default()),
         Box::new(tokens::Churn::new(ctx.thresholds.tokens_per_minute)),
         Box::new(tokens::ExpiredReuse::default()),
         Box::new(tokens::Unauthenticated::default()),

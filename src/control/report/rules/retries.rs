@@ -165,7 +165,7 @@ impl RetryStorm {
     }
 }
 
-fn op_key(s: &Seen<'_>) -> u64 {
+pub(super) fn op_key(s: &Seen<'_>) -> u64 {
     let mut h = DefaultHasher::new();
     (&s.e.method, &s.e.path, &s.e.query, &s.e.body, &s.e.client).hash(&mut h);
     h.finish()

@@ -213,15 +213,16 @@ impl Check for NotIdempotent {
         let before = s
             .resource_key()
             .and_then(|k| self.versions.get(&k).cloned());
-        if ok && !kind.is_empty() {
-            if let Body::Json(v) = s.response() {
-                if v["Resources"].is_array() {
-                    for r in v["Resources"].as_array().into_iter().flatten() {
-                        self.learn(kind, r);
-                    }
-                } else {
-                    self.learn(kind, v);
+        if ok
+            && !kind.is_empty()
+            && let Body::Json(v) = s.response()
+        {
+            if v["Resources"].is_array() {
+                for r in v["Resources"].as_array().into_iter().flatten() {
+                    self.learn(kind, r);
                 }
+            } else {
+                self.learn(kind, v);
             }
         }
         if s.e.seq < from || !s.is_write() || !ok {
