@@ -60,12 +60,27 @@ pub(crate) fn token(
             ));
         }
         Some(other) => {
+            // Shown only up to a `;`: `grant_type=client_credentials;client_secret=...` is
+            // one field to a form parser, and the answer (journaled) must not repeat it.
+            let (head, cut) = match other.split_once(';') {
+                Some((head, _)) => (head, true),
+                None => (other, false),
+            };
+            let mut shown: String = head.chars().take(64).collect();
+            let detail = if cut {
+                shown.push_str(";…");
+                format!(
+                    "grant_type {shown:?} is not supported by this mock: form fields are separated by '&', not ';'."
+                )
+            } else {
+                format!(
+                    "grant_type {shown:?} is not supported by this mock; use client_credentials."
+                )
+            };
             return Err(ApiError::oauth(
                 StatusCode::BAD_REQUEST,
                 "unsupported_grant_type",
-                format!(
-                    "grant_type {other:?} is not supported by this mock; use client_credentials."
-                ),
+                detail,
             ));
         }
     }

@@ -144,12 +144,12 @@ async fn respond(
     let (overrides, finish) = match step {
         Step::Answer { resp, status } => {
             outcome.status = Some(status);
-            return resp;
+            return action::sandboxed(resp);
         }
         Step::Fail { error, headers } => {
             let mut resp = render_error(req, error);
             resp.headers_mut().extend(headers);
-            return resp;
+            return action::sandboxed(resp);
         }
         Step::Pass { compat, finish } => (compat, finish),
     };

@@ -18,6 +18,36 @@ async fn journal(app: &TestApp, query: &str) -> Value {
     body
 }
 
+/// A PATCH that sets the password carries it under `value`, beside `"path": "password"`; a
+/// token request may separate its form fields with `;`. Neither reaches the journal.
+#[tokio::test]
+async fn patched_passwords_and_semicolon_forms_are_redacted() {
+    let app = spawn_app().await;
+    let ops = json!([
+        {"op": "replace", "path": "password", "value": "patched-secret-1"},
+        {"value": "patched-secret-2", "op": "replace", "PATH": "urn:ietf:params:scim:schemas:core:2.0:User:password"},
+        {"op": "replace", "path": "title", "value": "kept-title"},
+    ]);
+    let (s, b) = app.patch_ops(&format!("{SCIM}/Users/{MARIA}"), ops).await;
+    assert_eq!(s, 200, "{b}");
+    let resp = app
+        .client
+        .post(app.url("/oauth/token"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!(
+            "grant_type=client_credentials;client_id={CLIENT_ID};client_secret=semicolon-secret"
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.status().is_client_error() || resp.status().is_success());
+    let text = journal(&app, "").await.to_string();
+    for secret in ["patched-secret-1", "patched-secret-2", "semicolon-secret"] {
+        assert!(!text.contains(secret), "{secret} is in the journal: {text}");
+    }
+    assert!(text.contains("kept-title"), "other values are kept");
+}
+
 #[tokio::test]
 async fn secrets_never_reach_the_journal() {
     let app = spawn_app().await;

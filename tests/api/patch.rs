@@ -578,3 +578,30 @@ async fn empty_values_clear_when_switched() {
     .await;
     assert!(u[ENT].get("department").is_none(), "{u}");
 }
+
+/// A path as long as `<enterprise URN>:department` whose byte at the URN's length falls inside
+/// a two-byte character: the in-place shortcut compared it by slicing at that byte and
+/// panicked (a 500). It names no attribute the mock serves, and is answered as the same path
+/// with an ASCII letter there is: nothing changes.
+#[tokio::test]
+async fn a_path_cut_inside_a_character_at_the_urn_length_is_answered_like_any_other() {
+    let app = spawn_app().await;
+    let cut = format!("{}é:departmen", &ENT[..ENT.len() - 1]);
+    assert_eq!(cut.len(), ENT.len() + ":department".len());
+    assert!(!cut.is_char_boundary(ENT.len()));
+    let ascii = format!("{}e:departmen", &ENT[..ENT.len() - 1]);
+    let mut answers = Vec::new();
+    for path in [ascii, cut] {
+        let (s, b) = patch(
+            &app,
+            LUCAS,
+            json!([{"op": "replace", "path": path, "value": "x"}]),
+        )
+        .await;
+        assert!(s < 500, "{path}: {s} {b}");
+        answers.push((s, b["meta"]["version"].clone()));
+    }
+    assert_eq!(answers[0], answers[1]);
+    let (s, b) = app.get_json(&format!("{SCIM}/Users/{LUCAS}")).await;
+    assert_eq!((s, b["meta"]["version"].as_str()), (200, Some("1")), "{b}");
+}

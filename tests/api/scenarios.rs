@@ -521,3 +521,78 @@ async fn docs_example_fail_twice_succeed_then_throttle() {
     }
     assert_eq!(statuses, vec![503, 503, 200, 429, 429]);
 }
+
+/// A scenario cannot set the headers that frame a message: a wrong `content-length` made the
+/// next answer on a keep-alive connection misread. Refused when the scenario is loaded.
+#[tokio::test]
+async fn framing_headers_are_refused_at_load() {
+    let app = spawn_app().await;
+    for name in [
+        "content-length",
+        "Transfer-Encoding",
+        "connection",
+        "keep-alive",
+        "upgrade",
+        "content-security-policy",
+    ] {
+        let s = json!({"name": "framing", "rules": [{"name": "r",
+            "then": {"respond": {"status": 200, "body": {}, "headers": {name: "1"}}}}]});
+        let resp = app
+            .client
+            .post(app.url("/__admin/scenarios"))
+            .header("content-type", "application/json")
+            .body(s.to_string())
+            .send()
+            .await
+            .unwrap();
+        let (status, body) = status_json(resp).await;
+        assert_eq!(status, 400, "{name}: {body}");
+        let message = body["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains(&name.to_ascii_lowercase())
+                && message.contains("then.respond.headers"),
+            "{name}: {message}"
+        );
+    }
+    let (s, _) = app.get_json(&format!("{SCIM}/Users")).await;
+    assert_eq!(s, 200, "nothing was loaded");
+}
+
+/// An answer a scenario makes may say `text/html`; it carries `Content-Security-Policy:
+/// sandbox`, so a browser opening it runs no script and gives it no origin to act from.
+#[tokio::test]
+async fn scenario_answers_carry_a_sandbox_policy() {
+    let app = spawn_app().await;
+    add_scenario(
+        &app,
+        &json!({"name": "html", "rules": [
+            {"name": "page", "when": {"route": "users.list"}, "then": {"respond": {"status": 200,
+                "body": "<script>fetch('/__admin/orgs/default/export')</script>",
+                "headers": {"content-type": "text/html"}}}},
+            {"name": "fail", "when": {"route": "users.get"}, "then": {"respond": {"status": 503,
+                "headers": {"content-type": "text/html"}}}},
+            {"name": "throttle", "when": {"route": "groups.list"}, "then": {"throttle": {"retryAfter": 1}}},
+            {"name": "broken", "when": {"route": "groups.get"}, "then": "malformedJson"},
+        ]}),
+    )
+    .await;
+    for (path, status) in [
+        (format!("{SCIM}/Users"), 200),
+        (format!("{SCIM}/Users/{MARIA}"), 503),
+        (format!("{SCIM}/Groups"), 429),
+        (format!("{SCIM}/Groups/{SALES_TEAM}"), 200),
+    ] {
+        let resp = app.get(&path).send().await.unwrap();
+        assert_eq!(resp.status(), status, "{path}");
+        assert_eq!(
+            resp.headers()
+                .get("content-security-policy")
+                .map(|v| v.to_str().unwrap()),
+            Some("sandbox"),
+            "{path}"
+        );
+    }
+    // The emulation's own answers are JSON and carry no policy.
+    let resp = app.get(&format!("{SCIM}/Schemas")).send().await.unwrap();
+    assert!(resp.headers().get("content-security-policy").is_none());
+}

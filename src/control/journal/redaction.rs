@@ -10,6 +10,11 @@
 //! JSON is redacted by scanning its text rather than parsing and re-printing it: formatting,
 //! key order and duplicate keys survive, and a body that is not valid JSON (or was cut) is
 //! still scanned, so a secret cannot leak through a syntax error.
+//!
+//! A SCIM PATCH operation names its attribute in `path` and carries the secret under
+//! `value` (`{"op": "replace", "path": "password", "value": "..."}`): an object whose `path`
+//! names a covered attribute has its `value` replaced too. Form fields are separated by `&`,
+//! `;` (which some clients send, and some servers read) or a line break.
 
 use std::borrow::Cow;
 
@@ -103,25 +108,30 @@ impl Redaction {
         }
         match text.trim_start().as_bytes().first() {
             Some(b'{' | b'[') => self.json(text),
-            Some(_) if text.contains('=') && !text.contains(char::is_whitespace) => self.form(text),
+            Some(_) if text.contains('=') => self.form(text),
             _ => Cow::Borrowed(text),
         }
     }
 
     /// `a=1&client_secret=s` with the values of covered fields replaced (query strings too).
+    /// Fields are separated by `&`, `;` or a line break; a key is matched without the white
+    /// space around it.
     pub(crate) fn form<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        const SEPARATORS: [char; 4] = ['&', ';', '\n', '\r'];
         let covered = |pair: &str| {
             pair.split_once('=')
-                .is_some_and(|(key, _)| self.covers(&decode_form_key(key)))
+                .is_some_and(|(key, _)| self.covers(decode_form_key(key).trim()))
         };
-        if self.names.is_empty() || !text.split('&').any(covered) {
+        if self.names.is_empty() || !text.split(SEPARATORS).any(covered) {
             return Cow::Borrowed(text);
         }
         let mut out = String::with_capacity(text.len());
-        for (i, pair) in text.split('&').enumerate() {
-            if i > 0 {
-                out.push('&');
-            }
+        let mut start = 0;
+        let ends = text
+            .match_indices(SEPARATORS)
+            .chain(std::iter::once((text.len(), "")));
+        for (end, separator) in ends {
+            let pair = &text[start..end];
             match pair.split_once('=') {
                 Some((key, _)) if covered(pair) => {
                     out.push_str(key);
@@ -130,6 +140,8 @@ impl Redaction {
                 }
                 _ => out.push_str(pair),
             }
+            out.push_str(separator);
+            start = end + separator.len();
         }
         Cow::Owned(out)
     }
@@ -141,9 +153,26 @@ impl Redaction {
     /// hide costs that pass and no allocation.
     pub(crate) fn json<'t>(&self, text: &'t str) -> Cow<'t, str> {
         let bytes = text.as_bytes();
-        if self.names_no_key(bytes) {
+        let keys = self.keys_of(bytes);
+        if !keys.named && !keys.path {
             return Cow::Borrowed(text);
         }
+        let text = if keys.path {
+            self.patch_values(text)
+        } else {
+            Cow::Borrowed(text)
+        };
+        match text {
+            Cow::Borrowed(t) if keys.named => self.named_values(t),
+            Cow::Borrowed(t) => Cow::Borrowed(t),
+            Cow::Owned(o) => Cow::Owned(self.named_values(&o).into_owned()),
+        }
+    }
+
+    /// JSON text with the value of every covered key replaced (the scan [`Redaction::json`]
+    /// describes).
+    fn named_values<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        let bytes = text.as_bytes();
         let mut out: Option<String> = None;
         let mut copied = 0;
         // Where the open string started, and the first byte not yet consumed by an escape or
@@ -185,15 +214,19 @@ impl Redaction {
         }
     }
 
-    /// Whether JSON text certainly has no covered key, decided from its colons alone: what
-    /// almost every body (the mock's own answers, a 60 KB page among them) takes instead of
-    /// the string-by-string scan. Without a backslash no string holds a quote, so a key is
-    /// exactly a `"…"` that a colon follows (after white space), and its text runs back to the
-    /// previous quote. A colon inside a string can be taken for a key's too (`" :x"`), which
-    /// only sends the text to the full scan; a real key is never missed.
-    fn names_no_key(&self, bytes: &[u8]) -> bool {
+    /// Which keys JSON text may have, decided from its colons alone: what almost every body
+    /// (the mock's own answers, a 60 KB page among them) takes instead of the string-by-string
+    /// scan. Without a backslash no string holds a quote, so a key is exactly a `"…"` that a
+    /// colon follows (after white space), and its text runs back to the previous quote. A
+    /// colon inside a string can be taken for a key's too (`" :x"`), which only sends the text
+    /// to the full scan; a real key is never missed.
+    fn keys_of(&self, bytes: &[u8]) -> KeysSeen {
+        let mut seen = KeysSeen::default();
         if memchr::memchr(b'\\', bytes).is_some() {
-            return false;
+            return KeysSeen {
+                named: true,
+                path: true,
+            };
         }
         for colon in memchr::memchr_iter(b':', bytes) {
             let mut end = colon;
@@ -206,16 +239,105 @@ impl Redaction {
             let close = end - 1;
             let open = memchr::memrchr(b'"', &bytes[..close]).map_or(0, |q| q + 1);
             let key = &bytes[open..close];
-            if self.lengths & length_bit(key.len()) != 0
+            seen.path |= key.eq_ignore_ascii_case(b"path");
+            seen.named |= self.lengths & length_bit(key.len()) != 0
                 && self
                     .names
                     .iter()
-                    .any(|n| n.as_bytes().eq_ignore_ascii_case(key))
-            {
-                return false;
+                    .any(|n| n.as_bytes().eq_ignore_ascii_case(key));
+            if seen.named && seen.path {
+                break;
             }
         }
-        true
+        seen
+    }
+
+    /// JSON text with the `value` of every object whose `path` (any case) names a covered
+    /// attribute replaced: a PATCH operation's. One pass over the structure; a value is
+    /// skipped whole (a `path` inside it is not its operation's), and an object the text cuts
+    /// off is judged on what it holds.
+    fn patch_values<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        let bytes = text.as_bytes();
+        let mut spans = Vec::new();
+        // Per open bracket: an object's operation, `None` for an array.
+        let mut open: Vec<Option<Operation>> = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'{' => {
+                    open.push(Some(Operation::default()));
+                    i += 1;
+                }
+                b'[' => {
+                    open.push(None);
+                    i += 1;
+                }
+                b'}' | b']' => {
+                    if let Some(Some(Operation {
+                        covered: true,
+                        value: Some(span),
+                    })) = open.pop()
+                    {
+                        spans.push(span);
+                    }
+                    i += 1;
+                }
+                b'"' => {
+                    let end = string_end(bytes, i);
+                    let after = skip_ws(bytes, end);
+                    let object = match open.last_mut() {
+                        Some(Some(o)) if bytes.get(after) == Some(&b':') => o,
+                        _ => {
+                            i = end;
+                            continue;
+                        }
+                    };
+                    let key = key_text(string_text(text, i, end));
+                    let from = skip_ws(bytes, after + 1);
+                    if key.eq_ignore_ascii_case("value") {
+                        let stop = value_end(bytes, from);
+                        object.value = Some((from, stop));
+                        i = stop;
+                    } else if key.eq_ignore_ascii_case("path") && bytes.get(from) == Some(&b'"') {
+                        let stop = string_end(bytes, from);
+                        object.covered |=
+                            self.covers_path(&key_text(string_text(text, from, stop)));
+                        i = stop;
+                    } else {
+                        i = from;
+                    }
+                }
+                _ => i += 1,
+            }
+        }
+        // Objects the text cut off.
+        spans.extend(
+            open.into_iter()
+                .flatten()
+                .filter_map(|o| o.value.filter(|_| o.covered)),
+        );
+        if spans.is_empty() {
+            return Cow::Borrowed(text);
+        }
+        spans.sort_unstable();
+        let mut out = String::with_capacity(text.len());
+        let mut copied = 0;
+        for (from, stop) in spans {
+            out.push_str(&text[copied..from]);
+            out.push('"');
+            out.push_str(REDACTED);
+            out.push('"');
+            copied = stop;
+        }
+        out.push_str(&text[copied..]);
+        Cow::Owned(out)
+    }
+
+    /// Whether a PATCH path names a covered attribute: any of its names (`password`,
+    /// `urn:...:User:password`, `x.password`, a name inside a value filter) is.
+    fn covers_path(&self, path: &str) -> bool {
+        path.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+            .any(|name| !name.is_empty() && self.covers(name))
     }
 
     /// Whether a JSON key, as written between its quotes, is covered once unescaped.
@@ -225,6 +347,42 @@ impl Redaction {
         }
         // Without escapes the key is its own text: compare only keys of a listed length.
         self.names.iter().any(|n| n.len() == raw.len()) && self.covers(raw)
+    }
+}
+
+/// What [`Redaction::patch_values`] knows of an open object: whether its `path` names a
+/// covered attribute, and where its `value` is.
+#[derive(Debug, Default, Clone, Copy)]
+struct Operation {
+    covered: bool,
+    value: Option<(usize, usize)>,
+}
+
+/// Which keys [`Redaction::keys_of`] found: a covered one, and `path`.
+#[derive(Debug, Default, Clone, Copy)]
+struct KeysSeen {
+    named: bool,
+    path: bool,
+}
+
+/// The text between the quotes of the string from `start` (its `"`) to `end` (just past it,
+/// or the end of a text that cuts it off).
+fn string_text(text: &str, start: usize, end: usize) -> &str {
+    let bytes = text.as_bytes();
+    let close = if end > start + 1 && bytes[end - 1] == b'"' {
+        end - 1
+    } else {
+        end
+    };
+    &text[start + 1..close]
+}
+
+/// A JSON string's text between its quotes, escapes decoded.
+fn key_text(raw: &str) -> Cow<'_, str> {
+    if raw.contains('\\') {
+        Cow::Owned(unescape(raw))
+    } else {
+        Cow::Borrowed(raw)
     }
 }
 
@@ -342,6 +500,57 @@ mod tests {
     }
 
     #[test]
+    fn a_patch_value_beside_a_covered_path_is_replaced() {
+        let r = Redaction::default();
+        assert_eq!(
+            r.json(r#"{"Operations":[{"op":"replace","path":"password","value":"s1"}]}"#),
+            r#"{"Operations":[{"op":"replace","path":"password","value":"<redacted>"}]}"#
+        );
+        // Before the path, in any case, with a schema URN, as an object.
+        assert_eq!(
+            r.json(r#"[{"Value": {"x": ["s2"]}, "PATH" : "urn:ietf:params:scim:schemas:core:2.0:User:Password"}]"#),
+            r#"[{"Value": "<redacted>", "PATH" : "urn:ietf:params:scim:schemas:core:2.0:User:Password"}]"#
+        );
+        // Only the value of that operation; a value that merely equals a listed name is kept.
+        let text = r#"[{"path":"title","value":"password"},{"path":"password","value":"s3"},{"path":"name.givenName","value":"x"}]"#;
+        assert_eq!(
+            r.json(text),
+            r#"[{"path":"title","value":"password"},{"path":"password","value":"<redacted>"},{"path":"name.givenName","value":"x"}]"#
+        );
+        // A path inside a value is not the operation's path.
+        assert_eq!(
+            r.json(r#"{"value":{"path":"password"},"op":"add"}"#),
+            r#"{"value":{"path":"password"},"op":"add"}"#
+        );
+        assert_eq!(
+            r.json(r#"{"path":"password","value":"cut-sec"#),
+            r#"{"path":"password","value":"<redacted>""#
+        );
+        // Cut inside a string that ends in a two-byte character.
+        for cut in [
+            r#"{"path":"passé"#,
+            r#"{"pé"#,
+            r#"{"path":"#,
+            "{\"path\":\"é\\\"",
+        ] {
+            assert_eq!(r.json(cut), cut);
+        }
+    }
+
+    #[test]
+    fn form_fields_separated_by_semicolons_are_redacted() {
+        let r = Redaction::default();
+        assert_eq!(
+            r.body("grant_type=client_credentials;client_secret=s;client_id=c"),
+            "grant_type=client_credentials;client_secret=<redacted>;client_id=c"
+        );
+        assert_eq!(
+            r.body("client_id=c&client_secret=s;x=1"),
+            "client_id=c&client_secret=<redacted>;x=1"
+        );
+    }
+
+    #[test]
     fn forms_queries_and_headers() {
         let r = Redaction::default();
         assert_eq!(
@@ -377,6 +586,15 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Any text, cut anywhere, is scanned without a panic (the PATCH pass slices strings
+        /// that the text may cut inside a character).
+        #[test]
+        fn any_text_is_scanned(text in "[{}\\[\\]\":,\\\\ aé]{0,24}|(\"path\"|\"value\"|\"password\"|[{}\":é\\\\ ]){0,12}") {
+            let r = Redaction::default();
+            let _ = r.json(&text);
+            let _ = r.body(&text);
+        }
+
         /// The scanner agrees with a parser: every covered key's value, at any depth and
         /// whatever its case, is hidden; everything else parses back as it was sent.
         #[test]

@@ -16,6 +16,21 @@ use crate::edge::fault::{Armed, ConnFault};
 use crate::edge::response::{Body, BodyError, JSON, SCIM_JSON, full, status_response};
 use crate::error::{ApiError, Surface};
 
+/// The policy every answer a scenario makes carries: a rule may say `text/html`, and a
+/// browser that opens the mock's address must not run what the body holds, with the mock's
+/// origin, its admin API and its secrets one request away. `sandbox` stops script and gives
+/// the page an opaque origin.
+pub(crate) const SANDBOX: &str = "sandbox";
+
+/// Marks a response as made by a scenario: [`SANDBOX`] as its `content-security-policy`.
+pub(crate) fn sandboxed(mut resp: Response<Body>) -> Response<Body> {
+    resp.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(SANDBOX),
+    );
+    resp
+}
+
 /// What the router does next.
 #[derive(Debug)]
 pub(crate) enum Step<'a> {

@@ -304,6 +304,33 @@ impl Scenario {
     }
 }
 
+/// Why a response header is the server's alone, or `None` when a scenario may set it.
+///
+/// The framing headers say where this message ends and what the connection does next: a wrong
+/// `content-length` made the next answer on a keep-alive connection misread, and a
+/// `transfer-encoding` the body does not follow breaks it the same way. The mock puts
+/// `content-security-policy: sandbox` on every scenario answer (see
+/// [`super::action::SANDBOX`]): a rule may not loosen it.
+fn reserved_header(name: &str) -> Option<&'static str> {
+    const FRAMING: &[&str] = &[
+        "content-length",
+        "transfer-encoding",
+        "connection",
+        "keep-alive",
+        "proxy-connection",
+        "te",
+        "trailer",
+        "upgrade",
+    ];
+    if FRAMING.iter().any(|f| f.eq_ignore_ascii_case(name)) {
+        Some("it frames the message, which the server writes")
+    } else if name.eq_ignore_ascii_case("content-security-policy") {
+        Some("every scenario answer carries content-security-policy: sandbox")
+    } else {
+        None
+    }
+}
+
 fn check_then(t: &Then) -> Result<(), String> {
     match t {
         Then::Respond {
@@ -319,6 +346,12 @@ fn check_then(t: &Then) -> Result<(), String> {
                     || http::HeaderValue::from_str(v).is_err()
                 {
                     return Err(format!("then.respond.headers: invalid header {k:?}"));
+                }
+                if let Some(why) = reserved_header(k) {
+                    return Err(format!(
+                        "then.respond.headers: {:?} cannot be set by a scenario: {why}",
+                        k.to_ascii_lowercase()
+                    ));
                 }
             }
         }

@@ -105,10 +105,16 @@ fn patch_in_place(body: &Value, ctx: &WriteCtx<'_>) -> Option<ApiResult<User>> {
         let named = if urn == schema::USER {
             path.eq_ignore_ascii_case(attr)
         } else {
+            // Split with `get`: the byte at the URN's length may fall inside a character of
+            // a path that merely has the right length.
             path.len() == urn.len() + 1 + attr.len()
-                && path[..urn.len()].eq_ignore_ascii_case(urn)
-                && path[urn.len()..].starts_with(':')
-                && path[urn.len() + 1..].eq_ignore_ascii_case(attr)
+                && path
+                    .get(..urn.len())
+                    .is_some_and(|u| u.eq_ignore_ascii_case(urn))
+                && path.get(urn.len()..).is_some_and(|rest| {
+                    rest.strip_prefix(':')
+                        .is_some_and(|a| a.eq_ignore_ascii_case(attr))
+                })
         };
         named.then(|| ROWS.iter().find(|r| r.schema == urn && r.attr == attr))?
     })?;

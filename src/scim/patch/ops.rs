@@ -1,5 +1,7 @@
 //! `add`, `replace` and `remove` (RFC 7644 §3.5.2.1-3) on the JSON of one attribute.
 
+use std::collections::HashSet;
+
 use serde_json::{Map, Value};
 
 use crate::error::{ApiError, ApiResult};
@@ -145,32 +147,80 @@ fn text_of(v: &Value) -> Option<String> {
     }
 }
 
-/// Whether two elements of a multi-valued attribute are the same value, for `add`
-/// de-duplication and `remove` with a value list. Group members compare by `value` alone
-/// (clients send `display` inconsistently); other complex elements by `value` and, where
-/// present, `authority` (two authorities may share an external key); elements without a
-/// `value` compare whole.
-fn same_element(a: &Value, b: &Value, t: &Target<'_>, kind: ResourceKind) -> bool {
-    let value = |x: &Value| filter_get(x, "value").and_then(text_of);
-    match (value(a), value(b)) {
-        (Some(va), Some(vb)) => {
-            if kind == ResourceKind::Group && t.name == "members" {
-                return va == vb;
+/// What makes two elements of a multi-valued attribute the same value, for `add`
+/// de-duplication and `remove` with a value list: equal keys, equal elements. Group members
+/// compare by `value` alone (clients send `display` inconsistently); other complex elements
+/// by `value` (case-folded unless its definition says case-exact) and, where present,
+/// `authority` (two authorities may share an external key); elements without a `value`
+/// compare whole. Keys go into a hash set, so writing m values to n elements is O(n + m):
+/// comparing every pair was n·m.
+#[derive(Debug, PartialEq, Eq, Hash)]
+enum ElementKey {
+    Value {
+        value: String,
+        authority: Option<String>,
+    },
+    /// The element written with its object keys sorted: equal exactly when the elements are.
+    Whole(String),
+}
+
+fn element_key(e: &Value, t: &Target<'_>, kind: ResourceKind) -> ElementKey {
+    #[cfg(test)]
+    WORK.with(|w| w.set(w.get() + 1));
+    let Some(value) = filter_get(e, "value").and_then(text_of) else {
+        let mut whole = String::new();
+        canonical(e, &mut whole);
+        return ElementKey::Whole(whole);
+    };
+    if kind == ResourceKind::Group && t.name == "members" {
+        return ElementKey::Value {
+            value,
+            authority: None,
+        };
+    }
+    let case_exact = t
+        .attr
+        .and_then(|d| d.sub("value"))
+        .is_none_or(|d| d.case_exact);
+    ElementKey::Value {
+        value: if case_exact {
+            value
+        } else {
+            value.to_lowercase()
+        },
+        authority: filter_get(e, "authority").and_then(text_of),
+    }
+}
+
+/// `v` as JSON text with every object's keys in sorted order, so two values are equal exactly
+/// when their texts are (objects compare without regard to key order).
+fn canonical(v: &Value, out: &mut String) {
+    match v {
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort_unstable();
+            out.push('{');
+            for (i, k) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::String(k.clone()).to_string());
+                out.push(':');
+                canonical(&map[k], out);
             }
-            let case_exact = t
-                .attr
-                .and_then(|d| d.sub("value"))
-                .is_none_or(|d| d.case_exact);
-            let same_value = if case_exact {
-                va == vb
-            } else {
-                va.to_lowercase() == vb.to_lowercase()
-            };
-            same_value
-                && filter_get(a, "authority").and_then(text_of)
-                    == filter_get(b, "authority").and_then(text_of)
+            out.push('}');
         }
-        _ => a == b,
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                canonical(item, out);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
     }
 }
 
@@ -345,24 +395,19 @@ fn write_multi(
     ctx: PatchEnv<'_>,
 ) -> ApiResult<()> {
     let current = array_at(map, key)?;
+    let key_of = |e: &Value| element_key(e, t, ctx.kind);
     match op {
         Op::Add => {
-            for item in items {
-                if !current.iter().any(|e| same_element(e, &item, t, ctx.kind)) {
-                    current.push(item);
-                }
-            }
+            let mut seen: HashSet<ElementKey> = current.iter().map(key_of).collect();
+            current.extend(items.into_iter().filter(|item| seen.insert(key_of(item))));
         }
         _ => {
             let mut next = Vec::new();
             if is_genesys_external_ids(t) && !items.iter().any(is_scim_authority) {
                 next.extend(current.iter().filter(|e| is_scim_authority(e)).cloned());
             }
-            for item in items {
-                if !next.iter().any(|e| same_element(e, &item, t, ctx.kind)) {
-                    next.push(item);
-                }
-            }
+            let mut seen: HashSet<ElementKey> = next.iter().map(key_of).collect();
+            next.extend(items.into_iter().filter(|item| seen.insert(key_of(item))));
             *current = next;
         }
     }
@@ -399,7 +444,9 @@ fn remove(
                 // `{"op":"remove","path":"members","value":[{"value":"id"}]}` (Entra, and other vendors' clients)
                 // removes just those values.
                 (Some(values), Some(Value::Array(items))) => {
-                    items.retain(|e| !values.iter().any(|x| same_element(e, x, t, ctx.kind)));
+                    let gone: HashSet<ElementKey> =
+                        values.iter().map(|x| element_key(x, t, ctx.kind)).collect();
+                    items.retain(|e| !gone.contains(&element_key(e, t, ctx.kind)));
                 }
                 (_, Some(Value::Array(items))) if is_genesys_external_ids(t) => {
                     // The x-pc:scimv2:v1 element carries externalId and cannot be removed.
@@ -457,4 +504,64 @@ fn remove_key(v: &mut Value, key: &str) {
 
 fn no_match(t: &Target<'_>) -> ApiError {
     ApiError::no_target(format!("'{}' matches no value", t.text))
+}
+
+#[cfg(test)]
+thread_local! {
+    static WORK: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+#[cfg(test)]
+pub(super) fn take_element_work() -> usize {
+    WORK.with(|w| w.replace(0))
+}
+
+#[cfg(test)]
+mod key_tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn key(e: Value, t: &Target<'_>, kind: ResourceKind) -> ElementKey {
+        element_key(&e, t, kind)
+    }
+
+    #[test]
+    fn element_keys_say_when_two_elements_are_the_same_value() {
+        let members = Target::generic(None, "members".into(), None, "members".into());
+        let group = ResourceKind::Group;
+        assert_eq!(
+            key(json!({"value": "u1", "display": "A"}), &members, group),
+            key(json!({"value": "u1", "authority": "x"}), &members, group),
+            "members compare by value alone"
+        );
+        let other = Target::generic(None, "things".into(), None, "things".into());
+        let user = ResourceKind::User;
+        assert_ne!(
+            key(json!({"value": "k", "authority": "a"}), &other, user),
+            key(json!({"value": "k", "authority": "b"}), &other, user),
+        );
+        assert_eq!(
+            key(json!({"value": 7}), &other, user),
+            key(json!({"value": "7"}), &other, user),
+            "numbers compare as their text"
+        );
+        assert_eq!(
+            key(json!({"a": 1, "b": [{"y": 1, "x": 2}]}), &other, user),
+            key(json!({"b": [{"x": 2, "y": 1}], "a": 1}), &other, user),
+            "whole elements compare without regard to key order"
+        );
+        assert_ne!(
+            key(json!({"a": 1}), &other, user),
+            key(json!({"a": 1.0}), &other, user)
+        );
+        assert_ne!(
+            key(json!({"a": "1"}), &other, user),
+            key(json!({"a": 1}), &other, user)
+        );
+        assert_ne!(
+            key(json!({"value": true}), &other, user),
+            key(json!({"value": "true"}), &other, user)
+        );
+    }
 }

@@ -752,3 +752,71 @@ fn an_extension_object_may_echo_its_schemas() {
     .unwrap();
     assert_eq!(out[ENTERPRISE_USER]["department"], "Billing");
 }
+
+/// Members `from..to`, as a group renders them.
+fn members(ids: std::ops::Range<usize>) -> Value {
+    Value::Array(
+        ids.map(|i| json!({"value": format!("u{i}"), "$ref": format!("http://h/u/u{i}"), "type": "User"}))
+            .collect(),
+    )
+}
+
+/// Adding, replacing or removing m values of an n-member group (or any multi-valued
+/// attribute) looks each element up once: O(n + m) element work. The pairwise scan this
+/// replaces did n·m (24,000 values removed from 5,000 members took 6.2 s). Counted, not timed.
+#[test]
+fn multi_valued_writes_do_work_linear_in_elements_and_values() {
+    let (n, m) = (3000, 3000);
+    let mut g = group();
+    g["members"] = members(0..n);
+    for (op, values) in [
+        ("remove", members(n / 2..n / 2 + m)),
+        ("add", members(n / 2..n / 2 + m)),
+        ("replace", members(n / 2..n / 2 + m)),
+    ] {
+        super::ops::take_element_work();
+        let out = patch_with(
+            g.clone(),
+            ops(json!([{"op": op, "path": "members", "value": values}])),
+            ResourceKind::Group,
+            &Compat::default(),
+        )
+        .unwrap();
+        let work = super::ops::take_element_work();
+        assert!(
+            work <= 2 * (n + m),
+            "{op}: {work} element steps for {n} members and {m} values"
+        );
+        let want = match op {
+            "remove" => n / 2,
+            "add" => n / 2 + m,
+            _ => m,
+        };
+        assert_eq!(member_ids(&out).len(), want, "{op}");
+    }
+    // Emails compare case-insensitively and with their authority-less values, the same way.
+    let mut u = user();
+    u["emails"] = Value::Array(
+        (0..n)
+            .map(|i| json!({"value": format!("a{i}@x.example"), "type": "other"}))
+            .collect(),
+    );
+    let upper: Vec<Value> = (0..m)
+        .map(|i| json!({"value": format!("A{i}@X.EXAMPLE")}))
+        .collect();
+    super::ops::take_element_work();
+    let out = patch_with(
+        u,
+        ops(json!([{"op": "remove", "path": "emails", "value": upper}])),
+        ResourceKind::User,
+        &Compat::default(),
+    )
+    .unwrap();
+    assert!(super::ops::take_element_work() <= 2 * (n + m));
+    assert!(
+        out.get("emails")
+            .is_none_or(|e| e.as_array().is_some_and(Vec::is_empty)),
+        "{}",
+        out["emails"]
+    );
+}
