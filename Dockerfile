@@ -1,4 +1,4 @@
-# genesys-scim-mock: a static binary in an empty image (about 6 MB), run as a numeric non-root
+# genesys-scim-mock: a static binary in an empty image (about 10 MB), run as a numeric non-root
 # user. `docker run IMAGE --any-serve-flag` works: the entry point takes serve flags directly.
 #
 # Stage `build` compiles; stage `runtime` is the image. CI builds `runtime` around a binary
@@ -19,10 +19,10 @@ RUN mkdir -p src \
  && cargo build --release --locked --bin genesys-scim-mock --target "$(rustc -vV | sed -n 's/^host: //p')" \
  && rm -rf src
 # Everything the crate compiles from: sources, and the files they embed with include_str!
-# (the built-in org in fixtures/, the admin OpenAPI document in docs/).
+# (the built-in org in fixtures/, the admin OpenAPI document in schemas/).
 COPY src ./src
 COPY fixtures ./fixtures
-COPY docs ./docs
+COPY schemas ./schemas
 RUN touch src/main.rs src/lib.rs \
  && host="$(rustc -vV | sed -n 's/^host: //p')" \
  && cargo build --release --locked --bin genesys-scim-mock --target "$host" \

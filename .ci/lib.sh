@@ -32,13 +32,21 @@ pip_install() {
   "$CI_VENV/bin/pip" install -q --disable-pip-version-check "$@"
 }
 
+# The flags of the static release build, as the Dockerfile and the release workflow give them:
+# glibc linked in (the binary runs in an empty image) and symbols stripped.
+STATIC_TARGET=x86_64-unknown-linux-gnu
+static_env() {
+  RUSTFLAGS='-C target-feature=+crt-static' CARGO_PROFILE_RELEASE_STRIP=symbols "$@"
+}
+
 # static_binary: builds (cargo makes it a no-op when current) the statically linked release
 # binary and prints its path. Steps that need a release build use this one, so CI compiles
-# release code once.
+# release code once; the wheel (.ci/steps/32-python.sh) is built by maturin with the same
+# target and flags, so cargo finds it current and maturin packs this binary.
 static_binary() {
-  local bin="$ROOT/target/x86_64-unknown-linux-gnu/release/genesys-scim-mock"
-  (cd "$ROOT" && RUSTFLAGS='-C target-feature=+crt-static' \
-    cargo build --release --locked --target x86_64-unknown-linux-gnu --bin genesys-scim-mock >&2)
+  local bin="$ROOT/target/$STATIC_TARGET/release/genesys-scim-mock"
+  (cd "$ROOT" && static_env cargo build --release --locked --target "$STATIC_TARGET" \
+    --bin genesys-scim-mock >&2)
   echo "$bin"
 }
 
@@ -63,6 +71,51 @@ docker_engine() {
   echo "dockerd did not start within 30 s; its log:" >&2
   tail -n 40 "$log" >&2
   return 1
+}
+
+# The image's canonical name, as the release workflow publishes it and every recipe names it
+# (docs/ci.md), with the crate's version as its tag.
+IMAGE_NAME=ghcr.io/genesys-scim-mock/genesys-scim-mock
+crate_version() { sed -n 's/^version = "\(.*\)"$/\1/p' "$ROOT/Cargo.toml" | head -n1; }
+IMAGE="$IMAGE_NAME:$(crate_version)"
+
+# runtime_image: builds the Dockerfile's `runtime` stage around the static binary and tags it
+# $IMAGE and genesys-scim-mock:latest (what `docker build -t genesys-scim-mock .` names it).
+# Nothing can be pulled, so the stage's one `COPY --from=build` takes the binary, built on the
+# host with the build stage's flags (static_binary), from the context instead. The engine's
+# cache makes a second call cheap. Needs docker_engine first.
+runtime_image() {
+  local bin ctx
+  bin="$(static_binary)"
+  ctx="$(mktemp -d)"
+  cp "$bin" "$ctx/genesys-scim-mock"
+  cp -r "$ROOT/fixtures" "$ROOT/scenarios" "$ctx/"
+  awk '/^FROM /{on = ($0 ~ / AS runtime$/)} on' "$ROOT/Dockerfile" \
+    | sed -E 's#^COPY --from=build /out/genesys-scim-mock #COPY genesys-scim-mock #' > "$ctx/Dockerfile"
+  if ! grep -q '^COPY genesys-scim-mock ' "$ctx/Dockerfile"; then
+    echo "runtime stage has no COPY --from=build /out/genesys-scim-mock" >&2; rm -rf "$ctx"; return 1
+  fi
+  if grep -q -- '--from' "$ctx/Dockerfile"; then
+    echo "runtime stage copies from a stage other than build" >&2; rm -rf "$ctx"; return 1
+  fi
+  # The legacy builder's deprecation notice goes to stderr: shown only when the build fails.
+  if ! docker build -q -t "$IMAGE" -t genesys-scim-mock:latest "$ctx" >"$ctx/build.log" 2>&1; then
+    cat "$ctx/build.log" >&2; rm -rf "$ctx"; return 1
+  fi
+  rm -rf "$ctx"
+}
+
+# recipe_files NAME DIR: writes each block of docs/ci.md (or $RECIPE_DOC, e.g. docs/record.md)
+# marked `<!-- recipe: NAME file=FILE -->` to DIR/FILE and prints the file names (none when there
+# is no such recipe).
+recipe_files() {
+  mkdir -p "$2"
+  awk -v want="$1" -v dir="$2" '
+    /^<!-- recipe: / { split($0, w, /[ =]/); on = (w[3] == want); file = w[5]; next }
+    on && /^```/ && !inside { inside = 1; next }
+    on && /^```/ && inside { inside = 0; on = 0; print file; close(dir "/" file); next }
+    on && inside { print > (dir "/" file) }
+  ' "$ROOT/${RECIPE_DOC:-docs/ci.md}"
 }
 
 # now_ms: milliseconds since the epoch, for step timings.

@@ -231,6 +231,63 @@ def start_wiremock():
     raise SystemExit("bench: WireMock did not start")
 
 
+def user_count(base, tok):
+    return json.load(urllib.request.urlopen(urllib.request.Request(
+        base + f"{SCIM}/Users?count=0",
+        headers={"Authorization": f"Bearer {tok}"})))["totalResults"]
+
+
+def grow(fixture, t, target, minutes, step=100_000, burst=2):
+    """The long write run: W3 (a new userName per request, 64 connections) in bursts of
+    `burst` seconds against one org loaded from `fixture`, until it holds `target` users or
+    `minutes` have passed. Each burst's p99 and slowest request are filed under the 100,000-user
+    step the org was in when the burst began; a step reports its bursts' worst p99 and the
+    slowest request. The RSS at the end over the users held gives the bytes per user."""
+    idle = Server([])
+    idle_rss = rss_kb(idle.pid)
+    idle.stop()
+    server = Server(["--fixtures", str(fixture)])
+    tok = token(server.base, "bench-client-id:bench-client-secret")
+    deadline = time.monotonic() + minutes * 60
+    steps = {}
+    users = user_count(server.base, tok)
+    path = f"{SCIM}/Users"
+    while users < target and time.monotonic() < deadline:
+        r = wrk(server.base, path, "POST", "create", tok, burst, f"g{time.time_ns()}")
+        s = steps.setdefault(users // step, {"bursts": 0, "requests": 0, "rps": [],
+                                             "p99_us": 0, "max_us": 0, "errors": 0})
+        s["bursts"] += 1
+        s["requests"] += r["requests"]
+        s["rps"].append(r["rps"])
+        s["p99_us"] = max(s["p99_us"], r["p99_us"])
+        s["max_us"] = max(s["max_us"], r["max_us"])
+        s["errors"] += r["errors"]
+        users = user_count(server.base, tok)
+        log(f"grow: {users:,} users, burst p99 {r['p99_us'] / 1000:.1f} ms, "
+            f"max {r['max_us'] / 1000:.1f} ms, {r['rps']:.0f} req/s")
+    rss = rss_kb(server.pid)
+    server.stop()
+    report = {
+        "when": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "load_average": os.getloadavg(),
+        "start_users": t["users"], "end_users": users, "target": target,
+        "rss_kb": rss, "idle_rss_kb": idle_rss,
+        "bytes_per_user": (rss - idle_rss) * 1024 / users,
+        "steps": {f"{k * step}-{(k + 1) * step}": v for k, v in sorted(steps.items())},
+    }
+    (OUT / "grow.json").write_text(json.dumps(report, indent=2))
+    print(f"## Long write run of {report['when']} (load average "
+          f"{report['load_average'][0]:.1f}): {t['users']:,} to {users:,} users"
+          f"{'' if users >= target else f' (stopped after {minutes} min)'}\n")
+    print(f"RSS at the end {rss / 1024:.1f} MB = {report['bytes_per_user']:.0f} bytes per user "
+          f"above idle ({idle_rss / 1024:.1f} MB)\n")
+    print("| users | bursts | requests | req/s (median) | worst p99 ms | slowest ms | errors |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for k, v in sorted(steps.items()):
+        print(f"| {k * step:,} to {(k + 1) * step:,} | {v['bursts']} | {v['requests']:,} | "
+              f"{statistics.median(v['rps']):,.0f} | {v['p99_us'] / 1000:.2f} | "
+              f"{v['max_us'] / 1000:.1f} | {v['errors']} |")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--users", type=int, default=100_000)
@@ -241,6 +298,11 @@ def main():
     ap.add_argument("--only", default="", help="comma-separated workload names, e.g. W0,W1")
     ap.add_argument("--journal", action="store_true",
                     help="also run W0 and W1 with the journal off (--journal-size 0)")
+    ap.add_argument("--grow", type=int, default=0, metavar="USERS",
+                    help="instead of the workloads: POST /Users until the org holds USERS users "
+                         "(e.g. 1000000), reporting p99 and the slowest request per 100,000")
+    ap.add_argument("--grow-minutes", type=float, default=20,
+                    help="stop --grow after this many minutes, wherever it got to")
     a = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     fixture = OUT / f"org-{a.users}-{a.groups}-roomy.json"
@@ -256,6 +318,9 @@ def main():
         doc["orgs"][0].setdefault("limits", {})["usersPerOrg"] = 2_000_000
         fixture.write_text(json.dumps(doc))
     t = targets(fixture)
+    if a.grow:
+        grow(fixture, t, a.grow, a.grow_minutes)
+        return
 
     # Start-up and memory: the default org (idle), then the generated org, three times each.
     idle = [Server([]) for _ in range(3)]

@@ -2,6 +2,7 @@
 # The benchmark (method and results: docs/benchmarks.md). Loopback only; not part of CI.
 #
 #   bench/run.sh [--users N] [--duration SECONDS] [--runs R] [--peer wiremock] [--only W1,W3]
+#   bench/run.sh --grow 1000000 [--grow-minutes M]   (the long write run instead)
 #
 # Builds the release binary, installs wrk from the OS packages if it is missing, generates a
 # fixture (cached in bench/out/), measures start-up and memory, then runs W0..W7 with 64

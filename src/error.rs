@@ -5,14 +5,17 @@
 //! 429) uses the platform `ErrorBody` (`message`, `code`, `status` as a number, `contextId`,
 //! `details`, `errors`). The token endpoint's own refusals use the OAuth shape (RFC 6749 §5.2:
 //! `error`, `error_description`; [`ApiError::oauth`]). An [`ApiError`] carries enough to render
-//! each, and [`ApiError::render`] is the only place any of these bodies is built, so the shapes
-//! stay consistent everywhere.
+//! each, and [`ApiError::body`] is the only place any of these bodies is built, so the shapes
+//! stay consistent everywhere: [`ApiError::render`] wraps it in a response, and the listener
+//! writes [`ApiError::at_capacity`]'s as raw bytes to a connection it refuses.
+
+use std::borrow::Cow;
 
 use bytes::Bytes;
 use http::{HeaderValue, Response, StatusCode, header};
 use serde_json::{Value, json};
 
-use crate::http::{Body, full};
+use crate::edge::response::{Body, full};
 
 /// The schema URN of a SCIM error body (RFC 7644 §3.12).
 pub(crate) const SCIM_ERROR_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
@@ -38,12 +41,13 @@ pub(crate) struct ApiError {
     pub code: &'static str,
     /// What went wrong, in words a client developer can act on.
     pub detail: String,
-    /// `Retry-After` in whole seconds (429).
-    pub retry_after: Option<u64>,
+    /// `Retry-After` in whole seconds (429). A `u32` (136 years) keeps the error small: every
+    /// handler returns it.
+    pub retry_after: Option<u32>,
     /// `Allow` header value (405).
-    pub allow: Option<&'static str>,
+    pub allow: Option<Cow<'static, str>>,
     /// Force the platform shape even on SCIM routes. Genesys answers 401 and 429 in `ErrorBody`
-    /// form everywhere (`genesys-api.md` §7).
+    /// form everywhere (developer forum, "Normalized Platform API 429 responses").
     pub platform_only: bool,
     /// The request attribute at fault, when the code that failed knows it (the mapping table
     /// sets its row's attribute). Not rendered; fixture errors report it as their field, so
@@ -52,6 +56,11 @@ pub(crate) struct ApiError {
     /// A token endpoint error (RFC 6749 §5.2): rendered as `{error, error_description}` with
     /// `code` as the OAuth `error`, whatever the surface (see [`ApiError::oauth`]).
     pub oauth: bool,
+    /// For a 403 `missing.any.permissions`: the permissions of which any one would have let
+    /// the request through (the pipeline hands them to the journal where it renders the
+    /// error). A thin reference to a table's list (the route table's, an attribute's), so the
+    /// error every handler returns stays small.
+    pub permissions: Option<&'static &'static [&'static str]>,
 }
 
 impl ApiError {
@@ -66,6 +75,7 @@ impl ApiError {
             platform_only: false,
             attribute: None,
             oauth: false,
+            permissions: None,
         }
     }
 
@@ -165,9 +175,12 @@ impl ApiError {
     }
 
     /// 405 with an `Allow` header.
-    pub(crate) fn method_not_allowed(allow: &'static str, detail: impl Into<String>) -> Self {
+    pub(crate) fn method_not_allowed(
+        allow: impl Into<Cow<'static, str>>,
+        detail: impl Into<String>,
+    ) -> Self {
         let mut e = Self::new(StatusCode::METHOD_NOT_ALLOWED, None, "method.not.allowed");
-        e.allow = Some(allow);
+        e.allow = Some(allow.into());
         e.with(detail)
     }
 
@@ -188,16 +201,43 @@ impl ApiError {
         Self::new(StatusCode::FORBIDDEN, None, "missing.permissions").with(detail)
     }
 
-    /// 421: a `Host` the server does not answer for (`allowed_hosts`). Misdirected Request
+    /// 421: a `Host` the server does not answer for (`edge::allowed_hosts`). Misdirected Request
     /// (RFC 9110 §15.5.20) says what happened: this server will not answer for that name. A
     /// 403 would send the client looking at its token.
     pub(crate) fn misdirected(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::MISDIRECTED_REQUEST, None, "misdirected.request").with(detail)
     }
 
-    /// 403 for an admin write a browser sent from another origin (`admin::forgery`).
+    /// 403 for an admin write a browser sent from another origin (`control::admin::forgery`).
     pub(crate) fn cross_site(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::FORBIDDEN, None, "cross.site.request").with(detail)
+    }
+
+    /// 403 `missing.any.permissions`: none of the caller's roles grants any of `any` (where
+    /// `division` names one, in that division). The message is Genesys' ("Unable to perform
+    /// the requested action. You must have at least one of the following permissions
+    /// assigned: %s", the catalogue of swagger error codes in `gildas/go-gcloudcx`,
+    /// `error.go`), with the list written as Genesys' Java services write one; a refusal for
+    /// a division adds a sentence naming it. Both shapes carry the same text: the platform
+    /// `message`, the SCIM `detail`.
+    pub(crate) fn missing_any_permissions(
+        any: &'static &'static [&'static str],
+        division: Option<&str>,
+    ) -> Self {
+        let mut detail = format!(
+            "Unable to perform the requested action. You must have at least one of the \
+             following permissions assigned: [{}]",
+            any.join(", ")
+        );
+        if let Some(d) = division {
+            detail.push_str(&format!(
+                " (in division {d:?}: the client's roles are not granted there)"
+            ));
+        }
+        Self {
+            permissions: Some(any),
+            ..Self::new(StatusCode::FORBIDDEN, None, "missing.any.permissions").with(detail)
+        }
     }
 
     /// 413, with the Genesys wording.
@@ -222,17 +262,29 @@ impl ApiError {
         .with(detail)
     }
 
-    /// 429 with `Retry-After`, in the normalised Genesys form (`genesys-api.md` §7).
+    /// 429 with `Retry-After`, in the normalised Genesys form (developer forum, "Normalized Platform API 429
+    /// responses", 2021-11-10).
     pub(crate) fn too_many_requests(retry_after: u64) -> Self {
         let mut e = Self::new(
             StatusCode::TOO_MANY_REQUESTS,
             None,
             "too.many.requests.retry.after",
         );
-        e.retry_after = Some(retry_after);
+        e.retry_after = Some(u32::try_from(retry_after).unwrap_or(u32::MAX));
         e.platform_only = true;
         e.with(format!(
             "Rate limit exceeded the maximum. Retry the request in [{retry_after}] seconds"
+        ))
+    }
+
+    /// 503 to a connection over `--max-connections`, with `Retry-After: 1`, in the platform
+    /// shape: the listener writes it before any request is read, so no route chose a shape.
+    pub(crate) fn at_capacity(max: usize) -> Self {
+        let mut e = Self::new(StatusCode::SERVICE_UNAVAILABLE, None, "service.unavailable");
+        e.retry_after = Some(1);
+        e.platform_only = true;
+        e.with(format!(
+            "The server is at its connection limit ({max}, --max-connections). Retry shortly."
         ))
     }
 
@@ -331,9 +383,9 @@ impl ApiError {
     /// Renders the full response: status, body, content type, `Retry-After`, `Allow`.
     pub(crate) fn render(&self, surface: Surface, correlation_id: &str) -> Response<Body> {
         let content_type = if surface == Surface::Scim && !self.platform_only {
-            crate::http::SCIM_JSON
+            crate::edge::response::SCIM_JSON
         } else {
-            crate::http::JSON
+            crate::edge::response::JSON
         };
         let bytes = Bytes::from(self.body(surface, correlation_id).to_string());
         let mut resp = Response::new(full(bytes));
@@ -343,8 +395,10 @@ impl ApiError {
         if let Some(secs) = self.retry_after {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
-        if let Some(allow) = self.allow {
-            headers.insert(header::ALLOW, HeaderValue::from_static(allow));
+        if let Some(allow) = &self.allow
+            && let Ok(value) = HeaderValue::from_str(allow)
+        {
+            headers.insert(header::ALLOW, value);
         }
         if self.oauth && self.status == StatusCode::UNAUTHORIZED {
             headers.insert(
@@ -394,6 +448,37 @@ mod tests {
         assert_eq!(body["code"], "not.found");
         assert_eq!(body["contextId"], "c1");
         assert!(body["errors"].is_array());
+    }
+
+    const ADD_OR_EDIT: &[&str] = &["directory:user:add", "directory:user:edit"];
+
+    #[test]
+    fn a_missing_permission_is_named_in_both_shapes_and_kept_for_the_journal() {
+        let e = ApiError::missing_any_permissions(&ADD_OR_EDIT, None);
+        let text = "Unable to perform the requested action. You must have at least one of the \
+                    following permissions assigned: [directory:user:add, directory:user:edit]";
+        let platform = e.body(Surface::Platform, "c");
+        assert_eq!(
+            (&platform["status"], &platform["code"], &platform["message"]),
+            (&json!(403), &json!("missing.any.permissions"), &json!(text))
+        );
+        let scim = e.body(Surface::Scim, "c");
+        assert_eq!(
+            (&scim["status"], &scim["detail"]),
+            (&json!("403"), &json!(text))
+        );
+        assert!(scim.get("scimType").is_none());
+        assert_eq!(e.permissions, Some(&ADD_OR_EDIT));
+        assert_eq!(ApiError::not_found("x").permissions, None);
+        const ADD: &[&str] = &["directory:user:add"];
+        let scoped = ApiError::missing_any_permissions(&ADD, Some("EMEA"));
+        assert!(
+            scoped
+                .detail
+                .ends_with("(in division \"EMEA\": the client's roles are not granted there)"),
+            "{}",
+            scoped.detail
+        );
     }
 
     #[test]

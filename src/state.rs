@@ -5,17 +5,18 @@ use std::sync::Arc;
 use http::header;
 use parking_lot::RwLock;
 
-use crate::allowed_hosts::{AllowedHosts, Authority};
-use crate::clock::Clock;
+use crate::base::clock::Clock;
+use crate::base::rng::Seeded;
+use crate::base::shutdown::Shutdown;
 use crate::config::Config;
+use crate::control::journal::Journal;
+use crate::control::scenario::Scenarios;
+use crate::edge::allowed_hosts::{AllowedHosts, Authority};
 use crate::error::ApiError;
 use crate::genesys::limits::Limits;
-use crate::journal::Journal;
+use crate::pipeline::context::ApiRequest;
+use crate::pipeline::route::ScimTree;
 use crate::ratelimit::RateLimiter;
-use crate::request::ApiRequest;
-use crate::rng::Seeded;
-use crate::route::ScimTree;
-use crate::scenario::Scenarios;
 use crate::store::Store;
 
 /// Shared server state. Cloning is cheap (everything inside is behind an `Arc`). Opaque outside
@@ -33,14 +34,16 @@ pub struct AppState {
     pub(crate) journal: Journal,
     /// Loaded scenarios (`--scenario` and the admin API).
     pub(crate) scenarios: Scenarios,
+    /// The server's stop signal: ends uploads being read and scenario waits when it drains.
+    pub(crate) shutdown: Shutdown,
     /// The fixture each org was last loaded from, for per-org reset and export.
-    pub(crate) sources: crate::fixtures::sources::Sources,
+    pub(crate) sources: crate::seed::sources::Sources,
     /// The address the server listens on, once it does (see [`AppState::origin`]).
     pub(crate) bound: Arc<std::sync::OnceLock<std::net::SocketAddr>>,
     /// The SCIM bases under [`AppState::origin`], formatted once it is settled (a public URL
     /// is given or the address is bound) rather than for every request.
     bases: Arc<std::sync::OnceLock<ScimBases>>,
-    /// The `Host` names answered (`--allowed-host`, see [`crate::allowed_hosts`]).
+    /// The `Host` names answered (`--allowed-host`, see [`crate::edge::allowed_hosts`]).
     hosts: Arc<AllowedHosts>,
     /// The last `Host` answered, as sent, and the SCIM bases under it: clients send one
     /// `Host` over and over, so a request finds its URLs without a copy. One entry.
@@ -84,7 +87,7 @@ impl AppState {
     }
 
     /// Why the server does not answer a request for its `Host` (421), or `None` when it
-    /// does: the name is on the allow-list ([`crate::allowed_hosts`]) and a well-formed
+    /// does: the name is on the allow-list ([`crate::edge::allowed_hosts`]) and a well-formed
     /// authority. A request without `Host` (HTTP/1.0, or built in memory for [`crate::handle`])
     /// is answered.
     pub(crate) fn refuses_host(&self, req: &ApiRequest) -> Option<ApiError> {
@@ -173,9 +176,9 @@ impl AppState {
         self.bases.get_or_init(|| bases).of(tree)
     }
 
-    /// The bounds a request body is read within (see [`crate::upload`]).
-    pub(crate) fn upload_limits(&self) -> crate::upload::UploadLimits {
-        crate::upload::UploadLimits {
+    /// The bounds a request body is read within (see [`crate::edge::body`]).
+    pub(crate) fn upload_limits(&self) -> crate::edge::body::UploadLimits {
+        crate::edge::body::UploadLimits {
             max_bytes: self.config.max_body_bytes,
             pause: self.config.body_timeout,
             total: self.config.request_timeout,
@@ -188,13 +191,12 @@ impl AppState {
         let clock = Clock::from_spec(&config.clock).map_err(SetupError::Clock)?;
         let store = Store::new();
         // Resets read the origins again (see `Sources`): nothing parsed is kept.
-        let origins = crate::fixtures::defaults::origins(config.fixtures.as_deref())
+        let origins = crate::seed::defaults::origins(config.fixtures.as_deref())
             .map_err(SetupError::Fixtures)?;
-        let ids =
-            crate::fixtures::defaults::load_origins(&store, &origins, config.seed, clock.now())
-                .map_err(SetupError::Fixtures)?;
+        let ids = crate::seed::defaults::load_origins(&store, &origins, config.seed, clock.now())
+            .map_err(SetupError::Fixtures)?;
         let sources =
-            crate::fixtures::sources::Sources::configured(origins.into_iter().zip(ids).collect());
+            crate::seed::sources::Sources::configured(origins.into_iter().zip(ids).collect());
         apply_limit_flags(&store, &config);
         let hosts = AllowedHosts::new(&config.allowed_hosts, config.public_url.as_deref())
             .map_err(SetupError::AllowedHost)?;
@@ -203,12 +205,13 @@ impl AppState {
             .load_files(&config.scenarios)
             .map_err(SetupError::Scenario)?;
         Ok(Self {
-            journal: Journal::with_limits(crate::journal::Limits {
+            journal: Journal::with_limits(crate::control::journal::Capacity {
                 entries: config.journal_size,
                 bytes: config.journal_bytes,
                 redaction: config.journal_redact.clone(),
             }),
             scenarios,
+            shutdown: Shutdown::default(),
             sources,
             bound: Arc::default(),
             bases: Arc::default(),
@@ -227,13 +230,14 @@ impl AppState {
 /// flag (`--clock: ...`), as start-up errors do; the variant lets a caller tell them apart, and
 /// a fixture error keeps its file, record and field.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum SetupError {
     /// `--clock` is not `real` or `frozen:<RFC 3339>`.
     #[error("--clock: {0}")]
     Clock(String),
     /// A fixture document could not be read or loaded.
     #[error("fixtures: {0}")]
-    Fixtures(#[from] crate::fixtures::Error),
+    Fixtures(#[from] crate::seed::Error),
     /// A `--scenario` file could not be read or is not a valid scenario.
     #[error("--scenario: {0}")]
     Scenario(String),

@@ -165,11 +165,9 @@ fn fixture_dir() -> std::path::PathBuf {
 #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
 async fn allocations_per_request() {
     let fixtures = fixture_dir();
-    let config = Config {
-        seed: Some(7),
-        fixtures: Some(fixtures.clone()),
-        ..Config::default()
-    };
+    let mut config = Config::default();
+    config.seed = Some(7);
+    config.fixtures = Some(fixtures.clone());
     let state = AppState::new(config).expect("config");
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");

@@ -4,7 +4,7 @@
 //! [`LAYERS`] is the one place the layer order is written down. A new top-level module must
 //! be added to it (the test says so), at the lowest place whose imports it satisfies. What
 //! counts as an import: a `crate::…` path (in a `use` or inline), a `super::…` path, and a
-//! path through a child module the file declares (`pub use engine::Plan` in a `mod.rs`).
+//! path through a child module the file declares (`pub use engine::Firing` in a `mod.rs`).
 //! `mod` declarations themselves, comments, and `#[cfg(test)] mod tests` blocks (and the
 //! `tests*.rs` files they load) do not count: tests may reach anywhere.
 //!
@@ -16,63 +16,66 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-/// The top-level modules, lowest first. A module may import only modules listed before it.
+/// The parts of the library, lowest first. A part may import only parts listed before it (and
+/// itself). A part is a top-level module (`scim`) or, where one folder of the tree spans layers,
+/// a module inside it (`edge::response` sits below the error type, `edge::listener` above the
+/// pipeline); a file belongs to the longest entry that is a prefix of its module path.
 const LAYERS: &[&str] = &[
-    // Leaves: time, randomness, secrets, the switch table, HTTP plumbing, the HTTP client.
-    "clock",
-    "rng",
-    "secret",
-    "strict_json",
+    // Leaves: time, randomness, secrets, strict JSON, the HTTP client.
+    "base",
+    // The switch table and one layer of it; the names of the rate limits (what fixtures and
+    // the domain configure, below the limiter that counts them).
     "compat",
-    "overrides",
-    "rate_layer",
-    "http",
-    "allowed_hosts",
-    "client",
-    // The one error type (it renders both shapes).
+    "ratelimit::layer",
+    // The response body type and its helpers; the Host names answered.
+    "edge::response",
+    "edge::allowed_hosts",
+    // The one error type (it renders every shape).
     "error",
     // Reading a request body within its bounds.
-    "upload",
-    // Protocol, then domain, then storage, then what fills and checks storage.
+    "edge::body",
+    // Protocol, then domain, then storage, then what fills storage from fixture files.
     "scim",
     "genesys",
-    "tokens",
     "store",
-    "fixtures",
-    "expect",
-    // The request pipeline's pieces, each knowing only what is below it.
-    "route",
-    "request",
-    "fault",
-    "redaction",
-    "journal",
-    "report",
+    "seed",
+    // End-state expectations over the store.
+    "control::expect",
+    // The pipeline's low half: routing and the request context.
+    "pipeline::route",
+    "pipeline::context",
+    // Socket faults, the journal, the report over it, rate limits and scenarios.
+    "edge::fault",
+    "control::journal",
+    "control::report",
     "ratelimit",
-    "scenario",
+    "control::scenario",
     // Configuration gathers the settings of everything above; the state holds it all.
     "config",
-    "logging",
-    "healthcheck",
     "state",
-    // What answers requests, then what routes them, then the socket.
-    "handlers",
-    "verify",
-    "gate",
-    "admin",
-    "router",
-    "server",
-    // Running a server for a command: one way to start it, then `exec` and its steps.
-    "instance",
-    // The test handle: a server on its own thread, driven through the admin API.
-    "mock_server",
-    "after_child",
-    "export",
-    "end_state",
-    "grade",
-    "exec",
+    // What answers requests, the admin API, then what routes them, then the socket.
+    "api",
+    "control::admin",
+    "pipeline::dispatch",
+    "edge::listener",
+    // Embedding: one way to start a server, and the test handle.
+    "embed",
     // The command line: every subcommand, for the binary's one call.
     "cli",
 ];
+
+/// The index in [`LAYERS`] of the part a module belongs to: its longest listed prefix.
+fn part_of(module: &[String]) -> Option<usize> {
+    LAYERS
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| {
+            let parts: Vec<&str> = l.split("::").collect();
+            parts.len() <= module.len() && parts.iter().zip(module).all(|(a, b)| a == b)
+        })
+        .max_by_key(|(_, l)| l.len())
+        .map(|(i, _)| i)
+}
 
 /// One source file: its module path (`["scenario", "engine"]`) and its non-test text.
 struct Source {
@@ -105,14 +108,15 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The text that counts: comments removed, and everything from `#[cfg(test)]` on.
+/// The text that counts: comments removed, and each `#[cfg(test)]` item skipped (a test module,
+/// or a test-only function or field), wherever it stands in the file.
 fn code_of(text: &str) -> String {
     let mut out = String::new();
+    // Inside a `#[cfg(test)]` item: whether it has a body in braces (known at its first
+    // line), and the brace depth reached.
+    let mut skipping: Option<(Option<bool>, i32)> = None;
     for line in text.lines() {
         let t = line.trim_start();
-        if t.starts_with("#[cfg(test)]") {
-            break;
-        }
         if t.starts_with("//") {
             continue;
         }
@@ -121,6 +125,36 @@ fn code_of(text: &str) -> String {
             Some(i) if !line[..i].ends_with(':') => &line[..i],
             _ => line,
         };
+        if t.starts_with("#[cfg(test)]") {
+            skipping = Some((None, 0));
+            continue;
+        }
+        if let Some((braced, depth)) = skipping.as_mut() {
+            // Other attributes come before the item.
+            if t.starts_with("#[") && braced.is_none() {
+                continue;
+            }
+            // A function, module or type has a body in braces, however many lines its
+            // signature takes; a field, `use` or `mod x;` ends at its `,` or `;`.
+            let has_body = *braced.get_or_insert_with(|| {
+                let head = code.trim_end();
+                head.contains('{')
+                    || (!head.ends_with(';')
+                        && ["fn ", "impl", "mod ", "struct ", "enum ", "trait "]
+                            .iter()
+                            .any(|k| head.contains(k)))
+            });
+            *depth += code.matches('{').count() as i32 - code.matches('}').count() as i32;
+            let ended = if has_body {
+                *depth <= 0 && code.contains('}')
+            } else {
+                code.trim_end().ends_with([';', ','])
+            };
+            if ended {
+                skipping = None;
+            }
+            continue;
+        }
         out.push_str(code);
         out.push('\n');
     }
@@ -298,52 +332,90 @@ fn name(s: &Source) -> String {
     }
 }
 
+/// Whether a module is a folder whose files sit in several layers (`edge`): its root only
+/// declares them, and has no layer of its own.
+fn spans(module: &[String]) -> bool {
+    LAYERS.iter().any(|l| {
+        l.split("::").count() > module.len() && l.split("::").zip(module).all(|(a, b)| a == b)
+    })
+}
+
 #[test]
-fn every_top_level_module_has_a_layer() {
+fn every_module_has_a_layer() {
     let sources = sources();
-    let tops: BTreeSet<&str> = sources
+    let missing: Vec<String> = sources
         .iter()
-        .filter_map(|s| s.module.first().map(String::as_str))
+        .filter(|s| !s.module.is_empty() && part_of(&s.module).is_none() && !spans(&s.module))
+        .map(name)
         .collect();
-    let missing: Vec<&&str> = tops.iter().filter(|t| !LAYERS.contains(t)).collect();
     assert!(
         missing.is_empty(),
         "add these modules to LAYERS in tests/layering.rs: {missing:?}"
     );
-    let stale: Vec<&&str> = LAYERS.iter().filter(|l| !tops.contains(*l)).collect();
+    let stale: Vec<&&str> = LAYERS
+        .iter()
+        .filter(|l| {
+            !sources
+                .iter()
+                .any(|s| part_of(&s.module).is_some_and(|i| LAYERS[i] == **l))
+        })
+        .collect();
     assert!(
         stale.is_empty(),
         "LAYERS names modules that do not exist: {stale:?}"
     );
 }
 
-#[test]
-fn no_module_imports_one_above_it() {
-    let sources = sources();
-    let rank = |s: &Source| {
-        s.module
-            .first()
-            .and_then(|t| LAYERS.iter().position(|l| l == t))
-    };
-    let g = graph(&sources);
+/// Every import from a part to a part above it, as `from -> to` lines.
+fn upward_imports(sources: &[Source]) -> Vec<String> {
+    let g = graph(sources);
     let mut wrong = Vec::new();
     for (i, targets) in g.iter().enumerate() {
-        let (Some(from), Some(top)) = (rank(&sources[i]), sources[i].module.first()) else {
+        let Some(from) = part_of(&sources[i].module) else {
             continue;
         };
         for &j in targets {
-            let Some(to) = rank(&sources[j]) else {
+            let Some(to) = part_of(&sources[j].module) else {
                 continue;
             };
-            if sources[j].module.first() != Some(top) && to > from {
+            if to > from {
                 wrong.push(format!("{} -> {}", name(&sources[i]), name(&sources[j])));
             }
         }
     }
+    wrong
+}
+
+#[test]
+fn no_module_imports_one_above_it() {
+    let wrong = upward_imports(&sources());
     assert!(
         wrong.is_empty(),
         "lower modules import upper ones (order in LAYERS, tests/layering.rs):\n{}",
         wrong.join("\n")
+    );
+}
+
+#[test]
+fn the_checker_fails_on_an_upward_import() {
+    let source = |module: &[&str], code: &str| Source {
+        module: module.iter().map(|m| (*m).to_owned()).collect(),
+        code: code_of(code),
+    };
+    // The store reaching up into the API handlers, and the body reader into the listener (one
+    // folder, two layers): both are caught; the listener using the body reader is not.
+    let sources = vec![
+        source(&["store"], "use crate::api::users::get;\n"),
+        source(&["api", "users"], "pub(crate) fn get() {}\n"),
+        source(
+            &["edge", "body"],
+            "fn f() { crate::edge::listener::run(); }\n",
+        ),
+        source(&["edge", "listener"], "use crate::edge::body::read;\n"),
+    ];
+    assert_eq!(
+        upward_imports(&sources),
+        vec!["store -> api::users", "edge::body -> edge::listener"]
     );
 }
 
@@ -442,4 +514,15 @@ fn the_checker_sees_braces_super_and_children() {
         ]
     );
     assert_eq!(code_of("a // b\n#[cfg(test)]\nmod tests {}"), "a \n");
+    assert_eq!(
+        code_of("#[cfg(test)]\nfn t() {\n  x();\n}\nuse crate::a;\n#[cfg(test)]\nmod tests;\nb"),
+        "use crate::a;\nb\n"
+    );
+    // A test-only function whose signature spans lines, and a test-only field.
+    assert_eq!(
+        code_of(
+            "#[cfg(test)]\n#[allow(x)]\nfn t(\n  a: u8,\n) -> u8 {\n  crate::z::f()\n}\nuse crate::a;\nstruct S {\n#[cfg(test)]\n  f: crate::y::Y,\n}"
+        ),
+        "use crate::a;\nstruct S {\n}\n"
+    );
 }

@@ -189,3 +189,42 @@ fn many_servers_run_in_parallel_and_drop_frees_each_port() {
         );
     }
 }
+
+/// Built with `default-features = false` (.ci/steps/15-features.sh), the handle leaves out the
+/// dashboard, end-state expectations and the report's non-JSON formats, and says so when one
+/// is asked for; the report itself still answers as JSON.
+#[cfg(not(any(feature = "dashboard", feature = "expect", feature = "report-formats")))]
+#[tokio::test]
+async fn the_minimal_build_names_the_feature_a_missing_extra_needs() {
+    let server = MockServer::start();
+    let client = reqwest::Client::new();
+    let admin = format!("{}/__admin", server.base_url());
+    let ui = client.get(format!("{admin}/ui")).send().await.unwrap();
+    assert_eq!(ui.status(), 404);
+    assert!(ui.text().await.unwrap().contains("`dashboard` feature"));
+    let expect = client
+        .post(format!("{admin}/expect"))
+        .json(&json!({"orgs": {}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(expect.status(), 404);
+    assert!(expect.text().await.unwrap().contains("`expect` feature"));
+    let junit = client
+        .get(format!("{admin}/report?format=junit"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(junit.status(), 400);
+    assert!(
+        junit
+            .text()
+            .await
+            .unwrap()
+            .contains("`report-formats` feature")
+    );
+    let json = client.get(format!("{admin}/report")).send().await.unwrap();
+    assert_eq!(json.status(), 200);
+    let report: Value = json.json().await.unwrap();
+    assert!(report.is_object(), "{report}");
+}

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Schemathesis (PyPI) against the admin OpenAPI document served by a started mock: every
-# operation in docs/admin-openapi.json, all phases (examples, coverage, fuzzing, stateful),
+# operation in schemas/admin-openapi.json, all phases (examples, coverage, fuzzing, stateful),
 # positive and negative data. Fails on any server error or conformance failure (status codes,
 # content types, headers, response schemas, schema-violating requests accepted, 405/Allow).
 # Budget: 1.5 minutes (about 2,500 cases; 29 s against the release binary, load average 7).

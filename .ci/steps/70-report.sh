@@ -2,7 +2,7 @@
 # The client report as a CI job sees it: the release binary serves, a sloppy client (curl)
 # breaks rules, `genesys-scim-mock report` writes JUnit, Markdown and SARIF and exits 1 naming
 # the broken rule; a careful client gets exit 0. Every JUnit file is validated against
-# docs/junit.xsd with xmllint (Debian libxml2-utils). Budget: under a minute after the shared
+# schemas/junit.xsd with xmllint (Debian libxml2-utils). Budget: under a minute after the shared
 # release build.
 . "$(dirname "$0")/../lib.sh"
 cd "$ROOT"
@@ -36,7 +36,7 @@ gate() {
     --report "sarif:$out/$1.sarif" --fail-on error 2>"$out/$1.stderr"
   code=$?
   set -e
-  xmllint --noout --schema docs/junit.xsd "$out/$1.xml"
+  xmllint --noout --schema schemas/junit.xsd "$out/$1.xml"
   python3 -m json.tool "$out/$1.sarif" >/dev/null
 }
 
@@ -70,10 +70,14 @@ mkdir -p "$out/bin" && ln -sf "$bin" "$out/bin/genesys-scim-mock"
 readme_run() {
   local dir="$out/readme-$1"
   rm -rf "$dir" && mkdir -p "$dir"
+  # The client reads what the README says it reads (and every recipe sets): the SCIM URL and
+  # the client's credentials, its token fetched from $GENESYS_MOCK_URL/oauth/token.
   cat >"$dir/sync-users.sh" <<SYNC
 #!/bin/sh
-curl -sS -o /dev/null -H "Authorization: Bearer \$GENESYS_MOCK_TOKEN" "\$GENESYS_MOCK_SCIM_URL/Users?count=25"
-[ "$1" = sloppy ] && curl -sS -o /dev/null -H "Authorization: Bearer \$GENESYS_MOCK_TOKEN" \
+T=\$(curl -fsS -u "\$GENESYS_MOCK_CLIENT_ID:\$GENESYS_MOCK_CLIENT_SECRET" -d grant_type=client_credentials \
+  "\$GENESYS_MOCK_URL/oauth/token" | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')
+curl -sS -o /dev/null -H "Authorization: Bearer \$T" "\$GENESYS_MOCK_SCIM_URL/Users?count=25"
+[ "$1" = sloppy ] && curl -sS -o /dev/null -H "Authorization: Bearer \$T" \
   -H 'Content-Type: application/scim+json' -d '{"displayName": "New"}' "\$GENESYS_MOCK_SCIM_URL/Groups"
 exit 0
 SYNC
@@ -82,7 +86,7 @@ SYNC
   (cd "$dir" && PATH="$out/bin:$PATH" GITHUB_STEP_SUMMARY="$dir/summary.md" bash "$example" >"$dir/stdout" 2>"$dir/stderr")
   code=$?
   set -e
-  xmllint --noout --schema docs/junit.xsd "$dir/scim-report.xml"
+  xmllint --noout --schema schemas/junit.xsd "$dir/scim-report.xml"
   grep -q '## SCIM client report' "$dir/summary.md"
 }
 readme_run sloppy
@@ -91,4 +95,4 @@ grep -q 'report: error group-create-or-delete' "$out/readme-sloppy/stderr" \
   || { echo "70-report: the README example did not name the rule:" >&2; cat "$out/readme-sloppy/stderr" >&2; exit 1; }
 readme_run careful
 [ "$code" = 0 ] || { echo "70-report: the README example failed a careful client ($code)" >&2; cat "$out/readme-careful/stderr" >&2; exit 1; }
-echo "   report: sloppy client exit 1, careful client exit 0, README example fails and passes them; JUnit valid against docs/junit.xsd"
+echo "   report: sloppy client exit 1, careful client exit 0, README example fails and passes them; JUnit valid against schemas/junit.xsd"

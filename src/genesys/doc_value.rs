@@ -119,7 +119,7 @@ fn plain(text: &str) -> bool {
 }
 
 /// A JSON string: copied when [`plain`], else escaped by `serde_json`.
-fn write_str(out: &mut Vec<u8>, text: &str) {
+pub(crate) fn write_str(out: &mut Vec<u8>, text: &str) {
     if plain(text) {
         out.push(b'"');
         out.extend_from_slice(text.as_bytes());

@@ -1,5 +1,6 @@
 //! A Genesys group. Groups come only from fixtures: SCIM can read them and change their
-//! membership, never create or delete them (seed 001, seed 003).
+//! membership, never create or delete them (Microsoft's Genesys Cloud provisioning tutorial:
+//! groups must already exist in Genesys under the same name).
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -55,8 +56,26 @@ pub(crate) struct Group {
 }
 
 impl Group {
+    /// A public official group with no members, for tests.
+    #[cfg(test)]
+    pub(crate) fn sample(id: &str) -> Self {
+        Self {
+            id: id.to_owned(),
+            name: id.to_owned(),
+            description: None,
+            kind: GroupType::Official,
+            visibility: Visibility::Public,
+            external_id: None,
+            members: Vec::new(),
+            version: 1,
+            date_modified: DateTime::UNIX_EPOCH,
+            date_created: DateTime::UNIX_EPOCH,
+        }
+    }
+
     /// Whether SCIM can see this group. Genesys syncs membership only for public groups
-    /// (seed 003: "Groups must be set to public").
+    /// (Genesys help, "Configure Microsoft Entra ID for Genesys Cloud SCIM (Identity
+    /// Management)": "Groups must be set to public").
     pub(crate) fn scim_visible(&self) -> bool {
         self.visibility == Visibility::Public
     }

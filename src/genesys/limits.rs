@@ -1,4 +1,5 @@
-//! The per-org [`Limits`] (`genesys-api.md` §8): their defaults, the checks that must hold on
+//! The per-org [`Limits`] (Genesys' published ones: the developer center's Limits page, the
+//! SDKs' model docs, the groups overview article): their defaults, the checks that must hold on
 //! every write path (SCIM, the external-id API, fixtures), the PATCH operation count shared by
 //! users and groups, and how the server flags that set the limits Genesys does not publish
 //! (`--max-group-members`, `--max-patch-operations`) apply.
@@ -35,7 +36,7 @@ pub(crate) struct Limits {
     /// publishes no such limit; a chosen bound so that a create loop cannot grow the mock
     /// without end (about 2.7 KB per user: 1,000,000 users is about 2.7 GB).
     pub users_per_org: usize,
-    /// Groups an org holds. Genesys recommends at most 500 [C, HELP-GROUPS] but enforces none
+    /// Groups an org holds. Genesys recommends at most 500 (help, "Groups overview") but enforces none
     /// it documents; a chosen bound well above the recommendation.
     pub groups_per_org: usize,
 }
@@ -57,7 +58,7 @@ impl Default for Limits {
 
 impl Limits {
     /// The per-user limits: external ids, routing skills, routing languages. Checked by
-    /// `Org::put_user`, so every write path (not only SCIM mapping) honours them.
+    /// `Org::store_user`, so every write path (not only SCIM mapping) honours them.
     pub(crate) fn check_user(&self, user: &User) -> ApiResult<()> {
         for (what, count, max) in [
             (

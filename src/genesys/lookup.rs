@@ -425,7 +425,7 @@ mod tests {
         Org::for_tests(DIVISIONS)
     }
 
-    /// Applies a write through the same mapping and `put_user` the API uses; writes the API
+    /// Applies a write through the same mapping and `store_user` the API uses; writes the API
     /// would refuse (a duplicate userName, an unknown manager) are skipped, as it would.
     fn apply(org: &mut Org, op: &Op) {
         let compat = Compat::default();
@@ -463,7 +463,7 @@ mod tests {
             Op::Delete { slot } => {
                 if let Some(mut u) = org.user(&format!("u{slot}")).cloned() {
                     u.state = UserState::Deleted;
-                    let _ = org.put_user(u, Utc::now());
+                    let _ = org.store_user(u, Utc::now());
                 }
             }
         }

@@ -2,8 +2,11 @@
 //! groups, and the indexes that keep cross-record rules true (unique userName among
 //! non-deleted users, one user per external id, members that exist).
 //!
-//! Every write goes through a method here, whether it comes from SCIM, the external-id API,
-//! fixtures or the admin API, so no path can create a state another path could not.
+//! Every write ends in [`Org::store_user`] or [`Org::store_group`], whether it comes from SCIM,
+//! the external-id API, fixtures or the admin API, so no path can create a state another path
+//! could not. The SCIM writes of a user (`create_user`, `replace_user`, `patch_user`) are
+//! methods of [`Org`] defined beside the mapping they drive
+//! ([`crate::genesys::mapping::write`]), so this file does not import the mapping.
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasher, RandomState};
@@ -13,23 +16,28 @@ use chrono::{DateTime, Utc};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
+use crate::base::rng::Seeded;
+use crate::compat::layer::CompatLayer;
 use crate::error::{ApiError, ApiResult};
 use crate::genesys::group::Group;
 use crate::genesys::index::{Posting, UserIndexes};
 use crate::genesys::lag::RecentWrites;
 use crate::genesys::limits::{LimitSettings, Limits};
+use crate::genesys::permission::{EVERY_DIVISION, Grants, Role, RoleDivision};
 use crate::genesys::render_cache::RenderCache;
 use crate::genesys::user::{User, UserState};
 use crate::genesys::user_budget::UserBudget;
-use crate::overrides::Overrides;
-use crate::rate_layer::RateLayer;
-use crate::rng::Seeded;
+use crate::ratelimit::layer::RateLayer;
 
-/// A named reference record (role, skill, language).
+/// An org's country when its fixture names none (the mock's choice: Genesys' first region is
+/// us-east-1).
+pub(crate) const DEFAULT_COUNTRY_CODE: &str = "US";
+
+/// A named reference record (skill, language; a role is a [`Role`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Named {
-    /// Shared by every user that holds it (role, skill and language ids of users).
+    /// Shared by every user that holds it (skill and language ids of users).
     pub id: Arc<str>,
     pub name: String,
 }
@@ -73,8 +81,12 @@ impl Stamp {
 pub(crate) struct Org {
     pub id: String,
     pub name: String,
+    /// ISO 3166-1 alpha-2 code (`GET /api/v2/organizations/me`'s `defaultCountryCode`, which
+    /// Genesys' Terraform provider reads before anything else). Fixture `defaultCountryCode`,
+    /// default [`DEFAULT_COUNTRY_CODE`].
+    pub default_country_code: String,
     pub divisions: Vec<Division>,
-    pub roles: Vec<Named>,
+    pub roles: Vec<Role>,
     pub skills: Vec<Named>,
     pub languages: Vec<Named>,
     /// The limits in force (see `Limits::resolve`).
@@ -83,7 +95,7 @@ pub(crate) struct Org {
     pub limit_settings: LimitSettings,
     /// The org's own compatibility switches (fixture `compat`): a layer over the server's
     /// `--compat` switches that overrides only the keys it sets.
-    pub compat: Overrides,
+    pub compat: CompatLayer,
     /// Ids for records created at run time. Per org, so parallel suites stay deterministic.
     pub rng: Seeded,
     /// Boxed, so the table is 40 bytes an entry: growing it past a power of two under the
@@ -253,6 +265,11 @@ fn same_index_keys(a: &User, b: &User) -> bool {
         && a.external_ids == b.external_ids
 }
 
+/// The 404 of a user id that names no live user.
+pub(crate) fn user_not_found(id: &str) -> ApiError {
+    ApiError::not_found(format!("User {id} not found."))
+}
+
 /// A table position as the indexes store it. Tables hold far fewer than 2^32 records (the
 /// generator's bound is 1,000,000 users), so the conversion cannot fail in practice; it
 /// saturates rather than panics.
@@ -266,13 +283,14 @@ impl Org {
         Self {
             id: id.to_owned(),
             name: name.to_owned(),
+            default_country_code: DEFAULT_COUNTRY_CODE.to_owned(),
             divisions: Vec::new(),
             roles: Vec::new(),
             skills: Vec::new(),
             languages: Vec::new(),
             limits: Limits::default(),
             limit_settings: LimitSettings::default(),
-            compat: Overrides::default(),
+            compat: CompatLayer::default(),
             rng,
             users: IndexMap::new(),
             groups: IndexMap::new(),
@@ -314,36 +332,8 @@ impl Org {
                 home: i == 0,
             })
             .collect();
-        org.roles = vec![Named {
-            id: "r".into(),
-            name: "employee".into(),
-        }];
+        org.roles = vec![Role::named("r", "employee")];
         org
-    }
-
-    /// Writes a SCIM body as user `id` for unit tests, the way the API does: a create when
-    /// no live user has the id, else a replace (PUT), mapped and stored.
-    #[cfg(test)]
-    pub(crate) fn write_scim_for_tests(
-        &mut self,
-        id: &str,
-        body: &serde_json::Value,
-        compat: &crate::compat::Compat,
-    ) -> ApiResult<()> {
-        use crate::genesys::mapping::{self, Mode, WriteCtx};
-        let previous = self.user(id).cloned();
-        let ctx = WriteCtx {
-            org: self,
-            compat,
-            mode: if previous.is_some() {
-                Mode::Replace
-            } else {
-                Mode::Create
-            },
-            previous: previous.as_ref(),
-        };
-        let user = mapping::user_from_scim(body, id, &ctx)?;
-        self.store_user(user, Utc::now()).map(|_| ())
     }
 
     /// A fresh id for a record created at run time.
@@ -375,19 +365,69 @@ impl Org {
     }
 
     /// A role by id.
-    pub(crate) fn role(&self, id: &str) -> Option<&Named> {
+    pub(crate) fn role(&self, id: &str) -> Option<&Role> {
         self.roles.iter().find(|r| *r.id == *id)
     }
 
     /// A role by name, case-insensitively.
-    pub(crate) fn role_by_name(&self, name: &str) -> Option<&Named> {
+    pub(crate) fn role_by_name(&self, name: &str) -> Option<&Role> {
         self.roles
             .iter()
             .find(|r| r.name.eq_ignore_ascii_case(name))
     }
 
+    /// An OAuth client's `roleDivisions` resolved for one request: roles and divisions by
+    /// name, case-insensitively, as fixtures name them. A pair whose role or division the org
+    /// no longer has grants nothing.
+    pub(crate) fn grants(&self, pairs: &[RoleDivision]) -> Grants {
+        let mut grants = Grants::default();
+        for p in pairs {
+            let Some(role) = self.role_by_name(&p.role) else {
+                continue;
+            };
+            let division = if p.division == EVERY_DIVISION {
+                None
+            } else {
+                match self.division_by_name(&p.division) {
+                    Some(d) => Some(d.id.clone()),
+                    None => continue,
+                }
+            };
+            grants.add(Arc::clone(&role.permissions), division);
+        }
+        grants
+    }
+
+    /// Why a `roleDivisions` pair names nothing in this org, with the field at fault (`role`
+    /// or `division`): fixtures and the admin API refuse such a pair.
+    pub(crate) fn role_division_problem(&self, p: &RoleDivision) -> Option<(&'static str, String)> {
+        if self.role_by_name(&p.role).is_none() {
+            let known: Vec<&str> = self.roles.iter().map(|r| r.name.as_str()).collect();
+            return Some((
+                "role",
+                format!(
+                    "no role named {:?} in this org (roles: {})",
+                    p.role,
+                    known.join(", ")
+                ),
+            ));
+        }
+        if p.division != EVERY_DIVISION && self.division_by_name(&p.division).is_none() {
+            let known: Vec<&str> = self.divisions.iter().map(|d| d.name.as_str()).collect();
+            return Some((
+                "division",
+                format!(
+                    "no division named {:?} in this org (divisions: {}; * is every division)",
+                    p.division,
+                    known.join(", ")
+                ),
+            ));
+        }
+        None
+    }
+
     /// The role new users get when a create names none ("employee").
-    pub(crate) fn default_role(&self) -> Option<&Named> {
+    pub(crate) fn default_role(&self) -> Option<&Role> {
         self.role_by_name("employee")
     }
 
@@ -481,23 +521,11 @@ impl Org {
         self.keys.authorities.contains_key(authority)
     }
 
-    /// Stores `user` (new or changed), enforcing uniqueness, and keeps the indexes true.
-    ///
-    /// Returns the stored user and whether anything changed. The version is bumped and
-    /// `dateModified` set only when the content changed.
-    pub(crate) fn put_user(&mut self, user: User, now: DateTime<Utc>) -> ApiResult<(User, bool)> {
-        let id = user.id.clone();
-        let changed = self.store_user(user, now)?;
-        let stored = self
-            .users
-            .get(&id)
-            .map(|u| User::clone(u))
-            .ok_or_else(ApiError::internal)?;
-        Ok((stored, changed))
-    }
-
-    /// [`Org::put_user`] without handing a copy back: the write path itself clones nothing
-    /// (fixture loading stores 100,000 users this way). Returns whether anything changed.
+    /// Stores `user` (new or changed), enforcing uniqueness and the limits, and keeps the
+    /// indexes true: the one write of a user, whatever asked for it. Returns whether anything
+    /// changed; the version is bumped and `dateModified` set only when the content changed.
+    /// Nothing is copied back (fixture loading stores 100,000 users this way): a caller that
+    /// needs the stored user reads it with [`Org::user`].
     pub(crate) fn store_user(&mut self, mut user: User, now: DateTime<Utc>) -> ApiResult<bool> {
         let pos = self.users.get_index_of(&user.id);
         let previous = pos.map(|i| &*self.users[i]);
@@ -511,6 +539,10 @@ impl Org {
             .then(|| previous.cloned())
             .flatten();
         let created = (!was_live && user.is_live()).then(|| user.id.clone());
+        // ...and a live user's external ids that changed, pair by pair.
+        let ids_changed = previous
+            .filter(|p| p.is_live() && user.is_live() && p.external_ids != user.external_ids)
+            .map(|p| (p.external_ids.clone(), user.external_ids.clone()));
         if pos.is_none() && self.users.len() >= self.limits.users_per_org {
             return Err(ApiError::invalid_value(format!(
                 "An organization can hold at most {} users (deleted ones included); this one is full.",
@@ -559,7 +591,29 @@ impl Org {
         } else if let Some(id) = created {
             self.recent.created(&id, now_ms);
         }
+        if let Some((before, after)) = ids_changed
+            && let Some((id, _)) = self.users.get_index(at)
+        {
+            let id = id.clone();
+            self.recent
+                .external_ids_changed(&id, &before, &after, now_ms);
+        }
         Ok(true)
+    }
+
+    /// `DELETE /Users/{id}`: a soft delete of the live user `id`. Its userName and external ids
+    /// are freed and its memberships dropped. `precondition` sees the stored version first
+    /// (the handler's `If-Match`).
+    pub(crate) fn delete_user(
+        &mut self,
+        id: &str,
+        now: DateTime<Utc>,
+        precondition: impl FnOnce(u64) -> ApiResult<()>,
+    ) -> ApiResult<()> {
+        let mut user = self.user(id).cloned().ok_or_else(|| user_not_found(id))?;
+        precondition(user.version)?;
+        user.state = UserState::Deleted;
+        self.store_user(user, now).map(|_| ())
     }
 
     /// Makes room for `additional` more users in the user table and the userName map at once:
@@ -608,6 +662,13 @@ impl Org {
         self.groups.get(id)
     }
 
+    /// The group `id` as SCIM sees it: a public one ([`Group::scim_visible`]), else 404.
+    pub(crate) fn scim_group(&self, id: &str) -> ApiResult<&Group> {
+        self.group(id)
+            .filter(|g| g.scim_visible())
+            .ok_or_else(|| ApiError::not_found(format!("Group {id} not found.")))
+    }
+
     /// Every group in creation order.
     pub(crate) fn groups(&self) -> impl Iterator<Item = &Group> {
         self.groups.values()
@@ -651,9 +712,10 @@ impl Org {
         }
     }
 
-    /// Stores a group (new or changed), checking that members exist and limits hold. The
-    /// version is bumped only when the content changed.
-    pub(crate) fn put_group(
+    /// Stores a group (new or changed), checking that members exist and limits hold: the one
+    /// write of a group. Returns the stored group and whether anything changed; the version is
+    /// bumped only when the content changed.
+    pub(crate) fn store_group(
         &mut self,
         mut group: Group,
         now: DateTime<Utc>,

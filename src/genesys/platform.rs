@@ -5,9 +5,10 @@ use serde_json::{Value, json};
 
 use crate::genesys::group::Group;
 use crate::genesys::org::{Named, Org};
+use crate::genesys::permission::Role;
 use crate::genesys::user::User;
 
-/// The platform `User` (`genesys-api.md` §9 lists its fields).
+/// The platform `User` (the Python SDK's `build/docs/User.md` lists its fields).
 pub(crate) fn user(u: &User, org: &Org) -> Value {
     let mut addresses = Vec::new();
     let mut primary = vec![json!({"address": u.email, "mediaType": "EMAIL", "type": "PRIMARY"})];
@@ -107,7 +108,18 @@ pub(crate) fn group(g: &Group) -> Value {
     })
 }
 
-/// A named reference record (role, skill, language) under a platform path.
+/// A role (`DomainOrganizationRole`): its permissions as Genesys lists them.
+pub(crate) fn role(r: &Role) -> Value {
+    let permissions: Vec<String> = r.permissions.iter().map(ToString::to_string).collect();
+    json!({
+        "id": r.id,
+        "name": r.name,
+        "permissions": permissions,
+        "selfUri": format!("/api/v2/authorization/roles/{}", r.id),
+    })
+}
+
+/// A named reference record (skill, language) under a platform path.
 pub(crate) fn named(n: &Named, path: &str) -> Value {
     json!({"id": n.id, "name": n.name, "selfUri": format!("{path}/{}", n.id)})
 }

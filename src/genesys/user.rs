@@ -1,8 +1,8 @@
 //! A user in Genesys form: what Genesys stores, not what SCIM sends.
 //!
-//! The fields follow the Genesys column of the field-mapping table (seed 004). Anything SCIM
-//! sends that has no field here is dropped by the mapping, which is the point: a client sees
-//! what Genesys keeps.
+//! The fields follow the Genesys column of the field-mapping article ("SCIM and Genesys Cloud
+//! field mappings"). Anything SCIM sends that has no field here is dropped by the mapping,
+//! which is the point: a client sees what Genesys keeps.
 
 use std::sync::Arc;
 
@@ -36,7 +36,8 @@ impl UserState {
     }
 }
 
-/// A phone number: an E.164 number, an extension, or both (seed 003's `tel:+...;ext=...`).
+/// A phone number: an E.164 number, an extension, or both (`tel:+...;ext=...`, as the SDKs'
+/// `ScimPhoneNumber` model documents it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct PhoneNumber {
     #[serde(skip_serializing_if = "Option::is_none", default)]

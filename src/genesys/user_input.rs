@@ -41,34 +41,32 @@ const COMPLEX_LISTS: &[&str] = &[
 /// Checks a user body (an object) against the bounds above.
 pub(crate) fn check(obj: &Map<String, Value>) -> ApiResult<()> {
     for (key, value) in obj {
-        if key.eq_ignore_ascii_case("userName") {
-            if let Some(name) = value.as_str() {
-                if name.len() > MAX_USER_NAME_BYTES {
-                    return Err(ApiError::invalid_value(format!(
-                        "userName is {} bytes; at most {MAX_USER_NAME_BYTES} are accepted (it becomes an email address).",
-                        name.len()
-                    )));
-                }
-            }
+        if key.eq_ignore_ascii_case("userName")
+            && let Some(name) = value.as_str()
+            && name.len() > MAX_USER_NAME_BYTES
+        {
+            return Err(ApiError::invalid_value(format!(
+                "userName is {} bytes; at most {MAX_USER_NAME_BYTES} are accepted (it becomes an email address).",
+                name.len()
+            )));
         }
-        if COMPLEX_LISTS.iter().any(|k| k.eq_ignore_ascii_case(key)) {
-            if let Value::Array(items) = value {
-                if let Some(i) = items.iter().position(|v| !v.is_object()) {
-                    return Err(ApiError::invalid_value(format!(
-                        "{key}[{i}] must be an object (a complex value), got {}",
-                        items[i]
-                    )));
-                }
-            }
+        if COMPLEX_LISTS.iter().any(|k| k.eq_ignore_ascii_case(key))
+            && let Value::Array(items) = value
+            && let Some(i) = items.iter().position(|v| !v.is_object())
+        {
+            return Err(ApiError::invalid_value(format!(
+                "{key}[{i}] must be an object (a complex value), got {}",
+                items[i]
+            )));
         }
         if key.eq_ignore_ascii_case("userName") && value.is_string() {
             // Its own bound is above; only the characters are checked here.
-            if let Some(name) = value.as_str() {
-                if name.chars().any(|c| c.is_ascii_control()) {
-                    return Err(ApiError::invalid_value(
-                        "userName contains a control character (NUL, ESC, ...).",
-                    ));
-                }
+            if let Some(name) = value.as_str()
+                && name.chars().any(|c| c.is_ascii_control())
+            {
+                return Err(ApiError::invalid_value(
+                    "userName contains a control character (NUL, ESC, ...).",
+                ));
             }
             continue;
         }

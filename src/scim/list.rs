@@ -11,7 +11,7 @@ pub(crate) const DEFAULT_COUNT: usize = 25;
 /// The largest page served: a larger `count` is clamped to it, as RFC 7644 §3.4.2.4 allows
 /// ("the service provider MAY return fewer results than requested"; `itemsPerPage` says how
 /// many came), and `ServiceProviderConfig` reports it as `filter.maxResults`. A chosen bound: Genesys documents 25 as the safe page size and no maximum
-/// (`genesys-api.md` §3; `--compat large-count-429=true` answers 429 past 25 instead). It
+/// (the Python SDK's `SCIMApi` docs; `--compat large-count-429=true` answers 429 past 25 instead). It
 /// keeps one list answer to a few MB however large the org.
 pub const MAX_COUNT: usize = 1000;
 

@@ -136,22 +136,16 @@ impl Projection {
         let Value::Object(map) = resource else {
             return resource;
         };
-        let out = if !self.attributes.is_empty() {
-            let sels: Vec<Selector> = self
-                .attributes
-                .iter()
-                .filter_map(|p| Selector::locate(p, kind))
-                .collect();
-            select(map, &sels, kind, self.top_level(kind))
+        let (paths, walk) = if self.attributes.is_empty() {
+            (&self.excluded, Walk::Exclude)
         } else {
-            let sels: Vec<Selector> = self
-                .excluded
-                .iter()
-                .filter_map(|p| Selector::locate(p, kind))
-                .collect();
-            exclude(map, &sels, kind, self.top_level(kind))
+            (&self.attributes, Walk::Select)
         };
-        Value::Object(out)
+        let sels: Vec<Selector> = paths
+            .iter()
+            .filter_map(|p| Selector::locate(p, kind))
+            .collect();
+        Value::Object(walk.resource(map, &sels, kind, self.top_level(kind)))
     }
 }
 
@@ -207,188 +201,119 @@ fn returned(def: Option<&'static Attribute>) -> Returned {
     def.map_or(Returned::Default, |d| d.returned)
 }
 
-/// `attributes=`: only the selected attributes, plus `schemas` and `returned: always` ones.
-fn select(
-    map: Map<String, Value>,
-    sels: &[Selector],
-    kind: ResourceKind,
-    top: TopLevel,
-) -> Map<String, Value> {
-    let mut out = Map::new();
-    for (key, v) in map {
-        if key.eq_ignore_ascii_case("schemas") {
-            out.insert(key, v);
-        } else if is_extension_key(kind, &key, &v) {
-            let whole = sels
-                .iter()
-                .any(|s| s.in_container(Some(&key)) && s.name.is_none());
-            if let Value::Object(inner) = v {
-                let kept = select_in(inner, Some(&key), sels, kind, whole);
-                if !kept.is_empty() {
-                    out.insert(key, Value::Object(kept));
+/// The two ways a projection walks a resource. Both keep `schemas` and `returned: always`
+/// attributes and drop `returned: never` ones; they differ in what a named attribute means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Walk {
+    /// `attributes=`: only the named attributes (and sub-attributes) stay.
+    Select,
+    /// `excludedAttributes=`: the default set minus the named attributes (and
+    /// sub-attributes); `returned: request` ones are not in the default set.
+    Exclude,
+}
+
+impl Walk {
+    /// The resource's top-level keys, each extension object walked key by key.
+    fn resource(
+        self,
+        map: Map<String, Value>,
+        sels: &[Selector],
+        kind: ResourceKind,
+        top: TopLevel,
+    ) -> Map<String, Value> {
+        let mut out = Map::new();
+        for (key, v) in map {
+            if key.eq_ignore_ascii_case("schemas") {
+                out.insert(key, v);
+            } else if is_extension_key(kind, &key, &v) {
+                // A bare extension URN names the whole extension object.
+                let whole = sels
+                    .iter()
+                    .any(|s| s.in_container(Some(&key)) && s.name.is_none());
+                if whole && self == Self::Exclude {
+                    continue;
                 }
-            }
-        } else {
-            let def = top.definition(&key);
-            if let Some(v) = pick(v, def, None, &key, sels) {
+                if let Value::Object(inner) = v {
+                    let kept = self.extension(inner, &key, sels, kind, whole);
+                    if !kept.is_empty() {
+                        out.insert(key, Value::Object(kept));
+                    }
+                }
+            } else if let Some(v) = self.attribute(v, top.definition(&key), None, &key, sels) {
                 out.insert(key, v);
             }
         }
+        out
     }
-    out
-}
 
-fn select_in(
-    inner: Map<String, Value>,
-    container: Option<&str>,
-    sels: &[Selector],
-    kind: ResourceKind,
-    whole: bool,
-) -> Map<String, Value> {
-    let mut out = Map::new();
-    for (key, v) in inner {
-        let def = definition(kind, container, &key);
-        let kept = if whole {
-            (returned(def) != Returned::Never).then_some(v)
-        } else {
-            pick(v, def, container, &key, sels)
+    /// The keys of the extension object `container`; `whole` when a selection names it all.
+    fn extension(
+        self,
+        inner: Map<String, Value>,
+        container: &str,
+        sels: &[Selector],
+        kind: ResourceKind,
+        whole: bool,
+    ) -> Map<String, Value> {
+        let mut out = Map::new();
+        for (key, v) in inner {
+            let def = definition(kind, Some(container), &key);
+            let kept = if whole {
+                (returned(def) != Returned::Never).then_some(v)
+            } else {
+                self.attribute(v, def, Some(container), &key, sels)
+            };
+            if let Some(v) = kept {
+                out.insert(key, v);
+            }
+        }
+        out
+    }
+
+    /// One attribute: kept whole, cut to (or cut by) the named sub-attributes, or dropped.
+    fn attribute(
+        self,
+        v: Value,
+        def: Option<&'static Attribute>,
+        container: Option<&str>,
+        key: &str,
+        sels: &[Selector],
+    ) -> Option<Value> {
+        match (returned(def), self) {
+            (Returned::Never, _) | (Returned::Request, Self::Exclude) => return None,
+            (Returned::Always, _) => return Some(v),
+            (Returned::Default | Returned::Request, _) => {}
+        }
+        let mine: Vec<&Selector> = sels
+            .iter()
+            .filter(|s| s.in_container(container) && s.names(key))
+            .collect();
+        // Named whole: selected, or excluded.
+        if mine.iter().any(|s| s.sub.is_none()) {
+            return (self == Self::Select).then_some(v);
+        }
+        // Not named at all: not selected, or not excluded.
+        let subs: Vec<&str> = mine.iter().filter_map(|s| s.sub.as_deref()).collect();
+        if subs.is_empty() {
+            return (self == Self::Exclude).then_some(v);
+        }
+        // Named by sub-attributes: an element keeps the named ones, or loses them.
+        let keep = self == Self::Select;
+        let cut = |el: Value| -> Value {
+            match el {
+                Value::Object(m) => Value::Object(
+                    m.into_iter()
+                        .filter(|(k, _)| subs.iter().any(|s| s.eq_ignore_ascii_case(k)) == keep)
+                        .collect(),
+                ),
+                other => other,
+            }
         };
-        if let Some(v) = kept {
-            out.insert(key, v);
-        }
+        Some(match v {
+            Value::Array(items) => Value::Array(items.into_iter().map(cut).collect()),
+            other => cut(other),
+        })
     }
-    out
-}
-
-/// One attribute under `attributes=`: kept whole, cut to the selected sub-attributes, or
-/// dropped.
-fn pick(
-    v: Value,
-    def: Option<&'static Attribute>,
-    container: Option<&str>,
-    key: &str,
-    sels: &[Selector],
-) -> Option<Value> {
-    match returned(def) {
-        Returned::Never => return None,
-        Returned::Always => return Some(v),
-        Returned::Default | Returned::Request => {}
-    }
-    let mine: Vec<&Selector> = sels
-        .iter()
-        .filter(|s| s.in_container(container) && s.names(key))
-        .collect();
-    if mine.is_empty() {
-        return None;
-    }
-    if mine.iter().any(|s| s.sub.is_none()) {
-        return Some(v);
-    }
-    let subs: Vec<&str> = mine.iter().filter_map(|s| s.sub.as_deref()).collect();
-    let keep = |el: Value| -> Value {
-        match el {
-            Value::Object(m) => Value::Object(
-                m.into_iter()
-                    .filter(|(k, _)| subs.iter().any(|s| s.eq_ignore_ascii_case(k)))
-                    .collect(),
-            ),
-            other => other,
-        }
-    };
-    Some(match v {
-        Value::Array(items) => Value::Array(items.into_iter().map(keep).collect()),
-        other => keep(other),
-    })
-}
-
-/// `excludedAttributes=`: the default set minus the named attributes; `returned: always`
-/// attributes (and their sub-attributes) stay.
-fn exclude(
-    map: Map<String, Value>,
-    sels: &[Selector],
-    kind: ResourceKind,
-    top: TopLevel,
-) -> Map<String, Value> {
-    let mut out = Map::new();
-    for (key, v) in map {
-        if key.eq_ignore_ascii_case("schemas") {
-            out.insert(key, v);
-        } else if is_extension_key(kind, &key, &v) {
-            if sels
-                .iter()
-                .any(|s| s.in_container(Some(&key)) && s.name.is_none())
-            {
-                continue;
-            }
-            if let Value::Object(inner) = v {
-                let kept = exclude_in(inner, Some(&key), sels, kind);
-                if !kept.is_empty() {
-                    out.insert(key, Value::Object(kept));
-                }
-            }
-        } else {
-            let def = top.definition(&key);
-            if let Some(v) = drop_excluded(v, def, None, &key, sels) {
-                out.insert(key, v);
-            }
-        }
-    }
-    out
-}
-
-fn exclude_in(
-    inner: Map<String, Value>,
-    container: Option<&str>,
-    sels: &[Selector],
-    kind: ResourceKind,
-) -> Map<String, Value> {
-    let mut out = Map::new();
-    for (key, v) in inner {
-        let def = definition(kind, container, &key);
-        if let Some(v) = drop_excluded(v, def, container, &key, sels) {
-            out.insert(key, v);
-        }
-    }
-    out
-}
-
-fn drop_excluded(
-    v: Value,
-    def: Option<&'static Attribute>,
-    container: Option<&str>,
-    key: &str,
-    sels: &[Selector],
-) -> Option<Value> {
-    match returned(def) {
-        Returned::Never | Returned::Request => return None,
-        Returned::Always => return Some(v),
-        Returned::Default => {}
-    }
-    let mine: Vec<&Selector> = sels
-        .iter()
-        .filter(|s| s.in_container(container) && s.names(key))
-        .collect();
-    if mine.iter().any(|s| s.sub.is_none()) {
-        return None;
-    }
-    let subs: Vec<&str> = mine.iter().filter_map(|s| s.sub.as_deref()).collect();
-    if subs.is_empty() {
-        return Some(v);
-    }
-    let cut = |el: Value| -> Value {
-        match el {
-            Value::Object(m) => Value::Object(
-                m.into_iter()
-                    .filter(|(k, _)| !subs.iter().any(|s| s.eq_ignore_ascii_case(k)))
-                    .collect(),
-            ),
-            other => other,
-        }
-    };
-    Some(match v {
-        Value::Array(items) => Value::Array(items.into_iter().map(cut).collect()),
-        other => cut(other),
-    })
 }
 
 #[cfg(test)]
@@ -533,6 +458,21 @@ mod tests {
         let v = project(&[], &[ENTERPRISE_USER, "externalIds"]);
         assert!(v.get(ENTERPRISE_USER).is_none());
         assert!(v.get(GENESYS_USER).is_none());
+    }
+
+    /// One walk serves both parameters: naming the same sub-attributes, `attributes` keeps
+    /// of each element exactly what `excludedAttributes` removes.
+    #[test]
+    fn selecting_and_excluding_sub_attributes_split_each_element() {
+        for subs in [vec!["emails.value"], vec!["emails.type", "emails.primary"]] {
+            let kept = project(&subs, &[]);
+            let rest = project(&[], &subs);
+            let mut joined = kept["emails"][0].as_object().unwrap().clone();
+            for (k, v) in rest["emails"][0].as_object().unwrap() {
+                assert!(joined.insert(k.clone(), v.clone()).is_none(), "{k} in both");
+            }
+            assert_eq!(Value::Object(joined), user()["emails"][0], "{subs:?}");
+        }
     }
 
     #[test]

@@ -579,7 +579,7 @@ pub(crate) fn is_genesys_addition(urn: &str, attr: &str) -> bool {
         || (urn.eq_ignore_ascii_case(ENTERPRISE_USER) && attr.eq_ignore_ascii_case("dateHire"))
 }
 
-/// User attributes Genesys documents as unsupported (seed 004) or simply does not model. They
+/// User attributes Genesys documents as unsupported ("SCIM and Genesys Cloud field mappings") or simply does not model. They
 /// are accepted and dropped on write unless `Compat::unsupported_attributes` is `reject`.
 pub(crate) const UNSUPPORTED_USER: &[&str] = &[
     "name",

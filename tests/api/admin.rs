@@ -2,7 +2,6 @@
 //! orgs driven in parallel, and the OpenAPI document.
 
 use crate::helpers::*;
-use genesys_scim_mock::Config;
 use reqwest::Client;
 use serde_json::{Value, json};
 
@@ -57,10 +56,9 @@ async fn create_org(app: &TestApp, body: &Value) -> (String, String, String) {
 
 #[tokio::test]
 async fn admin_token_is_required_when_configured() {
-    let app = spawn_with(Config {
-        admin_token: Some("s3cret".into()),
-        ..test_config()
-    })
+    let app = spawn_with(with(test_config(), |config| {
+        config.admin_token = Some("s3cret".into())
+    }))
     .await;
     let resp = app
         .client
@@ -88,11 +86,7 @@ async fn admin_token_is_required_when_configured() {
 
 #[tokio::test]
 async fn admin_off_hides_everything_but_health() {
-    let app = spawn_with(Config {
-        admin_enabled: false,
-        ..test_config()
-    })
-    .await;
+    let app = spawn_with(with(test_config(), |config| config.admin_enabled = false)).await;
     for path in ["/__admin/requests", "/__admin/orgs", "/__admin/scenarios"] {
         let resp = app.client.get(app.url(path)).send().await.unwrap();
         assert_eq!(resp.status(), 404, "{path}");
@@ -395,6 +389,16 @@ async fn openapi_document_lists_every_admin_route() {
         ("/__admin/timeline", "get"),
         ("/__admin/orgs/{id}/users", "get"),
         ("/__admin/orgs/{id}/groups", "get"),
+        ("/__admin/orgs/{id}/clients/{clientId}/roleDivisions", "get"),
+        ("/__admin/orgs/{id}/clients/{clientId}/roleDivisions", "put"),
+        (
+            "/__admin/orgs/{id}/clients/{clientId}/roleDivisions",
+            "post",
+        ),
+        (
+            "/__admin/orgs/{id}/clients/{clientId}/roleDivisions",
+            "delete",
+        ),
         ("/__admin/clock", "get"),
         ("/__admin/clock", "post"),
     ] {
@@ -418,6 +422,11 @@ async fn unsupported_admin_methods_answer_405_with_allow() {
         ("GET", "/__admin/scenarios/x", "DELETE"),
         ("TRACE", "/__admin/openapi.json", "GET"),
         ("POST", "/__admin/health", "GET"),
+        (
+            "PATCH",
+            "/__admin/orgs/default/clients/mock-client-id/roleDivisions",
+            "GET, PUT, POST, DELETE",
+        ),
     ] {
         let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
         let resp = app.client.request(m, app.url(path)).send().await.unwrap();
@@ -441,10 +450,9 @@ async fn unsupported_admin_methods_answer_405_with_allow() {
 /// `meta.version`, `created` and `lastModified`, so the ETags a client saved still match.
 #[tokio::test]
 async fn a_restored_export_keeps_versions_and_times() {
-    let app = spawn_with(Config {
-        clock: "frozen:2026-03-01T10:00:00Z".into(),
-        ..test_config()
-    })
+    let app = spawn_with(with(test_config(), |c| {
+        c.clock = "frozen:2026-03-01T10:00:00Z".into();
+    }))
     .await;
     let user = format!("{SCIM}/Users/{JAMES}");
     let group = format!("{SCIM}/Groups/{SALES_TEAM}");

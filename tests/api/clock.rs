@@ -8,10 +8,9 @@ use serde_json::{Value, json};
 const T0: &str = "2026-01-01T00:00:00.000Z";
 
 fn frozen() -> Config {
-    Config {
-        clock: format!("frozen:{T0}"),
-        ..test_config()
-    }
+    with(test_config(), |config| {
+        config.clock = format!("frozen:{T0}")
+    })
 }
 
 async fn clock_get(app: &TestApp) -> (u16, Value) {
@@ -116,17 +115,12 @@ async fn bad_clock_commands_get_400_and_leave_the_clock_alone() {
 
 #[tokio::test]
 async fn the_clock_api_honours_admin_off_and_the_admin_token() {
-    let off = spawn_with(Config {
-        admin_enabled: false,
-        ..frozen()
-    })
-    .await;
+    let off = spawn_with(with(frozen(), |config| config.admin_enabled = false)).await;
     assert_eq!(clock_get(&off).await.0, 404);
 
-    let guarded = spawn_with(Config {
-        admin_token: Some("sesame".to_owned()),
-        ..frozen()
-    })
+    let guarded = spawn_with(with(frozen(), |config| {
+        config.admin_token = Some("sesame".to_owned())
+    }))
     .await;
     assert_eq!(clock_get(&guarded).await.0, 401);
     let resp = guarded
@@ -155,7 +149,7 @@ async fn tokens_expire_when_the_clock_passes_their_ttl_and_a_new_token_works() {
 
     clock_post(&app, r#"{"advance": "2s"}"#).await;
     let (s, body) = status_json(app.get(&users).send().await.unwrap()).await;
-    assert_platform_error(s, &body, 401, "bad.credentials");
+    assert_platform_error(s, &body, 401, "credentials.expired");
     assert!(
         body["message"].as_str().unwrap().contains("expired"),
         "{body}"
@@ -174,10 +168,9 @@ async fn tokens_expire_when_the_clock_passes_their_ttl_and_a_new_token_works() {
 
 #[tokio::test]
 async fn advancing_by_retry_after_through_the_admin_api_reopens_the_window() {
-    let app = spawn_with(Config {
-        rate_limit_per_minute: Some(2),
-        ..frozen()
-    })
+    let app = spawn_with(with(frozen(), |config| {
+        config.rate_limit_per_minute = Some(2)
+    }))
     .await;
     let users = format!("{SCIM}/Users");
     for _ in 0..2 {

@@ -1,5 +1,5 @@
 //! The small decisions taken from what the official SDKs send: an empty `filter=`, `Accept:
-//! application/json`, and the case of `Location` (README, "SDK conventions").
+//! application/json`, and the case of `Location` (docs/compatibility.md, "SDK conventions").
 
 use serde_json::json;
 

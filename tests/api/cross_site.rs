@@ -11,10 +11,9 @@ use crate::helpers::*;
 const T0: &str = "2026-01-01T00:00:00.000Z";
 
 async fn frozen() -> TestApp {
-    spawn_with(genesys_scim_mock::Config {
-        clock: format!("frozen:{T0}"),
-        ..test_config()
-    })
+    spawn_with(with(test_config(), |c| {
+        c.clock = format!("frozen:{T0}");
+    }))
     .await
 }
 

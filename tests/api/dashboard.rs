@@ -2,7 +2,6 @@
 //! the admin token asked for by the page and required by the data, `--admin off`.
 
 use crate::helpers::*;
-use genesys_scim_mock::Config;
 use serde_json::{Value, json};
 
 async fn get(app: &TestApp, path: &str, token: Option<&str>) -> reqwest::Response {
@@ -54,10 +53,9 @@ async fn the_page_and_its_assets_are_served_from_the_binary() {
 
 #[tokio::test]
 async fn with_an_admin_token_the_page_loads_but_its_data_needs_the_token() {
-    let app = spawn_with(Config {
-        admin_token: Some("s3cret".into()),
-        ..test_config()
-    })
+    let app = spawn_with(with(test_config(), |config| {
+        config.admin_token = Some("s3cret".into())
+    }))
     .await;
     assert_eq!(get(&app, "/__admin/ui", None).await.status(), 200);
     for path in [
@@ -72,11 +70,7 @@ async fn with_an_admin_token_the_page_loads_but_its_data_needs_the_token() {
             "{path}"
         );
     }
-    let off = spawn_with(Config {
-        admin_enabled: false,
-        ..test_config()
-    })
-    .await;
+    let off = spawn_with(with(test_config(), |config| config.admin_enabled = false)).await;
     assert_eq!(get(&off, "/__admin/ui", None).await.status(), 404);
     assert_eq!(get(&off, "/__admin/timeline", None).await.status(), 404);
 }
@@ -142,10 +136,9 @@ async fn groups_come_with_both_forms_and_capped_members() {
 
 #[tokio::test]
 async fn the_timeline_pages_newest_first_without_bodies() {
-    let app = spawn_with(Config {
-        rate_limit_per_minute: None,
-        ..test_config()
-    })
+    let app = spawn_with(with(test_config(), |config| {
+        config.rate_limit_per_minute = None
+    }))
     .await;
     for _ in 0..7 {
         let r = app
@@ -208,11 +201,10 @@ async fn the_timeline_pages_newest_first_without_bodies() {
 
 #[tokio::test]
 async fn a_full_journal_still_answers_one_small_page() {
-    let app = spawn_with(Config {
-        rate_limit_per_minute: None,
-        journal_size: 300,
-        ..test_config()
-    })
+    let app = spawn_with(with(test_config(), |config| {
+        config.rate_limit_per_minute = None;
+        config.journal_size = 300;
+    }))
     .await;
     for _ in 0..400 {
         let r = app

@@ -5,7 +5,6 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::helpers::*;
-use genesys_scim_mock::Config;
 use serde_json::{Value, json};
 
 const BIN: &str = env!("CARGO_BIN_EXE_genesys-scim-mock");
@@ -212,10 +211,9 @@ async fn a_bad_expectation_is_400_naming_record_and_field() {
 
 #[tokio::test]
 async fn expect_honours_the_admin_token_and_admin_off() {
-    let app = spawn_with(Config {
-        admin_token: Some("s3cret".into()),
-        ..test_config()
-    })
+    let app = spawn_with(with(test_config(), |config| {
+        config.admin_token = Some("s3cret".into())
+    }))
     .await;
     let (s, _) = status_json(expect(&app, "", &passing()).await).await;
     assert_eq!(s, 401);
@@ -229,11 +227,7 @@ async fn expect_honours_the_admin_token_and_admin_off() {
         .await
         .unwrap();
     assert_eq!(resp.status(), 200);
-    let off = spawn_with(Config {
-        admin_enabled: false,
-        ..test_config()
-    })
-    .await;
+    let off = spawn_with(with(test_config(), |config| config.admin_enabled = false)).await;
     let (s, _) = status_json(expect(&off, "", &passing()).await).await;
     assert_eq!(s, 404);
 }

@@ -1,10 +1,9 @@
 //! The user external-id API (`/api/v2/users/externalid/...`, `/api/v2/users/{id}/externalid`),
-//! its rules, both encodings of URL-shaped authorities, and the forum report of seed 000
+//! its rules, both encodings of URL-shaped authorities, and the forum report (Genesys community, "User - Generic SSO")
 //! replayed against `scenarios/forum-url-authority/fixture.json`.
 
 use std::path::PathBuf;
 
-use genesys_scim_mock::Config;
 use genesys_scim_mock::compat::{Compat, ExternalIdRepost, RawSlashAuthority};
 use reqwest::RequestBuilder;
 use serde_json::{Value, json};
@@ -34,11 +33,10 @@ fn fixture_path() -> PathBuf {
 
 /// A server on the forum fixture, with a token for its own client.
 async fn forum_app(compat: Compat) -> TestApp {
-    let mut app = spawn_with(Config {
-        fixtures: Some(fixture_path()),
-        compat,
-        ..test_config()
-    })
+    let mut app = spawn_with(with(test_config(), |config| {
+        config.fixtures = Some(fixture_path());
+        config.compat = compat;
+    }))
     .await;
     app.token = app
         .token_for("forum-client-id", "forum-client-secret")
@@ -47,10 +45,9 @@ async fn forum_app(compat: Compat) -> TestApp {
 }
 
 fn match_known() -> Compat {
-    Compat {
-        raw_slash_authority: RawSlashAuthority::MatchKnown,
-        ..Compat::default()
-    }
+    with(Compat::default(), |compat| {
+        compat.raw_slash_authority = RawSlashAuthority::MatchKnown
+    })
 }
 
 /// POST with `application/json`, as the SDKs send to the platform API.
@@ -215,32 +212,89 @@ async fn list_and_get_by_authority_include_the_scim_authority() {
     }
 }
 
+/// `Userexternalidentifier` as Genesys' Terraform provider decodes the answer of `POST
+/// /api/v2/users/{userId}/externalid` (`callExternalUserAPI` in
+/// `genesyscloud/external_user/genesyscloud_externalusers_identity_proxy.go`): one object,
+/// decoded strictly, so an array (or a field of the wrong type) fails.
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Userexternalidentifier {
+    authority_name: String,
+    external_key: String,
+    self_uri: String,
+}
+
 #[tokio::test]
-async fn post_adds_and_answers_the_full_list_then_lookup_finds_it() {
+async fn post_answers_201_with_the_one_created_identifier_then_lookup_finds_it() {
     let app = spawn_app().await;
-    let (s, list) = send(post_ext(
+    let resp = post_ext(
         &app,
         MARIA,
         &json!({"authorityName": "XyzCRM", "externalKey": "05001"}),
-    ))
-    .await;
-    assert_eq!(s, 201, "{list}");
-    assert_eq!(list.as_array().map(Vec::len), Some(2), "{list}");
-    assert_eq!(list[0]["authorityName"], "x-pc:scimv2:v1");
-    assert_eq!(list[1]["authorityName"], "XyzCRM");
-    assert_eq!(list[1]["externalKey"], "05001");
+    )
+    .send()
+    .await
+    .expect("send");
+    assert_eq!(resp.status(), 201);
+    let bytes = resp.bytes().await.expect("body");
+    let created: Userexternalidentifier = serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+        panic!(
+            "not one Userexternalidentifier ({e}): {}",
+            String::from_utf8_lossy(&bytes)
+        )
+    });
+    assert_eq!(
+        (
+            created.authority_name.as_str(),
+            created.external_key.as_str()
+        ),
+        ("XyzCRM", "05001")
+    );
+    assert_eq!(
+        created.self_uri,
+        format!("/api/v2/users/{MARIA}/externalid/XyzCRM/05001")
+    );
+    assert_eq!(
+        ids_of(&app, MARIA).await,
+        vec![pair("x-pc:scimv2:v1", "emp-0001"), pair("XyzCRM", "05001")]
+    );
     let (s, u) = send(app.get("/api/v2/users/externalid/XyzCRM/05001")).await;
     assert_eq!(s, 200);
     assert_eq!(u["id"], MARIA);
     // Case-sensitive: a different case is a different authority, so it is an addition.
-    let (s, _) = send(post_ext(
+    let (s, one) = send(post_ext(
         &app,
         MARIA,
         &json!({"authorityName": "xyzcrm", "externalKey": "05001"}),
     ))
     .await;
     assert_eq!(s, 201);
+    assert_eq!(one["authorityName"], "xyzcrm", "{one}");
     assert_eq!(ids_of(&app, MARIA).await.len(), 3);
+}
+
+/// The provider's update is a DELETE then a POST of the new pair; each step answers as the
+/// provider decodes it.
+#[tokio::test]
+async fn the_providers_update_deletes_then_posts_the_new_pair() {
+    let app = spawn_app().await;
+    let (s, _) = send(app.delete(&format!(
+        "/api/v2/users/{JAMES}/externalid/{TEAMS}/{JAMES_TEAMS_KEY}"
+    )))
+    .await;
+    assert_eq!(s, 204);
+    let resp = post_ext(
+        &app,
+        JAMES,
+        &json!({"authorityName": TEAMS, "externalKey": "new-key"}),
+    )
+    .send()
+    .await
+    .expect("send");
+    assert_eq!(resp.status(), 201);
+    let created: Userexternalidentifier = resp.json().await.expect("one identifier");
+    assert_eq!(created.external_key, "new-key");
+    assert!(ids_of(&app, JAMES).await.contains(&pair(TEAMS, "new-key")));
 }
 
 #[tokio::test]
@@ -355,13 +409,9 @@ async fn reposting_an_authority_conflicts_by_default() {
 
 #[tokio::test]
 async fn reposting_an_authority_replaces_the_key_when_switched() {
-    let app = spawn_with(Config {
-        compat: Compat {
-            external_id_repost: ExternalIdRepost::Replace,
-            ..Compat::default()
-        },
-        ..test_config()
-    })
+    let app = spawn_with(with(test_config(), |config| {
+        config.compat.external_id_repost = ExternalIdRepost::Replace
+    }))
     .await;
     let (s, list) = send(post_ext(
         &app,
@@ -555,10 +605,10 @@ async fn raw_slashes_work_with_match_known() {
     assert_platform_error(s, &err, 404, "not.found");
 }
 
-// ---- seed 000, call by call ----
+// ---- the forum thread, call by call ----
 
 #[tokio::test]
-async fn seed_000_rest_calls_behave_as_reported() {
+async fn forum_thread_rest_calls_behave_as_reported() {
     let app = forum_app(Compat::default()).await;
     // GET by external id: works for microsoftteams...
     let (s, u) = send(app.get(&format!("/api/v2/users/externalid/{TEAMS}/{Y_KEY}"))).await;
@@ -579,7 +629,8 @@ async fn seed_000_rest_calls_behave_as_reported() {
     ))
     .await;
     assert_eq!(s, 201, "{list}");
-    assert_eq!(list.as_array().map(Vec::len), Some(5));
+    assert_eq!(list["externalKey"], "added", "the one created identifier");
+    assert_eq!(ids_of(&app, STIJN).await.len(), 5);
     // ...but not update, microsoftteams included.
     for (authority, key) in [(FAS_INT, "abcdefghijk"), (TEAMS, "new-teams-id")] {
         let (s, err) = send(post_ext(
@@ -619,7 +670,7 @@ async fn seed_000_rest_calls_behave_as_reported() {
 }
 
 #[tokio::test]
-async fn seed_000_extension_only_put_replaces_the_external_ids_on_both_trees() {
+async fn forum_thread_extension_only_put_replaces_the_external_ids_on_both_trees() {
     let app = forum_app(Compat::default()).await;
     for (tree, key) in [
         ("/api/v2/scim", "abcdefghijk"),
@@ -722,10 +773,9 @@ async fn the_switch_can_be_set_per_org_in_the_fixture() {
         std::process::id()
     ));
     std::fs::write(&path, doc.to_string()).expect("write fixture");
-    let mut app = spawn_with(Config {
-        fixtures: Some(path.clone()),
-        ..test_config()
-    })
+    let mut app = spawn_with(with(test_config(), |config| {
+        config.fixtures = Some(path.clone())
+    }))
     .await;
     let _ = std::fs::remove_file(&path);
     app.token = app

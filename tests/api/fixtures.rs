@@ -260,6 +260,118 @@ fn every_class_of_fixture_error_names_file_record_and_field() {
     assert!(e.message.contains("no *.json"), "{e}");
 }
 
+async fn post_org(app: &TestApp, org: &Value) -> (u16, Value) {
+    status_json(
+        app.admin(reqwest::Method::POST, "/__admin/orgs")
+            .json(org)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
+/// Roles with permissions and clients with `roleDivisions`: `validate`, the JSON Schema and
+/// the admin org API accept them, and refuse a bad permission, an unknown role or an unknown
+/// division naming the record and field.
+#[tokio::test]
+async fn role_permissions_and_role_divisions_are_checked_everywhere() {
+    let good = org(json!({
+        "divisions": [{"id": "d1", "name": "Home"}, {"id": "d2", "name": "EMEA"}],
+        "roles": [{"id": "r1", "name": "employee"},
+                  {"id": "r2", "name": "SCIM", "permissions": ["directory:user:*", "directory:*:*"]}],
+        "oauthClients": [
+            {"id": "c1", "secret": "s", "roleDivisions": [{"role": "scim", "division": "emea"}]},
+            {"id": "c2", "secret": "s", "roleDivisions": [{"role": "SCIM", "division": "*"}]},
+            {"id": "c3", "secret": "s", "roleDivisions": []},
+            {"id": "c4", "secret": "s", "roleDivisions": null}
+        ]
+    }));
+    assert_eq!(validate(&scratch("f.json", &good.to_string())).unwrap(), 1);
+    let bad_role = org(json!({
+        "oauthClients": [{"id": "c", "secret": "s",
+            "roleDivisions": [{"role": "employee", "division": "*"}, {"role": "Boss", "division": "*"}]}]
+    }));
+    fails(
+        &bad_role.to_string(),
+        "orgs[0].oauthClients[0] (id \"c\")",
+        Some("roleDivisions[1].role"),
+        "no role named \"Boss\"",
+    );
+    let bad_division = org(json!({
+        "oauthClients": [{"id": "c", "secret": "s", "roleDivisions": [{"role": "employee", "division": "APAC"}]}]
+    }));
+    fails(
+        &bad_division.to_string(),
+        "orgs[0].oauthClients[0] (id \"c\")",
+        Some("roleDivisions[0].division"),
+        "no division named \"APAC\"",
+    );
+    let bad_permission = org(json!({
+        "roles": [{"id": "r1", "name": "employee", "permissions": ["directory:user:add", "directory.user.add"]}]
+    }));
+    fails(
+        &bad_permission.to_string(),
+        "orgs[0].roles[0] (id \"r1\")",
+        Some("permissions[1]"),
+        "domain:entity:action",
+    );
+
+    let schema: Value =
+        serde_json::from_str(include_str!("../../fixtures/schema.json")).expect("schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("a valid JSON Schema");
+    assert!(
+        validator.is_valid(&good),
+        "{:?}",
+        validator
+            .iter_errors(&good)
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+    );
+    assert!(!validator.is_valid(&bad_permission));
+    let no_division = org(
+        json!({"oauthClients": [{"id": "c", "secret": "s", "roleDivisions": [{"role": "employee"}]}]}),
+    );
+    assert!(!validator.is_valid(&no_division));
+
+    // The admin org API loads through the same checks and says which record and field.
+    let app = spawn_app().await;
+    let mut org_doc = bad_division["orgs"][0].clone();
+    org_doc["id"] = json!("perm-org");
+    let (s, body) = post_org(&app, &org_doc).await;
+    assert_eq!(s, 400, "{body}");
+    let msg = body["message"].as_str().unwrap();
+    assert!(
+        msg.contains("oauthClients[0]")
+            && msg.contains("roleDivisions[0].division")
+            && msg.contains("APAC"),
+        "{msg}"
+    );
+    let mut org_doc = good["orgs"][0].clone();
+    org_doc["id"] = json!("perm-org");
+    let (s, body) = post_org(&app, &org_doc).await;
+    assert_eq!(s, 201, "{body}");
+    let (s, export) = status_json(
+        app.admin(reqwest::Method::GET, "/__admin/orgs/perm-org/export")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 200);
+    assert_eq!(
+        export["roles"][1]["permissions"],
+        json!(["directory:user:*", "directory:*:*"])
+    );
+    let clients = export["oauthClients"].as_array().unwrap();
+    assert_eq!(
+        clients[0]["roleDivisions"],
+        json!([{"role": "scim", "division": "emea"}])
+    );
+    assert_eq!(clients[2]["roleDivisions"], json!([]));
+    assert!(clients[3].get("roleDivisions").is_none(), "{}", clients[3]);
+}
+
 fn shipped() -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(Path::new(ROOT).join("fixtures"))
         .unwrap()
@@ -456,7 +568,8 @@ async fn the_large_org_serves_its_own_client_and_data() {
 
     // A deleted fixture user is 404 to SCIM and revived by a create with its userName.
     let gone = id_of(states.iter().position(|(s, _)| s == "deleted").unwrap());
-    let deleted = get(format!("/api/v2/users/{gone}")).await.1;
+    assert_eq!(get(format!("/api/v2/users/{gone}")).await.0, 404);
+    let deleted = get(format!("/api/v2/users/{gone}?state=deleted")).await.1;
     assert_eq!(deleted["state"], "deleted");
     assert_eq!(get(format!("{SCIM}/Users/{gone}")).await.0, 404);
     let revived = app

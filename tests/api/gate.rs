@@ -75,7 +75,7 @@ async fn report_exits_1_naming_each_broken_rule_and_writes_every_format() {
     );
     let xml = std::fs::read_to_string(&junit).unwrap();
     let doc = quick_junit::Report::deserialize_from_str(&xml).unwrap();
-    assert_eq!((doc.tests, doc.failures), (21, 1));
+    assert_eq!((doc.tests, doc.failures), (22, 1));
     assert!(
         xml.contains(&format!("{}/__admin/requests?seq=", app.base)),
         "links are absolute: {xml}"
@@ -256,6 +256,14 @@ fn exec_fails_a_passing_child_whose_client_broke_a_rule_and_names_it() {
         md.contains("`page-size`") && md.contains("`group-create-or-delete`"),
         "{md}"
     );
+    let xml = std::fs::read_to_string(dir.join("r.xml")).unwrap();
+    for text in [&md, &xml] {
+        assert!(
+            !text.contains("http://127.0.0.1"),
+            "the server has stopped when the report is read: no link to it\n{text}"
+        );
+    }
+    assert!(md.contains("the server that held them has stopped"), "{md}");
 
     // --fail-on warning names both; the rule can be re-levelled with --report-rule.
     let (code, stderr) = exec(&dir, &["--fail-on", "warning"], "sloppy", "0");
@@ -280,6 +288,46 @@ fn exec_fails_a_passing_child_whose_client_broke_a_rule_and_names_it() {
 }
 
 #[test]
+fn exec_reports_name_entries_by_seq_in_the_exported_journal() {
+    let dir = scratch("exec-export");
+    let export = dir.join("mock");
+    let export_flag = export.display().to_string();
+    let md_path = dir.join("r.md");
+    let md_flag = format!("markdown:{}", md_path.display());
+    let flags = [
+        "--export-on-exit",
+        &export_flag,
+        "--report",
+        &md_flag,
+        "--fail-on",
+        "never",
+    ];
+    let (code, stderr) = exec(&dir, &flags, "sloppy", "0");
+    assert_eq!(code, 0, "{stderr}");
+    let md = std::fs::read_to_string(&md_path).unwrap();
+    let journal = export.join("requests.jsonl");
+    assert!(
+        md.contains(&format!("one JSON line each in `{}`", journal.display())),
+        "{md}"
+    );
+    // The entry the group-create finding names is the POST in the exported journal.
+    let section = md.split("### `group-create-or-delete`").nth(1).unwrap();
+    let after = section.split_once(" (#").unwrap().1;
+    let seq: u64 = after[..after.find(')').unwrap()].parse().unwrap();
+    let entry: serde_json::Value = std::fs::read_to_string(&journal)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|e| e["seq"] == seq)
+        .expect("the named seq is in the export");
+    assert_eq!(
+        (entry["method"].as_str(), entry["route"].as_str()),
+        (Some("POST"), Some("groups.create")),
+        "{entry}"
+    );
+}
+
+#[test]
 fn exec_passes_a_careful_client_and_keeps_a_failing_childs_code() {
     let dir = scratch("exec-careful");
     let mut flags = reports(&dir);
@@ -291,7 +339,7 @@ fn exec_passes_a_careful_client_and_keeps_a_failing_childs_code() {
         &std::fs::read_to_string(dir.join("r.xml")).unwrap(),
     )
     .unwrap();
-    assert_eq!((doc.tests, doc.failures), (21, 0));
+    assert_eq!((doc.tests, doc.failures), (22, 0));
     // A child that failed keeps its code; the reports are still written.
     std::fs::remove_file(dir.join("r.xml")).unwrap();
     let (code, stderr) = exec(&dir, &flags, "sloppy", "5");

@@ -93,7 +93,7 @@ async fn patch_add_members_in_each_form() {
     let (s, b) = patch_group(&app, json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"op": "add", "path": "members", "value": [{"value": JAMES}]}]})).await;
     assert_eq!(s, 200, "{b}");
     assert_eq!(member_ids(&b), vec![AIKO.to_owned(), JAMES.to_owned()]);
-    // Seed 002: capitalised op, no path, value object with display.
+    // A vendor's example: capitalised op, no path, value object with display.
     let (s, b) = patch_group(&app, json!({"Operations": [{"op": "Add", "value": {"members": [{"value": LUCAS, "display": "Lucas"}]}}]})).await;
     assert_eq!(s, 200, "{b}");
     assert_eq!(member_ids(&b).len(), 3);

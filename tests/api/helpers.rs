@@ -8,7 +8,7 @@ use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
-/// The default org's OAuth client (see fixtures/default-org.json and the README).
+/// The default org's OAuth client (see fixtures/default-org.json and docs/configuration.md).
 pub const CLIENT_ID: &str = "mock-client-id";
 pub const CLIENT_SECRET: &str = "mock-client-secret";
 /// SCIM v2 base path.
@@ -63,10 +63,17 @@ pub fn wait_for_port_file(path: &std::path::Path) -> String {
 
 /// A test config: default org, seeded, rate limit as configured by default.
 pub fn test_config() -> Config {
-    Config {
-        seed: Some(42),
-        ..Config::default()
-    }
+    let mut config = Config::default();
+    config.seed = Some(42);
+    config
+}
+
+/// `base` with `change` made to it: how a test sets the fields it needs on the library's
+/// settings (`Config`, `Compat`), which are `#[non_exhaustive]` and so cannot be written as
+/// struct literals outside the crate.
+pub fn with<T>(mut base: T, change: impl FnOnce(&mut T)) -> T {
+    change(&mut base);
+    base
 }
 
 /// Starts a server with the default test config.
@@ -120,16 +127,20 @@ impl TestApp {
             .expect("token request failed")
     }
 
-    /// A token for a client, or `None` when the server refuses (no such client).
-    pub async fn try_token(&self, id: &str, secret: &str) -> Option<String> {
-        let resp = self
-            .client
+    /// `POST /oauth/token` for a client (HTTP Basic), as the Genesys SDKs send it.
+    pub async fn token_response(&self, id: &str, secret: &str) -> Response {
+        self.client
             .post(self.url("/oauth/token"))
             .basic_auth(id, Some(secret))
             .form(&[("grant_type", "client_credentials")])
             .send()
             .await
-            .expect("token request");
+            .expect("token request")
+    }
+
+    /// A token for a client, or `None` when the server refuses (no such client).
+    pub async fn try_token(&self, id: &str, secret: &str) -> Option<String> {
+        let resp = self.token_response(id, secret).await;
         if resp.status() != 200 {
             return None;
         }
@@ -179,6 +190,26 @@ impl TestApp {
 
     pub fn get(&self, path: &str) -> RequestBuilder {
         self.authed(self.client.get(self.url(path)))
+    }
+
+    /// The status of `GET path` with the token.
+    pub async fn get_status(&self, path: &str) -> u16 {
+        self.get(path).send().await.expect("send").status().as_u16()
+    }
+
+    /// A platform call with the token and an `application/json` body, as the SDKs send it:
+    /// status and parsed body.
+    pub async fn platform_json(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: &Value,
+    ) -> (u16, Value) {
+        let req = self
+            .authed(self.client.request(method, self.url(path)))
+            .header("content-type", "application/json")
+            .body(body.to_string());
+        status_json(req.send().await.expect("send")).await
     }
 
     pub fn delete(&self, path: &str) -> RequestBuilder {

@@ -1,6 +1,5 @@
 //! The `Host` allow-list (against DNS rebinding) and the URLs built from the request's host.
 
-use genesys_scim_mock::Config;
 use serde_json::{Value, json};
 
 use crate::helpers::*;
@@ -57,11 +56,10 @@ async fn a_foreign_host_is_refused_on_every_route_in_the_route_s_shape() {
 
 #[tokio::test]
 async fn loopback_addresses_single_labels_and_listed_names_are_served() {
-    let app = spawn_with(Config {
-        allowed_hosts: vec!["mock.test".into(), ".corp.test".into()],
-        public_url: Some("https://scim.example.test/base".into()),
-        ..test_config()
-    })
+    let app = spawn_with(with(test_config(), |c| {
+        c.allowed_hosts = vec!["mock.test".into(), ".corp.test".into()];
+        c.public_url = Some("https://scim.example.test/base".into());
+    }))
     .await;
     let port = app.addr.port();
     for host in [
@@ -83,10 +81,9 @@ async fn loopback_addresses_single_labels_and_listed_names_are_served() {
         let (s, _) = with_host(&app, reqwest::Method::GET, "/__admin/health", host).await;
         assert_eq!(s, 421, "{host}");
     }
-    let any = spawn_with(Config {
-        allowed_hosts: vec!["*".into()],
-        ..test_config()
-    })
+    let any = spawn_with(with(test_config(), |c| {
+        c.allowed_hosts = vec!["*".into()];
+    }))
     .await;
     let (s, _) = with_host(
         &any,
@@ -144,10 +141,9 @@ async fn urls_follow_the_request_s_host() {
         app.delete_user(body["id"].as_str().unwrap()).await;
     }
     // --public-url wins over any Host.
-    let public = spawn_with(Config {
-        public_url: Some("https://scim.example.test/base".into()),
-        ..test_config()
-    })
+    let public = spawn_with(with(test_config(), |c| {
+        c.public_url = Some("https://scim.example.test/base".into());
+    }))
     .await;
     let (_, g) = with_host(
         &public,

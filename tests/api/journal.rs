@@ -127,11 +127,7 @@ async fn count_answers_and_shows_nearest_on_a_miss() {
 
 #[tokio::test]
 async fn journal_size_zero_records_nothing() {
-    let app = spawn_with(genesys_scim_mock::Config {
-        journal_size: 0,
-        ..test_config()
-    })
-    .await;
+    let app = spawn_with(with(test_config(), |config| config.journal_size = 0)).await;
     let (s, _) = app.get_json(&format!("{SCIM}/Users")).await;
     assert_eq!(s, 200, "the server answers as before");
     let body = admin_get(&app, "/__admin/requests").await;
@@ -142,11 +138,7 @@ async fn journal_size_zero_records_nothing() {
 
 #[tokio::test]
 async fn journal_is_bounded_and_counts_drops_and_can_be_cleared() {
-    let app = spawn_with(genesys_scim_mock::Config {
-        journal_size: 3,
-        ..test_config()
-    })
-    .await;
+    let app = spawn_with(with(test_config(), |config| config.journal_size = 3)).await;
     for _ in 0..5 {
         app.get(&format!("{SCIM}/Users")).send().await.unwrap();
     }

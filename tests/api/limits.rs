@@ -11,11 +11,10 @@ const GENESYS_EXT: &str = "urn:ietf:params:scim:schemas:extension:genesys:purecl
 
 /// A seeded config with a frozen clock and a small rate limit.
 fn limited(per_minute: u32) -> Config {
-    Config {
-        clock: FROZEN.to_owned(),
-        rate_limit_per_minute: Some(per_minute),
-        ..test_config()
-    }
+    with(test_config(), |config| {
+        config.clock = FROZEN.to_owned();
+        config.rate_limit_per_minute = Some(per_minute);
+    })
 }
 
 async fn get_users(app: &TestApp, token: &str) -> reqwest::Response {
@@ -113,10 +112,9 @@ async fn two_tokens_have_independent_windows() {
 
 #[tokio::test]
 async fn rate_limit_off_admits_everything() {
-    let app = spawn_with(Config {
-        rate_limit_per_minute: None,
-        ..limited(1)
-    })
+    let app = spawn_with(with(limited(1), |config| {
+        config.rate_limit_per_minute = None
+    }))
     .await;
     spend(&app, &app.token, 30).await;
 }
@@ -159,11 +157,10 @@ async fn ratelimit_headers_switch_emits_the_historic_headers() {
 async fn a_client_limit_from_fixtures_overrides_the_server_default() {
     let dir = FixtureDir::new("client-limit");
     let path = dir.write(&org_fixture(json!({}), Some(2)));
-    let app = spawn_with(Config {
-        fixtures: Some(path),
-        clock: FROZEN.to_owned(),
-        ..test_config()
-    })
+    let app = spawn_with(with(test_config(), |config| {
+        config.fixtures = Some(path);
+        config.clock = FROZEN.to_owned();
+    }))
     .await;
     let token = app.token_for("limits-client", "limits-secret").await;
     spend(&app, &token, 2).await;
@@ -343,11 +340,7 @@ async fn skill_and_language_limits_from_fixtures_are_enforced() {
         json!({"skillsPerUser": 1, "languagesPerUser": 1}),
         None,
     ));
-    let app = spawn_with(Config {
-        fixtures: Some(path),
-        ..test_config()
-    })
-    .await;
+    let app = spawn_with(with(test_config(), |config| config.fixtures = Some(path))).await;
     let token = app.token_for("limits-client", "limits-secret").await;
     for (attr, a, b) in [
         ("routingSkills", "S1", "S2"),
@@ -416,10 +409,9 @@ async fn send_group(
 
 #[tokio::test]
 async fn max_group_members_flag_limits_membership() {
-    let app = spawn_with(Config {
-        max_group_members: Some(2),
-        ..test_config()
-    })
+    let app = spawn_with(with(test_config(), |config| {
+        config.max_group_members = Some(2)
+    }))
     .await;
     // Sales Team already has 2 members.
     let (s, body) = put_group(
@@ -462,11 +454,10 @@ async fn fixture_limits_win_over_the_flags_and_groups_per_user_is_enforced() {
         json!({"membersPerGroup": 3, "groupsPerUser": 2}),
         None,
     ));
-    let app = spawn_with(Config {
-        fixtures: Some(path),
-        max_group_members: Some(1),
-        ..test_config()
-    })
+    let app = spawn_with(with(test_config(), |config| {
+        config.fixtures = Some(path);
+        config.max_group_members = Some(1);
+    }))
     .await;
     let token = app.token_for("limits-client", "limits-secret").await;
     // G1 has u1 and u2: the fixture's 3 wins over --max-group-members 1.
@@ -491,10 +482,9 @@ async fn fixture_limits_win_over_the_flags_and_groups_per_user_is_enforced() {
 
 #[tokio::test]
 async fn patch_operation_limit_applies_to_users_and_groups() {
-    let app = spawn_with(Config {
-        max_patch_operations: Some(2),
-        ..test_config()
-    })
+    let app = spawn_with(with(test_config(), |config| {
+        config.max_patch_operations = Some(2)
+    }))
     .await;
     let ops = |n: usize| -> Value {
         let list: Vec<Value> = (0..n)
@@ -535,22 +525,27 @@ async fn patch_operation_limit_applies_to_users_and_groups() {
 async fn zero_limits_in_fixtures_are_refused_at_load() {
     let dir = FixtureDir::new("zero-limit");
     let path = dir.write(&org_fixture(json!({"membersPerGroup": 0}), None));
-    let err = genesys_scim_mock::AppState::new(Config {
-        fixtures: Some(path),
-        ..test_config()
-    })
+    let err = genesys_scim_mock::AppState::new(with(test_config(), |config| {
+        config.fixtures = Some(path)
+    }))
     .unwrap_err();
     assert!(matches!(err, SetupError::Fixtures(_)), "{err}");
     let err = err.to_string();
     assert!(err.contains("limits.membersPerGroup"), "{err}");
     let path = dir.write(&org_fixture(json!({}), Some(0)));
-    let err = genesys_scim_mock::AppState::new(Config {
-        fixtures: Some(path),
-        ..test_config()
-    })
+    let err = genesys_scim_mock::AppState::new(with(test_config(), |config| {
+        config.fixtures = Some(path)
+    }))
     .unwrap_err()
     .to_string();
     assert!(err.contains("rateLimitPerMinute"), "{err}");
+    let mut doc = org_fixture(json!({}), None);
+    doc["orgs"][0]["oauthClients"][0]["tokenRateLimitPerMinute"] = json!(0);
+    let path = dir.write(&doc);
+    let err = genesys_scim_mock::AppState::new(with(test_config(), |c| c.fixtures = Some(path)))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("tokenRateLimitPerMinute"), "{err}");
 }
 
 // ---- fixtures for these tests ----
@@ -617,10 +612,9 @@ fn uuid_like() -> u128 {
 
 #[tokio::test]
 async fn the_default_limit_is_300_per_minute() {
-    let app = spawn_with(Config {
-        clock: FROZEN.to_owned(),
-        ..test_config()
-    })
+    let app = spawn_with(with(test_config(), |config| {
+        config.clock = FROZEN.to_owned()
+    }))
     .await;
     spend(&app, &app.token, 300).await;
     let resp = get_users(&app, &app.token).await;
@@ -655,4 +649,84 @@ async fn concurrent_requests_never_exceed_the_limit() {
         }
     }
     assert_eq!((ok, limited_count), (20, 30));
+}
+
+/// Genesys lets only OAuth clients used for SCIM issue tokens beyond 48 hours, up to
+/// 38,880,000 s (450 days): Genesys' Terraform provider validates `access_token_validity_seconds`
+/// with `IntBetween(300, 38880000)` and says so (`genesyscloud/oauth_client`). A fixture marks
+/// such a client with `"scim": true`.
+#[tokio::test]
+async fn scim_clients_may_issue_tokens_for_450_days_and_others_for_48_hours() {
+    let dir = FixtureDir::new("scim-ttl");
+    let with_client = |client: Value| {
+        let mut doc = org_fixture(json!({}), None);
+        doc["orgs"][0]["oauthClients"] = json!([client]);
+        doc
+    };
+    let path = dir.write(&with_client(json!({
+        "id": "scim-client", "secret": "scim-secret", "scim": true, "tokenTtlSecs": 38_880_000
+    })));
+    let mut app = spawn_with(with(test_config(), |c| {
+        c.fixtures = Some(path);
+        c.clock = "frozen:2026-03-01T09:00:00Z".into();
+    }))
+    .await;
+    let resp = app
+        .client
+        .post(app.url("/oauth/token"))
+        .basic_auth("scim-client", Some("scim-secret"))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap();
+    let (s, body) = status_json(resp).await;
+    assert_eq!(s, 200, "{body}");
+    assert_eq!(body["expires_in"], 38_880_000);
+    app.token = body["access_token"].as_str().unwrap().to_owned();
+    app.advance_clock(chrono::Duration::seconds(38_880_000 - 1))
+        .await;
+    assert_eq!(app.get_status(&format!("{SCIM}/Users")).await, 200);
+    app.advance_clock(chrono::Duration::seconds(1)).await;
+    assert_eq!(app.get_status(&format!("{SCIM}/Users")).await, 401);
+    // The export keeps the mark, so an import gives the same client.
+    let (_, org) = status_json(
+        app.admin(reqwest::Method::GET, "/__admin/orgs/limits-org/export")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(org["oauthClients"][0]["scim"], true, "{org}");
+
+    for (client, needle) in [
+        (
+            json!({"id": "c", "secret": "s", "tokenTtlSecs": 172_801}),
+            "only a SCIM client",
+        ),
+        (
+            json!({"id": "c", "secret": "s", "scim": true, "tokenTtlSecs": 38_880_001}),
+            "38880000",
+        ),
+        (
+            json!({"id": "c", "secret": "s", "scim": true, "tokenTtlSecs": 299}),
+            "300",
+        ),
+    ] {
+        let path = dir.write(&with_client(client.clone()));
+        let err =
+            genesys_scim_mock::AppState::new(with(test_config(), |c| c.fixtures = Some(path)))
+                .unwrap_err()
+                .to_string();
+        assert!(
+            err.contains("tokenTtlSecs") && err.contains(needle),
+            "{client}: {err}"
+        );
+    }
+    // 48 hours is the most for any client.
+    let path = dir.write(&with_client(
+        json!({"id": "c", "secret": "s", "tokenTtlSecs": 172_800}),
+    ));
+    assert!(
+        genesys_scim_mock::AppState::new(with(test_config(), |c| c.fixtures = Some(path))).is_ok()
+    );
 }

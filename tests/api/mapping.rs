@@ -1,4 +1,4 @@
-//! The SCIM ↔ Genesys field mapping (seed 004), rule by rule: each rule is written through SCIM
+//! The SCIM ↔ Genesys field mapping (Genesys help, "SCIM and Genesys Cloud field mappings"), rule by rule: each rule is written through SCIM
 //! (POST, PUT, PATCH where relevant) and read back through both the SCIM view and the platform
 //! view `GET /api/v2/users/{id}`.
 
@@ -350,7 +350,7 @@ async fn bad_phone_type_or_number_is_invalid_value_naming_the_element() {
         assert_scim_error(s, &body, 400, Some("invalidValue"));
         assert!(detail(&body).contains(needle), "{needle}: {body}");
     }
-    // PATCH: Entra's unformatted number from seed 002.
+    // PATCH: Entra's unformatted number from a vendor's example.
     let (s, body) = patch(
         &app,
         JAMES,
@@ -487,7 +487,7 @@ async fn manager_must_be_an_existing_user_of_the_org() {
     assert!(u[ENT]["manager"]["$ref"].as_str().unwrap().ends_with(MARIA));
     assert_eq!(platform(&app, id).await["manager"]["id"], MARIA);
 
-    // seed 002: a bare string on PATCH is the manager id.
+    // A vendor's example: a bare string on PATCH is the manager id.
     let (s, body) = patch(
         &app,
         id,
@@ -1011,7 +1011,10 @@ async fn soft_delete_frees_the_user_name_and_a_create_revives_the_user() {
     .await;
     assert_eq!(s, 204);
     assert_eq!(scim(&app, &id).await.0, 404);
-    assert_eq!(platform(&app, &id).await["state"], "deleted");
+    assert_eq!(
+        platform(&app, &format!("{id}?state=deleted")).await["state"],
+        "deleted"
+    );
     let (_, list) = status_json(
         app.get(&format!(
             "{SCIM}/Users?filter=userName eq \"rev@example.com\""
@@ -1050,7 +1053,10 @@ async fn without_revival_a_deleted_user_name_gets_a_new_id() {
     assert_eq!(s, 204);
     let again = app.create_user(&base("norev@example.com")).await;
     assert_ne!(again["id"], id.as_str());
-    assert_eq!(platform(&app, &id).await["state"], "deleted");
+    assert_eq!(
+        platform(&app, &format!("{id}?state=deleted")).await["state"],
+        "deleted"
+    );
 }
 
 #[tokio::test]
@@ -1074,7 +1080,10 @@ async fn entra_deprovisioning_disables_then_deletes() {
     .await;
     assert_eq!(s, 204);
     assert_eq!(scim(&app, JAMES).await.0, 404);
-    assert_eq!(platform(&app, JAMES).await["state"], "deleted");
+    assert_eq!(
+        platform(&app, &format!("{JAMES}?state=deleted")).await["state"],
+        "deleted"
+    );
     let (_, group) = status_json(
         app.get(&format!("{SCIM}/Groups/{SALES_TEAM}"))
             .send()
@@ -1088,8 +1097,8 @@ async fn entra_deprovisioning_disables_then_deletes() {
     );
 }
 
-/// Seed 002's POST body, verbatim apart from real addresses in place of its obfuscated emails.
-fn seed_002_body() -> Value {
+/// A vendor's example POST body (Interact Software, "SCIM Package Examples"), verbatim apart from real addresses in place of its obfuscated emails.
+fn vendor_example_body() -> Value {
     json!({
         "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", ENT],
         "externalId": "test.user1@interact.example.com",
@@ -1143,14 +1152,14 @@ fn seed_002_body() -> Value {
 }
 
 #[tokio::test]
-async fn seed_002_post_body_is_accepted_with_unsupported_parts_dropped() {
+async fn vendor_example_post_body_is_accepted_with_unsupported_parts_dropped() {
     let app = spawn_app().await;
     // As published, the body has no displayName (Genesys requires one) and names its manager by
     // email (Genesys wants a user id): both are the confirmed rules, so both are answered 400.
-    let (s, body) = post(&app, &seed_002_body()).await;
+    let (s, body) = post(&app, &vendor_example_body()).await;
     assert_scim_error(s, &body, 400, Some("invalidValue"));
     assert!(detail(&body).contains("displayName"), "{body}");
-    let mut vector = seed_002_body();
+    let mut vector = vendor_example_body();
     vector["displayName"] = json!("Test User1");
     let (s, body) = post(&app, &vector).await;
     assert_scim_error(s, &body, 400, Some("invalidValue"));

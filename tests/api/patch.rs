@@ -86,7 +86,7 @@ async fn entra_compliant_dialect_path_less_replace() {
 }
 
 #[tokio::test]
-async fn seed_002_complex_patch_is_accepted_with_unsupported_parts_dropped() {
+async fn vendor_examples_complex_patch_is_accepted_with_unsupported_parts_dropped() {
     let app = spawn_app().await;
     let (s, b) = patch(&app, LUCAS, json!([
         {"op": "Replace", "path": format!("{ENT}:manager"), "value": MARIA},
@@ -113,14 +113,14 @@ async fn seed_002_complex_patch_is_accepted_with_unsupported_parts_dropped() {
         b.get("urn:ietf:params:scim:schemas:extension:interactsoftware:2.0:User")
             .is_none()
     );
-    // Seed 002 sends "440-555-1212", which Genesys would not parse: invalidValue.
+    // The vendor's example sends "440-555-1212", which Genesys would not parse: invalidValue.
     let (s, b) = patch(&app, LUCAS, json!([{"op": "Add", "path": "phoneNumbers[type eq \"work\"].value", "value": "440-555-1212"}])).await;
     assert_scim_error(s, &b, 400, Some("invalidValue"));
     assert!(b["detail"].as_str().unwrap().contains("440-555-1212"));
 }
 
 #[tokio::test]
-async fn seed_000_external_ids_patches_behave_as_the_thread_reports() {
+async fn forum_thread_external_ids_patches_behave_as_the_thread_reports() {
     let app = spawn_app().await;
     let url = "https://idp.iamfas.int.belgium.be/fas";
     // Bare `externalIds` (not a core attribute): fails, with either op.
@@ -427,6 +427,156 @@ async fn external_ids_patched_through_scim_show_in_the_external_id_api() {
         .map(|e| e["authorityName"].as_str().unwrap())
         .collect();
     assert_eq!(auths, vec!["x-pc:scimv2:v1", "microsoftteams"]);
+}
+
+/// Microsoft's gallery mapping for Genesys targets
+/// `urn:...:genesys:purecloud:2.0:User:externalIds[authority eq 'microsoftteams'].value`
+/// (Microsoft Learn, "Configure Genesys Cloud for Azure for automatic user provisioning"),
+/// single-quoted. The quotes delimit the value: the authority stored is `microsoftteams`.
+#[tokio::test]
+async fn single_quoted_values_are_strings_and_the_quotes_are_never_stored() {
+    let app = spawn_app().await;
+    let (s, u) = patch(
+        &app,
+        MARIA,
+        json!([{"op": "replace",
+                "path": format!("{GEN}:externalIds[authority eq 'microsoftteams'].value"),
+                "value": "teams-key-1"}]),
+    )
+    .await;
+    assert_eq!(s, 200, "{u}");
+    let authorities: Vec<&str> = u[GEN]["externalIds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["authority"].as_str().unwrap())
+        .collect();
+    assert!(authorities.contains(&"microsoftteams"), "{u}");
+    assert!(!authorities.iter().any(|a| a.contains('\'')), "{u}");
+    let (s, found) = app
+        .get_json("/api/v2/users/externalid/microsoftteams/teams-key-1")
+        .await;
+    assert_eq!((s, found["id"].as_str()), (200, Some(MARIA)));
+    // The same value replaced again finds the element the quotes name.
+    let (s, u) = patch(
+        &app,
+        MARIA,
+        json!([{"op": "replace",
+                "path": format!("{GEN}:externalIds[authority eq 'microsoftteams'].value"),
+                "value": "teams-key-2"}]),
+    )
+    .await;
+    assert_eq!(s, 200, "{u}");
+    let teams: Vec<&Value> = u[GEN]["externalIds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["authority"] == "microsoftteams")
+        .collect();
+    assert_eq!(teams.len(), 1, "{u}");
+    assert_eq!(teams[0]["value"], "teams-key-2");
+    // In a list filter too, spaces included; a doubled quote is a quote.
+    let (s, list) = app
+        .get_json(&format!(
+            "{SCIM}/Groups?filter=displayName%20eq%20'Sales%20Team'"
+        ))
+        .await;
+    assert_eq!((s, list["totalResults"].as_u64()), (200, Some(1)), "{list}");
+    let (s, list) = app
+        .get_json(&format!(
+            "{SCIM}/Users?filter=userName%20eq%20'maria.garcia@example.com'"
+        ))
+        .await;
+    assert_eq!((s, list["totalResults"].as_u64()), (200, Some(1)), "{list}");
+    // An unterminated one is refused, saying so.
+    let (s, err) = app
+        .get_json(&format!("{SCIM}/Users?filter=userName%20eq%20'maria"))
+        .await;
+    assert_scim_error(s, &err, 400, Some("invalidFilter"));
+    assert!(
+        err["detail"].as_str().unwrap().contains("single-quoted"),
+        "{err}"
+    );
+}
+
+/// Empty values do not overwrite existing data (a Genesys community moderator, 2026-04-15,
+/// "MS Entra ID SCIM integration – fields mapping"): `empty-values=ignore`, the default. A
+/// `remove` still clears.
+#[tokio::test]
+async fn empty_values_leave_existing_data_by_default_and_remove_clears() {
+    let app = spawn_app().await;
+    let (s, u) = patch(
+        &app,
+        MARIA,
+        json!([
+            {"op": "replace", "path": "title", "value": ""},
+            {"op": "replace", "path": "emails[type eq \"work\"].value", "value": ""},
+            {"op": "replace", "value": {"displayName": "", format!("{ENT}:department"): ""}},
+            {"op": "replace", "path": format!("{ENT}:employeeNumber"), "value": ""}
+        ]),
+    )
+    .await;
+    assert_eq!(s, 200, "{u}");
+    assert_eq!(u["title"], "Contact Center Manager", "{u}");
+    assert_eq!(u["displayName"], "Maria Garcia");
+    assert_eq!(u[ENT]["department"], "Operations");
+    assert_eq!(u[ENT]["employeeNumber"], "0001");
+    assert_eq!(
+        emails(&u, "work").as_deref(),
+        Some("maria.garcia@work.example.com"),
+        "{u}"
+    );
+    // A lone replace takes the same way.
+    let (_, u) = patch(
+        &app,
+        MARIA,
+        json!([{"op": "replace", "path": "title", "value": ""}]),
+    )
+    .await;
+    assert_eq!(u["title"], "Contact Center Manager");
+    // PUT too: an empty value keeps what is there.
+    let (_, before) = app.get_json(&format!("{SCIM}/Users/{MARIA}")).await;
+    let mut put = before.clone();
+    put["title"] = json!("");
+    put[ENT]["department"] = json!("");
+    let (s, u) = status_json(
+        app.put_json(&format!("{SCIM}/Users/{MARIA}"), &put)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, 200, "{u}");
+    assert_eq!(
+        (u["title"].as_str(), u[ENT]["department"].as_str()),
+        (Some("Contact Center Manager"), Some("Operations"))
+    );
+    // remove clears.
+    let (_, u) = patch(&app, MARIA, json!([{"op": "remove", "path": "title"}])).await;
+    assert!(u.get("title").is_none(), "{u}");
+}
+
+#[tokio::test]
+async fn empty_values_clear_when_switched() {
+    let app = spawn_with(with(test_config(), |c| {
+        c.compat.empty_values = genesys_scim_mock::compat::EmptyValues::Clear;
+    }))
+    .await;
+    let (s, u) = patch(
+        &app,
+        JAMES,
+        json!([{"op": "replace", "path": "title", "value": ""}]),
+    )
+    .await;
+    assert_eq!(s, 200, "{u}");
+    assert!(u.get("title").is_none(), "{u}");
+    let (_, u) = patch(
+        &app,
+        JAMES,
+        json!([{"op": "replace", "path": format!("{ENT}:department"), "value": ""}]),
+    )
+    .await;
+    assert!(u[ENT].get("department").is_none(), "{u}");
 }
 
 /// A path as long as `<enterprise URN>:department` whose byte at the URN's length falls inside

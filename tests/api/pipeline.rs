@@ -9,7 +9,7 @@ use http::{HeaderMap, Method, Request, StatusCode};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 
-use crate::helpers::{CLIENT_ID, CLIENT_SECRET, JAMES, SCIM};
+use crate::helpers::{CLIENT_ID, CLIENT_SECRET, JAMES, SCIM, with};
 
 /// A server state and a way to send it requests, without a listener.
 struct Local {
@@ -132,10 +132,7 @@ impl Local {
 }
 
 fn config() -> Config {
-    Config {
-        seed: Some(3),
-        ..Config::default()
-    }
+    with(Config::default(), |config| config.seed = Some(3))
 }
 
 /// The `Authorization` header is parsed once, with the request; the token endpoint and the
@@ -148,10 +145,9 @@ async fn every_reader_of_the_authorization_header_sees_the_same_parse() {
         headers.push(("authorization", auth));
         headers
     };
-    let app = Local::new(Config {
-        admin_token: Some("s3cret".into()),
-        ..config()
-    });
+    let app = Local::new(with(config(), |config| {
+        config.admin_token = Some("s3cret".into())
+    }));
     for (auth, why) in [
         ("Bearer abc", "must use the Basic scheme"),
         ("Digest x", "must use the Basic scheme"),

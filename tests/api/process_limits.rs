@@ -101,14 +101,27 @@ fn out_of_descriptors_the_server_backs_off_logs_sparingly_and_recovers() {
 fn a_slow_upload_does_not_hold_up_shutdown() {
     let (child, addr) = serve("slow-upload", None);
     let mut upload = TcpStream::connect(&addr).unwrap();
+    // `Expect: 100-continue`: the server says "100 Continue" when it starts reading the body,
+    // so the stop below is sent while the upload is being read, not before.
     upload
         .write_all(
             b"POST /api/v2/scim/v2/Users HTTP/1.1\r\nHost: t\r\nContent-Type: application/scim+json\r\n\
-              Content-Length: 1000\r\n\r\n{\"userName\"",
+              Content-Length: 1000\r\nExpect: 100-continue\r\n\r\n",
         )
         .unwrap();
-    // Let the server start reading the body.
-    std::thread::sleep(Duration::from_millis(300));
+    upload
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut interim = [0u8; 64];
+    let n = upload
+        .read(&mut interim)
+        .expect("the server answers 100 Continue");
+    assert!(
+        interim[..n].starts_with(b"HTTP/1.1 100 Continue"),
+        "{:?}",
+        String::from_utf8_lossy(&interim[..n])
+    );
+    upload.write_all(b"{\"userName\"").unwrap();
     let (took, _) = stop(child);
     // The drain allows 5 s; an abandoned upload ends it at once.
     assert!(

@@ -1,5 +1,5 @@
 //! `--profile rfc`: every Genesys-vs-RFC switch at its RFC value, and the layering of explicit
-//! switches over the preset (README, "Compatibility switches and the two profiles").
+//! switches over the preset (docs/compatibility.md, "Compatibility switches and the two profiles").
 
 use genesys_scim_mock::Config;
 use genesys_scim_mock::compat::{Compat, Profile};
@@ -10,10 +10,7 @@ use crate::helpers::*;
 const ENT: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 
 fn profile(p: Profile) -> Config {
-    Config {
-        compat: Compat::preset(p),
-        ..test_config()
-    }
+    with(test_config(), |config| config.compat = Compat::preset(p))
 }
 
 async fn create(app: &TestApp, body: Value) -> (u16, Value) {
@@ -130,7 +127,7 @@ async fn rfc_lists_every_user_and_a_deleted_user_name_makes_a_new_user() {
 #[tokio::test]
 async fn named_switches_win_over_the_profile_set_beside_them() {
     // From flags (`--profile rfc --compat version-mismatch-status=400`): a unit test in
-    // src/config.rs, `named_switches_win_over_the_profile_flag_beside_them`.
+    // src/cli/serve_args.rs, `named_switches_win_over_the_profile_flag_beside_them`.
     // From a scenario rule: `meta-created` sorts before `profile` and still wins.
     let app = spawn_app().await;
     let rule = json!({"name": "rfc-for-one", "rules": [{"name": "rfc", "when": {"route": "users.*"},
@@ -198,11 +195,7 @@ async fn rfc_offers_no_genesys_additions_genesys_offers_them() {
     // With unsupported-attributes=reject they are refused, naming the switch.
     let mut strict = Compat::preset(Profile::Rfc);
     strict.set("unsupported-attributes", "reject").unwrap();
-    let app = spawn_with(Config {
-        compat: strict,
-        ..test_config()
-    })
-    .await;
+    let app = spawn_with(with(test_config(), |config| config.compat = strict)).await;
     let (s, err) = create(
         &app,
         json!({"userName": "u2", "displayName": "U", ENT: {"dateHire": "2020-01-02"}}),
@@ -498,10 +491,9 @@ async fn dot_search_is_served_under_rfc_501_on_request_and_404_under_genesys() {
 
     let mut not_implemented = Compat::preset(Profile::Rfc);
     not_implemented.set("dot-search", "501").unwrap();
-    let app = spawn_with(Config {
-        compat: not_implemented,
-        ..test_config()
-    })
+    let app = spawn_with(with(test_config(), |config| {
+        config.compat = not_implemented
+    }))
     .await;
     let (s, err) = search(&app, json!({"schemas": [SEARCH]})).await;
     assert_scim_error(s, &err, 501, None);
@@ -513,11 +505,7 @@ async fn dot_search_is_served_under_rfc_501_on_request_and_404_under_genesys() {
     // one that no type allows is invalidFilter.
     let mut served = Compat::default();
     served.set("dot-search", "serve").unwrap();
-    let app = spawn_with(Config {
-        compat: served,
-        ..test_config()
-    })
-    .await;
+    let app = spawn_with(with(test_config(), |config| config.compat = served)).await;
     let (_, groups) = search(
         &app,
         json!({"schemas": [SEARCH], "filter": "displayName eq \"Sales Team\""}),

@@ -1,6 +1,8 @@
-//! docs/ci.md: every recipe is there, and the ones CI cannot run (GitHub, GitLab, the other
-//! testcontainers languages) name the image, the port, real variables and a health check.
-//! The runnable ones are run by `.ci/recipes.sh` from the same text.
+//! docs/ci.md, checked for consistency: every recipe is there; the container ones name the
+//! canonical image at the crate's version, the port and a wait on health, never a shell-form
+//! health command; the ones a test script reads set the shared variables; every variable named
+//! is real. Running them is CI's: `.ci/recipes.sh` extracts each from the same text and runs it
+//! as its platform would (`.ci/steps/20-container.sh`, `30-sdk.sh`, `32-python.sh`, `34-npm.sh`).
 
 use std::collections::BTreeMap;
 use std::process::Command;
@@ -8,6 +10,15 @@ use std::process::Command;
 const BIN: &str = env!("CARGO_BIN_EXE_genesys-scim-mock");
 const DOC: &str = include_str!("../../docs/ci.md");
 const DOCKERFILE: &str = include_str!("../../Dockerfile");
+/// The image every recipe and both Testcontainers modules name.
+pub(crate) const IMAGE_NAME: &str = "ghcr.io/genesys-scim-mock/genesys-scim-mock";
+/// What a test script reads, set the same way by `exec` and every recipe.
+const SHARED: [&str; 4] = [
+    "GENESYS_MOCK_URL",
+    "GENESYS_MOCK_SCIM_URL",
+    "GENESYS_MOCK_CLIENT_ID",
+    "GENESYS_MOCK_CLIENT_SECRET",
+];
 
 /// Recipe name → its text (all its blocks).
 fn recipes() -> BTreeMap<String, String> {
@@ -60,6 +71,7 @@ fn help_envs(sub: &str) -> Vec<String> {
 fn every_recipe_is_there_and_container_ones_name_image_port_and_health() {
     let all = recipes();
     for name in [
+        "shared-script",
         "github-service",
         "github-exec",
         "gitlab",
@@ -76,32 +88,84 @@ fn every_recipe_is_there_and_container_ones_name_image_port_and_health() {
     ] {
         assert!(all.contains_key(name), "docs/ci.md has no recipe {name}");
     }
+    let image = format!("{IMAGE_NAME}:{}", env!("CARGO_PKG_VERSION"));
+    let generic = [
+        "testcontainers-java",
+        "testcontainers-go",
+        "testcontainers-dotnet",
+    ];
     for (name, text) in &all {
-        let container = name.starts_with("testcontainers")
-            || ["github-service", "gitlab", "compose"].contains(&name.as_str());
-        if container {
-            assert!(text.contains("genesys-scim-mock"), "{name}: no image name");
+        if ["github-service", "gitlab", "compose"].contains(&name.as_str())
+            || generic.contains(&name.as_str())
+        {
+            assert!(
+                text.contains(&image),
+                "{name}: does not name the image {image}"
+            );
             assert!(
                 text.contains("8080"),
                 "{name}: not on the image's port 8080"
             );
+        }
+        if name.starts_with("testcontainers") || name == "compose" {
             assert!(
-                text.to_ascii_lowercase().contains("health"),
+                text.to_ascii_lowercase().contains("health")
+                    || text.contains("GenesysMockContainer"),
                 "{name}: waits for no health check"
             );
         }
+        assert!(
+            !text.contains("--health-cmd") && !text.contains("CMD-SHELL"),
+            "{name}: a shell-form health command, which the image (no /bin/sh) fails"
+        );
     }
 }
 
+/// The image's own check is exec form, and the service recipe keeps it rather than override it.
 #[test]
-fn the_service_container_probes_with_the_image_binary() {
-    let service = &recipes()["github-service"];
-    let probe = "/usr/local/bin/genesys-scim-mock healthcheck";
-    assert!(service.contains(probe), "github-service health-cmd");
+fn the_image_probes_in_exec_form_and_the_service_recipe_keeps_it() {
     assert!(
         DOCKERFILE.contains(r#"CMD ["/usr/local/bin/genesys-scim-mock", "healthcheck"]"#),
-        "the Dockerfile's HEALTHCHECK uses the same binary"
+        "the Dockerfile's HEALTHCHECK runs the binary in exec form"
     );
+    assert!(DOCKERFILE.contains("FROM scratch AS runtime"));
+    let service = &recipes()["github-service"];
+    assert!(
+        service.contains("options: "),
+        "github-service passes options"
+    );
+}
+
+/// Every recipe a test script runs under sets the four shared variables, and the container ones
+/// set `GENESYS_MOCK_PUBLIC_URL`, so the script can follow a `Location`.
+#[test]
+fn recipes_set_the_shared_variables_and_a_followable_public_url() {
+    let all = recipes();
+    for name in ["github-service", "gitlab", "compose"] {
+        for var in SHARED.iter().chain(&["GENESYS_MOCK_PUBLIC_URL"]) {
+            assert!(all[name].contains(var), "{name} does not set {var}");
+        }
+    }
+    let script = &all["shared-script"];
+    for var in SHARED {
+        assert!(
+            script.contains(var),
+            "the shared script does not read {var}"
+        );
+    }
+    for other in ["GENESYS_MOCK_TOKEN", "GENESYS_MOCK_ADMIN_URL"] {
+        assert!(
+            !script.contains(other),
+            "the shared script reads {other}, which only exec and the package helpers set"
+        );
+    }
+    let exec_sets = [
+        genesys_scim_mock::cli::ENV_URL,
+        genesys_scim_mock::cli::ENV_SCIM_URL,
+        genesys_scim_mock::cli::ENV_CLIENT_ID,
+        genesys_scim_mock::cli::ENV_CLIENT_SECRET,
+    ];
+    assert_eq!(exec_sets, SHARED, "exec sets the shared variables");
 }
 
 #[test]

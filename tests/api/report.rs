@@ -10,21 +10,17 @@ const T0: &str = "2026-01-01T00:00:00.000Z";
 
 /// A seeded server on a frozen clock, so timed rules read exact gaps.
 pub fn frozen() -> Config {
-    Config {
-        clock: format!("frozen:{T0}"),
-        ..test_config()
-    }
+    with(test_config(), |config| {
+        config.clock = format!("frozen:{T0}")
+    })
 }
 
 /// A server with the rfc filter profile, which accepts filters Genesys refuses.
 fn rfc() -> Config {
-    Config {
-        compat: genesys_scim_mock::compat::Compat {
-            profile: genesys_scim_mock::compat::Profile::Rfc,
-            ..Default::default()
-        },
-        ..test_config()
-    }
+    with(test_config(), |config| {
+        // Only the filter profile: the other switches stay at their Genesys values.
+        config.compat.profile = genesys_scim_mock::compat::Profile::Rfc
+    })
 }
 
 /// `GET /__admin/report?{query}` as JSON, asserting 200.
@@ -340,6 +336,14 @@ pub async fn break_rule(id: &str) -> (TestApp, &'static str) {
             }
             (app, "")
         }
+        "repeated-after-403" => {
+            let app = spawn_app().await;
+            let token = viewer(&app).await;
+            for _ in 0..3 {
+                assert_eq!(create_as(&app, &token, "r403@example.com").await, 403);
+            }
+            (app, "")
+        }
         "raw-slash-authority" => {
             let app = spawn_app().await;
             get(
@@ -408,10 +412,7 @@ pub async fn break_rule(id: &str) -> (TestApp, &'static str) {
 // ---- retry-after ----
 
 fn throttled() -> Config {
-    Config {
-        rate_limit_per_minute: Some(2),
-        ..frozen()
-    }
+    with(frozen(), |config| config.rate_limit_per_minute = Some(2))
 }
 
 #[tokio::test]
@@ -456,16 +457,20 @@ async fn lost_write_is_broken_by_a_client_that_moves_on_after_a_503() {
 async fn lost_write_is_kept_by_a_client_that_retries_or_looks_up() {
     let app = spawn_with(frozen()).await;
     fail_creates(&app, 1).await;
-    app.post_json(&users(), &user("retry@example.com"))
+    let failed = app
+        .post_json(&users(), &user("retry@example.com"))
         .send()
         .await
         .unwrap();
+    assert_eq!(failed.status(), 503, "the scenario fails the first create");
     app.create_user(&user("retry@example.com")).await;
     fail_creates(&app, 1).await;
-    app.post_json(&users(), &user("look@example.com"))
+    let failed = app
+        .post_json(&users(), &user("look@example.com"))
         .send()
         .await
         .unwrap();
+    assert_eq!(failed.status(), 503, "the scenario fails the second create");
     get(
         &app,
         &format!("{}?filter=userName%20eq%20%22look@example.com%22", users()),
@@ -875,6 +880,83 @@ async fn version_conflict_blind_retry_is_kept_by_reading_first() {
     kept(&app, "version-conflict-blind-retry").await;
 }
 
+/// An org whose one OAuth client may only view users (`directory:user:view`), and a token
+/// for that client.
+pub async fn viewer(app: &TestApp) -> String {
+    let org = json!({
+        "id": "viewer-org",
+        "divisions": [{"id": "d-home", "name": "Home"}],
+        "roles": [{"id": "r-emp", "name": "employee"},
+                  {"id": "r-view", "name": "Viewer", "permissions": ["directory:user:view"]},
+                  {"id": "r-prov", "name": "Provisioning", "permissions": ["directory:user:*"]}],
+        "oauthClients": [{"id": "viewer", "secret": "viewer-secret",
+            "roleDivisions": [{"role": "Viewer", "division": "*"}]}]
+    });
+    let resp = app
+        .admin(reqwest::Method::POST, "/__admin/orgs")
+        .json(&org)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 201);
+    app.token_for("viewer", "viewer-secret").await
+}
+
+/// `POST /Users` of a minimal user with `token`; the status.
+pub async fn create_as(app: &TestApp, token: &str, user_name: &str) -> u16 {
+    app.client
+        .post(app.url(&users()))
+        .bearer_auth(token)
+        .json(&user(user_name))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn repeated_after_403_is_broken_by_resending_a_refused_create() {
+    let (app, query) = break_rule("repeated-after-403").await;
+    let f = broken_in(&app, "repeated-after-403", query).await;
+    assert_eq!(f.len(), 1, "{f:?}");
+    says(&f, "missing any of: directory:user:add");
+    says(&f, "2 more times unchanged");
+    assert_eq!(f[0]["entries"].as_array().unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn repeated_after_403_is_kept_by_a_client_that_changes_the_request_or_stops() {
+    let app = spawn_app().await;
+    let token = viewer(&app).await;
+    assert_eq!(create_as(&app, &token, "a403@example.com").await, 403);
+    // A different request is not a repeat, and reads stay allowed.
+    assert_eq!(create_as(&app, &token, "b403@example.com").await, 403);
+    let s = app
+        .client
+        .get(app.url(&users()))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(s, 200);
+    kept(&app, "repeated-after-403").await;
+    // The same request again once an admin granted the role is not a blind repeat.
+    let resp = app
+        .admin(
+            reqwest::Method::PUT,
+            "/__admin/orgs/viewer-org/clients/viewer/roleDivisions",
+        )
+        .json(&json!({"roleDivisions": [{"role": "Provisioning", "division": "*"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(create_as(&app, &token, "b403@example.com").await, 201);
+    kept(&app, "repeated-after-403").await;
+}
+
 #[tokio::test]
 async fn not_idempotent_is_broken_by_a_second_run_that_writes() {
     let (app, query) = break_rule("not-idempotent").await;
@@ -978,7 +1060,7 @@ async fn one_model_renders_as_json_junit_markdown_and_sarif() {
     );
     // One case per rule; only the error-level rule fails at the default fail-on=error.
     let doc = quick_junit::Report::deserialize_from_str(&xml).expect("well-formed JUnit");
-    assert_eq!((doc.tests, doc.failures, doc.errors), (21, 1, 0), "{xml}");
+    assert_eq!((doc.tests, doc.failures, doc.errors), (22, 1, 0), "{xml}");
     let cases = &doc.test_suites[0].test_cases;
     let failed: Vec<&str> = cases
         .iter()
@@ -1025,7 +1107,7 @@ async fn one_model_renders_as_json_junit_markdown_and_sarif() {
             .as_array()
             .unwrap()
             .len(),
-        21
+        22
     );
 
     let j = report(&app, "").await;
@@ -1112,11 +1194,7 @@ async fn a_report_between_marks_covers_only_that_phase() {
 
 #[tokio::test]
 async fn a_report_over_a_journal_that_dropped_entries_says_which_rules_may_be_incomplete() {
-    let app = spawn_with(Config {
-        journal_size: 3,
-        ..test_config()
-    })
-    .await;
+    let app = spawn_with(with(test_config(), |config| config.journal_size = 3)).await;
     for _ in 0..5 {
         get(&app, &users()).await;
     }

@@ -365,18 +365,13 @@ async fn scenario_files_load_at_start_and_bad_ones_fail_start_up() {
     std::fs::create_dir_all(&dir).unwrap();
     let good = dir.join("good.json");
     std::fs::write(&good, one_rule(json!({"firstN": {"n": 1}})).to_string()).unwrap();
-    let app = spawn_with(genesys_scim_mock::Config {
-        scenarios: vec![good],
-        ..test_config()
-    })
-    .await;
+    let app = spawn_with(with(test_config(), |config| config.scenarios = vec![good])).await;
     assert_eq!(list_statuses(&app, 2).await, [500, 200]);
     let bad = dir.join("bad.json");
     std::fs::write(&bad, "{\"name\": 1}").unwrap();
-    let err = genesys_scim_mock::AppState::new(genesys_scim_mock::Config {
-        scenarios: vec![bad],
-        ..test_config()
-    })
+    let err = genesys_scim_mock::AppState::new(with(test_config(), |config| {
+        config.scenarios = vec![bad]
+    }))
     .unwrap_err();
     assert!(
         matches!(err, genesys_scim_mock::SetupError::Scenario(_)),
@@ -410,10 +405,9 @@ async fn every_shipped_scenario_loads_and_has_a_readme() {
                 continue;
             }
             // Loaded the way `--scenario` loads it: a bad file fails start-up.
-            genesys_scim_mock::AppState::new(genesys_scim_mock::Config {
-                scenarios: vec![file.clone()],
-                ..test_config()
-            })
+            genesys_scim_mock::AppState::new(with(test_config(), |config| {
+                config.scenarios = vec![file.clone()]
+            }))
             .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
             scenarios += 1;
         }
@@ -437,16 +431,14 @@ fn shipped(name: &str) -> std::path::PathBuf {
 
 #[tokio::test]
 async fn shipped_flaky_and_throttle_behave_as_documented() {
-    let app = spawn_with(genesys_scim_mock::Config {
-        scenarios: vec![shipped("flaky-5xx")],
-        ..test_config()
-    })
+    let app = spawn_with(with(test_config(), |config| {
+        config.scenarios = vec![shipped("flaky-5xx")]
+    }))
     .await;
     assert_eq!(list_statuses(&app, 3).await, [503, 500, 200]);
-    let app = spawn_with(genesys_scim_mock::Config {
-        scenarios: vec![shipped("throttle-burst")],
-        ..test_config()
-    })
+    let app = spawn_with(with(test_config(), |config| {
+        config.scenarios = vec![shipped("throttle-burst")]
+    }))
     .await;
     let got = list_statuses(&app, 16).await;
     let mut want = vec![200; 10];
@@ -457,10 +449,9 @@ async fn shipped_flaky_and_throttle_behave_as_documented() {
 
 #[tokio::test]
 async fn shipped_eventual_consistency_hides_new_users_for_two_lookups() {
-    let app = spawn_with(genesys_scim_mock::Config {
-        scenarios: vec![shipped("eventual-consistency")],
-        ..test_config()
-    })
+    let app = spawn_with(with(test_config(), |config| {
+        config.scenarios = vec![shipped("eventual-consistency")]
+    }))
     .await;
     app.create_user(&json!({"userName": "ec@example.com", "displayName": "EC"}))
         .await;
@@ -476,7 +467,7 @@ async fn shipped_eventual_consistency_hides_new_users_for_two_lookups() {
 
 #[test]
 fn the_json_schema_names_every_action_and_trigger() {
-    let text = include_str!("../../docs/scenario.schema.json");
+    let text = include_str!("../../schemas/scenario.schema.json");
     let schema: Value = serde_json::from_str(text).unwrap();
     let rule = &schema["properties"]["rules"]["items"]["properties"];
     let thens = rule["then"].to_string();
@@ -502,12 +493,11 @@ fn the_json_schema_names_every_action_and_trigger() {
     }
 }
 
-/// The README's first worked example, verbatim.
+/// docs/scenarios.md's worked example on user PATCHes, verbatim.
 #[tokio::test]
-async fn readme_example_fail_twice_succeed_then_throttle() {
+async fn docs_example_fail_twice_succeed_then_throttle() {
     let app = spawn_app().await;
-    let scenario: serde_json::Value = serde_json::from_str(
-        r#"{
+    let text = r#"{
   "name": "retry-then-throttle",
   "rules": [
     { "name": "fail", "when": { "route": "users.patch" }, "trigger": { "firstN": { "n": 2 } },
@@ -517,9 +507,12 @@ async fn readme_example_fail_twice_succeed_then_throttle() {
     { "name": "throttle", "requireState": "throttling", "when": { "route": "users.patch" },
       "then": { "throttle": { "retryAfter": 30 } } }
   ]
-}"#,
-    )
-    .unwrap();
+}"#;
+    assert!(
+        include_str!("../../docs/scenarios.md").contains(text),
+        "docs/scenarios.md no longer carries this example"
+    );
+    let scenario: serde_json::Value = serde_json::from_str(text).unwrap();
     let resp = app
         .client
         .post(app.url("/__admin/scenarios"))
@@ -617,10 +610,9 @@ fn refused_at_start(s: &Value) -> String {
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("scenario.json");
     std::fs::write(&file, s.to_string()).unwrap();
-    let config = genesys_scim_mock::Config {
-        scenarios: vec![file],
-        ..test_config()
-    };
+    let config = with(test_config(), |c| {
+        c.scenarios = vec![file];
+    });
     let refused = genesys_scim_mock::AppState::new(config).map(|_| ());
     std::fs::remove_dir_all(&dir).ok();
     match refused {

@@ -293,9 +293,9 @@ async fn delete_is_soft_gets_404_and_leaves_lists() {
     assert_eq!(b["totalResults"], 0);
     let (_, b) = status_json(app.get(&format!("{SCIM}/Users")).send().await.unwrap()).await;
     assert_eq!(b["totalResults"], 3);
-    // The platform still has the record, as deleted.
+    // The platform still has the record, as deleted: read with `state=deleted`.
     let (_, b) = status_json(
-        app.get(&format!("/api/v2/users/{AIKO}"))
+        app.get(&format!("/api/v2/users/{AIKO}?state=deleted"))
             .send()
             .await
             .unwrap(),

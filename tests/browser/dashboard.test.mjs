@@ -4,7 +4,7 @@
 // GSM_BIN       the genesys-scim-mock binary (required)
 // CHROMIUM      the browser (default /usr/bin/chromium)
 // ARTIFACTS     where screenshots go (default ../../target/ci/artifacts)
-// DOCS_SHOT     also write the README's picture here (e.g. ../../docs/dashboard.png)
+// DOCS_SHOT     also write the README's picture here (e.g. ../../docs/images/dashboard.png)
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";

@@ -133,19 +133,18 @@ fn attribute<'v>(
 /// attributes contribute one leaf per element.
 fn leaves<'v>(path: &AttrPath, scope: Scope<'v>) -> Vec<(&'v Value, Option<&'static Attribute>)> {
     // Genesys documents `email eq x` for users: an alias of `emails.value`.
-    if let Scope::Resource { kind, .. } = scope {
-        if kind == ResourceKind::User
-            && path.urn.is_none()
-            && path.sub.is_none()
-            && path.name.eq_ignore_ascii_case("email")
-        {
-            let alias = AttrPath {
-                urn: None,
-                name: "emails".to_owned(),
-                sub: Some("value".to_owned()),
-            };
-            return leaves(&alias, scope);
-        }
+    if let Scope::Resource { kind, .. } = scope
+        && kind == ResourceKind::User
+        && path.urn.is_none()
+        && path.sub.is_none()
+        && path.name.eq_ignore_ascii_case("email")
+    {
+        let alias = AttrPath {
+            urn: None,
+            name: "emails".to_owned(),
+            sub: Some("value".to_owned()),
+        };
+        return leaves(&alias, scope);
     }
     let Some((json, def)) = attribute(path, scope) else {
         return Vec::new();
@@ -163,10 +162,10 @@ fn leaves<'v>(path: &AttrPath, scope: Scope<'v>) -> Vec<(&'v Value, Option<&'sta
             }
             None => Some((el, def)),
         };
-        if let Some((v, d)) = picked {
-            if !v.is_null() {
-                out.push((v, d));
-            }
+        if let Some((v, d)) = picked
+            && !v.is_null()
+        {
+            out.push((v, d));
         }
     }
     out

@@ -4,6 +4,14 @@
 //! after a comparison operator Genesys accepts an *unquoted* value (`userName eq a@b.org`,
 //! `id eq 857449b0-d9e7-...`), which runs to the next whitespace, `)` or `]` and may contain
 //! characters that are punctuation elsewhere. The parser asks for that with [`Lexer::value`].
+//!
+//! In the same place a value may be single-quoted (`authority eq 'microsoftteams'`), as
+//! Microsoft's gallery mapping for Genesys writes its `externalIds` targets (Microsoft Learn,
+//! "Configure Genesys Cloud for Azure for automatic user provisioning"). RFC 7644 values are
+//! JSON strings, so a bare word would have kept the quotes as part of the value, and a
+//! `replace` that creates would have stored an authority named `'microsoftteams'`. The quotes
+//! delimit a string instead (a doubled `''` inside is one quote); an unterminated one is an
+//! error that says so.
 
 use super::ParseError;
 
@@ -88,8 +96,8 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    /// Lexes a comparison value: a JSON string, or an unquoted run up to whitespace, `)` or `]`.
-    /// Returns `Tok::Eof` when nothing is left.
+    /// Lexes a comparison value: a JSON string, a single-quoted string, or an unquoted run up
+    /// to whitespace, `)` or `]`. Returns `Tok::Eof` when nothing is left.
     pub(crate) fn value(&mut self) -> Result<Token, ParseError> {
         if let Some(t) = self.peeked.take() {
             // Re-lex from the start of the peeked token in value mode.
@@ -100,6 +108,9 @@ impl<'a> Lexer<'a> {
         let rest = &self.input[start..];
         if rest.starts_with('"') {
             return self.string();
+        }
+        if rest.starts_with('\'') {
+            return self.single_quoted();
         }
         let len = rest
             .char_indices()
@@ -232,6 +243,38 @@ impl<'a> Lexer<'a> {
     }
 }
 
+impl Lexer<'_> {
+    /// A single-quoted string starting at `self.pos` (which holds the opening quote): up to the
+    /// next lone `'`; `''` inside is one `'`.
+    fn single_quoted(&mut self) -> Result<Token, ParseError> {
+        let start = self.pos;
+        let mut out = String::new();
+        let mut chars = self.input[start + 1..].char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if c != '\'' {
+                out.push(c);
+                continue;
+            }
+            if chars.peek().is_some_and(|&(_, n)| n == '\'') {
+                chars.next();
+                out.push('\'');
+                continue;
+            }
+            self.pos = start + 1 + i + 1;
+            return Ok(Token {
+                tok: Tok::Str(out),
+                at: start,
+                end: self.pos,
+            });
+        }
+        Err(ParseError::new(
+            start,
+            "unterminated single-quoted value: close it with ' (or send the value in double \
+             quotes, as RFC 7644 asks)",
+        ))
+    }
+}
+
 fn hex4(chars: &mut std::str::CharIndices<'_>) -> Option<u32> {
     let mut v = 0u32;
     for _ in 0..4 {
@@ -290,6 +333,31 @@ mod tests {
         let v = lx.value().unwrap();
         assert_eq!(v.tok, Tok::Word("a(b".into()));
         assert_eq!(lx.next_token().unwrap().tok, Tok::RParen);
+    }
+
+    #[test]
+    fn value_mode_reads_single_quoted_strings_without_their_quotes() {
+        let value = |text: &str| {
+            let mut lx = Lexer::new(text);
+            lx.value().map(|t| t.tok)
+        };
+        assert_eq!(
+            value("'microsoftteams']"),
+            Ok(Tok::Str("microsoftteams".into()))
+        );
+        assert_eq!(value("'Sales Team' and"), Ok(Tok::Str("Sales Team".into())));
+        assert_eq!(value("'O''Brien'"), Ok(Tok::Str("O'Brien".into())));
+        assert_eq!(value("''"), Ok(Tok::Str(String::new())));
+        // Only a value that starts with a quote is quoted.
+        assert_eq!(
+            value("o'brien@x.org"),
+            Ok(Tok::Word("o'brien@x.org".into()))
+        );
+        let err = value("'open").unwrap_err();
+        assert!(err.reason.contains("single-quoted"), "{err}");
+        let mut lx = Lexer::new("'a' rest");
+        lx.value().unwrap();
+        assert_eq!(lx.next_token().unwrap().tok, Tok::Word("rest".into()));
     }
 
     #[test]

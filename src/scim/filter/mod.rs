@@ -1,4 +1,5 @@
-//! SCIM filters (RFC 7644 §3.4.2.2): lexer → parser → AST → evaluator.
+//! SCIM filters (RFC 7644 §3.4.2.2), in `scim`: lexer → parser → AST → evaluator.
+//! Imports the SCIM schema, `compat` (the filter profile) and `error`.
 //!
 //! - [`lexer`]: tokens with byte offsets, including Genesys' unquoted values.
 //! - [`parser`]: recursive descent with precedence `or` < `and` < `not` < grouping; also PATCH

@@ -359,16 +359,17 @@ pub(crate) fn is_attr_name(name: &str) -> bool {
 /// its own (a PATCH path naming a whole extension).
 fn attr_path(word: &str, at: usize, allow_bare_urn: bool) -> Result<AttrPath, ParseError> {
     let path = AttrPath::parse(word);
-    if path.name.is_empty() && path.sub.is_none() {
-        if let Some(urn) = &path.urn {
-            if allow_bare_urn && is_known_schema_urn(urn) {
-                return Ok(path);
-            }
-            return Err(ParseError::new(
-                at,
-                format!("expected an attribute name after the schema URN in '{word}'"),
-            ));
+    if path.name.is_empty()
+        && path.sub.is_none()
+        && let Some(urn) = &path.urn
+    {
+        if allow_bare_urn && is_known_schema_urn(urn) {
+            return Ok(path);
         }
+        return Err(ParseError::new(
+            at,
+            format!("expected an attribute name after the schema URN in '{word}'"),
+        ));
     }
     if !is_attr_name(&path.name) {
         return Err(ParseError::new(
@@ -376,21 +377,21 @@ fn attr_path(word: &str, at: usize, allow_bare_urn: bool) -> Result<AttrPath, Pa
             format!("invalid attribute name '{word}'"),
         ));
     }
-    if let Some(sub) = &path.sub {
-        if !is_attr_name(sub) {
-            return Err(ParseError::new(
-                at,
-                format!("invalid sub-attribute name in '{word}'"),
-            ));
-        }
+    if let Some(sub) = &path.sub
+        && !is_attr_name(sub)
+    {
+        return Err(ParseError::new(
+            at,
+            format!("invalid sub-attribute name in '{word}'"),
+        ));
     }
-    if let Some(urn) = &path.urn {
-        if urn.len() <= 4 || urn.ends_with(':') {
-            return Err(ParseError::new(
-                at,
-                format!("invalid schema URN in '{word}'"),
-            ));
-        }
+    if let Some(urn) = &path.urn
+        && (urn.len() <= 4 || urn.ends_with(':'))
+    {
+        return Err(ParseError::new(
+            at,
+            format!("invalid schema URN in '{word}'"),
+        ));
     }
     Ok(path)
 }

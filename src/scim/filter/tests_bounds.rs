@@ -58,7 +58,7 @@ fn nested(depth: usize, style: u8) -> String {
     let open = |i: usize| match style % 3 {
         0 => "(",
         1 => "not (",
-        _ if i % 2 == 0 => "(",
+        _ if i.is_multiple_of(2) => "(",
         _ => "not (",
     };
     let mut out: String = (0..depth).map(open).collect();

@@ -1,4 +1,5 @@
-//! SCIM PATCH (RFC 7644 §3.5.2) applied to the SCIM JSON view of a resource.
+//! SCIM PATCH (RFC 7644 §3.5.2), in `scim`: operations applied to a resource's SCIM JSON view.
+//! Imports the SCIM schema and filter paths, `compat` and `error`.
 //!
 //! - [`mod@self`]: the request body, each operation, and path-less values.
 //! - `target`: which attribute a path names, and whether PATCH may write it.
@@ -61,7 +62,7 @@ pub(crate) struct PatchEnv<'a> {
 /// All or nothing: on error `resource` may be partly changed, so callers apply to a copy.
 ///
 /// `schemas` is not checked: Genesys accepts a body whose `schemas` lists the core and Genesys
-/// extension URNs instead of `PatchOp` (seed 000). `Operations` may also be spelled
+/// extension URNs instead of `PatchOp` (Genesys community, "User - Generic SSO"). `Operations` may also be spelled
 /// `operations`.
 pub(crate) fn apply(
     resource: &mut Value,
@@ -165,10 +166,10 @@ fn apply_path(
                     "'{text}' is the core schema and cannot be removed"
                 ))),
                 Op::Remove => {
-                    if let Some(map) = resource.as_object_mut() {
-                        if let Some(key) = ops::find_key(map, schema.id) {
-                            map.remove(&key);
-                        }
+                    if let Some(map) = resource.as_object_mut()
+                        && let Some(key) = ops::find_key(map, schema.id)
+                    {
+                        map.remove(&key);
                     }
                     Ok(())
                 }

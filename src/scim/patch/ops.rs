@@ -441,7 +441,7 @@ fn remove(
                 Some(one) => Some(vec![one.clone()]),
             };
             match (values, map.get_mut(&key)) {
-                // `{"op":"remove","path":"members","value":[{"value":"id"}]}` (Entra, seed 002)
+                // `{"op":"remove","path":"members","value":[{"value":"id"}]}` (Entra, and other vendors' clients)
                 // removes just those values.
                 (Some(values), Some(Value::Array(items))) => {
                     let gone: HashSet<ElementKey> =
@@ -495,10 +495,10 @@ fn remove(
 }
 
 fn remove_key(v: &mut Value, key: &str) {
-    if let Value::Object(map) = v {
-        if let Some(k) = find_key(map, key) {
-            map.remove(&k);
-        }
+    if let Value::Object(map) = v
+        && let Some(k) = find_key(map, key)
+    {
+        map.remove(&k);
     }
 }
 

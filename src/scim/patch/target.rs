@@ -74,7 +74,7 @@ impl<'p> Target<'p> {
 /// Resolves a parsed path for `ctx.kind`.
 ///
 /// Unqualified names resolve against the core schema only while `patch-extension-needs-urn`
-/// is on (the default, seed 000: Genesys rejects a bare `externalIds`); RFC 7644 lets them fall
+/// is on (the default; Genesys community, "User - Generic SSO": Genesys rejects a bare `externalIds`); RFC 7644 lets them fall
 /// through to extensions, which is what the switch turned off does. Names Genesys does not
 /// support (`UNSUPPORTED_USER`), enterprise attributes outside our table and URNs we do not
 /// serve are written generically; any other unknown name is `invalidPath`.

@@ -117,10 +117,10 @@ fn external_ids(u: &Value) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
-// --- Seed 000 -------------------------------------------------------------------------------
+// --- Genesys community, "User - Generic SSO" -------------------------------------------------------------------------------
 
 #[test]
-fn seed_000_bare_external_ids_replace_is_invalid_path() {
+fn forum_thread_bare_external_ids_replace_is_invalid_path() {
     let body = json!({
         "schemas": [GENESYS_USER],
         "Operations": [{"op": "replace", "path": "externalIds",
@@ -132,14 +132,14 @@ fn seed_000_bare_external_ids_replace_is_invalid_path() {
 }
 
 #[test]
-fn seed_000_bare_external_ids_remove_is_invalid_path() {
+fn forum_thread_bare_external_ids_remove_is_invalid_path() {
     let body =
         json!({"schemas": [GENESYS_USER], "Operations": [{"op": "remove", "path": "externalIds"}]});
     assert_eq!(scim_type(patch_user(body)), "invalidPath");
 }
 
 #[test]
-fn seed_000_urn_external_ids_replace_works_with_any_schemas() {
+fn forum_thread_urn_external_ids_replace_works_with_any_schemas() {
     let body = json!({
         "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", GENESYS_USER],
         "Operations": [{"op": "replace",
@@ -182,10 +182,10 @@ fn bare_extension_names_resolve_when_the_switch_is_off() {
     assert_eq!(scim_type(patch_user(body)), "invalidPath");
 }
 
-// --- Seed 002 -------------------------------------------------------------------------------
+// --- A vendor's example requests -------------------------------------------------------------------------------
 
 #[test]
-fn seed_002_unsupported_attributes_are_written_for_the_mapping_step() {
+fn vendor_examples_unsupported_attributes_are_written_for_the_mapping_step() {
     let body = ops(json!([
         {"op": "Replace", "path": "locale", "value": "en-US"},
         {"op": "Add", "path": "userType", "value": "Intranet User"}
@@ -196,7 +196,7 @@ fn seed_002_unsupported_attributes_are_written_for_the_mapping_step() {
 }
 
 #[test]
-fn seed_002_complex_user_patch() {
+fn vendor_examples_complex_user_patch() {
     let body = ops(json!([
         {"op": "Replace", "path": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager", "value": "316"},
         {"op": "Replace", "path": "emails[type eq \"work\"].value", "value": "eric@example.com"},
@@ -232,7 +232,7 @@ fn seed_002_complex_user_patch() {
 }
 
 #[test]
-fn seed_002_group_member_forms() {
+fn vendor_examples_group_member_forms() {
     // Path-less Add with an object holding members.
     let g = patch_group(ops(json!([{"op": "Add", "value": {
         "members": [{"value": "35187", "display": "testuser1"}]}}])))
@@ -304,7 +304,7 @@ fn okta_group_replace_with_unchanged_read_only_values_is_a_no_op() {
     assert_eq!(g["externalId"], "e-9");
 }
 
-// --- Entra (genesys-api.md §11) ---------------------------------------------------------------
+// --- Entra (Microsoft Learn, SCIM compliance known issues) ---------------------------------------------------------------
 
 #[test]
 fn entra_non_compliant_ops() {

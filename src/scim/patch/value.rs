@@ -64,7 +64,7 @@ pub(crate) fn single(
             Value::Object(out)
         }
         // A bare value for a single-valued complex attribute is its `value` sub-attribute:
-        // seed 002 replaces the enterprise `manager` with the manager's id as a string.
+        // A vendor's example requests replace the enterprise `manager` with the manager's id as a string.
         (AttrType::Complex, Value::String(_) | Value::Number(_)) if !def.multi_valued => {
             match def.sub("value") {
                 Some(vd) => {

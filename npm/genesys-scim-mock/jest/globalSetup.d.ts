@@ -1,0 +1,2 @@
+declare function genesysMockGlobalSetup(): Promise<void>;
+export = genesysMockGlobalSetup;

@@ -1,0 +1,2 @@
+declare function genesysMockGlobalTeardown(): Promise<void>;
+export = genesysMockGlobalTeardown;
