@@ -14,7 +14,7 @@ import { mkdtempSync, existsSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { waitForFile } from "./files.mjs";
+import { CHROMIUM_FLAGS, waitForFile } from "./harness.mjs";
 
 const BIN = process.env.GSM_BIN;
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
@@ -112,15 +112,7 @@ before(async () => {
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      `--host-resolver-rules=MAP ${REBOUND} 127.0.0.1`,
-    ],
+    args: [...CHROMIUM_FLAGS, `--host-resolver-rules=MAP ${REBOUND} 127.0.0.1`],
   });
 });
 

@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
-import { waitForFile } from "./files.mjs";
+import { CHROMIUM_FLAGS, waitForFile } from "./harness.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const BIN = process.env.GSM_BIN;
@@ -22,15 +22,7 @@ const ARTIFACTS = resolve(process.env.ARTIFACTS || join(HERE, "../../target/ci/a
 const ADMIN_TOKEN = "dash-admin-token-7f3c";
 /** Small enough that the last test fills it quickly, large enough for the scripted traffic. */
 const JOURNAL_SIZE = 400;
-const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
+const FLAGS = CHROMIUM_FLAGS;
 
 let server;
 let base;

@@ -79,12 +79,12 @@ impl<'j> Recording<'j> {
     }
 
     /// Lends the request out whole, for a thread of the blocking pool to answer; the router
-    /// puts it back ([`Pending::put_back`]) before the entry is finished.
+    /// puts it back ([`Recording::put_back`]) before the entry is finished.
     pub(crate) fn lend(&mut self) -> ApiRequest {
         std::mem::take(&mut self.req)
     }
 
-    /// Takes back the request [`Pending::lend`] lent.
+    /// Takes back the request [`Recording::lend`] lent.
     pub(crate) fn put_back(&mut self, req: ApiRequest) {
         self.req = req;
     }

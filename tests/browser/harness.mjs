@@ -1,4 +1,4 @@
-// Helpers the browser tests share.
+// What the browser tests share: Chromium's flags and waiting for the mock's port file.
 import { existsSync, readFileSync } from "node:fs";
 
 /** Waits (at most `ms`) for a file to exist with content, as `--port-file` writes it. */
@@ -16,3 +16,14 @@ export function waitForFile(path, ms) {
     tick();
   });
 }
+
+/** Debian's Chromium, headless, quiet: no sandbox (CI runs as root), no GPU, no calls home. */
+export const CHROMIUM_FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
