@@ -66,7 +66,7 @@ pub(crate) fn get(session: &Session, req: &ApiRequest, id: &str) -> ApiResult<Re
     Ok(scim_resource(StatusCode::OK, &body, user.version))
 }
 
-/// `POST /Users` ([`Org::create_user`]), answered 201 with the user and its `Location`. The
+/// `POST /Users` ([`Org::prepare_create`], [`Org::commit_create`]), answered 201 with the user and its `Location`. The
 /// body is mapped and validated under a read lock ([`Org::prepare_create`]), so creates of
 /// one org map in parallel, and only the commit ([`Org::commit_create`], which re-checks what
 /// the mapping read) holds the write lock.
